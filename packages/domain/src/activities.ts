@@ -1,0 +1,103 @@
+/**
+ * What the workflows may ask each service to do, one interface per task queue. Only types live
+ * here: the workflows proxy these by task queue and never import a service's code.
+ * Every activity is idempotent, keyed by the business id it takes.
+ */
+import type { CancellationReason, CancellationStep, RefundMethod } from './cancellation.ts';
+import type { Channel } from './channel-policies.ts';
+import type { PaymentMethod } from './order.ts';
+import type { RefundChannel, RefundStatus } from './refund.ts';
+
+export const TASK_QUEUES = {
+  orders: 'orders',
+  payments: 'payments',
+  notifications: 'notifications',
+  cancellations: 'cancellations',
+} as const;
+
+export interface CancellationContext {
+  cancellationId: string;
+  orderId: string;
+  merchantId: string;
+  channel: Channel;
+  channelOrderNo: string;
+  thirdPartyManaged: boolean;
+  currency: string;
+  /** What the cancelled quantities are worth, in minor units: the amount to refund. */
+  amount: number;
+  refundMethod: RefundMethod;
+  restock: boolean;
+  reason: CancellationReason;
+  customer: { email: string; name: string };
+  lines: { lineId: string; lineNo: number; sku: string; quantity: number; unitPrice: number }[];
+  /** The order's payments as the channel reported them at import. */
+  payments: { method: PaymentMethod; amount: number; reference: string }[];
+}
+
+export interface ChannelNotification {
+  /** Why the marketplace was not told, when it was not. */
+  skipped?: 'THIRD_PARTY_MANAGED' | 'OWN_SHOP';
+  /** eBay: cancelling a paid, unshipped order opens a dispute that must close first. */
+  disputeId?: string;
+}
+
+export interface OrderActivities {
+  /** Reads the cancellation the workflow runs for; fails for good when it does not exist. */
+  loadCancellation(cancellationId: string): Promise<CancellationContext>;
+  restockCancellation(cancellationId: string): Promise<void>;
+  notifyChannelOfCancellation(cancellationId: string): Promise<ChannelNotification>;
+  /** Appends a step to the cancellation and to the order's timeline (once per step and key). */
+  recordCancellationStep(input: {
+    cancellationId: string;
+    step: CancellationStep;
+    detail?: string;
+    actor?: string;
+    /** Distinguishes repeated steps, e.g. one REFUND_REQUESTED per attempt. */
+    key?: string;
+  }): Promise<void>;
+  /** IN_PROGRESS -> CANCELLED, only after the refund succeeded or was not needed. */
+  completeCancellation(cancellationId: string): Promise<void>;
+}
+
+export interface RefundOutcome {
+  refundId: string;
+  status: RefundStatus;
+  failureReason?: string;
+  parts: { channel: RefundChannel; amount: number; status: RefundStatus }[];
+}
+
+export interface PaymentActivities {
+  /** Records the order's payments as imported (idempotent on order and reference). */
+  recordOrderPayments(input: {
+    orderId: string;
+    currency: string;
+    payments: CancellationContext['payments'];
+  }): Promise<void>;
+  /**
+   * Refunds a cancellation, idempotent on cancellationId: asking again returns the same refund.
+   * With retry, the parts that failed are submitted again (under a new provider idempotency key).
+   */
+  requestRefund(input: {
+    cancellationId: string;
+    orderId: string;
+    currency: string;
+    amount: number;
+    refundMethod: RefundMethod;
+    retry?: boolean;
+  }): Promise<RefundOutcome>;
+  getRefund(cancellationId: string): Promise<RefundOutcome>;
+}
+
+export const EMAIL_TEMPLATES = ['CANCELLATION_CONFIRMED', 'REFUND_FAILED_SUPPORT'] as const;
+export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
+
+export interface NotificationActivities {
+  /** Sends an email once per messageKey; a repeat returns the first message's id. */
+  sendEmail(input: {
+    messageKey: string;
+    to: string;
+    template: EmailTemplate;
+    data: Record<string, string | number | boolean | null>;
+    orderId?: string;
+  }): Promise<{ messageId: string }>;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** ISO 4217 alphabetic code, upper case. */
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as EUR or USD');
+
+/** Money is always integer minor units (cents) with a currency: never a float. */
+export const moneySchema = z.object({
+  amountMinor: z.number().int('amountMinor must be a whole number of minor units (cents)'),
+  currency: currencySchema,
+});
+export type Money = z.infer<typeof moneySchema>;
+
+export class CurrencyMismatchError extends Error {
+  constructor(a: string, b: string) {
+    super(`cannot combine amounts in ${a} and ${b}`);
+    this.name = 'CurrencyMismatchError';
+  }
+}
+
+export function money(amountMinor: number, currency: string): Money {
+  if (!Number.isSafeInteger(amountMinor)) {
+    throw new RangeError(`amount ${amountMinor} is not a whole number of minor units`);
+  }
+  return { amountMinor, currency };
+}
+
+export const zero = (currency: string): Money => money(0, currency);
+
+function sameCurrency(a: Money, b: Money): void {
+  if (a.currency !== b.currency) throw new CurrencyMismatchError(a.currency, b.currency);
+}
+
+export function add(a: Money, b: Money): Money {
+  sameCurrency(a, b);
+  return money(a.amountMinor + b.amountMinor, a.currency);
+}
+
+export function subtract(a: Money, b: Money): Money {
+  sameCurrency(a, b);
+  return money(a.amountMinor - b.amountMinor, a.currency);
+}
+
+export function multiply(a: Money, factor: number): Money {
+  if (!Number.isInteger(factor)) throw new RangeError('money is multiplied by whole quantities only');
+  return money(a.amountMinor * factor, a.currency);
+}
+
+export function sum(amounts: readonly Money[], currency: string): Money {
+  return amounts.reduce((total, m) => add(total, m), zero(currency));
+}
+
+export const isZero = (m: Money): boolean => m.amountMinor === 0;
+export const min = (a: Money, b: Money): Money => {
+  sameCurrency(a, b);
+  return a.amountMinor <= b.amountMinor ? a : b;
+};
+
+/** "12.34 EUR" (or "1234 JPY"): for emails and logs; the API always carries minor units. */
+export function formatMoney(m: Money): string {
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency: m.currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+  return `${(m.amountMinor / 10 ** digits).toFixed(digits)} ${m.currency}`;
+}

@@ -1,0 +1,4 @@
+export * from './common.ts';
+export * from './import-order.ts';
+export * from './create-cancellation.ts';
+export * from './payments.ts';

@@ -1,0 +1,5 @@
+export * from './logger.ts';
+export * from './http.ts';
+export * from './http-errors.ts';
+export * from './validate.ts';
+export * from './temporal.ts';
