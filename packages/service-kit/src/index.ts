@@ -3,3 +3,4 @@ export * from './http.ts';
 export * from './http-errors.ts';
 export * from './validate.ts';
 export * from './temporal.ts';
+export * from './db.ts';
