@@ -3,12 +3,17 @@
  * that send them. Names are part of the API of running workflows: never rename one.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import type { CancellationStep, RefundStatus } from '@cancelflow/domain';
 
 export const CANCELLATION_WORKFLOW_TYPE = 'cancellationWorkflow';
 
 export interface CancellationWorkflowInput {
   cancellationId: string;
+  /** How often a pending refund is re-read if no provider event arrives (default 1 hour). */
+  refundRecheckInterval?: Duration;
+  /** Where refund failures are reported (default support@cancelflow.local). */
+  supportEmail?: string;
 }
 
 /** The payment service saw the provider settle or fail a refund; the workflow re-reads it. */

@@ -1,0 +1,198 @@
+/**
+ * Process 1, the cancellation: reserve the lines (done by the API before this starts), restock if
+ * asked, tell the channel, refund, and only when the refund has succeeded complete as CANCELLED.
+ * A failed refund keeps the cancellation IN_PROGRESS and waits for support to retry it.
+ */
+import { condition, setHandler } from '@temporalio/workflow';
+import type { CancellationContext, ChannelNotification, RefundOutcome } from '@cancelflow/domain/activities';
+import type { CancellationStep } from '@cancelflow/domain/cancellation';
+import {
+  cancellationStateQuery,
+  disputeClosedSignal,
+  refundSettledSignal,
+  retryRefundUpdate,
+  type CancellationProcessState,
+  type CancellationWorkflowInput,
+} from './messages.ts';
+import { cancellationLoader, notifications, orders, payments } from './proxies.ts';
+
+/** How often a pending refund is re-read in case a provider event never arrives. */
+const DEFAULT_REFUND_RECHECK = '1 hour';
+
+export interface CancellationResult {
+  status: 'CANCELLED';
+  refund: 'SUCCEEDED' | 'NOT_NEEDED';
+  refundAttempts: number;
+}
+
+export async function cancellationWorkflow(input: CancellationWorkflowInput): Promise<CancellationResult> {
+  const { cancellationId } = input;
+  const state: CancellationProcessState = { cancellationId, phase: 'STARTING', refundAttempt: 0, steps: [] };
+  let settlementsSeen = 0;
+  let settlements = 0;
+  let dispute: { resolution: string } | undefined;
+  let retry: { staffId: string; note?: string } | undefined;
+
+  setHandler(cancellationStateQuery, () => state);
+  setHandler(refundSettledSignal, () => {
+    settlements += 1;
+  });
+  setHandler(disputeClosedSignal, ({ resolution }) => {
+    dispute = { resolution };
+  });
+  setHandler(
+    retryRefundUpdate,
+    (request) => {
+      retry = request;
+      return { attempt: state.refundAttempt + 1 };
+    },
+    {
+      validator: (_request) => {
+        if (state.phase !== 'REFUND_FAILED') {
+          throw new Error(`the refund can only be retried after it failed; it is ${state.phase}`);
+        }
+      },
+    },
+  );
+
+  const step = async (name: CancellationStep, detail?: string, key?: string): Promise<void> => {
+    await orders.recordCancellationStep({ cancellationId, step: name, detail, key });
+    state.steps.push(name);
+  };
+
+  const cancellation = await cancellationLoader.loadCancellation(cancellationId);
+  await payments.recordOrderPayments({
+    orderId: cancellation.orderId,
+    currency: cancellation.currency,
+    payments: cancellation.payments,
+  });
+
+  if (cancellation.restock) {
+    state.phase = 'RESTOCKING';
+    await orders.restockCancellation(cancellationId);
+    await step('RESTOCKED');
+  }
+
+  state.phase = 'NOTIFYING_CHANNEL';
+  const notice = await orders.notifyChannelOfCancellation(cancellationId);
+  await step('CHANNEL_NOTIFIED', describeNotice(notice));
+
+  let refundDue = true;
+  if (notice.disputeId) {
+    await step('DISPUTE_OPENED', `dispute ${notice.disputeId}`);
+    state.phase = 'WAITING_FOR_DISPUTE';
+    await condition(() => dispute !== undefined);
+    await step('DISPUTE_CLOSED', dispute!.resolution);
+    // The marketplace refunded the buyer itself, or nobody is owed money: refunding again would pay twice.
+    refundDue = dispute!.resolution === 'SELLER_REFUNDS';
+  }
+
+  const refund = refundDue ? await refundUntilSucceeded() : 'NOT_NEEDED';
+  if (refund === 'NOT_NEEDED') {
+    await step('REFUND_NOT_NEEDED', refundDue ? 'nothing to refund' : `dispute closed: ${dispute!.resolution}`);
+  }
+
+  state.phase = 'COMPLETING';
+  await orders.completeCancellation(cancellationId);
+  state.phase = 'CANCELLED';
+  state.steps.push('CANCELLED');
+
+  await notifications.sendEmail({
+    messageKey: `cancellation-confirmed:${cancellationId}`,
+    to: cancellation.customer.email,
+    template: 'CANCELLATION_CONFIRMED',
+    orderId: cancellation.orderId,
+    data: emailData(cancellation, refund === 'NOT_NEEDED' ? 0 : cancellation.amount),
+  });
+  await step('CUSTOMER_NOTIFIED');
+
+  return { status: 'CANCELLED', refund, refundAttempts: state.refundAttempt };
+
+  async function refundUntilSucceeded(): Promise<'SUCCEEDED' | 'NOT_NEEDED'> {
+    if (cancellation.amount === 0 || cancellation.refundMethod === 'NONE') return 'NOT_NEEDED';
+    state.phase = 'REFUNDING';
+    state.refundAttempt = 1;
+    let outcome = await requestRefund(false);
+    for (;;) {
+      track(outcome);
+      if (outcome.status === 'SUCCEEDED') {
+        await step('REFUND_SUCCEEDED', describeParts(outcome), String(state.refundAttempt));
+        return 'SUCCEEDED';
+      }
+      if (outcome.status === 'PENDING') {
+        state.phase = 'WAITING_FOR_REFUND';
+        await condition(() => settlements > settlementsSeen, input.refundRecheckInterval ?? DEFAULT_REFUND_RECHECK);
+        settlementsSeen = settlements;
+        outcome = await payments.getRefund(cancellationId);
+        continue;
+      }
+      await refundFailed(outcome);
+      state.phase = 'REFUND_FAILED';
+      await condition(() => retry !== undefined);
+      const by = retry!.staffId;
+      retry = undefined;
+      state.refundAttempt += 1;
+      state.phase = 'REFUNDING';
+      outcome = await requestRefund(true, by);
+    }
+  }
+
+  async function requestRefund(again: boolean, staffId?: string): Promise<RefundOutcome> {
+    const outcome = await payments.requestRefund({
+      cancellationId,
+      orderId: cancellation.orderId,
+      currency: cancellation.currency,
+      amount: cancellation.amount,
+      refundMethod: cancellation.refundMethod,
+      retry: again,
+    });
+    await orders.recordCancellationStep({
+      cancellationId,
+      step: 'REFUND_REQUESTED',
+      key: String(state.refundAttempt),
+      detail: `attempt ${state.refundAttempt}: ${describeParts(outcome)}`,
+      actor: staffId,
+    });
+    state.steps.push('REFUND_REQUESTED');
+    return outcome;
+  }
+
+  async function refundFailed(outcome: RefundOutcome): Promise<void> {
+    const attempt = String(state.refundAttempt);
+    await step('REFUND_FAILED', outcome.failureReason ?? 'the provider declined the refund', attempt);
+    await notifications.sendEmail({
+      messageKey: `refund-failed:${cancellationId}:${attempt}`,
+      to: input.supportEmail ?? 'support@cancelflow.local',
+      template: 'REFUND_FAILED_SUPPORT',
+      orderId: cancellation.orderId,
+      data: { ...emailData(cancellation, cancellation.amount), failureReason: outcome.failureReason ?? null },
+    });
+  }
+
+  function track(outcome: RefundOutcome): void {
+    state.refundStatus = outcome.status;
+    state.refundFailureReason = outcome.failureReason;
+  }
+}
+
+function describeNotice(notice: ChannelNotification): string {
+  if (notice.skipped === 'THIRD_PARTY_MANAGED') return 'not synced: the order is managed by a third party';
+  if (notice.skipped === 'OWN_SHOP') return 'own web shop: no marketplace to tell';
+  return notice.disputeId ? 'marketplace told; it opened a dispute' : 'marketplace told';
+}
+
+function describeParts(outcome: RefundOutcome): string {
+  return outcome.parts.map((p) => `${p.amount} by ${p.channel} ${p.status}`).join(', ') || 'no parts';
+}
+
+function emailData(c: CancellationContext, refunded: number): Record<string, string | number | boolean | null> {
+  return {
+    orderNo: c.channelOrderNo,
+    customerName: c.customer.name,
+    amount: refunded,
+    currency: c.currency,
+    refundMethod: c.refundMethod,
+    lines: c.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', '),
+    cancellationId: c.cancellationId,
+  };
+}

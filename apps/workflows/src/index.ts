@@ -1,0 +1,2 @@
+/** The one module the worker bundles: every workflow of CancelFlow. */
+export { cancellationWorkflow } from './cancellation.ts';

@@ -1,0 +1,18 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { TASK_QUEUES } from '@cancelflow/domain/activities';
+import { workflowBundle } from './bundle.ts';
+
+export interface CancellationsWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+}
+
+/** The worker of the "cancellations" task queue: workflows only, no activities. */
+export async function createCancellationsWorker(options: CancellationsWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: TASK_QUEUES.cancellations,
+    workflowBundle: await workflowBundle(),
+  });
+}
