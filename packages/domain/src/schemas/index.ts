@@ -2,3 +2,4 @@ export * from './common.ts';
 export * from './import-order.ts';
 export * from './create-cancellation.ts';
 export * from './payments.ts';
+export * from './notifications.ts';

@@ -1,0 +1,6 @@
+import { Migration20261121000000_notifications } from './Migration20261121000000_notifications.ts';
+
+/** Every migration of the notifications schema, oldest first. Never rename or reorder one. */
+export const migrations = [
+  { name: 'Migration20261121000000_notifications', class: Migration20261121000000_notifications },
+];

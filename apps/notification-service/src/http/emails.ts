@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import type { FilterQuery } from '@mikro-orm/core';
+import { listEmailsQuerySchema, NotFoundError } from '@cancelflow/domain';
+import { parse, type Database } from '@cancelflow/service-kit';
+import { OutboundEmail } from '../db/index.ts';
+import { parseId } from './ids.ts';
+import { emailView } from './views.ts';
+
+/** The emails this service sent (or tried to): GET /emails, GET /emails/:id. */
+export function emailsRouter(db: Database): Router {
+  const router = Router();
+
+  router.get('/emails', async (req, res) => {
+    const query = parse(listEmailsQuerySchema, req.query, 'query');
+    const where: FilterQuery<OutboundEmail> = {};
+    if (query.orderId) where.orderId = query.orderId;
+    if (query.to) where.toAddress = { $ilike: query.to.replace(/[\\%_]/g, '\\$&') };
+    if (query.status) where.status = query.status;
+    const [emails, total] = await db.em.fork().findAndCount(OutboundEmail, where, {
+      orderBy: { createdAt: 'desc', id: 'asc' },
+      limit: query.limit,
+      offset: query.offset,
+    });
+    res.json({ items: emails.map(emailView), total, limit: query.limit, offset: query.offset });
+  });
+
+  router.get('/emails/:id', async (req, res) => {
+    const id = parseId(req.params.id, 'email id');
+    const email = await db.em.fork().findOne(OutboundEmail, { id });
+    if (!email) throw new NotFoundError(`no email with id ${id}: list them with GET /emails`);
+    res.json(emailView(email));
+  });
+
+  return router;
+}

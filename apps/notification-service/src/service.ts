@@ -1,0 +1,116 @@
+import { createLogger, listen, openDatabase, type Database, type Logger } from '@cancelflow/service-kit';
+import type { NotificationActivities } from '@cancelflow/domain';
+import { createNotificationActivities } from './activities/index.ts';
+import type { NotificationServiceConfig } from './config.ts';
+import { databaseSettings } from './db/index.ts';
+import { startEmbeddedSmtpServer, type EmbeddedSmtpServer } from './mail/embedded-smtp-server.ts';
+import { storeReceivedMessage } from './mail/mailbox.ts';
+import { createMailTransport, type MailTransport } from './mail/transport.ts';
+import { migrate } from './migrate.ts';
+import { buildServer } from './server.ts';
+import { startWorker, type RunningWorker } from './worker.ts';
+
+export { createNotificationActivities };
+export type { NotificationServiceConfig };
+
+export interface RunningNotificationService {
+  /** http://host:port of the HTTP API. */
+  url: string;
+  smtp: {
+    /** Where nodemailer sends: the embedded server's smtp://host:port, or SMTP_URL. */
+    url: string;
+    /** The embedded SMTP server's address; absent when SMTP_URL points at a relay. */
+    embedded?: { host: string; port: number };
+  };
+  /** The activities the worker runs, for registering them in another (test) worker. */
+  activities: NotificationActivities;
+  db: Database;
+  transport: MailTransport;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrating it), starts the embedded SMTP server unless a relay is
+ * configured, the HTTP API and the worker of the notifications task queue.
+ */
+export async function startService(
+  config: NotificationServiceConfig,
+  options: { logger?: Logger } = {},
+): Promise<RunningNotificationService> {
+  const logger = options.logger ?? createLogger('notification-service');
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) {
+      await closer().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+
+  try {
+    await migrate(config.databaseUrl);
+    const db = await openDatabase(databaseSettings(config.databaseUrl));
+    closers.push(() => db.close(true));
+
+    let smtpServer: EmbeddedSmtpServer | undefined;
+    if (!config.smtp.url) {
+      smtpServer = await startEmbeddedSmtpServer({
+        host: config.smtp.host,
+        port: config.smtp.port,
+        logger,
+        onMessage: async (raw, envelope) => {
+          await storeReceivedMessage(db.em.fork(), raw, envelope);
+        },
+      });
+      closers.push(() => smtpServer!.close());
+    }
+    const smtpUrl = config.smtp.url ?? smtpServer!.url;
+    const transport = createMailTransport(smtpUrl, { embedded: smtpServer !== undefined });
+    closers.push(async () => transport.close());
+
+    const activities = createNotificationActivities({ db, transport, mailFrom: config.mailFrom, logger });
+
+    const http = await listen(buildServer({ db, logger }), config.port, config.host);
+    closers.push(() => http.close());
+
+    let worker: RunningWorker | undefined;
+    if (config.workerEnabled) {
+      worker = await startWorker({
+        address: config.temporal.address,
+        namespace: config.temporal.namespace,
+        taskQueue: config.taskQueue,
+        activities,
+      });
+      closers.push(() => worker!.close());
+    }
+
+    logger.info(
+      {
+        url: http.url,
+        smtp: smtpServer ? smtpServer.url : redact(smtpUrl),
+        taskQueue: worker ? config.taskQueue : null,
+      },
+      'notification-service started',
+    );
+    return {
+      url: http.url,
+      smtp: { url: smtpUrl, ...(smtpServer ? { embedded: { host: smtpServer.host, port: smtpServer.port } } : {}) },
+      activities,
+      db,
+      transport,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** A relay URL without its password, for logs. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'smtp relay';
+  }
+}

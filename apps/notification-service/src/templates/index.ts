@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import { EMAIL_TEMPLATES, ValidationError, type EmailTemplate } from '@cancelflow/domain';
+import { cancellationConfirmedData, renderCancellationConfirmed } from './cancellation-confirmed.ts';
+import { refundFailedSupportData, renderRefundFailedSupport } from './refund-failed-support.ts';
+import type { RenderedEmail } from './types.ts';
+
+export type { RenderedEmail };
+
+interface Template<S extends z.ZodType> {
+  data: S;
+  render(data: z.output<S>): RenderedEmail;
+}
+
+const template = <S extends z.ZodType>(data: S, render: (data: z.output<S>) => RenderedEmail): Template<S> => ({
+  data,
+  render,
+});
+
+/** Every template by its name: the EmailTemplate union of the domain, nothing more, nothing less. */
+const TEMPLATES: { [K in EmailTemplate]: Template<z.ZodType> } = {
+  CANCELLATION_CONFIRMED: template(cancellationConfirmedData, renderCancellationConfirmed),
+  REFUND_FAILED_SUPPORT: template(refundFailedSupportData, renderRefundFailedSupport),
+};
+
+export const isEmailTemplate = (name: unknown): name is EmailTemplate =>
+  typeof name === 'string' && (EMAIL_TEMPLATES as readonly string[]).includes(name);
+
+/**
+ * Validates the data against the template's schema and renders subject, text and HTML.
+ * Throws a ValidationError naming every field that is missing or wrong.
+ */
+export function renderEmail(name: EmailTemplate, data: unknown): RenderedEmail {
+  if (!isEmailTemplate(name)) {
+    throw new ValidationError(`unknown email template "${String(name)}": use one of ${EMAIL_TEMPLATES.join(', ')}`);
+  }
+  const chosen = TEMPLATES[name];
+  const result = chosen.data.safeParse(data);
+  if (!result.success) {
+    const details = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const listed = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
+    throw new ValidationError(`template ${name} cannot be rendered, its data is invalid: ${listed}`, details);
+  }
+  return chosen.render(result.data);
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { currencySchema, formatMoney, REFUND_METHODS } from '@cancelflow/domain';
+import { escapeHtml, layout, paragraphs } from './html.ts';
+import type { RenderedEmail } from './types.ts';
+
+/** What the cancellation workflow passes when a refund failed and support has to act. */
+export const refundFailedSupportData = z.object({
+  cancellationId: z.string().trim().min(1, 'cancellationId is required: support retries the refund by it'),
+  orderNo: z.string().trim().min(1, 'orderNo is required: the order number support looks up'),
+  customerName: z.string().trim().max(200).nullish(),
+  amount: z
+    .number({ error: 'amount must be the refund in minor units (e.g. 1999 for 19.99)' })
+    .int('amount must be a whole number of minor units, never a decimal')
+    .nonnegative('amount cannot be negative'),
+  currency: currencySchema,
+  refundMethod: z.enum(REFUND_METHODS, {
+    error: `refundMethod must be one of ${REFUND_METHODS.join(', ')}`,
+  }),
+  lines: z.string().trim().max(2000).nullish(),
+  failureReason: z.string().trim().max(2000).nullish(),
+});
+export type RefundFailedSupportData = z.infer<typeof refundFailedSupportData>;
+
+export function renderRefundFailedSupport(data: RefundFailedSupportData): RenderedEmail {
+  const amount = formatMoney({ amountMinor: data.amount, currency: data.currency });
+  const reason = data.failureReason || 'the payment provider gave no reason';
+  const retryPath = `POST /cancellations/${encodeURIComponent(data.cancellationId)}/retry-refund`;
+  const subject = `Refund failed: cancellation ${data.cancellationId} of order ${data.orderNo}`;
+  const facts: [string, string][] = [
+    ['Cancellation', data.cancellationId],
+    ['Order', data.orderNo],
+    ...(data.customerName ? [['Customer', data.customerName] as [string, string]] : []),
+    ['Refund', `${amount} (${data.refundMethod})`],
+    ...(data.lines ? [['Cancelled', data.lines] as [string, string]] : []),
+    ['Why it failed', reason],
+  ];
+  const intro =
+    'The refund of this cancellation failed. The cancellation stays IN_PROGRESS and the order is not marked cancelled until the refund succeeds.';
+  const todo = [
+    'What to do:',
+    '1. Check the reason above with the payment provider or the customer (e.g. an expired card or closed account).',
+    `2. Retry the refund from the console (open the cancellation, "Retry refund"), or by API: ${retryPath}`,
+    '3. If it cannot be refunded this way, contact the customer about another refund method.',
+  ];
+
+  const text = [intro, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', ...todo].join('\n');
+  const rows = facts
+    .map(([k, v]) => `<tr><th align="left" style="padding-right: 1em;">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
+    .join('\n');
+  const html = layout(
+    subject,
+    [
+      paragraphs(intro),
+      `<table>\n${rows}\n</table>`,
+      `<p><strong>What to do</strong></p>`,
+      '<ol>',
+      `<li>${escapeHtml(todo[1]!.slice(3))}</li>`,
+      `<li>Retry the refund from the console (open the cancellation, &quot;Retry refund&quot;), or by API: <code>${escapeHtml(retryPath)}</code></li>`,
+      `<li>${escapeHtml(todo[3]!.slice(3))}</li>`,
+      '</ol>',
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}

@@ -1,0 +1,39 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { NotificationActivities } from '@cancelflow/domain';
+
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+/** The worker of the notifications task queue: activities only, no workflows. */
+export async function startWorker(options: {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  activities: NotificationActivities;
+}): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  let worker: Worker;
+  try {
+    worker = await Worker.create({
+      connection,
+      namespace: options.namespace,
+      taskQueue: options.taskQueue,
+      activities: options.activities,
+    });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const running = worker.run();
+  return {
+    async close() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      try {
+        await running;
+      } finally {
+        await connection.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { paginationSchema } from './common.ts';
+
+const emailAddress = (what: string) =>
+  z.email({ error: `${what} must be an email address such as jane@example.com` }).max(320);
+
+/** GET /emails: the emails the notification service sent, newest first. */
+export const listEmailsQuerySchema = z.strictObject(
+  {
+    orderId: z.string({ error: 'orderId must be given once, as text' }).trim().min(1, 'orderId cannot be empty').max(64),
+    to: emailAddress('to'),
+    status: z.enum(['PENDING', 'SENT', 'FAILED'], { error: 'status must be PENDING, SENT or FAILED' }),
+    limit: paginationSchema.shape.limit,
+    offset: paginationSchema.shape.offset,
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown query parameter(s) ${issue.keys.join(', ')}: use orderId, to, status, limit, offset` : undefined) },
+).partial({ orderId: true, to: true, status: true });
+export type ListEmailsQuery = z.infer<typeof listEmailsQuerySchema>;
+
+/** GET /mailbox: what the embedded SMTP server received, newest first. */
+export const listMailboxQuerySchema = z.strictObject(
+  {
+    to: emailAddress('to'),
+    messageId: z.string({ error: 'messageId must be given once, as text' }).trim().min(3, 'messageId must be a Message-ID such as <abc@example.com>').max(998),
+    inReplyTo: z.string({ error: 'inReplyTo must be given once, as text' }).trim().min(3, 'inReplyTo must be a Message-ID such as <abc@example.com>').max(998),
+    limit: paginationSchema.shape.limit,
+    offset: paginationSchema.shape.offset,
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown query parameter(s) ${issue.keys.join(', ')}: use to, messageId, inReplyTo, limit, offset` : undefined) },
+).partial({ to: true, messageId: true, inReplyTo: true });
+export type ListMailboxQuery = z.infer<typeof listMailboxQuerySchema>;
