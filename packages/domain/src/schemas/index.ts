@@ -3,3 +3,4 @@ export * from './import-order.ts';
 export * from './create-cancellation.ts';
 export * from './payments.ts';
 export * from './notifications.ts';
+export * from './order-service-queries.ts';

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  assertCancellable,
+  cancellationWorkflowId,
+  ConflictError,
+  TASK_QUEUES,
+  UnavailableError,
+  type CancellationStatus,
+  type CreateCancellationInput,
+} from '@cancelflow/domain';
+import { isUniqueViolation } from '@cancelflow/service-kit';
+import { CANCELLATION_WORKFLOW_TYPE, type CancellationWorkflowInput } from '@cancelflow/workflows/messages';
+import { Cancellation, CancellationLine, CancellationStepRecord, Order } from '../db/entities/index.ts';
+import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import type { HttpDeps } from '../http/deps.ts';
+
+export interface CreateCancellationResult {
+  /** false: an identical repeat of a request already accepted. */
+  created: boolean;
+  cancellationId: string;
+  workflowId: string;
+  status: CancellationStatus;
+}
+
+/**
+ * Reserves the lines and starts the cancellation process, in ONE transaction under the order's
+ * row lock: the workflow starts before the commit, so a refused start leaves nothing behind,
+ * and two requests for the same line are served one after the other.
+ */
+export async function createCancellation(
+  deps: HttpDeps,
+  orderId: string,
+  input: CreateCancellationInput,
+): Promise<CreateCancellationResult> {
+  try {
+    return await deps.db.em.fork().transactional(async (em) => {
+      const order = await lockOrderOrFail(em, orderId);
+      const repeat = await findRepeat(em, order, input);
+      if (repeat) return repeat;
+
+      const lines = await linesOf(em, order.id);
+      assertCancellable({ channel: order.channel, status: order.status, lines }, input.lines);
+
+      // The reservation: the cancelled quantities are taken now, before anything else happens.
+      const cancellationId = randomUUID();
+      const workflowId = cancellationWorkflowId(cancellationId);
+      let amount = 0;
+      for (const requested of input.lines) {
+        const line = lines.find((l) => l.id === requested.lineId)!;
+        line.cancelledQuantity += requested.quantity;
+        amount += requested.quantity * line.unitPrice;
+      }
+      const now = new Date();
+      em.create(Cancellation, {
+        id: cancellationId,
+        orderId: order.id,
+        merchantId: order.merchantId,
+        merchantCancellationNumber: input.merchantCancellationNumber,
+        reason: input.reason,
+        comment: input.comment ?? null,
+        initiator: input.initiator,
+        refundMethod: input.refundMethod,
+        restock: input.restock,
+        status: 'IN_PROGRESS',
+        amount,
+        currency: order.currency,
+        workflowId,
+        refundStatus: null,
+        refundFailureReason: null,
+        createdAt: now,
+        completedAt: null,
+      });
+      await em.flush();
+      for (const requested of input.lines) {
+        em.create(CancellationLine, { cancellationId, orderLineId: requested.lineId, quantity: requested.quantity });
+      }
+      em.create(CancellationStepRecord, {
+        id: randomUUID(),
+        cancellationId,
+        step: 'RESERVED',
+        key: '',
+        detail: input.lines.map((r) => `line ${lines.find((l) => l.id === r.lineId)!.lineNo}: ${r.quantity}`).join(', '),
+        actor: input.initiator.toLowerCase(),
+        at: now,
+      });
+      recordOrderEvent(
+        em,
+        order.id,
+        'CANCELLATION_REQUESTED',
+        {
+          cancellationId,
+          merchantCancellationNumber: input.merchantCancellationNumber,
+          reason: input.reason,
+          lines: input.lines,
+          amount,
+        },
+        input.initiator.toLowerCase(),
+      );
+      await recomputeOrderStatus(em, order, lines);
+      await em.flush();
+
+      await startWorkflow(deps, cancellationId, workflowId);
+      return { created: true, cancellationId, workflowId, status: 'IN_PROGRESS' as const };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new ConflictError(
+        `merchantCancellationNumber ${input.merchantCancellationNumber} is already used: use a new number for a new cancellation`,
+        [{ path: 'merchantCancellationNumber', message: 'already used by another cancellation of this merchant' }],
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * The same number again: an identical request for the same order is a client's retry and gets the
+ * first answer; anything else is a reuse of the number, which is refused.
+ */
+async function findRepeat(
+  em: EntityManager,
+  order: Order,
+  input: CreateCancellationInput,
+): Promise<CreateCancellationResult | undefined> {
+  const existing = await em.findOne(Cancellation, {
+    merchantId: order.merchantId,
+    merchantCancellationNumber: input.merchantCancellationNumber,
+  });
+  if (!existing) return undefined;
+  const lines = await em.find(CancellationLine, { cancellationId: existing.id });
+  const key = (ls: readonly { lineId: string; quantity: number }[]) =>
+    JSON.stringify([...ls].sort((a, b) => a.lineId.localeCompare(b.lineId)).map((l) => [l.lineId.toLowerCase(), l.quantity]));
+  const identical =
+    existing.orderId === order.id &&
+    existing.reason === input.reason &&
+    (existing.comment ?? undefined) === input.comment &&
+    existing.refundMethod === input.refundMethod &&
+    existing.restock === input.restock &&
+    existing.initiator === input.initiator &&
+    key(lines.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity }))) === key(input.lines);
+  if (!identical) {
+    throw new ConflictError(
+      `merchantCancellationNumber ${input.merchantCancellationNumber} is already used by cancellation ${existing.id}` +
+        `${existing.orderId === order.id ? ' of this order' : ' of another order'}: use a new number for a new cancellation`,
+      [{ path: 'merchantCancellationNumber', message: 'already used by another cancellation of this merchant' }],
+    );
+  }
+  return { created: false, cancellationId: existing.id, workflowId: existing.workflowId, status: existing.status };
+}
+
+async function startWorkflow(deps: HttpDeps, cancellationId: string, workflowId: string): Promise<void> {
+  const args: [CancellationWorkflowInput] = [{ cancellationId }];
+  try {
+    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
+      deps.temporal.workflow.start(CANCELLATION_WORKFLOW_TYPE, {
+        taskQueue: TASK_QUEUES.cancellations,
+        workflowId,
+        args,
+      }),
+    );
+  } catch (error) {
+    // The id is new, so a running process with it can only be ours: nothing to undo.
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+    deps.logger.warn({ err: error, cancellationId }, 'could not start the cancellation workflow');
+    throw new UnavailableError(
+      'the cancellation process could not be started (Temporal is unreachable): nothing was changed, try again shortly',
+    );
+  }
+}

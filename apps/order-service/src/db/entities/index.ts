@@ -1,0 +1,19 @@
+import { Order, OrderEvent, OrderLine } from './order.ts';
+import { Cancellation, CancellationLine, CancellationStepRecord, Dispute } from './cancellation.ts';
+import { ChannelMessage, InventoryMovement } from './sandbox.ts';
+
+export * from './order.ts';
+export * from './cancellation.ts';
+export * from './sandbox.ts';
+
+export const entities = [
+  Order,
+  OrderLine,
+  OrderEvent,
+  Cancellation,
+  CancellationLine,
+  CancellationStepRecord,
+  Dispute,
+  ChannelMessage,
+  InventoryMovement,
+];

@@ -1,0 +1,66 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { CHANNELS, ORDER_STATUSES, type PaymentMethod } from '@cancelflow/domain';
+
+export interface ImportedPayment {
+  method: PaymentMethod;
+  amount: number;
+  reference: string;
+}
+
+export const Order = defineEntity({
+  name: 'Order',
+  tableName: 'order',
+  properties: {
+    id: p.uuid().primary(),
+    merchantId: p.string(),
+    channel: p.enum(CHANNELS),
+    channelOrderNo: p.string(),
+    placedAt: p.datetime(),
+    currency: p.string(),
+    customerEmail: p.string(),
+    customerName: p.string(),
+    acknowledged: p.boolean(),
+    thirdPartyManaged: p.boolean(),
+    selfServiceEnabled: p.boolean(),
+    status: p.enum(ORDER_STATUSES),
+    /** The payment summary as the channel reported it at import. */
+    payments: p.json<ImportedPayment[]>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type Order = InferEntity<typeof Order>;
+
+export const OrderLine = defineEntity({
+  name: 'OrderLine',
+  tableName: 'order_line',
+  properties: {
+    id: p.uuid().primary(),
+    orderId: p.uuid(),
+    lineNo: p.integer(),
+    sku: p.string(),
+    quantity: p.integer(),
+    /** Price of one unit in minor units of the order's currency. */
+    unitPrice: p.bigint('number'),
+    shippedQuantity: p.integer(),
+    cancelledQuantity: p.integer(),
+    returnedQuantity: p.integer(),
+  },
+});
+export type OrderLine = InferEntity<typeof OrderLine>;
+
+/** The order's timeline: what happened to it, by whom, oldest first. */
+export const OrderEvent = defineEntity({
+  name: 'OrderEvent',
+  tableName: 'order_event',
+  properties: {
+    id: p.uuid().primary(),
+    orderId: p.uuid(),
+    type: p.string(),
+    detail: p.json<Record<string, unknown>>(),
+    actor: p.string(),
+    at: p.datetime(),
+  },
+});
+export type OrderEvent = InferEntity<typeof OrderEvent>;

@@ -1,0 +1,4 @@
+import { Migration0001Orders } from './0001-orders.ts';
+
+/** Oldest first; the names are what the migrations table records: never rename one. */
+export const migrations = [{ name: 'Migration0001Orders', class: Migration0001Orders }];

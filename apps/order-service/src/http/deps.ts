@@ -1,0 +1,13 @@
+import type { Client } from '@temporalio/client';
+import type { Database, Logger } from '@cancelflow/service-kit';
+
+/** What the HTTP routers need. */
+export interface HttpDeps {
+  db: Database;
+  temporal: Client;
+  logger: Logger;
+  /** How long GET /cancellations/:id waits for the live workflow state. */
+  liveStateTimeoutMs: number;
+  /** How long a call to Temporal may take before the request is answered 503. */
+  temporalTimeoutMs: number;
+}

@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import { LockMode } from '@mikro-orm/core';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { cancellationWorkflowId, closeDisputeSchema, ConflictError, NotFoundError, UnavailableError } from '@cancelflow/domain';
+import { parse } from '@cancelflow/service-kit';
+import { disputeClosedSignal } from '@cancelflow/workflows/messages';
+import { Dispute } from '../db/entities/index.ts';
+import { assertId, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import type { HttpDeps } from './deps.ts';
+import { disputeView } from './views.ts';
+
+export function disputesRouter(deps: HttpDeps): Router {
+  const router = Router();
+
+  router.get('/disputes/:id', async (req, res) => {
+    const id = assertId(req.params.id, 'dispute');
+    const dispute = await deps.db.em.fork().findOne(Dispute, { id });
+    if (!dispute) throw new NotFoundError(`no dispute ${id}`);
+    res.json(disputeView(dispute));
+  });
+
+  /** The marketplace closed the dispute: the cancellation that waits for it may go on. */
+  router.post('/disputes/:id/close', async (req, res) => {
+    const id = assertId(req.params.id, 'dispute');
+    const input = parse(closeDisputeSchema, req.body);
+    const closed = await deps.db.em.fork().transactional(async (em) => {
+      const found = await em.findOne(Dispute, { id });
+      if (!found) throw new NotFoundError(`no dispute ${id}`);
+      // Lock order first, then dispute: the same order every writer of an order takes locks in.
+      const order = await lockOrderOrFail(em, found.orderId);
+      const dispute = (await em.findOne(Dispute, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }))!;
+      if (dispute.status === 'CLOSED') {
+        throw new ConflictError(`dispute ${id} is already closed (${dispute.resolution ?? 'no resolution'})`);
+      }
+      dispute.status = 'CLOSED';
+      dispute.resolution = input.resolution;
+      dispute.note = input.note ?? null;
+      dispute.closedAt = new Date();
+      await em.flush();
+      recordOrderEvent(em, order.id, 'DISPUTE_CLOSED', { disputeId: id, resolution: input.resolution, cancellationId: dispute.cancellationId }, order.channel);
+      await recomputeOrderStatus(em, order, await linesOf(em, order.id));
+      await em.flush();
+      await signalWorkflow(deps, dispute);
+      return dispute;
+    });
+    res.json(disputeView(closed));
+  });
+
+  return router;
+}
+
+async function signalWorkflow(deps: HttpDeps, dispute: Dispute): Promise<void> {
+  const handle = deps.temporal.workflow.getHandle(cancellationWorkflowId(dispute.cancellationId));
+  try {
+    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
+      handle.signal(disputeClosedSignal, { disputeId: dispute.id, resolution: dispute.resolution ?? '' }),
+    );
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      // No process waits for it any more (finished or terminated): closing is still right.
+      deps.logger.warn({ disputeId: dispute.id }, 'dispute closed but its cancellation process is not running');
+      return;
+    }
+    deps.logger.warn({ err: error, disputeId: dispute.id }, 'could not signal the cancellation process');
+    throw new UnavailableError('the cancellation process cannot be reached now (Temporal is unreachable): nothing was changed, try again shortly');
+  }
+}

@@ -1,0 +1,135 @@
+import { Router } from 'express';
+import type { FilterQuery } from '@mikro-orm/core';
+import {
+  cancellationEligibility,
+  createCancellationSchema,
+  importOrderSchema,
+  listOrdersQuerySchema,
+  RuleViolationError,
+} from '@cancelflow/domain';
+import { parse } from '@cancelflow/service-kit';
+import {
+  Cancellation,
+  CancellationLine,
+  CancellationStepRecord,
+  Dispute,
+  Order,
+  OrderEvent,
+  OrderLine,
+} from '../db/entities/index.ts';
+import { assertId, findOrderOrFail, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import { importOrder } from '../orders/import-order.ts';
+import { createCancellation } from '../cancellations/create-cancellation.ts';
+import type { HttpDeps } from './deps.ts';
+import { cancellationView, eventView, orderView } from './views.ts';
+
+export function ordersRouter(deps: HttpDeps): Router {
+  const router = Router();
+  const em = () => deps.db.em.fork();
+
+  router.post('/orders', async (req, res) => {
+    const input = parse(importOrderSchema, req.body);
+    const { created, order, lines } = await importOrder(em(), input);
+    res.status(created ? 201 : 200).location(`/orders/${order.id}`).json(orderView(order, lines));
+  });
+
+  router.get('/orders', async (req, res) => {
+    const query = parse(listOrdersQuerySchema, req.query, 'query');
+    const where: FilterQuery<Order> = {};
+    if (query.status) where.status = query.status;
+    if (query.channel) where.channel = query.channel;
+    if (query.q) where.channelOrderNo = { $ilike: `${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
+    const fork = em();
+    const [orders, total] = await fork.findAndCount(Order, where, {
+      orderBy: { createdAt: 'desc', id: 'asc' },
+      limit: query.limit,
+      offset: query.offset,
+    });
+    const lines = orders.length
+      ? await fork.find(OrderLine, { orderId: { $in: orders.map((o) => o.id) } }, { orderBy: { lineNo: 'asc' } })
+      : [];
+    res.json({
+      items: orders.map((o) => orderView(o, lines.filter((l) => l.orderId === o.id))),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  });
+
+  router.get('/orders/:id', async (req, res) => {
+    const fork = em();
+    const order = await findOrderOrFail(fork, req.params.id);
+    const lines = await linesOf(fork, order.id);
+    const cancellations = await fork.find(Cancellation, { orderId: order.id }, { orderBy: { createdAt: 'asc' } });
+    const ids = cancellations.map((c) => c.id);
+    const [cancelledLines, steps, disputes, events] = await Promise.all([
+      fork.find(CancellationLine, { cancellationId: { $in: ids } }),
+      fork.find(CancellationStepRecord, { cancellationId: { $in: ids } }, { orderBy: { at: 'asc' } }),
+      fork.find(Dispute, { orderId: order.id }),
+      fork.find(OrderEvent, { orderId: order.id }, { orderBy: { at: 'asc', id: 'asc' } }),
+    ]);
+    res.json({
+      ...orderView(order, lines),
+      cancellations: cancellations.map((c) =>
+        cancellationView(
+          c,
+          cancelledLines.filter((l) => l.cancellationId === c.id),
+          lines,
+          steps.filter((s) => s.cancellationId === c.id),
+          disputes.find((d) => d.cancellationId === c.id),
+        ),
+      ),
+      timeline: events.map(eventView),
+    });
+  });
+
+  router.post('/orders/:id/acknowledge', async (req, res) => {
+    const orderId = assertId(req.params.id, 'order');
+    const result = await em().transactional(async (tx) => {
+      const order = await lockOrderOrFail(tx, orderId);
+      if (order.status === 'SHIPPED' || order.status === 'CANCELLED' || order.status === 'CLOSED') {
+        throw new RuleViolationError(`the order is ${order.status}: there is nothing left for the shop to acknowledge`);
+      }
+      const lines = await linesOf(tx, order.id);
+      if (!order.acknowledged) {
+        order.acknowledged = true;
+        await recomputeOrderStatus(tx, order, lines);
+        recordOrderEvent(tx, order.id, 'ACKNOWLEDGED', {}, 'shop');
+      }
+      return { order, lines };
+    });
+    res.json(orderView(result.order, result.lines));
+  });
+
+  router.get('/orders/:id/cancellation-eligibility', async (req, res) => {
+    const fork = em();
+    const order = await findOrderOrFail(fork, req.params.id);
+    const lines = await linesOf(fork, order.id);
+    res.json({
+      orderId: order.id,
+      status: order.status,
+      ...cancellationEligibility(
+        {
+          channel: order.channel,
+          status: order.status,
+          placedAt: order.placedAt,
+          selfServiceEnabled: order.selfServiceEnabled,
+          lines,
+        },
+        new Date(),
+      ),
+    });
+  });
+
+  router.post('/orders/:id/cancellations', async (req, res) => {
+    const orderId = assertId(req.params.id, 'order');
+    const input = parse(createCancellationSchema, req.body);
+    const result = await createCancellation(deps, orderId, input);
+    res
+      .status(result.created ? 202 : 200)
+      .location(`/cancellations/${result.cancellationId}`)
+      .json({ cancellationId: result.cancellationId, workflowId: result.workflowId, status: result.status });
+  });
+
+  return router;
+}

@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { sandboxRecordsQuerySchema } from '@cancelflow/domain';
+import { parse } from '@cancelflow/service-kit';
+import { ChannelMessage, InventoryMovement } from '../db/entities/index.ts';
+import type { HttpDeps } from './deps.ts';
+
+/** What the sandbox adapters were told, so people and tests can see it. */
+export function sandboxRouter(deps: HttpDeps): Router {
+  const router = Router();
+
+  router.get('/sandbox/channel-messages', async (req, res) => {
+    const { orderId } = parse(sandboxRecordsQuerySchema, req.query, 'query');
+    const items = await deps.db.em.fork().find(ChannelMessage, { orderId }, { orderBy: { createdAt: 'asc' } });
+    res.json({
+      items: items.map((m) => ({
+        id: m.id,
+        idempotencyKey: m.idempotencyKey,
+        orderId: m.orderId,
+        channel: m.channel,
+        channelOrderNo: m.channelOrderNo,
+        kind: m.kind,
+        payload: m.payload,
+        createdAt: m.createdAt.toISOString(),
+      })),
+    });
+  });
+
+  router.get('/sandbox/inventory-movements', async (req, res) => {
+    const { orderId } = parse(sandboxRecordsQuerySchema, req.query, 'query');
+    const items = await deps.db.em.fork().find(InventoryMovement, { orderId }, { orderBy: { createdAt: 'asc' } });
+    res.json({
+      items: items.map((m) => ({
+        id: m.id,
+        idempotencyKey: m.idempotencyKey,
+        orderId: m.orderId,
+        sku: m.sku,
+        quantity: m.quantity,
+        reason: m.reason,
+        reference: m.reference,
+        createdAt: m.createdAt.toISOString(),
+      })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,101 @@
+import { openQuantity } from '@cancelflow/domain';
+import type {
+  Cancellation,
+  CancellationLine,
+  CancellationStepRecord,
+  Dispute,
+  Order,
+  OrderEvent,
+  OrderLine,
+} from '../db/entities/index.ts';
+
+export const lineView = (line: OrderLine) => ({
+  id: line.id,
+  lineNo: line.lineNo,
+  sku: line.sku,
+  quantity: line.quantity,
+  unitPrice: line.unitPrice,
+  shippedQuantity: line.shippedQuantity,
+  cancelledQuantity: line.cancelledQuantity,
+  returnedQuantity: line.returnedQuantity,
+  openQuantity: openQuantity(line),
+});
+
+export const orderView = (order: Order, lines: readonly OrderLine[]) => ({
+  id: order.id,
+  merchantId: order.merchantId,
+  channel: order.channel,
+  channelOrderNo: order.channelOrderNo,
+  status: order.status,
+  acknowledged: order.acknowledged,
+  thirdPartyManaged: order.thirdPartyManaged,
+  selfServiceEnabled: order.selfServiceEnabled,
+  currency: order.currency,
+  placedAt: order.placedAt.toISOString(),
+  customer: { email: order.customerEmail, name: order.customerName },
+  total: lines.reduce((n, l) => n + l.quantity * l.unitPrice, 0),
+  payments: order.payments,
+  lines: lines.map(lineView),
+  createdAt: order.createdAt.toISOString(),
+  updatedAt: order.updatedAt.toISOString(),
+});
+
+export const stepView = (s: CancellationStepRecord) => ({
+  step: s.step,
+  key: s.key === '' ? undefined : s.key,
+  detail: s.detail ?? undefined,
+  actor: s.actor,
+  at: s.at.toISOString(),
+});
+
+export const disputeView = (d: Dispute) => ({
+  id: d.id,
+  orderId: d.orderId,
+  cancellationId: d.cancellationId,
+  status: d.status,
+  resolution: d.resolution ?? undefined,
+  note: d.note ?? undefined,
+  openedAt: d.openedAt.toISOString(),
+  closedAt: d.closedAt?.toISOString(),
+});
+
+export function cancellationView(
+  c: Cancellation,
+  lines: readonly CancellationLine[],
+  orderLines: readonly OrderLine[],
+  steps: readonly CancellationStepRecord[],
+  dispute?: Dispute | null,
+) {
+  return {
+    id: c.id,
+    orderId: c.orderId,
+    merchantId: c.merchantId,
+    merchantCancellationNumber: c.merchantCancellationNumber,
+    status: c.status,
+    reason: c.reason,
+    comment: c.comment ?? undefined,
+    initiator: c.initiator,
+    refundMethod: c.refundMethod,
+    restock: c.restock,
+    amount: c.amount,
+    currency: c.currency,
+    refundStatus: c.refundStatus ?? undefined,
+    refundFailureReason: c.refundFailureReason ?? undefined,
+    workflowId: c.workflowId,
+    createdAt: c.createdAt.toISOString(),
+    completedAt: c.completedAt?.toISOString(),
+    lines: lines.map((l) => {
+      const line = orderLines.find((o) => o.id === l.orderLineId);
+      return { lineId: l.orderLineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: line?.unitPrice };
+    }),
+    steps: steps.map(stepView),
+    dispute: dispute ? disputeView(dispute) : undefined,
+  };
+}
+
+export const eventView = (e: OrderEvent) => ({
+  type: e.type,
+  detail: e.detail,
+  actor: e.actor,
+  at: e.at.toISOString(),
+});

@@ -1,0 +1,82 @@
+import type { Client } from '@temporalio/client';
+import { connectTemporalClient, createLogger, listen, openDatabase, type Database, type Logger } from '@cancelflow/service-kit';
+import { createOrderActivities } from './activities/index.ts';
+import type { ChannelAdapter } from './adapters/channel.ts';
+import type { InventoryAdapter } from './adapters/inventory.ts';
+import type { OrderServiceConfig } from './config.ts';
+import { databaseSettings } from './db/index.ts';
+import { migrate } from './migrate.ts';
+import { buildServer } from './server.ts';
+import { startOrderWorker, type OrderWorker } from './worker.ts';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** A Temporal client to use instead of connecting to config.temporal (tests). */
+  temporalClient?: Client;
+  channel?: ChannelAdapter;
+  inventory?: InventoryAdapter;
+}
+
+export interface RunningOrderService {
+  url: string;
+  port: number;
+  db: Database;
+  temporal: Client;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrating it), connects Temporal, serves HTTP and runs the worker of the
+ * "orders" task queue. main.ts and the tests start the service through this one function.
+ */
+export async function startService(config: OrderServiceConfig, options: StartOptions = {}): Promise<RunningOrderService> {
+  const logger = options.logger ?? createLogger('order-service');
+  await migrate(config.databaseUrl);
+  const db = await openDatabase(databaseSettings(config.databaseUrl));
+  const cleanups: (() => Promise<void>)[] = [() => db.close(true)];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error({ err: error }, 'error while stopping the order service');
+      }
+    }
+  };
+  try {
+    let temporal = options.temporalClient;
+    if (!temporal) {
+      const client = await connectTemporalClient(config.temporal);
+      cleanups.push(() => client.connection.close());
+      temporal = client;
+    }
+    let worker: OrderWorker | undefined;
+    if (config.worker) {
+      worker = await startOrderWorker({
+        address: config.temporal.address,
+        namespace: config.temporal.namespace,
+        activities: createOrderActivities({
+          db,
+          ...(options.channel ? { channel: options.channel } : {}),
+          ...(options.inventory ? { inventory: options.inventory } : {}),
+        }),
+        onFailure: (error) => logger.error({ err: error }, 'the orders worker stopped'),
+      });
+      cleanups.push(() => worker!.close());
+    }
+    const app = buildServer({
+      db,
+      temporal,
+      logger,
+      liveStateTimeoutMs: config.liveStateTimeoutMs ?? 1_000,
+      temporalTimeoutMs: config.workflowStartTimeoutMs ?? 10_000,
+    });
+    const server = await listen(app, config.port, config.host);
+    cleanups.push(() => server.close());
+    logger.info({ url: server.url, worker: Boolean(worker) }, 'order service started');
+    return { url: server.url, port: server.port, db, temporal, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel } from '@cancelflow/domain';
+import type { OrderServiceConfig } from '../src/config.ts';
+import { startService, type RunningOrderService, type StartOptions } from '../src/service.ts';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through the root vitest config (its global setup sets it)`);
+  return value;
+}
+
+export const testConfig = (overrides: Partial<OrderServiceConfig> = {}): OrderServiceConfig => ({
+  port: 0,
+  host: '127.0.0.1',
+  // The root vitest global setup starts PostgreSQL and Temporal and sets these for every fork.
+  databaseUrl: required('DATABASE_URL'),
+  temporal: { address: required('TEMPORAL_ADDRESS'), namespace: process.env.TEMPORAL_NAMESPACE || 'default' },
+  // The workflow worker does not run in these tests: started workflows stay scheduled.
+  worker: false,
+  liveStateTimeoutMs: 300,
+  ...overrides,
+});
+
+export const startTestService = (options: StartOptions = {}, overrides: Partial<OrderServiceConfig> = {}) =>
+  startService(testConfig(overrides), options);
+
+export interface Answer {
+  status: number;
+  // Tests read whatever the API answered.
+  body: any;
+  headers: Headers;
+}
+
+export function client(service: Pick<RunningOrderService, 'url'>) {
+  const call = async (method: string, path: string, body?: unknown, raw?: string): Promise<Answer> => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body?: unknown) => call('POST', path, body ?? {}),
+    postRaw: (path: string, raw: string) => call('POST', path, undefined, raw),
+  };
+}
+
+export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** A valid order: two lines (2 x 1000 and 1 x 2500), paid by card. */
+export function orderInput(overrides: Record<string, unknown> = {}, channel: Channel = 'webshop') {
+  return {
+    channel,
+    channelOrderNo: unique('CO'),
+    merchantId: unique('m'),
+    currency: 'EUR',
+    customer: { email: 'ada@example.com', name: 'Ada Lovelace' },
+    lines: [
+      { sku: 'MUG-1', quantity: 2, unitPrice: 1000 },
+      { sku: 'TEA-9', quantity: 1, unitPrice: 2500 },
+    ],
+    payments: [{ method: 'CARD', amount: 4500, reference: unique('pay') }],
+    ...overrides,
+  };
+}
