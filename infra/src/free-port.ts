@@ -1,4 +1,7 @@
+import { createServer } from 'node:net';
 import getPort from 'get-port';
+
+const HOST = '127.0.0.1';
 
 /**
  * A TCP port that is free on 127.0.0.1 right now: `preferred` when it is free, otherwise any.
@@ -6,13 +9,17 @@ import getPort from 'get-port';
  * servers started one after the other do not get the same port.
  */
 export async function freePort(preferred?: number): Promise<number> {
-  return getPort({ host: '127.0.0.1', ...(preferred === undefined ? {} : { port: preferred }) });
+  return getPort({ host: HOST, ...(preferred === undefined ? {} : { port: preferred }) });
 }
 
-/** Like freePort, but fails when `port` is taken instead of picking another one. */
+/** Returns `port` when nothing listens on it; fails, naming `what`, when it is taken. */
 export async function requirePort(port: number, what: string): Promise<number> {
-  const got = await freePort(port);
-  if (got !== port) {
+  const free = await new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: HOST, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+  if (!free) {
     throw new Error(`port ${port} for ${what} is already in use: stop what uses it or choose another port`);
   }
   return port;

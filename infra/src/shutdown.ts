@@ -18,6 +18,10 @@ const EXIT_CODES: Record<(typeof SIGNALS)[number], number> = { SIGHUP: 129, SIGI
 const resources: Resource[] = [];
 let handlersInstalled = false;
 let stopping: Promise<void> | undefined;
+let firstSignalAt = 0;
+// A Ctrl-C under `npm run` reaches a process twice (from the terminal and forwarded by npm):
+// only a second signal well after the first one means "stop waiting".
+const DUPLICATE_SIGNAL_MS = 1_500;
 
 /** Registers a resource to stop on process end; returns a function that unregisters it. */
 export function onShutdown(resource: Resource): () => void {
@@ -45,16 +49,19 @@ export function stopAll(log: (message: string) => void = logToStderr): Promise<v
   return stopping;
 }
 
-function installHandlers(): void {
+/** Installs the signal and exit handlers (done by onShutdown too). */
+export function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   for (const signal of SIGNALS) {
     process.on(signal, () => {
       if (stopping) {
-        // A second signal while stopping: stop waiting.
+        if (Date.now() - firstSignalAt < DUPLICATE_SIGNAL_MS) return;
+        logToStderr(`${signal} again: killing what is left`);
         killAllSync();
         process.exit(EXIT_CODES[signal]);
       }
+      firstSignalAt = Date.now();
       void stopAll().finally(() => process.exit(EXIT_CODES[signal]));
     });
   }

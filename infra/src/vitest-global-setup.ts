@@ -3,6 +3,7 @@
 // their addresses handed to test files through inject('temporalAddress' | 'databaseUrl')
 // and through process.env, which the test forks inherit.
 
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -94,12 +95,18 @@ async function runMigrations(databaseUrl: string): Promise<void> {
   }
 }
 
+/** True when `@cancelflow/<service>/migrate` resolves: an explicit "./migrate" export, or "./*" and the file. */
 async function exportsMigrate(service: string): Promise<boolean> {
-  const manifest = join(repoRoot, 'apps', service, 'package.json');
+  const dir = join(repoRoot, 'apps', service);
+  let exports: unknown;
   try {
-    const { exports } = JSON.parse(await readFile(manifest, 'utf8')) as { exports?: unknown };
-    return typeof exports === 'object' && exports !== null && './migrate' in exports;
+    ({ exports } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { exports?: unknown });
   } catch {
     return false;
   }
+  if (typeof exports !== 'object' || exports === null) return false;
+  const map = exports as Record<string, unknown>;
+  if ('./migrate' in map) return true;
+  const pattern = map['./*'];
+  return typeof pattern === 'string' && existsSync(join(dir, pattern.replace('*', 'migrate')));
 }
