@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { NotificationServiceConfig } from '../src/config.ts';
+import { startService, type RunningNotificationService } from '../src/service.ts';
+
+export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Set by the root vitest global setup (infra/src/vitest-global-setup.ts) for every test fork. */
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through the root vitest config, which starts PostgreSQL and Temporal`);
+  return value;
+}
+
+/** The service in-process: HTTP on a free port, the embedded SMTP server on a free port. */
+export function testConfig(overrides: Partial<NotificationServiceConfig> = {}): NotificationServiceConfig {
+  return {
+    databaseUrl: required('DATABASE_URL'),
+    host: '127.0.0.1',
+    port: 0,
+    temporal: {
+      address: required('TEMPORAL_ADDRESS'),
+      namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+    },
+    // A queue of its own, so this file's worker never takes another file's notification tasks.
+    taskQueue: uniqueId('notifications-test'),
+    workerEnabled: true,
+    smtp: { host: '127.0.0.1', port: 0 },
+    mailFrom: 'CancelFlow <no-reply@cancelflow.local>',
+    ...overrides,
+  };
+}
+
+export const startTestService = (overrides: Partial<NotificationServiceConfig> = {}): Promise<RunningNotificationService> =>
+  startService(testConfig(overrides));
+
+/** A port on this machine where nothing listens. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export interface EmailView {
+  id: string;
+  messageKey: string;
+  to: string;
+  template: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  orderId: string | null;
+  status: 'PENDING' | 'SENT' | 'FAILED';
+  error: string | null;
+  attempts: number;
+  sentAt: string | null;
+}
+
+export interface MailboxView {
+  id: string;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  from: string | null;
+  to: string[];
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  raw?: string;
+}
+
+export interface ListOf<T> {
+  items: T[];
+  total: number;
+}
+
+export interface ErrorView {
+  error: { code: string; message: string; details?: { path?: string; message: string }[] };
+}
+
+/** What the cancellation workflow passes to the templates. */
+export const confirmationData = (overrides: Record<string, string | number | boolean | null> = {}) => ({
+  orderNo: 'WEB-10042',
+  customerName: 'Jane Doe',
+  amount: 4598,
+  currency: 'EUR',
+  refundMethod: 'ORIGINAL_PAYMENT',
+  lines: '2 x Espresso cups (SKU CUP-2)',
+  cancellationId: uniqueId('can'),
+  failureReason: null,
+  ...overrides,
+});
