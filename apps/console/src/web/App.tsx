@@ -1,0 +1,109 @@
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { createApi, type Api } from './api/index.ts';
+import { Layout } from './components/Layout.tsx';
+import type { ConsoleConfig } from './config.ts';
+import { ConsoleContext, useConsole, type ConsoleContextValue } from './context.tsx';
+import { CancellationPage } from './pages/CancellationPage.tsx';
+import { ComingLaterPage, NotFoundPage } from './pages/ComingLaterPage.tsx';
+import { CustomerOrderPage } from './pages/CustomerOrderPage.tsx';
+import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
+import { OrdersPage } from './pages/OrdersPage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
+import { loadSession, saveSession, type Session } from './session.ts';
+
+interface ProviderProps {
+  config: ConsoleConfig;
+  children: ReactNode;
+  /** Tests give their own fetch; the browser uses its own. */
+  fetch?: typeof fetch;
+  initialSession?: Session | null;
+}
+
+export function ConsoleProvider({ config, children, fetch, initialSession }: ProviderProps) {
+  const navigate = useNavigate();
+  const [session, setSession] = useState<Session | null>(() => (initialSession === undefined ? loadSession() : initialSession));
+  const tokenRef = useRef<string | null>(session?.token ?? null);
+  tokenRef.current = session?.token ?? null;
+
+  const signIn = useCallback((next: Session) => {
+    saveSession(next);
+    setSession(next);
+  }, []);
+  const signOut = useCallback(
+    (message?: string) => {
+      saveSession(null);
+      setSession(null);
+      navigate('/sign-in', { replace: true, ...(message ? { state: { message } } : {}) });
+    },
+    [navigate],
+  );
+
+  const apiFor = useCallback(
+    (token: string | null): Api => createApi({ token: () => token, ...(fetch ? { fetch } : {}) }),
+    [fetch],
+  );
+  const api = useMemo(
+    () =>
+      createApi({
+        token: () => tokenRef.current,
+        onUnauthorized: (error) => signOut(`Please sign in again: ${error.message}`),
+        ...(fetch ? { fetch } : {}),
+      }),
+    [fetch, signOut],
+  );
+
+  const value = useMemo<ConsoleContextValue>(
+    () => ({ api, apiFor, config, session, signIn, signOut }),
+    [api, apiFor, config, session, signIn, signOut],
+  );
+  return <ConsoleContext.Provider value={value}>{children}</ConsoleContext.Provider>;
+}
+
+function RequireSession() {
+  const { session } = useConsole();
+  const location = useLocation();
+  if (!session) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  return <Outlet />;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      {/* The customer's page: no staff session, the order-scoped token from the email link. */}
+      <Route path="/self-service" element={<CustomerOrderPage />} />
+      <Route path="/self-service/orders/:orderId" element={<CustomerOrderPage />} />
+      <Route element={<RequireSession />}>
+        <Route element={<Layout />}>
+          <Route index element={<Navigate to="/orders" replace />} />
+          <Route path="/orders" element={<OrdersPage />} />
+          <Route path="/orders/:orderId" element={<OrderDetailPage />} />
+          <Route path="/cancellations/:cancellationId" element={<CancellationPage />} />
+          {/* Marked places for the screens of later issues; they show no data until their APIs exist. */}
+          <Route
+            path="/cancellation-requests"
+            element={
+              <ComingLaterPage
+                title="Cancellation requests"
+                issue={3}
+                what="Customers' and marketplaces' requests waiting for the merchant: proceed, then accept (reason, refund method) or reject."
+              />
+            }
+          />
+          <Route
+            path="/cancelled-but-shipped"
+            element={
+              <ComingLaterPage
+                title="Cancelled but shipped"
+                issue={4}
+                what="Shipments of cancelled items: the email thread, the customer's acknowledgement, rebilling approval and the credit memo."
+              />
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}

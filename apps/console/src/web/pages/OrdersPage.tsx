@@ -1,0 +1,157 @@
+import { useId, useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { CHANNEL_POLICIES, CHANNELS, type Channel } from '@cancelflow/domain/channel-policies';
+import { ORDER_STATUSES, type OrderStatus } from '@cancelflow/domain/order';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { useConsole } from '../context.tsx';
+import { formatMoney, formatTime, humanize } from '../format.ts';
+import { useResource } from '../hooks/useResource.ts';
+
+export const PAGE_SIZE = 25;
+const DASHBOARD_REFRESH_MS = 5_000;
+
+/** The order dashboard: search by channel order number, filter by status and channel. */
+export function OrdersPage() {
+  const { api } = useConsole();
+  const [params, setParams] = useSearchParams();
+  const status = (params.get('status') ?? '') as OrderStatus | '';
+  const channel = (params.get('channel') ?? '') as Channel | '';
+  const q = params.get('q') ?? '';
+  const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
+  const [search, setSearch] = useState(q);
+  const ids = { q: useId(), status: useId(), channel: useId() };
+
+  const orders = useResource(
+    JSON.stringify({ status, channel, q, offset }),
+    () => api.orders.list({ status, channel, q, limit: PAGE_SIZE, offset }),
+    { pollWhile: () => true, intervalMs: DASHBOARD_REFRESH_MS },
+  );
+
+  const update = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    if (!('offset' in changes)) next.delete('offset');
+    setParams(next);
+  };
+
+  const submitSearch = (event: FormEvent) => {
+    event.preventDefault();
+    update({ q: search.trim() });
+  };
+
+  const items = orders.data?.items ?? [];
+  const total = orders.data?.total ?? 0;
+  // The flag arrives with customer cancellation requests (issue 3); the column shows once the API sends it.
+  const showRequested = items.some((o) => o.cancellationRequested !== undefined);
+
+  return (
+    <section aria-labelledby="orders-title">
+      <h1 id="orders-title">Orders</h1>
+      <form className="filters" onSubmit={submitSearch} role="search">
+        <div>
+          <label htmlFor={ids.q}>Channel order number</label>
+          <input id={ids.q} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. 111-2223334" />
+        </div>
+        <button type="submit">Search</button>
+        <div>
+          <label htmlFor={ids.status}>Status</label>
+          <select id={ids.status} value={status} onChange={(e) => update({ status: e.target.value })}>
+            <option value="">Any status</option>
+            {ORDER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={ids.channel}>Channel</label>
+          <select id={ids.channel} value={channel} onChange={(e) => update({ channel: e.target.value })}>
+            <option value="">Any channel</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {CHANNEL_POLICIES[c].label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+
+      <ErrorMessage error={orders.error} title="The orders cannot be shown" />
+      {orders.loading && !orders.data ? <p role="status">Loading orders…</p> : null}
+
+      {orders.data ? (
+        <>
+          <p role="status" className="hint">
+            {total === 0
+              ? 'No orders match.'
+              : `Showing ${offset + 1}–${Math.min(offset + items.length, total)} of ${total} orders.`}
+          </p>
+          {items.length > 0 ? (
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Orders, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Channel order number</th>
+                    <th scope="col">Channel</th>
+                    <th scope="col">Status</th>
+                    {showRequested ? <th scope="col">Cancellation requested</th> : null}
+                    <th scope="col">Placed</th>
+                    <th scope="col" className="num">
+                      Items
+                    </th>
+                    <th scope="col" className="num">
+                      Total
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((order) => (
+                    <tr key={order.id}>
+                      <td>
+                        <Link to={`/orders/${order.id}`}>{order.channelOrderNo}</Link>
+                      </td>
+                      <td>{CHANNEL_POLICIES[order.channel]?.label ?? order.channel}</td>
+                      <td>
+                        <StatusBadge status={order.status} />
+                      </td>
+                      {showRequested ? (
+                        <td>{order.cancellationRequested ? <span className="badge badge-bad">Cancellation requested</span> : ''}</td>
+                      ) : null}
+                      <td>{formatTime(order.placedAt)}</td>
+                      <td className="num">{order.lines.reduce((n, l) => n + l.quantity, 0)}</td>
+                      <td className="num">{formatMoney(order.total, order.currency)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+          <nav className="pager" aria-label="Pages">
+            <button
+              type="button"
+              className="secondary"
+              disabled={offset === 0}
+              onClick={() => update({ offset: String(Math.max(0, offset - PAGE_SIZE)) })}
+            >
+              Previous
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              disabled={offset + items.length >= total}
+              onClick={() => update({ offset: String(offset + PAGE_SIZE) })}
+            >
+              Next
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+import type { Cancellation, TimelineEvent } from '../api/index.ts';
+import { workflowUrl } from '../config.ts';
+import { useConsole } from '../context.tsx';
+import { formatTime, humanize } from '../format.ts';
+
+interface Entry {
+  at: string;
+  what: string;
+  actor: string;
+  detail?: string;
+  workflowId?: string;
+}
+
+function describe(detail: Record<string, unknown>): string | undefined {
+  const parts = Object.entries(detail)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** Everything that happened to the order and its cancellations, oldest first, who and when. */
+export function Timeline({ events, cancellations }: { events: TimelineEvent[]; cancellations: Cancellation[] }) {
+  const { config } = useConsole();
+  const entries: Entry[] = [
+    ...events.map((e) => {
+      const detail = describe(e.detail ?? {});
+      return { at: e.at, what: humanize(e.type), actor: e.actor, ...(detail ? { detail } : {}) };
+    }),
+    ...cancellations.flatMap((c) =>
+      c.steps.map((s, i) => ({
+        at: s.at,
+        what: `Cancellation ${c.merchantCancellationNumber}: ${humanize(s.step)}`,
+        actor: s.actor,
+        ...(s.detail ? { detail: s.detail } : {}),
+        ...(i === 0 ? { workflowId: c.workflowId } : {}),
+      })),
+    ),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+
+  if (entries.length === 0) return <p>Nothing has happened to this order yet.</p>;
+  return (
+    <ol className="timeline">
+      {entries.map((entry, i) => (
+        <li key={i}>
+          <time dateTime={entry.at}>{formatTime(entry.at)}</time>
+          <div>
+            <strong>{entry.what}</strong> <span className="hint">by {entry.actor}</span>
+            {entry.detail ? <div className="hint">{entry.detail}</div> : null}
+            {entry.workflowId ? (
+              <a href={workflowUrl(config, entry.workflowId)} target="_blank" rel="noreferrer">
+                Open the workflow in Temporal<span className="visually-hidden"> (opens in a new tab)</span>
+              </a>
+            ) : null}
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
