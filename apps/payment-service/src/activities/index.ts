@@ -1,0 +1,71 @@
+/**
+ * What the workflows may ask the payment service to do (task queue "payments"). Every activity is
+ * idempotent on its business id. A broken rule or bad input fails for good (non-retryable); the
+ * database or the provider being unreachable is retried by Temporal.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  UnavailableError,
+  idSchema,
+  recordOrderPaymentsSchema,
+  requestRefundSchema,
+  type PaymentActivities,
+} from '@cancelflow/domain';
+import { parse, type Database, type Logger } from '@cancelflow/service-kit';
+import type { PaymentProvider } from '../adapters/payment-provider.ts';
+import { createPaymentBook, outcomeOf } from '../refunds/index.ts';
+
+export interface PaymentActivityDeps {
+  orm: Database;
+  provider: PaymentProvider;
+  logger?: Logger;
+}
+
+export function createPaymentActivities(deps: PaymentActivityDeps): PaymentActivities {
+  const book = createPaymentBook({ orm: deps.orm, provider: deps.provider });
+  return {
+    recordOrderPayments: (raw) =>
+      failingForGood(async () => {
+        const input = parse(recordOrderPaymentsSchema, raw, 'recordOrderPayments input');
+        for (const payment of input.payments) {
+          try {
+            await book.recordPayment({ orderId: input.orderId, currency: input.currency, ...payment });
+          } catch (error) {
+            // The first record of a payment stays; a different one under the same reference is
+            // the channel's inconsistency, not a reason to stop the cancellation.
+            if (!(error instanceof ConflictError)) throw error;
+            deps.logger?.warn({ err: error, orderId: input.orderId }, 'payment already recorded differently');
+          }
+        }
+      }),
+
+    requestRefund: (raw) =>
+      failingForGood(async () => {
+        const input = parse(requestRefundSchema, raw, 'requestRefund input');
+        return outcomeOf(await book.requestRefund(input));
+      }),
+
+    getRefund: (cancellationId) =>
+      failingForGood(async () => {
+        const id = parse(idSchema, cancellationId, 'cancellationId');
+        const refund = await book.refundByCancellation(id);
+        if (!refund) throw new NotFoundError(`cancellation ${cancellationId} has no refund: request it first`);
+        return outcomeOf(refund);
+      }),
+  };
+}
+
+/** Domain errors are final: retrying a broken rule gives the same answer. */
+async function failingForGood<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DomainError && !(error instanceof UnavailableError)) {
+      throw ApplicationFailure.nonRetryable(error.message, error.name, { code: error.code, details: error.details });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The payment provider, as this service sees it. A real provider (Adyen, Stripe, a bank) and the
+ * sandbox implement it alike. The same idempotency key twice returns the first answer and never
+ * moves money twice; the final outcome of a PENDING refund arrives later as a provider event.
+ */
+export interface ProviderRefundRequest {
+  idempotencyKey: string;
+  amount: number;
+  currency: string;
+  orderId: string;
+}
+
+export interface ProviderRefundAnswer {
+  providerRefundId: string;
+  /** PENDING: accepted, the outcome comes as an event. FAILED: declined at once. */
+  status: 'PENDING' | 'FAILED';
+  failureReason?: string;
+}
+
+export interface PaymentProvider {
+  /** Returns money to the card of an earlier payment. */
+  refundCard(input: ProviderRefundRequest & { paymentReference: string }): Promise<ProviderRefundAnswer>;
+  /** Pays money into the customer's bank account. */
+  sendBankDeposit(input: ProviderRefundRequest): Promise<ProviderRefundAnswer>;
+}
+
+/** What a provider tells us about a refund later: the webhook body (providerEventSchema). */
+export interface ProviderEventInput {
+  eventId: string;
+  type: 'refund.settled' | 'refund.failed';
+  providerRefundId: string;
+  failureReason?: string;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export interface PaymentServiceConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  temporal: { address: string; namespace: string };
+  /** How long the sandbox provider keeps a card refund PENDING before it settles by itself. */
+  sandboxCardSettleMs: number;
+  /** Run the worker of the payments task queue in this process (tests may bring their own). */
+  runWorker: boolean;
+}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string({ error: 'DATABASE_URL is required: postgres://user:password@host:port/database' })
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  SANDBOX_CARD_SETTLE_MS: z.coerce.number().int().min(0).default(300),
+  PAYMENTS_WORKER: z.enum(['true', 'false']).default('true'),
+});
+
+/** Reads the configuration from the environment; a bad variable is named in the error. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentServiceConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`payment-service configuration is invalid: ${problems.join('; ')}`);
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
+    sandboxCardSettleMs: e.SANDBOX_CARD_SETTLE_MS,
+    runWorker: e.PAYMENTS_WORKER === 'true',
+  };
+}

@@ -1,0 +1,19 @@
+import { PaymentEntity } from './payment.ts';
+import { ProviderEventEntity } from './provider-event.ts';
+import { LedgerEntryEntity, RefundEntity, RefundPartEntity } from './refund.ts';
+import { SandboxFaultEntity, SandboxRefundEntity } from './sandbox.ts';
+
+export * from './payment.ts';
+export * from './refund.ts';
+export * from './provider-event.ts';
+export * from './sandbox.ts';
+
+export const entities = [
+  PaymentEntity,
+  RefundEntity,
+  RefundPartEntity,
+  LedgerEntryEntity,
+  ProviderEventEntity,
+  SandboxRefundEntity,
+  SandboxFaultEntity,
+];

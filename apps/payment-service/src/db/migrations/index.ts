@@ -1,0 +1,4 @@
+import { CreatePayments } from './20250101000000-create-payments.ts';
+
+/** Every migration of the payments schema, oldest first. Never rename one: the table records names. */
+export const migrations = [{ name: '20250101000000-create-payments', class: CreatePayments }];

@@ -1,0 +1,39 @@
+import { Router } from 'express';
+import { sandboxFaultSchema, sandboxSettleSchema } from '@cancelflow/domain';
+import { parse } from '@cancelflow/service-kit';
+import type { SandboxProvider } from '../adapters/sandbox-provider.ts';
+
+/** Test-mode controls of the sandbox provider (only mounted when the sandbox is the provider). */
+export function sandboxRouter(sandbox: SandboxProvider): Router {
+  const router = Router();
+
+  /** Makes refunds of an order fail (FAIL, FAIL_ONCE) or wait to be settled by hand (SETTLE_MANUALLY). */
+  router.post('/sandbox/faults', async (req, res) => {
+    const fault = await sandbox.addFault(parse(sandboxFaultSchema, req.body));
+    res.status(201).json({
+      id: fault.id,
+      orderId: fault.orderId,
+      operation: fault.operation,
+      mode: fault.mode,
+      failureReason: fault.failureReason,
+      createdAt: fault.createdAt.toISOString(),
+    });
+  });
+
+  /** Ends a pending refund as the provider would; the event goes through the provider-event handler. */
+  router.post('/sandbox/refunds/:providerRefundId/settle', async (req, res) => {
+    const input = parse(sandboxSettleSchema, req.body);
+    const row = await sandbox.settle(req.params.providerRefundId, input);
+    res.json({
+      providerRefundId: row.providerRefundId,
+      kind: row.kind,
+      amount: row.amount,
+      currency: row.currency,
+      status: row.status,
+      failureReason: row.failureReason ?? null,
+      settledAt: row.settledAt ? row.settledAt.toISOString() : null,
+    });
+  });
+
+  return router;
+}

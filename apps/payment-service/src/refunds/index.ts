@@ -1,0 +1,38 @@
+/** The payment book: payments, refunds and provider events, over one database. */
+import type { ProviderEvent, RecordPaymentInput, RequestRefundInput } from '@cancelflow/domain';
+import type { Database } from '@cancelflow/service-kit';
+import type { PaymentProvider } from '../adapters/payment-provider.ts';
+import { orderPayments, recordPayment } from './payments.ts';
+import { applyProviderEvent, type ProviderEventResult } from './provider-events.ts';
+import { requestRefund } from './request-refund.ts';
+import type { RefundStatusListener } from './signal-workflow.ts';
+import { refundByCancellation, refundById } from './store.ts';
+
+export * from './views.ts';
+export type { OrderPaymentsView, PaymentView } from './payments.ts';
+export type { ProviderEventResult } from './provider-events.ts';
+export { signalCancellationWorkflow, type RefundStatusListener } from './signal-workflow.ts';
+
+export interface PaymentBookDeps {
+  orm: Database;
+  provider: PaymentProvider;
+  /** Called after a provider event changed a refund's status. */
+  onRefundStatusChanged?: RefundStatusListener;
+}
+
+export function createPaymentBook(deps: PaymentBookDeps) {
+  const em = () => deps.orm.em.fork();
+  return {
+    recordPayment: (input: RecordPaymentInput) => recordPayment(em(), input),
+    orderPayments: (orderId: string) => orderPayments(em(), orderId),
+    requestRefund: (input: RequestRefundInput) => requestRefund(em(), deps.provider, input),
+    refundById: (refundId: string) => refundById(em(), refundId),
+    refundByCancellation: (cancellationId: string) => refundByCancellation(em(), cancellationId),
+    async handleProviderEvent(event: ProviderEvent): Promise<ProviderEventResult> {
+      const result = await applyProviderEvent(em(), event);
+      if (result.statusChanged) await deps.onRefundStatusChanged?.(result.refund);
+      return result;
+    },
+  };
+}
+export type PaymentBook = ReturnType<typeof createPaymentBook>;

@@ -1,0 +1,54 @@
+/**
+ * What the provider tells us later about a refund (its webhook, or the sandbox's): recorded once
+ * per event id, applied to the part it names, and the refund's status re-derived from its parts.
+ */
+import { LockMode } from '@mikro-orm/core';
+import { NotFoundError, type ProviderEvent } from '@cancelflow/domain';
+import { RefundEntity, RefundPartEntity } from '../db/entities/index.ts';
+import { recomputeRefundStatus, viewOf, type EntityManager } from './store.ts';
+import type { RefundView } from './views.ts';
+
+export interface ProviderEventResult {
+  /** The event was seen before: nothing changed. */
+  duplicate: boolean;
+  /** The refund's status moved (e.g. PENDING -> SUCCEEDED): the workflow must hear of it. */
+  statusChanged: boolean;
+  refund: RefundView;
+}
+
+export async function applyProviderEvent(em: EntityManager, event: ProviderEvent): Promise<ProviderEventResult> {
+  return em.fork().transactional(async (tem) => {
+    const part = await tem.findOne(RefundPartEntity, { providerRefundId: event.providerRefundId });
+    if (!part) {
+      throw new NotFoundError(
+        `no refund part has providerRefundId ${event.providerRefundId}: it is not a refund this service asked for, ` +
+          'or it belongs to an attempt that has since been retried',
+      );
+    }
+    const refund = await tem.findOneOrFail(
+      RefundEntity,
+      { id: part.refundId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    const recorded = await tem.execute<{ event_id: string }[]>(
+      `insert into "payments"."provider_event" ("event_id", "type", "payload", "received_at")
+       values (?, ?, ?::jsonb, now()) on conflict ("event_id") do nothing returning "event_id"`,
+      [event.eventId, event.type, JSON.stringify(event)],
+    );
+    if (recorded.length === 0) {
+      return { duplicate: true, statusChanged: false, refund: await viewOf(tem, refund) };
+    }
+
+    await tem.refresh(part);
+    if (part.status === 'PENDING') {
+      // A part that already ended keeps its outcome: providers do not un-settle money.
+      part.status = event.type === 'refund.settled' ? 'SUCCEEDED' : 'FAILED';
+      part.failureReason = event.type === 'refund.failed' ? (event.failureReason ?? 'the provider reported the refund failed') : null;
+      part.settledAt = new Date();
+      await tem.flush();
+    }
+    const { before, after } = await recomputeRefundStatus(tem, refund);
+    return { duplicate: false, statusChanged: before !== after, refund: await viewOf(tem, refund) };
+  });
+}
+

@@ -1,0 +1,95 @@
+/**
+ * The payment service in one process: database (migrated), Temporal client, sandbox provider,
+ * HTTP API and the worker of the "payments" task queue. main.ts and the tests both start it here.
+ */
+import type { PaymentActivities } from '@cancelflow/domain';
+import {
+  connectTemporalClient,
+  createLogger,
+  listen,
+  openDatabase,
+  type Database,
+  type Logger,
+} from '@cancelflow/service-kit';
+import { createPaymentActivities } from './activities/index.ts';
+import { createSandboxProvider, type SandboxProvider } from './adapters/sandbox-provider.ts';
+import type { PaymentServiceConfig } from './config.ts';
+import { databaseSettings } from './db/index.ts';
+import { migrate } from './migrate.ts';
+import { createPaymentBook, signalCancellationWorkflow, type PaymentBook } from './refunds/index.ts';
+import { buildServer } from './server.ts';
+import { createPaymentWorker } from './worker.ts';
+
+export interface RunningPaymentService {
+  url: string;
+  port: number;
+  /** The activities this process registers; tests and in-process workers can use them directly. */
+  activities: PaymentActivities;
+  book: PaymentBook;
+  sandbox: SandboxProvider;
+  orm: Database;
+  close(): Promise<void>;
+}
+
+export async function startService(
+  config: PaymentServiceConfig,
+  options: { logger?: Logger } = {},
+): Promise<RunningPaymentService> {
+  const logger = options.logger ?? createLogger('payment-service');
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) {
+      try {
+        await closer();
+      } catch (err) {
+        logger.warn({ err }, 'payment-service: error while closing');
+      }
+    }
+    closers.length = 0;
+  };
+
+  try {
+    await migrate(config.databaseUrl);
+    const orm = await openDatabase(databaseSettings(config.databaseUrl));
+    closers.push(() => orm.close(true));
+    const client = await connectTemporalClient(config.temporal);
+    closers.push(() => client.connection.close());
+
+    // The sandbox's webhooks go to the same handler as POST /provider-events.
+    const sandbox: SandboxProvider = createSandboxProvider({
+      orm,
+      logger,
+      cardSettleMs: config.sandboxCardSettleMs,
+      deliverEvent: (event) => book.handleProviderEvent(event),
+    });
+    closers.push(() => sandbox.close());
+    const book = createPaymentBook({
+      orm,
+      provider: sandbox,
+      onRefundStatusChanged: signalCancellationWorkflow(client, logger),
+    });
+    const activities = createPaymentActivities({ orm, provider: sandbox, logger });
+
+    const http = await listen(buildServer({ logger, book, sandbox }), config.port, config.host);
+    closers.push(() => http.close());
+
+    if (config.runWorker) {
+      const { worker, connection } = await createPaymentWorker({ ...config.temporal, activities });
+      closers.push(() => connection.close());
+      const running = worker.run().catch((err: unknown) => {
+        logger.error({ err }, 'payments worker stopped with an error');
+      });
+      closers.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      });
+    }
+
+    await sandbox.start();
+    logger.info({ url: http.url }, 'payment-service started');
+    return { url: http.url, port: http.port, activities, book, sandbox, orm, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
