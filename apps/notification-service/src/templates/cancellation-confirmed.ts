@@ -1,21 +1,17 @@
 import { z } from 'zod';
-import { currencySchema, formatMoney, REFUND_METHODS, type RefundMethod } from '@cancelflow/domain';
+import { currencySchema, formatMoney, type RefundMethod } from '@cancelflow/domain';
+import { minorUnitsAmount, refundMethod, requiredText } from './fields.ts';
 import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
 
 /** What the cancellation workflow passes when it tells the customer the cancellation is done. */
 export const cancellationConfirmedData = z.object({
-  orderNo: z.string().trim().min(1, 'orderNo is required: the order number the customer knows'),
+  orderNo: requiredText('orderNo is required: the order number the customer knows'),
   customerName: z.string().trim().max(200).nullish(),
-  amount: z
-    .number({ error: 'amount must be the refund in minor units (e.g. 1999 for 19.99)' })
-    .int('amount must be a whole number of minor units, never a decimal')
-    .nonnegative('amount cannot be negative'),
+  amount: minorUnitsAmount,
   currency: currencySchema,
-  refundMethod: z.enum(REFUND_METHODS, {
-    error: `refundMethod must be one of ${REFUND_METHODS.join(', ')}`,
-  }),
-  lines: z.string().trim().min(1, 'lines is required: a short summary of what was cancelled').max(2000),
+  refundMethod,
+  lines: requiredText('lines is required: a short summary of what was cancelled').max(2000),
   cancellationId: z.string().nullish(),
   failureReason: z.string().nullish(),
 });

@@ -37,7 +37,7 @@ export function renderEmail(name: EmailTemplate, data: unknown): RenderedEmail {
   const result = chosen.data.safeParse(data);
   if (!result.success) {
     const details = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-    const listed = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
+    const listed = details.map((d) => (d.path && !d.message.startsWith(d.path) ? `${d.path}: ${d.message}` : d.message)).join('; ');
     throw new ValidationError(`template ${name} cannot be rendered, its data is invalid: ${listed}`, details);
   }
   return chosen.render(result.data);

@@ -1,21 +1,17 @@
 import { z } from 'zod';
-import { currencySchema, formatMoney, REFUND_METHODS } from '@cancelflow/domain';
+import { currencySchema, formatMoney } from '@cancelflow/domain';
+import { minorUnitsAmount, refundMethod, requiredText } from './fields.ts';
 import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
 
 /** What the cancellation workflow passes when a refund failed and support has to act. */
 export const refundFailedSupportData = z.object({
-  cancellationId: z.string().trim().min(1, 'cancellationId is required: support retries the refund by it'),
-  orderNo: z.string().trim().min(1, 'orderNo is required: the order number support looks up'),
+  cancellationId: requiredText('cancellationId is required: support retries the refund by it'),
+  orderNo: requiredText('orderNo is required: the order number support looks up'),
   customerName: z.string().trim().max(200).nullish(),
-  amount: z
-    .number({ error: 'amount must be the refund in minor units (e.g. 1999 for 19.99)' })
-    .int('amount must be a whole number of minor units, never a decimal')
-    .nonnegative('amount cannot be negative'),
+  amount: minorUnitsAmount,
   currency: currencySchema,
-  refundMethod: z.enum(REFUND_METHODS, {
-    error: `refundMethod must be one of ${REFUND_METHODS.join(', ')}`,
-  }),
+  refundMethod,
   lines: z.string().trim().max(2000).nullish(),
   failureReason: z.string().trim().max(2000).nullish(),
 });
@@ -36,14 +32,23 @@ export function renderRefundFailedSupport(data: RefundFailedSupportData): Render
   ];
   const intro =
     'The refund of this cancellation failed. The cancellation stays IN_PROGRESS and the order is not marked cancelled until the refund succeeds.';
-  const todo = [
-    'What to do:',
-    '1. Check the reason above with the payment provider or the customer (e.g. an expired card or closed account).',
-    `2. Retry the refund from the console (open the cancellation, "Retry refund"), or by API: ${retryPath}`,
-    '3. If it cannot be refunded this way, contact the customer about another refund method.',
+  const steps: { text: string; html: string }[] = [
+    plain('Check the reason above with the payment provider or the customer (e.g. an expired card or a closed account).'),
+    {
+      text: `Retry the refund from the console (open the cancellation, "Retry refund"), or by API: ${retryPath}`,
+      html: `Retry the refund from the console (open the cancellation, &quot;Retry refund&quot;), or by API: <code>${escapeHtml(retryPath)}</code>`,
+    },
+    plain('If it cannot be refunded this way, contact the customer about another refund method.'),
   ];
 
-  const text = [intro, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', ...todo].join('\n');
+  const text = [
+    intro,
+    '',
+    ...facts.map(([k, v]) => `${k}: ${v}`),
+    '',
+    'What to do:',
+    ...steps.map((step, i) => `${i + 1}. ${step.text}`),
+  ].join('\n');
   const rows = facts
     .map(([k, v]) => `<tr><th align="left" style="padding-right: 1em;">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
     .join('\n');
@@ -52,13 +57,11 @@ export function renderRefundFailedSupport(data: RefundFailedSupportData): Render
     [
       paragraphs(intro),
       `<table>\n${rows}\n</table>`,
-      `<p><strong>What to do</strong></p>`,
-      '<ol>',
-      `<li>${escapeHtml(todo[1]!.slice(3))}</li>`,
-      `<li>Retry the refund from the console (open the cancellation, &quot;Retry refund&quot;), or by API: <code>${escapeHtml(retryPath)}</code></li>`,
-      `<li>${escapeHtml(todo[3]!.slice(3))}</li>`,
-      '</ol>',
+      '<p><strong>What to do</strong></p>',
+      `<ol>\n${steps.map((step) => `<li>${step.html}</li>`).join('\n')}\n</ol>`,
     ].join('\n'),
   );
   return { subject, text, html };
 }
+
+const plain = (text: string) => ({ text, html: escapeHtml(text) });
