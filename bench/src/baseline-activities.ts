@@ -1,0 +1,1 @@
+export async function noop(_step: number): Promise<void> {}
