@@ -27,7 +27,7 @@ async function cancelledOrder(
   const order = (await api.post('/orders', orderInput(options.order ?? {}, channel))).body;
   const lines = options.whole
     ? order.lines.map((l: { id: string; quantity: number }) => ({ lineId: l.id, quantity: l.quantity }))
-    : [{ lineId: order.lines[0].id, quantity: 1 }];
+    : [{ lineId: order.lines[0]!.id, quantity: 1 }];
   const answer = await api.post(`/orders/${order.id}/cancellations`, {
     reason: 'CUSTOMER_REQUEST',
     merchantCancellationNumber: unique('MCN'),
@@ -81,7 +81,7 @@ describe('restockCancellation', () => {
       ['MUG-1', 2],
       ['TEA-9', 1],
     ]);
-    expect(movements[0].idempotencyKey).toMatch(new RegExp(`^restock:${cancellationId}:`));
+    expect(movements[0]!.idempotencyKey).toMatch(new RegExp(`^restock:${cancellationId}:`));
   });
 
   it('does not restock when the cancellation did not ask for it', async () => {
@@ -109,7 +109,7 @@ describe('notifyChannelOfCancellation', () => {
     const { orderId, cancellationId } = await cancelledOrder('mirakl');
     await activities.notifyChannelOfCancellation(cancellationId);
     const messages = (await api.get(`/sandbox/channel-messages?orderId=${orderId}`)).body.items;
-    expect(messages[0].payload.restockOnMarketplace).toBe(false);
+    expect(messages[0]!.payload.restockOnMarketplace).toBe(false);
   });
 
   it('the own web shop and third-party-managed orders are never synced back', async () => {

@@ -206,7 +206,7 @@ describe('POST /orders/:id/cancellations', () => {
       cancel(b.id, { lines: [{ lineId: b.lines[0]!.id, quantity: 1 }], merchantCancellationNumber: number }),
     ]);
     expect(answers.map((x) => x.status).sort()).toEqual([202, 409]);
-    const total = (await cancelledQuantities(a.id))[0] + (await cancelledQuantities(b.id))[0];
+    const total = (await cancelledQuantities(a.id))[0]! + (await cancelledQuantities(b.id))[0]!;
     expect(total).toBe(1);
   });
 
@@ -280,7 +280,7 @@ describe('GET /orders/:id/cancellation-eligibility', () => {
     await ship(order.id, order.lines[0]!.id, 1);
     const e = await api.get(`/orders/${order.id}/cancellation-eligibility`);
     expect(e.body.lines[0]).toMatchObject({ cancellableQuantity: 0, wholeLineOnly: true });
-    expect(e.body.lines[0].notCancellable.join(' ')).toMatch(/whole unshipped lines only/);
+    expect(e.body.lines[0]!.notCancellable.join(' ')).toMatch(/whole unshipped lines only/);
     expect(e.body.lines[1]).toMatchObject({ cancellableQuantity: 1 });
   });
 

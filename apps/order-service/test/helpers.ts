@@ -24,10 +24,46 @@ export const testConfig = (overrides: Partial<OrderServiceConfig> = {}): OrderSe
 export const startTestService = (options: StartOptions = {}, overrides: Partial<OrderServiceConfig> = {}) =>
   startService(testConfig(overrides), options);
 
+/** The fields the tests read from the API's answers (each answer has some of them). */
+export interface ApiBody {
+  id: string;
+  status: string;
+  merchantId: string;
+  resolution: string;
+  cancellationId: string;
+  workflowId: string;
+  reason: string;
+  refundStatus?: string;
+  refundFailureReason?: string;
+  completedAt?: string;
+  total: number;
+  error: { code: string; message: string; details?: { path?: string; message: string }[] };
+  lines: {
+    id: string;
+    lineNo: number;
+    quantity: number;
+    cancelledQuantity: number;
+    cancellableQuantity: number;
+    notCancellable: string[];
+  }[];
+  items: {
+    id: string;
+    kind: string;
+    sku: string;
+    quantity: number;
+    idempotencyKey: string;
+    payload: { restockOnMarketplace?: boolean };
+  }[];
+  steps: { step: string; key?: string }[];
+  cancellations: unknown[];
+  timeline: { type: string }[];
+  customer: { allowed: boolean; reason?: string };
+  merchant: { allowed: boolean; reason?: string };
+}
+
 export interface Answer {
   status: number;
-  // Tests read whatever the API answered.
-  body: any;
+  body: ApiBody;
   headers: Headers;
 }
 
@@ -39,7 +75,7 @@ export function client(service: Pick<RunningOrderService, 'url'>) {
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as ApiBody, headers: response.headers };
   };
   return {
     get: (path: string) => call('GET', path),
