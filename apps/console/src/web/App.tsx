@@ -23,18 +23,22 @@ interface ProviderProps {
 export function ConsoleProvider({ config, children, fetch, initialSession }: ProviderProps) {
   const navigate = useNavigate();
   const [session, setSession] = useState<Session | null>(() => (initialSession === undefined ? loadSession() : initialSession));
+  // Why the person was signed out, for the sign-in screen (router state would be overwritten by the redirect).
+  const [notice, setNotice] = useState<string>();
   const tokenRef = useRef<string | null>(session?.token ?? null);
   tokenRef.current = session?.token ?? null;
 
   const signIn = useCallback((next: Session) => {
     saveSession(next);
+    setNotice(undefined);
     setSession(next);
   }, []);
   const signOut = useCallback(
     (message?: string) => {
       saveSession(null);
+      setNotice(message);
       setSession(null);
-      navigate('/sign-in', { replace: true, ...(message ? { state: { message } } : {}) });
+      navigate('/sign-in', { replace: true });
     },
     [navigate],
   );
@@ -54,8 +58,8 @@ export function ConsoleProvider({ config, children, fetch, initialSession }: Pro
   );
 
   const value = useMemo<ConsoleContextValue>(
-    () => ({ api, apiFor, config, session, signIn, signOut }),
-    [api, apiFor, config, session, signIn, signOut],
+    () => ({ api, apiFor, config, session, notice, signIn, signOut }),
+    [api, apiFor, config, session, notice, signIn, signOut],
   );
   return <ConsoleContext.Provider value={value}>{children}</ConsoleContext.Provider>;
 }

@@ -10,6 +10,8 @@ export interface ConsoleContextValue {
   apiFor(token: string | null): Api;
   config: ConsoleConfig;
   session: Session | null;
+  /** Why the last sign-out happened (e.g. a service refused the token). */
+  notice?: string | undefined;
   signIn(session: Session): void;
   signOut(message?: string): void;
 }

@@ -5,9 +5,9 @@ import { sessionFromToken, STAFF_ROLES, type StaffRole } from '../session.ts';
 
 /** Paste a bearer token (the start command prints ready ones in development). */
 export function SignInPage() {
-  const { session, signIn, config } = useConsole();
+  const { session, signIn, config, notice } = useConsole();
   const location = useLocation();
-  const state = location.state as { from?: string; message?: string } | null;
+  const state = location.state as { from?: string } | null;
   const [token, setToken] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<StaffRole>('MERCHANT');
@@ -40,9 +40,9 @@ export function SignInPage() {
   return (
     <main id="main" className="narrow">
       <h1>Sign in to CancelFlow</h1>
-      {state?.message ? (
+      {notice ? (
         <p role="status" className="notice">
-          {state.message}
+          {notice}
         </p>
       ) : null}
       <form onSubmit={submit} noValidate>
