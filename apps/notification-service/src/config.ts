@@ -59,7 +59,10 @@ export interface NotificationServiceConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotificationServiceConfig {
   const result = envSchema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+    });
     throw new Error(`notification-service configuration is invalid:\n  ${problems.join('\n  ')}`);
   }
   const e = result.data;
