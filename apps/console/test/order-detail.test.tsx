@@ -1,0 +1,168 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { OrderDetail } from '../src/web/api/index.ts';
+import { aCancellation, anOrder, eligibilityOf, FakeServices, renderConsole, withEmptySidePanels } from './helpers.tsx';
+
+const ORDER = /^\/api\/orders\/orders\/order-1$/;
+const ELIGIBILITY = /^\/api\/orders\/orders\/order-1\/cancellation-eligibility$/;
+const CANCEL = /^\/api\/orders\/orders\/order-1\/cancellations$/;
+
+function servicesFor(order: () => OrderDetail, wholeLineOnly = false): FakeServices {
+  return withEmptySidePanels(new FakeServices())
+    .on('GET', ORDER, () => ({ body: order() }))
+    .on('GET', ELIGIBILITY, () => ({ body: eligibilityOf(order(), wholeLineOnly) }));
+}
+
+describe('order detail', () => {
+  it('shows each line with ordered, shipped, cancelled, returned and open quantities, and why the rest cannot be cancelled', async () => {
+    renderConsole('/orders/order-1', servicesFor(() => anOrder()));
+    const lines = await screen.findByRole('table');
+    const bowl = within(lines).getByText('BOWL').closest('tr')!;
+    const cells = within(bowl).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells.slice(3, 8)).toEqual(['1', '1', '0', '0', '0']);
+    expect(bowl.textContent).toContain('1 shipped: a return, not a cancellation');
+  });
+
+  it('offers in the cancellation dialog only the lines and quantities the eligibility endpoint allows, and sends what was chosen', async () => {
+    const services = servicesFor(() => anOrder()).on('POST', CANCEL, () => ({
+      status: 202,
+      body: { cancellationId: 'canc-9', workflowId: 'cancellation-canc-9' },
+    }));
+    renderConsole('/orders/order-1', services);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Create cancellation' }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel items of order WS-1001' });
+    expect(within(dialog).getByLabelText(/Line 1 · MUG/)).toBe(document.activeElement);
+    expect(within(dialog).queryByLabelText(/Line 3 · BOWL/)).toBeNull();
+    expect(within(dialog).getByText(/Line 3 · BOWL: 1 shipped/)).toBeTruthy();
+    const quantity = within(dialog).getByLabelText('Quantity for line 1');
+    expect(quantity.getAttribute('max')).toBe('2');
+
+    await user.click(within(dialog).getByLabelText(/Line 1 · MUG/));
+    await user.clear(quantity);
+    await user.type(quantity, '1');
+    await user.click(within(dialog).getByLabelText(/Line 2 · PLATE/));
+    await user.selectOptions(within(dialog).getByLabelText('Reason'), 'OUT_OF_STOCK');
+    await user.type(within(dialog).getByLabelText('Merchant cancellation number'), 'MC-77');
+    await user.selectOptions(within(dialog).getByLabelText('Refund method'), 'BANK_DEPOSIT');
+    await user.click(within(dialog).getByLabelText('Put the cancelled items back in stock'));
+    await user.type(within(dialog).getByLabelText('Comment (optional)'), 'supplier ran out');
+    expect(within(dialog).getByText(/Worth/).textContent).toContain('35.00');
+    await user.click(within(dialog).getByRole('button', { name: 'Create cancellation' }));
+
+    await screen.findByText(/Cancellation started/);
+    expect(services.callsTo('POST', CANCEL)[0]!.body).toEqual({
+      lines: [
+        { lineId: 'line-1', quantity: 1 },
+        { lineId: 'line-2', quantity: 1 },
+      ],
+      reason: 'OUT_OF_STOCK',
+      comment: 'supplier ran out',
+      merchantCancellationNumber: 'MC-77',
+      refundMethod: 'BANK_DEPOSIT',
+      restock: true,
+    });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByRole('link', { name: 'open it in Temporal' }).getAttribute('href')).toBe(
+      'http://temporal.test/namespaces/default/workflows/cancellation-canc-9',
+    );
+  });
+
+  it('takes whole lines only on a whole-lines-only channel: no quantity to choose', async () => {
+    const services = servicesFor(() => anOrder({ channel: 'walmart' }), true).on('POST', CANCEL, () => ({
+      status: 202,
+      body: { cancellationId: 'c', workflowId: 'w' },
+    }));
+    renderConsole('/orders/order-1', services);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Create cancellation' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).queryByLabelText('Quantity for line 1')).toBeNull();
+    expect(within(dialog).getAllByText(/whole line only/).length).toBe(2);
+
+    await user.click(within(dialog).getByLabelText(/Line 1 · MUG/));
+    await user.selectOptions(within(dialog).getByLabelText('Reason'), 'DEFECTIVE');
+    await user.type(within(dialog).getByLabelText('Merchant cancellation number'), 'W-1');
+    await user.click(within(dialog).getByRole('button', { name: 'Create cancellation' }));
+    await screen.findByText(/Cancellation started/);
+    expect((services.callsTo('POST', CANCEL)[0]!.body as { lines: unknown }).lines).toEqual([{ lineId: 'line-1', quantity: 2 }]);
+  });
+
+  it('keeps the dialog open and shows the refusal as the API words it', async () => {
+    const services = servicesFor(() => anOrder()).on('POST', CANCEL, () => ({
+      status: 409,
+      body: { error: { code: 'CONFLICT', message: 'merchant cancellation number MC-1 is already used by another cancellation' } },
+    }));
+    renderConsole('/orders/order-1', services);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Create cancellation' }));
+    const dialog = await screen.findByRole('dialog');
+
+    await user.click(within(dialog).getByRole('button', { name: 'Create cancellation' }));
+    const problems = within(dialog).getByRole('alert');
+    expect(problems.textContent).toContain('choose at least one line to cancel');
+    expect(services.callsTo('POST', CANCEL)).toHaveLength(0);
+
+    await user.click(within(dialog).getByLabelText(/Line 2 · PLATE/));
+    await user.selectOptions(within(dialog).getByLabelText('Reason'), 'OTHER');
+    await user.type(within(dialog).getByLabelText('Merchant cancellation number'), 'MC-1');
+    await user.click(within(dialog).getByRole('button', { name: 'Create cancellation' }));
+    expect((await within(dialog).findByText(/already used/)).textContent).toBe(
+      'merchant cancellation number MC-1 is already used by another cancellation',
+    );
+    expect(screen.getByRole('dialog')).toBeTruthy();
+  });
+
+  it('disables "Create cancellation" and says why when the merchant cannot cancel', async () => {
+    const order = anOrder({ status: 'SHIPPED' });
+    const services = withEmptySidePanels(new FakeServices())
+      .on('GET', ORDER, () => ({ body: order }))
+      .on('GET', ELIGIBILITY, () => ({
+        body: { ...eligibilityOf(order), merchant: { allowed: false, reason: 'the order has shipped: open a return instead' } },
+      }));
+    renderConsole('/orders/order-1', services);
+    const button = await screen.findByRole('button', { name: 'Create cancellation' });
+    expect(button).toHaveProperty('disabled', true);
+    expect(screen.getByText('Cannot cancel: the order has shipped: open a return instead')).toBeTruthy();
+  });
+
+  it('follows a running cancellation live until it is CANCELLED, with its steps in the timeline', async () => {
+    let polls = 0;
+    const order = () => {
+      polls += 1;
+      const done = polls >= 2;
+      return anOrder({
+        cancellations: [
+          aCancellation(
+            done
+              ? {
+                  status: 'CANCELLED',
+                  refundStatus: 'SUCCEEDED',
+                  completedAt: '2026-11-20T11:00:05.000Z',
+                  steps: [
+                    { step: 'RESERVED', actor: 'mia', at: '2026-11-20T11:00:00.000Z' },
+                    { step: 'REFUND_SUCCEEDED', actor: 'payments', at: '2026-11-20T11:00:04.000Z' },
+                    { step: 'CANCELLED', actor: 'workflow', at: '2026-11-20T11:00:05.000Z' },
+                    { step: 'CUSTOMER_NOTIFIED', actor: 'workflow', at: '2026-11-20T11:00:06.000Z' },
+                  ],
+                }
+              : {},
+          ),
+        ],
+      });
+    };
+    const services = withEmptySidePanels(new FakeServices())
+      .on('GET', ORDER, () => ({ body: order() }))
+      .on('GET', ELIGIBILITY, () => ({ body: eligibilityOf(anOrder()) }));
+    renderConsole('/orders/order-1', services);
+
+    expect(await screen.findByText('A cancellation is in progress; this page follows it live.')).toBeTruthy();
+    await waitFor(() => expect(screen.getByText('Cancellation MC-1: Customer notified')).toBeTruthy(), { timeout: 5_000 });
+    expect(screen.queryByText('A cancellation is in progress; this page follows it live.')).toBeNull();
+    const row = screen.getByRole('link', { name: 'MC-1' }).closest('tr')!;
+    expect(row.textContent).toContain('Cancelled');
+    expect(row.textContent).toContain('Succeeded');
+  });
+});

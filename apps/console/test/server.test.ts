@@ -1,0 +1,88 @@
+// @vitest-environment node
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@cancelflow/service-kit/logger';
+import { listen, type RunningServer } from '@cancelflow/service-kit/http';
+import { loadConfig } from '../src/config.ts';
+import { createConsoleApp } from '../src/server.ts';
+
+// An upstream that answers with what it received, standing in for a service's HTTP port.
+let upstream: Server;
+let upstreamUrl: string;
+let console_: RunningServer;
+const seen: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      res.writeHead(409, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'CONFLICT', message: 'as the service words it' } }));
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+
+  const dist = mkdtempSync(join(tmpdir(), 'console-dist-'));
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+  const config = loadConfig({
+    ORDER_SERVICE_URL: upstreamUrl,
+    PAYMENT_SERVICE_URL: 'http://127.0.0.1:1',
+    TEMPORAL_UI_URL: 'http://temporal.example:8233/',
+  });
+  const logger = createLogger('console-test');
+  logger.level = 'error';
+  console_ = await listen(createConsoleApp({ config, logger, distDir: dist }), 0);
+});
+
+afterAll(async () => {
+  await console_.close();
+  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+});
+
+describe('console server', () => {
+  it('proxies /api/orders/* to the order service with the body and the bearer token, and passes its answer through', async () => {
+    const response = await fetch(`${console_.url}/api/orders/orders/o-1/cancellations?x=1`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer abc', 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'OTHER' }),
+    });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({ error: { code: 'CONFLICT', message: 'as the service words it' } });
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({ method: 'POST', url: '/orders/o-1/cancellations?x=1', body: '{"reason":"OTHER"}' });
+    expect(last.headers.authorization).toBe('Bearer abc');
+  });
+
+  it('answers 502 with a message naming the service when a service does not answer', async () => {
+    const response = await fetch(`${console_.url}/api/payments/orders/o-1/payments`);
+    expect(response.status).toBe(502);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(body.error.message).toMatch(/^the payment service at http:\/\/127\.0\.0\.1:1 is not answering/);
+  });
+
+  it('serves the Temporal web UI address in /config.json and the app for every client-side route', async () => {
+    expect(await (await fetch(`${console_.url}/config.json`)).json()).toEqual({
+      temporalUiUrl: 'http://temporal.example:8233',
+      temporalNamespace: 'default',
+      allowUnauthenticated: true,
+    });
+    const page = await fetch(`${console_.url}/orders/o-1/anything`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    expect((await fetch(`${console_.url}/api/unknown/x`)).status).toBe(404);
+  });
+
+  it('refuses bad settings naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', ORDER_SERVICE_URL: 'not a url' })).toThrow(
+      /PORT: PORT must be a port number.*ORDER_SERVICE_URL: ORDER_SERVICE_URL must be a URL/,
+    );
+  });
+});
