@@ -12,15 +12,19 @@ export interface PaymentServiceConfig {
 }
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number').default(3002),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
-    .string({ error: 'DATABASE_URL is required: postgres://user:password@host:port/database' })
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL'),
+    .string({ error: 'is required: postgres://user:password@host:port/database' })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  SANDBOX_CARD_SETTLE_MS: z.coerce.number().int().min(0).default(300),
-  PAYMENTS_WORKER: z.enum(['true', 'false']).default('true'),
+  SANDBOX_CARD_SETTLE_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(0, 'must be a whole number of milliseconds')
+    .default(300),
+  PAYMENTS_WORKER: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
 });
 
 /** Reads the configuration from the environment; a bad variable is named in the error. */

@@ -1,9 +1,16 @@
 import { createLogger } from '@cancelflow/service-kit';
-import { configFromEnv } from './config.ts';
+import { configFromEnv, type PaymentServiceConfig } from './config.ts';
 import { startService } from './service.ts';
 
 const logger = createLogger('payment-service');
-const service = await startService(configFromEnv(), { logger });
+let config: PaymentServiceConfig;
+try {
+  config = configFromEnv();
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
+const service = await startService(config, { logger });
 process.stdout.write(`payment-service listening on ${service.url}\n`);
 
 let closing = false;
