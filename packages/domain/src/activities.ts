@@ -88,7 +88,14 @@ export interface PaymentActivities {
   getRefund(cancellationId: string): Promise<RefundOutcome>;
 }
 
-export const EMAIL_TEMPLATES = ['CANCELLATION_CONFIRMED', 'REFUND_FAILED_SUPPORT'] as const;
+export const EMAIL_TEMPLATES = [
+  'CANCELLATION_CONFIRMED',
+  'REFUND_FAILED_SUPPORT',
+  // Process 3, cancelled but shipped (no links in any of them).
+  'SHIPPED_AFTER_CANCELLATION',
+  'SHIPPED_AFTER_CANCELLATION_REMINDER',
+  'EMAIL_THREAD_FORWARD',
+] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
 export interface NotificationActivities {

@@ -76,7 +76,11 @@ export interface CancellableOrder {
  * not be finished, and whole-lines-only channels take whole open lines. Throws a RuleViolation
  * naming every line that breaks a rule; nothing is to be written when it throws.
  */
-export function assertCancellable(order: CancellableOrder, requested: readonly RequestedLine[]): void {
+export function assertCancellable(
+  order: CancellableOrder,
+  requested: readonly RequestedLine[],
+  options: { fillOrKill?: boolean } = {},
+): void {
   if (order.status === 'SHIPPED' || order.status === 'CLOSED') {
     throw new RuleViolationError(
       `the order is ${order.status} and cannot be cancelled: open a return for shipped items instead`,
@@ -111,7 +115,9 @@ export function assertCancellable(order: CancellableOrder, requested: readonly R
         path,
         message: `line ${line.lineNo} (${line.sku}): cannot cancel ${r.quantity}, only ${open} of ${line.quantity} are neither shipped nor cancelled`,
       });
-    } else if (!policy.partialQuantity && (r.quantity !== open || line.shippedQuantity > 0)) {
+    } else if (options.fillOrKill && r.quantity !== open) {
+      problems.push({ path, message: `line ${line.lineNo} (${line.sku}): fill or kill cancels the whole rest of the line (${open})` });
+    } else if (!options.fillOrKill && !policy.partialQuantity && (r.quantity !== open || line.shippedQuantity > 0)) {
       problems.push({
         path,
         message: `line ${line.lineNo} (${line.sku}): ${policy.label} cancels whole lines only; cancel all ${line.quantity} of an unshipped line`,
@@ -129,3 +135,20 @@ export function assertCancellable(order: CancellableOrder, requested: readonly R
 /** Workflow ids derive from business ids, so a repeated request finds the running process. */
 export const cancellationWorkflowId = (cancellationId: string): string =>
   `cancellation-${cancellationId}`;
+
+/**
+ * Whether a cancellation may be undone (reopened). A FILL_OR_KILL cancellation never: the channel
+ * closed the rest of the line when part of it shipped, and it cannot be reopened. Only an
+ * IN_PROGRESS or CANCELLED cancellation can be undone.
+ */
+export function assertUndoable(cancellation: { reason: CancellationReason; status: CancellationStatus }): void {
+  if (cancellation.reason === 'FILL_OR_KILL') {
+    throw new RuleViolationError(
+      'a FILL_OR_KILL cancellation can never be undone or reopened: the channel closed the rest of the line when part of it shipped; ' +
+        'sell the item again as a new order instead',
+    );
+  }
+  if (!canTransition(cancellation.status, 'UNDONE')) {
+    throw new ConflictError(`the cancellation is ${cancellation.status} and cannot be undone`);
+  }
+}

@@ -7,3 +7,5 @@ export * from './eligibility.ts';
 export * from './refund.ts';
 export * from './activities.ts';
 export * from './schemas/index.ts';
+export * from './shipment.ts';
+export * from './cancelled-but-shipped.ts';

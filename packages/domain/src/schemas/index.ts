@@ -5,3 +5,4 @@ export * from './payments.ts';
 export * from './payment-refunds.ts';
 export * from './order-service-queries.ts';
 export * from './notifications.ts';
+export * from './shipment.ts';
