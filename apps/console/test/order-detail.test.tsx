@@ -166,3 +166,15 @@ describe('order detail', () => {
     expect(row.textContent).toContain('Succeeded');
   });
 });
+
+describe('order detail side panels', () => {
+  it('says so when the payment service has recorded nothing for the order yet, instead of an error', async () => {
+    const services = servicesFor(() => anOrder()).on('GET', /^\/api\/payments\/orders\/order-1\/payments$/, () => ({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND', message: 'no payments or refunds are recorded for order order-1' } },
+    }));
+    renderConsole('/orders/order-1', services);
+    expect(await screen.findByText('The payment service has recorded nothing for this order yet.')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});

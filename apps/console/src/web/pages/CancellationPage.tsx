@@ -30,7 +30,7 @@ export function CancellationPage() {
     const orderId = cancellation.data?.orderId;
     if (!orderId) return undefined;
     const payments = await api.payments.forOrder(orderId);
-    return payments.refunds.find((r) => r.cancellationId === cancellationId);
+    return payments?.refunds.find((r) => r.cancellationId === cancellationId);
   }, { pollWhile: () => cancellation.data?.status === 'IN_PROGRESS' });
 
   if (cancellation.loading && !cancellation.data) return <p role="status">Loading the cancellation…</p>;

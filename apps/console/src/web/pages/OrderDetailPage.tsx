@@ -278,6 +278,7 @@ function PaymentsSection({ orderId, version }: { orderId: string; version: strin
     <section aria-labelledby="payments-title">
       <h2 id="payments-title">Payments and refunds</h2>
       <ErrorMessage error={payments.error} title="Payments cannot be shown" />
+      {payments.data === null ? <p className="hint">The payment service has recorded nothing for this order yet.</p> : null}
       {payments.data ? (
         <>
           <ul>
