@@ -1,3 +1,4 @@
+import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -8,6 +9,10 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Run the worker of the "orders" task queue in this process (default yes). */
   ORDER_WORKER: z.enum(['true', 'false']).default('true'),
+  /** How often a pending refund is re-read when no provider event arrives (Temporal duration). */
+  REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('1h'),
+  /** Where refund failures are reported. */
+  SUPPORT_EMAIL: z.email().default('support@cancelflow.local'),
 });
 
 export interface OrderServiceConfig {
@@ -21,6 +26,8 @@ export interface OrderServiceConfig {
   liveStateTimeoutMs?: number;
   /** How long starting a workflow may take before the request is answered 503. */
   workflowStartTimeoutMs?: number;
+  /** Settings every cancellation process starts with. */
+  cancellationProcess?: { refundRecheckInterval?: Duration; supportEmail?: string };
 }
 
 /** Reads the configuration from the environment; fails naming every bad variable. */
@@ -37,5 +44,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
     worker: e.ORDER_WORKER === 'true',
+    cancellationProcess: { refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration, supportEmail: e.SUPPORT_EMAIL },
   };
 }

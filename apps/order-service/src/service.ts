@@ -70,6 +70,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       logger,
       liveStateTimeoutMs: config.liveStateTimeoutMs ?? 1_000,
       temporalTimeoutMs: config.workflowStartTimeoutMs ?? 10_000,
+      ...(config.cancellationProcess ? { cancellationProcess: config.cancellationProcess } : {}),
     });
     const server = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());

@@ -95,7 +95,7 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
   state.phase = 'COMPLETING';
   await orders.completeCancellation(cancellationId);
   state.phase = 'CANCELLED';
-  state.steps.push('CANCELLED');
+  await step('CANCELLED');
 
   await notifications.sendEmail({
     messageKey: `cancellation-confirmed:${cancellationId}`,

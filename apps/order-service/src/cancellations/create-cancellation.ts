@@ -151,7 +151,7 @@ async function findRepeat(
 }
 
 async function startWorkflow(deps: HttpDeps, cancellationId: string, workflowId: string): Promise<void> {
-  const args: [CancellationWorkflowInput] = [{ cancellationId }];
+  const args: [CancellationWorkflowInput] = [{ ...deps.cancellationProcess, cancellationId }];
   try {
     await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
       deps.temporal.workflow.start(CANCELLATION_WORKFLOW_TYPE, {

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel, ImportOrderInput } from '@cancelflow/domain';
+import type { ApiClient } from './api.ts';
+
+export interface OrderLineBody {
+  id: string;
+  lineNo: number;
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+  shippedQuantity: number;
+  cancelledQuantity: number;
+  returnedQuantity: number;
+  openQuantity: number;
+}
+
+export interface OrderBody {
+  id: string;
+  merchantId: string;
+  channel: Channel;
+  channelOrderNo: string;
+  status: string;
+  lines: OrderLineBody[];
+  [key: string]: unknown;
+}
+
+type OrderInput = Omit<ImportOrderInput, 'thirdPartyManaged' | 'selfServiceEnabled' | 'payments'> &
+  Partial<Pick<ImportOrderInput, 'thirdPartyManaged' | 'selfServiceEnabled' | 'payments'>>;
+
+/** A unique suffix, so tests sharing one database never meet each other's orders. */
+export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/**
+ * An order of two lines (2 mugs at 12.50, 1 teapot at 30.00) paid by card, unless told otherwise.
+ * Payments default to one card payment of the whole total.
+ */
+export function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
+  const lines = overrides.lines ?? [
+    { sku: 'MUG-BLUE', quantity: 2, unitPrice: 1250 },
+    { sku: 'TEAPOT', quantity: 1, unitPrice: 3000 },
+  ];
+  const total = lines.reduce((n, l) => n + l.quantity * l.unitPrice, 0);
+  return {
+    channel: 'webshop',
+    channelOrderNo: unique('WS'),
+    merchantId: 'merchant-a',
+    currency: 'EUR',
+    customer: { email: 'ada@example.com', name: 'Ada Lovelace' },
+    payments: total > 0 ? [{ method: 'CARD', amount: total, reference: unique('pi') }] : [],
+    ...overrides,
+    lines,
+  };
+}
+
+export async function importOrder(orders: ApiClient, overrides: Partial<OrderInput> = {}): Promise<OrderBody> {
+  const response = await orders.post<OrderBody>('/orders', orderInput(overrides));
+  if (response.status !== 201) {
+    throw new Error(`importing the order answered ${response.status}: ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}

@@ -1,0 +1,3 @@
+export * from './api.ts';
+export * from './system.ts';
+export * from './fixtures.ts';

@@ -1,0 +1,108 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { configFromEnv as orderConfig } from '@cancelflow/order-service/config';
+import { startService as startOrderService } from '@cancelflow/order-service/service';
+import { configFromEnv as paymentConfig } from '@cancelflow/payment-service/config';
+import { startService as startPaymentService } from '@cancelflow/payment-service/service';
+import { loadConfig as notificationConfig } from '@cancelflow/notification-service/config';
+import { startService as startNotificationService } from '@cancelflow/notification-service/service';
+import { createCancellationsWorker } from '@cancelflow/workflows/worker';
+import { createLogger } from '@cancelflow/service-kit';
+import { apiClient, type ApiClient } from './api.ts';
+
+export interface SystemOptions {
+  databaseUrl?: string;
+  temporalAddress?: string;
+  namespace?: string;
+  /** Environment variables given to every service's configuration (e.g. REFUND_RECHECK_INTERVAL). */
+  env?: Record<string, string>;
+}
+
+export interface RunningSystem {
+  orders: ApiClient;
+  payments: ApiClient;
+  notifications: ApiClient;
+  temporal: Client;
+  /** The embedded SMTP server of the notification service, for sending replies to it. */
+  smtp: { host: string; port: number };
+  /** The worker of the "cancellations" task queue, to stop and replace in crash tests. */
+  cancellationsWorker(): Worker;
+  restartCancellationsWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole system in this process, as `npm start` runs it in separate ones: the three services
+ * with their HTTP APIs and workers, and the worker of the workflows, on the given Temporal and
+ * PostgreSQL (by default those the test global setup started).
+ */
+export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
+  const databaseUrl = options.databaseUrl ?? required('DATABASE_URL');
+  const temporalAddress = options.temporalAddress ?? required('TEMPORAL_ADDRESS');
+  const namespace = options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: process.env.NODE_ENV ?? 'test',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: namespace,
+    PORT: '0',
+    SMTP_PORT: '0',
+    REFUND_RECHECK_INTERVAL: '2s',
+    ...options.env,
+  };
+  const logger = createLogger('system');
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) {
+      await closer().catch((error: unknown) => logger.error({ err: error }, 'error while stopping the system'));
+    }
+  };
+
+  try {
+    const notificationService = await startNotificationService(notificationConfig(env));
+    closers.push(() => notificationService.close());
+    const paymentService = await startPaymentService(paymentConfig(env));
+    closers.push(() => paymentService.close());
+    const orderService = await startOrderService(orderConfig(env));
+    closers.push(() => orderService.close());
+
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    closers.push(() => nativeConnection.close());
+    let worker = await createCancellationsWorker({ connection: nativeConnection, namespace });
+    let running = worker.run();
+    closers.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    closers.push(() => connection.close());
+    const embedded = notificationService.smtp.embedded;
+    if (!embedded) throw new Error('the system under test needs the embedded SMTP server (no SMTP_URL)');
+
+    return {
+      orders: apiClient(orderService.url),
+      payments: apiClient(paymentService.url),
+      notifications: apiClient(notificationService.url),
+      temporal: new Client({ connection, namespace }),
+      smtp: embedded,
+      cancellationsWorker: () => worker,
+      async restartCancellationsWorker() {
+        worker.shutdown();
+        await running;
+        worker = await createCancellationsWorker({ connection: nativeConnection, namespace });
+        running = worker.run();
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run under the test global setup or pass it to startSystem`);
+  return value;
+}
