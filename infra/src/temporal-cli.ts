@@ -31,8 +31,17 @@ export function temporalCliCacheDir(): string {
   return join(cacheHome, 'cancelflow', `temporal-cli-${TEMPORAL_CLI_VERSION}`);
 }
 
+let pending: Promise<string> | undefined;
+
 /** Returns the path of a working `temporal` binary, building it on first use. */
-export async function ensureTemporalCli(options: EnsureTemporalCliOptions = {}): Promise<string> {
+export function ensureTemporalCli(options: EnsureTemporalCliOptions = {}): Promise<string> {
+  pending ??= findOrBuild(options);
+  // A failed attempt may be retried by a later call.
+  pending.catch(() => (pending = undefined));
+  return pending;
+}
+
+async function findOrBuild(options: EnsureTemporalCliOptions): Promise<string> {
   const log = options.log ?? ((message: string) => process.stderr.write(`[temporal-cli] ${message}\n`));
 
   const fromEnv = process.env.TEMPORAL_CLI;
@@ -62,64 +71,79 @@ async function buildIntoCache(cacheDir: string, log: (message: string) => void):
   const lockDir = `${cacheDir}.lock`;
   await mkdir(join(cacheDir, '..'), { recursive: true });
 
-  // Another process (another test run, or a build started by hand) may be building already.
+  // One builder at a time: the lock folder is taken atomically by mkdir. Whoever does not
+  // get it waits for the builder (another test run, or a `go install` started by hand).
   const startedWaiting = Date.now();
   let announced = false;
   for (;;) {
-    const other = await otherBuilder(lockDir);
-    if (!other) break;
+    const other = await foreignGoInstall();
+    if (!other && (await takeLock(lockDir))) break;
+    if (await isWorkingCli(cached)) return;
     if (!announced) {
-      log(`waiting for the Temporal CLI ${TEMPORAL_CLI_VERSION} build already running (${other}) ...`);
+      log(`waiting for the Temporal CLI ${TEMPORAL_CLI_VERSION} build already running (${other ?? 'lock ' + lockDir}) ...`);
       announced = true;
     }
     if (Date.now() - startedWaiting > BUILD_WAIT_LIMIT_MS) {
-      throw new Error(`gave up waiting for ${other} to build the Temporal CLI: stop it, or set TEMPORAL_CLI`);
+      throw new Error(`gave up waiting for the Temporal CLI build (${other ?? lockDir}): stop it, or set TEMPORAL_CLI`);
     }
     await sleep(POLL_MS);
   }
-  if (await isWorkingCli(cached)) return;
 
-  const go = await findGo();
-  if (!go) {
-    throw new Error(
-      'no `temporal` binary found and no Go toolchain to build one: install Go (https://go.dev/dl) ' +
-        'or the Temporal CLI, or point TEMPORAL_CLI at a `temporal` binary',
-    );
-  }
-
-  await mkdir(lockDir).catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-    // Stale lock of a builder that died (otherBuilder found it dead): take it over.
-  });
-  await writeFile(join(lockDir, 'pid'), String(process.pid));
-  const buildDir = await mkdtemp(`${cacheDir}.build-`);
-  const started = Date.now();
-  log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run only, a few minutes) ...`);
-  log(`into ${cacheDir}`);
-  const heartbeat = setInterval(() => log(`still building (${Math.round((Date.now() - started) / 1000)}s) ...`), 30_000);
   try {
-    await run(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], { ...process.env, GOBIN: buildDir }, log);
-    await mkdir(cacheDir, { recursive: true });
-    await rename(join(buildDir, 'temporal'), cached);
-    log(`built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)}s: ${cached}`);
+    if (await isWorkingCli(cached)) return; // built while we waited for the lock
+    const go = await findGo();
+    if (!go) {
+      throw new Error(
+        'no `temporal` binary found and no Go toolchain to build one: install Go (https://go.dev/dl) ' +
+          'or the Temporal CLI, or point TEMPORAL_CLI at a `temporal` binary',
+      );
+    }
+    const buildDir = await mkdtemp(`${cacheDir}.build-`);
+    const started = Date.now();
+    log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run only, a few minutes) ...`);
+    log(`into ${cacheDir}`);
+    const heartbeat = setInterval(() => log(`still building (${Math.round((Date.now() - started) / 1000)}s) ...`), 30_000);
+    try {
+      await run(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], { ...process.env, GOBIN: buildDir }, log);
+      await mkdir(cacheDir, { recursive: true });
+      await rename(join(buildDir, 'temporal'), cached);
+      log(`built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)}s: ${cached}`);
+    } finally {
+      clearInterval(heartbeat);
+      await rm(buildDir, { recursive: true, force: true });
+    }
   } finally {
-    clearInterval(heartbeat);
-    await rm(buildDir, { recursive: true, force: true });
     await rm(lockDir, { recursive: true, force: true });
   }
 }
 
-/** Describes a live process building the CLI, or undefined when there is none. */
-async function otherBuilder(lockDir: string): Promise<string | undefined> {
-  const pid = Number.parseInt(await readFile(join(lockDir, 'pid'), 'utf8').catch(() => ''), 10);
-  if (pid && pid !== process.pid && isAlive(pid)) return `pid ${pid}`;
-  // A `go install` of the same module started outside this code (Linux only: reads /proc).
+/** Takes the build lock; frees a lock whose owner died. False when a live builder holds it. */
+async function takeLock(lockDir: string): Promise<boolean> {
+  try {
+    await mkdir(lockDir);
+    await writeFile(join(lockDir, 'pid'), String(process.pid));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const owner = Number.parseInt(await readFile(join(lockDir, 'pid'), 'utf8').catch(() => ''), 10);
+  const age = Date.now() - (await stat(lockDir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+  // No pid yet: the owner is between mkdir and writeFile, unless that was long ago.
+  const dead = owner ? !isAlive(owner) : age > 60_000;
+  if (dead) await rm(lockDir, { recursive: true, force: true });
+  return false;
+}
+
+/** A `go install` of the same module started outside this code (Linux only: reads /proc). */
+async function foreignGoInstall(): Promise<string | undefined> {
   const entries = await readdir('/proc').catch(() => [] as string[]);
   for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    const args = cmdline.split('\0');
+    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
     if (args.includes('install') && args.includes(`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`)) {
+      // Ours have GOBIN set to a *.build-* folder beside the cache; theirs is someone else's.
+      const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
+      if (/(^|\0)GOBIN=[^\0]*temporal-cli-v[^\0]*\.build-/.test(environ)) continue;
       return `go install, pid ${entry}`;
     }
   }
