@@ -1,2 +1,4 @@
 /** The one module the worker bundles: every workflow of CancelFlow. */
 export { cancellationWorkflow } from './cancellation.ts';
+export { customerCancellationRequestWorkflow } from './customer-cancellation-request.ts';
+export { orderConfirmationWorkflow } from './order-confirmation.ts';

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import type { CancellationStep, RefundStatus } from '@cancelflow/domain';
+import type { CancellationStep, RefundMethod, RefundStatus } from '@cancelflow/domain';
 
 export const CANCELLATION_WORKFLOW_TYPE = 'cancellationWorkflow';
 
@@ -46,3 +46,68 @@ export interface CancellationProcessState {
 }
 
 export const cancellationStateQuery = defineQuery<CancellationProcessState>('cancellationState');
+
+// ---------------------------------------------------------------------------------------------
+// Process 2: a customer's (or marketplace's) cancellation request, waiting for the merchant.
+
+export const CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE = 'customerCancellationRequestWorkflow';
+
+export interface CustomerCancellationRequestInput {
+  requestId: string;
+  /** How often the merchant is reminded while nobody answers (default 4 hours). */
+  reminderInterval?: Duration;
+  /** When an unanswered request is escalated, counted from its start (default 48 hours). */
+  escalateAfter?: Duration;
+  /** Who receives reminders and the escalation (default merchant-support@cancelflow.local). */
+  merchantEmail?: string;
+}
+
+export interface AcceptCancellationRequestArgs {
+  staffId: string;
+  refundMethod: RefundMethod;
+  restock: boolean;
+}
+
+/** The merchant accepts: the cancellation starts with the customer's reason. Refused unless open. */
+export const acceptCancellationRequestUpdate = defineUpdate<
+  { cancellationId: string; workflowId: string },
+  [AcceptCancellationRequestArgs]
+>('acceptCancellationRequest');
+
+/** The merchant rejects, with a reason for the customer. Refused unless open. */
+export const rejectCancellationRequestUpdate = defineUpdate<
+  { returnInstead: boolean },
+  [{ staffId: string; reason: string }]
+>('rejectCancellationRequest');
+
+/** The customer takes the request back. Refused unless open. */
+export const withdrawCancellationRequestUpdate = defineUpdate<{ status: 'WITHDRAWN' }, [{ comment?: string }]>(
+  'withdrawCancellationRequest',
+);
+
+/**
+ * A shipment was recorded for the order: the order service has closed the open request as
+ * rejected-shipped; the process tells the customer that the answer is a return.
+ */
+export const shipmentRecordedSignal = defineSignal<[{ orderId: string; shipmentId?: string }]>('shipmentRecorded');
+
+export interface CancellationRequestProcessState {
+  requestId: string;
+  phase: 'STARTING' | 'WAITING_FOR_MERCHANT' | 'DECIDING' | 'ACCEPTED' | 'REJECTED' | 'REJECTED_SHIPPED' | 'WITHDRAWN' | 'AUTO_ACCEPTED';
+  remindersSent: number;
+  escalated: boolean;
+  cancellationId?: string;
+}
+
+export const cancellationRequestStateQuery = defineQuery<CancellationRequestProcessState>('cancellationRequestState');
+
+// ---------------------------------------------------------------------------------------------
+// The order confirmation email, with the customer's self-service link.
+
+export const ORDER_CONFIRMATION_WORKFLOW_TYPE = 'orderConfirmationWorkflow';
+
+export interface OrderConfirmationInput {
+  orderId: string;
+  to: string;
+  data: { orderNo: string; customerName: string; viewOrderUrl: string; expiresAt: string; lines: string };
+}

@@ -5,6 +5,7 @@
 import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import {
   TASK_QUEUES,
+  type CancellationRequestActivities,
   type NotificationActivities,
   type OrderActivities,
   type PaymentActivities,
@@ -44,4 +45,21 @@ export const notifications = proxyActivities<NotificationActivities>({
   taskQueue: TASK_QUEUES.notifications,
   startToCloseTimeout: '30 seconds',
   retry: RETRY_FOREVER,
+});
+
+/**
+ * The order service's side of a cancellation request. A decision that the current state refuses
+ * (ConflictError: the request was closed meanwhile) fails at once and goes back to whoever asked.
+ */
+export const requests = proxyActivities<CancellationRequestActivities>({
+  taskQueue: TASK_QUEUES.orders,
+  startToCloseTimeout: '30 seconds',
+  retry: { ...RETRY_FOREVER, nonRetryableErrorTypes: [...RETRY_FOREVER.nonRetryableErrorTypes!, 'ConflictError'] },
+});
+
+/** Like cancellationLoader: the request workflow starts a moment before its request commits. */
+export const requestLoader = proxyActivities<Pick<CancellationRequestActivities, 'loadCancellationRequest'>>({
+  taskQueue: TASK_QUEUES.orders,
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 8 },
 });

@@ -91,6 +91,14 @@ export interface PaymentActivities {
 export const EMAIL_TEMPLATES = [
   'CANCELLATION_CONFIRMED',
   'REFUND_FAILED_SUPPORT',
+  // Process 2, the customer's cancellation request (and the order confirmation that links to it).
+  'ORDER_CONFIRMATION',
+  'CANCELLATION_REQUEST_RECEIVED',
+  'CANCELLATION_REQUEST_REMINDER',
+  'CANCELLATION_REQUEST_ESCALATION',
+  'CANCELLATION_REQUEST_ACCEPTED',
+  'CANCELLATION_REQUEST_REJECTED',
+  'CANCELLATION_REQUEST_REJECTED_RETURN',
   // Process 3, cancelled but shipped (no links in any of them).
   'SHIPPED_AFTER_CANCELLATION',
   'SHIPPED_AFTER_CANCELLATION_REMINDER',
@@ -107,4 +115,39 @@ export interface NotificationActivities {
     data: Record<string, string | number | boolean | null>;
     orderId?: string;
   }): Promise<{ messageId: string }>;
+}
+
+/** What the customer-cancellation-request workflow reads of its request. */
+export interface CancellationRequestContext {
+  requestId: string;
+  orderId: string;
+  merchantId: string;
+  channelOrderNo: string;
+  source: 'CUSTOMER_SELF_SERVICE' | 'CUSTOMER_CONTACT' | 'MARKETPLACE';
+  status: 'REQUESTED' | 'ACCEPTED' | 'REJECTED' | 'AUTO_ACCEPTED' | 'WITHDRAWN';
+  reason: CancellationReason;
+  comment?: string;
+  customer: { email: string; name: string };
+  lines: { lineId: string; lineNo: number; sku: string; quantity: number }[];
+  /** The cancellation it became, once accepted. */
+  cancellationId?: string;
+  createdAt: string;
+}
+
+/** The order service's side of process 2, on the "orders" task queue; idempotent by request id. */
+export interface CancellationRequestActivities {
+  loadCancellationRequest(requestId: string): Promise<CancellationRequestContext>;
+  /** REQUESTED -> ACCEPTED and the cancellation (with the customer's reason) starts; a repeat returns it. */
+  acceptCancellationRequest(input: {
+    requestId: string;
+    staffId: string;
+    refundMethod: RefundMethod;
+    restock: boolean;
+  }): Promise<{ cancellationId: string; workflowId: string }>;
+  /** REQUESTED -> REJECTED; returnInstead when goods of the request have shipped. */
+  rejectCancellationRequest(input: { requestId: string; staffId: string; reason: string }): Promise<{ returnInstead: boolean }>;
+  /** REQUESTED -> WITHDRAWN by the customer. */
+  withdrawCancellationRequest(input: { requestId: string; comment?: string }): Promise<void>;
+  /** Adds an entry to the order's timeline, once per key (reminders, escalations, emails). */
+  recordCancellationRequestEvent(input: { requestId: string; type: string; key: string; detail?: string }): Promise<void>;
 }

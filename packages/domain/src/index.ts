@@ -7,5 +7,7 @@ export * from './eligibility.ts';
 export * from './refund.ts';
 export * from './activities.ts';
 export * from './schemas/index.ts';
+export * from './cancellation-request.ts';
+export * from './returns.ts';
 export * from './shipment.ts';
 export * from './cancelled-but-shipped.ts';

@@ -3,6 +3,8 @@ import { EMAIL_TEMPLATES, ValidationError, type EmailTemplate } from '@cancelflo
 import { cancellationConfirmedData, renderCancellationConfirmed } from './cancellation-confirmed.ts';
 import { refundFailedSupportData, renderRefundFailedSupport } from './refund-failed-support.ts';
 import type { RenderedEmail } from './types.ts';
+import * as request from './cancellation-request.ts';
+import { orderConfirmationData, renderOrderConfirmation } from './order-confirmation.ts';
 
 export type { RenderedEmail };
 
@@ -20,6 +22,13 @@ const template = <S extends z.ZodType>(data: S, render: (data: z.output<S>) => R
 const TEMPLATES: { [K in EmailTemplate]: Template<z.ZodType> } = {
   CANCELLATION_CONFIRMED: template(cancellationConfirmedData, renderCancellationConfirmed),
   REFUND_FAILED_SUPPORT: template(refundFailedSupportData, renderRefundFailedSupport),
+  ORDER_CONFIRMATION: template(orderConfirmationData, renderOrderConfirmation),
+  CANCELLATION_REQUEST_RECEIVED: template(request.requestReceivedData, request.renderRequestReceived),
+  CANCELLATION_REQUEST_REMINDER: template(request.requestReminderData, request.renderRequestReminder),
+  CANCELLATION_REQUEST_ESCALATION: template(request.requestEscalationData, request.renderRequestEscalation),
+  CANCELLATION_REQUEST_ACCEPTED: template(request.requestAcceptedData, request.renderRequestAccepted),
+  CANCELLATION_REQUEST_REJECTED: template(request.requestRejectedData, request.renderRequestRejected),
+  CANCELLATION_REQUEST_REJECTED_RETURN: template(request.requestRejectedReturnData, request.renderRequestRejectedReturn),
 };
 
 export const isEmailTemplate = (name: unknown): name is EmailTemplate =>

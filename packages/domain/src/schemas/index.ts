@@ -5,4 +5,5 @@ export * from './payments.ts';
 export * from './payment-refunds.ts';
 export * from './order-service-queries.ts';
 export * from './notifications.ts';
+export * from './cancellation-request.ts';
 export * from './shipment.ts';

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CANCELLATION_REASONS, REFUND_METHODS } from '../cancellation.ts';
+import { CANCELLATION_REQUEST_SOURCES, CANCELLATION_REQUEST_STATUSES } from '../cancellation-request.ts';
+import { RETURN_REASONS } from '../returns.ts';
+import { idSchema, paginationSchema, staffIdSchema } from './common.ts';
+
+const requestedLines = (what: string) =>
+  z
+    .array(
+      z.object({
+        lineId: idSchema,
+        quantity: z.number({ error: 'quantity must be a number' }).int('quantity is a whole number').positive('quantity must be at least 1'),
+      }),
+      { error: `lines must be a list of { lineId, quantity } to ${what}` },
+    )
+    .min(1, `name at least one line to ${what}`)
+    .max(500);
+
+/** POST /orders/:id/cancellation-requests: a customer (or the marketplace for them) asks to cancel. */
+export const createCancellationRequestSchema = z.object({
+  source: z.enum(CANCELLATION_REQUEST_SOURCES, {
+    error: `source must be one of ${CANCELLATION_REQUEST_SOURCES.join(', ')}`,
+  }),
+  lines: requestedLines('cancel'),
+  reason: z
+    .enum(CANCELLATION_REASONS, { error: `reason must be one of ${CANCELLATION_REASONS.join(', ')}` })
+    .refine((r) => r !== 'FILL_OR_KILL', { message: 'FILL_OR_KILL is the system\'s reason, not a customer\'s' })
+    .default('CUSTOMER_REQUEST'),
+  comment: z.string().trim().max(1000, 'comment is at most 1000 characters').optional(),
+});
+export type CreateCancellationRequestInput = z.infer<typeof createCancellationRequestSchema>;
+
+/** The self-service page asks with the order's token: the source is always CUSTOMER_SELF_SERVICE. */
+export const selfServiceCancellationRequestSchema = createCancellationRequestSchema.omit({ source: true });
+export type SelfServiceCancellationRequestInput = z.infer<typeof selfServiceCancellationRequestSchema>;
+
+/** POST /cancellation-requests/:id/accept */
+export const acceptCancellationRequestSchema = z.object({
+  staffId: staffIdSchema,
+  refundMethod: z.enum(REFUND_METHODS, { error: `refundMethod must be one of ${REFUND_METHODS.join(', ')}` }).default('ORIGINAL_PAYMENT'),
+  restock: z.boolean().default(false),
+});
+export type AcceptCancellationRequestInput = z.infer<typeof acceptCancellationRequestSchema>;
+
+/** POST /cancellation-requests/:id/reject */
+export const rejectCancellationRequestSchema = z.object({
+  staffId: staffIdSchema,
+  reason: z.string({ error: 'reason is required: tell the customer why' }).trim().min(1, 'reason is required: tell the customer why').max(1000),
+});
+export type RejectCancellationRequestInput = z.infer<typeof rejectCancellationRequestSchema>;
+
+/** POST /cancellation-requests/:id/withdraw */
+export const withdrawCancellationRequestSchema = z.object({
+  comment: z.string().trim().max(1000).optional(),
+});
+export type WithdrawCancellationRequestInput = z.infer<typeof withdrawCancellationRequestSchema>;
+
+/** GET /cancellation-requests: the merchant's queue. */
+export const listCancellationRequestsQuerySchema = z.object({
+  status: z.enum(CANCELLATION_REQUEST_STATUSES, { error: `status must be one of ${CANCELLATION_REQUEST_STATUSES.join(', ')}` }).optional(),
+  orderId: z.uuid({ error: 'orderId must be the id (uuid) of an order' }).optional(),
+  merchantId: z.string().trim().min(1).max(64).optional(),
+  limit: paginationSchema.shape.limit,
+  offset: paginationSchema.shape.offset,
+});
+export type ListCancellationRequestsQuery = z.infer<typeof listCancellationRequestsQuerySchema>;
+
+/** POST /orders/:id/returns: shipped quantities only. */
+export const createReturnSchema = z.object({
+  lines: requestedLines('return'),
+  reason: z.enum(RETURN_REASONS, { error: `reason must be one of ${RETURN_REASONS.join(', ')}` }),
+  comment: z.string().trim().max(1000).optional(),
+  cancellationRequestId: idSchema.optional(),
+});
+export type CreateReturnInput = z.infer<typeof createReturnSchema>;
