@@ -7,6 +7,7 @@ import {
   ConflictError,
   TASK_QUEUES,
   UnavailableError,
+  type CancellationInitiator,
   type CancellationStatus,
   type CreateCancellationInput,
 } from '@cancelflow/domain';
@@ -39,70 +40,7 @@ export async function createCancellation(
       const order = await lockOrderOrFail(em, orderId);
       const repeat = await findRepeat(em, order, input);
       if (repeat) return repeat;
-
-      const lines = await linesOf(em, order.id);
-      assertCancellable({ channel: order.channel, status: order.status, lines }, input.lines);
-
-      // The reservation: the cancelled quantities are taken now, before anything else happens.
-      const cancellationId = randomUUID();
-      const workflowId = cancellationWorkflowId(cancellationId);
-      let amount = 0;
-      for (const requested of input.lines) {
-        const line = lines.find((l) => l.id === requested.lineId)!;
-        line.cancelledQuantity += requested.quantity;
-        amount += requested.quantity * line.unitPrice;
-      }
-      const now = new Date();
-      em.create(Cancellation, {
-        id: cancellationId,
-        orderId: order.id,
-        merchantId: order.merchantId,
-        merchantCancellationNumber: input.merchantCancellationNumber,
-        reason: input.reason,
-        comment: input.comment ?? null,
-        initiator: input.initiator,
-        refundMethod: input.refundMethod,
-        restock: input.restock,
-        status: 'IN_PROGRESS',
-        amount,
-        currency: order.currency,
-        workflowId,
-        refundStatus: null,
-        refundFailureReason: null,
-        createdAt: now,
-        completedAt: null,
-      });
-      await em.flush();
-      for (const requested of input.lines) {
-        em.create(CancellationLine, { cancellationId, orderLineId: requested.lineId, quantity: requested.quantity });
-      }
-      em.create(CancellationStepRecord, {
-        id: randomUUID(),
-        cancellationId,
-        step: 'RESERVED',
-        key: '',
-        detail: input.lines.map((r) => `line ${lines.find((l) => l.id === r.lineId)!.lineNo}: ${r.quantity}`).join(', '),
-        actor: input.initiator.toLowerCase(),
-        at: now,
-      });
-      recordOrderEvent(
-        em,
-        order.id,
-        'CANCELLATION_REQUESTED',
-        {
-          cancellationId,
-          merchantCancellationNumber: input.merchantCancellationNumber,
-          reason: input.reason,
-          lines: input.lines,
-          amount,
-        },
-        input.initiator.toLowerCase(),
-      );
-      await recomputeOrderStatus(em, order, lines);
-      await em.flush();
-
-      await startWorkflow(deps, cancellationId, workflowId);
-      return { created: true, cancellationId, workflowId, status: 'IN_PROGRESS' as const };
+      return reserveCancellation(deps, em, order, input);
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
@@ -113,6 +51,86 @@ export async function createCancellation(
     }
     throw error;
   }
+}
+
+/** What a cancellation is made of; the system (fill or kill) may also create one as SYSTEM. */
+export type CancellationOrderInput = Omit<CreateCancellationInput, 'initiator'> & { initiator: CancellationInitiator };
+
+/**
+ * The reservation and the start of the cancellation process, inside a transaction that already
+ * holds the order's row lock. Used by POST /orders/:id/cancellations and by shipments on
+ * fill-or-kill channels (reason FILL_OR_KILL, initiator SYSTEM, the whole rest of the line).
+ */
+export async function reserveCancellation(
+  deps: HttpDeps,
+  em: EntityManager,
+  order: Order,
+  input: CancellationOrderInput,
+  options: { fillOrKill?: boolean } = {},
+): Promise<CreateCancellationResult> {
+  const lines = await linesOf(em, order.id);
+  assertCancellable({ channel: order.channel, status: order.status, lines }, input.lines, options);
+
+  // The reservation: the cancelled quantities are taken now, before anything else happens.
+  const cancellationId = randomUUID();
+  const workflowId = cancellationWorkflowId(cancellationId);
+  let amount = 0;
+  for (const requested of input.lines) {
+    const line = lines.find((l) => l.id === requested.lineId)!;
+    line.cancelledQuantity += requested.quantity;
+    amount += requested.quantity * line.unitPrice;
+  }
+  const now = new Date();
+  em.create(Cancellation, {
+    id: cancellationId,
+    orderId: order.id,
+    merchantId: order.merchantId,
+    merchantCancellationNumber: input.merchantCancellationNumber,
+    reason: input.reason,
+    comment: input.comment ?? null,
+    initiator: input.initiator,
+    refundMethod: input.refundMethod,
+    restock: input.restock,
+    status: 'IN_PROGRESS',
+    amount,
+    currency: order.currency,
+    workflowId,
+    refundStatus: null,
+    refundFailureReason: null,
+    createdAt: now,
+    completedAt: null,
+  });
+  await em.flush();
+  for (const requested of input.lines) {
+    em.create(CancellationLine, { cancellationId, orderLineId: requested.lineId, quantity: requested.quantity });
+  }
+  em.create(CancellationStepRecord, {
+    id: randomUUID(),
+    cancellationId,
+    step: 'RESERVED',
+    key: '',
+    detail: input.lines.map((r) => `line ${lines.find((l) => l.id === r.lineId)!.lineNo}: ${r.quantity}`).join(', '),
+    actor: input.initiator.toLowerCase(),
+    at: now,
+  });
+  recordOrderEvent(
+    em,
+    order.id,
+    'CANCELLATION_REQUESTED',
+    {
+      cancellationId,
+      merchantCancellationNumber: input.merchantCancellationNumber,
+      reason: input.reason,
+      lines: input.lines,
+      amount,
+    },
+    input.initiator.toLowerCase(),
+  );
+  await recomputeOrderStatus(em, order, lines);
+  await em.flush();
+
+  await startWorkflow(deps, cancellationId, workflowId);
+  return { created: true, cancellationId, workflowId, status: 'IN_PROGRESS' as const };
 }
 
 /**
