@@ -103,6 +103,10 @@ export const EMAIL_TEMPLATES = [
   'SHIPPED_AFTER_CANCELLATION',
   'SHIPPED_AFTER_CANCELLATION_REMINDER',
   'EMAIL_THREAD_FORWARD',
+  // Process 4, undoing a cancellation: pay again (and reminders), and the undo done.
+  'PAYMENT_REQUEST',
+  'PAYMENT_REQUEST_REMINDER',
+  'CANCELLATION_UNDONE',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

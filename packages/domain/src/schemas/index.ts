@@ -7,3 +7,4 @@ export * from './order-service-queries.ts';
 export * from './notifications.ts';
 export * from './cancellation-request.ts';
 export * from './shipment.ts';
+export * from './undo-cancellation.ts';
