@@ -1,7 +1,21 @@
 import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
 
 const envSchema = z.object({
+  /** Cancellation requests: how often the merchant is reminded while nobody answers. */
+  REQUEST_REMINDER_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h').default('4h'),
+  /** Cancellation requests: when an unanswered request is escalated. */
+  REQUEST_ESCALATION_AFTER: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h').default('48h'),
+  /** Where reminders and escalations of unanswered cancellation requests go. */
+  MERCHANT_EMAIL: z.email().default('merchant-support@cancelflow.local'),
+  /** Signs the customer's "view order" links (HS256, at least 32 characters). Required in production. */
+  SELF_SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How long a "view order" link works. */
+  SELF_SERVICE_TOKEN_TTL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h').default('30d'),
+  /** The customer's self-service page; the link is <this>/orders/<id>?token=… */
+  SELF_SERVICE_BASE_URL: z.url().default('http://127.0.0.1:3000/self-service'),
+  NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
@@ -28,7 +42,21 @@ export interface OrderServiceConfig {
   workflowStartTimeoutMs?: number;
   /** Settings every cancellation process starts with. */
   cancellationProcess?: { refundRecheckInterval?: Duration; supportEmail?: string };
+  /** Settings every customer cancellation request process starts with (reminders, escalation). */
+  requestProcess?: { reminderInterval?: Duration; escalateAfter?: Duration; merchantEmail?: string };
+  /** The customer's "view order" links. */
+  selfService?: SelfServiceSettings;
 }
+
+export interface SelfServiceSettings {
+  secret: string;
+  /** Seconds a link works. */
+  ttlSeconds: number;
+  baseUrl: string;
+}
+
+/** Development only: production refuses to start without SELF_SERVICE_TOKEN_SECRET. */
+export const DEVELOPMENT_SELF_SERVICE_SECRET = 'cancelflow-development-self-service-secret-not-for-production';
 
 /** Reads the configuration from the environment; fails naming every bad variable. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServiceConfig {
@@ -45,5 +73,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
     worker: e.ORDER_WORKER === 'true',
     cancellationProcess: { refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration, supportEmail: e.SUPPORT_EMAIL },
+    requestProcess: {
+      reminderInterval: e.REQUEST_REMINDER_INTERVAL as Duration,
+      escalateAfter: e.REQUEST_ESCALATION_AFTER as Duration,
+      merchantEmail: e.MERCHANT_EMAIL,
+    },
+    selfService: {
+      secret: e.SELF_SERVICE_TOKEN_SECRET ?? developmentSecret(e.NODE_ENV),
+      ttlSeconds: Math.round(msToNumber(e.SELF_SERVICE_TOKEN_TTL as Duration) / 1000),
+      baseUrl: e.SELF_SERVICE_BASE_URL.replace(/\/+$/, ''),
+    },
   };
+}
+
+function developmentSecret(nodeEnv: string | undefined): string {
+  if (nodeEnv === 'production') {
+    throw new Error('order-service configuration is invalid: SELF_SERVICE_TOKEN_SECRET: required in production (at least 32 characters)');
+  }
+  return DEVELOPMENT_SELF_SERVICE_SECRET;
 }

@@ -5,13 +5,19 @@ import { ordersRouter } from './http/orders.ts';
 import { cancellationsRouter } from './http/cancellations.ts';
 import { disputesRouter } from './http/disputes.ts';
 import { sandboxRouter } from './http/sandbox.ts';
+import { cancellationRequestsRouter } from './http/cancellation-requests.ts';
+import { returnsRouter } from './http/returns.ts';
+import { selfServiceRouter } from './http/self-service.ts';
 
 /** The express app of the order service: orders, cancellations, disputes, sandbox records. */
 export function buildServer(deps: HttpDeps): Express {
   const routes = Router();
+  routes.use(selfServiceRouter(deps));
   routes.use(ordersRouter(deps));
   routes.use(cancellationsRouter(deps));
   routes.use(disputesRouter(deps));
+  routes.use(cancellationRequestsRouter(deps));
+  routes.use(returnsRouter(deps));
   routes.use(sandboxRouter(deps));
   return createHttpApp(deps.logger, routes);
 }

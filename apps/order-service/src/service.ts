@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { connectTemporalClient, createLogger, listen, openDatabase, type Database, type Logger } from '@cancelflow/service-kit';
 import { createOrderActivities } from './activities/index.ts';
+import { createCancellationRequestActivities } from './activities/request-activities.ts';
+import type { HttpDeps } from './http/deps.ts';
 import type { ChannelAdapter } from './adapters/channel.ts';
 import type { InventoryAdapter } from './adapters/inventory.ts';
 import type { OrderServiceConfig } from './config.ts';
@@ -50,28 +52,34 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       cleanups.push(() => client.connection.close());
       temporal = client;
     }
-    let worker: OrderWorker | undefined;
-    if (config.worker) {
-      worker = await startOrderWorker({
-        address: config.temporal.address,
-        namespace: config.temporal.namespace,
-        activities: createOrderActivities({
-          db,
-          ...(options.channel ? { channel: options.channel } : {}),
-          ...(options.inventory ? { inventory: options.inventory } : {}),
-        }),
-        onFailure: (error) => logger.error({ err: error }, 'the orders worker stopped'),
-      });
-      cleanups.push(() => worker!.close());
-    }
-    const app = buildServer({
+    const deps: HttpDeps = {
       db,
       temporal,
       logger,
       liveStateTimeoutMs: config.liveStateTimeoutMs ?? 1_000,
       temporalTimeoutMs: config.workflowStartTimeoutMs ?? 10_000,
       ...(config.cancellationProcess ? { cancellationProcess: config.cancellationProcess } : {}),
-    });
+      ...(config.requestProcess ? { requestProcess: config.requestProcess } : {}),
+      ...(config.selfService ? { selfService: config.selfService } : {}),
+    };
+    let worker: OrderWorker | undefined;
+    if (config.worker) {
+      worker = await startOrderWorker({
+        address: config.temporal.address,
+        namespace: config.temporal.namespace,
+        activities: {
+          ...createOrderActivities({
+            db,
+            ...(options.channel ? { channel: options.channel } : {}),
+            ...(options.inventory ? { inventory: options.inventory } : {}),
+          }),
+          ...createCancellationRequestActivities(deps),
+        },
+        onFailure: (error) => logger.error({ err: error }, 'the orders worker stopped'),
+      });
+      cleanups.push(() => worker!.close());
+    }
+    const app = buildServer(deps);
     const server = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());
     logger.info({ url: server.url, worker: Boolean(worker) }, 'order service started');

@@ -90,6 +90,11 @@ export async function customerCancellationRequestWorkflow(
     return result('AUTO_ACCEPTED');
   }
   if (request.status !== 'REQUESTED') {
+    // A shipment closed it before this process got going: the customer still hears about it.
+    if (outcome?.kind === 'REJECTED_SHIPPED') {
+      await answerCustomer(request, outcome);
+      return result(outcome.kind);
+    }
     // Started again for a request that was answered meanwhile: nothing is left to do.
     return result('ALREADY_CLOSED');
   }

@@ -19,6 +19,7 @@ import {
 } from '../db/entities/index.ts';
 import { assertId, findOrderOrFail, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import { importOrder } from '../orders/import-order.ts';
+import { sendOrderConfirmation } from '../orders/order-confirmation.ts';
 import { createCancellation } from '../cancellations/create-cancellation.ts';
 import type { HttpDeps } from './deps.ts';
 import { cancellationView, eventView, orderView } from './views.ts';
@@ -30,6 +31,7 @@ export function ordersRouter(deps: HttpDeps): Router {
   router.post('/orders', async (req, res) => {
     const input = parse(importOrderSchema, req.body);
     const { created, order, lines } = await importOrder(em(), input);
+    if (created) await sendOrderConfirmation(deps, order, lines);
     res.status(created ? 201 : 200).location(`/orders/${order.id}`).json(orderView(order, lines));
   });
 
@@ -38,6 +40,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     const where: FilterQuery<Order> = {};
     if (query.status) where.status = query.status;
     if (query.channel) where.channel = query.channel;
+    if (query.cancellationRequested !== undefined) where.cancellationRequested = query.cancellationRequested;
     if (query.q) where.channelOrderNo = { $ilike: `${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
     const fork = em();
     const [orders, total] = await fork.findAndCount(Order, where, {

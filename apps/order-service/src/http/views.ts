@@ -30,6 +30,8 @@ export const orderView = (order: Order, lines: readonly OrderLine[]) => ({
   acknowledged: order.acknowledged,
   thirdPartyManaged: order.thirdPartyManaged,
   selfServiceEnabled: order.selfServiceEnabled,
+  /** A customer's cancellation request waits for the merchant. */
+  cancellationRequested: order.cancellationRequested,
   currency: order.currency,
   placedAt: order.placedAt.toISOString(),
   customer: { email: order.customerEmail, name: order.customerName },

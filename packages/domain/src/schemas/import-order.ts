@@ -56,6 +56,11 @@ export type ImportOrderInput = z.infer<typeof importOrderSchema>;
 export const listOrdersQuerySchema = z.object({
   status: z.enum(['NEW', 'IN_PROGRESS', 'PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'CLOSED']).optional(),
   channel: z.enum(CHANNELS).optional(),
+  /** Only orders with (true) or without (false) a cancellation request waiting for the merchant. */
+  cancellationRequested: z
+    .enum(['true', 'false'], { error: 'cancellationRequested must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
   /** Search by channel order number (prefix, case-insensitive). */
   q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,10 +1,12 @@
 import { Order, OrderEvent, OrderLine } from './order.ts';
 import { Cancellation, CancellationLine, CancellationStepRecord, Dispute } from './cancellation.ts';
 import { ChannelMessage, InventoryMovement } from './sandbox.ts';
+import { CancellationRequest, CancellationRequestLine, Return, ReturnLine } from './cancellation-request.ts';
 
 export * from './order.ts';
 export * from './cancellation.ts';
 export * from './sandbox.ts';
+export * from './cancellation-request.ts';
 
 export const entities = [
   Order,
@@ -16,4 +18,8 @@ export const entities = [
   Dispute,
   ChannelMessage,
   InventoryMovement,
+  CancellationRequest,
+  CancellationRequestLine,
+  Return,
+  ReturnLine,
 ];

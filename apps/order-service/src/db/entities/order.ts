@@ -22,6 +22,8 @@ export const Order = defineEntity({
     acknowledged: p.boolean(),
     thirdPartyManaged: p.boolean(),
     selfServiceEnabled: p.boolean(),
+    /** A customer's cancellation request waits for the merchant ("Cancellation requested"). */
+    cancellationRequested: p.boolean().default(false),
     status: p.enum(ORDER_STATUSES),
     /** The payment summary as the channel reported it at import. */
     payments: p.json<ImportedPayment[]>(),

@@ -1,0 +1,153 @@
+import { Router } from 'express';
+import type { FilterQuery } from '@mikro-orm/core';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import {
+  acceptCancellationRequestSchema,
+  ConflictError,
+  createCancellationRequestSchema,
+  listCancellationRequestsQuerySchema,
+  NotFoundError,
+  rejectCancellationRequestSchema,
+  RuleViolationError,
+  UnavailableError,
+  withdrawCancellationRequestSchema,
+  type DomainError,
+} from '@cancelflow/domain';
+import { parse } from '@cancelflow/service-kit';
+import {
+  acceptCancellationRequestUpdate,
+  cancellationRequestStateQuery,
+  rejectCancellationRequestUpdate,
+  withdrawCancellationRequestUpdate,
+  type CancellationRequestProcessState,
+} from '@cancelflow/workflows/messages';
+import { CancellationRequest, CancellationRequestLine, OrderLine } from '../db/entities/index.ts';
+import { assertId } from '../db/order-store.ts';
+import { createCancellationRequest } from '../requests/create-request.ts';
+import { findRequestOrFail, requestLinesOf, requestView } from '../requests/request-store.ts';
+import type { HttpDeps } from './deps.ts';
+
+/**
+ * Customers' cancellation requests: asked for on an order, answered by the merchant (accept,
+ * reject) or taken back by the customer (withdraw), each answer sent to the request's process.
+ */
+export function cancellationRequestsRouter(deps: HttpDeps): Router {
+  const router = Router();
+  const em = () => deps.db.em.fork();
+
+  router.post('/orders/:id/cancellation-requests', async (req, res) => {
+    const orderId = assertId(req.params.id, 'order');
+    const input = parse(createCancellationRequestSchema, req.body);
+    const created = await createCancellationRequest(deps, orderId, input);
+    res.status(201).location(`/cancellation-requests/${created.requestId}`).json(created);
+  });
+
+  router.get('/cancellation-requests', async (req, res) => {
+    const query = parse(listCancellationRequestsQuerySchema, req.query, 'query');
+    const where: FilterQuery<CancellationRequest> = {};
+    if (query.status) where.status = query.status;
+    if (query.orderId) where.orderId = query.orderId;
+    if (query.merchantId) where.merchantId = query.merchantId;
+    const fork = em();
+    const [requests, total] = await fork.findAndCount(CancellationRequest, where, {
+      // The merchant's queue: the longest waiting first.
+      orderBy: { createdAt: 'asc', id: 'asc' },
+      limit: query.limit,
+      offset: query.offset,
+    });
+    const ids = requests.map((r) => r.id);
+    const lines = ids.length ? await fork.find(CancellationRequestLine, { requestId: { $in: ids } }) : [];
+    const orderLines = lines.length ? await fork.find(OrderLine, { id: { $in: lines.map((l) => l.orderLineId) } }) : [];
+    res.json({
+      items: requests.map((r) => requestView(r, lines.filter((l) => l.requestId === r.id), orderLines)),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  });
+
+  router.get('/cancellation-requests/:id', async (req, res) => {
+    const fork = em();
+    const request = await findRequestOrFail(fork, req.params.id);
+    const lines = await requestLinesOf(fork, request.id);
+    const orderLines = await fork.find(OrderLine, { orderId: request.orderId });
+    res.json({ ...requestView(request, lines, orderLines), live: await liveState(deps, request.workflowId) });
+  });
+
+  router.post('/cancellation-requests/:id/accept', async (req, res) => {
+    const request = await openRequest(req.params.id);
+    const input = parse(acceptCancellationRequestSchema, req.body);
+    const accepted = await answer(deps, request, () =>
+      deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(acceptCancellationRequestUpdate, { args: [input] }),
+    );
+    res.json({ requestId: request.id, status: 'ACCEPTED', ...accepted });
+  });
+
+  router.post('/cancellation-requests/:id/reject', async (req, res) => {
+    const request = await openRequest(req.params.id);
+    const input = parse(rejectCancellationRequestSchema, req.body);
+    const rejected = await answer(deps, request, () =>
+      deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(rejectCancellationRequestUpdate, { args: [input] }),
+    );
+    res.json({ requestId: request.id, status: 'REJECTED', ...rejected });
+  });
+
+  router.post('/cancellation-requests/:id/withdraw', async (req, res) => {
+    const request = await openRequest(req.params.id);
+    const input = parse(withdrawCancellationRequestSchema, req.body ?? {});
+    await answer(deps, request, () =>
+      deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(withdrawCancellationRequestUpdate, { args: [input] }),
+    );
+    res.json({ requestId: request.id, status: 'WITHDRAWN' });
+  });
+
+  /** Answers go to open requests only: a closed one says what became of it. */
+  async function openRequest(id: string | undefined): Promise<CancellationRequest> {
+    const request = await findRequestOrFail(em(), id);
+    if (request.status !== 'REQUESTED') {
+      throw new ConflictError(`the cancellation request is ${request.status}${request.rejection === 'SHIPPED' ? ' (the order shipped: open a return instead)' : ''}: it can no longer be answered`);
+    }
+    return request;
+  }
+
+  return router;
+}
+
+/** Sends one answer to the request's process; a refusal keeps the activity's own error type. */
+async function answer<T>(deps: HttpDeps, request: CancellationRequest, send: () => Promise<T>): Promise<T> {
+  try {
+    return await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, send);
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw domainErrorOf(error.cause);
+    if (error instanceof WorkflowNotFoundError) {
+      throw new ConflictError('the cancellation request process is no longer running: the request can no longer be answered');
+    }
+    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+      throw new UnavailableError('the cancellation request process did not answer in time: try again shortly');
+    }
+    deps.logger.warn({ err: error, requestId: request.id }, 'cancellation request update failed');
+    throw new UnavailableError('the cancellation request process cannot be reached now (Temporal is unreachable): nothing was changed, try again shortly');
+  }
+}
+
+function domainErrorOf(cause: Error | undefined): DomainError {
+  const message = cause?.message ?? 'the answer was refused';
+  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+  if (type === 'RuleViolationError') return new RuleViolationError(message);
+  if (type === 'NotFoundError') return new NotFoundError(message);
+  return new ConflictError(message);
+}
+
+async function liveState(deps: HttpDeps, workflowId: string): Promise<CancellationRequestProcessState | undefined> {
+  try {
+    const handle = deps.temporal.workflow.getHandle(workflowId);
+    return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') return undefined;
+      return handle.query(cancellationRequestStateQuery);
+    });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  cancellationRequestWorkflowId,
+  ConflictError,
+  decideCancellationRequest,
+  initiatorOfRequest,
+  requestCancellationNumber,
+  TASK_QUEUES,
+  UnavailableError,
+  type CancellationRequestStatus,
+  type CreateCancellationRequestInput,
+} from '@cancelflow/domain';
+import {
+  CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE,
+  type CustomerCancellationRequestInput,
+} from '@cancelflow/workflows/messages';
+import { reserveCancellation } from '../cancellations/create-cancellation.ts';
+import { CancellationRequest, CancellationRequestLine } from '../db/entities/index.ts';
+import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
+import type { HttpDeps } from '../http/deps.ts';
+
+export interface CreateRequestResult {
+  requestId: string;
+  status: CancellationRequestStatus;
+  workflowId: string;
+  /** Set when the request was accepted at once (the order was not yet retrieved by the shop). */
+  cancellationId?: string;
+}
+
+/**
+ * A customer's (or marketplace's) request to cancel, in ONE transaction under the order's row
+ * lock: the channel's window and what is still unshipped decide whether it may be asked at all;
+ * an order the shop has not retrieved is cancelled at once (AUTO_ACCEPTED, the cancellation
+ * starts); otherwise the order is flagged "cancellation requested" and the merchant decides.
+ * Either way the request's process starts before the commit, so a refused start writes nothing.
+ */
+export async function createCancellationRequest(
+  deps: HttpDeps,
+  orderId: string,
+  input: CreateCancellationRequestInput,
+  now: Date = new Date(),
+): Promise<CreateRequestResult> {
+  return deps.db.em.fork().transactional(async (em) => {
+    const order = await lockOrderOrFail(em, orderId);
+    const lines = await linesOf(em, order.id);
+    const decision = decideCancellationRequest(
+      {
+        channel: order.channel,
+        status: order.status,
+        acknowledged: order.acknowledged,
+        placedAt: order.placedAt,
+        selfServiceEnabled: order.selfServiceEnabled,
+        lines,
+      },
+      input.lines,
+      now,
+    );
+    const open = await em.findOne(CancellationRequest, { orderId: order.id, status: 'REQUESTED' });
+    if (open) {
+      throw new ConflictError(
+        `a cancellation request for this order (${open.id}) is already waiting for the merchant: wait for the answer, or withdraw it and ask again`,
+      );
+    }
+
+    const requestId = randomUUID();
+    const workflowId = cancellationRequestWorkflowId(requestId);
+    const request = em.create(CancellationRequest, {
+      id: requestId,
+      orderId: order.id,
+      merchantId: order.merchantId,
+      source: input.source,
+      status: decision.kind === 'AUTO_ACCEPT' ? 'AUTO_ACCEPTED' : 'REQUESTED',
+      reason: input.reason,
+      comment: input.comment ?? null,
+      rejection: null,
+      rejectionReason: null,
+      returnInstead: false,
+      decidedBy: null,
+      cancellationId: null,
+      workflowId,
+      createdAt: now,
+      decidedAt: null,
+    });
+    await em.flush();
+    for (const l of input.lines) em.create(CancellationRequestLine, { requestId, orderLineId: l.lineId, quantity: l.quantity });
+    const actor = input.source.toLowerCase();
+    recordOrderEvent(
+      em,
+      order.id,
+      'CANCELLATION_REQUEST_RECEIVED',
+      { requestId, source: input.source, reason: input.reason, lines: input.lines, ...(input.comment ? { comment: input.comment } : {}) },
+      actor,
+    );
+
+    if (decision.kind === 'AUTO_ACCEPT') {
+      const cancellation = await reserveCancellation(deps, em, order, {
+        lines: input.lines,
+        reason: input.reason,
+        ...(input.comment ? { comment: input.comment } : {}),
+        merchantCancellationNumber: requestCancellationNumber(requestId),
+        refundMethod: 'ORIGINAL_PAYMENT',
+        restock: false,
+        initiator: initiatorOfRequest(input.source),
+      });
+      request.cancellationId = cancellation.cancellationId;
+      request.decidedBy = 'system';
+      request.decidedAt = now;
+      recordOrderEvent(
+        em,
+        order.id,
+        'CANCELLATION_REQUEST_AUTO_ACCEPTED',
+        { requestId, cancellationId: cancellation.cancellationId, why: 'the shop had not retrieved the order yet' },
+        'system',
+      );
+    } else {
+      order.cancellationRequested = true;
+    }
+    await em.flush();
+
+    await startRequestProcess(deps, requestId, workflowId);
+    return {
+      requestId,
+      status: request.status,
+      workflowId,
+      ...(request.cancellationId ? { cancellationId: request.cancellationId } : {}),
+    };
+  });
+}
+
+async function startRequestProcess(deps: HttpDeps, requestId: string, workflowId: string): Promise<void> {
+  const args: [CustomerCancellationRequestInput] = [{ ...deps.requestProcess, requestId }];
+  try {
+    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
+      deps.temporal.workflow.start(CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE, {
+        taskQueue: TASK_QUEUES.cancellations,
+        workflowId,
+        args,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+    deps.logger.warn({ err: error, requestId }, 'could not start the cancellation request process');
+    throw new UnavailableError(
+      'the cancellation request could not be taken (Temporal is unreachable): nothing was changed, try again shortly',
+    );
+  }
+}
