@@ -9,6 +9,8 @@ export interface PaymentServiceConfig {
   sandboxCardSettleMs: number;
   /** Run the worker of the payments task queue in this process (tests may bring their own). */
   runWorker: boolean;
+  /** How long the sandbox provider's card authorisations last after the payment (default 7 days). */
+  sandboxAuthorisationDays?: number;
 }
 
 const envSchema = z.object({
@@ -25,6 +27,10 @@ const envSchema = z.object({
     .min(0, 'must be a whole number of milliseconds')
     .default(300),
   PAYMENTS_WORKER: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  SANDBOX_AUTHORISATION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .positive('must be a number of days above 0')
+    .default(7),
 });
 
 /** Reads the configuration from the environment; a bad variable is named in the error. */
@@ -42,5 +48,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentServ
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
     sandboxCardSettleMs: e.SANDBOX_CARD_SETTLE_MS,
     runWorker: e.PAYMENTS_WORKER === 'true',
+    sandboxAuthorisationDays: e.SANDBOX_AUTHORISATION_DAYS,
   };
 }

@@ -6,12 +6,24 @@ import { providerEventsRouter } from './http/provider-events.ts';
 import { refundsRouter } from './http/refunds.ts';
 import { sandboxRouter } from './http/sandbox.ts';
 import type { PaymentBook } from './refunds/index.ts';
+import type { SandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
+import { paymentRequestsRouter } from './http/payment-requests.ts';
+import { sandboxUndoRouter } from './http/sandbox-undo.ts';
+import type { UndoMoney } from './undo/undo-money.ts';
 
-export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?: SandboxProvider }): Express {
+/** Undoing cancellations: payment requests, payment.received events and their sandbox controls. */
+export interface UndoServerDeps {
+  money: UndoMoney;
+  sandbox?: SandboxUndoProvider;
+}
+
+export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?: SandboxProvider; undo?: UndoServerDeps }): Express {
   const routes = Router();
   routes.use(paymentsRouter(deps.book));
   routes.use(refundsRouter(deps.book));
-  routes.use(providerEventsRouter(deps.book));
+  routes.use(providerEventsRouter(deps.book, deps.undo?.money));
+  if (deps.undo) routes.use(paymentRequestsRouter(deps.undo.money));
+  if (deps.undo?.sandbox) routes.use(sandboxUndoRouter(deps.undo.money, deps.undo.sandbox));
   if (deps.sandbox) routes.use(sandboxRouter(deps.sandbox));
   return createHttpApp(deps.logger, routes);
 }

@@ -19,6 +19,9 @@ import { migrate } from './migrate.ts';
 import { createPaymentBook, signalCancellationWorkflow, type PaymentBook } from './refunds/index.ts';
 import { buildServer } from './server.ts';
 import { createPaymentWorker } from './worker.ts';
+import { createUndoPaymentActivities } from './activities/undo-activities.ts';
+import { createSandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
+import { createUndoMoney } from './undo/undo-money.ts';
 
 export interface RunningPaymentService {
   url: string;
@@ -68,9 +71,12 @@ export async function startService(
       provider: sandbox,
       onRefundStatusChanged: signalCancellationWorkflow(client, logger),
     });
-    const activities = createPaymentActivities({ orm, provider: sandbox, logger });
+    // Undoing cancellations: stop, recapture, take back, or ask the customer to pay again.
+    const undoProvider = createSandboxUndoProvider({ orm, authorisationDays: config.sandboxAuthorisationDays ?? 7 });
+    const undoMoney = createUndoMoney({ orm, provider: undoProvider, temporal: client, logger });
+    const activities = { ...createPaymentActivities({ orm, provider: sandbox, logger }), ...createUndoPaymentActivities(undoMoney) };
 
-    const http = await listen(buildServer({ logger, book, sandbox }), config.port, config.host);
+    const http = await listen(buildServer({ logger, book, sandbox, undo: { money: undoMoney, sandbox: undoProvider } }), config.port, config.host);
     closers.push(() => http.close());
 
     if (config.runWorker) {

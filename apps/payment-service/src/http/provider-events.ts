@@ -2,8 +2,10 @@ import { Router } from 'express';
 import { providerEventSchema } from '@cancelflow/domain';
 import { parse } from '@cancelflow/service-kit';
 import type { PaymentBook } from '../refunds/index.ts';
+import { NotFoundError, providerEventBodySchema } from '@cancelflow/domain';
+import type { UndoMoney } from '../undo/undo-money.ts';
 
-export function providerEventsRouter(book: PaymentBook): Router {
+export function providerEventsRouter(book: PaymentBook, payments?: Pick<UndoMoney, 'handlePaymentReceived'>): Router {
   const router = Router();
 
   /**
@@ -11,6 +13,13 @@ export function providerEventsRouter(book: PaymentBook): Router {
    * an unknown providerRefundId answers 404.
    */
   router.post('/provider-events', async (req, res) => {
+    // payment.received (a customer paid a payment request after an undo) besides the refund events.
+    const body = parse(providerEventBodySchema, req.body);
+    if (body.type === 'payment.received') {
+      if (!payments) throw new NotFoundError('this service takes no payment.received events');
+      res.status(200).json(await payments.handlePaymentReceived(body));
+      return;
+    }
     const event = parse(providerEventSchema, req.body);
     const { duplicate, statusChanged, refund } = await book.handleProviderEvent(event);
     res.status(200).json({ duplicate, statusChanged, refund });

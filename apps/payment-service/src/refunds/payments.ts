@@ -11,6 +11,8 @@ import {
 } from '../db/entities/index.ts';
 import type { EntityManager } from './store.ts';
 import { refundView, type RefundView } from './views.ts';
+import { netOf, type MoneyTotals } from '@cancelflow/domain/undo-cancellation';
+import { undoTotalsOf } from '../undo/undo-money.ts';
 
 export interface PaymentView {
   id: string;
@@ -63,7 +65,11 @@ export interface OrderPaymentsView {
   payments: PaymentView[];
   refunds: RefundView[];
   /** Minor units. refunded: settled through the provider (card, bank); ledgerReturned: points and store credit. */
-  totals: { currency: string | null; charged: number; refunded: number; ledgerReturned: number };
+  /**
+   * ledgerReturned: points/credit still given back (net of what undos took back). net is what the
+   * merchant keeps: charged - refunded - ledgerReturned + recaptured + rebilled + paidAgain.
+   */
+  totals: { currency: string | null } & MoneyTotals;
 }
 
 export async function orderPayments(em: EntityManager, orderId: string): Promise<OrderPaymentsView> {
@@ -81,15 +87,19 @@ export async function orderPayments(em: EntityManager, orderId: string): Promise
   const refunded = parts
     .filter((part) => part.status === 'SUCCEEDED' && (part.channel === 'CARD' || part.channel === 'BANK_DEPOSIT'))
     .reduce((total, part) => total + part.amount, 0);
+  const undone = await undoTotalsOf(em, orderId);
+  const moved = {
+    charged: payments.reduce((total, payment) => total + payment.amount, 0),
+    refunded,
+    ledgerReturned: ledger.reduce((total, entry) => total + entry.amount, 0) - undone.ledgerTakenBack,
+    recaptured: undone.recaptured,
+    rebilled: undone.rebilled,
+    paidAgain: undone.paidAgain,
+  };
   return {
     orderId,
     payments: payments.map(paymentView),
     refunds: refunds.map((refund) => refundView(refund, parts.filter((part) => part.refundId === refund.id))),
-    totals: {
-      currency: payments[0]?.currency ?? refunds[0]?.currency ?? null,
-      charged: payments.reduce((total, payment) => total + payment.amount, 0),
-      refunded,
-      ledgerReturned: ledger.reduce((total, entry) => total + entry.amount, 0),
-    },
+    totals: { currency: payments[0]?.currency ?? refunds[0]?.currency ?? null, ...moved, net: netOf(moved) },
   };
 }

@@ -2,11 +2,13 @@ import { PaymentEntity } from './payment.ts';
 import { ProviderEventEntity } from './provider-event.ts';
 import { LedgerEntryEntity, RefundEntity, RefundPartEntity } from './refund.ts';
 import { SandboxFaultEntity, SandboxRefundEntity } from './sandbox.ts';
+import { undoEntities } from './undo.ts';
 
 export * from './payment.ts';
 export * from './refund.ts';
 export * from './provider-event.ts';
 export * from './sandbox.ts';
+export * from './undo.ts';
 
 export const entities = [
   PaymentEntity,
@@ -16,4 +18,5 @@ export const entities = [
   ProviderEventEntity,
   SandboxRefundEntity,
   SandboxFaultEntity,
+  ...undoEntities,
 ];

@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-export const SANDBOX_REFUND_STATUSES = ['PENDING', 'SETTLED', 'FAILED'] as const;
+/** CANCELLED: a pending card refund the provider cancelled before it settled (an undo stopped it). */
+export const SANDBOX_REFUND_STATUSES = ['PENDING', 'SETTLED', 'FAILED', 'CANCELLED'] as const;
 export type SandboxRefundStatus = (typeof SANDBOX_REFUND_STATUSES)[number];
 export const SANDBOX_FAULT_MODES = ['FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY'] as const;
 

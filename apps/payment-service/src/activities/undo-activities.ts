@@ -1,0 +1,33 @@
+/**
+ * What the undo workflow may ask the payment service to do (task queue "payments"). Idempotent on
+ * the undo id. A broken rule (points already spent: LedgerSpentError) fails for good; the database
+ * or the provider being unreachable is retried by Temporal.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError, UnavailableError } from '@cancelflow/domain';
+import type { UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
+import type { UndoMoney } from '../undo/undo-money.ts';
+
+export function createUndoPaymentActivities(money: UndoMoney): UndoPaymentActivities {
+  return {
+    assessUndoMoney: (input) => failingForGood(() => money.assess(input)),
+    takeBackLedger: (input) => failingForGood(() => money.takeBackLedger(input)),
+    restoreLedger: (input) => failingForGood(() => money.restoreLedger(input)),
+    stopRefundPart: (input) => failingForGood(() => money.stopRefundPart(input)),
+    recapture: (input) => failingForGood(() => money.recapture(input)),
+    requestPayment: (input) => failingForGood(() => money.requestPayment(input)),
+    getPaymentRequest: (id) => failingForGood(() => money.getPaymentRequest(id)),
+    expirePaymentRequest: (id) => failingForGood(() => money.expirePaymentRequest(id)),
+  };
+}
+
+async function failingForGood<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DomainError && !(error instanceof UnavailableError)) {
+      throw ApplicationFailure.nonRetryable(error.message, error.name, { code: error.code, details: error.details });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import { idSchema, sandboxExpireAuthorisationSchema, sandboxLedgerSpendSchema } from '@cancelflow/domain';
+import { parse } from '@cancelflow/service-kit';
+import type { SandboxUndoProvider } from '../adapters/sandbox-undo-provider.ts';
+import type { UndoMoney } from '../undo/undo-money.ts';
+
+/** Test-mode controls for undoing cancellations (only mounted with the sandbox provider). */
+export function sandboxUndoRouter(money: UndoMoney, provider: SandboxUndoProvider): Router {
+  const router = Router();
+
+  /** The customer spends points or store credit that a refund gave back on this order. */
+  router.post('/sandbox/ledger/:orderId/spend', async (req, res) => {
+    const orderId = parse(idSchema, req.params.orderId, 'orderId');
+    const input = parse(sandboxLedgerSpendSchema, req.body);
+    res.status(201).json({ orderId, kind: input.kind, ...(await money.spendLedger(orderId, input)) });
+  });
+
+  /** The card authorisation of a payment lapses now: it can no longer be recaptured. */
+  router.post('/sandbox/authorisations/expire', async (req, res) => {
+    const input = parse(sandboxExpireAuthorisationSchema, req.body);
+    res.json({ ...input, ...(await provider.expireAuthorisation(input)) });
+  });
+
+  return router;
+}
