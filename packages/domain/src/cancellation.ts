@@ -108,12 +108,12 @@ export function assertCancellable(
     if (open === 0) {
       problems.push({
         path,
-        message: `line ${line.lineNo} (${line.sku}) has nothing left to cancel: ${line.shippedQuantity} shipped, ${line.cancelledQuantity} cancelled of ${line.quantity}`,
+        message: `line ${line.lineNo} (${line.sku}) has nothing left to cancel: ${line.shippedQuantity} shipped, ${line.cancelledQuantity} cancelled of ${line.quantity}${line.shippedQuantity > 0 ? '; shipped goods come back through a return: open a return instead' : ''}`,
       });
     } else if (r.quantity > open) {
       problems.push({
         path,
-        message: `line ${line.lineNo} (${line.sku}): cannot cancel ${r.quantity}, only ${open} of ${line.quantity} are neither shipped nor cancelled`,
+        message: `line ${line.lineNo} (${line.sku}): cannot cancel ${r.quantity}, only ${open} of ${line.quantity} are neither shipped nor cancelled${line.shippedQuantity > 0 ? `; for the ${line.shippedQuantity} shipped, open a return instead` : ''}`,
       });
     } else if (options.fillOrKill && r.quantity !== open) {
       problems.push({ path, message: `line ${line.lineNo} (${line.sku}): fill or kill cancels the whole rest of the line (${open})` });
