@@ -13,6 +13,7 @@ import { startPostgres } from '../infra/src/postgres.ts';
 import { repoRoot } from '../infra/src/repo.ts';
 import { onShutdown } from '../infra/src/shutdown.ts';
 import { startTemporalDevServer } from '../infra/src/temporal-dev-server.ts';
+import { authSettingsFromEnv, mintAccessToken, type AuthSettings } from '../packages/service-kit/src/auth.ts';
 
 interface App {
   name: string;
@@ -47,6 +48,16 @@ const APPS: App[] = [
 ];
 
 const say = (message: string) => process.stdout.write(`${paint('[cancelflow]', 1)} ${message}\n`);
+
+// Bearer tokens: AUTH_TOKEN_SECRET, or in development a fixed secret (said loudly below);
+// NODE_ENV=production without a secret stops here, before anything starts.
+let auth: AuthSettings;
+try {
+  auth = authSettingsFromEnv();
+} catch (error) {
+  say(`cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
 onShutdown({
   name: 'summary',
   stop: async () => {
@@ -107,6 +118,23 @@ const lines = [
   '',
 ];
 for (const line of lines) say(line);
+await printDevelopmentTokens(auth);
+
+/** A ready token per role, so a person can try the API at once; `npm run token` mints more. */
+async function printDevelopmentTokens(settings: AuthSettings): Promise<void> {
+  if (settings.development) {
+    say(paint('!!! AUTH_TOKEN_SECRET is not set: the APIs accept tokens signed with the built-in DEVELOPMENT secret.', 1));
+    say(paint('!!! Anyone can mint those. Never run like this in production (NODE_ENV=production refuses to start).', 1));
+  }
+  const tokens = [
+    ['SERVICE', await mintAccessToken(settings, { role: 'SERVICE', subject: 'dev-integration', expiresIn: '8h' })],
+    ['SUPPORT', await mintAccessToken(settings, { role: 'SUPPORT', subject: 'dev-support', expiresIn: '8h' })],
+    ['MERCHANT merchant-a', await mintAccessToken(settings, { role: 'MERCHANT', merchantId: 'merchant-a', subject: 'dev-merchant', expiresIn: '8h' })],
+  ];
+  say('Bearer tokens for the APIs (8 hours; more with: npm run token -- --role MERCHANT --merchant m1 --expires 8h):');
+  for (const [role, token] of tokens) say(`  ${role!.padEnd(22)} ${token}`);
+  say('');
+}
 
 function startApp(app: App): { alive: () => boolean } {
   const cwd = join(repoRoot, 'apps', app.name);

@@ -1,6 +1,8 @@
-import { createLogger, listen, openDatabase, type Database, type Logger } from '@cancelflow/service-kit';
+import { connectTemporalClient, createLogger, listen, openDatabase, type Database, type Logger } from '@cancelflow/service-kit';
 import type { NotificationActivities } from '@cancelflow/domain';
 import { createNotificationActivities } from './activities/index.ts';
+import { createThreadActivities } from './activities/threads.ts';
+import { createReplyRouter, type ReplyRouter } from './replies/reply-router.ts';
 import type { NotificationServiceConfig } from './config.ts';
 import { databaseSettings } from './db/index.ts';
 import { startEmbeddedSmtpServer, type EmbeddedSmtpServer } from './mail/embedded-smtp-server.ts';
@@ -8,6 +10,7 @@ import { storeReceivedMessage } from './mail/mailbox.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
+import { notificationServiceObservability } from './http/observability.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
 
 export { createNotificationActivities };
@@ -50,14 +53,28 @@ export async function startService(
     const db = await openDatabase(databaseSettings(config.databaseUrl));
     closers.push(() => db.close(true));
 
+    // Replies threaded to a waiting workflow are signalled to it (process 3's acknowledgement).
+    const temporal = await connectTemporalClient(config.temporal);
+    closers.push(() => temporal.connection.close());
+    const replies: ReplyRouter = createReplyRouter({ db, temporal, logger });
+    closers.push(() => replies.close());
+
     let smtpServer: EmbeddedSmtpServer | undefined;
     if (!config.smtp.url) {
+      // The embedded server stands in for an outside relay, so it gets a pool of its own: a
+      // sender holds its connection while it talks SMTP, and a shared pool would deadlock once
+      // every connection belonged to a sender waiting on the server to store its message.
+      const mailboxDb = await openDatabase(databaseSettings(config.databaseUrl));
+      closers.push(() => mailboxDb.close(true));
       smtpServer = await startEmbeddedSmtpServer({
         host: config.smtp.host,
         port: config.smtp.port,
         logger,
         onMessage: async (raw, envelope) => {
-          await storeReceivedMessage(db.em.fork(), raw, envelope);
+          const stored = await storeReceivedMessage(mailboxDb.em.fork(), raw, envelope);
+          // Stored first: a reply that cannot be signalled now is retried by the router's sweep.
+          // Routing is not awaited: the SMTP answer must not wait on the senders' pool.
+          void replies.route(stored).catch((error: unknown) => logger.warn({ err: error }, 'could not route a reply'));
         },
       });
       closers.push(() => smtpServer!.close());
@@ -67,8 +84,9 @@ export async function startService(
     closers.push(async () => transport.close());
 
     const activities = createNotificationActivities({ db, transport, mailFrom: config.mailFrom, logger });
+    const threads = createThreadActivities({ db, replies, sendEmail: activities.sendEmail, mailFrom: config.mailFrom });
 
-    const http = await listen(buildServer({ db, logger }), config.port, config.host);
+    const http = await listen(buildServer({ db, logger }, notificationServiceObservability(db, temporal, transport)), config.port, config.host);
     closers.push(() => http.close());
 
     let worker: RunningWorker | undefined;
@@ -77,7 +95,7 @@ export async function startService(
         address: config.temporal.address,
         namespace: config.temporal.namespace,
         taskQueue: config.taskQueue,
-        activities,
+        activities: { ...activities, ...threads },
       });
       closers.push(() => worker!.close());
     }

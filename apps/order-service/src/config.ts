@@ -27,6 +27,12 @@ const envSchema = z.object({
   REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('1h'),
   /** Where refund failures are reported. */
   SUPPORT_EMAIL: z.email().default('support@cancelflow.local'),
+  /** Cancelled but shipped: how often the customer is reminded while no acknowledgement came. */
+  CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 3d').default('3d'),
+  /** Cancelled but shipped: after this long without an answer the chain becomes a return. */
+  CANCELLED_BUT_SHIPPED_DEADLINE: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 14d').default('14d'),
+  /** Where acknowledged cancelled-but-shipped email chains are forwarded. */
+  SELLER_SUPPORT_EMAIL: z.email().default('seller-support@cancelflow.local'),
 });
 
 export interface OrderServiceConfig {
@@ -42,6 +48,8 @@ export interface OrderServiceConfig {
   workflowStartTimeoutMs?: number;
   /** Settings every cancellation process starts with. */
   cancellationProcess?: { refundRecheckInterval?: Duration; supportEmail?: string };
+  /** Settings every cancelled-but-shipped chain starts with. */
+  cancelledButShippedProcess?: { reminderInterval?: Duration; acknowledgementDeadline?: Duration; sellerSupportEmail?: string };
   /** Settings every customer cancellation request process starts with (reminders, escalation). */
   requestProcess?: { reminderInterval?: Duration; escalateAfter?: Duration; merchantEmail?: string };
   /** The customer's "view order" links. */
@@ -73,6 +81,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
     worker: e.ORDER_WORKER === 'true',
     cancellationProcess: { refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration, supportEmail: e.SUPPORT_EMAIL },
+    cancelledButShippedProcess: {
+      reminderInterval: e.CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL as Duration,
+      acknowledgementDeadline: e.CANCELLED_BUT_SHIPPED_DEADLINE as Duration,
+      sellerSupportEmail: e.SELLER_SUPPORT_EMAIL,
+    },
     requestProcess: {
       reminderInterval: e.REQUEST_REMINDER_INTERVAL as Duration,
       escalateAfter: e.REQUEST_ESCALATION_AFTER as Duration,

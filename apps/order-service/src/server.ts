@@ -5,6 +5,8 @@ import { ordersRouter } from './http/orders.ts';
 import { cancellationsRouter } from './http/cancellations.ts';
 import { disputesRouter } from './http/disputes.ts';
 import { sandboxRouter } from './http/sandbox.ts';
+import { shipmentsRouter } from './http/shipments.ts';
+import { cancelledButShippedRouter } from './http/cancelled-but-shipped.ts';
 import { cancellationRequestsRouter } from './http/cancellation-requests.ts';
 import { returnsRouter } from './http/returns.ts';
 import { selfServiceRouter } from './http/self-service.ts';
@@ -18,6 +20,8 @@ export function buildServer(deps: HttpDeps): Express {
   routes.use(disputesRouter(deps));
   routes.use(cancellationRequestsRouter(deps));
   routes.use(returnsRouter(deps));
+  routes.use(shipmentsRouter(deps));
+  routes.use(cancelledButShippedRouter(deps));
   routes.use(sandboxRouter(deps));
   return createHttpApp(deps.logger, routes);
 }

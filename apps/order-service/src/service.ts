@@ -59,6 +59,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       liveStateTimeoutMs: config.liveStateTimeoutMs ?? 1_000,
       temporalTimeoutMs: config.workflowStartTimeoutMs ?? 10_000,
       ...(config.cancellationProcess ? { cancellationProcess: config.cancellationProcess } : {}),
+      ...(config.cancelledButShippedProcess ? { cancelledButShippedProcess: config.cancelledButShippedProcess } : {}),
       ...(config.requestProcess ? { requestProcess: config.requestProcess } : {}),
       ...(config.selfService ? { selfService: config.selfService } : {}),
     };

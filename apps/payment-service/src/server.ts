@@ -5,6 +5,8 @@ import { paymentsRouter } from './http/payments.ts';
 import { providerEventsRouter } from './http/provider-events.ts';
 import { refundsRouter } from './http/refunds.ts';
 import { sandboxRouter } from './http/sandbox.ts';
+import { creditMemosRouter } from './http/credit-memos.ts';
+import type { RebillBook } from './rebills/index.ts';
 import type { PaymentBook } from './refunds/index.ts';
 import type { SandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
 import { paymentRequestsRouter } from './http/payment-requests.ts';
@@ -17,10 +19,11 @@ export interface UndoServerDeps {
   sandbox?: SandboxUndoProvider;
 }
 
-export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?: SandboxProvider; undo?: UndoServerDeps }): Express {
+export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?: SandboxProvider; rebills?: RebillBook; undo?: UndoServerDeps }): Express {
   const routes = Router();
   routes.use(paymentsRouter(deps.book));
   routes.use(refundsRouter(deps.book));
+  if (deps.rebills) routes.use(creditMemosRouter(deps.rebills));
   routes.use(providerEventsRouter(deps.book, deps.undo?.money));
   if (deps.undo) routes.use(paymentRequestsRouter(deps.undo.money));
   if (deps.undo?.sandbox) routes.use(sandboxUndoRouter(deps.undo.money, deps.undo.sandbox));

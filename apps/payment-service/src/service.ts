@@ -2,7 +2,7 @@
  * The payment service in one process: database (migrated), Temporal client, sandbox provider,
  * HTTP API and the worker of the "payments" task queue. main.ts and the tests both start it here.
  */
-import type { PaymentActivities } from '@cancelflow/domain';
+import type { CancelledButShippedPaymentActivities, PaymentActivities } from '@cancelflow/domain';
 import {
   connectTemporalClient,
   createLogger,
@@ -19,6 +19,9 @@ import { migrate } from './migrate.ts';
 import { createPaymentBook, signalCancellationWorkflow, type PaymentBook } from './refunds/index.ts';
 import { buildServer } from './server.ts';
 import { createPaymentWorker } from './worker.ts';
+import { createCancelledButShippedPaymentActivities } from './activities/cancelled-but-shipped.ts';
+import { createSandboxChargeProvider } from './adapters/sandbox-charge-provider.ts';
+import { createRebillBook, type RebillBook } from './rebills/index.ts';
 import { createUndoPaymentActivities } from './activities/undo-activities.ts';
 import { createSandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
 import { createUndoMoney } from './undo/undo-money.ts';
@@ -28,6 +31,9 @@ export interface RunningPaymentService {
   port: number;
   /** The activities this process registers; tests and in-process workers can use them directly. */
   activities: PaymentActivities;
+  /** Cancelled but shipped: acknowledgements, rebills, credit memos (and their activities). */
+  rebills: RebillBook;
+  chainActivities: CancelledButShippedPaymentActivities;
   book: PaymentBook;
   sandbox: SandboxProvider;
   orm: Database;
@@ -76,11 +82,15 @@ export async function startService(
     const undoMoney = createUndoMoney({ orm, provider: undoProvider, temporal: client, logger });
     const activities = { ...createPaymentActivities({ orm, provider: sandbox, logger }), ...createUndoPaymentActivities(undoMoney) };
 
-    const http = await listen(buildServer({ logger, book, sandbox, undo: { money: undoMoney, sandbox: undoProvider } }), config.port, config.host);
+    // Cancelled but shipped: the customer's acknowledgement, the rebill and the credit memo.
+    const rebills = createRebillBook({ orm, charges: createSandboxChargeProvider(orm) });
+    const chainActivities = createCancelledButShippedPaymentActivities(rebills);
+
+    const http = await listen(buildServer({ logger, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }), config.port, config.host);
     closers.push(() => http.close());
 
     if (config.runWorker) {
-      const { worker, connection } = await createPaymentWorker({ ...config.temporal, activities });
+      const { worker, connection } = await createPaymentWorker({ ...config.temporal, activities: { ...activities, ...chainActivities } });
       closers.push(() => connection.close());
       const running = worker.run().catch((err: unknown) => {
         logger.error({ err }, 'payments worker stopped with an error');
@@ -93,7 +103,7 @@ export async function startService(
 
     await sandbox.start();
     logger.info({ url: http.url }, 'payment-service started');
-    return { url: http.url, port: http.port, activities, book, sandbox, orm, close };
+    return { url: http.url, port: http.port, activities, rebills, chainActivities, book, sandbox, orm, close };
   } catch (error) {
     await close();
     throw error;

@@ -111,3 +111,66 @@ export interface OrderConfirmationInput {
   to: string;
   data: { orderNo: string; customerName: string; viewOrderUrl: string; expiresAt: string; lines: string };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Process 3: cancelled but shipped (acknowledgement, forward, rebill, credit memo).
+
+export const CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE = 'cancelledButShippedWorkflow';
+
+export interface CancelledButShippedInput {
+  chainId: string;
+  /** How often the customer is reminded while no acknowledgement came (default 3 days). */
+  reminderInterval?: Duration;
+  /** After this long without an answer the chain becomes a return (default 14 days). */
+  acknowledgementDeadline?: Duration;
+  /** Where the acknowledged email chain is forwarded (default seller-support@cancelflow.local). */
+  sellerSupportEmail?: string;
+}
+
+/**
+ * An email arrived that replies to one this workflow asked to watch (threaded by In-Reply-To or
+ * References). Sent by the notification service; the workflow reads the decision from the text.
+ */
+export interface EmailReply {
+  /** The mailbox message id in the notification service: replies are deduplicated on it. */
+  mailboxMessageId: string;
+  messageId: string | null;
+  inReplyTo: string | null;
+  from: string | null;
+  subject: string | null;
+  text: string;
+  receivedAt: string;
+}
+export const emailReplyReceivedSignal = defineSignal<[EmailReply]>('emailReplyReceived');
+
+/** Support records the customer's acknowledgement with their words. Refused unless waiting for it. */
+export const recordAcknowledgementUpdate = defineUpdate<
+  { accepted: boolean },
+  [{ staffId: string; accepted: boolean; evidence: string }]
+>('recordAcknowledgement');
+
+/** Support approves the rebill. A repeat answers with the first approval and does nothing else. */
+export const approveRebillUpdate = defineUpdate<
+  { approvedBy: string; duplicate: boolean },
+  [{ staffId: string }]
+>('approveRebill');
+
+export interface CancelledButShippedProcessState {
+  chainId: string;
+  phase:
+    | 'STARTING'
+    | 'EMAILING_CUSTOMER'
+    | 'WAITING_FOR_ACKNOWLEDGEMENT'
+    | 'FORWARDING'
+    | 'WAITING_FOR_REBILL_APPROVAL'
+    | 'REBILLING'
+    | 'ISSUING_CREDIT_MEMO'
+    | 'COMPLETED'
+    | 'RETURN_REQUESTED';
+  remindersSent: number;
+  undecidedReplies: number;
+  acknowledgement?: { accepted: boolean; via: 'EMAIL_REPLY' | 'SUPPORT_STAFF'; by: string; at: string };
+  rebillApprovedBy?: string;
+}
+
+export const cancelledButShippedStateQuery = defineQuery<CancelledButShippedProcessState>('cancelledButShippedState');

@@ -10,6 +10,11 @@ import {
   type OrderActivities,
   type PaymentActivities,
 } from '@cancelflow/domain/activities';
+import type {
+  CancelledButShippedNotificationActivities,
+  CancelledButShippedOrderActivities,
+  CancelledButShippedPaymentActivities,
+} from '@cancelflow/domain/cancelled-but-shipped';
 
 const RETRY_FOREVER: RetryPolicy = {
   initialInterval: '1 second',
@@ -62,4 +67,56 @@ export const requestLoader = proxyActivities<Pick<CancellationRequestActivities,
   taskQueue: TASK_QUEUES.orders,
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 8 },
+});
+
+/** Process 3, cancelled but shipped: the order service's side (chain steps on the timeline). */
+export const chainOrders = proxyActivities<CancelledButShippedOrderActivities>({
+  taskQueue: TASK_QUEUES.orders,
+  startToCloseTimeout: '30 seconds',
+  retry: RETRY_FOREVER,
+});
+
+/** Like cancellationLoader: the chain starts a moment before the shipment that made it commits. */
+export const chainLoader = proxyActivities<Pick<CancelledButShippedOrderActivities, 'loadCancelledButShipped'>>({
+  taskQueue: TASK_QUEUES.orders,
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 8 },
+});
+
+/** Acknowledgement, rebill and credit memo: a refused credit memo (no acknowledgement) fails for good. */
+export const chainPayments = proxyActivities<CancelledButShippedPaymentActivities>({
+  taskQueue: TASK_QUEUES.payments,
+  startToCloseTimeout: '30 seconds',
+  retry: RETRY_FOREVER,
+});
+
+export const chainNotifications = proxyActivities<CancelledButShippedNotificationActivities>({
+  taskQueue: TASK_QUEUES.notifications,
+  startToCloseTimeout: '30 seconds',
+  retry: RETRY_FOREVER,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Process 4, undoing a cancellation.
+import type { UndoOrderActivities, UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
+
+/** The order service's side of an undo; stopping the cancellation's process may wait for its current step. */
+export const undoOrders = proxyActivities<UndoOrderActivities>({
+  taskQueue: TASK_QUEUES.orders,
+  startToCloseTimeout: '60 seconds',
+  retry: RETRY_FOREVER,
+});
+
+/** Like cancellationLoader: the undo workflow starts a moment before the request that made it commits. */
+export const undoLoader = proxyActivities<Pick<UndoOrderActivities, 'loadUndo'>>({
+  taskQueue: TASK_QUEUES.orders,
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 8 },
+});
+
+/** The payment service's side of an undo: points/credit already spent fail for good (LedgerSpentError). */
+export const undoPayments = proxyActivities<UndoPaymentActivities>({
+  taskQueue: TASK_QUEUES.payments,
+  startToCloseTimeout: '30 seconds',
+  retry: RETRY_FOREVER,
 });

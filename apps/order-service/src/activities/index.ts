@@ -1,10 +1,11 @@
-import type { OrderActivities } from '@cancelflow/domain';
+import type { CancelledButShippedOrderActivities, OrderActivities } from '@cancelflow/domain';
 import type { Database } from '@cancelflow/service-kit';
 import type { ChannelAdapter } from '../adapters/channel.ts';
 import type { InventoryAdapter } from '../adapters/inventory.ts';
 import { createSandboxChannelAdapter } from '../adapters/sandbox-channel.ts';
 import { createSandboxInventoryAdapter } from '../adapters/sandbox-inventory.ts';
 import { createCancellationActivities } from './cancellation-activities.ts';
+import { createCancelledButShippedActivities } from './cancelled-but-shipped-activities.ts';
 
 export interface OrderActivitiesDeps {
   db: Database;
@@ -15,10 +16,13 @@ export interface OrderActivitiesDeps {
 }
 
 /** Every activity of the "orders" task queue, for Worker.create({ activities }). */
-export function createOrderActivities(deps: OrderActivitiesDeps): OrderActivities {
-  return createCancellationActivities({
-    db: deps.db,
-    channel: deps.channel ?? createSandboxChannelAdapter(deps.db),
-    inventory: deps.inventory ?? createSandboxInventoryAdapter(deps.db),
-  });
+export function createOrderActivities(deps: OrderActivitiesDeps): OrderActivities & CancelledButShippedOrderActivities {
+  return {
+    ...createCancellationActivities({
+      db: deps.db,
+      channel: deps.channel ?? createSandboxChannelAdapter(deps.db),
+      inventory: deps.inventory ?? createSandboxInventoryAdapter(deps.db),
+    }),
+    ...createCancelledButShippedActivities({ db: deps.db }),
+  };
 }

@@ -8,6 +8,7 @@ import {
   TASK_QUEUES,
   UnavailableError,
   type CancellationInitiator,
+  type CancellationReason,
   type CancellationStatus,
   type CreateCancellationInput,
 } from '@cancelflow/domain';
@@ -54,7 +55,10 @@ export async function createCancellation(
 }
 
 /** What a cancellation is made of; the system (fill or kill) may also create one as SYSTEM. */
-export type CancellationOrderInput = Omit<CreateCancellationInput, 'initiator'> & { initiator: CancellationInitiator };
+export type CancellationOrderInput = Omit<CreateCancellationInput, 'initiator' | 'reason'> & {
+  initiator: CancellationInitiator;
+  reason: CancellationReason;
+};
 
 /**
  * The reservation and the start of the cancellation process, inside a transaction that already

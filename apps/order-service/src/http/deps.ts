@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Database, Logger } from '@cancelflow/service-kit';
-import type { CancellationWorkflowInput, CustomerCancellationRequestInput } from '@cancelflow/workflows/messages';
+import type { CancellationWorkflowInput, CancelledButShippedInput, CustomerCancellationRequestInput } from '@cancelflow/workflows/messages';
 import type { SelfServiceSettings } from '../config.ts';
 
 /** What the HTTP routers need. */
@@ -14,6 +14,8 @@ export interface HttpDeps {
   temporalTimeoutMs: number;
   /** Settings every cancellation process starts with (recheck interval, support mailbox). */
   cancellationProcess?: Omit<CancellationWorkflowInput, 'cancellationId'>;
+  /** Settings every cancelled-but-shipped chain starts with (reminders, deadline, seller support). */
+  cancelledButShippedProcess?: Omit<CancelledButShippedInput, 'chainId'>;
   /** Settings every customer cancellation request process starts with (reminders, escalation, merchant mailbox). */
   requestProcess?: Omit<CustomerCancellationRequestInput, 'requestId'>;
   /** Signs and checks the customer's "view order" links. */

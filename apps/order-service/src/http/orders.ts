@@ -23,6 +23,7 @@ import { sendOrderConfirmation } from '../orders/order-confirmation.ts';
 import { createCancellation } from '../cancellations/create-cancellation.ts';
 import type { HttpDeps } from './deps.ts';
 import { cancellationView, eventView, orderView } from './views.ts';
+import { shipmentsOfOrder } from './shipment-views.ts';
 
 export function ordersRouter(deps: HttpDeps): Router {
   const router = Router();
@@ -83,6 +84,7 @@ export function ordersRouter(deps: HttpDeps): Router {
         ),
       ),
       timeline: events.map(eventView),
+      ...(await shipmentsOfOrder(fork, order.id)),
     });
   });
 

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  STATUS_AFTER_STEP,
+  type CancelledButShippedContext,
+  type CancelledButShippedOrderActivities,
+} from '@cancelflow/domain';
+import type { Database } from '@cancelflow/service-kit';
+import { CancelledButShipped, CancelledButShippedLine, Order, OrderLine, Shipment } from '../db/entities/index.ts';
+import { recordOrderEvent } from '../db/order-store.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The order service's side of the cancelled-but-shipped chain; idempotent on chain, step and key. */
+export function createCancelledButShippedActivities(deps: { db: Database }): CancelledButShippedOrderActivities {
+  const fresh = (): EntityManager => deps.db.em.fork();
+
+  const find = async (em: EntityManager, chainId: string): Promise<CancelledButShipped> => {
+    if (!UUID.test(chainId)) throw ApplicationFailure.nonRetryable(`${chainId} is not a chain id`, 'ChainNotFound');
+    const chain = await em.findOne(CancelledButShipped, { id: chainId });
+    // The workflow starts a moment before the shipment's transaction commits: try again.
+    if (!chain) throw ApplicationFailure.retryable(`cancelled-but-shipped chain ${chainId} does not exist (yet)`, 'ChainNotFound');
+    return chain;
+  };
+
+  return {
+    async loadCancelledButShipped(chainId: string): Promise<CancelledButShippedContext> {
+      const em = fresh();
+      const chain = await find(em, chainId);
+      const [order, shipment, chainLines] = await Promise.all([
+        em.findOneOrFail(Order, { id: chain.orderId }),
+        em.findOneOrFail(Shipment, { id: chain.shipmentId }),
+        em.find(CancelledButShippedLine, { chainId }),
+      ]);
+      const orderLines = await em.find(OrderLine, { id: { $in: chainLines.map((l) => l.orderLineId) } }, { orderBy: { lineNo: 'asc' } });
+      return {
+        chainId,
+        shipmentId: shipment.id,
+        orderId: order.id,
+        merchantId: order.merchantId,
+        channel: order.channel,
+        channelOrderNo: order.channelOrderNo,
+        currency: chain.currency,
+        amount: chain.amount,
+        carrier: shipment.carrier,
+        trackingNumber: shipment.trackingNumber,
+        shippedAt: shipment.shippedAt.toISOString(),
+        customer: { email: order.customerEmail, name: order.customerName },
+        lines: orderLines.map((line) => {
+          const c = chainLines.find((l) => l.orderLineId === line.id)!;
+          return { lineId: line.id, lineNo: line.lineNo, sku: line.sku, quantity: c.quantity, unitPrice: c.unitPrice };
+        }),
+        cancellationIds: chain.cancellationIds,
+      };
+    },
+
+    async recordCancelledButShippedStep(input): Promise<void> {
+      const chain = await find(fresh(), input.chainId);
+      await fresh().transactional(async (em) => {
+        const inserted = await em.execute<{ id: string }[]>(
+          `insert into "orders"."cancelled_but_shipped_step" ("id", "chain_id", "step", "key", "detail", "actor")
+           values (?, ?, ?, ?, ?, ?) on conflict ("chain_id", "step", "key") do nothing returning "id"`,
+          [randomUUID(), chain.id, input.step, input.key ?? '', input.detail ?? null, input.actor ?? 'workflow'],
+        );
+        if (inserted.length === 0) return; // recorded before: a retried activity
+        recordOrderEvent(
+          em,
+          chain.orderId,
+          `CANCELLED_BUT_SHIPPED_${input.step}`,
+          { chainId: chain.id, ...(input.detail ? { detail: input.detail } : {}), ...(input.key ? { key: input.key } : {}) },
+          input.actor ?? 'workflow',
+        );
+        const status = STATUS_AFTER_STEP[input.step];
+        await em.nativeUpdate(
+          CancelledButShipped,
+          { id: chain.id },
+          {
+            updatedAt: new Date(),
+            ...(status ? { status } : {}),
+            ...(input.acknowledgement ? { acknowledgement: input.acknowledgement } : {}),
+            ...(input.acknowledgementId ? { acknowledgementId: input.acknowledgementId } : {}),
+            ...(input.step === 'REBILL_APPROVED' && input.actor ? { rebillApprovedBy: input.actor } : {}),
+          },
+        );
+      });
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { Router } from 'express';
+import type { FilterQuery } from '@mikro-orm/core';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  approveRebillSchema,
+  ConflictError,
+  listCancelledButShippedQuerySchema,
+  NotFoundError,
+  recordAcknowledgementSchema,
+  UnavailableError,
+} from '@cancelflow/domain';
+import { parse } from '@cancelflow/service-kit';
+import {
+  approveRebillUpdate,
+  cancelledButShippedStateQuery,
+  recordAcknowledgementUpdate,
+  type CancelledButShippedProcessState,
+} from '@cancelflow/workflows/messages';
+import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, OrderLine } from '../db/entities/index.ts';
+import { assertId } from '../db/order-store.ts';
+import type { HttpDeps } from './deps.ts';
+import { cancelledButShippedView } from './shipment-views.ts';
+
+/**
+ * Cancelled-but-shipped chains (process 3): list, detail with its steps, support's record of the
+ * customer's acknowledgement, and support's approval of the rebill.
+ */
+export function cancelledButShippedRouter(deps: HttpDeps): Router {
+  const router = Router();
+
+  const findChain = async (id: string | undefined): Promise<CancelledButShipped> => {
+    const chainId = assertId(id, 'cancelled-but-shipped chain');
+    const chain = await deps.db.em.fork().findOne(CancelledButShipped, { id: chainId });
+    if (!chain) throw new NotFoundError(`no cancelled-but-shipped chain ${chainId}`);
+    return chain;
+  };
+
+  const views = async (chains: readonly CancelledButShipped[]) => {
+    const em = deps.db.em.fork();
+    const ids = chains.map((c) => c.id);
+    if (ids.length === 0) return [];
+    const [lines, steps] = await Promise.all([
+      em.find(CancelledButShippedLine, { chainId: { $in: ids } }),
+      em.find(CancelledButShippedStepRecord, { chainId: { $in: ids } }, { orderBy: { at: 'asc', id: 'asc' } }),
+    ]);
+    const orderLines = await em.find(OrderLine, { id: { $in: lines.map((l) => l.orderLineId) } });
+    return chains.map((c) =>
+      cancelledButShippedView(
+        c,
+        lines.filter((l) => l.chainId === c.id),
+        orderLines,
+        steps.filter((s) => s.chainId === c.id),
+      ),
+    );
+  };
+
+  router.get('/cancelled-but-shipped', async (req, res) => {
+    const query = parse(listCancelledButShippedQuerySchema, req.query, 'query');
+    const where: FilterQuery<CancelledButShipped> = {};
+    if (query.status) where.status = query.status;
+    if (query.orderId) where.orderId = query.orderId;
+    const [chains, total] = await deps.db.em.fork().findAndCount(CancelledButShipped, where, {
+      orderBy: { createdAt: 'desc', id: 'asc' },
+      limit: query.limit,
+      offset: query.offset,
+    });
+    res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset });
+  });
+
+  router.get('/cancelled-but-shipped/:id', async (req, res) => {
+    const chain = await findChain(req.params.id);
+    const [view] = await views([chain]);
+    res.json({ ...view, live: await liveState(deps, chain.workflowId) });
+  });
+
+  /** Support records the customer's acknowledgement, with the customer's own words as evidence. */
+  router.post('/cancelled-but-shipped/:id/acknowledgement', async (req, res) => {
+    const chain = await findChain(req.params.id);
+    const input = parse(recordAcknowledgementSchema, req.body);
+    if (chain.acknowledgement || chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED') {
+      throw new ConflictError(
+        `the acknowledgement of this chain is already settled (${chain.status}${chain.acknowledgement ? `, ${chain.acknowledgement.accepted ? 'accepted' : 'refused'} by ${chain.acknowledgement.by}` : ''})`,
+      );
+    }
+    const result = await update(deps, chain, 'record the acknowledgement', (handle) =>
+      handle.executeUpdate(recordAcknowledgementUpdate, { args: [input] }),
+    );
+    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId });
+  });
+
+  /** Support approves the rebill; a repeat answers with the first approval and changes nothing. */
+  router.post('/cancelled-but-shipped/:id/rebill-approval', async (req, res) => {
+    const chain = await findChain(req.params.id);
+    const input = parse(approveRebillSchema, req.body);
+    if (chain.rebillApprovedBy) {
+      res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true });
+      return;
+    }
+    const result = await update(deps, chain, 'approve the rebill', (handle) =>
+      handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: input.staffId }] }),
+    );
+    res.status(result.duplicate ? 200 : 202).json({ chainId: chain.id, ...result });
+  });
+
+  return router;
+}
+
+type Handle = ReturnType<HttpDeps['temporal']['workflow']['getHandle']>;
+
+async function update<T>(deps: HttpDeps, chain: CancelledButShipped, what: string, send: (handle: Handle) => Promise<T>): Promise<T> {
+  const handle = deps.temporal.workflow.getHandle(chain.workflowId);
+  try {
+    return await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () => send(handle));
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      throw new ConflictError(`cannot ${what}: ${error.cause?.message ?? error.message}`);
+    }
+    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+      throw new UnavailableError(`the cancelled-but-shipped process did not answer in time: try again shortly`);
+    }
+    const finished = await finishedState(deps, chain.workflowId);
+    if (finished) throw new ConflictError(`cannot ${what}: the chain is finished (${finished})`);
+    deps.logger.warn({ err: error, chainId: chain.id }, `${what} failed`);
+    throw new UnavailableError('the cancelled-but-shipped process cannot be reached now (Temporal is unreachable): try again shortly');
+  }
+}
+
+async function finishedState(deps: HttpDeps, workflowId: string): Promise<string | undefined> {
+  try {
+    const description = await deps.temporal.workflow.getHandle(workflowId).describe();
+    return description.status.name === 'RUNNING' ? undefined : description.status.name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The running process's own view, best effort: left out when it is closed or unreachable. */
+async function liveState(deps: HttpDeps, workflowId: string): Promise<CancelledButShippedProcessState | undefined> {
+  try {
+    const handle = deps.temporal.workflow.getHandle(workflowId);
+    return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') return undefined;
+      return handle.query(cancelledButShippedStateQuery);
+    });
+  } catch {
+    return undefined;
+  }
+}

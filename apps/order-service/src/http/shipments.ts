@@ -1,0 +1,40 @@
+import { Router } from 'express';
+import { createShipmentSchema, NotFoundError } from '@cancelflow/domain';
+import { parse } from '@cancelflow/service-kit';
+import { Shipment, ShipmentLine } from '../db/entities/index.ts';
+import { assertId } from '../db/order-store.ts';
+import { createShipment } from '../shipments/create-shipment.ts';
+import type { HttpDeps } from './deps.ts';
+import { shipmentView } from './shipment-views.ts';
+
+/** Advance ship notices: POST /orders/:id/shipments, GET /shipments/:id. */
+export function shipmentsRouter(deps: HttpDeps): Router {
+  const router = Router();
+
+  router.post('/orders/:id/shipments', async (req, res) => {
+    const orderId = assertId(req.params.id, 'order');
+    const input = parse(createShipmentSchema, req.body);
+    const result = await createShipment(deps, orderId, input);
+    const em = deps.db.em.fork();
+    const shipment = await em.findOneOrFail(Shipment, { id: result.shipmentId });
+    const lines = await em.find(ShipmentLine, { shipmentId: shipment.id });
+    res
+      .status(result.created ? 201 : 200)
+      .location(`/shipments/${result.shipmentId}`)
+      .json({
+        ...shipmentView(shipment, lines),
+        fillOrKillCancellationId: result.fillOrKillCancellationId,
+        cancelledButShippedId: result.cancelledButShippedId,
+      });
+  });
+
+  router.get('/shipments/:id', async (req, res) => {
+    const id = assertId(req.params.id, 'shipment');
+    const em = deps.db.em.fork();
+    const shipment = await em.findOne(Shipment, { id });
+    if (!shipment) throw new NotFoundError(`no shipment ${id}`);
+    res.json(shipmentView(shipment, await em.find(ShipmentLine, { shipmentId: id })));
+  });
+
+  return router;
+}

@@ -1,0 +1,236 @@
+/**
+ * Recording a shipment (an advance ship notice), in ONE transaction under the order's row lock,
+ * so a shipment and a cancellation of the same line are served one after the other. The story:
+ *   1. a repeat of a shipment number already recorded answers with that shipment;
+ *   2. planShipment (the domain's rule) takes open quantity first, then cancelled quantity, and
+ *      refuses to ship more than is unshipped;
+ *   3. the lines are updated and the order status follows;
+ *   4. on a fill-or-kill channel the rest of each partly shipped line is cancelled at once
+ *      (FILL_OR_KILL, SYSTEM) through the same cancellation code, refund included;
+ *   5. cancelled quantities that shipped start the cancelled-but-shipped chain;
+ *   6. whatever else must react to a shipment (open cancellation requests) does so.
+ * Workflows start before the commit: a refused start leaves nothing behind.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  applyAllocation,
+  cancelledButShippedWorkflowId,
+  ConflictError,
+  planShipment,
+  TASK_QUEUES,
+  UnavailableError,
+  type CreateShipmentInput,
+  type ShipmentPlan,
+} from '@cancelflow/domain';
+import { isUniqueViolation } from '@cancelflow/service-kit';
+import { CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE, type CancelledButShippedInput } from '@cancelflow/workflows/messages';
+import { reserveCancellation } from '../cancellations/create-cancellation.ts';
+import {
+  Cancellation,
+  CancellationLine,
+  CancelledButShipped,
+  CancelledButShippedLine,
+  CancelledButShippedStepRecord,
+  Shipment,
+  ShipmentLine,
+  type Order,
+  type OrderLine,
+} from '../db/entities/index.ts';
+import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import type { HttpDeps } from '../http/deps.ts';
+import { afterShipmentRecorded } from './after-shipment.ts';
+
+export interface CreateShipmentResult {
+  /** false: an identical repeat of a shipment already recorded. */
+  created: boolean;
+  shipmentId: string;
+  /** The FILL_OR_KILL cancellation this shipment caused, if any. */
+  fillOrKillCancellationId?: string;
+  /** The cancelled-but-shipped chain this shipment started, if any. */
+  cancelledButShippedId?: string;
+}
+
+export async function createShipment(deps: HttpDeps, orderId: string, input: CreateShipmentInput): Promise<CreateShipmentResult> {
+  const shipmentNumber = input.shipmentNumber ?? input.trackingNumber;
+  try {
+    return await deps.db.em.fork().transactional(async (em) => {
+      const order = await lockOrderOrFail(em, orderId);
+      const repeat = await findRepeat(em, order, shipmentNumber, input);
+      if (repeat) return repeat;
+
+      const lines = await linesOf(em, order.id);
+      const plan = planShipment({ channel: order.channel, status: order.status, lines }, input.lines);
+
+      const shipmentId = randomUUID();
+      const now = new Date();
+      em.create(Shipment, {
+        id: shipmentId,
+        orderId: order.id,
+        shipmentNumber,
+        carrier: input.carrier,
+        trackingNumber: input.trackingNumber,
+        shippedAt: input.shippedAt ? new Date(input.shippedAt) : now,
+        createdAt: now,
+      });
+      await em.flush();
+      for (const allocation of plan.lines) {
+        applyAllocation(lines.find((l) => l.id === allocation.lineId)!, allocation);
+        em.create(ShipmentLine, {
+          shipmentId,
+          orderLineId: allocation.lineId,
+          quantity: allocation.quantity,
+          fromOpen: allocation.fromOpen,
+          fromCancelled: allocation.fromCancelled,
+        });
+      }
+      recordOrderEvent(
+        em,
+        order.id,
+        'SHIPMENT_RECORDED',
+        {
+          shipmentId,
+          shipmentNumber,
+          carrier: input.carrier,
+          trackingNumber: input.trackingNumber,
+          lines: plan.lines.map((a) => ({ lineId: a.lineId, lineNo: a.lineNo, quantity: a.quantity, shippedAfterCancel: a.fromCancelled })),
+        },
+        'warehouse',
+      );
+      await recomputeOrderStatus(em, order, lines);
+      await em.flush();
+
+      const result: CreateShipmentResult = { created: true, shipmentId };
+      if (plan.fillOrKill.length > 0) {
+        const cancellation = await reserveCancellation(
+          deps,
+          em,
+          order,
+          {
+            lines: plan.fillOrKill,
+            reason: 'FILL_OR_KILL',
+            comment: `fill or kill: shipment ${shipmentNumber} shipped part of the line, the rest is cancelled`,
+            merchantCancellationNumber: `FOK-${shipmentId}`,
+            refundMethod: 'ORIGINAL_PAYMENT',
+            restock: false,
+            initiator: 'SYSTEM',
+          },
+          { fillOrKill: true },
+        );
+        result.fillOrKillCancellationId = cancellation.cancellationId;
+      }
+      if (plan.shippedAfterCancel.length > 0) {
+        result.cancelledButShippedId = await startChain(deps, em, order, lines, shipmentId, plan);
+      }
+      await afterShipmentRecorded(deps, em, { order, shipmentId, lines: plan.lines });
+      await em.flush();
+      return result;
+    });
+  } catch (error) {
+    // Two identical notices at once: the loser finds the winner's shipment.
+    if (isUniqueViolation(error)) {
+      const again = await deps.db.em.fork().findOne(Shipment, { orderId, shipmentNumber });
+      if (again) {
+        const repeat = await findRepeat(deps.db.em.fork(), { id: orderId } as Order, shipmentNumber, input);
+        if (repeat) return repeat;
+      }
+    }
+    throw error;
+  }
+}
+
+/**
+ * The same shipment number again: the same content is the sender's retry and gets the first
+ * answer; different content under the number is refused.
+ */
+async function findRepeat(
+  em: EntityManager,
+  order: Pick<Order, 'id'>,
+  shipmentNumber: string,
+  input: CreateShipmentInput,
+): Promise<CreateShipmentResult | undefined> {
+  const existing = await em.findOne(Shipment, { orderId: order.id, shipmentNumber });
+  if (!existing) return undefined;
+  const lines = await em.find(ShipmentLine, { shipmentId: existing.id });
+  const key = (ls: readonly { lineId: string; quantity: number }[]) =>
+    JSON.stringify([...ls].sort((a, b) => a.lineId.localeCompare(b.lineId)).map((l) => [l.lineId.toLowerCase(), l.quantity]));
+  const identical =
+    existing.carrier === input.carrier &&
+    existing.trackingNumber === input.trackingNumber &&
+    key(lines.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity }))) === key(input.lines);
+  if (!identical) {
+    throw new ConflictError(
+      `shipment ${shipmentNumber} of this order is already recorded with other lines, carrier or tracking number: ` +
+        'a new shipment needs a new shipmentNumber (or trackingNumber)',
+      [{ path: 'shipmentNumber', message: `already used by shipment ${existing.id}` }],
+    );
+  }
+  const fok = await em.findOne(Cancellation, { orderId: order.id, merchantCancellationNumber: `FOK-${existing.id}` });
+  const chain = await em.findOne(CancelledButShipped, { shipmentId: existing.id });
+  return {
+    created: false,
+    shipmentId: existing.id,
+    ...(fok ? { fillOrKillCancellationId: fok.id } : {}),
+    ...(chain ? { cancelledButShippedId: chain.id } : {}),
+  };
+}
+
+/** Records the chain with its lines and starts its workflow (id derived from the shipment). */
+async function startChain(
+  deps: HttpDeps,
+  em: EntityManager,
+  order: Order,
+  lines: readonly OrderLine[],
+  shipmentId: string,
+  plan: ShipmentPlan,
+): Promise<string> {
+  const chainId = randomUUID();
+  const workflowId = cancelledButShippedWorkflowId(shipmentId);
+  const chainLines = plan.shippedAfterCancel.map((s) => ({ ...s, unitPrice: lines.find((l) => l.id === s.lineId)!.unitPrice }));
+  const amount = chainLines.reduce((n, l) => n + l.quantity * l.unitPrice, 0);
+  // Which cancellations the shipped units had been cancelled by (newest first: the last word).
+  const cancelled = await em.find(CancellationLine, { orderLineId: { $in: chainLines.map((l) => l.lineId) } });
+  const cancellations = cancelled.length
+    ? await em.find(Cancellation, { id: { $in: cancelled.map((c) => c.cancellationId) }, status: { $ne: 'UNDONE' } }, { orderBy: { createdAt: 'desc' } })
+    : [];
+  const now = new Date();
+  em.create(CancelledButShipped, {
+    id: chainId,
+    orderId: order.id,
+    shipmentId,
+    merchantId: order.merchantId,
+    status: 'AWAITING_ACKNOWLEDGEMENT',
+    amount,
+    currency: order.currency,
+    workflowId,
+    cancellationIds: cancellations.map((c) => c.id),
+    acknowledgement: null,
+    acknowledgementId: null,
+    rebillApprovedBy: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await em.flush();
+  for (const l of chainLines) {
+    em.create(CancelledButShippedLine, { chainId, orderLineId: l.lineId, quantity: l.quantity, unitPrice: l.unitPrice });
+  }
+  const detail = chainLines.map((l) => `line ${lines.find((o) => o.id === l.lineId)!.lineNo}: ${l.quantity} shipped after cancellation`).join(', ');
+  em.create(CancelledButShippedStepRecord, { id: randomUUID(), chainId, step: 'STARTED', key: '', detail, actor: 'system', at: now });
+  recordOrderEvent(em, order.id, 'CANCELLED_BUT_SHIPPED_STARTED', { chainId, shipmentId, amount, detail }, 'system');
+  await em.flush();
+
+  const args: [CancelledButShippedInput] = [{ ...deps.cancelledButShippedProcess, chainId }];
+  try {
+    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
+      deps.temporal.workflow.start(CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE, { taskQueue: TASK_QUEUES.cancellations, workflowId, args }),
+    );
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return chainId;
+    deps.logger.warn({ err: error, chainId }, 'could not start the cancelled-but-shipped workflow');
+    throw new UnavailableError(
+      'the cancelled-but-shipped process could not be started (Temporal is unreachable): nothing was recorded, send the ship notice again shortly',
+    );
+  }
+  return chainId;
+}

@@ -1,0 +1,221 @@
+/**
+ * Process 3's money: the customer's recorded acknowledgement, the rebill and the credit memo.
+ * The rule this service enforces itself, whoever asks (a workflow's activity or POST /credit-memos):
+ * no credit memo, and no rebill, without a recorded acknowledgement in which the customer accepted
+ * the item, for the same chain, order and amount. Each is idempotent on the chain id.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ConflictError,
+  NotFoundError,
+  RuleViolationError,
+  type CancelledButShippedPaymentActivities,
+  type CreateCreditMemoInput,
+} from '@cancelflow/domain';
+import { isUniqueViolation, type Database } from '@cancelflow/service-kit';
+import type { ChargeProvider } from '../adapters/charge-provider.ts';
+import {
+  CreditMemoEntity,
+  CustomerAcknowledgementEntity,
+  PaymentEntity,
+  RebillEntity,
+  type CreditMemo,
+  type CustomerAcknowledgement,
+  type Rebill,
+} from '../db/entities/index.ts';
+
+type RecordInput = Parameters<CancelledButShippedPaymentActivities['recordCustomerAcknowledgement']>[0];
+type RebillInput = Parameters<CancelledButShippedPaymentActivities['rebillCustomer']>[0];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createRebillBook(deps: { orm: Database; charges: ChargeProvider }) {
+  const em = () => deps.orm.em.fork();
+
+  /** The acknowledgement a rebill or credit memo stands on; refuses anything else, saying why. */
+  async function acceptedAcknowledgement(
+    what: string,
+    ref: { acknowledgementId?: string; chainId: string; orderId: string; amount: number; currency: string },
+  ): Promise<CustomerAcknowledgement> {
+    const ack = ref.acknowledgementId
+      ? UUID.test(ref.acknowledgementId)
+        ? await em().findOne(CustomerAcknowledgementEntity, { id: ref.acknowledgementId })
+        : null
+      : await em().findOne(CustomerAcknowledgementEntity, { chainId: ref.chainId });
+    if (!ack) {
+      throw new RuleViolationError(
+        `${what} refused: no customer acknowledgement ${ref.acknowledgementId ?? `of chain ${ref.chainId}`} is recorded; ` +
+          'the customer must accept the item and the rebill first (by replying to the email or through support)',
+        [{ path: 'acknowledgementId', message: 'no recorded customer acknowledgement' }],
+      );
+    }
+    if (ack.chainId !== ref.chainId || ack.orderId !== ref.orderId) {
+      throw new RuleViolationError(
+        `${what} refused: acknowledgement ${ack.id} belongs to chain ${ack.chainId} of order ${ack.orderId}, not to chain ${ref.chainId} of order ${ref.orderId}`,
+        [{ path: 'acknowledgementId', message: 'belongs to another chain or order' }],
+      );
+    }
+    if (!ack.accepted) {
+      throw new RuleViolationError(`${what} refused: the customer refused the item (acknowledgement ${ack.id}): it is returned, nothing is paid`);
+    }
+    if (ack.amount !== ref.amount || ack.currency !== ref.currency) {
+      throw new RuleViolationError(
+        `${what} refused: the customer acknowledged ${ack.amount} ${ack.currency}, not ${ref.amount} ${ref.currency}`,
+        [{ path: 'amount', message: `must be the acknowledged ${ack.amount} ${ack.currency}` }],
+      );
+    }
+    return ack;
+  }
+
+  return {
+    async recordAcknowledgement(input: RecordInput): Promise<CustomerAcknowledgement> {
+      const existing = await em().findOne(CustomerAcknowledgementEntity, { chainId: input.chainId });
+      if (existing) return existing;
+      const a = input.acknowledgement;
+      if (!a.evidence.trim()) throw new RuleViolationError('an acknowledgement needs the customer\'s words as evidence');
+      try {
+        const fork = em();
+        const row = fork.create(CustomerAcknowledgementEntity, {
+          id: randomUUID(),
+          chainId: input.chainId,
+          orderId: input.orderId,
+          merchantId: input.merchantId,
+          accepted: a.accepted,
+          via: a.via,
+          recordedBy: a.by,
+          evidence: a.evidence,
+          messageId: a.messageId ?? null,
+          amount: input.amount,
+          currency: input.currency,
+          acknowledgedAt: new Date(a.at),
+        });
+        await fork.flush();
+        return row;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        return (await em().findOne(CustomerAcknowledgementEntity, { chainId: input.chainId }))!;
+      }
+    },
+
+    async acknowledgement(id: string): Promise<CustomerAcknowledgement | null> {
+      return UUID.test(id) ? em().findOne(CustomerAcknowledgementEntity, { id }) : null;
+    },
+
+    async rebill(input: RebillInput): Promise<Rebill> {
+      const done = await em().findOne(RebillEntity, { chainId: input.chainId });
+      if (done) return done;
+      if (input.amount <= 0) throw new RuleViolationError('a rebill is for more than 0');
+      const ack = await acceptedAcknowledgement('the rebill', input);
+      const card = await em().findOne(PaymentEntity, { orderId: input.orderId, method: 'CARD' }, { orderBy: { createdAt: 'asc' } });
+      const charge = await deps.charges.charge({
+        idempotencyKey: `rebill:${input.chainId}`,
+        orderId: input.orderId,
+        amount: input.amount,
+        currency: input.currency,
+        ...(card ? { paymentReference: card.reference } : {}),
+      });
+      try {
+        const fork = em();
+        const row = fork.create(RebillEntity, {
+          id: randomUUID(),
+          chainId: input.chainId,
+          orderId: input.orderId,
+          acknowledgementId: ack.id,
+          amount: input.amount,
+          currency: input.currency,
+          status: charge.status,
+          providerChargeId: charge.providerChargeId,
+          approvedBy: input.approvedBy,
+        });
+        await fork.flush();
+        return row;
+      } catch (error) {
+        // A racing request recorded the same charge (same provider key) first.
+        if (!isUniqueViolation(error)) throw error;
+        return (await em().findOne(RebillEntity, { chainId: input.chainId }))!;
+      }
+    },
+
+    async rebillsOf(query: { chainId?: string; orderId?: string }): Promise<Rebill[]> {
+      return em().find(RebillEntity, { ...(query.chainId ? { chainId: query.chainId } : {}), ...(query.orderId ? { orderId: query.orderId } : {}) });
+    },
+
+    /** Pays the seller. Refused unless it references the chain's recorded, accepting acknowledgement. */
+    async issueCreditMemo(input: CreateCreditMemoInput): Promise<{ creditMemo: CreditMemo; created: boolean }> {
+      const ack = await acceptedAcknowledgement('the credit memo', input);
+      const existing = await em().findOne(CreditMemoEntity, { chainId: input.chainId });
+      if (existing) {
+        if (existing.amount !== input.amount || existing.acknowledgementId !== ack.id || existing.merchantId !== input.merchantId) {
+          throw new ConflictError(`chain ${input.chainId} already has credit memo ${existing.id} of ${existing.amount} ${existing.currency}`);
+        }
+        return { creditMemo: existing, created: false };
+      }
+      if (ack.merchantId !== input.merchantId) {
+        throw new RuleViolationError(`the credit memo refused: chain ${input.chainId} is of merchant ${ack.merchantId}, not ${input.merchantId}`);
+      }
+      try {
+        const fork = em();
+        const row = fork.create(CreditMemoEntity, {
+          id: randomUUID(),
+          chainId: input.chainId,
+          orderId: input.orderId,
+          merchantId: input.merchantId,
+          acknowledgementId: ack.id,
+          amount: input.amount,
+          currency: input.currency,
+        });
+        await fork.flush();
+        return { creditMemo: row, created: true };
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        return { creditMemo: (await em().findOne(CreditMemoEntity, { chainId: input.chainId }))!, created: false };
+      }
+    },
+
+    async creditMemo(id: string): Promise<CreditMemo> {
+      const memo = UUID.test(id) ? await em().findOne(CreditMemoEntity, { id }) : null;
+      if (!memo) throw new NotFoundError(`no credit memo ${id}`);
+      return memo;
+    },
+  };
+}
+export type RebillBook = ReturnType<typeof createRebillBook>;
+
+export const acknowledgementView = (a: CustomerAcknowledgement) => ({
+  id: a.id,
+  chainId: a.chainId,
+  orderId: a.orderId,
+  merchantId: a.merchantId,
+  accepted: a.accepted,
+  via: a.via,
+  recordedBy: a.recordedBy,
+  evidence: a.evidence,
+  messageId: a.messageId ?? undefined,
+  amount: a.amount,
+  currency: a.currency,
+  acknowledgedAt: a.acknowledgedAt.toISOString(),
+});
+
+export const rebillView = (r: Rebill) => ({
+  id: r.id,
+  chainId: r.chainId,
+  orderId: r.orderId,
+  acknowledgementId: r.acknowledgementId,
+  amount: r.amount,
+  currency: r.currency,
+  status: r.status,
+  providerChargeId: r.providerChargeId,
+  approvedBy: r.approvedBy,
+  createdAt: r.createdAt.toISOString(),
+});
+
+export const creditMemoView = (m: CreditMemo) => ({
+  id: m.id,
+  chainId: m.chainId,
+  orderId: m.orderId,
+  merchantId: m.merchantId,
+  acknowledgementId: m.acknowledgementId,
+  amount: m.amount,
+  currency: m.currency,
+  createdAt: m.createdAt.toISOString(),
+});

@@ -1,0 +1,119 @@
+import nodemailer from 'nodemailer';
+import { expect } from 'vitest';
+import { eventually, importOrder, unique, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import type { CancelledButShippedStatus, CancelledButShippedStep } from '@cancelflow/domain';
+
+export interface ChainBody {
+  id: string;
+  orderId: string;
+  shipmentId: string;
+  status: CancelledButShippedStatus;
+  amount: number;
+  currency: string;
+  workflowId: string;
+  acknowledgement?: { accepted: boolean; via: string; by: string; evidence: string };
+  acknowledgementId?: string;
+  rebillApprovedBy?: string;
+  lines: { lineId: string; quantity: number; unitPrice: number }[];
+  steps: { step: CancelledButShippedStep; actor: string; detail?: string; at: string; key?: string }[];
+  live?: { phase: string; remindersSent: number };
+}
+
+export interface EmailBody {
+  id: string;
+  messageKey: string;
+  to: string;
+  template: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+}
+
+export interface ShipmentAnswer {
+  id: string;
+  fillOrKillCancellationId?: string;
+  cancelledButShippedId?: string;
+  lines: { lineId: string; quantity: number; fromOpen: number; shippedAfterCancel: number }[];
+}
+
+/** An order whose first line (2 mugs at 12.50) is cancelled and refunded: CANCELLED for that line. */
+export async function orderWithCancelledLine(system: RunningSystem, email = `${unique('cust')}@example.com`): Promise<OrderBody> {
+  const order = await importOrder(system.orders, { customer: { email, name: 'Ada Lovelace' } });
+  const answer = await system.orders.post<{ cancellationId: string }>(`/orders/${order.id}/cancellations`, {
+    lines: [{ lineId: order.lines[0]!.id, quantity: 2 }],
+    reason: 'OUT_OF_STOCK',
+    merchantCancellationNumber: unique('C'),
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+  await eventually(
+    async () => {
+      const c = await system.orders.get<{ status: string }>(`/cancellations/${answer.body.cancellationId}`);
+      return c.body.status === 'CANCELLED' ? c.body : undefined;
+    },
+    { what: 'the cancellation to complete' },
+  );
+  return order;
+}
+
+/** The warehouse ships the cancelled mugs anyway: the chain starts. */
+export async function shipCancelledMugs(system: RunningSystem, order: OrderBody): Promise<ShipmentAnswer> {
+  const answer = await system.orders.post<ShipmentAnswer>(`/orders/${order.id}/shipments`, {
+    lines: [{ lineId: order.lines[0]!.id, quantity: 2 }],
+    carrier: 'DHL',
+    trackingNumber: unique('JJD'),
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  expect(answer.body.cancelledButShippedId).toBeDefined();
+  return answer.body;
+}
+
+export const chain = async (system: RunningSystem, id: string): Promise<ChainBody> =>
+  (await system.orders.get<ChainBody>(`/cancelled-but-shipped/${id}`)).body;
+
+export const untilChain = (system: RunningSystem, id: string, done: (c: ChainBody) => boolean, what: string, timeoutMs = 30_000) =>
+  eventually(async () => {
+    const c = await chain(system, id);
+    return done(c) ? c : undefined;
+  }, { what: `chain ${id}: ${what}`, timeoutMs });
+
+export const hasStep = (step: CancelledButShippedStep) => (c: ChainBody) => c.steps.some((s) => s.step === step);
+export const stepsOf = (c: ChainBody) => c.steps.map((s) => s.step);
+
+export async function emailsOf(system: RunningSystem, orderId: string): Promise<EmailBody[]> {
+  const answer = await system.notifications.get<{ items: EmailBody[] }>(`/emails?orderId=${orderId}&limit=200`);
+  return answer.body.items;
+}
+
+export async function customerEmail(system: RunningSystem, orderId: string): Promise<EmailBody> {
+  return eventually(async () => (await emailsOf(system, orderId)).find((e) => e.template === 'SHIPPED_AFTER_CANCELLATION'), {
+    what: 'the shipped-after-cancellation email',
+  });
+}
+
+/** The customer answers from their mail client: a real SMTP conversation, threaded by In-Reply-To. */
+export async function replyByEmail(system: RunningSystem, to: EmailBody, text: string): Promise<void> {
+  const transport = nodemailer.createTransport({ host: system.smtp.host, port: system.smtp.port, ignoreTLS: true });
+  try {
+    await transport.sendMail({
+      from: to.to,
+      to: 'no-reply@cancelflow.local',
+      subject: `Re: ${to.subject}`,
+      inReplyTo: to.messageId,
+      references: [to.messageId],
+      text: `${text}\n\nOn Sat, 21 Nov 2026 CancelFlow wrote:\n${to.text.split('\n').map((l) => `> ${l}`).join('\n')}`,
+    });
+  } finally {
+    transport.close();
+  }
+}
+
+export interface RebillBody {
+  id: string;
+  chainId: string;
+  amount: number;
+  approvedBy: string;
+}
+
+export const rebillsOf = async (system: RunningSystem, chainId: string): Promise<RebillBody[]> =>
+  (await system.payments.get<{ items: RebillBody[] }>(`/rebills?chainId=${chainId}`)).body.items;
