@@ -4,10 +4,33 @@ import type { Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { idsIn, addLogContext, withLogContext } from './context.ts';
+import { readinessRoute, type ReadinessCheck } from './health.ts';
 import { errorMapper, notFoundRoute } from './http-errors.ts';
+import { createMetricsRegistry, httpMetrics, metricsRoute, type Registry } from './metrics.ts';
+import { describe, serveApiDocs } from './openapi.ts';
+import { tracingMiddleware } from './telemetry.ts';
 
-/** The express shell every service shares: JSON, request ids, request logs, one error mapper. */
-export function createHttpApp(logger: Logger, routes: Router): Express {
+export interface HttpAppOptions {
+  /** The service's name: the title of its OpenAPI document and the `service` label of its metrics. */
+  service?: string;
+  version?: string;
+  description?: string;
+  /** What GET /readyz checks (database, temporal, smtp ...); without any, /readyz answers ready. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Adds the service's own metrics (gauges read from its database on scrape ...). */
+  metrics?: (registry: Registry) => void;
+}
+
+/**
+ * The express shell every service shares: request ids and request logs carrying the ids of what
+ * the request is about, a trace span per request, latency metrics, JSON, /healthz, /readyz,
+ * /metrics, /openapi.json and /docs, the service's routes, one error mapper.
+ */
+export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOptions = {}): Express {
+  const service = options.service ?? logger.bindings().name ?? 'cancelflow';
+  const registry = createMetricsRegistry(service);
+  options.metrics?.(registry);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
@@ -22,10 +45,35 @@ export function createHttpApp(logger: Logger, routes: Router): Express {
       },
     }),
   );
+  // Every line logged while handling the request carries its id, and the business ids as they
+  // become known (path parameters, the ids in the answer).
+  app.use((req, res, next) => {
+    withLogContext({ requestId: String(req.id) }, () => {
+      const json = res.json.bind(res);
+      res.json = (body?: unknown) => {
+        addLogContext(idsIn(body));
+        return json(body);
+      };
+      next();
+    });
+  });
+  app.use(tracingMiddleware());
+  app.use(httpMetrics(registry));
   app.use(express.json({ limit: '1mb' }));
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], responses: { 200: 'alive' } }), (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get(
+    '/readyz',
+    describe({
+      summary: 'The service can do its work: database, Temporal (and SMTP) reachable',
+      tags: ['operations'],
+      responses: { 200: 'ready', 503: 'something it needs is down: `checks` says what' },
+    }),
+    readinessRoute(options.readiness ?? {}),
+  );
+  app.get('/metrics', describe({ summary: 'Prometheus metrics', tags: ['operations'], responses: { 200: 'metrics in the Prometheus text format' } }), metricsRoute(registry));
+  serveApiDocs(app, { title: `CancelFlow ${service}`, version: options.version ?? '1.0.0', ...(options.description ? { description: options.description } : {}) });
   app.use(routes);
   app.use(notFoundRoute);
   app.use(errorMapper(logger));
@@ -36,7 +84,11 @@ export interface RunningServer {
   url: string;
   port: number;
   server: Server;
-  close(): Promise<void>;
+  /**
+   * Stops taking connections, lets the requests in flight finish, then resolves. Connections
+   * still busy after graceMs (SHUTDOWN_GRACE_MS, default 10 s) are cut.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<RunningServer> {
@@ -48,9 +100,15 @@ export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<
         url: `http://${host}:${actual}`,
         port: actual,
         server,
-        close: () =>
+        close: (graceMs = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000)) =>
           new Promise<void>((done, fail) => {
-            server.close((e) => (e ? fail(e) : done()));
+            const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+            cut.unref();
+            server.close((e) => {
+              clearTimeout(cut);
+              if (e) fail(e);
+              else done();
+            });
             server.closeIdleConnections();
           }),
       });

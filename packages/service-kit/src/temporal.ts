@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { clientInterceptors } from './temporal-telemetry.ts';
 
 export interface TemporalSettings {
   address: string;
@@ -12,5 +13,5 @@ export const temporalSettingsFromEnv = (): TemporalSettings => ({
 
 export async function connectTemporalClient(settings: TemporalSettings): Promise<Client> {
   const connection = await Connection.connect({ address: settings.address });
-  return new Client({ connection, namespace: settings.namespace });
+  return new Client({ connection, namespace: settings.namespace, interceptors: { workflow: clientInterceptors() } });
 }

@@ -1,0 +1,240 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { z } from 'zod';
+import {
+  createDocument,
+  type ZodOpenApiObject,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponsesObject,
+} from 'zod-openapi';
+import { addLogContext, type LogContext } from './context.ts';
+
+/**
+ * What one route does, declared where the route is mounted:
+ *
+ *   router.post('/orders', describe({ summary: 'Import an order', body: ImportOrderSchema,
+ *     responses: { 201: 'the order' } }), handler);
+ *
+ * The OpenAPI document is generated from the routes express really has, reading these
+ * descriptions off them, so it cannot list a route that does not exist; a route mounted
+ * without a description is reported by undocumentedRoutes() (each service's test fails on it).
+ */
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  tags?: string[];
+  /** Path parameters; by default every :name of the path is a string. */
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Status -> what the answer is (and its schema when there is one). */
+  responses: Record<number, string | { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** Who may call it: a bearer token (with one of these roles, when given). */
+  auth?: { roles?: string[] };
+}
+
+const DOC = Symbol.for('cancelflow.routeDoc');
+type Documented = DescribedHandler & { [DOC]: RouteDoc };
+
+/** Where a path parameter names a business id, the log context gets it under that name. */
+const ID_OF_RESOURCE: Record<string, keyof LogContext> = {
+  orders: 'orderId',
+  cancellations: 'cancellationId',
+  'cancellation-requests': 'cancellationRequestId',
+};
+
+/**
+ * The description of a route, as its first handler. At request time it only adds the ids of the
+ * path (orders/:id -> orderId, cancellations/:id -> cancellationId, :orderId ...) to the log context.
+ */
+/** A handler that fits any route's parameter types (it only reads them as strings). */
+export type DescribedHandler = <P>(req: Request<P>, res: Response, next: NextFunction) => void;
+
+export function describe(doc: RouteDoc): DescribedHandler {
+  const handler: DescribedHandler = (req, _res, next) => {
+    const fields: LogContext = {};
+    for (const [name, value] of Object.entries((req.params ?? {}) as Record<string, unknown>)) {
+      if (typeof value !== 'string') continue;
+      if (name === 'id') {
+        const resource = (req.route as { path?: unknown } | undefined)?.path?.toString().split('/')[1];
+        const key = resource ? ID_OF_RESOURCE[resource] : undefined;
+        if (key) fields[key] = value;
+      } else if (name.endsWith('Id')) {
+        fields[name] = value;
+      }
+    }
+    addLogContext(fields);
+    next();
+  };
+  return Object.assign(handler, { [DOC]: doc });
+}
+
+export interface MountedRoute {
+  method: string;
+  /** The express path, e.g. /orders/:id */
+  path: string;
+  doc?: RouteDoc;
+}
+
+interface LayerLike {
+  route?: { path: unknown; stack: { method?: string; handle: unknown }[] };
+  handle?: unknown;
+  rawPath?: unknown;
+  slash?: boolean;
+}
+
+/** Every route express serves, with its description when it has one (walks app.router.stack). */
+export function mountedRoutes(app: Express | Router): MountedRoute[] {
+  const stack = ('router' in app && app.router ? (app.router as { stack: LayerLike[] }).stack : (app as unknown as { stack: LayerLike[] }).stack);
+  return walk(stack, '');
+}
+
+function walk(stack: LayerLike[], prefix: string): MountedRoute[] {
+  const routes: MountedRoute[] = [];
+  for (const layer of stack) {
+    if (layer.route) {
+      const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+      const methods = new Map<string, RouteDoc | undefined>();
+      for (const entry of layer.route.stack) {
+        if (!entry.method) continue;
+        const method = entry.method.toUpperCase();
+        const doc = typeof entry.handle === 'function' && DOC in entry.handle ? (entry.handle as Documented)[DOC] : undefined;
+        if (!methods.has(method) || doc) methods.set(method, doc ?? methods.get(method));
+      }
+      for (const path of paths) {
+        for (const [method, doc] of methods) routes.push({ method, path: join(prefix, String(path)), ...(doc ? { doc } : {}) });
+      }
+    } else if (isRouter(layer.handle)) {
+      const mount = layer.slash || layer.rawPath === undefined ? '' : String(layer.rawPath);
+      routes.push(...walk(layer.handle.stack, join(prefix, mount)));
+    }
+  }
+  return routes;
+}
+
+function isRouter(handle: unknown): handle is { stack: LayerLike[] } {
+  return typeof handle === 'function' && Array.isArray((handle as { stack?: unknown }).stack);
+}
+
+const join = (prefix: string, path: string) => (prefix === '' || prefix === '/' ? path : `${prefix.replace(/\/$/, '')}${path === '/' ? '' : path}`);
+
+/** Routes express serves that have no description: the document would not show them. */
+export function undocumentedRoutes(app: Express | Router): string[] {
+  return mountedRoutes(app)
+    .filter((route) => !route.doc)
+    .map((route) => `${route.method} ${route.path}`);
+}
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'VALIDATION_FAILED, NOT_FOUND, CONFLICT, RULE_VIOLATED, UNAVAILABLE, ...' }),
+      message: z.string().meta({ description: 'what is wrong and what to do about it' }),
+      details: z.array(z.object({ path: z.string().optional(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export interface ApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+}
+
+/** OpenAPI 3.1 of what the app serves, generated from the routes and the zod schemas they name. */
+export function openApiDocument(app: Express | Router, info: ApiInfo): ReturnType<typeof createDocument> {
+  const paths: ZodOpenApiPathsObject = {};
+  let secured = false;
+  for (const route of mountedRoutes(app)) {
+    if (!route.doc) continue;
+    const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    const operation = toOperation(route, route.doc);
+    if (route.doc.auth) secured = true;
+    paths[openApiPath] = { ...paths[openApiPath], [method]: operation };
+  }
+  const document: ZodOpenApiObject = {
+    openapi: '3.1.0',
+    info: { ...info },
+    paths,
+    ...(secured ? { components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } } } : {}),
+  };
+  return createDocument(document);
+}
+
+function toOperation(route: MountedRoute, doc: RouteDoc): ZodOpenApiOperationObject {
+  const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+  const params = doc.params ?? (names.length > 0 ? z.object(Object.fromEntries(names.map((n) => [n, z.string()]))) : undefined);
+  const responses: ZodOpenApiResponsesObject = {};
+  for (const [status, answer] of Object.entries(doc.responses)) {
+    const { description, schema, contentType } = typeof answer === 'string' ? { description: answer, schema: undefined, contentType: undefined } : answer;
+    responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = {
+      description,
+      ...(schema ? { content: { [contentType ?? 'application/json']: { schema } } } : {}),
+    };
+  }
+  const errorBody = { content: { 'application/json': { schema: ErrorBodySchema } } };
+  if ((doc.body || doc.query || params) && !responses['400']) responses['400'] = { description: 'the input is invalid: the message names the field and why', ...errorBody };
+  if (doc.auth && !responses['401']) responses['401'] = { description: 'no valid bearer token', ...errorBody };
+  if (doc.auth?.roles && !responses['403']) responses['403'] = { description: `needs the role ${doc.auth.roles.join(' or ')}`, ...errorBody };
+  responses.default = { description: 'an error: 404 not found, 409 conflict, 422 a business rule refuses it, 503 unavailable', ...errorBody };
+  return {
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    ...(doc.tags ? { tags: doc.tags } : {}),
+    operationId: `${route.method.toLowerCase()}${route.path.replace(/[:/{}-](\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    ...(params || doc.query ? { requestParams: { ...(params ? { path: params } : {}), ...(doc.query ? { query: doc.query } : {}) } } : {}),
+    ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: doc.body } } } } : {}),
+    ...(doc.auth ? { security: [{ bearer: doc.auth.roles ?? [] }] } : {}),
+    responses,
+  };
+}
+
+const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+/**
+ * GET /openapi.json and the browsable reference at GET /docs (Swagger UI served from
+ * node_modules: no CDN, works offline). The document is generated on first request, once every
+ * router is mounted.
+ */
+export function serveApiDocs(app: Express, info: ApiInfo): void {
+  let document: ReturnType<typeof createDocument> | undefined;
+  app.get(
+    '/openapi.json',
+    describe({ summary: 'This API as an OpenAPI 3.1 document', tags: ['operations'], responses: { 200: 'the OpenAPI document' } }),
+    (_req, res) => {
+      document ??= openApiDocument(app, info);
+      res.json(document);
+    },
+  );
+  app.get(
+    '/docs',
+    describe({ summary: 'Browsable API reference (Swagger UI)', tags: ['operations'], responses: { 200: { description: 'an HTML page', contentType: 'text/html', schema: z.string() } } }),
+    (_req, res) => {
+      res.type('html').send(docsPage(info.title));
+    },
+  );
+  app.use('/docs/assets', express.static(swaggerUiDir, { index: false, maxAge: '1h' }));
+}
+
+function docsPage(title: string): string {
+  const safe = title.replace(/[<>&"]/g, '');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${safe} — API reference</title>
+<link rel="stylesheet" href="docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="reference"></div>
+<script src="docs/assets/swagger-ui-bundle.js"></script>
+<script>
+  window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#reference', deepLinking: true });
+</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,141 @@
+import { Writable } from 'node:stream';
+import { Router } from 'express';
+import { afterAll, beforeAll, describe as suite, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  ConfigError,
+  createHttpApp,
+  createLogger,
+  databaseGauge,
+  describe,
+  listen,
+  loadConfig,
+  undocumentedRoutes,
+  workerEnabled,
+  type RunningServer,
+} from '../src/index.ts';
+
+const lines: Record<string, unknown>[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  },
+});
+
+const NoteSchema = z.object({ text: z.string().min(1).meta({ description: 'what to note' }) });
+
+function routes(): Router {
+  const router = Router();
+  router.post('/orders/:id/notes', describe({ summary: 'Add a note', body: NoteSchema, responses: { 201: 'the note' } }), (req, res) => {
+    req.log.info('noting');
+    res.status(201).json({ orderId: req.params.id, cancellationId: 'c-1', text: String((req.body as { text: string }).text) });
+  });
+  router.get('/orders/:id', describe({ summary: 'An order', responses: { 200: 'the order' } }), (req, res) => {
+    res.json({ id: req.params.id });
+  });
+  return router;
+}
+
+let server: RunningServer;
+let healthy = true;
+beforeAll(async () => {
+  const logger = createLogger('kit-test', sink);
+  logger.level = 'info';
+  const app = createHttpApp(logger, routes(), {
+    service: 'kit-test',
+    readiness: {
+      database: async () => undefined,
+      temporal: async () => {
+        if (!healthy) throw new Error('connection refused');
+      },
+    },
+    metrics: (registry) =>
+      databaseGauge(registry, {
+        name: 'kit_test_things',
+        help: 'things by colour',
+        labelNames: ['colour'],
+        read: async () => [{ labels: { colour: 'blue' }, value: 3 }],
+      }),
+  });
+  server = await listen(app, 0);
+});
+afterAll(() => server.close());
+
+suite('OpenAPI', () => {
+  it('describes every route express serves, with the zod schemas of its input', async () => {
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name: string; in: string }[] }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/docs', '/healthz', '/metrics', '/openapi.json', '/orders/{id}', '/orders/{id}/notes', '/readyz']);
+    const post = doc.paths['/orders/{id}/notes']!.post!;
+    expect(JSON.stringify(post.requestBody)).toContain('what to note');
+    expect(post.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path' })]);
+  });
+
+  it('serves a browsable reference from node_modules, without a CDN', async () => {
+    const page = await fetch(`${server.url}/docs`);
+    const html = await page.text();
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(html).not.toMatch(/https?:\/\//);
+    const bundle = await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+  });
+
+  it('reports a route mounted without a description', () => {
+    const router = Router();
+    router.get('/hidden', (_req, res) => res.json({}));
+    router.get('/shown', describe({ summary: 'shown', responses: { 200: 'ok' } }), (_req, res) => res.json({}));
+    const app = createHttpApp(createLogger('kit-test', sink), router);
+    expect(undocumentedRoutes(app)).toEqual(['GET /hidden']);
+  });
+});
+
+suite('logs', () => {
+  it('every line of a request carries its request id and the order and cancellation ids', async () => {
+    const response = await fetch(`${server.url}/orders/o-42/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-1' },
+      body: JSON.stringify({ text: 'hello' }),
+    });
+    expect(response.status).toBe(201);
+    const mine = lines.filter((l) => l.requestId === 'req-1');
+    expect(mine.map((l) => l.msg)).toEqual(['noting', 'request completed']);
+    expect(mine[0]).toMatchObject({ requestId: 'req-1', orderId: 'o-42' });
+    expect(mine[1]).toMatchObject({ requestId: 'req-1', orderId: 'o-42', cancellationId: 'c-1' });
+  });
+});
+
+suite('metrics and readiness', () => {
+  it('/metrics has HTTP latency by method, route and status, and the service gauges', async () => {
+    await fetch(`${server.url}/orders/o-1`);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*method="GET",route="\/orders\/:id",status="200"[^}]*\} 1/);
+    expect(text).toMatch(/kit_test_things\{[^}]*colour="blue"[^}]*\} 3/);
+  });
+
+  it('/readyz answers 503 naming what is down', async () => {
+    healthy = false;
+    const down = await fetch(`${server.url}/readyz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: 'unavailable', checks: { database: 'ok', temporal: 'down: connection refused' } });
+    healthy = true;
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+});
+
+suite('configuration', () => {
+  const schema = z.object({ PORT: z.coerce.number({ error: 'must be a port number' }).int().default(3000) });
+  it('fails at start naming the bad variable', () => {
+    expect(() => loadConfig('svc', schema, { PORT: 'eighty' })).toThrow(new ConfigError('svc configuration is invalid: PORT: must be a port number'));
+  });
+  it('WORKER_ENABLED is the one worker switch; the older per-service names still work', () => {
+    expect(workerEnabled({})).toBe(true);
+    expect(workerEnabled({ WORKER_ENABLED: 'false' }, 'ORDER_WORKER')).toBe(false);
+    expect(workerEnabled({ ORDER_WORKER: 'false' }, 'ORDER_WORKER')).toBe(false);
+    expect(workerEnabled({ WORKER_ENABLED: 'true', ORDER_WORKER: 'false' }, 'ORDER_WORKER')).toBe(true);
+    expect(() => workerEnabled({ PAYMENTS_WORKER: 'maybe' }, 'PAYMENTS_WORKER')).toThrow(/PAYMENTS_WORKER must be true or false/);
+  });
+});
