@@ -9,10 +9,19 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Serve this folder instead of dist/ (tests serve a private copy, so no rebuild can change it under them). */
+  distDir?: string;
+}
+
 /** Builds the browser app if needed, then serves it with the API proxy. */
-export async function startConsole(config: ConsoleConfig, logger: Logger = createLogger('console')): Promise<RunningConsole> {
-  await ensureBuilt(config.CONSOLE_BUILD, logger);
-  const app = createConsoleApp({ config, logger, distDir });
+export async function startConsole(
+  config: ConsoleConfig,
+  logger: Logger = createLogger('console'),
+  options: StartOptions = {},
+): Promise<RunningConsole> {
+  if (options.distDir === undefined) await ensureBuilt(config.CONSOLE_BUILD, logger);
+  const app = createConsoleApp({ config, logger, distDir: options.distDir ?? distDir });
   const running = await listen(app, config.PORT, config.HOST);
   logger.info(
     {

@@ -1,0 +1,188 @@
+// End-to-end harness: the whole system in this process (packages/testing startSystem), the
+// console's own server in front of it (src/service.ts startConsole, what src/main.ts runs), and a
+// real headless Chromium (Debian's `chromium` package) driven by playwright-core through
+// executablePath. No browser is ever downloaded.
+//
+// Chromium missing: outside CI the e2e suites are skipped with a loud message; in CI (CI=true)
+// they FAIL, because .ci/run installs the package and a missing browser there means the install
+// broke, which must not look like a green run. CHROMIUM_PATH points at another binary.
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
+import { createLogger } from '@cancelflow/service-kit/logger';
+import { startSystem, type RunningSystem, type SystemOptions } from '@cancelflow/testing';
+import { distDir, ensureBuilt } from '../src/build.ts';
+import { loadConfig } from '../src/config.ts';
+import { startConsole, type RunningConsole } from '../src/service.ts';
+
+const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
+
+/** The Chromium binary to drive: CHROMIUM_PATH, else the first of the usual names on PATH. */
+export function findChromium(): string | undefined {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  for (const name of CANDIDATES) {
+    const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export const CHROMIUM = findChromium();
+
+const MISSING = [
+  '',
+  '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+  '!!! NO CHROMIUM: the console end-to-end tests in apps/console/e2e did NOT run.',
+  '!!! Install it (Debian): apt-get update && apt-get install -y chromium',
+  '!!! or point CHROMIUM_PATH at a Chromium/Chrome binary.',
+  '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+  '',
+].join('\n');
+
+/**
+ * describe() for browser suites: runs when Chromium exists; otherwise skipped loudly, or, in
+ * CI, one failing test saying why (CI installs Chromium, so its absence is a broken install).
+ */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (CHROMIUM) {
+    describe(name, body);
+    return;
+  }
+  process.stderr.write(MISSING);
+  if (process.env.CI === 'true' || process.env.CI === '1') {
+    describe(name, () => {
+      it('needs Chromium, which CI installs (.ci/run): the install failed', () => {
+        throw new Error(MISSING);
+      });
+    });
+  } else {
+    describe.skip(`${name} (SKIPPED: no Chromium on this machine)`, body);
+  }
+}
+
+export const BROWSER_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** A fresh Chromium with a new empty profile (--user-data-dir); close() removes the profile. */
+export async function launchBrowser(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!CHROMIUM) throw new Error(MISSING);
+  const profile = mkdtempSync(join(tmpdir(), 'cancelflow-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: BROWSER_ARGS,
+    viewport,
+    locale: 'en-GB',
+    timezoneId: 'Europe/Berlin',
+  });
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Builds the browser app when dist/ is stale, one test file at a time (a lock folder), and
+ * copies it to a private folder this file serves, so another file's rebuild cannot swap the
+ * assets under a page that is loading.
+ */
+export async function builtCopy(): Promise<string> {
+  const lock = join(tmpdir(), 'cancelflow-console-build.lock');
+  const logger = createLogger('console-e2e');
+  logger.level = 'warn';
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is older than any real build.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`waited 4 minutes for ${lock}: another build holds it (remove it if none runs)`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    await ensureBuilt('auto', logger);
+    const copy = mkdtempSync(join(tmpdir(), 'cancelflow-console-dist-'));
+    cpSync(distDir, copy, { recursive: true });
+    return copy;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface Stack {
+  system: RunningSystem;
+  console: RunningConsole;
+  /** A page of a fresh browser at the console; pages close with the stack. */
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** The system, the console in front of it (proxying to the system's real ports) and a browser. */
+export async function startStack(options: SystemOptions = {}): Promise<Stack> {
+  const [system, servedDir] = await Promise.all([startSystem(options), builtCopy()]);
+  const closers: (() => Promise<void>)[] = [async () => rmSync(servedDir, { recursive: true, force: true }), () => system.close()];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const logger = createLogger('console-e2e');
+    logger.level = 'warn';
+    const running = await startConsole(
+      loadConfig({
+        PORT: '0',
+        ORDER_SERVICE_URL: system.orders.baseUrl,
+        PAYMENT_SERVICE_URL: system.payments.baseUrl,
+        NOTIFICATION_SERVICE_URL: system.notifications.baseUrl,
+        TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+        CONSOLE_BUILD: 'never',
+        ...(process.env.CONSOLE_ALLOW_UNAUTHENTICATED ? { CONSOLE_ALLOW_UNAUTHENTICATED: process.env.CONSOLE_ALLOW_UNAUTHENTICATED } : {}),
+      }),
+      logger,
+      { distDir: servedDir },
+    );
+    closers.push(() => running.close());
+    return {
+      system,
+      console: running,
+      async newPage(viewport) {
+        const browser = await launchBrowser(viewport);
+        closers.push(() => browser.close());
+        const page = await browser.context.newPage();
+        page.setDefaultTimeout(20_000);
+        return page;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Signs in on the console's sign-in screen by pasting a bearer token, as a person does. */
+export async function signIn(page: Page, consoleUrl: string, token: string): Promise<void> {
+  await page.goto(`${consoleUrl}/sign-in`);
+  await page.getByLabel('Token', { exact: true }).fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
