@@ -25,6 +25,7 @@ export function shipmentsRouter(deps: HttpDeps): Router {
         ...shipmentView(shipment, lines),
         fillOrKillCancellationId: result.fillOrKillCancellationId,
         cancelledButShippedId: result.cancelledButShippedId,
+        closedCancellationRequestIds: result.closedCancellationRequestIds,
       });
   });
 

@@ -1,19 +1,18 @@
 /**
- * What else reacts to a shipment, inside its transaction (the order's row lock is held): the
- * hook where processes that care about shipments plug in. Open customer cancellation requests
- * close as rejected-shipped here (issue 3) once that code exists.
+ * What else reacts to a shipment, once it is committed: open customer cancellation requests the
+ * shipment overtook close as rejected-shipped and their customers are pointed to a return
+ * (closeOpenRequestsOnShipment, process 2). It takes the order's lock itself, so it runs after
+ * the shipment's transaction, also for a repeated notice (it is idempotent): a failure here never
+ * undoes the shipment, and sending the notice again retries it.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { LineAllocation } from '@cancelflow/domain';
-import type { Order } from '../db/entities/index.ts';
+import { closeOpenRequestsOnShipment } from '../requests/decide-request.ts';
 import type { HttpDeps } from '../http/deps.ts';
 
-export interface RecordedShipment {
-  order: Order;
-  shipmentId: string;
-  lines: LineAllocation[];
-}
-
-export async function afterShipmentRecorded(_deps: HttpDeps, _em: EntityManager, _shipment: RecordedShipment): Promise<void> {
-  // Nothing else reacts to shipments yet.
+export async function afterShipmentRecorded(deps: HttpDeps, shipment: { orderId: string; shipmentId: string }): Promise<string[]> {
+  try {
+    return await closeOpenRequestsOnShipment(deps, shipment.orderId, shipment.shipmentId);
+  } catch (error) {
+    deps.logger.warn({ err: error, ...shipment }, 'the shipment is recorded, but open cancellation requests could not be closed: send the notice again');
+    return [];
+  }
 }

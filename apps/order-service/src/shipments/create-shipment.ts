@@ -8,7 +8,7 @@
  *   4. on a fill-or-kill channel the rest of each partly shipped line is cancelled at once
  *      (FILL_OR_KILL, SYSTEM) through the same cancellation code, refund included;
  *   5. cancelled quantities that shipped start the cancelled-but-shipped chain;
- *   6. whatever else must react to a shipment (open cancellation requests) does so.
+ *   6. after the commit, open cancellation requests the shipment overtook are closed.
  * Workflows start before the commit: a refused start leaves nothing behind.
  */
 import { randomUUID } from 'node:crypto';
@@ -50,9 +50,17 @@ export interface CreateShipmentResult {
   fillOrKillCancellationId?: string;
   /** The cancelled-but-shipped chain this shipment started, if any. */
   cancelledButShippedId?: string;
+  /** Open customer cancellation requests the shipment overtook, closed as rejected-shipped. */
+  closedCancellationRequestIds?: string[];
 }
 
 export async function createShipment(deps: HttpDeps, orderId: string, input: CreateShipmentInput): Promise<CreateShipmentResult> {
+  const result = await recordShipment(deps, orderId, input);
+  const closed = await afterShipmentRecorded(deps, { orderId, shipmentId: result.shipmentId });
+  return closed.length > 0 ? { ...result, closedCancellationRequestIds: closed } : result;
+}
+
+async function recordShipment(deps: HttpDeps, orderId: string, input: CreateShipmentInput): Promise<CreateShipmentResult> {
   const shipmentNumber = input.shipmentNumber ?? input.trackingNumber;
   try {
     return await deps.db.em.fork().transactional(async (em) => {
@@ -123,7 +131,6 @@ export async function createShipment(deps: HttpDeps, orderId: string, input: Cre
       if (plan.shippedAfterCancel.length > 0) {
         result.cancelledButShippedId = await startChain(deps, em, order, lines, shipmentId, plan);
       }
-      await afterShipmentRecorded(deps, em, { order, shipmentId, lines: plan.lines });
       await em.flush();
       return result;
     });
