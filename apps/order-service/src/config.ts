@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
+import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
 
 const envSchema = z.object({
   /** Cancellation requests: how often the merchant is reminded while nobody answers. */
@@ -54,6 +55,8 @@ export interface OrderServiceConfig {
   requestProcess?: { reminderInterval?: Duration; escalateAfter?: Duration; merchantEmail?: string };
   /** The customer's "view order" links. */
   selfService?: SelfServiceSettings;
+  /** Bearer tokens of staff and services (AUTH_TOKEN_SECRET; the development secret outside production). */
+  auth?: AuthSettings;
 }
 
 export interface SelfServiceSettings {
@@ -86,6 +89,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       acknowledgementDeadline: e.CANCELLED_BUT_SHIPPED_DEADLINE as Duration,
       sellerSupportEmail: e.SELLER_SUPPORT_EMAIL,
     },
+    auth: authSettings(env),
     requestProcess: {
       reminderInterval: e.REQUEST_REMINDER_INTERVAL as Duration,
       escalateAfter: e.REQUEST_ESCALATION_AFTER as Duration,
@@ -104,4 +108,12 @@ function developmentSecret(nodeEnv: string | undefined): string {
     throw new Error('order-service configuration is invalid: SELF_SERVICE_TOKEN_SECRET: required in production (at least 32 characters)');
   }
   return DEVELOPMENT_SELF_SERVICE_SECRET;
+}
+
+function authSettings(env: NodeJS.ProcessEnv): AuthSettings {
+  try {
+    return authSettingsFromEnv(env);
+  } catch (error) {
+    throw new Error(`order-service configuration is invalid: ${(error as Error).message}`);
+  }
 }

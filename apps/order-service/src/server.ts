@@ -10,11 +10,15 @@ import { cancelledButShippedRouter } from './http/cancelled-but-shipped.ts';
 import { cancellationRequestsRouter } from './http/cancellation-requests.ts';
 import { returnsRouter } from './http/returns.ts';
 import { selfServiceRouter } from './http/self-service.ts';
+import { authorisation } from './http/authorisation.ts';
+import { authSettingsFromEnv } from '@cancelflow/service-kit/auth';
 
 /** The express app of the order service: orders, cancellations, disputes, sandbox records. */
 export function buildServer(deps: HttpDeps): Express {
   const routes = Router();
   routes.use(selfServiceRouter(deps));
+  // Every route below needs a bearer token; see http/authorisation.ts for who may do what.
+  routes.use(authorisation(deps, deps.auth ?? authSettingsFromEnv()));
   routes.use(ordersRouter(deps));
   routes.use(cancellationsRouter(deps));
   routes.use(disputesRouter(deps));

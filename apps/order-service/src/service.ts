@@ -62,6 +62,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       ...(config.cancelledButShippedProcess ? { cancelledButShippedProcess: config.cancelledButShippedProcess } : {}),
       ...(config.requestProcess ? { requestProcess: config.requestProcess } : {}),
       ...(config.selfService ? { selfService: config.selfService } : {}),
+      ...(config.auth ? { auth: config.auth } : {}),
     };
     let worker: OrderWorker | undefined;
     if (config.worker) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '@cancelflow/domain';
+import { defaultTokenFor } from '@cancelflow/testing/tokens';
 import type { OrderServiceConfig } from '../src/config.ts';
 import { startService, type RunningOrderService, type StartOptions } from '../src/service.ts';
 
@@ -67,11 +68,19 @@ export interface Answer {
   headers: Headers;
 }
 
-export function client(service: Pick<RunningOrderService, 'url'>) {
+/**
+ * A JSON client of the order service. Without a token it calls as the test's integration (SERVICE)
+ * or support staff (SUPPORT), whichever the route needs (defaultTokenFor); null sends none.
+ */
+export function client(service: Pick<RunningOrderService, 'url'>, token?: string | null) {
   const call = async (method: string, path: string, body?: unknown, raw?: string): Promise<Answer> => {
+    const bearer = token === null ? undefined : (token ?? (await defaultTokenFor(method, path)));
     const response = await fetch(`${service.url}${path}`, {
       method,
-      headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+      headers: {
+        ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await response.text();

@@ -1,3 +1,4 @@
+import { defaultTokenFor } from './tokens.ts';
 /** A small JSON client over fetch for tests and benchmarks: status, body and headers of each answer. */
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -10,13 +11,20 @@ export interface ApiClient {
   get<T = unknown>(path: string): Promise<ApiResponse<T>>;
   post<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>>;
   withToken(token: string): ApiClient;
+  /** The same client sending no token at all. */
+  anonymous(): ApiClient;
 }
 
-export function apiClient(baseUrl: string, token?: string): ApiClient {
+/**
+ * Without a token the client calls as the tests' integration (SERVICE) or support staff (SUPPORT),
+ * whichever the route needs (defaultTokenFor); null sends no token.
+ */
+export function apiClient(baseUrl: string, token?: string | null): ApiClient {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
+    const bearer = token === null ? undefined : (token ?? (await defaultTokenFor(method, path)));
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers,
@@ -32,6 +40,7 @@ export function apiClient(baseUrl: string, token?: string): ApiClient {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body ?? {}),
     withToken: (t) => apiClient(baseUrl, t),
+    anonymous: () => apiClient(baseUrl, null),
   };
 }
 

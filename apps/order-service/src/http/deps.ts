@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Database, Logger } from '@cancelflow/service-kit';
+import type { AuthSettings } from '@cancelflow/service-kit/auth';
 import type { CancellationWorkflowInput, CancelledButShippedInput, CustomerCancellationRequestInput } from '@cancelflow/workflows/messages';
 import type { SelfServiceSettings } from '../config.ts';
 
@@ -20,4 +21,6 @@ export interface HttpDeps {
   requestProcess?: Omit<CustomerCancellationRequestInput, 'requestId'>;
   /** Signs and checks the customer's "view order" links. */
   selfService?: SelfServiceSettings;
+  /** Checks the bearer tokens of every route but self-service (AUTH_TOKEN_SECRET or the development secret). */
+  auth?: AuthSettings;
 }

@@ -41,6 +41,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     const where: FilterQuery<Order> = {};
     if (query.status) where.status = query.status;
     if (query.channel) where.channel = query.channel;
+    if (query.merchantId) where.merchantId = query.merchantId;
     if (query.cancellationRequested !== undefined) where.cancellationRequested = query.cancellationRequested;
     if (query.q) where.channelOrderNo = { $ilike: `${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
     const fork = em();

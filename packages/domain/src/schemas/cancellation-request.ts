@@ -59,7 +59,7 @@ export type WithdrawCancellationRequestInput = z.infer<typeof withdrawCancellati
 export const listCancellationRequestsQuerySchema = z.object({
   status: z.enum(CANCELLATION_REQUEST_STATUSES, { error: `status must be one of ${CANCELLATION_REQUEST_STATUSES.join(', ')}` }).optional(),
   orderId: z.uuid({ error: 'orderId must be the id (uuid) of an order' }).optional(),
-  merchantId: z.string().trim().min(1).max(64).optional(),
+  merchantId: z.string().trim().min(1).max(200).optional(),
   limit: paginationSchema.shape.limit,
   offset: paginationSchema.shape.offset,
 });

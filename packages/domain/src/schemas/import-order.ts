@@ -56,6 +56,8 @@ export type ImportOrderInput = z.infer<typeof importOrderSchema>;
 export const listOrdersQuerySchema = z.object({
   status: z.enum(['NEW', 'IN_PROGRESS', 'PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'CLOSED']).optional(),
   channel: z.enum(CHANNELS).optional(),
+  /** One merchant's orders (a merchant's token always lists its own only). */
+  merchantId: z.string().trim().min(1).max(200).optional(),
   /** Only orders with (true) or without (false) a cancellation request waiting for the merchant. */
   cancellationRequested: z
     .enum(['true', 'false'], { error: 'cancellationRequested must be true or false' })
