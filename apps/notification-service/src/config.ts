@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commonEnv, loadConfig as loadEnv } from '@cancelflow/service-kit/config';
 import { TASK_QUEUES } from '@cancelflow/domain';
 
 const port = (name: string) =>
@@ -11,6 +12,7 @@ const port = (name: string) =>
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 const envSchema = z.object({
+  ...commonEnv,
   DATABASE_URL: z
     .string({ error: 'DATABASE_URL is required: postgres://user:password@host:port/database' })
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL'),
@@ -57,15 +59,7 @@ export interface NotificationServiceConfig {
 
 /** Reads the environment; a bad variable fails start-up with its name and what it must be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotificationServiceConfig {
-  const result = envSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = issue.path.join('.');
-      return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
-    });
-    throw new Error(`notification-service configuration is invalid:\n  ${problems.join('\n  ')}`);
-  }
-  const e = result.data;
+  const e = loadEnv('notification-service', envSchema, env);
   return {
     databaseUrl: e.DATABASE_URL,
     host: e.HOST,

@@ -1,4 +1,5 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import { connectWorker, withWorkerTelemetry } from '@cancelflow/service-kit';
 import type { NotificationActivities } from '@cancelflow/domain';
 
 export interface RunningWorker {
@@ -12,15 +13,15 @@ export async function startWorker(options: {
   taskQueue: string;
   activities: NotificationActivities;
 }): Promise<RunningWorker> {
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await connectWorker(options.address);
   let worker: Worker;
   try {
-    worker = await Worker.create({
+    worker = await Worker.create(withWorkerTelemetry({
       connection,
       namespace: options.namespace,
       taskQueue: options.taskQueue,
       activities: options.activities,
-    });
+    }));
   } catch (error) {
     await connection.close();
     throw error;

@@ -1,4 +1,5 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import { connectWorker, withWorkerTelemetry } from '@cancelflow/service-kit';
 import { TASK_QUEUES, type OrderActivities } from '@cancelflow/domain';
 
 export interface OrderWorker {
@@ -13,15 +14,15 @@ export async function startOrderWorker(options: {
   activities: OrderActivities;
   onFailure?: (error: unknown) => void;
 }): Promise<OrderWorker> {
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await connectWorker(options.address);
   let worker: Worker;
   try {
-    worker = await Worker.create({
+    worker = await Worker.create(withWorkerTelemetry({
       connection,
       namespace: options.namespace,
       taskQueue: TASK_QUEUES.orders,
       activities: { ...options.activities },
-    });
+    }));
   } catch (error) {
     await connection.close();
     throw error;

@@ -117,6 +117,7 @@ describe('POST /orders/:id/shipments', () => {
       [{ lines: [{ lineId: line, quantity: 1.5 }], carrier: 'DHL', trackingNumber: 'T1' }, /whole number/],
       [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1', shippedAt: 'yesterday' }, /ISO date-time/],
       [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1', box: 3 }, /box/],
+      [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'https://dhl.example/track/T1' }, /not a tracking link/],
     ];
     for (const [body, message] of cases) {
       const answer = await api.post(`/orders/${o.id}/shipments`, body);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commonEnv, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
 
 export interface PaymentServiceConfig {
   port: number;
@@ -14,6 +15,7 @@ export interface PaymentServiceConfig {
 }
 
 const envSchema = z.object({
+  ...commonEnv,
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number').default(3002),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
@@ -35,19 +37,14 @@ const envSchema = z.object({
 
 /** Reads the configuration from the environment; a bad variable is named in the error. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentServiceConfig {
-  const result = envSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`payment-service configuration is invalid: ${problems.join('; ')}`);
-  }
-  const e = result.data;
+  const e = loadConfig('payment-service', envSchema, env);
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
     sandboxCardSettleMs: e.SANDBOX_CARD_SETTLE_MS,
-    runWorker: e.PAYMENTS_WORKER === 'true',
+    runWorker: workerEnabled(env, 'PAYMENTS_WORKER'),
     sandboxAuthorisationDays: e.SANDBOX_AUTHORISATION_DAYS,
   };
 }

@@ -1,5 +1,5 @@
 import { Router, type Express } from 'express';
-import { createHttpApp, type Logger } from '@cancelflow/service-kit';
+import { createHttpApp, type HttpAppOptions, type Logger } from '@cancelflow/service-kit';
 import type { SandboxProvider } from './adapters/sandbox-provider.ts';
 import { paymentsRouter } from './http/payments.ts';
 import { providerEventsRouter } from './http/provider-events.ts';
@@ -19,7 +19,7 @@ export interface UndoServerDeps {
   sandbox?: SandboxUndoProvider;
 }
 
-export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?: SandboxProvider; rebills?: RebillBook; undo?: UndoServerDeps }): Express {
+export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?: SandboxProvider; rebills?: RebillBook; undo?: UndoServerDeps }, options: HttpAppOptions = {}): Express {
   const routes = Router();
   routes.use(paymentsRouter(deps.book));
   routes.use(refundsRouter(deps.book));
@@ -28,5 +28,5 @@ export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?:
   if (deps.undo) routes.use(paymentRequestsRouter(deps.undo.money));
   if (deps.undo?.sandbox) routes.use(sandboxUndoRouter(deps.undo.money, deps.undo.sandbox));
   if (deps.sandbox) routes.use(sandboxRouter(deps.sandbox));
-  return createHttpApp(deps.logger, routes);
+  return createHttpApp(deps.logger, routes, { service: 'payment-service', ...options });
 }

@@ -18,6 +18,7 @@ import { databaseSettings } from './db/index.ts';
 import { migrate } from './migrate.ts';
 import { createPaymentBook, signalCancellationWorkflow, type PaymentBook } from './refunds/index.ts';
 import { buildServer } from './server.ts';
+import { paymentServiceObservability } from './http/observability.ts';
 import { createPaymentWorker } from './worker.ts';
 import { createCancelledButShippedPaymentActivities } from './activities/cancelled-but-shipped.ts';
 import { createSandboxChargeProvider } from './adapters/sandbox-charge-provider.ts';
@@ -86,7 +87,7 @@ export async function startService(
     const rebills = createRebillBook({ orm, charges: createSandboxChargeProvider(orm) });
     const chainActivities = createCancelledButShippedPaymentActivities(rebills);
 
-    const http = await listen(buildServer({ logger, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }), config.port, config.host);
+    const http = await listen(buildServer({ logger, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }, paymentServiceObservability(orm, client)), config.port, config.host);
     closers.push(() => http.close());
 
     if (config.runWorker) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowInterceptorModules } from '@cancelflow/service-kit/temporal-telemetry';
 
 export const workflowsPath = fileURLToPath(new URL('./index.ts', import.meta.url));
 
@@ -24,7 +25,7 @@ async function cachedBundle(): Promise<WorkflowBundleWithSourceMap> {
   try {
     return { code: await readFile(file, 'utf8'), sourceMap: '' } as WorkflowBundleWithSourceMap;
   } catch {
-    const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+    const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietLogger });
     await mkdir(dir, { recursive: true });
     const partial = `${file}.${process.pid}.tmp`;
     await writeFile(partial, bundle.code);
@@ -41,7 +42,7 @@ async function sourceHash(): Promise<string> {
     const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts')).sort();
     for (const f of files) hash.update(f).update(await readFile(join(root, f)));
   }
-  hash.update(process.version);
+  hash.update(process.version).update(workflowInterceptorModules.join('\n'));
   return hash.digest('hex').slice(0, 24);
 }
 

@@ -1,18 +1,27 @@
-import { NativeConnection } from '@temporalio/worker';
-import { createLogger, temporalSettingsFromEnv } from '@cancelflow/service-kit';
+import { connectWorker, createLogger, runService, startTracing, temporalSettingsFromEnv } from '@cancelflow/service-kit';
 import { createCancellationsWorker } from './worker.ts';
 
 const logger = createLogger('workflows');
-const settings = temporalSettingsFromEnv();
-const connection = await NativeConnection.connect({ address: settings.address });
-const worker = await createCancellationsWorker({ connection, namespace: settings.namespace });
+startTracing({ service: 'workflows' });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    logger.info({ signal }, 'shutting down the cancellations worker');
-    worker.shutdown();
-  });
-}
-logger.info({ address: settings.address, namespace: settings.namespace }, 'cancellations worker running');
-await worker.run();
-await connection.close();
+/** The worker of the "cancellations" task queue; SIGTERM lets running workflow tasks finish, then stops. */
+await runService({
+  name: 'workflows',
+  logger,
+  started: () => 'workflows: worker of the cancellations task queue running',
+  start: async () => {
+    const settings = temporalSettingsFromEnv();
+    const connection = await connectWorker(settings.address);
+    const worker = await createCancellationsWorker({ connection, namespace: settings.namespace });
+    const running = worker.run();
+    running.catch((error: unknown) => logger.error({ err: error }, 'the cancellations worker stopped'));
+    logger.info({ address: settings.address, namespace: settings.namespace }, 'cancellations worker running');
+    return {
+      async close() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch(() => undefined);
+        await connection.close();
+      },
+    };
+  },
+});

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { FilterQuery } from '@mikro-orm/core';
 import { listEmailsQuerySchema, NotFoundError } from '@cancelflow/domain';
-import { parse, type Database } from '@cancelflow/service-kit';
+import { describe, parse, type Database } from '@cancelflow/service-kit';
 import { OutboundEmail } from '../db/index.ts';
 import { parseId } from './ids.ts';
 import { emailView } from './views.ts';
@@ -10,7 +10,7 @@ import { emailView } from './views.ts';
 export function emailsRouter(db: Database): Router {
   const router = Router();
 
-  router.get('/emails', async (req, res) => {
+  router.get('/emails', describe({ summary: 'Emails sent (filter by order, cancellation, template)', tags: ['emails'], query: listEmailsQuerySchema, responses: { 200: 'a page of emails' } }), async (req, res) => {
     const query = parse(listEmailsQuerySchema, req.query, 'query');
     const where: FilterQuery<OutboundEmail> = {};
     if (query.orderId) where.orderId = query.orderId;
@@ -24,7 +24,7 @@ export function emailsRouter(db: Database): Router {
     res.json({ items: emails.map(emailView), total, limit: query.limit, offset: query.offset });
   });
 
-  router.get('/emails/:id', async (req, res) => {
+  router.get('/emails/:id', describe({ summary: 'One email sent, with its content', tags: ['emails'], responses: { 200: 'the email', 404: 'no such email' } }), async (req, res) => {
     const id = parseId(req.params.id, 'email id');
     const email = await db.em.fork().findOne(OutboundEmail, { id });
     if (!email) throw new NotFoundError(`no email with id ${id}: list them with GET /emails`);

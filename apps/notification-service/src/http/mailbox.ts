@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { FilterQuery } from '@mikro-orm/core';
 import { listMailboxQuerySchema, NotFoundError } from '@cancelflow/domain';
-import { parse, type Database } from '@cancelflow/service-kit';
+import { describe, parse, type Database } from '@cancelflow/service-kit';
 import { MailboxMessage } from '../db/index.ts';
 import { asMessageId, parseId } from './ids.ts';
 import { mailboxMessageView } from './views.ts';
@@ -10,7 +10,7 @@ import { mailboxMessageView } from './views.ts';
 export function mailboxRouter(db: Database): Router {
   const router = Router();
 
-  router.get('/mailbox', async (req, res) => {
+  router.get('/mailbox', describe({ summary: 'Messages the embedded SMTP server received', tags: ['mailbox'], query: listMailboxQuerySchema, responses: { 200: 'a page of messages' } }), async (req, res) => {
     const query = parse(listMailboxQuerySchema, req.query, 'query');
     const where: FilterQuery<MailboxMessage> = {};
     if (query.to) where.toAddresses = { $contains: [query.to.toLowerCase()] };
@@ -24,7 +24,7 @@ export function mailboxRouter(db: Database): Router {
     res.json({ items: messages.map((m) => mailboxMessageView(m)), total, limit: query.limit, offset: query.offset });
   });
 
-  router.get('/mailbox/:id', async (req, res) => {
+  router.get('/mailbox/:id', describe({ summary: 'One received message', tags: ['mailbox'], responses: { 200: 'the message', 404: 'no such message' } }), async (req, res) => {
     const id = parseId(req.params.id, 'mailbox message id');
     const message = await db.em.fork().findOne(MailboxMessage, { id }, { populate: ['raw'] });
     if (!message) throw new NotFoundError(`no received message with id ${id}: list them with GET /mailbox`);

@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { tracedSendMail } from './traced.ts';
 
 export type MailTransport = Transporter<SMTPTransport.SentMessageInfo>;
 
@@ -13,7 +14,7 @@ export function createMailTransport(url: string, options: { embedded: boolean })
     parsed.username !== ''
       ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) }
       : undefined;
-  return nodemailer.createTransport({
+  return tracedSendMail(nodemailer.createTransport({
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: parsed.port ? Number(parsed.port) : parsed.protocol === 'smtps:' ? 465 : 587,
     secure: parsed.protocol === 'smtps:',
@@ -23,5 +24,5 @@ export function createMailTransport(url: string, options: { embedded: boolean })
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  });
+  }));
 }

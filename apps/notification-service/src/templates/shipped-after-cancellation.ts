@@ -9,11 +9,14 @@ import type { RenderedEmail } from './types.ts';
  * Carrier and tracking number in plain text and NO links at all (marketplaces refuse emails
  * with links in this situation): the customer answers by replying to this email.
  */
+/** Marketplaces refuse links in this email: nothing that a mail client would turn into one. */
+const noLink = (value: string): boolean => !/(\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.|<a[\s>])/i.test(value);
+
 export const shippedAfterCancellationData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
   customerName: z.string().trim().max(200).nullish(),
-  carrier: requiredText('carrier is required: who delivers the parcel'),
-  trackingNumber: requiredText('trackingNumber is required: the carrier\'s tracking number'),
+  carrier: requiredText('carrier is required: who delivers the parcel').refine(noLink, 'carrier must be a name, no links in this email'),
+  trackingNumber: requiredText('trackingNumber is required: the carrier\'s tracking number').refine(noLink, 'trackingNumber must be the number itself, no links in this email'),
   amount: minorUnitsAmount,
   currency: currencySchema,
   lines: requiredText('lines is required: a short summary of what shipped after the cancellation').max(2000),

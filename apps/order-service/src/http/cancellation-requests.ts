@@ -14,7 +14,7 @@ import {
   withdrawCancellationRequestSchema,
   type DomainError,
 } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import {
   acceptCancellationRequestUpdate,
   cancellationRequestStateQuery,
@@ -36,14 +36,14 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
   const router = Router();
   const em = () => deps.db.em.fork();
 
-  router.post('/orders/:id/cancellation-requests', async (req, res) => {
+  router.post('/orders/:id/cancellation-requests', describe({ summary: 'A customer asks to cancel (auto-accepted before the shop retrieved the order, else the merchant decides)', tags: ['cancellation requests'], body: createCancellationRequestSchema, responses: { 201: 'the request', 200: 'the same request, made before', 404: 'no such order', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createCancellationRequestSchema, req.body);
     const created = await createCancellationRequest(deps, orderId, input);
     res.status(201).location(`/cancellation-requests/${created.requestId}`).json(created);
   });
 
-  router.get('/cancellation-requests', async (req, res) => {
+  router.get('/cancellation-requests', describe({ summary: 'List cancellation requests (filter by status, order)', tags: ['cancellation requests'], query: listCancellationRequestsQuerySchema, responses: { 200: 'a page of requests' } }), async (req, res) => {
     const query = parse(listCancellationRequestsQuerySchema, req.query, 'query');
     const where: FilterQuery<CancellationRequest> = {};
     if (query.status) where.status = query.status;
@@ -67,7 +67,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.get('/cancellation-requests/:id', async (req, res) => {
+  router.get('/cancellation-requests/:id', describe({ summary: 'A cancellation request', tags: ['cancellation requests'], responses: { 200: 'the request', 404: 'no such request' } }), async (req, res) => {
     const fork = em();
     const request = await findRequestOrFail(fork, req.params.id);
     const lines = await requestLinesOf(fork, request.id);
@@ -75,7 +75,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     res.json({ ...requestView(request, lines, orderLines), live: await liveState(deps, request.workflowId) });
   });
 
-  router.post('/cancellation-requests/:id/accept', async (req, res) => {
+  router.post('/cancellation-requests/:id/accept', describe({ summary: 'The merchant accepts a request: the cancellation starts', tags: ['cancellation requests'], body: acceptCancellationRequestSchema, responses: { 200: 'the request, accepted', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
     const request = await openRequest(req.params.id);
     const input = parse(acceptCancellationRequestSchema, req.body);
     const accepted = await answer(deps, request, () =>
@@ -84,7 +84,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     res.json({ requestId: request.id, status: 'ACCEPTED', ...accepted });
   });
 
-  router.post('/cancellation-requests/:id/reject', async (req, res) => {
+  router.post('/cancellation-requests/:id/reject', describe({ summary: 'The merchant rejects a request', tags: ['cancellation requests'], body: rejectCancellationRequestSchema, responses: { 200: 'the request, rejected', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
     const request = await openRequest(req.params.id);
     const input = parse(rejectCancellationRequestSchema, req.body);
     const rejected = await answer(deps, request, () =>
@@ -93,7 +93,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     res.json({ requestId: request.id, status: 'REJECTED', ...rejected });
   });
 
-  router.post('/cancellation-requests/:id/withdraw', async (req, res) => {
+  router.post('/cancellation-requests/:id/withdraw', describe({ summary: 'The customer withdraws a request', tags: ['cancellation requests'], body: withdrawCancellationRequestSchema, responses: { 200: 'the request, withdrawn', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
     const request = await openRequest(req.params.id);
     const input = parse(withdrawCancellationRequestSchema, req.body ?? {});
     await answer(deps, request, () =>

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ConflictError, NotFoundError, retryRefundSchema, UnavailableError } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import { cancellationStateQuery, retryRefundUpdate, type CancellationProcessState } from '@cancelflow/workflows/messages';
 import { Cancellation, CancellationLine, CancellationStepRecord, Dispute, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
@@ -19,7 +19,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
     return cancellation;
   };
 
-  router.get('/cancellations/:id', async (req, res) => {
+  router.get('/cancellations/:id', describe({ summary: 'A cancellation: status, lines, steps and live process state', tags: ['cancellations'], responses: { 200: 'the cancellation', 404: 'no such cancellation' } }), async (req, res) => {
     const cancellation = await findCancellation(req.params.id);
     const em = deps.db.em.fork();
     const [lines, steps, dispute] = await Promise.all([
@@ -32,7 +32,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
     res.json({ ...cancellationView(cancellation, lines, orderLines, steps, dispute), live });
   });
 
-  router.post('/cancellations/:id/retry-refund', async (req, res) => {
+  router.post('/cancellations/:id/retry-refund', describe({ summary: 'Support retries a failed refund (update to the cancellation process)', tags: ['cancellations'], body: retryRefundSchema, responses: { 200: 'the retry was accepted', 404: 'no such cancellation', 409: 'the refund is not failed' } }), async (req, res) => {
     const cancellation = await findCancellation(req.params.id);
     const input = parse(retryRefundSchema, req.body);
     if (cancellation.status !== 'IN_PROGRESS') {

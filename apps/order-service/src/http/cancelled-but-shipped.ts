@@ -9,7 +9,7 @@ import {
   recordAcknowledgementSchema,
   UnavailableError,
 } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import {
   approveRebillUpdate,
   cancelledButShippedStateQuery,
@@ -54,7 +54,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     );
   };
 
-  router.get('/cancelled-but-shipped', async (req, res) => {
+  router.get('/cancelled-but-shipped', describe({ summary: 'Cancelled-but-shipped chains (filter by status)', tags: ['cancelled but shipped'], query: listCancelledButShippedQuerySchema, responses: { 200: 'a page of chains' } }), async (req, res) => {
     const query = parse(listCancelledButShippedQuerySchema, req.query, 'query');
     const where: FilterQuery<CancelledButShipped> = {};
     if (query.status) where.status = query.status;
@@ -67,14 +67,14 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset });
   });
 
-  router.get('/cancelled-but-shipped/:id', async (req, res) => {
+  router.get('/cancelled-but-shipped/:id', describe({ summary: 'A cancelled-but-shipped chain with its steps', tags: ['cancelled but shipped'], responses: { 200: 'the chain', 404: 'no such chain' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const [view] = await views([chain]);
     res.json({ ...view, live: await liveState(deps, chain.workflowId) });
   });
 
   /** Support records the customer's acknowledgement, with the customer's own words as evidence. */
-  router.post('/cancelled-but-shipped/:id/acknowledgement', async (req, res) => {
+  router.post('/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'Record the customer\'s acknowledgement (keep and pay, or return)', tags: ['cancelled but shipped'], body: recordAcknowledgementSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'already acknowledged' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(recordAcknowledgementSchema, req.body);
     if (chain.acknowledgement || chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED') {
@@ -89,7 +89,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
   });
 
   /** Support approves the rebill; a repeat answers with the first approval and changes nothing. */
-  router.post('/cancelled-but-shipped/:id/rebill-approval', async (req, res) => {
+  router.post('/cancelled-but-shipped/:id/rebill-approval', describe({ summary: 'Approve rebilling the customer', tags: ['cancelled but shipped'], body: approveRebillSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'not waiting for a rebill approval' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(approveRebillSchema, req.body);
     if (chain.rebillApprovedBy) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { assertReturnable, createReturnSchema, NotFoundError, RuleViolationError } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import { CancellationRequest, OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
 import { assertId, linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 import type { HttpDeps } from './deps.ts';
@@ -10,7 +10,7 @@ import type { HttpDeps } from './deps.ts';
 export function returnsRouter(deps: HttpDeps): Router {
   const router = Router();
 
-  router.post('/orders/:id/returns', async (req, res) => {
+  router.post('/orders/:id/returns', describe({ summary: 'Record a return of shipped quantities', tags: ['returns'], body: createReturnSchema, responses: { 201: 'the return', 404: 'no such order', 422: 'more than was shipped' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createReturnSchema, req.body);
     const created = await deps.db.em.fork().transactional(async (em) => {
@@ -44,7 +44,7 @@ export function returnsRouter(deps: HttpDeps): Router {
     res.status(201).location(`/returns/${created.id}`).json(created);
   });
 
-  router.get('/returns/:id', async (req, res) => {
+  router.get('/returns/:id', describe({ summary: 'A return', tags: ['returns'], responses: { 200: 'the return', 404: 'no such return' } }), async (req, res) => {
     const id = assertId(req.params.id, 'return');
     const em = deps.db.em.fork();
     const ret = await em.findOne(Return, { id });

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { sandboxRecordsQuerySchema } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import { ChannelMessage, InventoryMovement } from '../db/entities/index.ts';
 import type { HttpDeps } from './deps.ts';
 
@@ -8,7 +8,7 @@ import type { HttpDeps } from './deps.ts';
 export function sandboxRouter(deps: HttpDeps): Router {
   const router = Router();
 
-  router.get('/sandbox/channel-messages', async (req, res) => {
+  router.get('/sandbox/channel-messages', describe({ summary: 'What the sandbox channel adapter was told (testing aid)', tags: ['sandbox'], query: sandboxRecordsQuerySchema, responses: { 200: 'the messages' } }), async (req, res) => {
     const { orderId } = parse(sandboxRecordsQuerySchema, req.query, 'query');
     const items = await deps.db.em.fork().find(ChannelMessage, { orderId }, { orderBy: { createdAt: 'asc' } });
     res.json({
@@ -25,7 +25,7 @@ export function sandboxRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.get('/sandbox/inventory-movements', async (req, res) => {
+  router.get('/sandbox/inventory-movements', describe({ summary: 'What the sandbox inventory adapter was told (testing aid)', tags: ['sandbox'], query: sandboxRecordsQuerySchema, responses: { 200: 'the movements' } }), async (req, res) => {
     const { orderId } = parse(sandboxRecordsQuerySchema, req.query, 'query');
     const items = await deps.db.em.fork().find(InventoryMovement, { orderId }, { orderBy: { createdAt: 'asc' } });
     res.json({

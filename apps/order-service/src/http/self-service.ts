@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { cancellationEligibility, selfServiceCancellationRequestSchema, UnavailableError } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import { CancellationRequest } from '../db/entities/index.ts';
 import { assertId, findOrderOrFail, linesOf } from '../db/order-store.ts';
 import { createCancellationRequest } from '../requests/create-request.ts';
@@ -35,7 +35,7 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     return { order, lines, eligibility, requests };
   };
 
-  router.get('/self-service/orders/:id', async (req, res) => {
+  router.get('/self-service/orders/:id', describe({ summary: 'The customer\'s view of an order (signed self-service link)', tags: ['self-service'], responses: { 200: 'the order as the customer sees it', 401: 'the link is invalid or expired', 404: 'no such order' } }), async (req, res) => {
     const orderId = await authorised(req);
     const { order, lines, eligibility, requests } = await eligibilityOf(orderId);
     res.json({
@@ -59,13 +59,13 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.get('/self-service/orders/:id/cancellation-eligibility', async (req, res) => {
+  router.get('/self-service/orders/:id/cancellation-eligibility', describe({ summary: 'What the customer may ask to cancel (signed self-service link)', tags: ['self-service'], responses: { 200: 'eligibility per line', 401: 'the link is invalid or expired' } }), async (req, res) => {
     const orderId = await authorised(req);
     const { order, eligibility } = await eligibilityOf(orderId);
     res.json({ orderId: order.id, status: order.status, ...eligibility });
   });
 
-  router.post('/self-service/orders/:id/cancellation-requests', async (req, res) => {
+  router.post('/self-service/orders/:id/cancellation-requests', describe({ summary: 'The customer asks to cancel through the self-service link', tags: ['self-service'], body: selfServiceCancellationRequestSchema, responses: { 201: 'the request', 200: 'the same request, made before', 401: 'the link is invalid or expired', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
     const orderId = await authorised(req);
     const input = parse(selfServiceCancellationRequestSchema, req.body);
     const created = await createCancellationRequest(deps, orderId, { ...input, source: 'CUSTOMER_SELF_SERVICE' });

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { createShipmentSchema, NotFoundError } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import { Shipment, ShipmentLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { createShipment } from '../shipments/create-shipment.ts';
@@ -11,7 +11,7 @@ import { shipmentView } from './shipment-views.ts';
 export function shipmentsRouter(deps: HttpDeps): Router {
   const router = Router();
 
-  router.post('/orders/:id/shipments', async (req, res) => {
+  router.post('/orders/:id/shipments', describe({ summary: 'Record a shipment (open lines first, then cancelled ones: cancelled but shipped)', tags: ['shipments'], body: createShipmentSchema, responses: { 201: 'the shipment', 200: 'the same shipment, recorded before', 404: 'no such order', 422: 'more than the order has' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createShipmentSchema, req.body);
     const result = await createShipment(deps, orderId, input);
@@ -29,7 +29,7 @@ export function shipmentsRouter(deps: HttpDeps): Router {
       });
   });
 
-  router.get('/shipments/:id', async (req, res) => {
+  router.get('/shipments/:id', describe({ summary: 'A shipment', tags: ['shipments'], responses: { 200: 'the shipment', 404: 'no such shipment' } }), async (req, res) => {
     const id = assertId(req.params.id, 'shipment');
     const em = deps.db.em.fork();
     const shipment = await em.findOne(Shipment, { id });

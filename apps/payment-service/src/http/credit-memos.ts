@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { createCreditMemoSchema, NotFoundError } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import { acknowledgementView, creditMemoView, rebillView, type RebillBook } from '../rebills/index.ts';
 
 const rebillQuery = z
@@ -13,23 +13,23 @@ export function creditMemosRouter(book: RebillBook): Router {
   const router = Router();
 
   /** Refused (422) unless it references a recorded acknowledgement in which the customer accepted. */
-  router.post('/credit-memos', async (req, res) => {
+  router.post('/credit-memos', describe({ summary: 'Issue a credit memo for a cancelled-but-shipped chain (needs the customer\'s acknowledgement)', tags: ['cancelled but shipped'], body: createCreditMemoSchema, responses: { 201: 'the credit memo', 200: 'the same credit memo, issued before', 422: 'no acknowledgement recorded' } }), async (req, res) => {
     const input = parse(createCreditMemoSchema, req.body);
     const { creditMemo, created } = await book.issueCreditMemo(input);
     res.status(created ? 201 : 200).location(`/credit-memos/${creditMemo.id}`).json(creditMemoView(creditMemo));
   });
 
-  router.get('/credit-memos/:id', async (req, res) => {
+  router.get('/credit-memos/:id', describe({ summary: 'A credit memo', tags: ['cancelled but shipped'], responses: { 200: 'the credit memo', 404: 'no such credit memo' } }), async (req, res) => {
     res.json(creditMemoView(await book.creditMemo(req.params.id)));
   });
 
-  router.get('/acknowledgements/:id', async (req, res) => {
+  router.get('/acknowledgements/:id', describe({ summary: 'A customer acknowledgement of a cancelled-but-shipped chain', tags: ['cancelled but shipped'], responses: { 200: 'the acknowledgement', 404: 'no such acknowledgement' } }), async (req, res) => {
     const ack = await book.acknowledgement(req.params.id);
     if (!ack) throw new NotFoundError(`no recorded acknowledgement ${req.params.id}`);
     res.json(acknowledgementView(ack));
   });
 
-  router.get('/rebills', async (req, res) => {
+  router.get('/rebills', describe({ summary: 'Rebills (filter by order or chain)', tags: ['cancelled but shipped'], query: rebillQuery, responses: { 200: 'the rebills' } }), async (req, res) => {
     const query = parse(rebillQuery, req.query, 'query');
     res.json({ items: (await book.rebillsOf(query)).map(rebillView) });
   });

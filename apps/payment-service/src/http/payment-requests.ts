@@ -1,11 +1,12 @@
 import { Router } from 'express';
+import { describe } from '@cancelflow/service-kit';
 import type { UndoMoney } from '../undo/undo-money.ts';
 
 export function paymentRequestsRouter(money: UndoMoney): Router {
   const router = Router();
 
   /** A payment request sent to the customer when undoing a cancellation needs the money again. */
-  router.get('/payment-requests/:id', async (req, res) => {
+  router.get('/payment-requests/:id', describe({ summary: 'A payment request sent when undoing a cancellation needs the money again', tags: ['undo'], responses: { 200: 'the payment request', 404: 'no such payment request' } }), async (req, res) => {
     res.json(await money.getPaymentRequest(req.params.id));
   });
 

@@ -1,20 +1,20 @@
 import { Router } from 'express';
 import { idSchema, recordPaymentSchema } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import type { PaymentBook } from '../refunds/index.ts';
 
 export function paymentsRouter(book: PaymentBook): Router {
   const router = Router();
 
   /** Records a payment of an order; the same order and reference again answers 200, not a second payment. */
-  router.post('/payments', async (req, res) => {
+  router.post('/payments', describe({ summary: 'Record a payment of an order (idempotent on its reference)', tags: ['payments'], body: recordPaymentSchema, responses: { 201: 'the payment, recorded', 200: 'the payment, recorded before' } }), async (req, res) => {
     const input = parse(recordPaymentSchema, req.body);
     const { payment, created } = await book.recordPayment(input);
     res.status(created ? 201 : 200).json(payment);
   });
 
   /** The order's payments, refunds with their parts, and totals in minor units. */
-  router.get('/orders/:orderId/payments', async (req, res) => {
+  router.get('/orders/:orderId/payments', describe({ summary: 'The payments and refunds of an order', tags: ['payments'], responses: { 200: 'payments and refunds of the order' } }), async (req, res) => {
     const orderId = parse(idSchema, req.params.orderId, 'orderId');
     res.json(await book.orderPayments(orderId));
   });

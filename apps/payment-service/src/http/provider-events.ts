@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { providerEventSchema } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import type { PaymentBook } from '../refunds/index.ts';
 import { NotFoundError, providerEventBodySchema } from '@cancelflow/domain';
 import type { UndoMoney } from '../undo/undo-money.ts';
@@ -12,7 +12,7 @@ export function providerEventsRouter(book: PaymentBook, payments?: Pick<UndoMone
    * The provider's webhook. A repeated event id answers 200 and changes nothing (providers retry);
    * an unknown providerRefundId answers 404.
    */
-  router.post('/provider-events', async (req, res) => {
+  router.post('/provider-events', describe({ summary: 'A payment provider event (refund settled or failed): the waiting cancellation goes on', tags: ['refunds'], body: providerEventSchema, responses: { 200: 'the event was applied (or seen before)', 404: 'no refund with that provider id' } }), async (req, res) => {
     // payment.received (a customer paid a payment request after an undo) besides the refund events.
     const body = parse(providerEventBodySchema, req.body);
     if (body.type === 'payment.received') {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { idSchema, sandboxExpireAuthorisationSchema, sandboxLedgerSpendSchema } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import type { SandboxUndoProvider } from '../adapters/sandbox-undo-provider.ts';
 import type { UndoMoney } from '../undo/undo-money.ts';
 
@@ -9,14 +9,14 @@ export function sandboxUndoRouter(money: UndoMoney, provider: SandboxUndoProvide
   const router = Router();
 
   /** The customer spends points or store credit that a refund gave back on this order. */
-  router.post('/sandbox/ledger/:orderId/spend', async (req, res) => {
+  router.post('/sandbox/ledger/:orderId/spend', describe({ summary: 'Spend points or store credit in the sandbox ledger (testing aid)', tags: ['sandbox'], body: sandboxLedgerSpendSchema, responses: { 200: 'the ledger after spending' } }), async (req, res) => {
     const orderId = parse(idSchema, req.params.orderId, 'orderId');
     const input = parse(sandboxLedgerSpendSchema, req.body);
     res.status(201).json({ orderId, kind: input.kind, ...(await money.spendLedger(orderId, input)) });
   });
 
   /** The card authorisation of a payment lapses now: it can no longer be recaptured. */
-  router.post('/sandbox/authorisations/expire', async (req, res) => {
+  router.post('/sandbox/authorisations/expire', describe({ summary: 'Expire sandbox card authorisations now (testing aid)', tags: ['sandbox'], body: sandboxExpireAuthorisationSchema, responses: { 200: 'what expired' } }), async (req, res) => {
     const input = parse(sandboxExpireAuthorisationSchema, req.body);
     res.json({ ...input, ...(await provider.expireAuthorisation(input)) });
   });

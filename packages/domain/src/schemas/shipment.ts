@@ -3,6 +3,9 @@ import { CANCELLED_BUT_SHIPPED_STATUSES } from '../cancelled-but-shipped.ts';
 import { currencySchema } from '../money.ts';
 import { idSchema, minorUnits, paginationSchema, staffIdSchema } from './common.ts';
 
+/** Customers get carrier and tracking number in emails that must carry no links. */
+const LINK = /(\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)/i;
+
 /** POST /orders/:id/shipments: an advance ship notice from the warehouse or the channel. */
 export const createShipmentSchema = z
   .object({
@@ -16,12 +19,18 @@ export const createShipmentSchema = z
         }),
       )
       .min(1, 'name at least one line that shipped'),
-    carrier: z.string({ error: 'carrier is required, e.g. "DHL"' }).trim().min(1, 'carrier is required, e.g. "DHL"').max(100),
+    carrier: z
+      .string({ error: 'carrier is required, e.g. "DHL"' })
+      .trim()
+      .min(1, 'carrier is required, e.g. "DHL"')
+      .max(100)
+      .refine((v) => !LINK.test(v), 'carrier is the carrier\'s name, not a link'),
     trackingNumber: z
       .string({ error: 'trackingNumber is required: the carrier\'s tracking number' })
       .trim()
       .min(1, 'trackingNumber is required: the carrier\'s tracking number')
-      .max(100),
+      .max(100)
+      .refine((v) => !LINK.test(v), 'trackingNumber is the number itself, not a tracking link'),
     shippedAt: z.iso.datetime({ error: 'shippedAt must be an ISO date-time such as 2026-11-21T10:00:00Z', offset: true }).optional(),
   })
   .strict();

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, mountedRoutes, openApiDocument, undocumentedRoutes } from '@cancelflow/service-kit';
+import type { Database } from '@cancelflow/service-kit';
+import { buildServer } from '../src/server.ts';
+
+// The routers only touch their dependencies when a request comes: building the app is enough.
+const app = buildServer({ logger: createLogger('notification-service-openapi'), db: {} as Database });
+
+describe('the OpenAPI document of the order service', () => {
+  it('describes every route express serves (a route added without describe() fails here)', () => {
+    expect(undocumentedRoutes(app)).toEqual([]);
+  });
+
+  it('lists exactly the routes express serves, no more', () => {
+    const document = openApiDocument(app, { title: 'notification-service', version: 'test' });
+    const documented = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+      Object.keys(item ?? {}).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const served = mountedRoutes(app).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    expect(documented.sort()).toEqual([...new Set(served)].sort());
+    expect(documented).toContain('GET /emails/{id}');
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '@cancelflow/domain';
+import { renderEmail } from '../src/templates/index.ts';
+
+const data = {
+  orderNo: 'WS-1001',
+  customerName: 'Ada Lovelace',
+  carrier: 'DHL Express',
+  trackingNumber: 'JJD000390007',
+  amount: 2500,
+  currency: 'EUR',
+  lines: '2 x MUG-BLUE',
+};
+
+describe('the shipped-after-cancellation emails', () => {
+  it.each(['SHIPPED_AFTER_CANCELLATION', 'SHIPPED_AFTER_CANCELLATION_REMINDER'] as const)(
+    '%s names carrier, tracking number and the rebill in plain text and carries no link at all',
+    (template) => {
+      expect(() => renderEmail(template, { ...data, trackingNumber: 'https://track.example/JJD1' })).toThrow(/no links/);
+      const plain = renderEmail(template, data);
+      for (const body of [plain.text, plain.html, plain.subject]) {
+        expect(body).not.toMatch(/https?:\/\//i);
+        expect(body).not.toMatch(/<a[\s>]/i);
+      }
+      expect(plain.text).toContain('Carrier: DHL Express');
+      expect(plain.text).toContain('Tracking number: JJD000390007');
+      expect(plain.text).toMatch(/I accept/);
+      expect(plain.text).toMatch(/I refuse/);
+      expect(plain.text).toMatch(/25[.,]00/);
+    },
+  );
+
+  it('says which data is missing', () => {
+    expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION', { ...data, trackingNumber: '' })).toThrow(ValidationError);
+    expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION', { ...data, carrier: undefined })).toThrow(/carrier is required/);
+  });
+
+  it('the forwarded chain carries every message in order', () => {
+    const email = renderEmail('EMAIL_THREAD_FORWARD', {
+      subject: 'Acknowledged: order WS-1001',
+      note: 'The customer accepted by replying.',
+      thread: '----- Message 1 of 2 -----\nours\n----- Message 2 of 2 -----\nI accept',
+      messageCount: 2,
+    });
+    expect(email.subject).toBe('Fwd: Acknowledged: order WS-1001');
+    expect(email.text).toMatch(/Message 1 of 2[\s\S]*Message 2 of 2[\s\S]*I accept/);
+  });
+});

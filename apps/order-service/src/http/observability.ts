@@ -1,0 +1,66 @@
+import { databaseGauge, type Database, type HttpAppOptions, type Registry } from '@cancelflow/service-kit';
+import type { Client } from '@temporalio/client';
+
+/** What /readyz checks and what /metrics adds for the order service. */
+export function orderServiceObservability(db: Database, temporal: Client): Pick<HttpAppOptions, 'readiness' | 'metrics'> {
+  const rows = <T>(sql: string) => db.em.fork().execute<T[]>(sql);
+  /** Tables other processes add later may not exist yet in an older database: read nothing then. */
+  const ifTable = async <T>(table: string, sql: string): Promise<T[]> => {
+    const [found] = await rows<{ exists: boolean }>(`select to_regclass('orders.${table}') is not null as "exists"`);
+    return found?.exists ? rows<T>(sql) : [];
+  };
+  return {
+    readiness: {
+      database: () => rows('select 1'),
+      temporal: () => temporal.workflowService.getSystemInfo({}),
+    },
+    metrics: (registry: Registry) => {
+      databaseGauge(registry, {
+        name: 'cancelflow_cancellations',
+        help: 'Cancellations by status and channel (read from the database on scrape)',
+        labelNames: ['status', 'channel'],
+        read: async () =>
+          (
+            await rows<{ status: string; channel: string; n: string }>(
+              `select c.status, o.channel, count(*) as n from orders.cancellation c join orders."order" o on o.id = c.order_id group by c.status, o.channel`,
+            )
+          ).map((r) => ({ labels: { status: r.status, channel: r.channel }, value: Number(r.n) })),
+      });
+      databaseGauge(registry, {
+        name: 'cancelflow_cancellation_refunds',
+        help: 'Refund outcome of cancellations as the order service knows it (PENDING, SUCCEEDED, FAILED, NONE)',
+        labelNames: ['outcome'],
+        read: async () =>
+          (
+            await rows<{ outcome: string; n: string }>(
+              `select coalesce(refund_status, 'NONE') as outcome, count(*) as n from orders.cancellation group by 1`,
+            )
+          ).map((r) => ({ labels: { outcome: r.outcome }, value: Number(r.n) })),
+      });
+      databaseGauge(registry, {
+        name: 'cancelflow_open_cancellation_requests',
+        help: 'Customer cancellation requests waiting for a decision, by source',
+        labelNames: ['source'],
+        read: async () =>
+          (
+            await ifTable<{ source: string; n: string }>(
+              'cancellation_request',
+              `select source, count(*) as n from orders.cancellation_request where status = 'REQUESTED' group by source`,
+            )
+          ).map((r) => ({ labels: { source: r.source }, value: Number(r.n) })),
+      });
+      databaseGauge(registry, {
+        name: 'cancelflow_chain_steps_waiting',
+        help: 'Cancelled-but-shipped chains not completed, by the step they wait in',
+        labelNames: ['status'],
+        read: async () =>
+          (
+            await ifTable<{ status: string; n: string }>(
+              'cancelled_but_shipped',
+              `select status, count(*) as n from orders.cancelled_but_shipped where status not in ('COMPLETED', 'RETURN_REQUESTED') group by status`,
+            )
+          ).map((r) => ({ labels: { status: r.status }, value: Number(r.n) })),
+      });
+    },
+  };
+}
