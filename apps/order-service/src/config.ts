@@ -28,6 +28,9 @@ const envSchema = z.object({
   REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('1h'),
   /** Where refund failures are reported. */
   SUPPORT_EMAIL: z.email().default('support@cancelflow.local'),
+  /** Undoing a cancellation: how often the customer is reminded to pay again, and how long they have. */
+  UNDO_PAYMENT_REMINDER_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 2d').default('2d'),
+  UNDO_PAYMENT_DEADLINE: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 7d').default('7d'),
   /** Cancelled but shipped: how often the customer is reminded while no acknowledgement came. */
   CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 3d').default('3d'),
   /** Cancelled but shipped: after this long without an answer the chain becomes a return. */
@@ -49,6 +52,8 @@ export interface OrderServiceConfig {
   workflowStartTimeoutMs?: number;
   /** Settings every cancellation process starts with. */
   cancellationProcess?: { refundRecheckInterval?: Duration; supportEmail?: string };
+  /** Settings every undo process starts with (pay-again reminders and deadline). */
+  undoProcess?: { paymentReminderInterval?: Duration; paymentDeadline?: Duration };
   /** Settings every cancelled-but-shipped chain starts with. */
   cancelledButShippedProcess?: { reminderInterval?: Duration; acknowledgementDeadline?: Duration; sellerSupportEmail?: string };
   /** Settings every customer cancellation request process starts with (reminders, escalation). */
@@ -84,6 +89,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
     worker: e.ORDER_WORKER === 'true',
     cancellationProcess: { refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration, supportEmail: e.SUPPORT_EMAIL },
+    undoProcess: { paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL as Duration, paymentDeadline: e.UNDO_PAYMENT_DEADLINE as Duration },
     cancelledButShippedProcess: {
       reminderInterval: e.CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL as Duration,
       acknowledgementDeadline: e.CANCELLED_BUT_SHIPPED_DEADLINE as Duration,

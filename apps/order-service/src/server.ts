@@ -3,6 +3,7 @@ import { createHttpApp } from '@cancelflow/service-kit';
 import type { HttpDeps } from './http/deps.ts';
 import { ordersRouter } from './http/orders.ts';
 import { cancellationsRouter } from './http/cancellations.ts';
+import { undosRouter } from './http/undos.ts';
 import { disputesRouter } from './http/disputes.ts';
 import { sandboxRouter } from './http/sandbox.ts';
 import { shipmentsRouter } from './http/shipments.ts';
@@ -21,6 +22,7 @@ export function buildServer(deps: HttpDeps): Express {
   routes.use(authorisation(deps, deps.auth ?? authSettingsFromEnv()));
   routes.use(ordersRouter(deps));
   routes.use(cancellationsRouter(deps));
+  routes.use(undosRouter(deps));
   routes.use(disputesRouter(deps));
   routes.use(cancellationRequestsRouter(deps));
   routes.use(returnsRouter(deps));

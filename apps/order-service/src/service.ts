@@ -2,6 +2,9 @@ import type { Client } from '@temporalio/client';
 import { connectTemporalClient, createLogger, listen, openDatabase, type Database, type Logger } from '@cancelflow/service-kit';
 import { createOrderActivities } from './activities/index.ts';
 import { createCancellationRequestActivities } from './activities/request-activities.ts';
+import { createUndoOrderActivities } from './activities/undo-activities.ts';
+import { createSandboxChannelReopenAdapter } from './adapters/sandbox-channel-reopen.ts';
+import { createSandboxInventoryAdapter } from './adapters/sandbox-inventory.ts';
 import type { HttpDeps } from './http/deps.ts';
 import type { ChannelAdapter } from './adapters/channel.ts';
 import type { InventoryAdapter } from './adapters/inventory.ts';
@@ -59,6 +62,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       liveStateTimeoutMs: config.liveStateTimeoutMs ?? 1_000,
       temporalTimeoutMs: config.workflowStartTimeoutMs ?? 10_000,
       ...(config.cancellationProcess ? { cancellationProcess: config.cancellationProcess } : {}),
+      ...(config.undoProcess ? { undoProcess: config.undoProcess } : {}),
       ...(config.cancelledButShippedProcess ? { cancelledButShippedProcess: config.cancelledButShippedProcess } : {}),
       ...(config.requestProcess ? { requestProcess: config.requestProcess } : {}),
       ...(config.selfService ? { selfService: config.selfService } : {}),
@@ -76,6 +80,12 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
             ...(options.inventory ? { inventory: options.inventory } : {}),
           }),
           ...createCancellationRequestActivities(deps),
+          ...createUndoOrderActivities({
+            db,
+            temporal,
+            inventory: options.inventory ?? createSandboxInventoryAdapter(db),
+            channel: createSandboxChannelReopenAdapter(db),
+          }),
         },
         onFailure: (error) => logger.error({ err: error }, 'the orders worker stopped'),
       });

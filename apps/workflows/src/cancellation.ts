@@ -3,10 +3,11 @@
  * asked, tell the channel, refund, and only when the refund has succeeded complete as CANCELLED.
  * A failed refund keeps the cancellation IN_PROGRESS and waits for support to retry it.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import type { CancellationContext, ChannelNotification, RefundOutcome } from '@cancelflow/domain/activities';
 import type { CancellationStep } from '@cancelflow/domain/cancellation';
 import {
+  abortForUndoUpdate,
   cancellationStateQuery,
   disputeClosedSignal,
   refundSettledSignal,
@@ -25,13 +26,44 @@ export interface CancellationResult {
   refundAttempts: number;
 }
 
-export async function cancellationWorkflow(input: CancellationWorkflowInput): Promise<CancellationResult> {
+/** An undo stopped the process before it completed: the cancellation stays IN_PROGRESS, the undo owns it. */
+export interface StoppedForUndoResult {
+  status: 'STOPPED_FOR_UNDO';
+  undoId: string;
+  stoppedAt: string;
+}
+
+/** Thrown at a checkpoint once an undo asked to stop: nothing more is done, nothing is in flight. */
+class StoppedForUndo extends Error {
+  readonly undoId: string;
+  readonly stoppedAt: string;
+  constructor(undoId: string, stoppedAt: string) {
+    super(`stopped for undo ${undoId}`);
+    this.undoId = undoId;
+    this.stoppedAt = stoppedAt;
+  }
+}
+
+export async function cancellationWorkflow(input: CancellationWorkflowInput): Promise<CancellationResult | StoppedForUndoResult> {
+  try {
+    return await runCancellation(input);
+  } catch (error) {
+    if (!(error instanceof StoppedForUndo)) throw error;
+    // The abortForUndo update answers once it sees the stop; let it finish before ending.
+    await condition(allHandlersFinished);
+    return { status: 'STOPPED_FOR_UNDO', undoId: error.undoId, stoppedAt: error.stoppedAt };
+  }
+}
+
+async function runCancellation(input: CancellationWorkflowInput): Promise<CancellationResult> {
   const { cancellationId } = input;
   const state: CancellationProcessState = { cancellationId, phase: 'STARTING', refundAttempt: 0, steps: [] };
   let settlementsSeen = 0;
   let settlements = 0;
   let dispute: { resolution: string } | undefined;
   let retry: { staffId: string; note?: string } | undefined;
+  let undo: { undoId: string } | undefined;
+  let stoppedAt: string | undefined;
 
   setHandler(cancellationStateQuery, () => state);
   setHandler(refundSettledSignal, () => {
@@ -55,6 +87,30 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
     },
   );
 
+  // Undo: accepted only before completing; the story stops at its next checkpoint (between
+  // activities, never during one), so the process and the undo never both act on the money.
+  setHandler(
+    abortForUndoUpdate,
+    async (request) => {
+      undo ??= request;
+      await condition(() => stoppedAt !== undefined);
+      return { stoppedAt: stoppedAt!, refundRequested: state.refundAttempt > 0 };
+    },
+    {
+      validator: (_request) => {
+        if (state.phase === 'COMPLETING' || state.phase === 'CANCELLED') {
+          throw new Error(`the cancellation is ${state.phase === 'CANCELLED' ? 'CANCELLED' : 'completing'}: undo it once it is CANCELLED`);
+        }
+      },
+    },
+  );
+  const checkpoint = (): void => {
+    if (!undo) return;
+    stoppedAt = state.phase;
+    state.phase = 'STOPPED_FOR_UNDO';
+    throw new StoppedForUndo(undo.undoId, stoppedAt);
+  };
+
   const step = async (name: CancellationStep, detail?: string, key?: string): Promise<void> => {
     await orders.recordCancellationStep({ cancellationId, step: name, detail, key });
     state.steps.push(name);
@@ -67,12 +123,14 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
     payments: cancellation.payments,
   });
 
+  checkpoint();
   if (cancellation.restock) {
     state.phase = 'RESTOCKING';
     await orders.restockCancellation(cancellationId);
     await step('RESTOCKED');
   }
 
+  checkpoint();
   state.phase = 'NOTIFYING_CHANNEL';
   const notice = await orders.notifyChannelOfCancellation(cancellationId);
   await step('CHANNEL_NOTIFIED', describeNotice(notice));
@@ -81,17 +139,20 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
   if (notice.disputeId) {
     await step('DISPUTE_OPENED', `dispute ${notice.disputeId}`);
     state.phase = 'WAITING_FOR_DISPUTE';
-    await condition(() => dispute !== undefined);
+    await condition(() => dispute !== undefined || undo !== undefined);
+    checkpoint();
     await step('DISPUTE_CLOSED', dispute!.resolution);
     // The marketplace refunded the buyer itself, or nobody is owed money: refunding again would pay twice.
     refundDue = dispute!.resolution === 'SELLER_REFUNDS';
   }
 
+  checkpoint();
   const refund = refundDue ? await refundUntilSucceeded() : 'NOT_NEEDED';
   if (refund === 'NOT_NEEDED') {
     await step('REFUND_NOT_NEEDED', refundDue ? 'nothing to refund' : `dispute closed: ${dispute!.resolution}`);
   }
 
+  checkpoint();
   state.phase = 'COMPLETING';
   await orders.completeCancellation(cancellationId);
   state.phase = 'CANCELLED';
@@ -121,14 +182,16 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
       }
       if (outcome.status === 'PENDING') {
         state.phase = 'WAITING_FOR_REFUND';
-        await condition(() => settlements > settlementsSeen, input.refundRecheckInterval ?? DEFAULT_REFUND_RECHECK);
+        await condition(() => settlements > settlementsSeen || undo !== undefined, input.refundRecheckInterval ?? DEFAULT_REFUND_RECHECK);
+        checkpoint();
         settlementsSeen = settlements;
         outcome = await payments.getRefund(cancellationId);
         continue;
       }
       await refundFailed(outcome);
       state.phase = 'REFUND_FAILED';
-      await condition(() => retry !== undefined);
+      await condition(() => retry !== undefined || undo !== undefined);
+      checkpoint();
       const by = retry!.staffId;
       retry = undefined;
       state.refundAttempt += 1;

@@ -3,3 +3,4 @@ export { cancellationWorkflow } from './cancellation.ts';
 export { customerCancellationRequestWorkflow } from './customer-cancellation-request.ts';
 export { orderConfirmationWorkflow } from './order-confirmation.ts';
 export { cancelledButShippedWorkflow } from './cancelled-but-shipped.ts';
+export { undoCancellationWorkflow } from './undo-cancellation.ts';

@@ -38,7 +38,8 @@ export interface CancellationProcessState {
     | 'WAITING_FOR_REFUND'
     | 'REFUND_FAILED'
     | 'COMPLETING'
-    | 'CANCELLED';
+    | 'CANCELLED'
+    | 'STOPPED_FOR_UNDO';
   refundStatus?: RefundStatus;
   refundFailureReason?: string;
   refundAttempt: number;
@@ -46,6 +47,13 @@ export interface CancellationProcessState {
 }
 
 export const cancellationStateQuery = defineQuery<CancellationProcessState>('cancellationState');
+
+/**
+ * An undo of this cancellation asks its process to stop. Accepted only before the process starts
+ * completing the cancellation; answered once the process has stopped acting (no activity of it in
+ * flight, none to come), after which it ends without completing. The undo then owns the money.
+ */
+export const abortForUndoUpdate = defineUpdate<{ stoppedAt: string; refundRequested: boolean }, [{ undoId: string }]>('abortForUndo');
 
 // ---------------------------------------------------------------------------------------------
 // Process 2: a customer's (or marketplace's) cancellation request, waiting for the merchant.

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Database, Logger } from '@cancelflow/service-kit';
+import type { Duration } from '@temporalio/common';
 import type { AuthSettings } from '@cancelflow/service-kit/auth';
 import type { CancellationWorkflowInput, CancelledButShippedInput, CustomerCancellationRequestInput } from '@cancelflow/workflows/messages';
 import type { SelfServiceSettings } from '../config.ts';
@@ -15,6 +16,8 @@ export interface HttpDeps {
   temporalTimeoutMs: number;
   /** Settings every cancellation process starts with (recheck interval, support mailbox). */
   cancellationProcess?: Omit<CancellationWorkflowInput, 'cancellationId'>;
+  /** Settings every undo process starts with (pay-again reminders and deadline). */
+  undoProcess?: { paymentReminderInterval?: Duration; paymentDeadline?: Duration };
   /** Settings every cancelled-but-shipped chain starts with (reminders, deadline, seller support). */
   cancelledButShippedProcess?: Omit<CancelledButShippedInput, 'chainId'>;
   /** Settings every customer cancellation request process starts with (reminders, escalation, merchant mailbox). */

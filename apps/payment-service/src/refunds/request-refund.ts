@@ -32,6 +32,7 @@ import {
 } from '../db/entities/index.ts';
 import { recomputeRefundStatus, refundByCancellation, type EntityManager } from './store.ts';
 import type { RefundView } from './views.ts';
+import { undoCreditsOf } from '../undo/undo-money.ts';
 
 export const idempotencyKeyOf = (cancellationId: string, partNo: number, attempt: number): string =>
   `${cancellationId}:${partNo}:${attempt}`;
@@ -165,7 +166,9 @@ async function planFor(em: EntityManager, input: RequestRefundInput): Promise<Re
     ? await em.find(RefundPartEntity, { refundId: { $in: earlierRefunds.map((refund) => refund.id) } })
     : [];
   const paid = sumOf(payments);
-  const alreadyRefunded = sumOf(earlierRefunds);
+  // What undos got back (stopped, recaptured, taken back, paid again) can be refunded again.
+  const undone = await undoCreditsOf(em, input.orderId);
+  const alreadyRefunded = sumOf(earlierRefunds) - undone.total;
   const left = paid - alreadyRefunded;
   if (input.amount > left) {
     throw new RuleViolationError(
@@ -173,7 +176,11 @@ async function planFor(em: EntityManager, input: RequestRefundInput): Promise<Re
         `${alreadyRefunded} of that is already refunded or being refunded, so at most ${left} can be refunded`,
     );
   }
-  return planRefund(input.amount, input.refundMethod, refundablePayments(payments, earlierParts));
+  return planRefund(
+    input.amount,
+    input.refundMethod,
+    refundablePayments(payments, earlierParts).map((p) => ({ ...p, refundable: p.refundable + (undone.byReference.get(p.reference) ?? 0) })),
+  );
 }
 
 const sumOf = (rows: readonly { amount: number }[]): number => rows.reduce((total, row) => total + row.amount, 0);

@@ -26,6 +26,39 @@ import {
 } from '../db/entities/index.ts';
 import { isUuid, recomputeRefundStatus } from '../refunds/store.ts';
 
+/** How a refund part stopped by an undo is marked: it moved no money and never will. */
+export const STOPPED_FOR_UNDO = 'stopped at the provider before it settled: the cancellation is being undone';
+
+/**
+ * What undos got back on an order, per payment reference: refunds stopped, recaptures, points and
+ * credit taken back, plus what was paid again. Refund planning adds it back to what is refundable,
+ * so a cancellation after an undo can refund again.
+ */
+export async function undoCreditsOf(em: Database['em'], orderId: string): Promise<{ total: number; byReference: Map<string, number> }> {
+  const rows = await em.execute<{ reference: string | null; amount: string | number }[]>(
+    `select p."payment_reference" as reference, p."amount" as amount from "payments"."refund_part" p
+       join "payments"."refund" r on r."id" = p."refund_id"
+      where r."order_id" = ? and p."status" = 'FAILED' and p."failure_reason" like ?
+     union all
+     select "payment_reference", "amount" from "payments"."recapture" where "order_id" = ?
+     union all
+     select p."payment_reference", lr."amount" from "payments"."ledger_reversal" lr
+       join "payments"."refund_part" p on p."id" = lr."refund_part_id"
+      where lr."order_id" = ? and lr."restored_at" is null
+     union all
+     select null, "amount" from "payments"."payment_request" where "order_id" = ? and "status" = 'PAID'`,
+    [orderId, `${STOPPED_FOR_UNDO}%`, orderId, orderId, orderId],
+  );
+  const byReference = new Map<string, number>();
+  let total = 0;
+  for (const row of rows) {
+    const amount = Number(row.amount);
+    total += amount;
+    if (row.reference) byReference.set(row.reference, (byReference.get(row.reference) ?? 0) + amount);
+  }
+  return { total, byReference };
+}
+
 /** The points or credit given back were spent: they cannot be taken back, the undo is refused. */
 export class LedgerSpentError extends RuleViolationError {}
 
@@ -156,7 +189,7 @@ export function createUndoMoney(deps: UndoMoneyDeps) {
     /** Cancels a pending card refund at the provider; the part then moved no money (FAILED, with why). */
     async stopRefundPart(input: { undoId: string; partId: string }): Promise<{ stopped: boolean }> {
       const part = await partOrFail(input.partId);
-      const reason = `stopped at the provider before it settled: the cancellation is being undone (undo ${input.undoId})`;
+      const reason = `${STOPPED_FOR_UNDO} (undo ${input.undoId})`;
       if (part.status === 'FAILED' && part.failureReason === reason) return { stopped: true };
       if (part.channel !== 'CARD' || part.status !== 'PENDING' || !part.providerRefundId) return { stopped: false };
       if (!(await deps.provider.cancelRefund(part.providerRefundId))) return { stopped: false };

@@ -3,6 +3,7 @@ import { Cancellation, CancellationLine, CancellationStepRecord, Dispute } from 
 import { ChannelMessage, InventoryMovement } from './sandbox.ts';
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, Shipment, ShipmentLine } from './shipment.ts';
 import { CancellationRequest, CancellationRequestLine, Return, ReturnLine } from './cancellation-request.ts';
+import { undoEntities } from './undo.ts';
 
 export * from './order.ts';
 export * from './cancellation.ts';
@@ -24,6 +25,7 @@ export const entities = [
   CancellationRequestLine,
   Return,
   ReturnLine,
+  ...undoEntities,
   Shipment,
   ShipmentLine,
   CancelledButShipped,

@@ -1,10 +1,12 @@
 import { Migration0001Orders } from './0001-orders.ts';
 import { Migration0003Shipments } from './0003-shipments.ts';
 import { Migration0002CancellationRequests } from './0002-cancellation-requests.ts';
+import { Migration0004CancellationUndo } from './0004-cancellation-undo.ts';
 
 /** Oldest first; the names are what the migrations table records: never rename one. */
 export const migrations = [
   { name: 'Migration0001Orders', class: Migration0001Orders },
   { name: 'Migration0002CancellationRequests', class: Migration0002CancellationRequests },
   { name: 'Migration0003Shipments', class: Migration0003Shipments },
+  { name: 'Migration0004CancellationUndo', class: Migration0004CancellationUndo },
 ];
