@@ -129,7 +129,26 @@ let pgInstrumented = false;
 function instrumentPg(): void {
   if (pgInstrumented) return;
   pgInstrumented = true;
-  const pg = createRequire(import.meta.url)('pg') as { Client: { prototype: { query: (...args: unknown[]) => unknown } } };
+  // The copy of pg service-kit uses, and the one MikroORM's driver may have of its own.
+  const own = createRequire(import.meta.url);
+  const requires = [own];
+  try {
+    requires.push(createRequire(own.resolve('@mikro-orm/postgresql/package.json')));
+  } catch {
+    // no MikroORM here: only our own pg
+  }
+  const seen = new Set<unknown>();
+  for (const load of requires) {
+    const pg = load('pg') as PgModule;
+    if (seen.has(pg.Client.prototype)) continue;
+    seen.add(pg.Client.prototype);
+    wrapQuery(pg);
+  }
+}
+
+type PgModule = { Client: { prototype: { query: (...args: unknown[]) => unknown } } };
+
+function wrapQuery(pg: PgModule): void {
   const original = pg.Client.prototype.query;
   pg.Client.prototype.query = function query(this: unknown, ...args: unknown[]) {
     const parent = context.active();
