@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, importOrder, startSystem, unique, type RunningSystem } from '@cancelflow/testing';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+interface PaymentsProcess {
+  child: ChildProcess;
+  output: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The payment service as operators run it: `node apps/payment-service/src/main.ts`, its worker included. */
+async function startPaymentsProcess(): Promise<PaymentsProcess> {
+  const child = spawn(process.execPath, ['apps/payment-service/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '5000', WORKER_ENABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const started = new Promise<void>((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (chunk.toString().includes('payment-service listening on')) resolve();
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    void exited.then(({ code }) => reject(new Error(`the payment service exited (${code}) before it started:\n${output.join('')}`)));
+  });
+  await started;
+  return { child, output, exited };
+}
+
+let system: RunningSystem;
+let running: PaymentsProcess | undefined;
+
+beforeAll(async () => {
+  // Everything in this process except the worker of the payments task queue: that one is the child.
+  system = await startSystem({ env: { PAYMENTS_WORKER: 'false' } });
+});
+
+afterAll(async () => {
+  if (running && running.child.exitCode === null) {
+    running.child.kill('SIGTERM');
+    await running.exited;
+  }
+  await system?.close();
+});
+
+describe('graceful shutdown', () => {
+  it('SIGTERM during a cancellation stops the payment service cleanly; after a restart the cancellation completes with one refund', async () => {
+    running = await startPaymentsProcess();
+    const order = await importOrder(system.orders);
+    const response = await system.orders.post<{ cancellationId: string }>(`/orders/${order.id}/cancellations`, {
+      lines: order.lines.map((l) => ({ lineId: l.id, quantity: l.openQuantity })),
+      reason: 'OUT_OF_STOCK',
+      merchantCancellationNumber: unique('C'),
+    });
+    expect(response.status).toBe(202);
+    const { cancellationId } = response.body;
+
+    const stoppedAt = Date.now();
+    running.child.kill('SIGTERM');
+    const exit = await running.exited;
+    expect(exit, running.output.join('')).toEqual({ code: 0, signal: null });
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000 + 5_000);
+    expect(running.output.join('')).toMatch(/shutting down/);
+
+    running = await startPaymentsProcess();
+    const done = await eventually(
+      async () => {
+        const c = (await system.orders.get<{ status: string }>(`/cancellations/${cancellationId}`)).body;
+        return c.status === 'CANCELLED' ? c : undefined;
+      },
+      { timeoutMs: 60_000, what: `cancellation ${cancellationId} to be CANCELLED after the restart` },
+    );
+    expect(done.status).toBe('CANCELLED');
+
+    const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    try {
+      const refunds = await db.query<{ n: string }>('select count(*) as n from payments.refund where cancellation_id = $1', [cancellationId]);
+      const providerRefunds = await db.query<{ n: string }>('select count(*) as n from payments.sandbox_refund where idempotency_key like $1', [`${cancellationId}:%`]);
+      expect(Number(refunds.rows[0]!.n)).toBe(1);
+      expect(Number(providerRefunds.rows[0]!.n)).toBe(1);
+    } finally {
+      await db.end();
+    }
+  });
+});
