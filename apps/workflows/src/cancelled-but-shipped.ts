@@ -52,47 +52,35 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
     seenReplies.add(reply.mailboxMessageId);
     replies.push(reply);
   });
-  setHandler(
-    recordAcknowledgementUpdate,
-    (record) => {
-      staffRecord = record;
-      return { accepted: record.accepted };
-    },
-    {
-      validator: (_record) => {
-        if (state.phase !== 'WAITING_FOR_ACKNOWLEDGEMENT' || staffRecord) {
-          throw new Error(
-            state.phase === 'STARTING' || state.phase === 'EMAILING_CUSTOMER'
-              ? 'the customer has not been emailed yet: the acknowledgement can only be recorded after the email went out'
-              : `the acknowledgement is already recorded (${state.acknowledgement?.accepted ? 'accepted' : 'refused'} by ${state.acknowledgement?.by ?? 'the deadline'})`,
-          );
-        }
-      },
-    },
-  );
-  setHandler(
-    approveRebillUpdate,
-    ({ staffId }) => {
-      if (state.rebillApprovedBy) return { approvedBy: state.rebillApprovedBy, duplicate: true };
-      approval = { staffId };
-      state.rebillApprovedBy = staffId;
-      return { approvedBy: staffId, duplicate: false };
-    },
-    {
-      validator: (_approval) => {
-        if (state.phase === 'RETURN_REQUESTED') {
-          throw new Error('the customer did not accept the item: the chain became a return and nothing is rebilled');
-        }
-        const ready = ['WAITING_FOR_REBILL_APPROVAL', 'REBILLING', 'ISSUING_CREDIT_MEMO', 'COMPLETED'].includes(state.phase);
-        if (!ready) {
-          throw new Error(
-            'the rebill can only be approved after the customer acknowledged it and the email chain was forwarded to seller support ' +
-              `(now: ${state.phase})`,
-          );
-        }
-      },
-    },
-  );
+  setHandler(recordAcknowledgementUpdate, (record) => {
+    if (state.phase !== 'WAITING_FOR_ACKNOWLEDGEMENT' || staffRecord) {
+      return {
+        recorded: false,
+        refusedBecause:
+          state.phase === 'STARTING' || state.phase === 'EMAILING_CUSTOMER'
+            ? 'the customer has not been emailed yet: the acknowledgement can only be recorded after the email went out'
+            : `the acknowledgement is already settled (${state.acknowledgement ? `${state.acknowledgement.accepted ? 'accepted' : 'refused'} by ${state.acknowledgement.by}` : state.phase})`,
+      };
+    }
+    staffRecord = record;
+    return { recorded: true, accepted: record.accepted };
+  });
+  setHandler(approveRebillUpdate, ({ staffId }) => {
+    if (state.rebillApprovedBy) return { approved: true, approvedBy: state.rebillApprovedBy, duplicate: true };
+    if (state.phase === 'RETURN_REQUESTED') {
+      return { approved: false, duplicate: false, refusedBecause: 'the customer did not accept the item: the chain became a return and nothing is rebilled' };
+    }
+    if (state.phase !== 'WAITING_FOR_REBILL_APPROVAL') {
+      return {
+        approved: false,
+        duplicate: false,
+        refusedBecause: `the rebill can only be approved after the customer acknowledged it and the email chain was forwarded to seller support (now: ${state.phase})`,
+      };
+    }
+    approval = { staffId };
+    state.rebillApprovedBy = staffId;
+    return { approved: true, approvedBy: staffId, duplicate: false };
+  });
 
   const step = (name: CancelledButShippedStep, extra: Omit<Parameters<typeof chainOrders.recordCancelledButShippedStep>[0], 'chainId' | 'step'> = {}) =>
     chainOrders.recordCancelledButShippedStep({ chainId, step: name, ...extra });
@@ -206,7 +194,10 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       state.acknowledgement = { accepted: false, via: acknowledgement.via, by: acknowledgement.by, at: acknowledgement.at };
       await step('REFUSED', { actor: acknowledgement.by, detail: acknowledgement.evidence, acknowledgement });
     }
-    await step('RETURN_REQUESTED', { detail: `${why}: the item is to be returned, nothing is rebilled` });
+    const { returnId } = await chainOrders.openReturnForCancelledButShipped({ chainId, why });
+    await step('RETURN_REQUESTED', {
+      detail: `${why}: the item is to be returned (${returnId ? `return ${returnId}` : 'already returned'}), nothing is rebilled`,
+    });
     return { outcome: 'RETURN_REQUESTED' };
   }
 

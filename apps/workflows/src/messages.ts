@@ -151,15 +151,20 @@ export interface EmailReply {
 }
 export const emailReplyReceivedSignal = defineSignal<[EmailReply]>('emailReplyReceived');
 
-/** Support records the customer's acknowledgement with their words. Refused unless waiting for it. */
+/**
+ * Support records the customer's acknowledgement with their words. Taken only while the chain
+ * waits for it; otherwise the answer says why (recorded: false). These updates answer a refusal
+ * instead of rejecting in a validator: a rejected update followed by an accepted one that cancels
+ * a timer fails replay after a worker restart in SDK 1.x (nondeterminism), so none is rejected.
+ */
 export const recordAcknowledgementUpdate = defineUpdate<
-  { accepted: boolean },
+  { recorded: boolean; accepted?: boolean; refusedBecause?: string },
   [{ staffId: string; accepted: boolean; evidence: string }]
 >('recordAcknowledgement');
 
 /** Support approves the rebill. A repeat answers with the first approval and does nothing else. */
 export const approveRebillUpdate = defineUpdate<
-  { approvedBy: string; duplicate: boolean },
+  { approved: boolean; approvedBy?: string; duplicate: boolean; refusedBecause?: string },
   [{ staffId: string }]
 >('approveRebill');
 

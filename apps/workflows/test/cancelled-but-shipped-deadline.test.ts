@@ -34,6 +34,7 @@ describe('cancelled but shipped: no answer', () => {
     expect(steps.slice(-2)).toEqual(['NO_ANSWER', 'RETURN_REQUESTED']);
     expect(steps.filter((s) => s === 'REMINDER_SENT').length).toBeGreaterThanOrEqual(1);
     expect(steps).not.toContain('ACKNOWLEDGED');
+    expect(returned.returnId).toBeDefined();
 
     const reminders = (await emailsOf(system, order.id)).filter((e) => e.template === 'SHIPPED_AFTER_CANCELLATION_REMINDER');
     expect(reminders.length).toBe(steps.filter((s) => s === 'REMINDER_SENT').length);

@@ -14,6 +14,7 @@ export interface ChainBody {
   acknowledgement?: { accepted: boolean; via: string; by: string; evidence: string };
   acknowledgementId?: string;
   rebillApprovedBy?: string;
+  returnId?: string;
   lines: { lineId: string; quantity: number; unitPrice: number }[];
   steps: { step: CancelledButShippedStep; actor: string; detail?: string; at: string; key?: string }[];
   live?: { phase: string; remindersSent: number };

@@ -150,6 +150,14 @@ describe('cancelled but shipped: the chain', () => {
     expect(stepsOf(returned)).toEqual(['STARTED', 'CUSTOMER_EMAILED', 'REFUSED', 'RETURN_REQUESTED']);
     expect(returned.acknowledgement).toMatchObject({ accepted: false, via: 'EMAIL_REPLY' });
 
+    // The return of the shipped-after-cancel mugs is opened (issue 3's returns).
+    expect(returned.returnId).toBeDefined();
+    const opened = await system.orders.get<{ status: string; lines: { lineId: string; quantity: number }[] }>(`/returns/${returned.returnId}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body.lines).toEqual([expect.objectContaining({ lineId: order.lines[0]!.id, quantity: 2 })]);
+    const detail = await system.orders.get<{ lines: { returnedQuantity: number; shippedQuantity: number }[] }>(`/orders/${order.id}`);
+    expect(detail.body.lines[0]).toMatchObject({ shippedQuantity: 2, returnedQuantity: 2 });
+
     const approval = await system.orders.post<{ error: { message: string } }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' });
     expect(approval.status).toBe(409);
     expect(await rebillsOf(system, chainId)).toHaveLength(0);
@@ -164,6 +172,8 @@ describe('cancelled but shipped: the chain', () => {
     const shipment = await shipCancelledMugs(system, order);
     const chainId = shipment.cancelledButShippedId!;
     await waitingForAcknowledgement(chainId);
+    // A refused request first: the replayed history must still match after the restarts.
+    expect((await system.orders.post(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' })).status).toBe(409);
 
     await system.restartCancellationsWorker();
 
@@ -173,6 +183,11 @@ describe('cancelled but shipped: the chain', () => {
       evidence: 'Chat: "ok, I keep it"',
     })).status).toBe(202);
     await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded after the restart');
+
+    // And once more while it waits for the approval: the new worker replays the whole story.
+    await system.restartCancellationsWorker();
+    const replayed = await untilChain(system, chainId, (c) => c.live?.phase === 'WAITING_FOR_REBILL_APPROVAL', 'the live state after the second restart');
+    expect(replayed.acknowledgement).toMatchObject({ accepted: true, by: 'grace' });
     expect((await system.orders.post(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' })).status).toBe(202);
     const done = await untilChain(system, chainId, (c) => c.status === 'COMPLETED', 'completed after the restart');
     // Nothing ran twice: one email to the customer, one of each step.

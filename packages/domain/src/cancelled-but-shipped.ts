@@ -137,6 +137,12 @@ export interface CancelledButShippedOrderActivities {
     acknowledgement?: RecordedAcknowledgement;
     acknowledgementId?: string;
   }): Promise<void>;
+  /**
+   * The customer refused or did not answer: opens a return of the shipped-after-cancel quantities
+   * (once per chain; a repeat answers the same return). returnId is null when those quantities
+   * were returned by other means meanwhile.
+   */
+  openReturnForCancelledButShipped(input: { chainId: string; why: string }): Promise<{ returnId: string | null }>;
 }
 
 /** Activities of the "payments" task queue for this chain. */

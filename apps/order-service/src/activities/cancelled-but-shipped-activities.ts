@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
+import { LockMode } from '@mikro-orm/core';
 import {
+  assertReturnable,
+  DomainError,
   STATUS_AFTER_STEP,
   type CancelledButShippedContext,
   type CancelledButShippedOrderActivities,
 } from '@cancelflow/domain';
 import type { Database } from '@cancelflow/service-kit';
-import { CancelledButShipped, CancelledButShippedLine, Order, OrderLine, Shipment } from '../db/entities/index.ts';
-import { recordOrderEvent } from '../db/order-store.ts';
+import { CancelledButShipped, CancelledButShippedLine, Order, OrderLine, Return, ReturnLine, Shipment } from '../db/entities/index.ts';
+import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,6 +86,46 @@ export function createCancelledButShippedActivities(deps: { db: Database }): Can
             ...(input.step === 'REBILL_APPROVED' && input.actor ? { rebillApprovedBy: input.actor } : {}),
           },
         );
+      });
+    },
+
+    async openReturnForCancelledButShipped({ chainId, why }): Promise<{ returnId: string | null }> {
+      const found = await find(fresh(), chainId);
+      return fresh().transactional(async (em) => {
+        // Order first, then chain: the lock order every writer of an order follows.
+        await lockOrderOrFail(em, found.orderId);
+        const chain = (await em.findOne(CancelledButShipped, { id: chainId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }))!;
+        if (chain.returnId) return { returnId: chain.returnId };
+        const chainLines = await em.find(CancelledButShippedLine, { chainId });
+        const lines = await linesOf(em, chain.orderId);
+        const requested = chainLines.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity }));
+        try {
+          assertReturnable(lines, requested);
+        } catch (error) {
+          if (error instanceof DomainError) return { returnId: null }; // returned by other means meanwhile
+          throw error;
+        }
+        const returnId = randomUUID();
+        em.create(Return, {
+          id: returnId,
+          orderId: chain.orderId,
+          merchantId: chain.merchantId,
+          reason: 'OTHER',
+          comment: `shipped after cancellation, not kept: ${why} (chain ${chainId})`,
+          status: 'OPEN',
+          cancellationRequestId: null,
+          createdAt: new Date(),
+        });
+        await em.flush();
+        for (const r of requested) {
+          lines.find((l) => l.id === r.lineId)!.returnedQuantity += r.quantity;
+          em.create(ReturnLine, { returnId, orderLineId: r.lineId, quantity: r.quantity });
+        }
+        chain.returnId = returnId;
+        chain.updatedAt = new Date();
+        recordOrderEvent(em, chain.orderId, 'RETURN_OPENED', { returnId, reason: 'OTHER', lines: requested, chainId }, 'workflow');
+        await em.flush();
+        return { returnId };
       });
     },
   };

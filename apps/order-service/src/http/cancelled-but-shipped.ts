@@ -85,6 +85,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     const result = await update(deps, chain, 'record the acknowledgement', (handle) =>
       handle.executeUpdate(recordAcknowledgementUpdate, { args: [input] }),
     );
+    if (!result.recorded) throw new ConflictError(`cannot record the acknowledgement: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
     res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId });
   });
 
@@ -99,7 +100,8 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     const result = await update(deps, chain, 'approve the rebill', (handle) =>
       handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: input.staffId }] }),
     );
-    res.status(result.duplicate ? 200 : 202).json({ chainId: chain.id, ...result });
+    if (!result.approved) throw new ConflictError(`cannot approve the rebill: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
+    res.status(result.duplicate ? 200 : 202).json({ chainId: chain.id, approvedBy: result.approvedBy, duplicate: result.duplicate });
   });
 
   return router;

@@ -43,6 +43,7 @@ export function cancelledButShippedView(
     acknowledgement: c.acknowledgement ?? undefined,
     acknowledgementId: c.acknowledgementId ?? undefined,
     rebillApprovedBy: c.rebillApprovedBy ?? undefined,
+    returnId: c.returnId ?? undefined,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     lines: lines.map((l) => {

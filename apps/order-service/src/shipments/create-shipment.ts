@@ -215,6 +215,7 @@ async function startChain(
     acknowledgement: null,
     acknowledgementId: null,
     rebillApprovedBy: null,
+    returnId: null,
     createdAt: now,
     updatedAt: now,
   });

@@ -56,6 +56,8 @@ export const CancelledButShipped = defineEntity({
     /** The acknowledgement as the payment service recorded it (the credit memo references it). */
     acknowledgementId: p.string().nullable(),
     rebillApprovedBy: p.string().nullable(),
+    /** The return opened when the customer refused or did not answer. */
+    returnId: p.uuid().nullable(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
   },

@@ -1,5 +1,6 @@
 import { Migration0001Orders } from './0001-orders.ts';
 import { Migration0003Shipments } from './0003-shipments.ts';
+import { Migration0005CancelledButShippedReturn } from './0005-cancelled-but-shipped-return.ts';
 import { Migration0002CancellationRequests } from './0002-cancellation-requests.ts';
 import { Migration0004CancellationUndo } from './0004-cancellation-undo.ts';
 
@@ -9,4 +10,5 @@ export const migrations = [
   { name: 'Migration0002CancellationRequests', class: Migration0002CancellationRequests },
   { name: 'Migration0003Shipments', class: Migration0003Shipments },
   { name: 'Migration0004CancellationUndo', class: Migration0004CancellationUndo },
+  { name: 'Migration0005CancelledButShippedReturn', class: Migration0005CancelledButShippedReturn },
 ];
