@@ -45,7 +45,10 @@ export const commonEnv = {
     .default(10_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'OTEL_EXPORTER_OTLP_ENDPOINT must be a URL such as http://collector:4318' }).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.url({ error: 'OTEL_EXPORTER_OTLP_ENDPOINT must be a URL such as http://collector:4318' }).optional(),
+  ),
   TEMPORAL_METRICS_BIND_ADDRESS: z
     .string()
     .regex(/^[^\s:]+:\d+$/, 'TEMPORAL_METRICS_BIND_ADDRESS must be host:port, e.g. 0.0.0.0:9464')
