@@ -68,7 +68,7 @@ describe('GET /orders/:orderId/payments', () => {
     expect(res.status).toBe(200);
     expect(res.body.payments.map((p) => [p.method, p.amount])).toEqual([['CARD', 3000], ['STORE_CREDIT', 500]]);
     expect(res.body.refunds).toMatchObject([{ cancellationId, status: 'SUCCEEDED', parts: [{ channel: 'STORE_CREDIT', amount: 500 }] }]);
-    expect(res.body.totals).toEqual({ currency: 'EUR', charged: 3500, refunded: 0, ledgerReturned: 500 });
+    expect(res.body.totals).toEqual({ currency: 'EUR', charged: 3500, refunded: 0, ledgerReturned: 500, recaptured: 0, rebilled: 0, paidAgain: 0, net: 3000 });
   });
 
   it('answers 404 for an order with no payments or refunds', async () => {

@@ -234,7 +234,7 @@ describe('refunding a cancellation', () => {
     await waitForRefundStatus(service, outcome.refundId, 'SUCCEEDED');
 
     const order = await call<{ totals: unknown; refunds: RefundView[] }>(service, 'GET', `/orders/${orderId}/payments`);
-    expect(order.body.totals).toEqual({ currency: 'EUR', charged: 4000, refunded: 3000, ledgerReturned: 500 });
+    expect(order.body.totals).toEqual({ currency: 'EUR', charged: 4000, refunded: 3000, ledgerReturned: 500, recaptured: 0, rebilled: 0, paidAgain: 0, net: 500 });
     expect(order.body.refunds).toHaveLength(1);
   });
 

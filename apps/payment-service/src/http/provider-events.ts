@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { providerEventSchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import type { PaymentBook } from '../refunds/index.ts';
-import { NotFoundError, providerEventBodySchema } from '@cancelflow/domain';
+import { NotFoundError, paymentReceivedEventSchema } from '@cancelflow/domain';
 import type { UndoMoney } from '../undo/undo-money.ts';
 
 export function providerEventsRouter(book: PaymentBook, payments?: Pick<UndoMoney, 'handlePaymentReceived'>): Router {
@@ -13,11 +13,12 @@ export function providerEventsRouter(book: PaymentBook, payments?: Pick<UndoMone
    * an unknown providerRefundId answers 404.
    */
   router.post('/provider-events', describe({ summary: 'A payment provider event (refund settled or failed): the waiting cancellation goes on', tags: ['refunds'], body: providerEventSchema, responses: { 200: 'the event was applied (or seen before)', 404: 'no refund with that provider id' } }), async (req, res) => {
-    // payment.received (a customer paid a payment request after an undo) besides the refund events.
-    const body = parse(providerEventBodySchema, req.body);
-    if (body.type === 'payment.received') {
+    // payment.received (a customer paid a payment request after an undo) besides the refund events;
+    // each kind is checked by its own schema, so a bad event is told exactly what is missing.
+    if ((req.body as { type?: unknown } | undefined)?.type === 'payment.received') {
+      const received = parse(paymentReceivedEventSchema, req.body);
       if (!payments) throw new NotFoundError('this service takes no payment.received events');
-      res.status(200).json(await payments.handlePaymentReceived(body));
+      res.status(200).json(await payments.handlePaymentReceived(received));
       return;
     }
     const event = parse(providerEventSchema, req.body);
