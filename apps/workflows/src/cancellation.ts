@@ -156,7 +156,7 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
   state.phase = 'COMPLETING';
   await orders.completeCancellation(cancellationId);
   state.phase = 'CANCELLED';
-  await step('CANCELLED');
+  state.steps.push('CANCELLED'); // recorded by completeCancellation together with the status
 
   await notifications.sendEmail({
     messageKey: `cancellation-confirmed:${cancellationId}`,

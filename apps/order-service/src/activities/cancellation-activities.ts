@@ -7,6 +7,7 @@ import {
   DomainError,
   policyFor,
   type CancellationContext,
+  type CancellationStep,
   type ChannelNotification,
   type OrderActivities,
 } from '@cancelflow/domain';
@@ -134,12 +135,8 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
     async recordCancellationStep(input): Promise<void> {
       const { cancellation } = await load(fresh(), input.cancellationId);
       await fresh().transactional(async (em) => {
-        const inserted = await em.execute<{ id: string }[]>(
-          `insert into "orders"."cancellation_step" ("id", "cancellation_id", "step", "key", "detail", "actor")
-           values (?, ?, ?, ?, ?, ?) on conflict ("cancellation_id", "step", "key") do nothing returning "id"`,
-          [randomUUID(), cancellation.id, input.step, input.key ?? '', input.detail ?? null, input.actor ?? 'workflow'],
-        );
-        if (inserted.length === 0) return; // recorded before: a retried activity
+        const inserted = await insertStepOnce(em, { ...input, cancellationId: cancellation.id });
+        if (!inserted) return; // recorded before: a retried activity
         recordOrderEvent(
           em,
           cancellation.orderId,
@@ -173,11 +170,26 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
         }
         c.status = 'CANCELLED';
         c.completedAt = new Date();
+        // The step is written with the status, so nobody ever sees CANCELLED without it.
+        await insertStepOnce(em, { cancellationId, step: 'CANCELLED' });
         recordOrderEvent(em, order.id, 'CANCELLATION_COMPLETED', { cancellationId, amount: c.amount }, 'workflow');
         await recomputeOrderStatus(em, order, await linesOf(em, order.id));
       });
     },
   };
+}
+
+/** Inserts a step unless the same step and key is there already; true when it was inserted. */
+async function insertStepOnce(
+  em: EntityManager,
+  step: { cancellationId: string; step: CancellationStep; key?: string; detail?: string; actor?: string },
+): Promise<boolean> {
+  const inserted = await em.execute<{ id: string }[]>(
+    `insert into "orders"."cancellation_step" ("id", "cancellation_id", "step", "key", "detail", "actor")
+     values (?, ?, ?, ?, ?, ?) on conflict ("cancellation_id", "step", "key") do nothing returning "id"`,
+    [randomUUID(), step.cancellationId, step.step, step.key ?? '', step.detail ?? null, step.actor ?? 'workflow'],
+  );
+  return inserted.length > 0;
 }
 
 /** One dispute per cancellation: a retry finds the one opened before. */
