@@ -9,10 +9,11 @@
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { describe, it, onTestFailed } from 'vitest';
 import { createLogger } from '@cancelflow/service-kit/logger';
 import { startSystem, type RunningSystem, type SystemOptions } from '@cancelflow/testing';
 import { distDir, ensureBuilt } from '../src/build.ts';
@@ -137,9 +138,26 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** The system, the console in front of it (proxying to the system's real ports) and a browser. */
+/** A port free right now (the console's, chosen before the system so email links can name it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * The system, the console in front of it (proxying to the system's real ports) and a browser.
+ * The order service's self-service links (SELF_SERVICE_BASE_URL) point at this console.
+ */
 export async function startStack(options: SystemOptions = {}): Promise<Stack> {
-  const [system, servedDir] = await Promise.all([startSystem(options), builtCopy()]);
+  const consolePort = await freePort();
+  const systemOptions: SystemOptions = {
+    ...options,
+    env: { SELF_SERVICE_BASE_URL: `http://127.0.0.1:${consolePort}/self-service`, ...options.env },
+  };
+  const [system, servedDir] = await Promise.all([startSystem(systemOptions), builtCopy()]);
   const closers: (() => Promise<void>)[] = [async () => rmSync(servedDir, { recursive: true, force: true }), () => system.close()];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
@@ -149,7 +167,7 @@ export async function startStack(options: SystemOptions = {}): Promise<Stack> {
     logger.level = 'warn';
     const running = await startConsole(
       loadConfig({
-        PORT: '0',
+        PORT: String(consolePort),
         ORDER_SERVICE_URL: system.orders.baseUrl,
         PAYMENT_SERVICE_URL: system.payments.baseUrl,
         NOTIFICATION_SERVICE_URL: system.notifications.baseUrl,
@@ -169,6 +187,14 @@ export async function startStack(options: SystemOptions = {}): Promise<Stack> {
         closers.push(() => browser.close());
         const page = await browser.context.newPage();
         page.setDefaultTimeout(20_000);
+        // A failing test leaves a picture of what the browser showed (path printed with the error).
+        onTestFailed(async ({ task }) => {
+          const path = join(tmpdir(), `cancelflow-e2e-${task.name.replace(/\W+/g, '-').slice(0, 60)}-${Date.now()}.png`);
+          await page.screenshot({ path, fullPage: true }).then(
+            () => process.stderr.write(`[e2e] screenshot of the failing page: ${path}\n`),
+            () => undefined,
+          );
+        });
         return page;
       },
       close,

@@ -5,7 +5,9 @@ import { Layout } from './components/Layout.tsx';
 import type { ConsoleConfig } from './config.ts';
 import { ConsoleContext, useConsole, type ConsoleContextValue } from './context.tsx';
 import { CancellationPage } from './pages/CancellationPage.tsx';
-import { ComingLaterPage, NotFoundPage } from './pages/ComingLaterPage.tsx';
+import { CancellationRequestsPage } from './pages/CancellationRequestsPage.tsx';
+import { ChainPage, ChainsPage } from './pages/ChainsPage.tsx';
+import { NotFoundPage } from './pages/ComingLaterPage.tsx';
 import { CustomerOrderPage } from './pages/CustomerOrderPage.tsx';
 import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
 import { OrdersPage } from './pages/OrdersPage.tsx';
@@ -84,27 +86,9 @@ export function AppRoutes() {
           <Route path="/orders" element={<OrdersPage />} />
           <Route path="/orders/:orderId" element={<OrderDetailPage />} />
           <Route path="/cancellations/:cancellationId" element={<CancellationPage />} />
-          {/* Marked places for the screens of later issues; they show no data until their APIs exist. */}
-          <Route
-            path="/cancellation-requests"
-            element={
-              <ComingLaterPage
-                title="Cancellation requests"
-                issue={3}
-                what="Customers' and marketplaces' requests waiting for the merchant: proceed, then accept (reason, refund method) or reject."
-              />
-            }
-          />
-          <Route
-            path="/cancelled-but-shipped"
-            element={
-              <ComingLaterPage
-                title="Cancelled but shipped"
-                issue={4}
-                what="Shipments of cancelled items: the email thread, the customer's acknowledgement, rebilling approval and the credit memo."
-              />
-            }
-          />
+          <Route path="/cancellation-requests" element={<CancellationRequestsPage />} />
+          <Route path="/cancelled-but-shipped" element={<ChainsPage />} />
+          <Route path="/cancelled-but-shipped/:chainId" element={<ChainPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

@@ -2,6 +2,17 @@ import type { Channel } from '@cancelflow/domain/channel-policies';
 import type { OrderStatus } from '@cancelflow/domain/order';
 import type { Transport } from './http.ts';
 import type {
+  AcceptRequestBody,
+  CancellationRequest,
+  CancellationRequestList,
+  CancellationRequestStatus,
+  CancelledButShippedChain,
+  ChainList,
+  CreateShipmentBody,
+  SelfServiceOrder,
+  ShipmentRecorded,
+  Undo,
+  UndoStarted,
   Cancellation,
   CancellationStarted,
   CreateCancellationBody,
@@ -22,6 +33,8 @@ export interface CancellationRequestBody {
 
 export interface OrderListFilter {
   status?: OrderStatus | '';
+  /** 'true': only orders with a request waiting for the merchant. */
+  cancellationRequested?: 'true' | 'false' | '';
   channel?: Channel | '';
   q?: string;
   limit?: number;
@@ -49,13 +62,46 @@ export function ordersApi(t: Transport) {
       ),
     closeDispute: (disputeId: string, body: { resolution: DisputeResolution; note?: string }) =>
       t.request<Dispute>('POST', `/disputes/${id(disputeId)}/close`, { body }),
-    /**
-     * Issue 3 (not served yet: until then the order service answers 404 and the page says so).
-     * Accept/reject/withdraw, shipments (/orders/:id/shipments) and undo (/cancellations/:id/undo)
-     * slot in beside it.
-     */
     requestCancellation: (orderId: string, body: CancellationRequestBody) =>
       t.request<unknown>('POST', `/orders/${id(orderId)}/cancellation-requests`, { body }),
+
+    // Issue 3: the merchant's queue of customers' requests.
+    listRequests: (filter: { status?: CancellationRequestStatus | ''; orderId?: string; limit?: number; offset?: number }) =>
+      t.request<CancellationRequestList>('GET', '/cancellation-requests', { query: { ...filter } }),
+    getRequest: (requestId: string) => t.request<CancellationRequest>('GET', `/cancellation-requests/${id(requestId)}`),
+    acceptRequest: (requestId: string, body: AcceptRequestBody) =>
+      t.request<{ requestId: string; status: string; cancellationId?: string; workflowId?: string }>(
+        'POST',
+        `/cancellation-requests/${id(requestId)}/accept`,
+        { body },
+      ),
+    rejectRequest: (requestId: string, body: { staffId: string; reason: string }) =>
+      t.request<{ requestId: string; status: string }>('POST', `/cancellation-requests/${id(requestId)}/reject`, { body }),
+
+    // Issue 4: shipments and cancelled-but-shipped chains.
+    createShipment: (orderId: string, body: CreateShipmentBody) =>
+      t.request<ShipmentRecorded>('POST', `/orders/${id(orderId)}/shipments`, { body }),
+    listChains: (filter: { status?: string; orderId?: string; limit?: number; offset?: number }) =>
+      t.request<ChainList>('GET', '/cancelled-but-shipped', { query: { ...filter } }),
+    getChain: (chainId: string) => t.request<CancelledButShippedChain>('GET', `/cancelled-but-shipped/${id(chainId)}`),
+    recordAcknowledgement: (chainId: string, body: { staffId: string; accepted: boolean; evidence: string }) =>
+      t.request<{ chainId: string; accepted: boolean }>('POST', `/cancelled-but-shipped/${id(chainId)}/acknowledgement`, { body }),
+    approveRebill: (chainId: string, body: { staffId: string }) =>
+      t.request<{ chainId: string; approvedBy: string; duplicate?: boolean }>('POST', `/cancelled-but-shipped/${id(chainId)}/rebill-approval`, { body }),
+
+    // Issue 5: undoing a cancellation (the money comes back first).
+    undoCancellation: (cancellationId: string, body: { staffId: string; reason: string }) =>
+      t.request<UndoStarted>('POST', `/cancellations/${id(cancellationId)}/undo`, { body }),
+    /** The latest undo of a cancellation; 404 when it was never undone. */
+    getUndoOf: (cancellationId: string) => t.request<Undo>('GET', `/cancellations/${id(cancellationId)}/undo`),
+
+    // The customer's self-service (the order-scoped token of the email link, sent as ?token=).
+    selfService: {
+      get: (orderId: string, token: string) =>
+        t.request<SelfServiceOrder>('GET', `/self-service/orders/${id(orderId)}`, { query: { token } }),
+      requestCancellation: (orderId: string, token: string, body: Omit<CancellationRequestBody, 'source'>) =>
+        t.request<unknown>('POST', `/self-service/orders/${id(orderId)}/cancellation-requests`, { query: { token }, body }),
+    },
   };
 }
 export type OrdersApi = ReturnType<typeof ordersApi>;

@@ -1,5 +1,5 @@
 import { ApiError, type Transport } from './http.ts';
-import type { OrderPayments } from './types.ts';
+import type { OrderPayments, Rebill } from './types.ts';
 
 /** The payment service (proxied at /api/payments). */
 export function paymentsApi(t: Transport) {
@@ -13,6 +13,9 @@ export function paymentsApi(t: Transport) {
         throw error;
       }
     },
+    /** Rebills of a cancelled-but-shipped chain (issue 4). */
+    rebillsOfChain: (chainId: string) =>
+      t.request<{ items: Rebill[] }>('GET', '/rebills', { query: { chainId } }),
   };
 }
 export type PaymentsApi = ReturnType<typeof paymentsApi>;

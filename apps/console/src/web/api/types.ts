@@ -111,6 +111,9 @@ export interface OrderDetail extends OrderSummary {
   selfServiceEnabled?: boolean;
   cancellations: Cancellation[];
   timeline: TimelineEvent[];
+  /** Issue 4: what shipped, and the chains of items shipped after they were cancelled. */
+  shipments?: { id: string; shipmentNumber?: string; carrier: string; trackingNumber: string; shippedAt?: string; lines: { lineId: string; quantity: number }[] }[];
+  cancelledButShipped?: { id: string; shipmentId: string; status: string; amount: number; currency: string }[];
 }
 
 export type Eligibility = CancellationEligibility & { orderId: string; status: OrderStatus };
@@ -195,3 +198,142 @@ export interface EmailList {
 
 export const DISPUTE_RESOLUTIONS = ['BUYER_REFUNDED_BY_MARKETPLACE', 'SELLER_REFUNDS', 'CLOSED_WITHOUT_REFUND'] as const;
 export type DisputeResolution = (typeof DISPUTE_RESOLUTIONS)[number];
+
+// ---- Issue 3: customers' cancellation requests and the self-service view ----
+
+export type CancellationRequestStatus = 'REQUESTED' | 'ACCEPTED' | 'REJECTED' | 'AUTO_ACCEPTED' | 'WITHDRAWN';
+
+export interface CancellationRequest {
+  id: string;
+  orderId: string;
+  merchantId: string;
+  source: 'CUSTOMER_SELF_SERVICE' | 'CUSTOMER_CONTACT' | 'MARKETPLACE';
+  status: CancellationRequestStatus;
+  reason: CancellationReason;
+  comment?: string;
+  rejection?: 'MERCHANT' | 'SHIPPED';
+  rejectionReason?: string;
+  returnInstead: boolean;
+  decidedBy?: string;
+  cancellationId?: string;
+  workflowId: string;
+  createdAt: string;
+  decidedAt?: string;
+  lines: { lineId: string; lineNo?: number; sku?: string; quantity: number }[];
+}
+
+export interface CancellationRequestList {
+  items: CancellationRequest[];
+  total: number;
+}
+
+export interface AcceptRequestBody {
+  staffId: string;
+  refundMethod: RefundMethod;
+  restock: boolean;
+}
+
+/** GET /self-service/orders/:id: the order as its customer sees it. */
+export interface SelfServiceOrder {
+  id: string;
+  channel: Channel;
+  channelOrderNo: string;
+  status: OrderStatus;
+  placedAt: string;
+  currency: string;
+  customer: { name: string };
+  cancellationRequested: boolean;
+  lines: OrderLine[];
+  eligibility: Pick<CancellationEligibility, 'customer' | 'lines'>;
+  cancellationRequests: { id: string; status: CancellationRequestStatus; createdAt: string; returnInstead: boolean; rejectionReason?: string }[];
+}
+
+// ---- Issue 4: shipments and cancelled-but-shipped chains ----
+
+export interface CreateShipmentBody {
+  shipmentNumber?: string;
+  lines: { lineId: string; quantity: number }[];
+  carrier: string;
+  trackingNumber: string;
+}
+
+export interface ShipmentRecorded {
+  id: string;
+  fillOrKillCancellationId?: string;
+  cancelledButShippedId?: string;
+  lines: { lineId: string; quantity: number; fromOpen: number; shippedAfterCancel: number }[];
+}
+
+export type ChainStatus =
+  | 'AWAITING_ACKNOWLEDGEMENT'
+  | 'ACKNOWLEDGED'
+  | 'AWAITING_REBILL_APPROVAL'
+  | 'REBILLING'
+  | 'RETURN_REQUESTED'
+  | 'COMPLETED'
+  | 'FAILED'
+  | string;
+
+export interface CancelledButShippedChain {
+  id: string;
+  orderId: string;
+  shipmentId: string;
+  merchantId: string;
+  status: ChainStatus;
+  amount: number;
+  currency: string;
+  workflowId: string;
+  cancellationIds: string[];
+  acknowledgement?: { accepted: boolean; via: string; by: string; evidence: string; at?: string };
+  acknowledgementId?: string;
+  rebillApprovedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+  lines: { lineId: string; lineNo?: number; sku?: string; quantity: number; unitPrice: number }[];
+  steps: StepRecord[];
+  live?: { phase: string; remindersSent?: number };
+}
+
+export interface ChainList {
+  items: CancelledButShippedChain[];
+  total: number;
+}
+
+export interface Rebill {
+  id: string;
+  chainId: string;
+  orderId: string;
+  amount: number;
+  currency: string;
+  status: string;
+  creditMemoId?: string | null;
+  [key: string]: unknown;
+}
+
+// ---- Issue 5: undoing a cancellation ----
+
+export interface Undo {
+  id: string;
+  cancellationId: string;
+  orderId: string;
+  attempt: number;
+  status: 'IN_PROGRESS' | 'UNDONE' | 'FAILED';
+  reason: string;
+  staffId: string;
+  workflowId: string;
+  amount: number;
+  whole: boolean;
+  failureReason?: string;
+  createdAt: string;
+  completedAt?: string;
+  lines: { lineId: string; lineNo?: number; sku?: string; quantity: number; unitPrice?: number }[];
+  steps: StepRecord[];
+  moneySteps: StepRecord[];
+  live?: { phase?: string; [key: string]: unknown };
+}
+
+export interface UndoStarted {
+  undoId: string;
+  workflowId?: string;
+  created?: boolean;
+}

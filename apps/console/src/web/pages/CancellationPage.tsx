@@ -8,6 +8,7 @@ import { useConsole } from '../context.tsx';
 import { formatMoney, formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { canRetryRefund } from '../session.ts';
+import { UndoSection } from './UndoSection.tsx';
 
 /**
  * Whether support can retry the refund now: only when the refund failed and the process waits for
@@ -97,6 +98,8 @@ export function CancellationPage() {
       ) : c.refundStatus === 'FAILED' ? (
         <p className="hint">The refund failed: support staff can retry it.</p>
       ) : null}
+
+      <UndoSection cancellation={c} />
 
       <section aria-labelledby="c-lines-title">
         <h2 id="c-lines-title">Lines</h2>

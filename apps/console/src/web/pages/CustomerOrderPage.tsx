@@ -1,6 +1,6 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useParams, useSearchParams } from 'react-router';
-import type { Eligibility, OrderDetail } from '../api/index.ts';
+import type { SelfServiceOrder } from '../api/index.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useConsole } from '../context.tsx';
@@ -37,16 +37,16 @@ export function CustomerOrderPage() {
 
   const screen = useResource(`customer:${orderId ?? ''}:${token ?? ''}`, async () => {
     if (!orderId) throw new Error('this link names no order: open the link from your order email again');
-    const [order, eligibility] = await Promise.all([api.orders.get(orderId), api.orders.eligibility(orderId)]);
-    return { order, eligibility };
-  });
+    if (!token) throw new Error('this page needs the link from your order email (its token is missing)');
+    return api.orders.selfService.get(orderId, token);
+  }, { pollWhile: (o) => o.cancellationRequests.some((r) => r.status === 'REQUESTED') || o.status === 'IN_PROGRESS' && o.cancellationRequests.some((r) => r.status === 'ACCEPTED' || r.status === 'AUTO_ACCEPTED'), intervalMs: 3_000 });
 
   return (
     <main id="main" className="customer">
       <h1>Your order</h1>
       {screen.loading && !screen.data ? <p role="status">Loading your order…</p> : null}
       <ErrorMessage error={screen.error} title="Your order cannot be shown" />
-      {screen.data ? <CustomerOrder order={screen.data.order} eligibility={screen.data.eligibility} api={api} onDone={screen.reload} /> : null}
+      {screen.data && token ? <CustomerOrder order={screen.data} token={token} api={api} onDone={screen.reload} /> : null}
     </main>
   );
 }
@@ -62,13 +62,22 @@ function orderIdFromToken(token: string | null): string | undefined {
 }
 
 interface CustomerOrderProps {
-  order: OrderDetail;
-  eligibility: Eligibility;
+  order: SelfServiceOrder;
+  token: string;
   api: ReturnType<ReturnType<typeof useConsole>['apiFor']>;
   onDone(): Promise<void>;
 }
 
-function CustomerOrder({ order, eligibility, api, onDone }: CustomerOrderProps) {
+const REQUEST_STATE: Record<string, string> = {
+  REQUESTED: 'Waiting for the shop to answer.',
+  ACCEPTED: 'Accepted: the items are cancelled and your refund is on its way.',
+  AUTO_ACCEPTED: 'Accepted at once: the items are cancelled and your refund is on its way.',
+  REJECTED: 'The shop could not cancel this.',
+  WITHDRAWN: 'You withdrew this request.',
+};
+
+function CustomerOrder({ order, token, api, onDone }: CustomerOrderProps) {
+  const eligibility = order.eligibility;
   const customer = eligibility.customer;
   const cancellable = eligibility.lines.filter((l) => l.cancellableQuantity > 0);
   const [selected, setSelected] = useState<Record<string, boolean>>({});
@@ -89,8 +98,7 @@ function CustomerOrder({ order, eligibility, api, onDone }: CustomerOrderProps) 
     setBusy(true);
     setError(undefined);
     try {
-      await api.orders.requestCancellation(order.id, {
-        source: 'CUSTOMER_SELF_SERVICE',
+      await api.orders.selfService.requestCancellation(order.id, token, {
         lines,
         reason,
         ...(comment.trim() ? { comment: comment.trim() } : {}),
@@ -132,7 +140,7 @@ function CustomerOrder({ order, eligibility, api, onDone }: CustomerOrderProps) 
           <p className="notice">You cannot cancel this order yourself: {customer.reason}</p>
         ) : cancellable.length === 0 ? (
           <p className="notice">Nothing in this order can be cancelled any more.</p>
-        ) : sent ? (
+        ) : sent || order.cancellationRequests.some((r) => r.status === 'REQUESTED') ? (
           <p role="status" className="notice">
             We have your request. We will email you when the shop has answered.
           </p>
@@ -180,8 +188,23 @@ function CustomerOrder({ order, eligibility, api, onDone }: CustomerOrderProps) 
           </form>
         )}
       </section>
-      {/* Slot (issue 3 / process 3): the state of the customer's requests and acknowledging a
-          cancelled-but-shipped rebilling appear here once their APIs exist. */}
+      {order.cancellationRequests.length > 0 ? (
+        <section aria-labelledby="requests-title">
+          <h2 id="requests-title">Your requests</h2>
+          <ul className="cards">
+            {order.cancellationRequests.map((r) => (
+              <li key={r.id} className="card">
+                <StatusBadge status={r.status} /> asked {formatTime(r.createdAt)}
+                <div>{REQUEST_STATE[r.status] ?? humanize(r.status)}</div>
+                {r.rejectionReason ? <div className="hint">Why: {r.rejectionReason}</div> : null}
+                {r.returnInstead ? <div className="hint">It has shipped: send it back as a return instead.</div> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {/* Items shipped after they were cancelled: the customer answers by replying to our email
+          (that email carries no links, as marketplaces require); support records phone answers. */}
     </>
   );
 }

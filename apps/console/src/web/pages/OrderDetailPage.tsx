@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { CHANNEL_POLICIES } from '@cancelflow/domain/channel-policies';
-import type { Cancellation, CancellationStarted, Eligibility, OrderDetail } from '../api/index.ts';
+import type { Cancellation, CancellationStarted, Eligibility, OrderDetail, ShipmentRecorded } from '../api/index.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { workflowUrl } from '../config.ts';
@@ -9,6 +9,7 @@ import { useConsole } from '../context.tsx';
 import { formatMoney, formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { CreateCancellationDialog } from './CreateCancellationDialog.tsx';
+import { CreateShipmentDialog } from './CreateShipmentDialog.tsx';
 import { Timeline } from './Timeline.tsx';
 
 interface OrderScreen {
@@ -32,11 +33,15 @@ const progressStamp = (order: OrderDetail): string =>
 
 export function OrderDetailPage() {
   const { orderId = '' } = useParams();
-  const { api, config } = useConsole();
+  const { api, config, session } = useConsole();
+  // Shipments and the shop's retrieval are integrations' calls (the warehouse, the shop): SERVICE tokens.
+  const isIntegration = session?.role === 'SERVICE';
   const [dialogOpen, setDialogOpen] = useState(false);
   const [started, setStarted] = useState<CancellationStarted>();
   const [actionError, setActionError] = useState<Error>();
   const [acknowledging, setAcknowledging] = useState(false);
+  const [shipmentOpen, setShipmentOpen] = useState(false);
+  const [shipped, setShipped] = useState<ShipmentRecorded>();
 
   const screen = useResource<OrderScreen>(
     `order:${orderId}`,
@@ -110,13 +115,26 @@ export function OrderDetailPage() {
         <button type="button" onClick={() => setDialogOpen(true)} disabled={!anyCancellable} aria-describedby="why-not">
           Create cancellation
         </button>
-        {order.status === 'NEW' ? (
+        {order.status === 'NEW' && isIntegration ? (
           <button type="button" className="secondary" onClick={acknowledge} disabled={acknowledging}>
             {acknowledging ? 'Acknowledging…' : 'Acknowledge (shop retrieved it)'}
           </button>
         ) : null}
-        {/* Slot: "Create shipment" arrives with the shipments API (/orders/:id/shipments). */}
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setShipmentOpen(true)}
+          disabled={!isIntegration || running || order.lines.every((l) => l.shippedQuantity >= l.quantity)}
+          aria-describedby={isIntegration ? undefined : 'why-no-shipment'}
+        >
+          Create shipment
+        </button>
       </div>
+      {!isIntegration ? (
+        <p id="why-no-shipment" className="hint">
+          Shipments are recorded by the warehouse (sign in with a SERVICE token to record one by hand).
+        </p>
+      ) : null}
       {whyNotCancellable ? (
         <p id="why-not" className="hint">
           Cannot cancel: {whyNotCancellable}
@@ -134,6 +152,28 @@ export function OrderDetailPage() {
             open it in Temporal
           </a>
           .
+        </p>
+      ) : null}
+      {shipped ? (
+        <p role="status" className="notice">
+          Shipment recorded.
+          {shipped.cancelledButShippedId ? (
+            <>
+              {' '}
+              Cancelled items shipped: <Link to={`/cancelled-but-shipped/${shipped.cancelledButShippedId}`}>follow the chain</Link>.
+            </>
+          ) : null}
+          {shipped.fillOrKillCancellationId ? (
+            <>
+              {' '}
+              The rest of the line is cancelled (fill or kill): <Link to={`/cancellations/${shipped.fillOrKillCancellationId}`}>its cancellation</Link>.
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {order.cancellationRequested ? (
+        <p className="notice">
+          The customer asked to cancel: <Link to={`/cancellation-requests?orderId=${order.id}`}>answer in the requests queue</Link>.
         </p>
       ) : null}
       <ErrorMessage error={actionError} />
@@ -247,14 +287,38 @@ export function OrderDetailPage() {
         )}
       </section>
 
+      {order.cancelledButShipped && order.cancelledButShipped.length > 0 ? (
+        <section aria-labelledby="cbs-title">
+          <h2 id="cbs-title">Shipped after cancellation</h2>
+          <ul>
+            {order.cancelledButShipped.map((c) => (
+              <li key={c.id}>
+                <Link to={`/cancelled-but-shipped/${c.id}`}>Chain {c.id.slice(0, 8)}</Link> <StatusBadge status={c.status} />{' '}
+                {formatMoney(c.amount, c.currency)} to rebill
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         <Timeline events={order.timeline} cancellations={order.cancellations} />
       </section>
 
-      <PaymentsSection orderId={order.id} version={progressStamp(order)} />
-      <EmailsSection orderId={order.id} version={progressStamp(order)} />
+      <PaymentsSection orderId={order.id} version={progressStamp(order)} live={running} />
+      <EmailsSection orderId={order.id} version={progressStamp(order)} live={running} />
 
+      <CreateShipmentDialog
+        open={shipmentOpen}
+        order={order}
+        onClose={() => setShipmentOpen(false)}
+        onRecorded={(recorded) => {
+          setShipmentOpen(false);
+          setShipped(recorded);
+          void screen.reload();
+        }}
+      />
       <CreateCancellationDialog
         open={dialogOpen}
         order={order}
@@ -270,9 +334,10 @@ export function OrderDetailPage() {
   );
 }
 
-function PaymentsSection({ orderId, version }: { orderId: string; version: string }) {
+/** live: a cancellation is moving, so money and emails are polled too (they change between steps). */
+function PaymentsSection({ orderId, version, live }: { orderId: string; version: string; live: boolean }) {
   const { api } = useConsole();
-  const payments = useResource(`payments:${orderId}`, () => api.payments.forOrder(orderId));
+  const payments = useResource(`payments:${orderId}`, () => api.payments.forOrder(orderId), { pollWhile: () => live });
   useReloadOn(version, payments.reload);
   return (
     <section aria-labelledby="payments-title">
@@ -306,9 +371,9 @@ function PaymentsSection({ orderId, version }: { orderId: string; version: strin
   );
 }
 
-function EmailsSection({ orderId, version }: { orderId: string; version: string }) {
+function EmailsSection({ orderId, version, live }: { orderId: string; version: string; live: boolean }) {
   const { api } = useConsole();
-  const emails = useResource(`emails:${orderId}`, () => api.notifications.emailsForOrder(orderId));
+  const emails = useResource(`emails:${orderId}`, () => api.notifications.emailsForOrder(orderId), { pollWhile: () => live });
   useReloadOn(version, emails.reload);
   return (
     <section aria-labelledby="emails-title">

@@ -18,13 +18,14 @@ export function OrdersPage() {
   const status = (params.get('status') ?? '') as OrderStatus | '';
   const channel = (params.get('channel') ?? '') as Channel | '';
   const q = params.get('q') ?? '';
+  const requested = params.get('requested') === 'true' ? 'true' : '';
   const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
   const [search, setSearch] = useState(q);
-  const ids = { q: useId(), status: useId(), channel: useId() };
+  const ids = { q: useId(), status: useId(), channel: useId(), requested: useId() };
 
   const orders = useResource(
-    JSON.stringify({ status, channel, q, offset }),
-    () => api.orders.list({ status, channel, q, limit: PAGE_SIZE, offset }),
+    JSON.stringify({ status, channel, q, offset, requested }),
+    () => api.orders.list({ status, channel, q, limit: PAGE_SIZE, offset, cancellationRequested: requested }),
     { pollWhile: () => true, intervalMs: DASHBOARD_REFRESH_MS },
   );
 
@@ -45,7 +46,7 @@ export function OrdersPage() {
 
   const items = orders.data?.items ?? [];
   const total = orders.data?.total ?? 0;
-  // The flag arrives with customer cancellation requests (issue 3); the column shows once the API sends it.
+  // The flag of an order whose customer asked to cancel and waits for the merchant.
   const showRequested = items.some((o) => o.cancellationRequested !== undefined);
 
   return (
@@ -78,6 +79,15 @@ export function OrdersPage() {
               </option>
             ))}
           </select>
+        </div>
+        <div className="check">
+          <input
+            id={ids.requested}
+            type="checkbox"
+            checked={requested === 'true'}
+            onChange={(e) => update({ requested: e.target.checked ? 'true' : '' })}
+          />
+          <label htmlFor={ids.requested}>Cancellation requested</label>
         </div>
       </form>
 

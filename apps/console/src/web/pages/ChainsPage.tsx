@@ -1,0 +1,272 @@
+import { useId, useState, type FormEvent } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import type { CancelledButShippedChain } from '../api/index.ts';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { workflowUrl } from '../config.ts';
+import { useConsole } from '../context.tsx';
+import { formatMoney, formatTime, humanize } from '../format.ts';
+import { useResource } from '../hooks/useResource.ts';
+
+const CHAIN_STATUSES = ['AWAITING_ACKNOWLEDGEMENT', 'ACKNOWLEDGED', 'AWAITING_REBILL_APPROVAL', 'REBILLING', 'RETURN_REQUESTED', 'COMPLETED'];
+const finished = (c: CancelledButShippedChain) => c.status === 'COMPLETED' || c.status === 'RETURN_REQUESTED' || c.status === 'FAILED';
+
+/** Items shipped after they were cancelled: one chain per shipment, newest first. */
+export function ChainsPage() {
+  const { api } = useConsole();
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? '';
+  const statusId = useId();
+  const chains = useResource(`chains:${status}`, () => api.orders.listChains({ status, limit: 100 }), { pollWhile: () => true, intervalMs: 5_000 });
+  const items = chains.data?.items ?? [];
+  return (
+    <section aria-labelledby="chains-title">
+      <h1 id="chains-title">Cancelled but shipped</h1>
+      <div className="filters">
+        <div>
+          <label htmlFor={statusId}>Status</label>
+          <select id={statusId} value={status} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}>
+            <option value="">Any status</option>
+            {CHAIN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <ErrorMessage error={chains.error} title="The chains cannot be shown" />
+      {chains.loading && !chains.data ? <p role="status">Loading…</p> : null}
+      {chains.data && items.length === 0 ? <p className="hint">Nothing was shipped after being cancelled.</p> : null}
+      {items.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Chain</th>
+                <th scope="col">Status</th>
+                <th scope="col">Items</th>
+                <th scope="col" className="num">
+                  To rebill
+                </th>
+                <th scope="col">Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link to={`/cancelled-but-shipped/${c.id}`}>Open chain {c.id.slice(0, 8)}</Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={c.status} />
+                  </td>
+                  <td>{c.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ')}</td>
+                  <td className="num">{formatMoney(c.amount, c.currency)}</td>
+                  <td>{formatTime(c.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** One chain: what shipped, the email thread, the customer's acknowledgement, rebill approval, credit memo. */
+export function ChainPage() {
+  const { chainId = '' } = useParams();
+  const { api, config, session } = useConsole();
+  const chain = useResource(`chain:${chainId}`, () => api.orders.getChain(chainId), { pollWhile: (c) => !finished(c) });
+  const c = chain.data;
+  const version = c ? `${c.status}:${c.steps.length}` : '';
+  const emails = useResource(`chain-emails:${c?.orderId ?? ''}:${version}`, async () => (c ? api.notifications.emailsForOrder(c.orderId) : undefined));
+  const rebills = useResource(`rebills:${chainId}:${version}`, () => api.payments.rebillsOfChain(chainId));
+
+  if (chain.loading && !c) return <p role="status">Loading the chain…</p>;
+  if (!c) return <ErrorMessage error={chain.error} title="The chain cannot be shown" />;
+  const creditMemo = c.steps.find((s) => s.step === 'CREDIT_MEMO_ISSUED');
+  const waitingForApproval = c.status === 'AWAITING_REBILL_APPROVAL';
+  const thread = (emails.data?.items ?? []).filter((e) => /SHIPPED_AFTER|CANCELLED_BUT_SHIPPED|EMAIL_THREAD|REMINDER|REBILL|CREDIT/i.test(e.template));
+
+  return (
+    <article aria-labelledby="chain-title">
+      <p>
+        <Link to={`/orders/${c.orderId}`}>← The order</Link> · <Link to="/cancelled-but-shipped">All chains</Link>
+      </p>
+      <h1 id="chain-title">
+        Shipped after cancellation <StatusBadge status={c.status} />
+      </h1>
+      {!finished(c) ? (
+        <p role="status" className="notice">
+          {c.live ? `${humanize(c.live.phase)}. ` : ''}This page follows the chain live.
+        </p>
+      ) : null}
+      <ErrorMessage error={chain.error} title="Could not refresh" />
+      <dl className="facts">
+        <dt>Items</dt>
+        <dd>{c.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'} at ${formatMoney(l.unitPrice, c.currency)}`).join(', ')}</dd>
+        <dt>To rebill</dt>
+        <dd>{formatMoney(c.amount, c.currency)}</dd>
+        <dt>Customer's acknowledgement</dt>
+        <dd>
+          {c.acknowledgement
+            ? `${c.acknowledgement.accepted ? 'Accepted: keeps the items and pays' : 'Refused: returns the items'} (${humanize(c.acknowledgement.via).toLowerCase()}, ${c.acknowledgement.by}): “${c.acknowledgement.evidence}”`
+            : 'Not yet'}
+        </dd>
+        <dt>Rebill approved by</dt>
+        <dd>{c.rebillApprovedBy ?? 'Nobody yet'}</dd>
+        <dt>Rebill</dt>
+        <dd>
+          {rebills.data && rebills.data.items.length > 0
+            ? rebills.data.items.map((r) => (
+                <span key={r.id}>
+                  {formatMoney(r.amount, r.currency)} <StatusBadge status={r.status} />{' '}
+                </span>
+              ))
+            : 'None'}
+        </dd>
+        <dt>Credit memo</dt>
+        <dd>{creditMemo ? <>Issued {formatTime(creditMemo.at)}{creditMemo.detail ? <span className="hint"> ({creditMemo.detail})</span> : null}</> : 'Not issued'}</dd>
+        <dt>Workflow</dt>
+        <dd>
+          <a href={workflowUrl(config, c.workflowId)} target="_blank" rel="noreferrer">
+            Open in Temporal<span className="visually-hidden"> (opens in a new tab)</span>
+          </a>
+        </dd>
+      </dl>
+
+      {c.status === 'AWAITING_ACKNOWLEDGEMENT' ? <AcknowledgementForm chain={c} onDone={chain.reload} /> : null}
+      {waitingForApproval ? <ApproveRebill chain={c} canApprove={session?.role === 'SUPPORT'} onDone={chain.reload} /> : null}
+
+      <section aria-labelledby="steps-title">
+        <h2 id="steps-title">Steps</h2>
+        <ol className="timeline">
+          {c.steps.map((s, i) => (
+            <li key={i}>
+              <time dateTime={s.at}>{formatTime(s.at)}</time>
+              <div>
+                <strong>{humanize(s.step)}</strong> <span className="hint">by {s.actor}</span>
+                {s.detail ? <div className="hint">{s.detail}</div> : null}
+              </div>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section aria-labelledby="thread-title">
+        <h2 id="thread-title">Email thread</h2>
+        <ErrorMessage error={emails.error} title="The emails cannot be shown" />
+        {thread.length === 0 ? <p className="hint">No emails yet.</p> : null}
+        <ul>
+          {thread.map((e) => (
+            <li key={e.id}>
+              <details>
+                <summary>
+                  {formatTime(e.sentAt ?? e.createdAt)} · {e.subject} → {e.to} <StatusBadge status={e.status} />
+                </summary>
+                <pre className="email">{e.text}</pre>
+              </details>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </article>
+  );
+}
+
+function AcknowledgementForm({ chain, onDone }: { chain: CancelledButShippedChain; onDone(): Promise<void> }) {
+  const { api, session } = useConsole();
+  const [accepted, setAccepted] = useState<'yes' | 'no' | ''>('');
+  const [evidence, setEvidence] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const [problem, setProblem] = useState<string>();
+  const ids = { yes: useId(), no: useId(), evidence: useId() };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!accepted) return setProblem('say whether the customer keeps the items (and pays) or returns them');
+    if (evidence.trim().length < 3) return setProblem("write down the customer's own words (phone note, chat)");
+    setProblem(undefined);
+    setError(undefined);
+    setBusy(true);
+    try {
+      await api.orders.recordAcknowledgement(chain.id, { staffId: session?.staffId ?? 'staff', accepted: accepted === 'yes', evidence: evidence.trim() });
+      await onDone();
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="ack-title" className="card">
+      <h2 id="ack-title">Record the customer's answer</h2>
+      <p className="hint">The customer can also answer by replying to our email; that is recorded by itself.</p>
+      <form onSubmit={submit} noValidate aria-busy={busy}>
+        <fieldset>
+          <legend>The customer</legend>
+          <div className="check">
+            <input type="radio" id={ids.yes} name="ack" checked={accepted === 'yes'} onChange={() => setAccepted('yes')} />
+            <label htmlFor={ids.yes}>keeps the items and accepts the rebill</label>
+          </div>
+          <div className="check">
+            <input type="radio" id={ids.no} name="ack" checked={accepted === 'no'} onChange={() => setAccepted('no')} />
+            <label htmlFor={ids.no}>refuses: the items come back as a return</label>
+          </div>
+        </fieldset>
+        <label htmlFor={ids.evidence}>The customer's words</label>
+        <textarea id={ids.evidence} value={evidence} rows={3} maxLength={5000} onChange={(e) => setEvidence(e.target.value)} />
+        {problem ? (
+          <p role="alert" className="error">
+            {problem}
+          </p>
+        ) : null}
+        <ErrorMessage error={error} title="The answer was not recorded" />
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Recording…' : 'Record the answer'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function ApproveRebill({ chain, canApprove, onDone }: { chain: CancelledButShippedChain; canApprove: boolean; onDone(): Promise<void> }) {
+  const { api, session } = useConsole();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const approve = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.orders.approveRebill(chain.id, { staffId: session?.staffId ?? 'support' });
+      await onDone();
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="approve-title" className="card">
+      <h2 id="approve-title">Rebilling waits for support</h2>
+      <p>
+        The customer accepted. Approving charges {formatMoney(chain.amount, chain.currency)} once and issues the seller's credit memo.
+      </p>
+      <ErrorMessage error={error} title="The rebilling was not approved" />
+      <div className="actions">
+        <button type="button" onClick={approve} disabled={busy || !canApprove} aria-describedby={canApprove ? undefined : 'approve-why'}>
+          {busy ? 'Approving…' : 'Approve rebilling'}
+        </button>
+      </div>
+      {!canApprove ? (
+        <p id="approve-why" className="hint">
+          Only support staff approve rebilling.
+        </p>
+      ) : null}
+    </section>
+  );
+}
