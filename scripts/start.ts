@@ -33,8 +33,8 @@ const color = process.stdout.isTTY;
 
 const APPS: App[] = [
   { name: 'order-service', port: ORDER_PORT },
-  { name: 'payment-service', port: PAYMENT_PORT },
-  { name: 'notification-service', port: NOTIFICATION_PORT, env: { SMTP_PORT: String(SMTP_PORT) } },
+  { name: 'payment-service', port: PAYMENT_PORT, env: { ORDER_SERVICE_URL: `http://127.0.0.1:${ORDER_PORT}` } },
+  { name: 'notification-service', port: NOTIFICATION_PORT, env: { SMTP_PORT: String(SMTP_PORT), ORDER_SERVICE_URL: `http://127.0.0.1:${ORDER_PORT}` } },
   { name: 'workflows' },
   {
     name: 'console',

@@ -1,3 +1,4 @@
+import { defaultTokenFor } from '@cancelflow/testing/tokens';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { NotificationServiceConfig } from '../src/config.ts';
@@ -44,8 +45,9 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
+/** GET as the tests' support staff (a bearer token, as every route but /healthz needs). */
 export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${await defaultTokenFor('GET', new URL(url).pathname)}` } });
   return { status: response.status, body: (await response.json()) as T };
 }
 

@@ -5,6 +5,8 @@ import { paymentsRouter } from './http/payments.ts';
 import { providerEventsRouter } from './http/provider-events.ts';
 import { refundsRouter } from './http/refunds.ts';
 import { sandboxRouter } from './http/sandbox.ts';
+import { authorisation } from './http/authorisation.ts';
+import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
 import { creditMemosRouter } from './http/credit-memos.ts';
 import type { RebillBook } from './rebills/index.ts';
 import type { PaymentBook } from './refunds/index.ts';
@@ -19,8 +21,10 @@ export interface UndoServerDeps {
   sandbox?: SandboxUndoProvider;
 }
 
-export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?: SandboxProvider; rebills?: RebillBook; undo?: UndoServerDeps }, options: HttpAppOptions = {}): Express {
+export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?: SandboxProvider; rebills?: RebillBook; undo?: UndoServerDeps; auth?: AuthSettings }, options: HttpAppOptions = {}): Express {
   const routes = Router();
+  // Every route needs a bearer token; see http/authorisation.ts for who may do what.
+  routes.use(authorisation(deps.auth ?? authSettingsFromEnv()));
   routes.use(paymentsRouter(deps.book));
   routes.use(refundsRouter(deps.book));
   if (deps.rebills) routes.use(creditMemosRouter(deps.rebills));

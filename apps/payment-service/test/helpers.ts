@@ -1,3 +1,4 @@
+import { defaultTokenFor } from '@cancelflow/testing/tokens';
 import { randomUUID } from 'node:crypto';
 import { configFromEnv } from '../src/config.ts';
 import { startService, type RunningPaymentService } from '../src/service.ts';
@@ -25,9 +26,10 @@ export async function call<T = Record<string, unknown>>(
   body?: unknown,
   raw?: string,
 ): Promise<JsonResponse<T>> {
-  const init: RequestInit = { method };
+  const headers: Record<string, string> = { authorization: `Bearer ${await defaultTokenFor(method, path)}` };
+  const init: RequestInit = { method, headers };
   if (body !== undefined || raw !== undefined) {
-    init.headers = { 'content-type': 'application/json' };
+    headers['content-type'] = 'application/json';
     init.body = raw ?? JSON.stringify(body);
   }
   const res = await fetch(`${service.url}${path}`, init);

@@ -65,6 +65,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     closers.push(() => paymentService.close());
     const orderService = await startOrderService(orderConfig(env));
     closers.push(() => orderService.close());
+    // Payments and notifications ask the order service who owns an order (merchant tokens).
+    process.env.ORDER_SERVICE_URL ??= orderService.url;
 
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     closers.push(() => nativeConnection.close());
