@@ -262,6 +262,24 @@ describe('a shipment that arrives while a request is open', () => {
     expect(await closeOpenRequestsOnShipment(deps, order.id)).toEqual([]);
   });
 
+  it('through the shipments API: POST /orders/:id/shipments closes the open request it overtook', async () => {
+    const order = await acknowledgedOrder();
+    const created = await request(order);
+    await untilWaiting(created.requestId);
+    const shipped = await system.orders.post(`/orders/${order.id}/shipments`, {
+      lines: [{ lineId: order.lines[0]!.id, quantity: 2 }],
+      carrier: 'DHL',
+      trackingNumber: unique('TRK'),
+    });
+    expect(shipped.status, JSON.stringify(shipped.body)).toBe(201);
+    const closed = await eventually(async () => {
+      const r = await requestOf(created.requestId);
+      return r.status === 'REJECTED' ? r : undefined;
+    }, { what: 'the request to close on the shipment' });
+    expect(closed).toMatchObject({ rejection: 'SHIPPED', returnInstead: true });
+    await untilEmail(order.id, 'CANCELLATION_REQUEST_REJECTED_RETURN');
+  });
+
   it('a shipment of lines the request did not ask for leaves it open', async () => {
     const order = await acknowledgedOrder();
     const created = await request(order, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }] });
