@@ -188,7 +188,8 @@ export async function startStack(options: SystemOptions = {}): Promise<Stack> {
         const page = await browser.context.newPage();
         page.setDefaultTimeout(20_000);
         // A failing test leaves a picture of what the browser showed (path printed with the error).
-        onTestFailed(async ({ task }) => {
+        // (Outside a test, e.g. the screenshots script, there is no test to fail.)
+        if (process.env.VITEST) onTestFailed(async ({ task }) => {
           const path = join(tmpdir(), `cancelflow-e2e-${task.name.replace(/\W+/g, '-').slice(0, 60)}-${Date.now()}.png`);
           await page.screenshot({ path, fullPage: true }).then(
             () => process.stderr.write(`[e2e] screenshot of the failing page: ${path}\n`),
