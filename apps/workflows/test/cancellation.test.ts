@@ -163,6 +163,12 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     const retry = await system.orders.post<{ error: { message: string } }>(`/cancellations/${cancellationId}/retry-refund`, { staffId: 'support-17' });
     expect(retry.status).toBe(409);
     expect(retry.body.error.message).toMatch(/only be retried after it failed/);
+
+    // The refused retry must not trouble a replay of the history: a new worker finishes the process.
+    await system.restartCancellationsWorker();
+    const part = (await money(order.id)).refunds[0]!.parts[0]!;
+    await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'refund.settled', providerRefundId: part.providerRefundId });
+    await untilStatus(cancellationId, 'CANCELLED');
   });
 });
 
