@@ -29,6 +29,8 @@ export const workflowInterceptorModules: string[] = [
 /** Temporal's logger interface over pino: the SDK's, workflows' and activities' logs as JSON lines. */
 export function pinoTemporalLogger(logger: Logger): TemporalLogger {
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    // Our workers run activities only or workflows only, by design: not worth a warning.
+    if (/^No (workflows|activities) registered/.test(message)) level = 'DEBUG';
     const method = level === 'WARN' ? 'warn' : level === 'ERROR' ? 'error' : level === 'DEBUG' ? 'debug' : level === 'TRACE' ? 'trace' : 'info';
     logger[method]({ ...meta }, message);
   };
