@@ -21,12 +21,13 @@ const configSchema = z.object({
     .enum(['auto', 'always', 'never'], { error: 'CONSOLE_BUILD must be auto, always or never' })
     .default('auto'),
   /**
-   * Let people in without a token while the services do not check tokens yet (issue 3 adds
-   * bearer-token auth; then this defaults to false).
+   * Offer "Continue without a token". The services check bearer tokens now, so a tokenless
+   * session only sees their 401s: off by default; true only for looking at screens against
+   * services run without auth.
    */
   CONSOLE_ALLOW_UNAUTHENTICATED: z
     .enum(['true', 'false'], { error: 'CONSOLE_ALLOW_UNAUTHENTICATED must be true or false' })
-    .default('true')
+    .default('false')
     .transform((v) => v === 'true'),
 });
 

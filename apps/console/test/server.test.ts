@@ -72,7 +72,7 @@ describe('console server', () => {
     expect(await (await fetch(`${console_.url}/config.json`)).json()).toEqual({
       temporalUiUrl: 'http://temporal.example:8233',
       temporalNamespace: 'default',
-      allowUnauthenticated: true,
+      allowUnauthenticated: false,
     });
     const page = await fetch(`${console_.url}/orders/o-1/anything`);
     expect(page.status).toBe(200);
