@@ -1,9 +1,11 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
+import { commonEnv, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
 import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
 
 const envSchema = z.object({
+  ...commonEnv,
   /** Cancellation requests: how often the merchant is reminded while nobody answers. */
   REQUEST_REMINDER_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h').default('4h'),
   /** Cancellation requests: when an unanswered request is escalated. */
@@ -54,14 +56,14 @@ export interface OrderServiceConfig {
   cancellationProcess?: { refundRecheckInterval?: Duration; supportEmail?: string };
   /** Settings every undo process starts with (pay-again reminders and deadline). */
   undoProcess?: { paymentReminderInterval?: Duration; paymentDeadline?: Duration };
-  /** Settings every cancelled-but-shipped chain starts with. */
-  cancelledButShippedProcess?: { reminderInterval?: Duration; acknowledgementDeadline?: Duration; sellerSupportEmail?: string };
   /** Settings every customer cancellation request process starts with (reminders, escalation). */
   requestProcess?: { reminderInterval?: Duration; escalateAfter?: Duration; merchantEmail?: string };
   /** The customer's "view order" links. */
   selfService?: SelfServiceSettings;
   /** Bearer tokens of staff and services (AUTH_TOKEN_SECRET; the development secret outside production). */
   auth?: AuthSettings;
+  /** Settings every cancelled-but-shipped chain starts with. */
+  cancelledButShippedProcess?: { reminderInterval?: Duration; acknowledgementDeadline?: Duration; sellerSupportEmail?: string };
 }
 
 export interface SelfServiceSettings {
@@ -76,25 +78,15 @@ export const DEVELOPMENT_SELF_SERVICE_SECRET = 'cancelflow-development-self-serv
 
 /** Reads the configuration from the environment; fails naming every bad variable. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServiceConfig {
-  const result = envSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`order-service configuration is invalid: ${problems}`);
-  }
-  const e = result.data;
+  const e = loadConfig('order-service', envSchema, env);
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
-    worker: e.ORDER_WORKER === 'true',
+    worker: workerEnabled(env, 'ORDER_WORKER'),
     cancellationProcess: { refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration, supportEmail: e.SUPPORT_EMAIL },
     undoProcess: { paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL as Duration, paymentDeadline: e.UNDO_PAYMENT_DEADLINE as Duration },
-    cancelledButShippedProcess: {
-      reminderInterval: e.CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL as Duration,
-      acknowledgementDeadline: e.CANCELLED_BUT_SHIPPED_DEADLINE as Duration,
-      sellerSupportEmail: e.SELLER_SUPPORT_EMAIL,
-    },
     auth: authSettings(env),
     requestProcess: {
       reminderInterval: e.REQUEST_REMINDER_INTERVAL as Duration,
@@ -105,6 +97,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       secret: e.SELF_SERVICE_TOKEN_SECRET ?? developmentSecret(e.NODE_ENV),
       ttlSeconds: Math.round(msToNumber(e.SELF_SERVICE_TOKEN_TTL as Duration) / 1000),
       baseUrl: e.SELF_SERVICE_BASE_URL.replace(/\/+$/, ''),
+    },
+    cancelledButShippedProcess: {
+      reminderInterval: e.CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL as Duration,
+      acknowledgementDeadline: e.CANCELLED_BUT_SHIPPED_DEADLINE as Duration,
+      sellerSupportEmail: e.SELLER_SUPPORT_EMAIL,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Router, type Express } from 'express';
-import { createHttpApp } from '@cancelflow/service-kit';
+import { createHttpApp, type HttpAppOptions } from '@cancelflow/service-kit';
 import type { HttpDeps } from './http/deps.ts';
 import { ordersRouter } from './http/orders.ts';
 import { cancellationsRouter } from './http/cancellations.ts';
@@ -15,7 +15,7 @@ import { authorisation } from './http/authorisation.ts';
 import { authSettingsFromEnv } from '@cancelflow/service-kit/auth';
 
 /** The express app of the order service: orders, cancellations, disputes, sandbox records. */
-export function buildServer(deps: HttpDeps): Express {
+export function buildServer(deps: HttpDeps, options: HttpAppOptions = {}): Express {
   const routes = Router();
   routes.use(selfServiceRouter(deps));
   // Every route below needs a bearer token; see http/authorisation.ts for who may do what.
@@ -24,10 +24,10 @@ export function buildServer(deps: HttpDeps): Express {
   routes.use(cancellationsRouter(deps));
   routes.use(undosRouter(deps));
   routes.use(disputesRouter(deps));
-  routes.use(cancellationRequestsRouter(deps));
-  routes.use(returnsRouter(deps));
   routes.use(shipmentsRouter(deps));
   routes.use(cancelledButShippedRouter(deps));
+  routes.use(cancellationRequestsRouter(deps));
+  routes.use(returnsRouter(deps));
   routes.use(sandboxRouter(deps));
-  return createHttpApp(deps.logger, routes);
+  return createHttpApp(deps.logger, routes, { service: 'order-service', ...options });
 }

@@ -12,6 +12,7 @@ import type { OrderServiceConfig } from './config.ts';
 import { databaseSettings } from './db/index.ts';
 import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
+import { orderServiceObservability } from './http/observability.ts';
 import { startOrderWorker, type OrderWorker } from './worker.ts';
 
 export interface StartOptions {
@@ -91,7 +92,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       });
       cleanups.push(() => worker!.close());
     }
-    const app = buildServer(deps);
+    const app = buildServer(deps, orderServiceObservability(db, temporal));
     const server = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());
     logger.info({ url: server.url, worker: Boolean(worker) }, 'order service started');

@@ -3,13 +3,13 @@ import { EMAIL_TEMPLATES, ValidationError, type EmailTemplate } from '@cancelflo
 import { cancellationConfirmedData, renderCancellationConfirmed } from './cancellation-confirmed.ts';
 import { refundFailedSupportData, renderRefundFailedSupport } from './refund-failed-support.ts';
 import type { RenderedEmail } from './types.ts';
+import * as undo from './undo-cancellation.ts';
 import { emailThreadForwardData, renderEmailThreadForward } from './email-thread-forward.ts';
 import {
   renderShippedAfterCancellation,
   renderShippedAfterCancellationReminder,
   shippedAfterCancellationData,
 } from './shipped-after-cancellation.ts';
-import * as undo from './undo-cancellation.ts';
 import * as request from './cancellation-request.ts';
 import { orderConfirmationData, renderOrderConfirmation } from './order-confirmation.ts';
 
@@ -29,12 +29,12 @@ const template = <S extends z.ZodType>(data: S, render: (data: z.output<S>) => R
 const TEMPLATES: { [K in EmailTemplate]: Template<z.ZodType> } = {
   CANCELLATION_CONFIRMED: template(cancellationConfirmedData, renderCancellationConfirmed),
   REFUND_FAILED_SUPPORT: template(refundFailedSupportData, renderRefundFailedSupport),
-  SHIPPED_AFTER_CANCELLATION: template(shippedAfterCancellationData, renderShippedAfterCancellation),
-  SHIPPED_AFTER_CANCELLATION_REMINDER: template(shippedAfterCancellationData, renderShippedAfterCancellationReminder),
-  EMAIL_THREAD_FORWARD: template(emailThreadForwardData, renderEmailThreadForward),
   PAYMENT_REQUEST: template(undo.paymentRequestData, undo.renderPaymentRequest),
   PAYMENT_REQUEST_REMINDER: template(undo.paymentRequestData, undo.renderPaymentRequestReminder),
   CANCELLATION_UNDONE: template(undo.cancellationUndoneData, undo.renderCancellationUndone),
+  SHIPPED_AFTER_CANCELLATION: template(shippedAfterCancellationData, renderShippedAfterCancellation),
+  SHIPPED_AFTER_CANCELLATION_REMINDER: template(shippedAfterCancellationData, renderShippedAfterCancellationReminder),
+  EMAIL_THREAD_FORWARD: template(emailThreadForwardData, renderEmailThreadForward),
   ORDER_CONFIRMATION: template(orderConfirmationData, renderOrderConfirmation),
   CANCELLATION_REQUEST_RECEIVED: template(request.requestReceivedData, request.renderRequestReceived),
   CANCELLATION_REQUEST_REMINDER: template(request.requestReminderData, request.renderRequestReminder),

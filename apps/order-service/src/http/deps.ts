@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database, Logger } from '@cancelflow/service-kit';
-import type { Duration } from '@temporalio/common';
 import type { AuthSettings } from '@cancelflow/service-kit/auth';
+import type { Duration } from '@temporalio/common';
 import type { CancellationWorkflowInput, CancelledButShippedInput, CustomerCancellationRequestInput } from '@cancelflow/workflows/messages';
 import type { SelfServiceSettings } from '../config.ts';
 

@@ -7,7 +7,7 @@ import {
   listOrdersQuerySchema,
   RuleViolationError,
 } from '@cancelflow/domain';
-import { parse } from '@cancelflow/service-kit';
+import { describe, parse } from '@cancelflow/service-kit';
 import {
   Cancellation,
   CancellationLine,
@@ -29,14 +29,14 @@ export function ordersRouter(deps: HttpDeps): Router {
   const router = Router();
   const em = () => deps.db.em.fork();
 
-  router.post('/orders', async (req, res) => {
+  router.post('/orders', describe({ summary: 'Import an order from a channel (idempotent on channel + channelOrderNo)', tags: ['orders'], body: importOrderSchema, responses: { 201: 'the order, imported', 200: 'the order, imported before by the same channel order number' } }), async (req, res) => {
     const input = parse(importOrderSchema, req.body);
     const { created, order, lines } = await importOrder(em(), input);
     if (created) await sendOrderConfirmation(deps, order, lines);
     res.status(created ? 201 : 200).location(`/orders/${order.id}`).json(orderView(order, lines));
   });
 
-  router.get('/orders', async (req, res) => {
+  router.get('/orders', describe({ summary: 'List orders (filter by status, channel; search by channel order number)', tags: ['orders'], query: listOrdersQuerySchema, responses: { 200: 'a page of orders: items, total, limit, offset' } }), async (req, res) => {
     const query = parse(listOrdersQuerySchema, req.query, 'query');
     const where: FilterQuery<Order> = {};
     if (query.status) where.status = query.status;
@@ -61,7 +61,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.get('/orders/:id', async (req, res) => {
+  router.get('/orders/:id', describe({ summary: 'An order with its lines, quantities, cancellations and timeline', tags: ['orders'], responses: { 200: 'the order', 404: 'no such order' } }), async (req, res) => {
     const fork = em();
     const order = await findOrderOrFail(fork, req.params.id);
     const lines = await linesOf(fork, order.id);
@@ -89,7 +89,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.post('/orders/:id/acknowledge', async (req, res) => {
+  router.post('/orders/:id/acknowledge', describe({ summary: 'The shop retrieved the order (NEW -> IN_PROGRESS)', tags: ['orders'], responses: { 200: 'the order', 404: 'no such order', 422: 'the order is shipped, cancelled or closed' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const result = await em().transactional(async (tx) => {
       const order = await lockOrderOrFail(tx, orderId);
@@ -107,7 +107,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     res.json(orderView(result.order, result.lines));
   });
 
-  router.get('/orders/:id/cancellation-eligibility', async (req, res) => {
+  router.get('/orders/:id/cancellation-eligibility', describe({ summary: 'Which lines and quantities can be cancelled now, by whom, and why not for the rest', tags: ['cancellations'], responses: { 200: 'eligibility per line', 404: 'no such order' } }), async (req, res) => {
     const fork = em();
     const order = await findOrderOrFail(fork, req.params.id);
     const lines = await linesOf(fork, order.id);
@@ -127,7 +127,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.post('/orders/:id/cancellations', async (req, res) => {
+  router.post('/orders/:id/cancellations', describe({ summary: 'Cancel lines of an order: starts the cancellation process', tags: ['cancellations'], body: createCancellationSchema, responses: { 202: 'started: cancellationId, workflowId, status', 200: 'the same cancellation, requested before (identical repeat)', 409: 'merchant cancellation number reused, or more than is open', 422: 'a channel rule refuses it (whole lines only, shipped ...)', 503: 'Temporal did not answer in time; nothing was written' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createCancellationSchema, req.body);
     const result = await createCancellation(deps, orderId, input);

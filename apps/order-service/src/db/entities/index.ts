@@ -1,15 +1,15 @@
 import { Order, OrderEvent, OrderLine } from './order.ts';
 import { Cancellation, CancellationLine, CancellationStepRecord, Dispute } from './cancellation.ts';
 import { ChannelMessage, InventoryMovement } from './sandbox.ts';
-import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, Shipment, ShipmentLine } from './shipment.ts';
 import { CancellationRequest, CancellationRequestLine, Return, ReturnLine } from './cancellation-request.ts';
 import { undoEntities } from './undo.ts';
+import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, Shipment, ShipmentLine } from './shipment.ts';
 
 export * from './order.ts';
 export * from './cancellation.ts';
 export * from './sandbox.ts';
-export * from './shipment.ts';
 export * from './cancellation-request.ts';
+export * from './shipment.ts';
 
 export const entities = [
   Order,

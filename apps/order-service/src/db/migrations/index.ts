@@ -1,8 +1,8 @@
 import { Migration0001Orders } from './0001-orders.ts';
-import { Migration0003Shipments } from './0003-shipments.ts';
-import { Migration0005CancelledButShippedReturn } from './0005-cancelled-but-shipped-return.ts';
 import { Migration0002CancellationRequests } from './0002-cancellation-requests.ts';
 import { Migration0004CancellationUndo } from './0004-cancellation-undo.ts';
+import { Migration0003Shipments } from './0003-shipments.ts';
+import { Migration0005CancelledButShippedReturn } from './0005-cancelled-but-shipped-return.ts';
 
 /** Oldest first; the names are what the migrations table records: never rename one. */
 export const migrations = [
