@@ -1,8 +1,9 @@
 /**
- * One activity proxy per task queue, with the timeouts and retries each service's work needs.
- * Services own their activities; the workflows reach them only through these queues.
+ * The activity proxies of every process, by task queue, with the timeouts and retries each
+ * service's work needs. Services own their activities; the workflows reach them only through
+ * these queues. A queue's options are written once; a process proxies the interface it uses.
  */
-import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import {
   TASK_QUEUES,
   type CancellationRequestActivities,
@@ -15,6 +16,7 @@ import type {
   CancelledButShippedOrderActivities,
   CancelledButShippedPaymentActivities,
 } from '@cancelflow/domain/cancelled-but-shipped';
+import type { UndoOrderActivities, UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
 
 const RETRY_FOREVER: RetryPolicy = {
   initialInterval: '1 second',
@@ -24,99 +26,48 @@ const RETRY_FOREVER: RetryPolicy = {
   nonRetryableErrorTypes: ['RuleViolationError', 'ValidationError', 'NotFoundError'],
 };
 
-export const orders = proxyActivities<OrderActivities>({
-  taskQueue: TASK_QUEUES.orders,
-  startToCloseTimeout: '30 seconds',
+const queue = (taskQueue: string, startToCloseTimeout: ActivityOptions['startToCloseTimeout'] = '30 seconds'): ActivityOptions => ({
+  taskQueue,
+  startToCloseTimeout,
   retry: RETRY_FOREVER,
 });
 
+const ORDERS = queue(TASK_QUEUES.orders);
+const PAYMENTS = queue(TASK_QUEUES.payments);
+const NOTIFICATIONS = queue(TASK_QUEUES.notifications);
+
 /**
- * The workflow can start a moment before the HTTP transaction that created the cancellation
- * commits (or that transaction rolls back): a few attempts tell the two apart.
+ * Every process starts a moment before the HTTP transaction that created its record commits (or
+ * that transaction rolls back): loading it gets a few attempts, which tell the two apart.
  */
-export const cancellationLoader = proxyActivities<Pick<OrderActivities, 'loadCancellation'>>({
+const LOADS_BEFORE_COMMIT: ActivityOptions = {
   taskQueue: TASK_QUEUES.orders,
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 8 },
-});
+};
 
-export const payments = proxyActivities<PaymentActivities>({
-  taskQueue: TASK_QUEUES.payments,
-  startToCloseTimeout: '30 seconds',
-  retry: RETRY_FOREVER,
-});
+// Process 1, the cancellation.
+export const orders = proxyActivities<OrderActivities>(ORDERS);
+export const cancellationLoader = proxyActivities<Pick<OrderActivities, 'loadCancellation'>>(LOADS_BEFORE_COMMIT);
+export const payments = proxyActivities<PaymentActivities>(PAYMENTS);
+export const notifications = proxyActivities<NotificationActivities>(NOTIFICATIONS);
 
-export const notifications = proxyActivities<NotificationActivities>({
-  taskQueue: TASK_QUEUES.notifications,
-  startToCloseTimeout: '30 seconds',
-  retry: RETRY_FOREVER,
-});
-
-/**
- * The order service's side of a cancellation request. A decision that the current state refuses
- * (ConflictError: the request was closed meanwhile) fails at once and goes back to whoever asked.
- */
+// Process 2, the customer cancellation request. A decision that the current state refuses
+// (ConflictError: the request was closed meanwhile) fails at once and goes back to whoever asked.
 export const requests = proxyActivities<CancellationRequestActivities>({
-  taskQueue: TASK_QUEUES.orders,
-  startToCloseTimeout: '30 seconds',
+  ...ORDERS,
   retry: { ...RETRY_FOREVER, nonRetryableErrorTypes: [...RETRY_FOREVER.nonRetryableErrorTypes!, 'ConflictError'] },
 });
+export const requestLoader = proxyActivities<Pick<CancellationRequestActivities, 'loadCancellationRequest'>>(LOADS_BEFORE_COMMIT);
 
-/** Like cancellationLoader: the request workflow starts a moment before its request commits. */
-export const requestLoader = proxyActivities<Pick<CancellationRequestActivities, 'loadCancellationRequest'>>({
-  taskQueue: TASK_QUEUES.orders,
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 8 },
-});
+// Process 3, cancelled but shipped. A refused credit memo (no acknowledgement) fails for good.
+export const chainOrders = proxyActivities<CancelledButShippedOrderActivities>(ORDERS);
+export const chainLoader = proxyActivities<Pick<CancelledButShippedOrderActivities, 'loadCancelledButShipped'>>(LOADS_BEFORE_COMMIT);
+export const chainPayments = proxyActivities<CancelledButShippedPaymentActivities>(PAYMENTS);
+export const chainNotifications = proxyActivities<CancelledButShippedNotificationActivities>(NOTIFICATIONS);
 
-/** Process 3, cancelled but shipped: the order service's side (chain steps on the timeline). */
-export const chainOrders = proxyActivities<CancelledButShippedOrderActivities>({
-  taskQueue: TASK_QUEUES.orders,
-  startToCloseTimeout: '30 seconds',
-  retry: RETRY_FOREVER,
-});
-
-/** Like cancellationLoader: the chain starts a moment before the shipment that made it commits. */
-export const chainLoader = proxyActivities<Pick<CancelledButShippedOrderActivities, 'loadCancelledButShipped'>>({
-  taskQueue: TASK_QUEUES.orders,
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 8 },
-});
-
-/** Acknowledgement, rebill and credit memo: a refused credit memo (no acknowledgement) fails for good. */
-export const chainPayments = proxyActivities<CancelledButShippedPaymentActivities>({
-  taskQueue: TASK_QUEUES.payments,
-  startToCloseTimeout: '30 seconds',
-  retry: RETRY_FOREVER,
-});
-
-export const chainNotifications = proxyActivities<CancelledButShippedNotificationActivities>({
-  taskQueue: TASK_QUEUES.notifications,
-  startToCloseTimeout: '30 seconds',
-  retry: RETRY_FOREVER,
-});
-
-// ---------------------------------------------------------------------------------------------
-// Process 4, undoing a cancellation.
-import type { UndoOrderActivities, UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
-
-/** The order service's side of an undo; stopping the cancellation's process may wait for its current step. */
-export const undoOrders = proxyActivities<UndoOrderActivities>({
-  taskQueue: TASK_QUEUES.orders,
-  startToCloseTimeout: '60 seconds',
-  retry: RETRY_FOREVER,
-});
-
-/** Like cancellationLoader: the undo workflow starts a moment before the request that made it commits. */
-export const undoLoader = proxyActivities<Pick<UndoOrderActivities, 'loadUndo'>>({
-  taskQueue: TASK_QUEUES.orders,
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 8 },
-});
-
-/** The payment service's side of an undo: points/credit already spent fail for good (LedgerSpentError). */
-export const undoPayments = proxyActivities<UndoPaymentActivities>({
-  taskQueue: TASK_QUEUES.payments,
-  startToCloseTimeout: '30 seconds',
-  retry: RETRY_FOREVER,
-});
+// Process 4, undoing a cancellation. Stopping the cancellation's process may wait for its
+// current step; points or credit already spent fail for good (LedgerSpentError).
+export const undoOrders = proxyActivities<UndoOrderActivities>(queue(TASK_QUEUES.orders, '60 seconds'));
+export const undoLoader = proxyActivities<Pick<UndoOrderActivities, 'loadUndo'>>(LOADS_BEFORE_COMMIT);
+export const undoPayments = proxyActivities<UndoPaymentActivities>(PAYMENTS);

@@ -13,3 +13,4 @@ export * from './temporal-telemetry.ts';
 export * from './telemetry.ts';
 export * from './db.ts';
 export * from './auth.ts';
+export * from './activity-errors.ts';

@@ -3,18 +3,15 @@
  * idempotent on its business id. A broken rule or bad input fails for good (non-retryable); the
  * database or the provider being unreachable is retried by Temporal.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import {
   ConflictError,
-  DomainError,
   NotFoundError,
-  UnavailableError,
   idSchema,
   recordOrderPaymentsSchema,
   requestRefundSchema,
   type PaymentActivities,
 } from '@cancelflow/domain';
-import { parse, type Database, type Logger } from '@cancelflow/service-kit';
+import { failingForGood, parse, type Database, type Logger } from '@cancelflow/service-kit';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
 import { createPaymentBook, outcomeOf } from '../refunds/index.ts';
 
@@ -58,14 +55,3 @@ export function createPaymentActivities(deps: PaymentActivityDeps): PaymentActiv
   };
 }
 
-/** Domain errors are final: retrying a broken rule gives the same answer. */
-async function failingForGood<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DomainError && !(error instanceof UnavailableError)) {
-      throw ApplicationFailure.nonRetryable(error.message, error.name, { code: error.code, details: error.details });
-    }
-    throw error;
-  }
-}

@@ -3,8 +3,7 @@
  * the undo id. A broken rule (points already spent: LedgerSpentError) fails for good; the database
  * or the provider being unreachable is retried by Temporal.
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { DomainError, UnavailableError } from '@cancelflow/domain';
+import { failingForGood } from '@cancelflow/service-kit';
 import type { UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
 import type { UndoMoney } from '../undo/undo-money.ts';
 
@@ -21,13 +20,3 @@ export function createUndoPaymentActivities(money: UndoMoney): UndoPaymentActivi
   };
 }
 
-async function failingForGood<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DomainError && !(error instanceof UnavailableError)) {
-      throw ApplicationFailure.nonRetryable(error.message, error.name, { code: error.code, details: error.details });
-    }
-    throw error;
-  }
-}
