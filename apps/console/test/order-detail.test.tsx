@@ -167,6 +167,23 @@ describe('order detail', () => {
   });
 });
 
+describe('order timeline', () => {
+  it('shows a cancellation step once, as the step, though the order service also records it as an order event', async () => {
+    const order = anOrder({
+      cancellations: [aCancellation({ steps: [{ step: 'RESTOCKED', actor: 'workflow', at: '2026-11-20T11:00:01.000Z' }] })],
+      timeline: [
+        { type: 'IMPORTED', detail: {}, actor: 'channel', at: '2026-11-20T10:00:00.000Z' },
+        { type: 'CANCELLATION_RESTOCKED', detail: { cancellationId: 'canc-1' }, actor: 'workflow', at: '2026-11-20T11:00:01.000Z' },
+        { type: 'CANCELLATION_RESTOCKED', detail: { cancellationId: 'another' }, actor: 'workflow', at: '2026-11-20T11:00:02.000Z' },
+      ],
+    });
+    renderConsole('/orders/order-1', servicesFor(() => order));
+    expect(await screen.findByText('Cancellation MC-1: Restocked')).toBeTruthy();
+    const entries = screen.getByRole('heading', { name: 'Timeline' }).parentElement!.querySelectorAll('li');
+    expect(entries).toHaveLength(3);
+  });
+});
+
 describe('order detail side panels', () => {
   it('says so when the payment service has recorded nothing for the order yet, instead of an error', async () => {
     const services = servicesFor(() => anOrder()).on('GET', /^\/api\/payments\/orders\/order-1\/payments$/, () => ({

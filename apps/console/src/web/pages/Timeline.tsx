@@ -21,8 +21,13 @@ function describe(detail: Record<string, unknown>): string | undefined {
 /** Everything that happened to the order and its cancellations, oldest first, who and when. */
 export function Timeline({ events, cancellations }: { events: TimelineEvent[]; cancellations: Cancellation[] }) {
   const { config } = useConsole();
+  // The order service writes each cancellation step to the order's timeline too: show it once,
+  // as the step, which names the cancellation by its merchant number.
+  const stepEvents = new Set(cancellations.flatMap((c) => c.steps.map((s) => `${c.id}:CANCELLATION_${s.step}`)));
   const entries: Entry[] = [
-    ...events.map((e) => {
+    ...events
+      .filter((e) => !stepEvents.has(`${String(e.detail?.cancellationId ?? '')}:${e.type}`))
+      .map((e) => {
       const detail = describe(e.detail ?? {});
       return { at: e.at, what: humanize(e.type), actor: e.actor, ...(detail ? { detail } : {}) };
     }),
