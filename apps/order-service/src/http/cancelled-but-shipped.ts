@@ -8,6 +8,7 @@ import {
   NotFoundError,
   recordAcknowledgementSchema,
   UnavailableError,
+  type RecordAcknowledgementInput,
 } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import {
@@ -77,15 +78,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
   router.post('/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'Record the customer\'s acknowledgement (keep and pay, or return)', tags: ['cancelled but shipped'], body: recordAcknowledgementSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'already acknowledged' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(recordAcknowledgementSchema, req.body);
-    if (chain.acknowledgement || chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED') {
-      throw new ConflictError(
-        `the acknowledgement of this chain is already settled (${chain.status}${chain.acknowledgement ? `, ${chain.acknowledgement.accepted ? 'accepted' : 'refused'} by ${chain.acknowledgement.by}` : ''})`,
-      );
-    }
-    const result = await update(deps, chain, 'record the acknowledgement', (handle) =>
-      handle.executeUpdate(recordAcknowledgementUpdate, { args: [input] }),
-    );
-    if (!result.recorded) throw new ConflictError(`cannot record the acknowledgement: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
+    const result = await recordChainAcknowledgement(deps, chain, input);
     res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId });
   });
 
@@ -105,6 +98,28 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * Records an acknowledgement of the chain: the one path for support's record and the customer's
+ * own answer on the self-service page. Refuses (409) a chain whose acknowledgement is settled or
+ * that does not wait for one; the workflow's update refuses without changing anything.
+ */
+export async function recordChainAcknowledgement(
+  deps: HttpDeps,
+  chain: CancelledButShipped,
+  input: RecordAcknowledgementInput,
+): Promise<{ accepted: boolean }> {
+  if (chain.acknowledgement || chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED') {
+    throw new ConflictError(
+      `the acknowledgement of this chain is already settled (${chain.status}${chain.acknowledgement ? `, ${chain.acknowledgement.accepted ? 'accepted' : 'refused'} by ${chain.acknowledgement.by}` : ''})`,
+    );
+  }
+  const result = await update(deps, chain, 'record the acknowledgement', (handle) =>
+    handle.executeUpdate(recordAcknowledgementUpdate, { args: [input] }),
+  );
+  if (!result.recorded) throw new ConflictError(`cannot record the acknowledgement: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
+  return { accepted: result.accepted ?? input.accepted };
 }
 
 type Handle = ReturnType<HttpDeps['temporal']['workflow']['getHandle']>;

@@ -1,18 +1,32 @@
 import { Router, type Request } from 'express';
-import { cancellationEligibility, selfServiceCancellationRequestSchema, UnavailableError } from '@cancelflow/domain';
+import {
+  cancellationEligibility,
+  NotFoundError,
+  selfServiceAcknowledgementSchema,
+  selfServiceCancellationRequestSchema,
+  UnavailableError,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
-import { CancellationRequest } from '../db/entities/index.ts';
+import { CancellationRequest, CancelledButShipped, CancelledButShippedLine, OrderLine, Shipment } from '../db/entities/index.ts';
 import { assertId, findOrderOrFail, linesOf } from '../db/order-store.ts';
 import { createCancellationRequest } from '../requests/create-request.ts';
-import { tokenOf, verifySelfServiceToken } from '../self-service/tokens.ts';
+import { orderOfSelfServiceToken, tokenOf, verifySelfServiceToken } from '../self-service/tokens.ts';
+import { recordChainAcknowledgement } from './cancelled-but-shipped.ts';
 import type { HttpDeps } from './deps.ts';
 import { lineView } from './views.ts';
 
 /**
  * The customer's self-service, reached with the signed link of the order confirmation email
  * (?token=… or Authorization: Bearer …): that one order, its eligibility, and a cancellation
- * request. The token is checked before anything is read or written.
+ * request, and the answer to a cancelled-but-shipped chain of that order. The token is checked
+ * before anything is read or written.
  */
+
+/** Chains the customer still has something to see or answer: not finished, not turned into a return. */
+const OPEN_CHAIN_STATUSES = ['AWAITING_ACKNOWLEDGEMENT', 'ACKNOWLEDGED', 'AWAITING_REBILL_APPROVAL', 'REBILLING', 'AWAITING_CREDIT_MEMO'] as const;
+
+/** Who the acknowledgement is recorded as when the customer answers on the self-service page. */
+export const SELF_SERVICE_ACKNOWLEDGER = 'customer (self-service page)';
 export function selfServiceRouter(deps: HttpDeps): Router {
   const router = Router();
 
@@ -35,9 +49,42 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     return { order, lines, eligibility, requests };
   };
 
+  /** What shipped though it was cancelled, with which carrier, and what the customer will be charged again. */
+  const openChainsOf = async (orderId: string) => {
+    const em = deps.db.em.fork();
+    const chains = await em.find(CancelledButShipped, { orderId, status: { $in: [...OPEN_CHAIN_STATUSES] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    if (chains.length === 0) return [];
+    const [chainLines, shipments] = await Promise.all([
+      em.find(CancelledButShippedLine, { chainId: { $in: chains.map((c) => c.id) } }),
+      em.find(Shipment, { id: { $in: chains.map((c) => c.shipmentId) } }),
+    ]);
+    const orderLines = await em.find(OrderLine, { id: { $in: chainLines.map((l) => l.orderLineId) } });
+    return chains.map((c) => {
+      const shipment = shipments.find((s) => s.id === c.shipmentId);
+      return {
+        id: c.id,
+        status: c.status,
+        awaitingAcknowledgement: c.status === 'AWAITING_ACKNOWLEDGEMENT' && !c.acknowledgement,
+        acknowledgement: c.acknowledgement ? { accepted: c.acknowledgement.accepted, at: c.acknowledgement.at } : undefined,
+        carrier: shipment?.carrier,
+        trackingNumber: shipment?.trackingNumber,
+        shippedAt: shipment?.shippedAt.toISOString(),
+        amount: c.amount,
+        currency: c.currency,
+        lines: chainLines
+          .filter((l) => l.chainId === c.id)
+          .map((l) => {
+            const line = orderLines.find((o) => o.id === l.orderLineId);
+            return { lineId: l.orderLineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: l.unitPrice };
+          }),
+      };
+    });
+  };
+
   router.get('/self-service/orders/:id', describe({ summary: 'The customer\'s view of an order (signed self-service link)', tags: ['self-service'], responses: { 200: 'the order as the customer sees it', 401: 'the link is invalid or expired', 404: 'no such order' } }), async (req, res) => {
     const orderId = await authorised(req);
     const { order, lines, eligibility, requests } = await eligibilityOf(orderId);
+    const cancelledButShipped = await openChainsOf(order.id);
     res.json({
       id: order.id,
       channel: order.channel,
@@ -56,6 +103,7 @@ export function selfServiceRouter(deps: HttpDeps): Router {
         returnInstead: r.returnInstead,
         rejectionReason: r.rejectionReason ?? undefined,
       })),
+      cancelledButShipped,
     });
   });
 
@@ -70,6 +118,26 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     const input = parse(selfServiceCancellationRequestSchema, req.body);
     const created = await createCancellationRequest(deps, orderId, { ...input, source: 'CUSTOMER_SELF_SERVICE' });
     res.status(201).json(created);
+  });
+
+  /**
+   * The customer answers a cancelled-but-shipped chain of the token's order: keep the item and be
+   * charged again, or refuse it. Recorded through the same path as support's record, with the
+   * customer's statement as the evidence. Another order's chain is "not found".
+   */
+  router.post('/self-service/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'The customer accepts or refuses a cancelled-but-shipped rebilling (signed self-service link)', tags: ['self-service'], body: selfServiceAcknowledgementSchema, responses: { 202: 'the acknowledgement is recorded', 401: 'the link is invalid or expired', 404: 'no such chain for this order', 409: 'the chain does not wait for an acknowledgement' } }), async (req, res) => {
+    if (!deps.selfService) throw new UnavailableError('customer self-service is not configured on this order service');
+    const orderId = await orderOfSelfServiceToken(deps.selfService, tokenOf(req.query, req.headers.authorization));
+    const chainId = assertId(req.params.id, 'cancelled-but-shipped chain');
+    const chain = await deps.db.em.fork().findOne(CancelledButShipped, { id: chainId });
+    if (!chain || chain.orderId !== orderId) throw new NotFoundError(`no cancelled-but-shipped chain ${chainId} for this order`);
+    const input = parse(selfServiceAcknowledgementSchema, req.body);
+    const result = await recordChainAcknowledgement(deps, chain, {
+      staffId: SELF_SERVICE_ACKNOWLEDGER,
+      accepted: input.accepted,
+      evidence: `The customer ${input.accepted ? 'accepted' : 'refused'} on the self-service page, in their own words: "${input.statement}"`,
+    });
+    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: SELF_SERVICE_ACKNOWLEDGER });
   });
 
   return router;

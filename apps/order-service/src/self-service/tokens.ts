@@ -40,6 +40,16 @@ export async function mintSelfServiceLink(settings: SelfServiceSettings, orderId
  * a good token for another order -> 403.
  */
 export async function verifySelfServiceToken(settings: SelfServiceSettings, token: string | undefined, orderId: string): Promise<void> {
+  if ((await orderOfSelfServiceToken(settings, token)) !== orderId) {
+    throw new ForbiddenError('this link is for another order: open the link from the email of this order');
+  }
+}
+
+/**
+ * The order a valid token is for: none, malformed, tampered or expired -> 401. For routes that
+ * address something of the order (a cancelled-but-shipped chain) rather than the order itself.
+ */
+export async function orderOfSelfServiceToken(settings: SelfServiceSettings, token: string | undefined): Promise<string> {
   if (!token) {
     throw new UnauthenticatedError('this page needs the link from your order email (its token is missing)');
   }
@@ -56,9 +66,10 @@ export async function verifySelfServiceToken(settings: SelfServiceSettings, toke
     }
     throw new UnauthenticatedError('the link is not valid (it was changed or is not from us): open the link from your order email again');
   }
-  if (claims.orderId !== orderId || claims.sub !== orderId) {
-    throw new ForbiddenError('this link is for another order: open the link from the email of this order');
+  if (typeof claims.orderId !== 'string' || claims.orderId !== claims.sub) {
+    throw new UnauthenticatedError('the link is not valid (it was changed or is not from us): open the link from your order email again');
   }
+  return claims.orderId;
 }
 
 /** The token from ?token= or from "Authorization: Bearer …". */

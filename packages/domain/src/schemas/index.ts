@@ -8,3 +8,4 @@ export * from './notifications.ts';
 export * from './cancellation-request.ts';
 export * from './shipment.ts';
 export * from './undo-cancellation.ts';
+export * from './self-service-acknowledgement.ts';

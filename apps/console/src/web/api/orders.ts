@@ -9,6 +9,7 @@ import type {
   CancelledButShippedChain,
   ChainList,
   CreateShipmentBody,
+  SelfServiceAcknowledgementBody,
   SelfServiceOrder,
   ShipmentRecorded,
   Undo,
@@ -101,6 +102,8 @@ export function ordersApi(t: Transport) {
         t.request<SelfServiceOrder>('GET', `/self-service/orders/${id(orderId)}`, { query: { token } }),
       requestCancellation: (orderId: string, token: string, body: Omit<CancellationRequestBody, 'source'>) =>
         t.request<unknown>('POST', `/self-service/orders/${id(orderId)}/cancellation-requests`, { query: { token }, body }),
+      acknowledge: (chainId: string, token: string, body: SelfServiceAcknowledgementBody) =>
+        t.request<{ chainId: string; accepted: boolean }>('POST', `/self-service/cancelled-but-shipped/${id(chainId)}/acknowledgement`, { query: { token }, body }),
     },
   };
 }

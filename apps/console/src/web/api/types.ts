@@ -246,6 +246,28 @@ export interface SelfServiceOrder {
   lines: OrderLine[];
   eligibility: Pick<CancellationEligibility, 'customer' | 'lines'>;
   cancellationRequests: { id: string; status: CancellationRequestStatus; createdAt: string; returnInstead: boolean; rejectionReason?: string }[];
+  /** Items that shipped though they were cancelled, and whether the customer's answer is awaited. */
+  cancelledButShipped?: SelfServiceChain[];
+}
+
+/** A cancelled-but-shipped chain as the customer sees it on the self-service page. */
+export interface SelfServiceChain {
+  id: string;
+  status: ChainStatus;
+  awaitingAcknowledgement: boolean;
+  acknowledgement?: { accepted: boolean; at: string };
+  carrier?: string;
+  trackingNumber?: string;
+  shippedAt?: string;
+  amount: number;
+  currency: string;
+  lines: { lineId: string; lineNo?: number; sku?: string; quantity: number; unitPrice: number }[];
+}
+
+/** POST /self-service/cancelled-but-shipped/:id/acknowledgement: the customer's own answer. */
+export interface SelfServiceAcknowledgementBody {
+  accepted: boolean;
+  statement: string;
 }
 
 // ---- Issue 4: shipments and cancelled-but-shipped chains ----

@@ -8,6 +8,7 @@ import { formatMoney, formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { decodeToken } from '../session.ts';
 import { MERCHANT_REASONS } from './CreateCancellationDialog.tsx';
+import { CustomerChainsSection } from './CustomerChainsSection.tsx';
 
 const CUSTOMER_TOKEN_KEY = 'cancelflow.customerToken';
 
@@ -203,8 +204,7 @@ function CustomerOrder({ order, token, api, onDone }: CustomerOrderProps) {
           </ul>
         </section>
       ) : null}
-      {/* Items shipped after they were cancelled: the customer answers by replying to our email
-          (that email carries no links, as marketplaces require); support records phone answers. */}
+      <CustomerChainsSection chains={order.cancelledButShipped ?? []} token={token} api={api} onDone={onDone} />
     </>
   );
 }

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSystem, unique, type ApiClient, type RunningSystem } from '@cancelflow/testing';
+import { DEVELOPMENT_SELF_SERVICE_SECRET } from '@cancelflow/order-service/config';
+import { mintSelfServiceLink } from '@cancelflow/order-service/self-service/tokens';
+import {
+  chain,
+  customerEmail,
+  emailsOf,
+  hasStep,
+  orderWithCancelledLine,
+  shipCancelledMugs,
+  untilChain,
+} from './cancelled-but-shipped-helpers.ts';
+
+let system: RunningSystem;
+let customer: ApiClient;
+const selfService = { secret: DEVELOPMENT_SELF_SERVICE_SECRET, ttlSeconds: 3600, baseUrl: 'http://shop.example/self-service' };
+
+beforeAll(async () => {
+  system = await startSystem({ env: { CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL: '1h', CANCELLED_BUT_SHIPPED_DEADLINE: '1d' } });
+  customer = system.orders.anonymous();
+});
+
+afterAll(async () => {
+  await system?.close();
+});
+
+interface SelfServiceChain {
+  id: string;
+  status: string;
+  awaitingAcknowledgement: boolean;
+  carrier: string;
+  trackingNumber: string;
+  amount: number;
+  currency: string;
+  lines: { lineId: string; sku: string; quantity: number; unitPrice: number }[];
+}
+
+const tokenFor = async (orderId: string, now?: Date) => (await mintSelfServiceLink(selfService, orderId, now)).token;
+const q = (token: string) => `?token=${encodeURIComponent(token)}`;
+const acknowledge = (chainId: string, token: string, body: unknown) =>
+  customer.post<{ chainId: string; accepted: boolean; error: { message: string } }>(`/self-service/cancelled-but-shipped/${chainId}/acknowledgement${q(token)}`, body);
+
+/** An order with a chain whose workflow waits for the customer's answer. */
+async function waitingChain() {
+  const order = await orderWithCancelledLine(system);
+  const shipment = await shipCancelledMugs(system, order);
+  const chainId = shipment.cancelledButShippedId!;
+  await customerEmail(system, order.id);
+  await untilChain(system, chainId, (c) => hasStep('CUSTOMER_EMAILED')(c) && c.live?.phase === 'WAITING_FOR_ACKNOWLEDGEMENT', 'waiting for the acknowledgement');
+  return { order, chainId, token: await tokenFor(order.id) };
+}
+
+describe('cancelled but shipped: the customer answers on the self-service page', () => {
+  it('the customer sees what shipped though cancelled (carrier, tracking, amount to be rebilled) and accepts in their own words; the chain goes on as after support\'s record', async () => {
+    const { order, chainId, token } = await waitingChain();
+    const view = await customer.get<{ cancelledButShipped: SelfServiceChain[] }>(`/self-service/orders/${order.id}${q(token)}`);
+    expect(view.status).toBe(200);
+    const detail = await chain(system, chainId);
+    expect(view.body.cancelledButShipped).toEqual([
+      expect.objectContaining({
+        id: chainId,
+        status: 'AWAITING_ACKNOWLEDGEMENT',
+        awaitingAcknowledgement: true,
+        carrier: 'DHL',
+        trackingNumber: expect.stringMatching(/^JJD/),
+        amount: detail.amount,
+        currency: detail.currency,
+        lines: [expect.objectContaining({ lineId: order.lines[0]!.id, quantity: 2 })],
+      }),
+    ]);
+
+    const answer = await acknowledge(chainId, token, { accepted: true, statement: 'I keep the mugs, please charge me again.' });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    expect(answer.body).toMatchObject({ chainId, accepted: true });
+
+    const forwarded = await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded to seller support');
+    expect(forwarded.acknowledgement).toMatchObject({ accepted: true, by: 'customer (self-service page)' });
+    expect(forwarded.acknowledgement!.evidence).toMatch(/self-service page/);
+    expect(forwarded.acknowledgement!.evidence).toContain('I keep the mugs, please charge me again.');
+    const forward = (await emailsOf(system, order.id)).find((e) => e.template === 'EMAIL_THREAD_FORWARD')!;
+    expect(forward.text).toContain('I keep the mugs, please charge me again.');
+
+    // Answered: the page no longer offers it, and a second answer is refused without changing anything.
+    const after = await customer.get<{ cancelledButShipped: SelfServiceChain[] }>(`/self-service/orders/${order.id}${q(token)}`);
+    expect(after.body.cancelledButShipped[0]).toMatchObject({ id: chainId, awaitingAcknowledgement: false });
+    const again = await acknowledge(chainId, token, { accepted: false, statement: 'Actually no.' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/already settled/);
+    expect((await chain(system, chainId)).acknowledgement).toMatchObject({ accepted: true });
+  });
+
+  it('a refusal on the page turns the chain into a return and nothing is rebilled', async () => {
+    const { chainId, token } = await waitingChain();
+    const answer = await acknowledge(chainId, token, { accepted: false, statement: 'I did not want them, please pick them up.' });
+    expect(answer.status).toBe(202);
+    const returned = await untilChain(system, chainId, (c) => c.status === 'RETURN_REQUESTED', 'return requested');
+    expect(returned.acknowledgement).toMatchObject({ accepted: false, by: 'customer (self-service page)' });
+  });
+
+  it('refuses without writing: no statement (400), another order\'s chain (404), a tampered or expired link (401)', async () => {
+    const { order, chainId, token } = await waitingChain();
+    const other = await orderWithCancelledLine(system, `${unique('other')}@example.com`);
+    const otherToken = await tokenFor(other.id);
+
+    const noStatement = await acknowledge(chainId, token, { accepted: true });
+    expect(noStatement.status).toBe(400);
+    expect(noStatement.body.error.message).toMatch(/statement is required/);
+    const blank = await acknowledge(chainId, token, { accepted: true, statement: '   ' });
+    expect(blank.status).toBe(400);
+    const notBoolean = await acknowledge(chainId, token, { accepted: 'yes', statement: 'I keep them' });
+    expect(notBoolean.status).toBe(400);
+    expect(notBoolean.body.error.message).toMatch(/accepted must be true/);
+
+    const foreign = await acknowledge(chainId, otherToken, { accepted: true, statement: 'I keep them' });
+    expect(foreign.status).toBe(404);
+    const unknown = await acknowledge(crypto.randomUUID(), token, { accepted: true, statement: 'I keep them' });
+    expect(unknown.status).toBe(404);
+
+    const tampered = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    expect((await acknowledge(chainId, tampered, { accepted: true, statement: 'I keep them' })).status).toBe(401);
+    const expired = await tokenFor(order.id, new Date(Date.now() - 2 * 3600_000));
+    const late = await acknowledge(chainId, expired, { accepted: true, statement: 'I keep them' });
+    expect(late.status).toBe(401);
+    expect(late.body.error.message).toMatch(/expired/);
+    expect((await customer.post(`/self-service/cancelled-but-shipped/${chainId}/acknowledgement`, { accepted: true, statement: 'I keep them' })).status).toBe(401);
+
+    const untouched = await chain(system, chainId);
+    expect(untouched.status).toBe('AWAITING_ACKNOWLEDGEMENT');
+    expect(untouched.acknowledgement).toBeUndefined();
+    expect(untouched.live?.phase).toBe('WAITING_FOR_ACKNOWLEDGEMENT');
+    expect(untouched.steps.map((s) => s.step)).toEqual(['STARTED', 'CUSTOMER_EMAILED']);
+  });
+
+  it('a chain that does not wait for an acknowledgement is refused (409) and left as it was', async () => {
+    const { chainId, token } = await waitingChain();
+    const support = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, { staffId: 'grace', accepted: true, evidence: 'Phone: "keep them"' });
+    expect(support.status).toBe(202);
+    const refused = await acknowledge(chainId, token, { accepted: false, statement: 'No, take them back' });
+    expect(refused.status).toBe(409);
+    const settled = await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded');
+    expect(settled.acknowledgement).toMatchObject({ accepted: true, by: 'grace' });
+  });
+});
