@@ -2,7 +2,7 @@ import { Router, type Express } from 'express';
 import { createHttpApp, type Database, type HttpAppOptions, type Logger } from '@cancelflow/service-kit';
 import { emailsRouter } from './http/emails.ts';
 import { mailboxRouter } from './http/mailbox.ts';
-import { authorisation } from './http/authorisation.ts';
+import { authorisation, NOTIFICATION_SERVICE_POLICY } from './http/authorisation.ts';
 import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
 
 export function buildServer(deps: { db: Database; logger: Logger; auth?: AuthSettings }, options: HttpAppOptions = {}): Express {
@@ -11,5 +11,5 @@ export function buildServer(deps: { db: Database; logger: Logger; auth?: AuthSet
   routes.use(authorisation(deps.auth ?? authSettingsFromEnv()));
   routes.use(emailsRouter(deps.db));
   routes.use(mailboxRouter(deps.db));
-  return createHttpApp(deps.logger, routes, { service: 'notification-service', ...options });
+  return createHttpApp(deps.logger, routes, { service: 'notification-service', security: { roleTable: NOTIFICATION_SERVICE_POLICY }, ...options });
 }

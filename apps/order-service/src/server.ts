@@ -11,7 +11,7 @@ import { cancelledButShippedRouter } from './http/cancelled-but-shipped.ts';
 import { cancellationRequestsRouter } from './http/cancellation-requests.ts';
 import { returnsRouter } from './http/returns.ts';
 import { selfServiceRouter } from './http/self-service.ts';
-import { authorisation } from './http/authorisation.ts';
+import { authorisation, ORDER_SERVICE_API_SECURITY } from './http/authorisation.ts';
 import { authSettingsFromEnv } from '@cancelflow/service-kit/auth';
 
 /** The express app of the order service: orders, cancellations, disputes, sandbox records. */
@@ -29,5 +29,5 @@ export function buildServer(deps: HttpDeps, options: HttpAppOptions = {}): Expre
   routes.use(cancellationRequestsRouter(deps));
   routes.use(returnsRouter(deps));
   routes.use(sandboxRouter(deps));
-  return createHttpApp(deps.logger, routes, { service: 'order-service', ...options });
+  return createHttpApp(deps.logger, routes, { service: 'order-service', security: ORDER_SERVICE_API_SECURITY, ...options });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, mountedRoutes, openApiDocument, undocumentedRoutes } from '@cancelflow/service-kit';
+import { createLogger, listen, mountedRoutes, openApiDocument, undocumentedRoutes } from '@cancelflow/service-kit';
+import { ORDER_SERVICE_POLICY } from '../src/http/authorisation.ts';
 import type { HttpDeps } from '../src/http/deps.ts';
 import { buildServer } from '../src/server.ts';
 
@@ -19,5 +20,74 @@ describe('the OpenAPI document of the order service', () => {
     const served = mountedRoutes(app).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(documented.sort()).toEqual([...new Set(served)].sort());
     expect(documented).toContain('POST /orders/{id}/cancellations');
+  });
+});
+
+interface Operation {
+  description?: string;
+  security?: Record<string, string[]>[];
+  'x-roles'?: string[];
+  responses: Record<string, unknown>;
+}
+interface ServedDocument {
+  components?: { securitySchemes?: Record<string, Record<string, string>> };
+  paths: Record<string, Record<string, Operation>>;
+}
+
+const ALL_ROLES = ['SERVICE', 'MERCHANT', 'SUPPORT'];
+const PUBLIC = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'];
+
+/** What the role table lets call a route (checkRole: the first matching rule; an unnamed route is open to every role). */
+const rolesInTable = (method: string, path: string) =>
+  ORDER_SERVICE_POLICY.find((r) => r.method === method && r.path.test(path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000')))?.roles ?? ALL_ROLES;
+
+async function servedDocument(): Promise<ServedDocument> {
+  const server = await listen(app, 0);
+  try {
+    return (await (await fetch(`${server.url}/openapi.json`)).json()) as ServedDocument;
+  } finally {
+    await server.close();
+  }
+}
+
+describe('the OpenAPI document declares how each route is secured', () => {
+  it('declares the bearer scheme (http, bearer, JWT) and the customer\'s order token (?token= or bearer)', async () => {
+    const document = await servedDocument();
+    expect(document.components?.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(document.components?.securitySchemes?.customerToken).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
+    expect(document.components?.securitySchemes?.customerBearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  });
+
+  it('every operation: none for health, metrics and docs; the customer\'s token for self-service; otherwise bearer with the roles of the role table, also in its description', async () => {
+    const document = await servedDocument();
+    const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+    expect(operations.length).toBeGreaterThan(20);
+    for (const { path, method, op } of operations) {
+      const where = `${method} ${path}`;
+      if (PUBLIC.includes(path)) {
+        expect(op.security, where).toEqual([]);
+      } else if (path.startsWith('/self-service/')) {
+        expect(op.security, where).toEqual([{ customerToken: [] }, { customerBearer: [] }]);
+        expect(op.description, where).toMatch(/customer's order-scoped token .* \?token= or as "Authorization: Bearer/);
+        expect(op.responses['401'], where).toBeDefined();
+      } else {
+        const roles = rolesInTable(method, path);
+        expect(op.security, where).toEqual([{ bearerAuth: [...roles] }]);
+        expect(op['x-roles'], where).toEqual([...roles]);
+        expect(op.description, where).toContain(`Needs a bearer token with the role ${roles.join(' or ')}.`);
+        expect(op.responses['401'], where).toBeDefined();
+        expect(op.responses['403'], where).toBeDefined();
+      }
+    }
+  });
+
+  it('states the roles of the table: support records acknowledgements, integrations import orders, everyone reads', async () => {
+    const { paths } = await servedDocument();
+    expect(paths['/cancelled-but-shipped/{id}/acknowledgement']!.post!.security).toEqual([{ bearerAuth: ['SUPPORT'] }]);
+    expect(paths['/orders']!.post!.security).toEqual([{ bearerAuth: ['SERVICE'] }]);
+    expect(paths['/orders/{id}/cancellations']!.post!.security).toEqual([{ bearerAuth: ['MERCHANT', 'SUPPORT'] }]);
+    expect(paths['/orders/{id}']!.get!.security).toEqual([{ bearerAuth: ALL_ROLES }]);
+    expect(paths['/self-service/cancelled-but-shipped/{id}/acknowledgement']!.post!.security).toEqual([{ customerToken: [] }, { customerBearer: [] }]);
+    expect(paths['/healthz']!.get!.security).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { paymentsRouter } from './http/payments.ts';
 import { providerEventsRouter } from './http/provider-events.ts';
 import { refundsRouter } from './http/refunds.ts';
 import { sandboxRouter } from './http/sandbox.ts';
-import { authorisation } from './http/authorisation.ts';
+import { authorisation, PAYMENT_SERVICE_POLICY } from './http/authorisation.ts';
 import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
 import { creditMemosRouter } from './http/credit-memos.ts';
 import type { RebillBook } from './rebills/index.ts';
@@ -32,5 +32,5 @@ export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?:
   if (deps.undo) routes.use(paymentRequestsRouter(deps.undo.money));
   if (deps.undo?.sandbox) routes.use(sandboxUndoRouter(deps.undo.money, deps.undo.sandbox));
   if (deps.sandbox) routes.use(sandboxRouter(deps.sandbox));
-  return createHttpApp(deps.logger, routes, { service: 'payment-service', ...options });
+  return createHttpApp(deps.logger, routes, { service: 'payment-service', security: { roleTable: PAYMENT_SERVICE_POLICY }, ...options });
 }

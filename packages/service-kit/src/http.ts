@@ -8,7 +8,7 @@ import { idsIn, addLogContext, withLogContext } from './context.ts';
 import { readinessRoute, type ReadinessCheck } from './health.ts';
 import { errorMapper, notFoundRoute } from './http-errors.ts';
 import { createMetricsRegistry, httpMetrics, metricsRoute, type Registry } from './metrics.ts';
-import { describe, serveApiDocs } from './openapi.ts';
+import { describe, serveApiDocs, type ApiSecurity } from './openapi.ts';
 import { tracingMiddleware } from './telemetry.ts';
 
 export interface HttpAppOptions {
@@ -20,6 +20,8 @@ export interface HttpAppOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** Adds the service's own metrics (gauges read from its database on scrape ...). */
   metrics?: (registry: Registry) => void;
+  /** The service's role table and customer-token routes, declared in its OpenAPI document. */
+  security?: ApiSecurity;
 }
 
 /**
@@ -73,7 +75,7 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
     readinessRoute(options.readiness ?? {}),
   );
   app.get('/metrics', describe({ summary: 'Prometheus metrics', tags: ['operations'], responses: { 200: 'metrics in the Prometheus text format' } }), metricsRoute(registry));
-  serveApiDocs(app, { title: `CancelFlow ${service}`, version: options.version ?? '1.0.0', ...(options.description ? { description: options.description } : {}) });
+  serveApiDocs(app, { title: `CancelFlow ${service}`, version: options.version ?? '1.0.0', ...(options.description ? { description: options.description } : {}) }, options.security);
   app.use(routes);
   app.use(notFoundRoute);
   app.use(errorMapper(logger));

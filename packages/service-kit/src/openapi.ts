@@ -143,28 +143,126 @@ export interface ApiInfo {
   description?: string;
 }
 
+/**
+ * How a service's routes are secured, for its OpenAPI document, given from the same role table the
+ * service enforces (so the document cannot drift from it).
+ */
+export interface ApiSecurity {
+  /** The service's role table: the first rule matching the method and path decides. */
+  roleTable: readonly { method: string; path: RegExp; roles: readonly string[] }[];
+  /**
+   * Roles allowed on a route no rule names. Absent: such a route is refused to every role (as
+   * service-kit's rolePolicy does).
+   */
+  unlistedRoles?: readonly string[];
+  /** Routes that take the customer's order-scoped token (?token= or bearer) instead of a staff or service token. */
+  customerTokenPaths?: RegExp;
+}
+
+/** The routes of the service-kit shell that take no token at all. */
+export const PUBLIC_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'];
+
+/** The staff/service bearer token (JWT), and the customer's order-scoped token from the email link. */
+export const SECURITY_SCHEMES = {
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A staff or integration token (JWT) carrying a role (SERVICE, MERCHANT or SUPPORT) and, for merchants, the merchant id.',
+  },
+  customerToken: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'token',
+    description: 'The customer\'s order-scoped token from the signed link of the order email (a JWT for that one order, expiring).',
+  },
+  customerBearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'The same customer\'s order-scoped token, sent as "Authorization: Bearer …" instead of ?token=.',
+  },
+} as const;
+
+/** Who may call a route, as the document states it. */
+export type RouteAccess =
+  | { kind: 'public' }
+  | { kind: 'customer' }
+  | { kind: 'bearer'; roles: readonly string[] }
+  | { kind: 'undeclared' };
+
+/** A path with sample values for its parameters, to test it against the role table's patterns. */
+const samplePath = (path: string) => path.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
+
+export function accessOf(route: Pick<MountedRoute, 'method' | 'path'>, doc: RouteDoc | undefined, security: ApiSecurity | undefined): RouteAccess {
+  if (PUBLIC_PATHS.includes(route.path)) return { kind: 'public' };
+  if (security) {
+    if (security.customerTokenPaths?.test(route.path)) return { kind: 'customer' };
+    const concrete = samplePath(route.path);
+    const rule = security.roleTable.find((r) => r.method === route.method && r.path.test(concrete));
+    return { kind: 'bearer', roles: rule ? rule.roles : (security.unlistedRoles ?? []) };
+  }
+  if (doc?.auth) return { kind: 'bearer', roles: doc.auth.roles ?? [] };
+  return { kind: 'undeclared' };
+}
+
+function accessText(access: RouteAccess): string | undefined {
+  switch (access.kind) {
+    case 'public':
+      return 'No token: open to anyone who can reach the service.';
+    case 'customer':
+      return 'Takes the customer\'s order-scoped token from the email link, as ?token= or as "Authorization: Bearer …"; a staff or integration token is not accepted.';
+    case 'bearer':
+      return access.roles.length > 0
+        ? `Needs a bearer token with the role ${access.roles.join(' or ')}.`
+        : 'No role may call it: every token is refused (403).';
+    case 'undeclared':
+      return undefined;
+  }
+}
+
 /** OpenAPI 3.1 of what the app serves, generated from the routes and the zod schemas they name. */
-export function openApiDocument(app: Express | Router, info: ApiInfo): ReturnType<typeof createDocument> {
+export function openApiDocument(app: Express | Router, info: ApiInfo, security?: ApiSecurity): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
-  let secured = false;
+  const used = new Set<RouteAccess['kind']>();
   for (const route of mountedRoutes(app)) {
     if (!route.doc) continue;
     const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    const operation = toOperation(route, route.doc);
-    if (route.doc.auth) secured = true;
+    const access = accessOf(route, route.doc, security);
+    used.add(access.kind);
+    const operation = toOperation(route, route.doc, access);
     paths[openApiPath] = { ...paths[openApiPath], [method]: operation };
   }
+  const schemes = {
+    ...(used.has('bearer') ? { bearerAuth: SECURITY_SCHEMES.bearerAuth } : {}),
+    ...(used.has('customer') ? { customerToken: SECURITY_SCHEMES.customerToken, customerBearer: SECURITY_SCHEMES.customerBearer } : {}),
+  };
   const document: ZodOpenApiObject = {
     openapi: '3.1.0',
     info: { ...info },
     paths,
-    ...(secured ? { components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } } } : {}),
+    ...(Object.keys(schemes).length > 0 ? { components: { securitySchemes: schemes } } : {}),
   };
   return createDocument(document);
 }
 
-function toOperation(route: MountedRoute, doc: RouteDoc): ZodOpenApiOperationObject {
+function securityOf(access: RouteAccess): ZodOpenApiOperationObject['security'] {
+  switch (access.kind) {
+    case 'public':
+      return [];
+    case 'customer':
+      // Either one: the token from the link as ?token=, or the same token as a bearer header.
+      return [{ customerToken: [] }, { customerBearer: [] }];
+    case 'bearer':
+      // OpenAPI 3.1: for non-OAuth schemes the array lists the role names the call needs.
+      return [{ bearerAuth: [...access.roles] }];
+    case 'undeclared':
+      return undefined;
+  }
+}
+
+function toOperation(route: MountedRoute, doc: RouteDoc, access: RouteAccess): ZodOpenApiOperationObject {
   const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
   const params = doc.params ?? (names.length > 0 ? z.object(Object.fromEntries(names.map((n) => [n, z.string()]))) : undefined);
   const responses: ZodOpenApiResponsesObject = {};
@@ -177,17 +275,22 @@ function toOperation(route: MountedRoute, doc: RouteDoc): ZodOpenApiOperationObj
   }
   const errorBody = { content: { 'application/json': { schema: ErrorBodySchema } } };
   if ((doc.body || doc.query || params) && !responses['400']) responses['400'] = { description: 'the input is invalid: the message names the field and why', ...errorBody };
-  if (doc.auth && !responses['401']) responses['401'] = { description: 'no valid bearer token', ...errorBody };
-  if (doc.auth?.roles && !responses['403']) responses['403'] = { description: `needs the role ${doc.auth.roles.join(' or ')}`, ...errorBody };
+  if (access.kind === 'bearer' && !responses['401']) responses['401'] = { description: 'no valid bearer token', ...errorBody };
+  if (access.kind === 'customer' && !responses['401']) responses['401'] = { description: 'the link\'s token is missing, invalid or expired', ...errorBody };
+  if (access.kind === 'bearer' && !responses['403']) responses['403'] = { description: access.roles.length > 0 ? `the token's role is not ${access.roles.join(' or ')}` : 'no role may call it', ...errorBody };
+  const accessLine = accessText(access);
+  const description = [doc.description, accessLine].filter((d): d is string => d !== undefined).join('\n\n');
+  const security = securityOf(access);
   responses.default = { description: 'an error: 404 not found, 409 conflict, 422 a business rule refuses it, 503 unavailable', ...errorBody };
   return {
     summary: doc.summary,
-    ...(doc.description ? { description: doc.description } : {}),
+    ...(description ? { description } : {}),
+    ...(access.kind === 'bearer' ? { 'x-roles': [...access.roles] } : {}),
     ...(doc.tags ? { tags: doc.tags } : {}),
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[:/{}-](\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     ...(params || doc.query ? { requestParams: { ...(params ? { path: params } : {}), ...(doc.query ? { query: doc.query } : {}) } } : {}),
     ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: doc.body } } } } : {}),
-    ...(doc.auth ? { security: [{ bearer: doc.auth.roles ?? [] }] } : {}),
+    ...(security !== undefined ? { security } : {}),
     responses,
   };
 }
@@ -199,13 +302,13 @@ const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-
  * node_modules: no CDN, works offline). The document is generated on first request, once every
  * router is mounted.
  */
-export function serveApiDocs(app: Express, info: ApiInfo): void {
+export function serveApiDocs(app: Express, info: ApiInfo, security?: ApiSecurity): void {
   let document: ReturnType<typeof createDocument> | undefined;
   app.get(
     '/openapi.json',
     describe({ summary: 'This API as an OpenAPI 3.1 document', tags: ['operations'], responses: { 200: 'the OpenAPI document' } }),
     (_req, res) => {
-      document ??= openApiDocument(app, info);
+      document ??= openApiDocument(app, info, security);
       res.json(document);
     },
   );

@@ -16,6 +16,7 @@ import {
   type Principal,
   type Role,
 } from '@cancelflow/service-kit/auth';
+import type { ApiSecurity } from '@cancelflow/service-kit';
 import type { HttpDeps } from './deps.ts';
 
 const ALL: Role[] = ['SERVICE', 'MERCHANT', 'SUPPORT'];
@@ -51,6 +52,16 @@ export const ORDER_SERVICE_POLICY: Rule[] = [
   // Reads: everyone, within their merchant.
   { method: 'GET', path: /^\//, roles: ALL },
 ];
+
+/**
+ * The table as the OpenAPI document declares it: routes it does not name are open to every role
+ * (checkRole lets them through); the self-service routes take the customer's order token instead.
+ */
+export const ORDER_SERVICE_API_SECURITY: ApiSecurity = {
+  roleTable: ORDER_SERVICE_POLICY,
+  unlistedRoles: ALL,
+  customerTokenPaths: /^\/self-service\//,
+};
 
 /** Where the owner of an addressed thing is found: the table and the column leading to the merchant. */
 const OWNERS: { path: RegExp; what: string; sql: string }[] = [
