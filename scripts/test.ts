@@ -5,6 +5,7 @@
 
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { ensureChromium } from '../infra/src/chromium.ts';
 import { ensureTemporalCli } from '../infra/src/temporal-cli.ts';
 import { repoRoot } from '../infra/src/repo.ts';
 
@@ -21,6 +22,8 @@ if (!process.env.TEMPORAL_ADDRESS) {
   say('checking the Temporal CLI (built once with go install when missing) ...');
   say(`Temporal CLI: ${await ensureTemporalCli()}`);
 }
+
+say(`Chromium for the console's browser tests: ${ensureChromium(say) ?? 'MISSING (those tests will fail)'}`);
 
 say('type-checking every workspace: turbo run typecheck');
 const typecheck = await run(bin('turbo'), ['run', 'typecheck']);

@@ -3,11 +3,9 @@
 // real headless Chromium (Debian's `chromium` package) driven by playwright-core through
 // executablePath. No browser is ever downloaded.
 //
-// Chromium missing: outside CI the e2e suites are skipped with a loud message; in CI (CI=true)
-// they FAIL, because .ci/run installs the package and a missing browser there means the install
-// broke, which must not look like a green run. CHROMIUM_PATH points at another binary.
+// Chromium missing: the e2e suites FAIL with a message saying how to install it (`npm test`
+// installs Debian's package itself where it runs as root). CHROMIUM_PATH points at another binary.
 
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,22 +14,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe, it, onTestFailed } from 'vitest';
 import { createLogger } from '@cancelflow/service-kit/logger';
 import { startSystem, type RunningSystem, type SystemOptions } from '@cancelflow/testing';
+import { findChromium } from '@cancelflow/infra/chromium';
 import { distDir, ensureBuilt } from '../src/build.ts';
 import { loadConfig } from '../src/config.ts';
 import { startConsole, type RunningConsole } from '../src/service.ts';
-
-const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
-
-/** The Chromium binary to drive: CHROMIUM_PATH, else the first of the usual names on PATH. */
-export function findChromium(): string | undefined {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  for (const name of CANDIDATES) {
-    const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
-    if (found) return found;
-  }
-  return undefined;
-}
 
 export const CHROMIUM = findChromium();
 
@@ -46,8 +32,8 @@ const MISSING = [
 ].join('\n');
 
 /**
- * describe() for browser suites: runs when Chromium exists; otherwise skipped loudly, or, in
- * CI, one failing test saying why (CI installs Chromium, so its absence is a broken install).
+ * describe() for browser suites: runs when Chromium exists; otherwise one failing test saying
+ * why. `npm test` installs Chromium where it can, so a missing one is never a green run.
  */
 export function describeInBrowser(name: string, body: () => void): void {
   if (CHROMIUM) {
@@ -55,15 +41,11 @@ export function describeInBrowser(name: string, body: () => void): void {
     return;
   }
   process.stderr.write(MISSING);
-  if (process.env.CI === 'true' || process.env.CI === '1') {
-    describe(name, () => {
-      it('needs Chromium, which CI installs (.ci/run): the install failed', () => {
-        throw new Error(MISSING);
-      });
+  describe(name, () => {
+    it('needs Chromium (npm test installs Debian\'s chromium when it runs as root): it is missing', () => {
+      throw new Error(MISSING);
     });
-  } else {
-    describe.skip(`${name} (SKIPPED: no Chromium on this machine)`, body);
-  }
+  });
 }
 
 export const BROWSER_ARGS = [
