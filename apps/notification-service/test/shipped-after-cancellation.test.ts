@@ -30,6 +30,35 @@ describe('the shipped-after-cancellation emails', () => {
     },
   );
 
+  it.each(['REFUSED', 'NO_ANSWER'] as const)(
+    'after %s the return email asks for the item back, says nothing is rebilled, escapes the HTML and carries no link',
+    (reason) => {
+      const returned = { orderNo: 'WS-1001', customerName: 'Ada <Lovelace>', carrier: 'DHL Express', trackingNumber: 'JJD000390007', lines: '2 x MUG-BLUE', reason };
+      expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', { ...returned, trackingNumber: 'www.track.example' })).toThrow(/no links/);
+      expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', { ...returned, reason: 'MAYBE' })).toThrow(/reason must be REFUSED/);
+      const email = renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', returned);
+      for (const body of [email.text, email.html, email.subject]) {
+        expect(body).not.toMatch(/https?:\/\//i);
+        expect(body).not.toMatch(/<a[\s>]/i);
+      }
+      expect(email.text).toMatch(/Please return the item/);
+      expect(email.text).toMatch(/nothing will be rebilled/);
+      expect(email.text).toContain('2 x MUG-BLUE');
+      expect(email.text).toMatch(reason === 'REFUSED' ? /Thank you for your answer/ : /did not hear from you/);
+      expect(email.html).toContain('Ada &lt;Lovelace&gt;');
+      expect(email.html).not.toContain('<Lovelace>');
+    },
+  );
+
+  it('the return email does not ask for an item that already came back', () => {
+    const email = renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', {
+      orderNo: 'WS-1001', carrier: 'DHL', trackingNumber: 'JJD1', lines: '2 x MUG-BLUE', reason: 'NO_ANSWER', alreadyReturned: true,
+    });
+    expect(email.text).toMatch(/already come back/);
+    expect(email.text).not.toMatch(/Please return the item/);
+    expect(email.text).toMatch(/Nothing will be rebilled/);
+  });
+
   it('says which data is missing', () => {
     expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION', { ...data, trackingNumber: '' })).toThrow(ValidationError);
     expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION', { ...data, carrier: undefined })).toThrow(/carrier is required/);

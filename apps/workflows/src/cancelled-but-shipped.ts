@@ -2,15 +2,17 @@
  * Process 3, cancelled but shipped: goods shipped for quantities that were already cancelled.
  * The chain runs in order and no step can be skipped:
  *   1. email the customer: shipped though cancelled, will be rebilled (carrier, tracking, no links);
- *   2. wait for the customer's acknowledgement: a reply to that email or support's record of the
- *      customer's words; remind while waiting; a refusal or no answer by the deadline turns the
- *      chain into a return, and nothing is rebilled;
+ *   2. wait for the customer's acknowledgement: a reply to that email, support's record of the
+ *      customer's words, or the customer's answer on the self-service page; remind while waiting;
+ *      a refusal or no answer by the deadline turns the chain into a return, the customer is
+ *      emailed that the item is to be returned, and nothing is rebilled;
  *   3. forward the acknowledged email chain to seller support;
  *   4. support approves the rebill; the payment service rebills exactly the shipped-after-cancel amount;
  *   5. a credit memo pays the seller, referencing the recorded acknowledgement.
  */
-import { condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
+  ACKNOWLEDGEMENT_CHANNEL_LABELS,
   readAcknowledgement,
   type CancelledButShippedContext,
   type CancelledButShippedStep,
@@ -22,6 +24,7 @@ import {
   emailReplyReceivedSignal,
   recordAcknowledgementUpdate,
   type CancelledButShippedInput,
+  type RecordAcknowledgementArgs,
   type CancelledButShippedProcessState,
   type EmailReply,
 } from './messages.ts';
@@ -43,7 +46,7 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
   const state: CancelledButShippedProcessState = { chainId, phase: 'STARTING', remindersSent: 0, undecidedReplies: 0 };
   const replies: EmailReply[] = [];
   const seenReplies = new Set<string>();
-  let staffRecord: { staffId: string; accepted: boolean; evidence: string } | undefined;
+  let staffRecord: RecordAcknowledgementArgs | undefined;
   let approval: { staffId: string } | undefined;
 
   setHandler(cancelledButShippedStateQuery, () => state);
@@ -130,7 +133,8 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       if (staffRecord) {
         return {
           accepted: staffRecord.accepted,
-          via: 'SUPPORT_STAFF',
+          // Absent in updates sent before the self-service origin existed: support's record.
+          via: staffRecord.via === 'SELF_SERVICE' ? 'SELF_SERVICE' : 'SUPPORT_STAFF',
           by: staffRecord.staffId,
           evidence: staffRecord.evidence,
           at: new Date().toISOString(),
@@ -192,11 +196,34 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
     state.phase = 'RETURN_REQUESTED';
     if (acknowledgement) {
       state.acknowledgement = { accepted: false, via: acknowledgement.via, by: acknowledgement.by, at: acknowledgement.at };
-      await step('REFUSED', { actor: acknowledgement.by, detail: acknowledgement.evidence, acknowledgement });
+      await step('REFUSED', {
+        actor: acknowledgement.by,
+        detail: `${ACKNOWLEDGEMENT_CHANNEL_LABELS[acknowledgement.via]}: "${acknowledgement.evidence.slice(0, 500)}"`,
+        acknowledgement,
+      });
     }
     const { returnId } = await chainOrders.openReturnForCancelledButShipped({ chainId, why });
+    // Chains that reached this point before the return email existed replay without it.
+    const emailed = patched('cancelled-but-shipped-return-email');
+    if (emailed) {
+      await notifications.sendEmail({
+        messageKey: `${customerEmailKey}:return`,
+        to: chain.customer.email,
+        template: 'SHIPPED_AFTER_CANCELLATION_RETURN',
+        orderId: chain.orderId,
+        data: {
+          orderNo: chain.channelOrderNo,
+          customerName: chain.customer.name,
+          carrier: chain.carrier,
+          trackingNumber: chain.trackingNumber,
+          lines: linesSummary(chain),
+          reason: acknowledgement ? 'REFUSED' : 'NO_ANSWER',
+          alreadyReturned: returnId === null,
+        },
+      });
+    }
     await step('RETURN_REQUESTED', {
-      detail: `${why}: the item is to be returned (${returnId ? `return ${returnId}` : 'already returned'}), nothing is rebilled`,
+      detail: `${why}: the item is to be returned (${returnId ? `return ${returnId}` : 'already returned'}), nothing is rebilled${emailed ? `; the customer was emailed at ${chain.customer.email}` : ''}`,
     });
     return { outcome: 'RETURN_REQUESTED' };
   }
@@ -213,7 +240,7 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
     });
     await step('ACKNOWLEDGED', {
       actor: ack.by,
-      detail: `${ack.via === 'EMAIL_REPLY' ? 'reply by email' : 'recorded by support'}: "${ack.evidence.slice(0, 500)}"`,
+      detail: `${ACKNOWLEDGEMENT_CHANNEL_LABELS[ack.via]}: "${ack.evidence.slice(0, 500)}"`,
       acknowledgement: ack,
       acknowledgementId,
     });
@@ -232,7 +259,9 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       note:
         ack.via === 'SUPPORT_STAFF'
           ? `Acknowledgement recorded by ${ack.by} at ${ack.at}. The customer's words:\n${ack.evidence}`
-          : `The customer accepted by replying from ${ack.by} at ${ack.at}.`,
+          : ack.via === 'SELF_SERVICE'
+            ? `The customer accepted on the self-service page at ${ack.at}. The customer's words:\n${ack.evidence}`
+            : `The customer accepted by replying from ${ack.by} at ${ack.at}.`,
       orderId: chain.orderId,
     });
     await step('FORWARDED_TO_SUPPORT', { detail: `email chain forwarded to ${to}` });
@@ -281,6 +310,10 @@ function customerEmailData(chain: CancelledButShippedContext): Record<string, st
     trackingNumber: chain.trackingNumber,
     amount: chain.amount,
     currency: chain.currency,
-    lines: chain.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', '),
+    lines: linesSummary(chain),
   };
+}
+
+function linesSummary(chain: CancelledButShippedContext): string {
+  return chain.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ');
 }

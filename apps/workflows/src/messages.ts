@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import type { CancellationStep, RefundMethod, RefundStatus } from '@cancelflow/domain';
+import type { AcknowledgementChannel, CancellationStep, RefundMethod, RefundStatus } from '@cancelflow/domain';
 
 export const CANCELLATION_WORKFLOW_TYPE = 'cancellationWorkflow';
 
@@ -152,14 +152,23 @@ export interface EmailReply {
 export const emailReplyReceivedSignal = defineSignal<[EmailReply]>('emailReplyReceived');
 
 /**
- * Support records the customer's acknowledgement with their words. Taken only while the chain
- * waits for it; otherwise the answer says why (recorded: false). These updates answer a refusal
- * instead of rejecting in a validator: a rejected update followed by an accepted one that cancels
- * a timer fails replay after a worker restart in SDK 1.x (nondeterminism), so none is rejected.
+ * Support records the customer's acknowledgement with their words, or the order service records
+ * the customer's own answer on the self-service page (via: 'SELF_SERVICE'). Taken only while the
+ * chain waits for it; otherwise the answer says why (recorded: false). These updates answer a
+ * refusal instead of rejecting in a validator: a rejected update followed by an accepted one that
+ * cancels a timer fails replay after a worker restart in SDK 1.x (nondeterminism), so none is rejected.
  */
+export interface RecordAcknowledgementArgs {
+  /** Who recorded it: the staff member, or the self-service page for the customer's own answer. */
+  staffId: string;
+  accepted: boolean;
+  evidence: string;
+  /** Where the answer came from; absent means support's record (as before this field existed). */
+  via?: 'SUPPORT_STAFF' | 'SELF_SERVICE';
+}
 export const recordAcknowledgementUpdate = defineUpdate<
   { recorded: boolean; accepted?: boolean; refusedBecause?: string },
-  [{ staffId: string; accepted: boolean; evidence: string }]
+  [RecordAcknowledgementArgs]
 >('recordAcknowledgement');
 
 /** Support approves the rebill. A repeat answers with the first approval and does nothing else. */
@@ -182,7 +191,7 @@ export interface CancelledButShippedProcessState {
     | 'RETURN_REQUESTED';
   remindersSent: number;
   undecidedReplies: number;
-  acknowledgement?: { accepted: boolean; via: 'EMAIL_REPLY' | 'SUPPORT_STAFF'; by: string; at: string };
+  acknowledgement?: { accepted: boolean; via: AcknowledgementChannel; by: string; at: string };
   rebillApprovedBy?: string;
 }
 

@@ -26,7 +26,7 @@ describe('cancelled but shipped: no answer', () => {
     const order = await orderWithCancelledLine(system);
     const shipment = await shipCancelledMugs(system, order);
     const chainId = shipment.cancelledButShippedId!;
-    await customerEmail(system, order.id);
+    const first = await customerEmail(system, order.id);
 
     const returned = await untilChain(system, chainId, (c) => c.status === 'RETURN_REQUESTED', 'return requested after the deadline');
     const steps = stepsOf(returned);
@@ -42,6 +42,15 @@ describe('cancelled but shipped: no answer', () => {
       expect(reminder.text).toContain('Carrier: DHL');
       expect(`${reminder.text}${reminder.html}`).not.toMatch(/https?:\/\/|<a[\s>]/i);
     }
+
+    // The customer is told, once, that no answer came, to return the item, and that nothing is charged.
+    const returnEmails = (await emailsOf(system, order.id)).filter((e) => e.template === 'SHIPPED_AFTER_CANCELLATION_RETURN');
+    expect(returnEmails).toHaveLength(1);
+    expect(returnEmails[0]).toMatchObject({ to: first.to, messageKey: `cancelled-but-shipped:${chainId}:return` });
+    expect(returnEmails[0]!.text).toMatch(/did not hear from you/);
+    expect(returnEmails[0]!.text).toMatch(/please return the item/i);
+    expect(returnEmails[0]!.text).toMatch(/nothing will be rebilled/i);
+    expect(`${returnEmails[0]!.text}${returnEmails[0]!.html}`).not.toMatch(/https?:\/\/|<a[\s>]/i);
 
     expect(await rebillsOf(system, chainId)).toHaveLength(0);
     const late = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, { staffId: 'grace', accepted: true, evidence: 'too late: "I accept"' });

@@ -75,11 +75,19 @@ describe('cancelled but shipped: the customer answers on the self-service page',
     expect(answer.body).toMatchObject({ chainId, accepted: true });
 
     const forwarded = await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded to seller support');
-    expect(forwarded.acknowledgement).toMatchObject({ accepted: true, by: 'customer (self-service page)' });
+    expect(forwarded.acknowledgement).toMatchObject({ accepted: true, via: 'SELF_SERVICE', by: 'customer (self-service page)' });
     expect(forwarded.acknowledgement!.evidence).toMatch(/self-service page/);
+    // The step and the order's timeline say where the answer came from, not "recorded by support".
+    const acknowledged = forwarded.steps.find((s) => s.step === 'ACKNOWLEDGED')!;
+    expect(acknowledged.detail).toMatch(/^answered by the customer on the self-service page: /);
+    const timeline = await system.orders.get<{ timeline: { type: string; detail: { chainId?: string; detail?: string } }[] }>(`/orders/${order.id}`);
+    const event = timeline.body.timeline.find((e) => e.type === 'CANCELLED_BUT_SHIPPED_ACKNOWLEDGED' && e.detail.chainId === chainId);
+    expect(event?.detail.detail).toMatch(/self-service page/);
+    expect(event?.detail.detail).not.toMatch(/recorded by support/);
     expect(forwarded.acknowledgement!.evidence).toContain('I keep the mugs, please charge me again.');
     const forward = (await emailsOf(system, order.id)).find((e) => e.template === 'EMAIL_THREAD_FORWARD')!;
     expect(forward.text).toContain('I keep the mugs, please charge me again.');
+    expect(forward.text).toMatch(/accepted on the self-service page/);
 
     // Answered: the page no longer offers it, and a second answer is refused without changing anything.
     const after = await customer.get<{ cancelledButShipped: SelfServiceChain[] }>(`/self-service/orders/${order.id}${q(token)}`);
@@ -95,7 +103,8 @@ describe('cancelled but shipped: the customer answers on the self-service page',
     const answer = await acknowledge(chainId, token, { accepted: false, statement: 'I did not want them, please pick them up.' });
     expect(answer.status).toBe(202);
     const returned = await untilChain(system, chainId, (c) => c.status === 'RETURN_REQUESTED', 'return requested');
-    expect(returned.acknowledgement).toMatchObject({ accepted: false, by: 'customer (self-service page)' });
+    expect(returned.acknowledgement).toMatchObject({ accepted: false, via: 'SELF_SERVICE', by: 'customer (self-service page)' });
+    expect(returned.steps.find((s) => s.step === 'REFUSED')!.detail).toMatch(/^answered by the customer on the self-service page: /);
   });
 
   it('refuses without writing: no statement (400), another order\'s chain (404), a tampered or expired link (401)', async () => {
@@ -139,6 +148,6 @@ describe('cancelled but shipped: the customer answers on the self-service page',
     const refused = await acknowledge(chainId, token, { accepted: false, statement: 'No, take them back' });
     expect(refused.status).toBe(409);
     const settled = await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded');
-    expect(settled.acknowledgement).toMatchObject({ accepted: true, by: 'grace' });
+    expect(settled.acknowledgement).toMatchObject({ accepted: true, via: 'SUPPORT_STAFF', by: 'grace' });
   });
 });

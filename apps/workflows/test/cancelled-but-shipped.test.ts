@@ -150,6 +150,14 @@ describe('cancelled but shipped: the chain', () => {
     expect(stepsOf(returned)).toEqual(['STARTED', 'CUSTOMER_EMAILED', 'REFUSED', 'RETURN_REQUESTED']);
     expect(returned.acknowledgement).toMatchObject({ accepted: false, via: 'EMAIL_REPLY' });
 
+    // The customer is told, once, to return the item and that nothing is charged again; no links.
+    const returnEmails = (await emailsOf(system, order.id)).filter((e) => e.template === 'SHIPPED_AFTER_CANCELLATION_RETURN');
+    expect(returnEmails).toHaveLength(1);
+    expect(returnEmails[0]).toMatchObject({ to: email.to, messageKey: `cancelled-but-shipped:${chainId}:return` });
+    expect(returnEmails[0]!.text).toMatch(/please return the item/i);
+    expect(returnEmails[0]!.text).toMatch(/nothing will be rebilled/i);
+    expect(`${returnEmails[0]!.text}${returnEmails[0]!.html}`).not.toMatch(/https?:\/\/|<a[\s>]/i);
+
     // The return of the shipped-after-cancel mugs is opened (issue 3's returns).
     expect(returned.returnId).toBeDefined();
     const opened = await system.orders.get<{ status: string; lines: { lineId: string; quantity: number }[] }>(`/returns/${returned.returnId}`);

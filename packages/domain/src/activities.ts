@@ -102,6 +102,7 @@ export const EMAIL_TEMPLATES = [
   // Process 3, cancelled but shipped (no links in any of them).
   'SHIPPED_AFTER_CANCELLATION',
   'SHIPPED_AFTER_CANCELLATION_REMINDER',
+  'SHIPPED_AFTER_CANCELLATION_RETURN',
   'EMAIL_THREAD_FORWARD',
   // Process 4, undoing a cancellation: pay again (and reminders), and the undo done.
   'PAYMENT_REQUEST',

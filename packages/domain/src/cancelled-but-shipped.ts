@@ -47,8 +47,19 @@ export const STATUS_AFTER_STEP: Readonly<Partial<Record<CancelledButShippedStep,
   COMPLETED: 'COMPLETED',
 };
 
-export const ACKNOWLEDGEMENT_CHANNELS = ['EMAIL_REPLY', 'SUPPORT_STAFF'] as const;
+/**
+ * Where the customer's answer came from: a reply to the email, support's record of what the
+ * customer said (phone, chat), or the customer's own answer on the self-service page.
+ */
+export const ACKNOWLEDGEMENT_CHANNELS = ['EMAIL_REPLY', 'SUPPORT_STAFF', 'SELF_SERVICE'] as const;
 export type AcknowledgementChannel = (typeof ACKNOWLEDGEMENT_CHANNELS)[number];
+
+/** How an acknowledgement reads on the timeline and in the forwarded chain, by where it came from. */
+export const ACKNOWLEDGEMENT_CHANNEL_LABELS: Readonly<Record<AcknowledgementChannel, string>> = {
+  EMAIL_REPLY: 'reply by email',
+  SUPPORT_STAFF: 'recorded by support',
+  SELF_SERVICE: 'answered by the customer on the self-service page',
+};
 
 export type AcknowledgementDecision = 'ACCEPTED' | 'REFUSED' | 'UNDECIDED';
 
@@ -116,7 +127,7 @@ export interface CancelledButShippedContext {
 export interface RecordedAcknowledgement {
   accepted: boolean;
   via: AcknowledgementChannel;
-  /** The staff member who recorded it, or the customer's address for an email reply. */
+  /** The staff member who recorded it, the customer's address for an email reply, or the self-service page. */
   by: string;
   /** The customer's own words. */
   evidence: string;

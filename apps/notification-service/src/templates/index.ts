@@ -8,7 +8,9 @@ import { emailThreadForwardData, renderEmailThreadForward } from './email-thread
 import {
   renderShippedAfterCancellation,
   renderShippedAfterCancellationReminder,
+  renderShippedAfterCancellationReturn,
   shippedAfterCancellationData,
+  shippedAfterCancellationReturnData,
 } from './shipped-after-cancellation.ts';
 import * as request from './cancellation-request.ts';
 import { orderConfirmationData, renderOrderConfirmation } from './order-confirmation.ts';
@@ -34,6 +36,7 @@ const TEMPLATES: { [K in EmailTemplate]: Template<z.ZodType> } = {
   CANCELLATION_UNDONE: template(undo.cancellationUndoneData, undo.renderCancellationUndone),
   SHIPPED_AFTER_CANCELLATION: template(shippedAfterCancellationData, renderShippedAfterCancellation),
   SHIPPED_AFTER_CANCELLATION_REMINDER: template(shippedAfterCancellationData, renderShippedAfterCancellationReminder),
+  SHIPPED_AFTER_CANCELLATION_RETURN: template(shippedAfterCancellationReturnData, renderShippedAfterCancellationReturn),
   EMAIL_THREAD_FORWARD: template(emailThreadForwardData, renderEmailThreadForward),
   ORDER_CONFIRMATION: template(orderConfirmationData, renderOrderConfirmation),
   CANCELLATION_REQUEST_RECEIVED: template(request.requestReceivedData, request.renderRequestReceived),

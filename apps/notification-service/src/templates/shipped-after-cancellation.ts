@@ -58,3 +58,47 @@ function render(data: ShippedAfterCancellationData, reminder: boolean): Rendered
   );
   return { subject, text, html };
 }
+
+/**
+ * The chain turned into a return: the customer refused the item, or did not answer by the
+ * deadline. Says the item is to be returned and that nothing is charged again; no links either.
+ * alreadyReturned: the shipped-after-cancel quantities came back by other means meanwhile.
+ */
+export const shippedAfterCancellationReturnData = z.object({
+  orderNo: requiredText('orderNo is required: the order number the customer knows'),
+  customerName: z.string().trim().max(200).nullish(),
+  carrier: requiredText('carrier is required: who delivered the parcel').refine(noLink, 'carrier must be a name, no links in this email'),
+  trackingNumber: requiredText('trackingNumber is required: the carrier\'s tracking number').refine(noLink, 'trackingNumber must be the number itself, no links in this email'),
+  lines: requiredText('lines is required: a short summary of what is to be returned').max(2000),
+  reason: z.enum(['REFUSED', 'NO_ANSWER'], { error: 'reason must be REFUSED (the customer refused the item) or NO_ANSWER (no answer by the deadline)' }),
+  alreadyReturned: z.boolean().default(false),
+});
+export type ShippedAfterCancellationReturnData = z.infer<typeof shippedAfterCancellationReturnData>;
+
+export function renderShippedAfterCancellationReturn(data: ShippedAfterCancellationReturnData): RenderedEmail {
+  const greeting = data.customerName ? `Dear ${data.customerName},` : 'Dear customer,';
+  const opening =
+    data.reason === 'REFUSED'
+      ? `Thank you for your answer: you do not keep what was shipped of your order ${data.orderNo} after it had been cancelled.`
+      : `We did not hear from you about what was shipped of your order ${data.orderNo} after it had been cancelled, so we treat it as a return.`;
+  const shipped = data.lines;
+  const tracking = `It was shipped with ${data.carrier}, tracking number ${data.trackingNumber}.`;
+  const returnIt = data.alreadyReturned
+    ? 'Our records show it has already come back to us: there is nothing more for you to do.'
+    : 'Please return the item. We will not charge you again for it: nothing will be rebilled.';
+  const nothingCharged = data.alreadyReturned ? 'Nothing will be rebilled.' : undefined;
+  const subject = data.alreadyReturned
+    ? `Your cancelled order ${data.orderNo}: the item came back, nothing will be charged`
+    : `Your cancelled order ${data.orderNo}: please return the item, nothing will be charged`;
+
+  const text = [greeting, '', opening, '', `  ${shipped}`, '', tracking, '', returnIt, ...(nothingCharged ? ['', nothingCharged] : []), '', 'CancelFlow'].join('\n');
+  const html = layout(
+    subject,
+    [
+      paragraphs(greeting, opening),
+      `<pre style="font-family: inherit; margin-left: 1em;">${escapeHtml(shipped)}</pre>`,
+      paragraphs(tracking, returnIt, ...(nothingCharged ? [nothingCharged] : []), 'CancelFlow'),
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}

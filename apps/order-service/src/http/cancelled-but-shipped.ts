@@ -16,6 +16,7 @@ import {
   cancelledButShippedStateQuery,
   recordAcknowledgementUpdate,
   type CancelledButShippedProcessState,
+  type RecordAcknowledgementArgs,
 } from '@cancelflow/workflows/messages';
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
@@ -102,13 +103,14 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
 
 /**
  * Records an acknowledgement of the chain: the one path for support's record and the customer's
- * own answer on the self-service page. Refuses (409) a chain whose acknowledgement is settled or
- * that does not wait for one; the workflow's update refuses without changing anything.
+ * own answer on the self-service page (via SELF_SERVICE; absent means support's record). Refuses
+ * (409) a chain whose acknowledgement is settled or that does not wait for one; the workflow's
+ * update refuses without changing anything.
  */
 export async function recordChainAcknowledgement(
   deps: HttpDeps,
   chain: CancelledButShipped,
-  input: RecordAcknowledgementInput,
+  input: RecordAcknowledgementInput & { via?: RecordAcknowledgementArgs['via'] },
 ): Promise<{ accepted: boolean }> {
   if (chain.acknowledgement || chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED') {
     throw new ConflictError(

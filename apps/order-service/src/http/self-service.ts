@@ -122,8 +122,9 @@ export function selfServiceRouter(deps: HttpDeps): Router {
 
   /**
    * The customer answers a cancelled-but-shipped chain of the token's order: keep the item and be
-   * charged again, or refuse it. Recorded through the same path as support's record, with the
-   * customer's statement as the evidence. Another order's chain is "not found".
+   * charged again, or refuse it. Recorded through the same path as support's record, marked as
+   * coming from the self-service page (via SELF_SERVICE), with the customer's statement as the
+   * evidence. Another order's chain is "not found".
    */
   router.post('/self-service/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'The customer accepts or refuses a cancelled-but-shipped rebilling (signed self-service link)', tags: ['self-service'], body: selfServiceAcknowledgementSchema, responses: { 202: 'the acknowledgement is recorded', 401: 'the link is invalid or expired', 404: 'no such chain for this order', 409: 'the chain does not wait for an acknowledgement' } }), async (req, res) => {
     if (!deps.selfService) throw new UnavailableError('customer self-service is not configured on this order service');
@@ -134,6 +135,7 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     const input = parse(selfServiceAcknowledgementSchema, req.body);
     const result = await recordChainAcknowledgement(deps, chain, {
       staffId: SELF_SERVICE_ACKNOWLEDGER,
+      via: 'SELF_SERVICE',
       accepted: input.accepted,
       evidence: `The customer ${input.accepted ? 'accepted' : 'refused'} on the self-service page, in their own words: "${input.statement}"`,
     });

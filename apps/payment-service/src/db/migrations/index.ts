@@ -1,5 +1,6 @@
 import { CreatePayments } from './20250101000000-create-payments.ts';
 import { CancelledButShippedMoney } from './20261122000100-cancelled-but-shipped.ts';
+import { SelfServiceAcknowledgement } from './20261122000200-self-service-acknowledgement.ts';
 import { UndoMoney } from './20261122000000-undo-money.ts';
 
 /** Every migration of the payments schema, oldest first. Never rename one: the table records names. */
@@ -7,4 +8,5 @@ export const migrations = [
   { name: '20250101000000-create-payments', class: CreatePayments },
   { name: '20261122000000-undo-money', class: UndoMoney },
   { name: '20261122000100-cancelled-but-shipped', class: CancelledButShippedMoney },
+  { name: '20261122000200-self-service-acknowledgement', class: SelfServiceAcknowledgement },
 ];
