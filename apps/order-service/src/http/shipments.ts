@@ -11,7 +11,7 @@ import { shipmentView } from './shipment-views.ts';
 export function shipmentsRouter(deps: HttpDeps): Router {
   const router = Router();
 
-  router.post('/orders/:id/shipments', describe({ summary: 'Record a shipment (open lines first, then cancelled ones: cancelled but shipped)', tags: ['shipments'], body: createShipmentSchema, responses: { 201: 'the shipment', 200: 'the same shipment, recorded before', 404: 'no such order', 422: 'more than the order has' } }), async (req, res) => {
+  router.post('/orders/:id/shipments', describe({ summary: 'Record a shipment (open lines first, then cancelled ones: cancelled but shipped)', tags: ['shipments'], body: createShipmentSchema, responses: { 201: 'the shipment', 200: 'the same shipment, recorded before', 404: 'no such order', 409: 'the shipment number is taken by other content, or cancelled units an undo in progress is reopening', 422: 'more than the order has' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createShipmentSchema, req.body);
     const result = await createShipment(deps, orderId, input);

@@ -3,7 +3,8 @@
  * so a shipment and a cancellation of the same line are served one after the other. The story:
  *   1. a repeat of a shipment number already recorded answers with that shipment;
  *   2. planShipment (the domain's rule) takes open quantity first, then cancelled quantity, and
- *      refuses to ship more than is unshipped;
+ *      refuses to ship more than is unshipped; cancelled units an undo in progress is about to
+ *      reopen (its money is being collected back for them) cannot ship meanwhile: refused;
  *   3. the lines are updated and the order status follows;
  *   4. on a fill-or-kill channel the rest of each partly shipped line is cancelled at once
  *      (FILL_OR_KILL, SYSTEM) through the same cancellation code, refund included;
@@ -22,6 +23,7 @@ import {
   TASK_QUEUES,
   UnavailableError,
   type CreateShipmentInput,
+  type ErrorDetail,
   type ShipmentPlan,
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
@@ -38,6 +40,7 @@ import {
   type Order,
   type OrderLine,
 } from '../db/entities/index.ts';
+import { CancellationUndo } from '../db/entities/undo.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { HttpDeps } from '../http/deps.ts';
 import { afterShipmentRecorded } from './after-shipment.ts';
@@ -70,6 +73,7 @@ async function recordShipment(deps: HttpDeps, orderId: string, input: CreateShip
 
       const lines = await linesOf(em, order.id);
       const plan = planShipment({ channel: order.channel, status: order.status, lines }, input.lines);
+      await refuseUnitsAnUndoReopens(em, order.id, lines, plan, input);
 
       const shipmentId = randomUUID();
       const now = new Date();
@@ -144,6 +148,40 @@ async function recordShipment(deps: HttpDeps, orderId: string, input: CreateShip
       }
     }
     throw error;
+  }
+}
+
+/**
+ * An undo in progress collects the money back for the cancelled units it will reopen, then
+ * reopens them: shipping those units meanwhile (as cancelled but shipped, to be rebilled) would
+ * charge the customer twice for them. The undo has the units; the ship notice waits for it.
+ */
+async function refuseUnitsAnUndoReopens(
+  em: EntityManager,
+  orderId: string,
+  lines: readonly OrderLine[],
+  plan: ShipmentPlan,
+  input: CreateShipmentInput,
+): Promise<void> {
+  if (plan.shippedAfterCancel.length === 0) return;
+  const undos = await em.find(CancellationUndo, { orderId, status: 'IN_PROGRESS' }, { refresh: true });
+  const problems: ErrorDetail[] = [];
+  for (const shipped of plan.shippedAfterCancel) {
+    const line = lines.find((l) => l.id === shipped.lineId)!;
+    const holding = undos.filter((u) => u.lines.some((l) => l.lineId === line.id));
+    const reserved = holding.flatMap((u) => u.lines).filter((l) => l.lineId === line.id).reduce((n, l) => n + l.quantity, 0);
+    // The plan is not applied yet: cancelledQuantity is what is cancelled before this shipment.
+    if (line.cancelledQuantity - shipped.quantity >= reserved) continue;
+    const by = holding.map((u) => `undo ${u.id} of cancellation ${u.cancellationId}`).join(' and ');
+    problems.push({
+      path: `lines.${input.lines.findIndex((l) => l.lineId === line.id)}`,
+      message:
+        `the cancelled units of line ${line.lineNo} (${line.sku}) are being reopened by ${by}, which collects the money back for them first: ` +
+        'they cannot ship as cancelled meanwhile; send the ship notice again once the undo finished (GET /undos/:id)',
+    });
+  }
+  if (problems.length > 0) {
+    throw new ConflictError(problems.length === 1 ? problems[0]!.message : 'cancelled units of several lines are being reopened by an undo in progress', problems);
   }
 }
 
