@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, listen, mountedRoutes, openApiDocument, undocumentedRoutes } from '@cancelflow/service-kit';
+import { createLogger } from '@cancelflow/service-kit';
+import { describeRouteCoverage, PUBLIC_PATHS, ruleFor, servedDocument } from '@cancelflow/testing/openapi';
 import { ORDER_SERVICE_POLICY } from '../src/http/authorisation.ts';
 import type { HttpDeps } from '../src/http/deps.ts';
 import { buildServer } from '../src/server.ts';
@@ -7,64 +8,28 @@ import { buildServer } from '../src/server.ts';
 // The routers only touch their dependencies when a request comes: building the app is enough.
 const app = buildServer({ logger: createLogger('order-service-openapi') } as HttpDeps);
 
-describe('the OpenAPI document of the order service', () => {
-  it('describes every route express serves (a route added without describe() fails here)', () => {
-    expect(undocumentedRoutes(app)).toEqual([]);
-  });
-
-  it('lists exactly the routes express serves, no more', () => {
-    const document = openApiDocument(app, { title: 'order-service', version: 'test' });
-    const documented = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
-      Object.keys(item ?? {}).map((method) => `${method.toUpperCase()} ${path}`),
-    );
-    const served = mountedRoutes(app).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
-    expect(documented.sort()).toEqual([...new Set(served)].sort());
-    expect(documented).toContain('POST /orders/{id}/cancellations');
-  });
-});
-
-interface Operation {
-  description?: string;
-  security?: Record<string, string[]>[];
-  'x-roles'?: string[];
-  responses: Record<string, unknown>;
-}
-interface ServedDocument {
-  components?: { securitySchemes?: Record<string, Record<string, string>> };
-  paths: Record<string, Record<string, Operation>>;
-}
+describeRouteCoverage('order service', app, 'POST /orders/{id}/cancellations');
 
 const ALL_ROLES = ['SERVICE', 'MERCHANT', 'SUPPORT'];
-const PUBLIC = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'];
 
 /** What the role table lets call a route (checkRole: the first matching rule; an unnamed route is open to every role). */
-const rolesInTable = (method: string, path: string) =>
-  ORDER_SERVICE_POLICY.find((r) => r.method === method && r.path.test(path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000')))?.roles ?? ALL_ROLES;
-
-async function servedDocument(): Promise<ServedDocument> {
-  const server = await listen(app, 0);
-  try {
-    return (await (await fetch(`${server.url}/openapi.json`)).json()) as ServedDocument;
-  } finally {
-    await server.close();
-  }
-}
+const rolesInTable = (method: string, path: string) => ruleFor(ORDER_SERVICE_POLICY, method, path)?.roles ?? ALL_ROLES;
 
 describe('the OpenAPI document declares how each route is secured', () => {
   it('declares the bearer scheme (http, bearer, JWT) and the customer\'s order token (?token= or bearer)', async () => {
-    const document = await servedDocument();
+    const document = await servedDocument(app);
     expect(document.components?.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(document.components?.securitySchemes?.customerToken).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
     expect(document.components?.securitySchemes?.customerBearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   });
 
   it('every operation: none for health, metrics and docs; the customer\'s token for self-service; otherwise bearer with the roles of the role table, also in its description', async () => {
-    const document = await servedDocument();
+    const document = await servedDocument(app);
     const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
     expect(operations.length).toBeGreaterThan(20);
     for (const { path, method, op } of operations) {
       const where = `${method} ${path}`;
-      if (PUBLIC.includes(path)) {
+      if (PUBLIC_PATHS.includes(path)) {
         expect(op.security, where).toEqual([]);
       } else if (path.startsWith('/self-service/')) {
         expect(op.security, where).toEqual([{ customerToken: [] }, { customerBearer: [] }]);
@@ -82,7 +47,7 @@ describe('the OpenAPI document declares how each route is secured', () => {
   });
 
   it('states the roles of the table: support records acknowledgements, integrations import orders, everyone reads', async () => {
-    const { paths } = await servedDocument();
+    const { paths } = await servedDocument(app);
     expect(paths['/cancelled-but-shipped/{id}/acknowledgement']!.post!.security).toEqual([{ bearerAuth: ['SUPPORT'] }]);
     expect(paths['/orders']!.post!.security).toEqual([{ bearerAuth: ['SERVICE'] }]);
     expect(paths['/orders/{id}/cancellations']!.post!.security).toEqual([{ bearerAuth: ['MERCHANT', 'SUPPORT'] }]);
