@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, importOrder, startSystem, unique, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { cancelOrder, eventually, importOrder, startSystem, unique, type CancellationAccepted, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import type { CancellationStep, RefundMethod } from '@cancelflow/domain';
 
 interface CancellationBody {
@@ -9,10 +9,6 @@ interface CancellationBody {
   refundFailureReason?: string;
   workflowId: string;
   steps: { step: CancellationStep; detail?: string }[];
-}
-interface Accepted {
-  cancellationId: string;
-  workflowId: string;
 }
 interface OrderPayments {
   totals: { charged: number; refunded: number; ledgerReturned: number };
@@ -29,16 +25,7 @@ afterAll(async () => {
   await system?.close();
 });
 
-async function cancel(order: OrderBody, body: Record<string, unknown> = {}): Promise<Accepted> {
-  const response = await system.orders.post<Accepted>(`/orders/${order.id}/cancellations`, {
-    lines: order.lines.map((l) => ({ lineId: l.id, quantity: l.openQuantity })),
-    reason: 'OUT_OF_STOCK',
-    merchantCancellationNumber: unique('C'),
-    ...body,
-  });
-  expect(response.status, JSON.stringify(response.body)).toBe(202);
-  return response.body;
-}
+const cancel = (order: OrderBody, body: Record<string, unknown> = {}) => cancelOrder(system.orders, order, body);
 
 const cancellation = async (id: string) => (await system.orders.get<CancellationBody>(`/cancellations/${id}`)).body;
 
@@ -235,8 +222,8 @@ describe('repeats, races and crashes', () => {
       reason: 'OUT_OF_STOCK',
       merchantCancellationNumber: unique('C'),
     };
-    const first = await system.orders.post<Accepted>(`/orders/${order.id}/cancellations`, body);
-    const second = await system.orders.post<Accepted>(`/orders/${order.id}/cancellations`, body);
+    const first = await system.orders.post<CancellationAccepted>(`/orders/${order.id}/cancellations`, body);
+    const second = await system.orders.post<CancellationAccepted>(`/orders/${order.id}/cancellations`, body);
     expect(first.status).toBe(202);
     expect(second.status).toBe(200);
     expect(second.body.cancellationId).toBe(first.body.cancellationId);
@@ -252,7 +239,7 @@ describe('repeats, races and crashes', () => {
     const order = await importOrder(system.orders);
     const line = order.lines[0]!;
     const attempt = () =>
-      system.orders.post<Accepted>(`/orders/${order.id}/cancellations`, {
+      system.orders.post<CancellationAccepted>(`/orders/${order.id}/cancellations`, {
         lines: [{ lineId: line.id, quantity: 2 }],
         reason: 'OUT_OF_STOCK',
         merchantCancellationNumber: unique('C'),

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, importOrder, startSystem, unique, type ApiClient, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { cancelOrder, eventually, importOrder, startSystem, unique, type ApiClient, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
 import type { MoneyTotals, UndoStep } from '@cancelflow/domain/undo-cancellation';
 
-interface Accepted {
-  cancellationId: string;
-  workflowId: string;
-}
 interface UndoAccepted {
   created: boolean;
   undoId: string;
@@ -52,17 +48,7 @@ afterAll(async () => {
   await started?.close();
 });
 
-async function cancel(order: OrderBody, body: Record<string, unknown> = {}): Promise<Accepted> {
-  const response = await system.orders.post<Accepted>(`/orders/${order.id}/cancellations`, {
-    lines: order.lines.map((l) => ({ lineId: l.id, quantity: l.openQuantity })),
-    reason: 'CUSTOMER_REQUEST',
-    merchantCancellationNumber: unique('C'),
-    restock: true,
-    ...body,
-  });
-  expect(response.status, JSON.stringify(response.body)).toBe(202);
-  return response.body;
-}
+const cancel = (order: OrderBody, body: Record<string, unknown> = {}) => cancelOrder(system.orders, order, { reason: 'CUSTOMER_REQUEST', restock: true, ...body });
 
 const cancellation = async (id: string) => (await system.orders.get<{ status: string; steps: { step: string }[] }>(`/cancellations/${id}`)).body;
 const untilCancellation = (id: string, status: string) =>

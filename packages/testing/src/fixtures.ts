@@ -59,3 +59,29 @@ export async function importOrder(orders: ApiClient, overrides: Partial<OrderInp
   }
   return response.body;
 }
+
+export interface CancellationAccepted {
+  cancellationId: string;
+  workflowId: string;
+}
+
+/**
+ * Cancels every open unit of the order (reason OUT_OF_STOCK, a fresh merchant number) and expects
+ * the 202 that starts the process; `body` overrides any field.
+ */
+export async function cancelOrder(
+  orders: ApiClient,
+  order: OrderBody,
+  body: Record<string, unknown> = {},
+): Promise<CancellationAccepted> {
+  const response = await orders.post<CancellationAccepted>(`/orders/${order.id}/cancellations`, {
+    lines: order.lines.map((l) => ({ lineId: l.id, quantity: l.openQuantity })),
+    reason: 'OUT_OF_STOCK',
+    merchantCancellationNumber: unique('C'),
+    ...body,
+  });
+  if (response.status !== 202) {
+    throw new Error(`cancelling the order answered ${response.status}, not 202: ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}
