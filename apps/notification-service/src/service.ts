@@ -1,4 +1,4 @@
-import { connectTemporalClient, createLogger, listen, openDatabase, type Database, type Logger } from '@cancelflow/service-kit';
+import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
 import type { NotificationActivities } from '@cancelflow/domain';
 import { createNotificationActivities } from './activities/index.ts';
 import { createThreadActivities } from './activities/threads.ts';
@@ -11,7 +11,6 @@ import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
 import { notificationServiceObservability } from './http/observability.ts';
-import { startWorker, type RunningWorker } from './worker.ts';
 
 export { createNotificationActivities };
 export type { NotificationServiceConfig };
@@ -89,13 +88,14 @@ export async function startService(
     const http = await listen(buildServer({ db, logger }, notificationServiceObservability(db, temporal, transport)), config.port, config.host);
     closers.push(() => http.close());
 
-    let worker: RunningWorker | undefined;
+    let worker: RunningActivityWorker | undefined;
     if (config.workerEnabled) {
-      worker = await startWorker({
+      worker = await startActivityWorker({
         address: config.temporal.address,
         namespace: config.temporal.namespace,
         taskQueue: config.taskQueue,
         activities: { ...activities, ...threads },
+        onFailure: (error) => logger.error({ err: error }, 'the notifications worker stopped'),
       });
       closers.push(() => worker!.close());
     }

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { connectTemporalClient, createLogger, listen, openDatabase, type Database, type Logger } from '@cancelflow/service-kit';
+import { TASK_QUEUES } from '@cancelflow/domain';
+import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
 import { createOrderActivities } from './activities/index.ts';
 import { createCancellationRequestActivities } from './activities/request-activities.ts';
 import { createUndoOrderActivities } from './activities/undo-activities.ts';
@@ -13,7 +14,6 @@ import { databaseSettings } from './db/index.ts';
 import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
 import { orderServiceObservability } from './http/observability.ts';
-import { startOrderWorker, type OrderWorker } from './worker.ts';
 
 export interface StartOptions {
   logger?: Logger;
@@ -69,11 +69,12 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       ...(config.selfService ? { selfService: config.selfService } : {}),
       ...(config.auth ? { auth: config.auth } : {}),
     };
-    let worker: OrderWorker | undefined;
+    let worker: RunningActivityWorker | undefined;
     if (config.worker) {
-      worker = await startOrderWorker({
+      worker = await startActivityWorker({
         address: config.temporal.address,
         namespace: config.temporal.namespace,
+        taskQueue: TASK_QUEUES.orders,
         activities: {
           ...createOrderActivities({
             db,

@@ -2,12 +2,13 @@
  * The payment service in one process: database (migrated), Temporal client, sandbox provider,
  * HTTP API and the worker of the "payments" task queue. main.ts and the tests both start it here.
  */
-import type { CancelledButShippedPaymentActivities, PaymentActivities } from '@cancelflow/domain';
+import { TASK_QUEUES, type CancelledButShippedPaymentActivities, type PaymentActivities } from '@cancelflow/domain';
 import {
   connectTemporalClient,
   createLogger,
   listen,
   openDatabase,
+  startActivityWorker,
   type Database,
   type Logger,
 } from '@cancelflow/service-kit';
@@ -19,7 +20,6 @@ import { migrate } from './migrate.ts';
 import { createPaymentBook, signalCancellationWorkflow, type PaymentBook } from './refunds/index.ts';
 import { buildServer } from './server.ts';
 import { paymentServiceObservability } from './http/observability.ts';
-import { createPaymentWorker } from './worker.ts';
 import { createCancelledButShippedPaymentActivities } from './activities/cancelled-but-shipped.ts';
 import { createSandboxChargeProvider } from './adapters/sandbox-charge-provider.ts';
 import { createRebillBook, type RebillBook } from './rebills/index.ts';
@@ -91,15 +91,13 @@ export async function startService(
     closers.push(() => http.close());
 
     if (config.runWorker) {
-      const { worker, connection } = await createPaymentWorker({ ...config.temporal, activities: { ...activities, ...chainActivities } });
-      closers.push(() => connection.close());
-      const running = worker.run().catch((err: unknown) => {
-        logger.error({ err }, 'payments worker stopped with an error');
+      const worker = await startActivityWorker({
+        ...config.temporal,
+        taskQueue: TASK_QUEUES.payments,
+        activities: { ...activities, ...chainActivities },
+        onFailure: (err) => logger.error({ err }, 'payments worker stopped with an error'),
       });
-      closers.push(async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-      });
+      closers.push(() => worker.close());
     }
 
     await sandbox.start();

@@ -14,3 +14,4 @@ export * from './telemetry.ts';
 export * from './db.ts';
 export * from './auth.ts';
 export * from './activity-errors.ts';
+export * from './activity-worker.ts';
