@@ -159,6 +159,20 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
   });
 });
 
+describe('what operators see', () => {
+  it("the order service's /metrics counts cancellations by status and channel, open requests and waiting chains", async () => {
+    const order = await importOrder(system.orders);
+    const { cancellationId } = await cancel(order);
+    await untilStatus(cancellationId, 'CANCELLED');
+    const metrics = await fetch(`${system.orders.baseUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/^cancelflow_cancellations\{status="CANCELLED",channel="webshop"[^}]*\} [1-9]\d*$/m);
+    expect(text).toContain('# TYPE cancelflow_open_cancellation_requests gauge');
+    expect(text).toContain('# TYPE cancelflow_chain_steps_waiting gauge');
+  });
+});
+
 describe('channel rules during a cancellation', () => {
   it('eBay: a paid, unshipped order opens a dispute and stays open until the dispute closes', async () => {
     const order = await importOrder(system.orders, { channel: 'ebay', channelOrderNo: unique('EB') });

@@ -4,11 +4,6 @@ import type { Client } from '@temporalio/client';
 /** What /readyz checks and what /metrics adds for the order service. */
 export function orderServiceObservability(db: Database, temporal: Client): Pick<HttpAppOptions, 'readiness' | 'metrics'> {
   const rows = <T>(sql: string) => db.em.fork().execute<T[]>(sql);
-  /** Tables other processes add later may not exist yet in an older database: read nothing then. */
-  const ifTable = async <T>(table: string, sql: string): Promise<T[]> => {
-    const [found] = await rows<{ exists: boolean }>(`select to_regclass('orders.${table}') is not null as "exists"`);
-    return found?.exists ? rows<T>(sql) : [];
-  };
   return {
     readiness: {
       database: () => rows('select 1'),
@@ -43,8 +38,7 @@ export function orderServiceObservability(db: Database, temporal: Client): Pick<
         labelNames: ['source'],
         read: async () =>
           (
-            await ifTable<{ source: string; n: string }>(
-              'cancellation_request',
+            await rows<{ source: string; n: string }>(
               `select source, count(*) as n from orders.cancellation_request where status = 'REQUESTED' group by source`,
             )
           ).map((r) => ({ labels: { source: r.source }, value: Number(r.n) })),
@@ -55,8 +49,7 @@ export function orderServiceObservability(db: Database, temporal: Client): Pick<
         labelNames: ['status'],
         read: async () =>
           (
-            await ifTable<{ status: string; n: string }>(
-              'cancelled_but_shipped',
+            await rows<{ status: string; n: string }>(
               `select status, count(*) as n from orders.cancelled_but_shipped where status not in ('COMPLETED', 'RETURN_REQUESTED') group by status`,
             )
           ).map((r) => ({ labels: { status: r.status }, value: Number(r.n) })),
