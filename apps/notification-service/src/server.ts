@@ -1,15 +1,22 @@
 import { Router, type Express } from 'express';
-import { createHttpApp, type Database, type HttpAppOptions, type Logger } from '@cancelflow/service-kit';
+import { bearerAuthenticator, createHttpApp, merchantOfOrderFromOrderService, type AuthSettings, type Database, type HttpAppOptions, type Logger, type MerchantLookup } from '@cancelflow/service-kit';
 import { emailsRouter } from './http/emails.ts';
 import { mailboxRouter } from './http/mailbox.ts';
-import { authorisation, NOTIFICATION_SERVICE_POLICY } from './http/authorisation.ts';
-import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
+import { notificationOwners } from './http/owners.ts';
 
-export function buildServer(deps: { db: Database; logger: Logger; auth?: AuthSettings }, options: HttpAppOptions = {}): Express {
+export interface ServerDeps {
+  db: Database;
+  logger: Logger;
+  auth?: AuthSettings;
+  /** The merchant of an order (by default the order service's answer, ORDER_SERVICE_URL). */
+  merchantOfOrder?: MerchantLookup;
+}
+
+export function buildServer(deps: ServerDeps, options: HttpAppOptions = {}): Express {
+  const owners = notificationOwners(deps.db, deps.merchantOfOrder ?? merchantOfOrderFromOrderService({ service: 'notification-service', ...(deps.auth ? { auth: deps.auth } : {}) }));
   const routes = Router();
-  // Every route needs a bearer token; see http/authorisation.ts for who may do what.
-  routes.use(authorisation(deps.auth ?? authSettingsFromEnv()));
-  routes.use(emailsRouter(deps.db));
+  routes.use(emailsRouter(owners, deps.db));
   routes.use(mailboxRouter(deps.db));
-  return createHttpApp(deps.logger, routes, { service: 'notification-service', security: { roleTable: NOTIFICATION_SERVICE_POLICY }, ...options });
+  // Each route declares who may call it and whose emails it addresses (describe({ access })).
+  return createHttpApp(deps.logger, routes, { service: 'notification-service', ...(deps.auth ? { authenticate: bearerAuthenticator(deps.auth) } : {}), ...options });
 }

@@ -11,15 +11,12 @@ import { cancelledButShippedRouter } from './http/cancelled-but-shipped.ts';
 import { cancellationRequestsRouter } from './http/cancellation-requests.ts';
 import { returnsRouter } from './http/returns.ts';
 import { selfServiceRouter } from './http/self-service.ts';
-import { authorisation, ORDER_SERVICE_API_SECURITY } from './http/authorisation.ts';
-import { authSettingsFromEnv } from '@cancelflow/service-kit/auth';
+import { bearerAuthenticator } from '@cancelflow/service-kit';
 
 /** The express app of the order service: orders, cancellations, disputes, sandbox records. */
 export function buildServer(deps: HttpDeps, options: HttpAppOptions = {}): Express {
   const routes = Router();
   routes.use(selfServiceRouter(deps));
-  // Every route below needs a bearer token; see http/authorisation.ts for who may do what.
-  routes.use(authorisation(deps, deps.auth ?? authSettingsFromEnv()));
   routes.use(ordersRouter(deps));
   routes.use(cancellationsRouter(deps));
   routes.use(undosRouter(deps));
@@ -29,5 +26,6 @@ export function buildServer(deps: HttpDeps, options: HttpAppOptions = {}): Expre
   routes.use(cancellationRequestsRouter(deps));
   routes.use(returnsRouter(deps));
   routes.use(sandboxRouter(deps));
-  return createHttpApp(deps.logger, routes, { service: 'order-service', security: ORDER_SERVICE_API_SECURITY, ...options });
+  // Each route declares who may call it and whose thing it addresses (describe({ access })).
+  return createHttpApp(deps.logger, routes, { service: 'order-service', ...(deps.auth ? { authenticate: bearerAuthenticator(deps.auth) } : {}), ...options });
 }

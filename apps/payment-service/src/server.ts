@@ -1,12 +1,12 @@
 import { Router, type Express } from 'express';
-import { createHttpApp, type HttpAppOptions, type Logger } from '@cancelflow/service-kit';
+import { createHttpApp, type Database, type HttpAppOptions, type Logger } from '@cancelflow/service-kit';
 import type { SandboxProvider } from './adapters/sandbox-provider.ts';
 import { paymentsRouter } from './http/payments.ts';
 import { providerEventsRouter } from './http/provider-events.ts';
 import { refundsRouter } from './http/refunds.ts';
 import { sandboxRouter } from './http/sandbox.ts';
-import { authorisation, PAYMENT_SERVICE_POLICY } from './http/authorisation.ts';
-import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
+import { bearerAuthenticator, merchantOfOrderFromOrderService, type AuthSettings, type MerchantLookup } from '@cancelflow/service-kit';
+import { paymentOwners } from './http/owners.ts';
 import { creditMemosRouter } from './http/credit-memos.ts';
 import type { RebillBook } from './rebills/index.ts';
 import type { PaymentBook } from './refunds/index.ts';
@@ -21,16 +21,28 @@ export interface UndoServerDeps {
   sandbox?: SandboxUndoProvider;
 }
 
-export function buildServer(deps: { logger: Logger; book: PaymentBook; sandbox?: SandboxProvider; rebills?: RebillBook; undo?: UndoServerDeps; auth?: AuthSettings }, options: HttpAppOptions = {}): Express {
+export interface ServerDeps {
+  logger: Logger;
+  db: Database;
+  book: PaymentBook;
+  sandbox?: SandboxProvider;
+  rebills?: RebillBook;
+  undo?: UndoServerDeps;
+  auth?: AuthSettings;
+  /** The merchant of an order (by default the order service's answer, ORDER_SERVICE_URL). */
+  merchantOfOrder?: MerchantLookup;
+}
+
+export function buildServer(deps: ServerDeps, options: HttpAppOptions = {}): Express {
+  const owners = paymentOwners(deps.db, deps.merchantOfOrder ?? merchantOfOrderFromOrderService({ service: 'payment-service', ...(deps.auth ? { auth: deps.auth } : {}) }));
   const routes = Router();
-  // Every route needs a bearer token; see http/authorisation.ts for who may do what.
-  routes.use(authorisation(deps.auth ?? authSettingsFromEnv()));
-  routes.use(paymentsRouter(deps.book));
-  routes.use(refundsRouter(deps.book));
-  if (deps.rebills) routes.use(creditMemosRouter(deps.rebills));
+  routes.use(paymentsRouter(owners, deps.book));
+  routes.use(refundsRouter(owners, deps.book));
+  if (deps.rebills) routes.use(creditMemosRouter(owners, deps.rebills));
   routes.use(providerEventsRouter(deps.book, deps.undo?.money));
-  if (deps.undo) routes.use(paymentRequestsRouter(deps.undo.money));
-  if (deps.undo?.sandbox) routes.use(sandboxUndoRouter(deps.undo.money, deps.undo.sandbox));
-  if (deps.sandbox) routes.use(sandboxRouter(deps.sandbox));
-  return createHttpApp(deps.logger, routes, { service: 'payment-service', security: { roleTable: PAYMENT_SERVICE_POLICY }, ...options });
+  if (deps.undo) routes.use(paymentRequestsRouter(owners, deps.undo.money));
+  if (deps.undo?.sandbox) routes.use(sandboxUndoRouter(owners, deps.undo.money, deps.undo.sandbox));
+  if (deps.sandbox) routes.use(sandboxRouter(owners, deps.sandbox));
+  // Each route declares who may call it and whose money it addresses (describe({ access })).
+  return createHttpApp(deps.logger, routes, { service: 'payment-service', ...(deps.auth ? { authenticate: bearerAuthenticator(deps.auth) } : {}), ...options });
 }

@@ -87,7 +87,7 @@ export async function startService(
     const rebills = createRebillBook({ orm, charges: createSandboxChargeProvider(orm) });
     const chainActivities = createCancelledButShippedPaymentActivities(rebills);
 
-    const http = await listen(buildServer({ logger, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }, paymentServiceObservability(orm, client)), config.port, config.host);
+    const http = await listen(buildServer({ logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }, paymentServiceObservability(orm, client)), config.port, config.host);
     closers.push(() => http.close());
 
     if (config.runWorker) {

@@ -3,12 +3,36 @@
  * Where the order is decides what happens: not yet retrieved by the shop -> accepted at once;
  * being worked on -> the merchant accepts or rejects; shipped -> the answer is a return.
  */
-import { ConflictError, RuleViolationError, type ErrorDetail } from './errors.ts';
+import { ConflictError, RuleViolationError, ValidationError, type ErrorDetail } from './errors.ts';
 import { cancellationEligibility, type EligibilityOrder } from './eligibility.ts';
 import { openQuantity, type LineQuantities } from './order.ts';
 
 export const CANCELLATION_REQUEST_SOURCES = ['CUSTOMER_SELF_SERVICE', 'CUSTOMER_CONTACT', 'MARKETPLACE'] as const;
 export type CancellationRequestSource = (typeof CANCELLATION_REQUEST_SOURCES)[number];
+
+/**
+ * Who asks follows from who calls, never from what the caller says: an integration (SERVICE)
+ * passes on the marketplace's request, staff record what the customer told them, and only the
+ * customer's own link is self-service (its route sets that itself).
+ */
+const SOURCE_OF_CALLER: Readonly<Record<string, Exclude<CancellationRequestSource, 'CUSTOMER_SELF_SERVICE'>>> = {
+  SERVICE: 'MARKETPLACE',
+  MERCHANT: 'CUSTOMER_CONTACT',
+  SUPPORT: 'CUSTOMER_CONTACT',
+};
+
+/** The source of a request made with a bearer token of this role; a stated source must agree. */
+export function requestSourceOfCaller(role: string, stated?: CancellationRequestSource): CancellationRequestSource {
+  const source = SOURCE_OF_CALLER[role];
+  if (!source) throw new ValidationError(`a ${role} token cannot ask to cancel on a customer's behalf`);
+  if (stated !== undefined && stated !== source) {
+    throw new ValidationError(
+      `source: a ${role} token asks as ${source}, not ${stated}${stated === 'CUSTOMER_SELF_SERVICE' ? ' (customers ask through the link of their order email)' : ''}; leave source out`,
+      [{ path: 'source', message: `must be ${source} for a ${role} token, or left out` }],
+    );
+  }
+  return source;
+}
 
 export const CANCELLATION_REQUEST_STATUSES = ['REQUESTED', 'ACCEPTED', 'REJECTED', 'AUTO_ACCEPTED', 'WITHDRAWN'] as const;
 export type CancellationRequestStatus = (typeof CANCELLATION_REQUEST_STATUSES)[number];

@@ -8,7 +8,9 @@ import { idsIn, addLogContext, withLogContext } from './context.ts';
 import { readinessRoute, type ReadinessCheck } from './health.ts';
 import { errorMapper, notFoundRoute } from './http-errors.ts';
 import { createMetricsRegistry, httpMetrics, metricsRoute, type Registry } from './metrics.ts';
-import { describe, serveApiDocs, type ApiSecurity } from './openapi.ts';
+import { bearerAuthenticator, setAccessContext, type Authenticator } from './access.ts';
+import { canonicalPath } from './canonical-path.ts';
+import { describe, serveApiDocs } from './openapi.ts';
 import { tracingMiddleware } from './telemetry.ts';
 
 export interface HttpAppOptions {
@@ -20,14 +22,15 @@ export interface HttpAppOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** Adds the service's own metrics (gauges read from its database on scrape ...). */
   metrics?: (registry: Registry) => void;
-  /** The service's role table and customer-token routes, declared in its OpenAPI document. */
-  security?: ApiSecurity;
+  /** How bearer callers are authenticated; by default JWTs signed with AUTH_TOKEN_SECRET. */
+  authenticate?: Authenticator;
 }
 
 /**
  * The express shell every service shares: request ids and request logs carrying the ids of what
  * the request is about, a trace span per request, latency metrics, JSON, /healthz, /readyz,
- * /metrics, /openapi.json and /docs, the service's routes, one error mapper.
+ * /metrics, /openapi.json and /docs, the service's routes, one error mapper. Every route
+ * declares its access (access.ts), decided after routing; bodies are parsed only after that.
  */
 export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOptions = {}): Express {
   const service = options.service ?? logger.bindings().name ?? 'cancelflow';
@@ -36,6 +39,7 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
+  setAccessContext(app, { authenticate: options.authenticate ?? bearerAuthenticator(), parseBody: express.json({ limit: '1mb' }) });
   app.use(
     pinoHttp({
       logger,
@@ -61,8 +65,9 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   });
   app.use(tracingMiddleware());
   app.use(httpMetrics(registry));
-  app.use(express.json({ limit: '1mb' }));
-  app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], responses: { 200: 'alive' } }), (_req, res) => {
+  // Every spelling of a path (//, dot segments, ;params, percent-encoded letters) routes as the canonical one.
+  app.use(canonicalPath);
+  app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], access: 'public', responses: { 200: 'alive' } }), (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get(
@@ -70,12 +75,13 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
     describe({
       summary: 'The service can do its work: database, Temporal (and SMTP) reachable',
       tags: ['operations'],
+      access: 'public',
       responses: { 200: 'ready', 503: 'something it needs is down: `checks` says what' },
     }),
     readinessRoute(options.readiness ?? {}),
   );
-  app.get('/metrics', describe({ summary: 'Prometheus metrics', tags: ['operations'], responses: { 200: 'metrics in the Prometheus text format' } }), metricsRoute(registry));
-  serveApiDocs(app, { title: `CancelFlow ${service}`, version: options.version ?? '1.0.0', ...(options.description ? { description: options.description } : {}) }, options.security);
+  app.get('/metrics', describe({ summary: 'Prometheus metrics', tags: ['operations'], access: 'public', responses: { 200: 'metrics in the Prometheus text format' } }), metricsRoute(registry));
+  serveApiDocs(app, { title: `CancelFlow ${service}`, version: options.version ?? '1.0.0', ...(options.description ? { description: options.description } : {}) });
   app.use(routes);
   app.use(notFoundRoute);
   app.use(errorMapper(logger));

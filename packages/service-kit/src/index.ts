@@ -13,5 +13,7 @@ export * from './temporal-telemetry.ts';
 export * from './telemetry.ts';
 export * from './db.ts';
 export * from './auth.ts';
+export * from './access.ts';
+export * from './order-owner.ts';
 export * from './activity-errors.ts';
 export * from './activity-worker.ts';

@@ -9,13 +9,14 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
+import { enforceAccess, isBearerAccess, isCustomerAccess, type Access } from './access.ts';
 import { addLogContext, type LogContext } from './context.ts';
 
 /**
  * What one route does, declared where the route is mounted:
  *
  *   router.post('/orders', describe({ summary: 'Import an order', body: ImportOrderSchema,
- *     responses: { 201: 'the order' } }), handler);
+ *     access: { roles: ['SERVICE'] }, responses: { 201: 'the order' } }), handler);
  *
  * The OpenAPI document is generated from the routes express really has, reading these
  * descriptions off them, so it cannot list a route that does not exist; a route mounted
@@ -31,8 +32,8 @@ export interface RouteDoc {
   body?: z.ZodType;
   /** Status -> what the answer is (and its schema when there is one). */
   responses: Record<number, string | { description: string; schema?: z.ZodType; contentType?: string }>;
-  /** Who may call it: a bearer token (with one of these roles, when given). */
-  auth?: { roles?: string[] };
+  /** Who may call it (see access.ts): decided after routing, before the body is read. */
+  access: Access;
 }
 
 const DOC = Symbol.for('cancelflow.routeDoc');
@@ -45,15 +46,16 @@ const ID_OF_RESOURCE: Record<string, keyof LogContext> = {
   'cancellation-requests': 'cancellationRequestId',
 };
 
-/**
- * The description of a route, as its first handler. At request time it only adds the ids of the
- * path (orders/:id -> orderId, cancellations/:id -> cancellationId, :orderId ...) to the log context.
- */
 /** A handler that fits any route's parameter types (it only reads them as strings). */
-export type DescribedHandler = <P>(req: Request<P>, res: Response, next: NextFunction) => void;
+export type DescribedHandler = <P>(req: Request<P>, res: Response, next: NextFunction) => Promise<void>;
 
+/**
+ * The description of a route, as its first handler. At request time it adds the ids of the path
+ * (orders/:id -> orderId, cancellations/:id -> cancellationId, :orderId ...) to the log context,
+ * then decides the route's access (access.ts): the route's own handlers run only when it allows.
+ */
 export function describe(doc: RouteDoc): DescribedHandler {
-  const handler: DescribedHandler = (req, _res, next) => {
+  const handler: DescribedHandler = async (req, res, next) => {
     const fields: LogContext = {};
     for (const [name, value] of Object.entries((req.params ?? {}) as Record<string, unknown>)) {
       if (typeof value !== 'string') continue;
@@ -66,6 +68,7 @@ export function describe(doc: RouteDoc): DescribedHandler {
       }
     }
     addLogContext(fields);
+    await enforceAccess(doc.access, req as Request, res);
     next();
   };
   return Object.assign(handler, { [DOC]: doc });
@@ -143,25 +146,6 @@ export interface ApiInfo {
   description?: string;
 }
 
-/**
- * How a service's routes are secured, for its OpenAPI document, given from the same role table the
- * service enforces (so the document cannot drift from it).
- */
-export interface ApiSecurity {
-  /** The service's role table: the first rule matching the method and path decides. */
-  roleTable: readonly { method: string; path: RegExp; roles: readonly string[] }[];
-  /**
-   * Roles allowed on a route no rule names. Absent: such a route is refused to every role (as
-   * service-kit's rolePolicy does).
-   */
-  unlistedRoles?: readonly string[];
-  /** Routes that take the customer's order-scoped token (?token= or bearer) instead of a staff or service token. */
-  customerTokenPaths?: RegExp;
-}
-
-/** The routes of the service-kit shell that take no token at all. */
-export const PUBLIC_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'];
-
 /** The staff/service bearer token (JWT), and the customer's order-scoped token from the email link. */
 export const SECURITY_SCHEMES = {
   bearerAuth: {
@@ -185,25 +169,12 @@ export const SECURITY_SCHEMES = {
 } as const;
 
 /** Who may call a route, as the document states it. */
-export type RouteAccess =
-  | { kind: 'public' }
-  | { kind: 'customer' }
-  | { kind: 'bearer'; roles: readonly string[] }
-  | { kind: 'undeclared' };
+export type RouteAccess = { kind: 'public' } | { kind: 'customer' } | { kind: 'bearer'; roles: readonly string[] };
 
-/** A path with sample values for its parameters, to test it against the role table's patterns. */
-const samplePath = (path: string) => path.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
-
-export function accessOf(route: Pick<MountedRoute, 'method' | 'path'>, doc: RouteDoc | undefined, security: ApiSecurity | undefined): RouteAccess {
-  if (PUBLIC_PATHS.includes(route.path)) return { kind: 'public' };
-  if (security) {
-    if (security.customerTokenPaths?.test(route.path)) return { kind: 'customer' };
-    const concrete = samplePath(route.path);
-    const rule = security.roleTable.find((r) => r.method === route.method && r.path.test(concrete));
-    return { kind: 'bearer', roles: rule ? rule.roles : (security.unlistedRoles ?? []) };
-  }
-  if (doc?.auth) return { kind: 'bearer', roles: doc.auth.roles ?? [] };
-  return { kind: 'undeclared' };
+export function accessOf(doc: RouteDoc): RouteAccess {
+  if (isCustomerAccess(doc.access)) return { kind: 'customer' };
+  if (isBearerAccess(doc.access)) return { kind: 'bearer', roles: doc.access.roles };
+  return { kind: 'public' };
 }
 
 function accessText(access: RouteAccess): string | undefined {
@@ -213,23 +184,19 @@ function accessText(access: RouteAccess): string | undefined {
     case 'customer':
       return 'Takes the customer\'s order-scoped token from the email link, as ?token= or as "Authorization: Bearer …"; a staff or integration token is not accepted.';
     case 'bearer':
-      return access.roles.length > 0
-        ? `Needs a bearer token with the role ${access.roles.join(' or ')}.`
-        : 'No role may call it: every token is refused (403).';
-    case 'undeclared':
-      return undefined;
+      return `Needs a bearer token with the role ${access.roles.join(' or ')}.`;
   }
 }
 
 /** OpenAPI 3.1 of what the app serves, generated from the routes and the zod schemas they name. */
-export function openApiDocument(app: Express | Router, info: ApiInfo, security?: ApiSecurity): ReturnType<typeof createDocument> {
+export function openApiDocument(app: Express | Router, info: ApiInfo): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
   const used = new Set<RouteAccess['kind']>();
   for (const route of mountedRoutes(app)) {
     if (!route.doc) continue;
     const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    const access = accessOf(route, route.doc, security);
+    const access = accessOf(route.doc);
     used.add(access.kind);
     const operation = toOperation(route, route.doc, access);
     paths[openApiPath] = { ...paths[openApiPath], [method]: operation };
@@ -257,8 +224,6 @@ function securityOf(access: RouteAccess): ZodOpenApiOperationObject['security'] 
     case 'bearer':
       // OpenAPI 3.1: for non-OAuth schemes the array lists the role names the call needs.
       return [{ bearerAuth: [...access.roles] }];
-    case 'undeclared':
-      return undefined;
   }
 }
 
@@ -277,7 +242,7 @@ function toOperation(route: MountedRoute, doc: RouteDoc, access: RouteAccess): Z
   if ((doc.body || doc.query || params) && !responses['400']) responses['400'] = { description: 'the input is invalid: the message names the field and why', ...errorBody };
   if (access.kind === 'bearer' && !responses['401']) responses['401'] = { description: 'no valid bearer token', ...errorBody };
   if (access.kind === 'customer' && !responses['401']) responses['401'] = { description: 'the link\'s token is missing, invalid or expired', ...errorBody };
-  if (access.kind === 'bearer' && !responses['403']) responses['403'] = { description: access.roles.length > 0 ? `the token's role is not ${access.roles.join(' or ')}` : 'no role may call it', ...errorBody };
+  if (access.kind === 'bearer' && !responses['403']) responses['403'] = { description: `the token's role is not ${access.roles.join(' or ')}, or it is scoped to another merchant where the route works across merchants`, ...errorBody };
   const accessLine = accessText(access);
   const description = [doc.description, accessLine].filter((d): d is string => d !== undefined).join('\n\n');
   const security = securityOf(access);
@@ -290,7 +255,7 @@ function toOperation(route: MountedRoute, doc: RouteDoc, access: RouteAccess): Z
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[:/{}-](\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     ...(params || doc.query ? { requestParams: { ...(params ? { path: params } : {}), ...(doc.query ? { query: doc.query } : {}) } } : {}),
     ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: doc.body } } } } : {}),
-    ...(security !== undefined ? { security } : {}),
+    security,
     responses,
   };
 }
@@ -302,19 +267,19 @@ const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-
  * node_modules: no CDN, works offline). The document is generated on first request, once every
  * router is mounted.
  */
-export function serveApiDocs(app: Express, info: ApiInfo, security?: ApiSecurity): void {
+export function serveApiDocs(app: Express, info: ApiInfo): void {
   let document: ReturnType<typeof createDocument> | undefined;
   app.get(
     '/openapi.json',
-    describe({ summary: 'This API as an OpenAPI 3.1 document', tags: ['operations'], responses: { 200: 'the OpenAPI document' } }),
+    describe({ summary: 'This API as an OpenAPI 3.1 document', tags: ['operations'], access: 'public', responses: { 200: 'the OpenAPI document' } }),
     (_req, res) => {
-      document ??= openApiDocument(app, info, security);
+      document ??= openApiDocument(app, info);
       res.json(document);
     },
   );
   app.get(
     '/docs',
-    describe({ summary: 'Browsable API reference (Swagger UI)', tags: ['operations'], responses: { 200: { description: 'an HTML page', contentType: 'text/html', schema: z.string() } } }),
+    describe({ summary: 'Browsable API reference (Swagger UI)', tags: ['operations'], access: 'public', responses: { 200: { description: 'an HTML page', contentType: 'text/html', schema: z.string() } } }),
     (_req, res) => {
       res.type('html').send(docsPage(info.title));
     },

@@ -27,11 +27,11 @@ const NoteSchema = z.object({ text: z.string().min(1).meta({ description: 'what 
 
 function routes(): Router {
   const router = Router();
-  router.post('/orders/:id/notes', describe({ summary: 'Add a note', body: NoteSchema, responses: { 201: 'the note' } }), (req, res) => {
+  router.post('/orders/:id/notes', describe({ summary: 'Add a note', access: 'public', body: NoteSchema, responses: { 201: 'the note' } }), (req, res) => {
     req.log.info('noting');
     res.status(201).json({ orderId: req.params.id, cancellationId: 'c-1', text: String((req.body as { text: string }).text) });
   });
-  router.get('/orders/:id', describe({ summary: 'An order', responses: { 200: 'the order' } }), (req, res) => {
+  router.get('/orders/:id', describe({ summary: 'An order', access: 'public', responses: { 200: 'the order' } }), (req, res) => {
     res.json({ id: req.params.id });
   });
   return router;
@@ -87,7 +87,7 @@ suite('OpenAPI', () => {
   it('reports a route mounted without a description', () => {
     const router = Router();
     router.get('/hidden', (_req, res) => res.json({}));
-    router.get('/shown', describe({ summary: 'shown', responses: { 200: 'ok' } }), (_req, res) => res.json({}));
+    router.get('/shown', describe({ summary: 'shown', access: 'public', responses: { 200: 'ok' } }), (_req, res) => res.json({}));
     const app = createHttpApp(createLogger('kit-test', sink), router);
     expect(undocumentedRoutes(app)).toEqual(['GET /hidden']);
   });

@@ -1,11 +1,10 @@
 /**
  * The checks every service's OpenAPI test makes: the document describes exactly the routes express
- * serves, and each operation states how it is secured, as the service's role table says.
+ * serves, and each operation states how it is secured, as the route's declared access says.
  */
 import type { Express } from 'express';
 import { describe, expect, it } from 'vitest';
-import { listen, mountedRoutes, openApiDocument, undocumentedRoutes } from '@cancelflow/service-kit';
-import type { RoleRule } from '@cancelflow/service-kit/auth';
+import { accessOf, listen, mountedRoutes, openApiDocument, undocumentedRoutes } from '@cancelflow/service-kit';
 
 export interface Operation {
   description?: string;
@@ -32,10 +31,6 @@ export async function servedDocument(app: Express): Promise<ServedDocument> {
   }
 }
 
-/** The rule of a role table that decides a documented operation (path with {params}). */
-export const ruleFor = (table: readonly RoleRule[], method: string, path: string): RoleRule | undefined =>
-  table.find((r) => r.method === method && r.path.test(path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000')));
-
 /**
  * The document and express agree: every served route is described (a route added without
  * describe() fails here) and the document lists no route that is not served.
@@ -59,30 +54,34 @@ export function describeRouteCoverage(service: string, app: Express, aRoute: str
 }
 
 /**
- * For a service whose role table refuses a route no rule names: bearer (JWT) on every route but
- * the public ones, with the roles of the table in security and description.
+ * Every operation of the served document states the access its route declares: nothing for
+ * health, metrics and docs; the customer's order token for self-service; otherwise bearer with
+ * the route's roles in security, x-roles and description, and 401 and 403 among its answers.
  */
-export function describeBearerSecurity(service: string, app: Express, table: readonly RoleRule[]): void {
+export function describeDocumentedAccess(service: string, app: Express): void {
   describe(`the OpenAPI document of the ${service} declares how each route is secured`, () => {
-    it('bearer (JWT) on every route but health, metrics and docs, with the roles of the role table in security and description', async () => {
+    it('each operation states the access its route declares', async () => {
       const document = await servedDocument(app);
-      expect(document.components?.securitySchemes).toEqual({
-        bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
-      });
-      for (const [path, item] of Object.entries(document.paths)) {
-        for (const [method, op] of Object.entries(item)) {
-          const where = `${method.toUpperCase()} ${path}`;
-          if (PUBLIC_PATHS.includes(path)) {
-            expect(op.security, where).toEqual([]);
-            continue;
-          }
-          // rolePolicy refuses a route no rule names: every documented route must be in the table.
-          const rule = ruleFor(table, method.toUpperCase(), path);
-          expect(rule, `${where} is in the role table`).toBeDefined();
-          expect(op.security, where).toEqual([{ bearerAuth: [...rule!.roles] }]);
-          expect(op.description, where).toContain(`Needs a bearer token with the role ${rule!.roles.join(' or ')}.`);
-          expect(op.responses['401'], where).toBeDefined();
-          expect(op.responses['403'], where).toBeDefined();
+      const routes = mountedRoutes(app).filter((route) => route.doc);
+      expect(routes.length).toBeGreaterThan(PUBLIC_PATHS.length);
+      for (const route of routes) {
+        const path = route.path.replace(/:(\w+)/g, '{$1}');
+        const where = `${route.method} ${path}`;
+        const op = document.paths[path]?.[route.method.toLowerCase()];
+        expect(op, where).toBeDefined();
+        const access = accessOf(route.doc!);
+        if (access.kind === 'public') {
+          expect(op!.security, where).toEqual([]);
+        } else if (access.kind === 'customer') {
+          expect(op!.security, where).toEqual([{ customerToken: [] }, { customerBearer: [] }]);
+          expect(op!.description, where).toMatch(/customer's order-scoped token .* \?token= or as "Authorization: Bearer/);
+          expect(op!.responses['401'], where).toBeDefined();
+        } else {
+          expect(op!.security, where).toEqual([{ bearerAuth: [...access.roles] }]);
+          expect(op!['x-roles'], where).toEqual([...access.roles]);
+          expect(op!.description, where).toContain(`Needs a bearer token with the role ${access.roles.join(' or ')}.`);
+          expect(op!.responses['401'], where).toBeDefined();
+          expect(op!.responses['403'], where).toBeDefined();
         }
       }
     });

@@ -5,12 +5,13 @@ import { describe, parse, type Database } from '@cancelflow/service-kit';
 import { OutboundEmail } from '../db/index.ts';
 import { parseId } from './ids.ts';
 import { emailView } from './views.ts';
+import { SERVICE_AND_SUPPORT, type NotificationOwners } from './owners.ts';
 
 /** The emails this service sent (or tried to): GET /emails, GET /emails/:id. */
-export function emailsRouter(db: Database): Router {
+export function emailsRouter(owners: NotificationOwners, db: Database): Router {
   const router = Router();
 
-  router.get('/emails', describe({ summary: 'Emails sent (filter by order, cancellation, template)', tags: ['emails'], query: listEmailsQuerySchema, responses: { 200: 'a page of emails' } }), async (req, res) => {
+  router.get('/emails', describe({ summary: 'Emails sent (filter by order, cancellation, template)', tags: ['emails'], access: { roles: ['SERVICE', 'SUPPORT', 'MERCHANT'], owner: owners.order({ query: 'orderId', optional: true }) }, query: listEmailsQuerySchema, responses: { 200: 'a page of emails' } }), async (req, res) => {
     const query = parse(listEmailsQuerySchema, req.query, 'query');
     const where: FilterQuery<OutboundEmail> = {};
     if (query.orderId) where.orderId = query.orderId;
@@ -24,7 +25,7 @@ export function emailsRouter(db: Database): Router {
     res.json({ items: emails.map(emailView), total, limit: query.limit, offset: query.offset });
   });
 
-  router.get('/emails/:id', describe({ summary: 'One email sent, with its content', tags: ['emails'], responses: { 200: 'the email', 404: 'no such email' } }), async (req, res) => {
+  router.get('/emails/:id', describe({ summary: 'One email sent, with its content', tags: ['emails'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.email({ param: 'id' }) }, responses: { 200: 'the email', 404: 'no such email' } }), async (req, res) => {
     const id = parseId(req.params.id, 'email id');
     const email = await db.em.fork().findOne(OutboundEmail, { id });
     if (!email) throw new NotFoundError(`no email with id ${id}: list them with GET /emails`);

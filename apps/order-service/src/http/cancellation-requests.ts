@@ -11,10 +11,11 @@ import {
   rejectCancellationRequestSchema,
   RuleViolationError,
   UnavailableError,
+  requestSourceOfCaller,
   withdrawCancellationRequestSchema,
   type DomainError,
 } from '@cancelflow/domain';
-import { describe, parse } from '@cancelflow/service-kit';
+import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
   acceptCancellationRequestUpdate,
   cancellationRequestStateQuery,
@@ -26,6 +27,7 @@ import { CancellationRequest, CancellationRequestLine, OrderLine } from '../db/e
 import { assertId } from '../db/order-store.ts';
 import { createCancellationRequest } from '../requests/create-request.ts';
 import { findRequestOrFail, requestLinesOf, requestView } from '../requests/request-store.ts';
+import { ALL, STAFF, ordersOwners } from './owners.ts';
 import type { HttpDeps } from './deps.ts';
 
 /**
@@ -34,21 +36,24 @@ import type { HttpDeps } from './deps.ts';
  */
 export function cancellationRequestsRouter(deps: HttpDeps): Router {
   const router = Router();
+  const owners = ordersOwners(deps.db);
   const em = () => deps.db.em.fork();
 
-  router.post('/orders/:id/cancellation-requests', describe({ summary: 'A customer asks to cancel (auto-accepted before the shop retrieved the order, else the merchant decides)', tags: ['cancellation requests'], body: createCancellationRequestSchema, responses: { 201: 'the request', 200: 'the same request, made before', 404: 'no such order', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
+  router.post('/orders/:id/cancellation-requests', describe({ summary: 'A customer asks to cancel (auto-accepted before the shop retrieved the order, else the merchant decides)', tags: ['cancellation requests'], access: { roles: ALL, owner: owners.order({ param: 'id' }) }, body: createCancellationRequestSchema, responses: { 201: 'the request', 200: 'the same request, made before', 404: 'no such order', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createCancellationRequestSchema, req.body);
-    const created = await createCancellationRequest(deps, orderId, input);
+    const source = requestSourceOfCaller(principalOf(res).role, input.source);
+    const created = await createCancellationRequest(deps, orderId, { ...input, source });
     res.status(201).location(`/cancellation-requests/${created.requestId}`).json(created);
   });
 
-  router.get('/cancellation-requests', describe({ summary: 'List cancellation requests (filter by status, order)', tags: ['cancellation requests'], query: listCancellationRequestsQuerySchema, responses: { 200: 'a page of requests' } }), async (req, res) => {
+  router.get('/cancellation-requests', describe({ summary: 'List cancellation requests (filter by status, order)', tags: ['cancellation requests'], access: { roles: ALL, list: true }, query: listCancellationRequestsQuerySchema, responses: { 200: 'a page of requests' } }), async (req, res) => {
     const query = parse(listCancellationRequestsQuerySchema, req.query, 'query');
-    const where: FilterQuery<CancellationRequest> = {};
+    const scope = merchantFilter(principalOf(res), query.merchantId);
+    if (scope === null) return void res.json({ items: [], total: 0, limit: query.limit, offset: query.offset });
+    const where: FilterQuery<CancellationRequest> = scope ? { merchantId: scope } : {};
     if (query.status) where.status = query.status;
     if (query.orderId) where.orderId = query.orderId;
-    if (query.merchantId) where.merchantId = query.merchantId;
     const fork = em();
     const [requests, total] = await fork.findAndCount(CancellationRequest, where, {
       // The merchant's queue: the longest waiting first.
@@ -67,7 +72,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.get('/cancellation-requests/:id', describe({ summary: 'A cancellation request', tags: ['cancellation requests'], responses: { 200: 'the request', 404: 'no such request' } }), async (req, res) => {
+  router.get('/cancellation-requests/:id', describe({ summary: 'A cancellation request', tags: ['cancellation requests'], access: { roles: ALL, owner: owners['cancellation request']({ param: 'id' }) }, responses: { 200: 'the request', 404: 'no such request' } }), async (req, res) => {
     const fork = em();
     const request = await findRequestOrFail(fork, req.params.id);
     const lines = await requestLinesOf(fork, request.id);
@@ -75,7 +80,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     res.json({ ...requestView(request, lines, orderLines), live: await liveState(deps, request.workflowId) });
   });
 
-  router.post('/cancellation-requests/:id/accept', describe({ summary: 'The merchant accepts a request: the cancellation starts', tags: ['cancellation requests'], body: acceptCancellationRequestSchema, responses: { 200: 'the request, accepted', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
+  router.post('/cancellation-requests/:id/accept', describe({ summary: 'The merchant accepts a request: the cancellation starts', tags: ['cancellation requests'], access: { roles: STAFF, owner: owners['cancellation request']({ param: 'id' }) }, body: acceptCancellationRequestSchema, responses: { 200: 'the request, accepted', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
     const request = await openRequest(req.params.id);
     const input = parse(acceptCancellationRequestSchema, req.body);
     const accepted = await answer(deps, request, () =>
@@ -84,7 +89,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     res.json({ requestId: request.id, status: 'ACCEPTED', ...accepted });
   });
 
-  router.post('/cancellation-requests/:id/reject', describe({ summary: 'The merchant rejects a request', tags: ['cancellation requests'], body: rejectCancellationRequestSchema, responses: { 200: 'the request, rejected', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
+  router.post('/cancellation-requests/:id/reject', describe({ summary: 'The merchant rejects a request', tags: ['cancellation requests'], access: { roles: STAFF, owner: owners['cancellation request']({ param: 'id' }) }, body: rejectCancellationRequestSchema, responses: { 200: 'the request, rejected', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
     const request = await openRequest(req.params.id);
     const input = parse(rejectCancellationRequestSchema, req.body);
     const rejected = await answer(deps, request, () =>
@@ -93,7 +98,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     res.json({ requestId: request.id, status: 'REJECTED', ...rejected });
   });
 
-  router.post('/cancellation-requests/:id/withdraw', describe({ summary: 'The customer withdraws a request', tags: ['cancellation requests'], body: withdrawCancellationRequestSchema, responses: { 200: 'the request, withdrawn', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
+  router.post('/cancellation-requests/:id/withdraw', describe({ summary: 'The customer withdraws a request', tags: ['cancellation requests'], access: { roles: ALL, owner: owners['cancellation request']({ param: 'id' }) }, body: withdrawCancellationRequestSchema, responses: { 200: 'the request, withdrawn', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
     const request = await openRequest(req.params.id);
     const input = parse(withdrawCancellationRequestSchema, req.body ?? {});
     await answer(deps, request, () =>

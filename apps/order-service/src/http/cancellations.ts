@@ -6,11 +6,13 @@ import { describe, parse } from '@cancelflow/service-kit';
 import { cancellationStateQuery, retryRefundUpdate, type CancellationProcessState } from '@cancelflow/workflows/messages';
 import { Cancellation, CancellationLine, CancellationStepRecord, Dispute, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
+import { ALL, ordersOwners } from './owners.ts';
 import type { HttpDeps } from './deps.ts';
 import { cancellationView } from './views.ts';
 
 export function cancellationsRouter(deps: HttpDeps): Router {
   const router = Router();
+  const owners = ordersOwners(deps.db);
 
   const findCancellation = async (id: string | undefined): Promise<Cancellation> => {
     const cancellationId = assertId(id, 'cancellation');
@@ -19,7 +21,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
     return cancellation;
   };
 
-  router.get('/cancellations/:id', describe({ summary: 'A cancellation: status, lines, steps and live process state', tags: ['cancellations'], responses: { 200: 'the cancellation', 404: 'no such cancellation' } }), async (req, res) => {
+  router.get('/cancellations/:id', describe({ summary: 'A cancellation: status, lines, steps and live process state', tags: ['cancellations'], access: { roles: ALL, owner: owners.cancellation({ param: 'id' }) }, responses: { 200: 'the cancellation', 404: 'no such cancellation' } }), async (req, res) => {
     const cancellation = await findCancellation(req.params.id);
     const em = deps.db.em.fork();
     const [lines, steps, dispute] = await Promise.all([
@@ -32,7 +34,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
     res.json({ ...cancellationView(cancellation, lines, orderLines, steps, dispute), live });
   });
 
-  router.post('/cancellations/:id/retry-refund', describe({ summary: 'Support retries a failed refund (update to the cancellation process)', tags: ['cancellations'], body: retryRefundSchema, responses: { 200: 'the retry was accepted', 404: 'no such cancellation', 409: 'the refund is not failed' } }), async (req, res) => {
+  router.post('/cancellations/:id/retry-refund', describe({ summary: 'Support retries a failed refund (update to the cancellation process)', tags: ['cancellations'], access: { roles: ['SUPPORT'], owner: owners.cancellation({ param: 'id' }) }, body: retryRefundSchema, responses: { 200: 'the retry was accepted', 404: 'no such cancellation', 409: 'the refund is not failed' } }), async (req, res) => {
     const cancellation = await findCancellation(req.params.id);
     const input = parse(retryRefundSchema, req.body);
     if (cancellation.status !== 'IN_PROGRESS') {

@@ -10,7 +10,7 @@ import {
   UnavailableError,
   type RecordAcknowledgementInput,
 } from '@cancelflow/domain';
-import { describe, parse } from '@cancelflow/service-kit';
+import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
   approveRebillUpdate,
   cancelledButShippedStateQuery,
@@ -20,6 +20,7 @@ import {
 } from '@cancelflow/workflows/messages';
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
+import { ALL, ordersOwners } from './owners.ts';
 import type { HttpDeps } from './deps.ts';
 import { cancelledButShippedView } from './shipment-views.ts';
 
@@ -29,6 +30,7 @@ import { cancelledButShippedView } from './shipment-views.ts';
  */
 export function cancelledButShippedRouter(deps: HttpDeps): Router {
   const router = Router();
+  const owners = ordersOwners(deps.db);
 
   const findChain = async (id: string | undefined): Promise<CancelledButShipped> => {
     const chainId = assertId(id, 'cancelled-but-shipped chain');
@@ -56,9 +58,10 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     );
   };
 
-  router.get('/cancelled-but-shipped', describe({ summary: 'Cancelled-but-shipped chains (filter by status)', tags: ['cancelled but shipped'], query: listCancelledButShippedQuerySchema, responses: { 200: 'a page of chains' } }), async (req, res) => {
+  router.get('/cancelled-but-shipped', describe({ summary: 'Cancelled-but-shipped chains (filter by status)', tags: ['cancelled but shipped'], access: { roles: ALL, list: true }, query: listCancelledButShippedQuerySchema, responses: { 200: 'a page of chains' } }), async (req, res) => {
     const query = parse(listCancelledButShippedQuerySchema, req.query, 'query');
-    const where: FilterQuery<CancelledButShipped> = {};
+    const scope = merchantFilter(principalOf(res), undefined);
+    const where: FilterQuery<CancelledButShipped> = scope ? { merchantId: scope } : {};
     if (query.status) where.status = query.status;
     if (query.orderId) where.orderId = query.orderId;
     const [chains, total] = await deps.db.em.fork().findAndCount(CancelledButShipped, where, {
@@ -69,14 +72,14 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset });
   });
 
-  router.get('/cancelled-but-shipped/:id', describe({ summary: 'A cancelled-but-shipped chain with its steps', tags: ['cancelled but shipped'], responses: { 200: 'the chain', 404: 'no such chain' } }), async (req, res) => {
+  router.get('/cancelled-but-shipped/:id', describe({ summary: 'A cancelled-but-shipped chain with its steps', tags: ['cancelled but shipped'], access: { roles: ALL, owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, responses: { 200: 'the chain', 404: 'no such chain' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const [view] = await views([chain]);
     res.json({ ...view, live: await liveState(deps, chain.workflowId) });
   });
 
   /** Support records the customer's acknowledgement, with the customer's own words as evidence. */
-  router.post('/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'Record the customer\'s acknowledgement (keep and pay, or return)', tags: ['cancelled but shipped'], body: recordAcknowledgementSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'already acknowledged' } }), async (req, res) => {
+  router.post('/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'Record the customer\'s acknowledgement (keep and pay, or return)', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: recordAcknowledgementSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'already acknowledged' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(recordAcknowledgementSchema, req.body);
     const result = await recordChainAcknowledgement(deps, chain, input);
@@ -84,7 +87,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
   });
 
   /** Support approves the rebill; a repeat answers with the first approval and changes nothing. */
-  router.post('/cancelled-but-shipped/:id/rebill-approval', describe({ summary: 'Approve rebilling the customer', tags: ['cancelled but shipped'], body: approveRebillSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'not waiting for a rebill approval' } }), async (req, res) => {
+  router.post('/cancelled-but-shipped/:id/rebill-approval', describe({ summary: 'Approve rebilling the customer', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: approveRebillSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'not waiting for a rebill approval' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(approveRebillSchema, req.body);
     if (chain.rebillApprovedBy) {

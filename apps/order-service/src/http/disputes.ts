@@ -6,13 +6,15 @@ import { describe, parse } from '@cancelflow/service-kit';
 import { disputeClosedSignal } from '@cancelflow/workflows/messages';
 import { Dispute } from '../db/entities/index.ts';
 import { assertId, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import { ALL, ordersOwners } from './owners.ts';
 import type { HttpDeps } from './deps.ts';
 import { disputeView } from './views.ts';
 
 export function disputesRouter(deps: HttpDeps): Router {
   const router = Router();
+  const owners = ordersOwners(deps.db);
 
-  router.get('/disputes/:id', describe({ summary: 'An eBay dispute opened by a cancellation', tags: ['disputes'], responses: { 200: 'the dispute', 404: 'no such dispute' } }), async (req, res) => {
+  router.get('/disputes/:id', describe({ summary: 'An eBay dispute opened by a cancellation', tags: ['disputes'], access: { roles: ALL, owner: owners.dispute({ param: 'id' }) }, responses: { 200: 'the dispute', 404: 'no such dispute' } }), async (req, res) => {
     const id = assertId(req.params.id, 'dispute');
     const dispute = await deps.db.em.fork().findOne(Dispute, { id });
     if (!dispute) throw new NotFoundError(`no dispute ${id}`);
@@ -20,7 +22,7 @@ export function disputesRouter(deps: HttpDeps): Router {
   });
 
   /** The marketplace closed the dispute: the cancellation that waits for it may go on. */
-  router.post('/disputes/:id/close', describe({ summary: 'Close an eBay dispute: the waiting cancellation goes on', tags: ['disputes'], body: closeDisputeSchema, responses: { 200: 'the dispute, closed', 404: 'no such dispute', 409: 'already closed' } }), async (req, res) => {
+  router.post('/disputes/:id/close', describe({ summary: 'Close an eBay dispute: the waiting cancellation goes on', tags: ['disputes'], access: { roles: ['SERVICE', 'SUPPORT'], owner: owners.dispute({ param: 'id' }) }, body: closeDisputeSchema, responses: { 200: 'the dispute, closed', 404: 'no such dispute', 409: 'already closed' } }), async (req, res) => {
     const id = assertId(req.params.id, 'dispute');
     const input = parse(closeDisputeSchema, req.body);
     const closed = await deps.db.em.fork().transactional(async (em) => {

@@ -7,7 +7,7 @@ import {
   listOrdersQuerySchema,
   RuleViolationError,
 } from '@cancelflow/domain';
-import { describe, parse } from '@cancelflow/service-kit';
+import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
   Cancellation,
   CancellationLine,
@@ -21,27 +21,30 @@ import { assertId, findOrderOrFail, linesOf, lockOrderOrFail, recomputeOrderStat
 import { importOrder } from '../orders/import-order.ts';
 import { sendOrderConfirmation } from '../orders/order-confirmation.ts';
 import { createCancellation } from '../cancellations/create-cancellation.ts';
+import { ALL, STAFF, ordersOwners } from './owners.ts';
 import type { HttpDeps } from './deps.ts';
 import { cancellationView, eventView, orderView } from './views.ts';
 import { shipmentsOfOrder } from './shipment-views.ts';
 
 export function ordersRouter(deps: HttpDeps): Router {
   const router = Router();
+  const owners = ordersOwners(deps.db);
   const em = () => deps.db.em.fork();
 
-  router.post('/orders', describe({ summary: 'Import an order from a channel (idempotent on channel + channelOrderNo)', tags: ['orders'], body: importOrderSchema, responses: { 201: 'the order, imported', 200: 'the order, imported before by the same channel order number' } }), async (req, res) => {
+  router.post('/orders', describe({ summary: 'Import an order from a channel (idempotent on channel + channelOrderNo)', tags: ['orders'], access: { roles: ['SERVICE'], actsFor: { body: 'merchantId' } }, body: importOrderSchema, responses: { 201: 'the order, imported', 200: 'the order, imported before by the same channel order number' } }), async (req, res) => {
     const input = parse(importOrderSchema, req.body);
     const { created, order, lines } = await importOrder(em(), input);
     if (created) await sendOrderConfirmation(deps, order, lines);
     res.status(created ? 201 : 200).location(`/orders/${order.id}`).json(orderView(order, lines));
   });
 
-  router.get('/orders', describe({ summary: 'List orders (filter by status, channel; search by channel order number)', tags: ['orders'], query: listOrdersQuerySchema, responses: { 200: 'a page of orders: items, total, limit, offset' } }), async (req, res) => {
+  router.get('/orders', describe({ summary: 'List orders (filter by status, channel; search by channel order number)', tags: ['orders'], access: { roles: ALL, list: true }, query: listOrdersQuerySchema, responses: { 200: 'a page of orders: items, total, limit, offset' } }), async (req, res) => {
     const query = parse(listOrdersQuerySchema, req.query, 'query');
-    const where: FilterQuery<Order> = {};
+    const scope = merchantFilter(principalOf(res), query.merchantId);
+    if (scope === null) return void res.json({ items: [], total: 0, limit: query.limit, offset: query.offset });
+    const where: FilterQuery<Order> = scope ? { merchantId: scope } : {};
     if (query.status) where.status = query.status;
     if (query.channel) where.channel = query.channel;
-    if (query.merchantId) where.merchantId = query.merchantId;
     if (query.cancellationRequested !== undefined) where.cancellationRequested = query.cancellationRequested;
     if (query.q) where.channelOrderNo = { $ilike: `${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
     const fork = em();
@@ -61,7 +64,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.get('/orders/:id', describe({ summary: 'An order with its lines, quantities, cancellations and timeline', tags: ['orders'], responses: { 200: 'the order', 404: 'no such order' } }), async (req, res) => {
+  router.get('/orders/:id', describe({ summary: 'An order with its lines, quantities, cancellations and timeline', tags: ['orders'], access: { roles: ALL, owner: owners.order({ param: 'id' }) }, responses: { 200: 'the order', 404: 'no such order' } }), async (req, res) => {
     const fork = em();
     const order = await findOrderOrFail(fork, req.params.id);
     const lines = await linesOf(fork, order.id);
@@ -89,7 +92,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.post('/orders/:id/acknowledge', describe({ summary: 'The shop retrieved the order (NEW -> IN_PROGRESS)', tags: ['orders'], responses: { 200: 'the order', 404: 'no such order', 422: 'the order is shipped, cancelled or closed' } }), async (req, res) => {
+  router.post('/orders/:id/acknowledge', describe({ summary: 'The shop retrieved the order (NEW -> IN_PROGRESS)', tags: ['orders'], access: { roles: ['SERVICE'], owner: owners.order({ param: 'id' }) }, responses: { 200: 'the order', 404: 'no such order', 422: 'the order is shipped, cancelled or closed' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const result = await em().transactional(async (tx) => {
       const order = await lockOrderOrFail(tx, orderId);
@@ -107,7 +110,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     res.json(orderView(result.order, result.lines));
   });
 
-  router.get('/orders/:id/cancellation-eligibility', describe({ summary: 'Which lines and quantities can be cancelled now, by whom, and why not for the rest', tags: ['cancellations'], responses: { 200: 'eligibility per line', 404: 'no such order' } }), async (req, res) => {
+  router.get('/orders/:id/cancellation-eligibility', describe({ summary: 'Which lines and quantities can be cancelled now, by whom, and why not for the rest', tags: ['cancellations'], access: { roles: ALL, owner: owners.order({ param: 'id' }) }, responses: { 200: 'eligibility per line', 404: 'no such order' } }), async (req, res) => {
     const fork = em();
     const order = await findOrderOrFail(fork, req.params.id);
     const lines = await linesOf(fork, order.id);
@@ -127,7 +130,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.post('/orders/:id/cancellations', describe({ summary: 'Cancel lines of an order: starts the cancellation process', tags: ['cancellations'], body: createCancellationSchema, responses: { 202: 'started: cancellationId, workflowId, status', 200: 'the same cancellation, requested before (identical repeat)', 409: 'merchant cancellation number reused, or more than is open', 422: 'a channel rule refuses it (whole lines only, shipped ...)', 503: 'Temporal did not answer in time; nothing was written' } }), async (req, res) => {
+  router.post('/orders/:id/cancellations', describe({ summary: 'Cancel lines of an order: starts the cancellation process', tags: ['cancellations'], access: { roles: STAFF, owner: owners.order({ param: 'id' }) }, body: createCancellationSchema, responses: { 202: 'started: cancellationId, workflowId, status', 200: 'the same cancellation, requested before (identical repeat)', 409: 'merchant cancellation number reused, or more than is open', 422: 'a channel rule refuses it (whole lines only, shipped ...)', 503: 'Temporal did not answer in time; nothing was written' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createCancellationSchema, req.body);
     const result = await createCancellation(deps, orderId, input);

@@ -4,13 +4,15 @@ import { assertReturnable, createReturnSchema, NotFoundError, RuleViolationError
 import { describe, parse } from '@cancelflow/service-kit';
 import { CancellationRequest, OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
 import { assertId, linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
+import { ALL, STAFF, ordersOwners } from './owners.ts';
 import type { HttpDeps } from './deps.ts';
 
 /** Returns of shipped quantities: never a cancellation (and a cancellation is never a return). */
 export function returnsRouter(deps: HttpDeps): Router {
   const router = Router();
+  const owners = ordersOwners(deps.db);
 
-  router.post('/orders/:id/returns', describe({ summary: 'Record a return of shipped quantities', tags: ['returns'], body: createReturnSchema, responses: { 201: 'the return', 404: 'no such order', 422: 'more than was shipped' } }), async (req, res) => {
+  router.post('/orders/:id/returns', describe({ summary: 'Record a return of shipped quantities', tags: ['returns'], access: { roles: STAFF, owner: owners.order({ param: 'id' }) }, body: createReturnSchema, responses: { 201: 'the return', 404: 'no such order', 422: 'more than was shipped' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createReturnSchema, req.body);
     const created = await deps.db.em.fork().transactional(async (em) => {
@@ -44,7 +46,7 @@ export function returnsRouter(deps: HttpDeps): Router {
     res.status(201).location(`/returns/${created.id}`).json(created);
   });
 
-  router.get('/returns/:id', describe({ summary: 'A return', tags: ['returns'], responses: { 200: 'the return', 404: 'no such return' } }), async (req, res) => {
+  router.get('/returns/:id', describe({ summary: 'A return', tags: ['returns'], access: { roles: ALL, owner: owners.return({ param: 'id' }) }, responses: { 200: 'the return', 404: 'no such return' } }), async (req, res) => {
     const id = assertId(req.params.id, 'return');
     const em = deps.db.em.fork();
     const ret = await em.findOne(Return, { id });

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   cancellationEligibility,
   NotFoundError,
@@ -13,6 +13,7 @@ import { createCancellationRequest } from '../requests/create-request.ts';
 import { orderOfSelfServiceToken, tokenOf, verifySelfServiceToken } from '../self-service/tokens.ts';
 import { recordChainAcknowledgement } from './cancelled-but-shipped.ts';
 import type { HttpDeps } from './deps.ts';
+import type { SelfServiceSettings } from '../config.ts';
 import { lineView } from './views.ts';
 
 /**
@@ -30,12 +31,20 @@ export const SELF_SERVICE_ACKNOWLEDGER = 'customer (self-service page)';
 export function selfServiceRouter(deps: HttpDeps): Router {
   const router = Router();
 
-  const authorised = async (req: Request): Promise<string> => {
+  const settings = (): SelfServiceSettings => {
     if (!deps.selfService) throw new UnavailableError('customer self-service is not configured on this order service');
-    const orderId = typeof req.params.id === 'string' ? req.params.id.toLowerCase() : '';
-    await verifySelfServiceToken(deps.selfService, tokenOf(req.query, req.headers.authorization), orderId);
-    return assertId(orderId, 'order');
+    return deps.selfService;
   };
+  /** The link's token must be for the order of the path. */
+  const linkToThisOrder = { customer: async (req: Request): Promise<string> => {
+    const orderId = typeof req.params.id === 'string' ? req.params.id.toLowerCase() : '';
+    await verifySelfServiceToken(settings(), tokenOf(req.query, req.headers.authorization), orderId);
+    return assertId(orderId, 'order');
+  } };
+  /** Any valid link: the route checks that what it addresses belongs to the link's order. */
+  const linkToAnOrder = { customer: (req: Request): Promise<string> => orderOfSelfServiceToken(settings(), tokenOf(req.query, req.headers.authorization)) };
+  /** The order of the customer's link, checked by the route's access before the handler runs. */
+  const linkedOrder = (res: Response): string => res.locals.customer as string;
 
   const eligibilityOf = async (orderId: string) => {
     const em = deps.db.em.fork();
@@ -81,8 +90,8 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     });
   };
 
-  router.get('/self-service/orders/:id', describe({ summary: 'The customer\'s view of an order (signed self-service link)', tags: ['self-service'], responses: { 200: 'the order as the customer sees it', 401: 'the link is invalid or expired', 404: 'no such order' } }), async (req, res) => {
-    const orderId = await authorised(req);
+  router.get('/self-service/orders/:id', describe({ summary: 'The customer\'s view of an order (signed self-service link)', tags: ['self-service'], access: linkToThisOrder, responses: { 200: 'the order as the customer sees it', 401: 'the link is invalid or expired', 404: 'no such order' } }), async (req, res) => {
+    const orderId = linkedOrder(res);
     const { order, lines, eligibility, requests } = await eligibilityOf(orderId);
     const cancelledButShipped = await openChainsOf(order.id);
     res.json({
@@ -107,14 +116,14 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     });
   });
 
-  router.get('/self-service/orders/:id/cancellation-eligibility', describe({ summary: 'What the customer may ask to cancel (signed self-service link)', tags: ['self-service'], responses: { 200: 'eligibility per line', 401: 'the link is invalid or expired' } }), async (req, res) => {
-    const orderId = await authorised(req);
+  router.get('/self-service/orders/:id/cancellation-eligibility', describe({ summary: 'What the customer may ask to cancel (signed self-service link)', tags: ['self-service'], access: linkToThisOrder, responses: { 200: 'eligibility per line', 401: 'the link is invalid or expired' } }), async (req, res) => {
+    const orderId = linkedOrder(res);
     const { order, eligibility } = await eligibilityOf(orderId);
     res.json({ orderId: order.id, status: order.status, ...eligibility });
   });
 
-  router.post('/self-service/orders/:id/cancellation-requests', describe({ summary: 'The customer asks to cancel through the self-service link', tags: ['self-service'], body: selfServiceCancellationRequestSchema, responses: { 201: 'the request', 200: 'the same request, made before', 401: 'the link is invalid or expired', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
-    const orderId = await authorised(req);
+  router.post('/self-service/orders/:id/cancellation-requests', describe({ summary: 'The customer asks to cancel through the self-service link', tags: ['self-service'], access: linkToThisOrder, body: selfServiceCancellationRequestSchema, responses: { 201: 'the request', 200: 'the same request, made before', 401: 'the link is invalid or expired', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
+    const orderId = linkedOrder(res);
     const input = parse(selfServiceCancellationRequestSchema, req.body);
     const created = await createCancellationRequest(deps, orderId, { ...input, source: 'CUSTOMER_SELF_SERVICE' });
     res.status(201).json(created);
@@ -126,9 +135,8 @@ export function selfServiceRouter(deps: HttpDeps): Router {
    * coming from the self-service page (via SELF_SERVICE), with the customer's statement as the
    * evidence. Another order's chain is "not found".
    */
-  router.post('/self-service/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'The customer accepts or refuses a cancelled-but-shipped rebilling (signed self-service link)', tags: ['self-service'], body: selfServiceAcknowledgementSchema, responses: { 202: 'the acknowledgement is recorded', 401: 'the link is invalid or expired', 404: 'no such chain for this order', 409: 'the chain does not wait for an acknowledgement' } }), async (req, res) => {
-    if (!deps.selfService) throw new UnavailableError('customer self-service is not configured on this order service');
-    const orderId = await orderOfSelfServiceToken(deps.selfService, tokenOf(req.query, req.headers.authorization));
+  router.post('/self-service/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'The customer accepts or refuses a cancelled-but-shipped rebilling (signed self-service link)', tags: ['self-service'], access: linkToAnOrder, body: selfServiceAcknowledgementSchema, responses: { 202: 'the acknowledgement is recorded', 401: 'the link is invalid or expired', 404: 'no such chain for this order', 409: 'the chain does not wait for an acknowledgement' } }), async (req, res) => {
+    const orderId = linkedOrder(res);
     const chainId = assertId(req.params.id, 'cancelled-but-shipped chain');
     const chain = await deps.db.em.fork().findOne(CancelledButShipped, { id: chainId });
     if (!chain || chain.orderId !== orderId) throw new NotFoundError(`no cancelled-but-shipped chain ${chainId} for this order`);

@@ -4,14 +4,16 @@ import { describe, parse } from '@cancelflow/service-kit';
 import { Shipment, ShipmentLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { createShipment } from '../shipments/create-shipment.ts';
+import { ALL, ordersOwners } from './owners.ts';
 import type { HttpDeps } from './deps.ts';
 import { shipmentView } from './shipment-views.ts';
 
 /** Advance ship notices: POST /orders/:id/shipments, GET /shipments/:id. */
 export function shipmentsRouter(deps: HttpDeps): Router {
   const router = Router();
+  const owners = ordersOwners(deps.db);
 
-  router.post('/orders/:id/shipments', describe({ summary: 'Record a shipment (open lines first, then cancelled ones: cancelled but shipped)', tags: ['shipments'], body: createShipmentSchema, responses: { 201: 'the shipment', 200: 'the same shipment, recorded before', 404: 'no such order', 409: 'the shipment number is taken by other content, or cancelled units an undo in progress is reopening', 422: 'more than the order has' } }), async (req, res) => {
+  router.post('/orders/:id/shipments', describe({ summary: 'Record a shipment (open lines first, then cancelled ones: cancelled but shipped)', tags: ['shipments'], access: { roles: ['SERVICE'], owner: owners.order({ param: 'id' }) }, body: createShipmentSchema, responses: { 201: 'the shipment', 200: 'the same shipment, recorded before', 404: 'no such order', 409: 'the shipment number is taken by other content, or cancelled units an undo in progress is reopening', 422: 'more than the order has' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createShipmentSchema, req.body);
     const result = await createShipment(deps, orderId, input);
@@ -29,7 +31,7 @@ export function shipmentsRouter(deps: HttpDeps): Router {
       });
   });
 
-  router.get('/shipments/:id', describe({ summary: 'A shipment', tags: ['shipments'], responses: { 200: 'the shipment', 404: 'no such shipment' } }), async (req, res) => {
+  router.get('/shipments/:id', describe({ summary: 'A shipment', tags: ['shipments'], access: { roles: ALL, owner: owners.shipment({ param: 'id' }) }, responses: { 200: 'the shipment', 404: 'no such shipment' } }), async (req, res) => {
     const id = assertId(req.params.id, 'shipment');
     const em = deps.db.em.fork();
     const shipment = await em.findOne(Shipment, { id });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
+  type CancellationRequestSource,
   cancellationRequestWorkflowId,
   ConflictError,
   decideCancellationRequest,
@@ -38,7 +39,7 @@ export interface CreateRequestResult {
 export async function createCancellationRequest(
   deps: HttpDeps,
   orderId: string,
-  input: CreateCancellationRequestInput,
+  input: CreateCancellationRequestInput & { source: CancellationRequestSource },
   now: Date = new Date(),
 ): Promise<CreateRequestResult> {
   return deps.db.em.fork().transactional(async (em) => {

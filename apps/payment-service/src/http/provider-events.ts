@@ -12,7 +12,7 @@ export function providerEventsRouter(book: PaymentBook, payments?: Pick<UndoMone
    * The provider's webhook. A repeated event id answers 200 and changes nothing (providers retry);
    * an unknown providerRefundId answers 404.
    */
-  router.post('/provider-events', describe({ summary: 'A payment provider event (refund settled or failed): the waiting cancellation goes on', tags: ['refunds'], body: providerEventSchema, responses: { 200: 'the event was applied (or seen before)', 404: 'no refund with that provider id' } }), async (req, res) => {
+  router.post('/provider-events', describe({ summary: 'A payment provider event (refund settled or failed): the waiting cancellation goes on', tags: ['refunds'], access: { roles: ['SERVICE'], acrossMerchants: true }, body: providerEventSchema, responses: { 200: 'the event was applied (or seen before)', 404: 'no refund with that provider id' } }), async (req, res) => {
     // payment.received (a customer paid a payment request after an undo) besides the refund events;
     // each kind is checked by its own schema, so a bad event is told exactly what is missing.
     if ((req.body as { type?: unknown } | undefined)?.type === 'payment.received') {

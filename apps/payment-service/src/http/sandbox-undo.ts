@@ -3,20 +3,21 @@ import { idSchema, sandboxExpireAuthorisationSchema, sandboxLedgerSpendSchema } 
 import { describe, parse } from '@cancelflow/service-kit';
 import type { SandboxUndoProvider } from '../adapters/sandbox-undo-provider.ts';
 import type { UndoMoney } from '../undo/undo-money.ts';
+import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
 
 /** Test-mode controls for undoing cancellations (only mounted with the sandbox provider). */
-export function sandboxUndoRouter(money: UndoMoney, provider: SandboxUndoProvider): Router {
+export function sandboxUndoRouter(owners: PaymentOwners, money: UndoMoney, provider: SandboxUndoProvider): Router {
   const router = Router();
 
   /** The customer spends points or store credit that a refund gave back on this order. */
-  router.post('/sandbox/ledger/:orderId/spend', describe({ summary: 'Spend points or store credit in the sandbox ledger (testing aid)', tags: ['sandbox'], body: sandboxLedgerSpendSchema, responses: { 200: 'the ledger after spending' } }), async (req, res) => {
+  router.post('/sandbox/ledger/:orderId/spend', describe({ summary: 'Spend points or store credit in the sandbox ledger (testing aid)', tags: ['sandbox'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ param: 'orderId' }) }, body: sandboxLedgerSpendSchema, responses: { 200: 'the ledger after spending' } }), async (req, res) => {
     const orderId = parse(idSchema, req.params.orderId, 'orderId');
     const input = parse(sandboxLedgerSpendSchema, req.body);
     res.status(201).json({ orderId, kind: input.kind, ...(await money.spendLedger(orderId, input)) });
   });
 
   /** The card authorisation of a payment lapses now: it can no longer be recaptured. */
-  router.post('/sandbox/authorisations/expire', describe({ summary: 'Expire sandbox card authorisations now (testing aid)', tags: ['sandbox'], body: sandboxExpireAuthorisationSchema, responses: { 200: 'what expired' } }), async (req, res) => {
+  router.post('/sandbox/authorisations/expire', describe({ summary: 'Expire sandbox card authorisations now (testing aid)', tags: ['sandbox'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ body: 'orderId' }) }, body: sandboxExpireAuthorisationSchema, responses: { 200: 'what expired' } }), async (req, res) => {
     const input = parse(sandboxExpireAuthorisationSchema, req.body);
     res.json({ ...input, ...(await provider.expireAuthorisation(input)) });
   });

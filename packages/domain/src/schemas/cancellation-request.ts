@@ -18,9 +18,12 @@ const requestedLines = (what: string) =>
 
 /** POST /orders/:id/cancellation-requests: a customer (or the marketplace for them) asks to cancel. */
 export const createCancellationRequestSchema = z.object({
-  source: z.enum(CANCELLATION_REQUEST_SOURCES, {
-    error: `source must be one of ${CANCELLATION_REQUEST_SOURCES.join(', ')}`,
-  }),
+  /** Follows from the caller's token (SERVICE: MARKETPLACE, staff: CUSTOMER_CONTACT); when given it must agree. */
+  source: z
+    .enum(CANCELLATION_REQUEST_SOURCES, {
+      error: `source must be one of ${CANCELLATION_REQUEST_SOURCES.join(', ')}`,
+    })
+    .optional(),
   lines: requestedLines('cancel'),
   reason: z
     .enum(CANCELLATION_REASONS, { error: `reason must be one of ${CANCELLATION_REASONS.join(', ')}` })
