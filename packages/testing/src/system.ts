@@ -28,6 +28,8 @@ export interface RunningSystem {
   /** The worker of the "cancellations" task queue, to stop and replace in crash tests. */
   cancellationsWorker(): Worker;
   restartCancellationsWorker(): Promise<void>;
+  /** A query on the system's database (every service's schema), for checks no API answers. */
+  sql<T extends object = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       temporal: new Client({ connection, namespace }),
       smtp: embedded,
       cancellationsWorker: () => worker,
+      sql: (query, params = []) => orderService.db.em.fork().execute(query, params),
       async restartCancellationsWorker() {
         worker.shutdown();
         await running;

@@ -16,7 +16,7 @@ export interface NotificationOwners {
 export function notificationOwners(db: Database, merchantOfOrder: MerchantLookup): NotificationOwners {
   const merchantOfEmail: MerchantLookup = async (id) => {
     if (!UUID.test(id)) return undefined;
-    const rows = await db.em.fork().execute<{ order_id: string | null }[]>(`select "order_id" from "outbound_email" where "id" = ?`, [id.toLowerCase()]);
+    const rows = await db.em.fork().execute<{ order_id: string | null }[]>(`select "order_id" from "notifications"."outbound_email" where "id" = ?`, [id.toLowerCase()]);
     const orderId = rows[0]?.order_id;
     return orderId ? merchantOfOrder(orderId) : undefined;
   };

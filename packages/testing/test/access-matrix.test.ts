@@ -1,0 +1,139 @@
+/**
+ * Every route of the three services, probed as an attacker would: the matrix is generated from
+ * the route tables (access-matrix.ts); this file only makes the things of one merchant that the
+ * routes address, with the real processes, and lets them settle before the probing starts.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { createLogger, type Database } from '@cancelflow/service-kit';
+import type { HttpDeps } from '@cancelflow/order-service/http/deps';
+import { buildServer as orderServer } from '@cancelflow/order-service/server';
+import { buildServer as paymentServer } from '@cancelflow/payment-service/server';
+import { buildServer as notificationServer } from '@cancelflow/notification-service/server';
+import { describeAccessMatrix, rowsAbout, type AccessMatrixFixture } from '../src/access-matrix.ts';
+import { eventually } from '../src/api.ts';
+import { cancelOrder, importOrder, unique, type OrderBody } from '../src/fixtures.ts';
+import { startSystem, type RunningSystem } from '../src/system.ts';
+
+// The route tables: the apps as the services build them (their routers touch nothing until a request comes).
+const logger = createLogger('access-matrix');
+const orderRoutes = orderServer({ logger } as HttpDeps);
+const paymentRoutes = paymentServer({ logger, db: {} as Database, book: {}, sandbox: {}, rebills: {}, undo: { money: {}, sandbox: {} } } as unknown as Parameters<typeof paymentServer>[0]);
+const notificationRoutes = notificationServer({ logger, db: {} as Database });
+
+let system: RunningSystem;
+const victim = unique('m-victim');
+const intruder = unique('m-intruder');
+const ids: Record<string, string> = {};
+const orderIds: string[] = [];
+
+const one = async <T extends object>(query: string, params: unknown[], what: string): Promise<T> =>
+  eventually(async () => (await system.sql<T>(query, params))[0], { what });
+
+async function order(overrides: Parameters<typeof importOrder>[1] = {}): Promise<OrderBody> {
+  const imported = await importOrder(system.orders, { merchantId: victim, ...overrides });
+  orderIds.push(imported.id);
+  return imported;
+}
+
+/** The answer, or the test stops here with what the service said. */
+async function expectStatus<T>(answer: Promise<{ status: number; body: T }>, status: number, what: string): Promise<T> {
+  const { status: got, body } = await answer;
+  if (got !== status) throw new Error(`${what} answered ${got}, not ${status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+const cancellationStatus = (id: string, status: string) =>
+  eventually(async () => ((await system.orders.get<{ status: string }>(`/cancellations/${id}`)).body.status === status ? true : undefined), {
+    what: `cancellation ${id} ${status}`,
+  });
+
+beforeAll(async () => {
+  system = await startSystem();
+
+  // An order cancelled in part (refunded by card), then shipped whole: a cancelled-but-shipped
+  // chain, acknowledged and rebilled (credit memo); its teapot is returned.
+  const shipped = await order();
+  const cancellation = await cancelOrder(system.orders, shipped, { lines: [{ lineId: shipped.lines[0]!.id, quantity: 2 }] });
+  await cancellationStatus(cancellation.cancellationId, 'CANCELLED');
+  const shipment = await expectStatus(
+    system.orders.post<{ id: string; cancelledButShippedId: string }>(`/orders/${shipped.id}/shipments`, {
+      lines: shipped.lines.map((l) => ({ lineId: l.id, quantity: l.quantity })),
+      carrier: 'DHL',
+      trackingNumber: unique('JJD'),
+    }),
+    201,
+    'the shipment',
+  );
+  const chainId = shipment.cancelledButShippedId;
+  const chainStatus = (status: string) =>
+    eventually(async () => ((await system.orders.get<{ status: string }>(`/cancelled-but-shipped/${chainId}`)).body.status === status ? true : undefined), { what: `the chain ${status}` });
+  const returned = await expectStatus(system.orders.post<{ id: string }>(`/orders/${shipped.id}/returns`, { lines: [{ lineId: shipped.lines[1]!.id, quantity: 1 }], reason: 'OTHER' }), 201, 'the return');
+  await eventually(async () => ((await system.orders.get<{ steps: { step: string }[] }>(`/cancelled-but-shipped/${chainId}`)).body.steps.some((st) => st.step === 'CUSTOMER_EMAILED') ? true : undefined), { what: 'the customer emailed about the chain' });
+  await expectStatus(system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, { staffId: 'grace', accepted: true, evidence: 'The customer said on the phone: I keep it and pay.' }), 202, 'the acknowledgement');
+  await chainStatus('AWAITING_REBILL_APPROVAL');
+  await expectStatus(system.orders.post(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' }), 202, 'the rebill approval');
+  const creditMemo = await one<{ id: string }>(`select "id" from "payments"."credit_memo" where "chain_id" = ?`, [chainId], 'the credit memo');
+  const acknowledgement = await one<{ id: string }>(`select "id" from "payments"."customer_acknowledgement" where "chain_id" = ?`, [chainId], 'the acknowledgement');
+  await chainStatus('COMPLETED');
+
+  // A request waiting for the merchant on an order the shop works on.
+  const requested = await order();
+  await expectStatus(system.orders.post(`/orders/${requested.id}/acknowledge`), 200, 'the acknowledgement of the order');
+  const request = await expectStatus(system.orders.post<{ requestId: string }>(`/orders/${requested.id}/cancellation-requests`, { lines: [{ lineId: requested.lines[0]!.id, quantity: 1 }] }), 201, 'the request');
+
+  // A cancellation undone (the card refund recaptured), and an eBay dispute waiting to close.
+  const undone = await order();
+  const undoneCancellation = await cancelOrder(system.orders, undone);
+  await cancellationStatus(undoneCancellation.cancellationId, 'CANCELLED');
+  await expectStatus(system.orders.post(`/cancellations/${undoneCancellation.cancellationId}/undo`, { reason: 'the customer changed their mind', staffId: 'sam' }), 202, 'the undo');
+  await cancellationStatus(undoneCancellation.cancellationId, 'UNDONE');
+  const undo = await one<{ id: string }>(`select "id" from "orders"."cancellation_undo" where "cancellation_id" = ?`, [undoneCancellation.cancellationId], 'the undo');
+  const disputed = await order({ channel: 'ebay', channelOrderNo: unique('EB') });
+  await cancelOrder(system.orders, disputed);
+  const dispute = await one<{ id: string }>(`select "id" from "orders"."dispute" where "order_id" = ?`, [disputed.id], 'the dispute');
+
+  const refund = await one<{ id: string }>(`select "id" from "payments"."refund" where "cancellation_id" = ?`, [cancellation.cancellationId], 'the refund');
+  const providerRefund = await one<{ provider_refund_id: string }>(`select "provider_refund_id" from "payments"."sandbox_refund" where "order_id" = ?`, [shipped.id], 'the sandbox refund');
+  const email = await one<{ id: string }>(`select "id" from "notifications"."outbound_email" where "order_id" = ? order by "created_at" limit 1`, [shipped.id], 'an email');
+
+  Object.assign(ids, {
+    orders: shipped.id,
+    orderId: shipped.id,
+    cancellations: cancellation.cancellationId,
+    cancellationId: cancellation.cancellationId,
+    'cancellation-requests': request.requestId,
+    returns: returned.id,
+    shipments: shipment.id,
+    'cancelled-but-shipped': chainId,
+    undos: undo.id,
+    disputes: dispute.id,
+    refunds: refund.id,
+    providerRefundId: providerRefund.provider_refund_id,
+    'credit-memos': creditMemo.id,
+    acknowledgements: acknowledgement.id,
+    // No payment request is made here (it needs a bank-deposit refund undone): an id that does not exist.
+    'payment-requests': randomUUID(),
+    emails: email.id,
+    // The mailbox holds what the SMTP server received, for no merchant: any id probes its refusals.
+    mailbox: randomUUID(),
+  });
+  // Let the processes write their last steps and emails before anything is counted.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+}, 240_000);
+
+afterAll(async () => {
+  await system?.close();
+});
+
+const fixture = (baseUrl: () => string) => (): AccessMatrixFixture => ({
+  baseUrl: baseUrl(),
+  victim,
+  intruder,
+  ids,
+  rows: () => rowsAbout((query, params) => system.sql(query, params), ['orders', 'payments', 'notifications'], { merchantId: victim, orderIds }),
+});
+
+describeAccessMatrix('order service', orderRoutes, fixture(() => system.orders.baseUrl));
+describeAccessMatrix('payment service', paymentRoutes, fixture(() => system.payments.baseUrl));
+describeAccessMatrix('notification service', notificationRoutes, fixture(() => system.notifications.baseUrl));
