@@ -32,8 +32,15 @@ async function importOrder(channel: Channel = 'webshop', overrides: Record<strin
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
-async function ask(order: Order, body: Record<string, unknown> = {}, path = `/orders/${order.id}/cancellation-requests`) {
-  const answer = await api.post(path, { source: 'CUSTOMER_SELF_SERVICE', lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], ...body });
+/**
+ * The customer asks through the link of their order email; with a `source` in the body, staff ask
+ * on their behalf (the source then has to agree with the staff token).
+ */
+async function ask(order: Order, body: Record<string, unknown> = {}) {
+  const path = 'source' in body
+    ? `/orders/${order.id}/cancellation-requests`
+    : `/self-service/orders/${order.id}/cancellation-requests?token=${(await mintSelfServiceLink(selfService, order.id)).token}`;
+  const answer = await api.post(path, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], ...body });
   if (answer.body.workflowId) started.add(answer.body.workflowId);
   return answer;
 }
@@ -122,7 +129,7 @@ describe('bad input is refused with 400 and a message, nothing written', () => {
   });
 
   it('answers 404 for an unknown order or request', async () => {
-    expect((await api.post('/orders/00000000-0000-4000-8000-000000000000/cancellation-requests', { source: 'MARKETPLACE', lines: [{ lineId: 'x', quantity: 1 }] })).status).toBe(404);
+    expect((await api.post('/orders/00000000-0000-4000-8000-000000000000/cancellation-requests', { lines: [{ lineId: 'x', quantity: 1 }] })).status).toBe(404);
     expect((await api.get('/cancellation-requests/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await api.post('/cancellation-requests/nope/accept', { staffId: 's' })).status).toBe(404);
   });

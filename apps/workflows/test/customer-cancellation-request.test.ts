@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, openDatabase, type Database } from '@cancelflow/service-kit';
-import { eventually, importOrder, startSystem, unique, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { eventually, importOrder, serviceToken, startSystem, unique, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import { databaseSettings } from '@cancelflow/order-service/db/index';
 import type { HttpDeps } from '@cancelflow/order-service/http/deps';
 import { closeOpenRequestsOnShipment } from '@cancelflow/order-service/requests/decide-request';
@@ -67,8 +67,8 @@ async function acknowledgedOrder(overrides: Parameters<typeof importOrder>[1] = 
   return order;
 }
 
-async function request(order: OrderBody, body: Record<string, unknown> = {}): Promise<Created> {
-  const answer = await system.orders.post<Created>(`/orders/${order.id}/cancellation-requests`, {
+async function request(order: OrderBody, body: Record<string, unknown> = {}, orders = system.orders): Promise<Created> {
+  const answer = await orders.post<Created>(`/orders/${order.id}/cancellation-requests`, {
     source: 'CUSTOMER_CONTACT',
     lines: [{ lineId: order.lines[0]!.id, quantity: 1 }],
     reason: 'CUSTOMER_REQUEST',
@@ -120,9 +120,9 @@ describe('an order the shop has not retrieved is cancelled at once', () => {
     expect(after.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['CANCELLATION_REQUEST_RECEIVED', 'CANCELLATION_REQUEST_AUTO_ACCEPTED']));
   });
 
-  it('a marketplace asking for the customer makes a MARKETPLACE cancellation', async () => {
+  it('a marketplace asking for the customer (an integration\'s SERVICE token) makes a MARKETPLACE cancellation', async () => {
     const order = await importOrder(system.orders, { merchantId: unique('m'), channel: 'rakuten' });
-    const created = await request(order, { source: 'MARKETPLACE' });
+    const created = await request(order, { source: 'MARKETPLACE' }, system.orders.withToken(await serviceToken()));
     expect(created.status).toBe('AUTO_ACCEPTED');
     const c = (await system.orders.get<CancellationBody>(`/cancellations/${created.cancellationId}`)).body;
     expect(c.initiator).toBe('MARKETPLACE');

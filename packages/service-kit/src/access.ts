@@ -137,21 +137,19 @@ export async function enforceAccess(access: Access, req: Request, res: Response)
 }
 
 async function assertOwner(owner: Owner, principal: Principal, req: Request): Promise<void> {
+  // Tokens that name no merchant (SERVICE, SUPPORT) reach every merchant: whether the thing exists,
+  // and what is wrong with its id, is the route's answer.
+  if (principal.merchantId === undefined) return;
   const given = idAt(owner.at, req);
   if (given === undefined) {
     if ('query' in owner.at && owner.at.optional) {
-      if (principal.merchantId === undefined) return;
       throw new ForbiddenError(`a token for merchant ${principal.merchantId} reads these per ${owner.what} only: add ?${owner.at.query}=`);
     }
-    // The route's own validation names what is missing; a scoped token learns nothing either way.
-    if (principal.merchantId === undefined) return;
     throw new ValidationError(`${placeOf(owner.at)}: the ${owner.what} is required`, [{ path: placeOf(owner.at), message: 'required' }]);
   }
   if (typeof given !== 'string' || given.length === 0 || given.length > 200) {
     throw new ValidationError(`${placeOf(owner.at)}: must be the id of the ${owner.what}`, [{ path: placeOf(owner.at), message: 'must be an id' }]);
   }
-  // Tokens that name no merchant (SERVICE, SUPPORT) reach every merchant: whether the thing exists is the route's answer.
-  if (principal.merchantId === undefined) return;
   const merchantId = await owner.merchantOf(given);
   if (merchantId === undefined || !canAccessMerchant(principal, merchantId)) throw new NotFoundError(`no ${owner.what} ${given}`);
 }
