@@ -73,3 +73,21 @@ describe('REFUND_FAILED_SUPPORT', () => {
     expect(() => renderEmail('REFUND_FAILED_SUPPORT', confirmationData({ cancellationId: null }))).toThrow(/cancellationId/);
   });
 });
+
+describe('ORDER_CONFIRMATION', () => {
+  const data = { orderNo: 'WS-1001', customerName: 'Ada', lines: '2 x MUG', viewOrderUrl: 'https://shop.example/self-service?token=t', expiresAt: '2026-12-30T00:00:00.000Z' };
+
+  it('offers to cancel on the linked page where the customer may cancel there', () => {
+    const email = renderEmail('ORDER_CONFIRMATION', data);
+    expect(email.text).toMatch(/cancel it while that is still possible/);
+  });
+
+  it('offers no cancelling when the shop turned self-service off: the link only shows the order', () => {
+    const email = renderEmail('ORDER_CONFIRMATION', { ...data, canCancel: false });
+    for (const body of [email.text, email.html]) {
+      expect(body).toContain('View');
+      expect(body).not.toMatch(/cancel it while/);
+      expect(body).toMatch(/contact the shop/);
+    }
+  });
+});

@@ -94,6 +94,13 @@ describe('each channel\'s customer window decides whether a customer may ask at 
     expect(await requestCount(order.id)).toBe(0);
   });
 
+  it.each(['CUSTOMER_CONTACT', 'MARKETPLACE'])('with self-service turned off, a %s request is still taken: the setting closes the customer\'s own page only', async (source) => {
+    const order = await importOrder('webshop', { selfServiceEnabled: false });
+    const answer = await ask(order, { source });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    expect(await requestCount(order.id)).toBe(1);
+  });
+
   it('a shipped order cannot be asked to cancel: the answer is a return', async () => {
     const order = await importOrder();
     await ship(order.lines[0]!.id, 2);
@@ -212,6 +219,15 @@ describe('customer self-service with the signed link of the order email', () => 
     const handle = service.temporal.workflow.getHandle(`order-confirmation-${order.id}`);
     const description = await handle.describe();
     expect(description.type).toBe('orderConfirmationWorkflow');
+  });
+
+  it.each([true, false])('the order confirmation offers cancelling on the linked page only where self-service is on (on: %s)', async (selfServiceEnabled) => {
+    const order = await importOrder('webshop', { selfServiceEnabled }, false);
+    const history = await service.temporal.workflow.getHandle(`order-confirmation-${order.id}`).fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    const input = JSON.parse(Buffer.from(payload!).toString('utf8')) as { data: { canCancel: boolean; viewOrderUrl: string } };
+    expect(input.data.canCancel).toBe(selfServiceEnabled);
+    expect(input.data.viewOrderUrl).toMatch(/^http:\/\/shop\.example\/self-service/);
   });
 
   it('with the token (query or bearer) the customer sees the order and its eligibility, and may ask to cancel', async () => {

@@ -117,7 +117,8 @@ export const ORDER_CONFIRMATION_WORKFLOW_TYPE = 'orderConfirmationWorkflow';
 export interface OrderConfirmationInput {
   orderId: string;
   to: string;
-  data: { orderNo: string; customerName: string; viewOrderUrl: string; expiresAt: string; lines: string };
+  /** canCancel: whether the link's page lets the customer cancel (absent before the store setting was honoured: yes). */
+  data: { orderNo: string; customerName: string; viewOrderUrl: string; expiresAt: string; lines: string; canCancel?: boolean };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -84,16 +84,17 @@ export type RequestDecision =
   | { kind: 'ASK_MERCHANT' };
 
 /**
- * Decides whether the customer may ask at all (the channel's window, the store setting, what is
- * still unshipped) and what happens next. Throws a RuleViolation that says why not, naming each
+ * Decides whether the customer may ask at all (the channel's window, what is still unshipped,
+ * and for the self-service page the store setting) and what happens next. Throws a RuleViolation that says why not, naming each
  * line that cannot be asked for; nothing is to be written when it throws.
  */
 export function decideCancellationRequest(
   order: EligibilityOrder & { acknowledged: boolean },
   requested: readonly RequestedCancellationLine[],
   now: Date,
+  source: CancellationRequestSource,
 ): RequestDecision {
-  const eligibility = cancellationEligibility(order, now);
+  const eligibility = cancellationEligibility(order, now, { selfService: source === 'CUSTOMER_SELF_SERVICE' });
   if (!eligibility.customer.allowed) {
     throw new RuleViolationError(`the customer cannot cancel this order: ${eligibility.customer.reason ?? 'not allowed'}`);
   }

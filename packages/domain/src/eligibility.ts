@@ -40,12 +40,28 @@ export interface CancellationEligibility {
   lines: LineEligibility[];
 }
 
-/** What can be cancelled now, by whom, and why not the rest. */
-export function cancellationEligibility(order: EligibilityOrder, now: Date): CancellationEligibility {
+/**
+ * The web shop's store setting that turns self-service off. It closes the customer's own page
+ * (and the order confirmation's cancel link) only: a customer who contacts the shop, or a
+ * marketplace asking on the customer's behalf, is still heard.
+ */
+export const selfServiceTurnedOff = (order: Pick<EligibilityOrder, 'channel' | 'selfServiceEnabled'>): boolean =>
+  policyFor(order.channel).selfServiceConfigurable && !order.selfServiceEnabled;
+
+/**
+ * What can be cancelled now, by whom, and why not the rest. `customer` is the customer's own
+ * eligibility on the self-service page; `{ selfService: false }` asks for a customer who reached
+ * the shop another way (contact, marketplace), whom the store's self-service setting does not bar.
+ */
+export function cancellationEligibility(
+  order: EligibilityOrder,
+  now: Date,
+  { selfService = true }: { selfService?: boolean } = {},
+): CancellationEligibility {
   const policy = policyFor(order.channel);
   const finished = finishedReason(order.status);
   const merchant: PartyEligibility = finished ? { allowed: false, reason: finished } : { allowed: true };
-  const customer = customerEligibility(order, now, finished);
+  const customer = customerEligibility(order, now, finished, selfService);
 
   const lines = order.lines.map((line): LineEligibility => {
     const open = finished ? 0 : openQuantity(line);
@@ -92,10 +108,11 @@ function customerEligibility(
   order: EligibilityOrder,
   now: Date,
   finished: string | undefined,
+  selfService: boolean,
 ): PartyEligibility {
   if (finished) return { allowed: false, reason: finished };
   const policy = policyFor(order.channel);
-  if (policy.selfServiceConfigurable && !order.selfServiceEnabled) {
+  if (selfService && selfServiceTurnedOff(order)) {
     return { allowed: false, reason: 'the shop has turned self-service cancellation off: contact the shop' };
   }
   const window = policy.customerCancelWindow;

@@ -63,50 +63,59 @@ describe('deciding a cancellation request', () => {
   const ask = [{ lineId: 'l1', quantity: 1 }];
 
   it('an order the shop has not retrieved is cancelled at once', () => {
-    expect(decideCancellationRequest(order('webshop', { status: 'NEW', acknowledged: false }), ask, minutesLater(5))).toEqual({ kind: 'AUTO_ACCEPT' });
+    expect(decideCancellationRequest(order('webshop', { status: 'NEW', acknowledged: false }), ask, minutesLater(5), 'CUSTOMER_SELF_SERVICE')).toEqual({ kind: 'AUTO_ACCEPT' });
   });
 
   it('an order the shop is working on waits for the merchant', () => {
-    expect(decideCancellationRequest(order('webshop'), ask, minutesLater(5))).toEqual({ kind: 'ASK_MERCHANT' });
+    expect(decideCancellationRequest(order('webshop'), ask, minutesLater(5), 'CUSTOMER_SELF_SERVICE')).toEqual({ kind: 'ASK_MERCHANT' });
   });
 
   it('Amazon: within 30 minutes of ordering, not after', () => {
-    expect(decideCancellationRequest(order('amazon'), ask, minutesLater(29)).kind).toBe('ASK_MERCHANT');
-    expect(() => decideCancellationRequest(order('amazon'), ask, minutesLater(31))).toThrow(/within 30 minutes/);
+    expect(decideCancellationRequest(order('amazon'), ask, minutesLater(29), 'CUSTOMER_SELF_SERVICE').kind).toBe('ASK_MERCHANT');
+    expect(() => decideCancellationRequest(order('amazon'), ask, minutesLater(31), 'CUSTOMER_SELF_SERVICE')).toThrow(/within 30 minutes/);
   });
 
   it('Mirakl: within the processing period only', () => {
-    expect(decideCancellationRequest(order('mirakl'), ask, minutesLater(19)).kind).toBe('ASK_MERCHANT');
-    expect(() => decideCancellationRequest(order('mirakl'), ask, minutesLater(21))).toThrow(RuleViolationError);
+    expect(decideCancellationRequest(order('mirakl'), ask, minutesLater(19), 'CUSTOMER_SELF_SERVICE').kind).toBe('ASK_MERCHANT');
+    expect(() => decideCancellationRequest(order('mirakl'), ask, minutesLater(21), 'CUSTOMER_SELF_SERVICE')).toThrow(RuleViolationError);
   });
 
   it('web shop, eBay, Rakuten, Walmart: until shipped, however late', () => {
     for (const channel of ['webshop', 'ebay', 'rakuten'] as const) {
-      expect(decideCancellationRequest(order(channel), ask, minutesLater(60 * 24 * 7)).kind).toBe('ASK_MERCHANT');
+      expect(decideCancellationRequest(order(channel), ask, minutesLater(60 * 24 * 7), 'CUSTOMER_SELF_SERVICE').kind).toBe('ASK_MERCHANT');
     }
-    expect(decideCancellationRequest(order('walmart'), [{ lineId: 'l1', quantity: 2 }], minutesLater(60 * 24)).kind).toBe('ASK_MERCHANT');
+    expect(decideCancellationRequest(order('walmart'), [{ lineId: 'l1', quantity: 2 }], minutesLater(60 * 24), 'CUSTOMER_SELF_SERVICE').kind).toBe('ASK_MERCHANT');
   });
 
-  it('the web shop store setting can turn self-service off', () => {
-    expect(() => decideCancellationRequest(order('webshop', { selfServiceEnabled: false }), ask, minutesLater(1))).toThrow(/turned self-service cancellation off/);
+  it('the web shop store setting turns the self-service page off, and only that', () => {
+    const off = order('webshop', { selfServiceEnabled: false });
+    expect(() => decideCancellationRequest(off, ask, minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(/turned self-service cancellation off/);
+    expect(decideCancellationRequest(off, ask, minutesLater(1), 'CUSTOMER_CONTACT')).toEqual({ kind: 'ASK_MERCHANT' });
+    expect(decideCancellationRequest(off, ask, minutesLater(1), 'MARKETPLACE')).toEqual({ kind: 'ASK_MERCHANT' });
+  });
+
+  it('a customer who contacts the shop is still held to the channel\'s window and to what is unshipped', () => {
+    expect(() => decideCancellationRequest(order('amazon'), ask, minutesLater(31), 'CUSTOMER_CONTACT')).toThrow(/within 30 minutes/);
+    const shipped = order('webshop', { selfServiceEnabled: false, status: 'SHIPPED', lines: [line({ shippedQuantity: 2 })] });
+    expect(() => decideCancellationRequest(shipped, ask, minutesLater(1), 'MARKETPLACE')).toThrow(/open a return/);
   });
 
   it('a shipped order cannot be cancelled: the answer is a return', () => {
     const shipped = order('webshop', { status: 'SHIPPED', lines: [line({ shippedQuantity: 2 })] });
-    expect(() => decideCancellationRequest(shipped, ask, minutesLater(1))).toThrow(/open a return/);
+    expect(() => decideCancellationRequest(shipped, ask, minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(/open a return/);
   });
 
   it('shipped quantities of a line cannot be asked for, and the message says return', () => {
     const partly = order('webshop', { status: 'PARTIALLY_SHIPPED', lines: [line({ shippedQuantity: 1 })] });
-    expect(() => decideCancellationRequest(partly, [{ lineId: 'l1', quantity: 2 }], minutesLater(1))).toThrow(/a return, not a cancellation/);
+    expect(() => decideCancellationRequest(partly, [{ lineId: 'l1', quantity: 2 }], minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(/a return, not a cancellation/);
   });
 
   it('whole-lines-only channels take whole lines', () => {
-    expect(() => decideCancellationRequest(order('walmart'), ask, minutesLater(1))).toThrow(/whole lines only/);
+    expect(() => decideCancellationRequest(order('walmart'), ask, minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(/whole lines only/);
   });
 
   it('names a line that is not on the order', () => {
-    expect(() => decideCancellationRequest(order('webshop'), [{ lineId: 'nope', quantity: 1 }], minutesLater(1))).toThrow(/not a line of this order/);
+    expect(() => decideCancellationRequest(order('webshop'), [{ lineId: 'nope', quantity: 1 }], minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(/not a line of this order/);
   });
 });
 

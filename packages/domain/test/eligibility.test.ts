@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cancellationEligibility, type EligibilityOrder } from '../src/eligibility.ts';
+import { cancellationEligibility, selfServiceTurnedOff, type EligibilityOrder } from '../src/eligibility.ts';
 import type { Channel } from '../src/channel-policies.ts';
 
 const placedAt = new Date('2026-11-21T10:00:00Z');
@@ -29,6 +29,14 @@ describe('cancellation eligibility', () => {
     const e = cancellationEligibility(order('webshop', { selfServiceEnabled: false }), minutesLater(1));
     expect(e.customer.allowed).toBe(false);
     expect(e.merchant.allowed).toBe(true);
+  });
+
+  it('the store\'s self-service setting does not bar a customer who asks the shop another way', () => {
+    const off = order('webshop', { selfServiceEnabled: false });
+    expect(selfServiceTurnedOff(off)).toBe(true);
+    expect(cancellationEligibility(off, minutesLater(1), { selfService: false }).customer).toEqual({ allowed: true });
+    // Only the web shop has the setting: on Amazon the flag means nothing, the window decides.
+    expect(selfServiceTurnedOff(order('amazon', { selfServiceEnabled: false }))).toBe(false);
   });
 
   it('tells how much of each line can be cancelled and why not the rest', () => {

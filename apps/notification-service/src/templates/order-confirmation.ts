@@ -10,6 +10,8 @@ export const orderConfirmationData = z.object({
   lines: requiredText('lines is required: a short summary of what was ordered').max(2000),
   viewOrderUrl: z.url({ error: 'viewOrderUrl must be the self-service link (an absolute URL)' }),
   expiresAt: z.string().nullish(),
+  /** false when the shop turned self-service off: the link shows the order, it offers no cancelling. Absent in emails asked for before the setting was honoured. */
+  canCancel: z.boolean().default(true),
 });
 export type OrderConfirmationData = z.infer<typeof orderConfirmationData>;
 
@@ -17,7 +19,9 @@ export function renderOrderConfirmation(d: OrderConfirmationData): RenderedEmail
   const subject = `Thank you for your order ${d.orderNo}`;
   const greeting = d.customerName ? `Dear ${d.customerName},` : 'Dear customer,';
   const intro = `We received your order ${d.orderNo}: ${d.lines}.`;
-  const link = `View your order, and cancel it while that is still possible: ${d.viewOrderUrl}`;
+  const link = d.canCancel
+    ? `View your order, and cancel it while that is still possible: ${d.viewOrderUrl}`
+    : `View your order: ${d.viewOrderUrl}\nTo change or cancel it, please contact the shop.`;
   const expiry = d.expiresAt ? `This link is personal and works until ${d.expiresAt}.` : 'This link is personal.';
   const text = [greeting, '', intro, '', link, '', expiry, '', 'CancelFlow'].join('\n');
   const html = layout(
@@ -25,6 +29,7 @@ export function renderOrderConfirmation(d: OrderConfirmationData): RenderedEmail
     [
       paragraphs(greeting, intro),
       `<p><a href="${escapeHtml(d.viewOrderUrl)}">View order</a></p>`,
+      ...(d.canCancel ? [] : [paragraphs('To change or cancel it, please contact the shop.')]),
       paragraphs(expiry, 'CancelFlow'),
     ].join('\n'),
   );

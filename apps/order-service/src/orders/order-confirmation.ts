@@ -1,12 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { TASK_QUEUES } from '@cancelflow/domain';
+import { selfServiceTurnedOff, TASK_QUEUES } from '@cancelflow/domain';
 import { ORDER_CONFIRMATION_WORKFLOW_TYPE, type OrderConfirmationInput } from '@cancelflow/workflows/messages';
 import type { Order, OrderLine } from '../db/entities/index.ts';
 import type { HttpDeps } from '../http/deps.ts';
 import { mintSelfServiceLink } from '../self-service/tokens.ts';
 
 /**
- * Sends the order confirmation with the customer's "view order" link. The email is an activity of
+ * Sends the order confirmation with the customer's "view order" link (which offers cancelling
+ * only where the customer may cancel on that page). The email is an activity of
  * the notification service, reachable only from a workflow: the small orderConfirmationWorkflow
  * (id from the order id, so a repeated import sends nothing twice) carries it durably. The import
  * itself never fails for the email: when Temporal cannot be reached it is logged.
@@ -24,6 +25,9 @@ export async function sendOrderConfirmation(deps: HttpDeps, order: Order, lines:
           customerName: order.customerName,
           viewOrderUrl: link.url,
           expiresAt: link.expiresAt,
+          // The page still shows the order (and any shipped-after-cancellation question); only
+          // the offer to cancel there goes when the shop turned self-service off.
+          canCancel: !selfServiceTurnedOff(order),
           lines: lines.map((l) => `${l.quantity} x ${l.sku}`).join(', '),
         },
       },

@@ -56,6 +56,7 @@ export async function createCancellationRequest(
       },
       input.lines,
       now,
+      input.source,
     );
     const open = await em.findOne(CancellationRequest, { orderId: order.id, status: 'REQUESTED' });
     if (open) {
