@@ -27,7 +27,7 @@ const envSchema = z.object({
     .enum(['true', 'false'], { error: 'WORKER_ENABLED must be true or false' })
     .default('true')
     .transform((value) => value === 'true'),
-  /** A real relay, e.g. smtp://user:pass@relay:587; when set, no local SMTP server runs. */
+  /** A real relay for outbound mail, e.g. smtp://user:pass@relay:587; when set, the SMTP server takes replies only (no development sink). */
   SMTP_URL: z.preprocess(
     emptyAsUndefined,
     z
@@ -38,6 +38,37 @@ const envSchema = z.object({
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: port('SMTP_PORT').default(2525),
   MAIL_FROM: z.string().min(3).default('CancelFlow <no-reply@cancelflow.local>'),
+  /**
+   * Where customers' replies go, comma-separated: the first is the Reply-To of emails that ask
+   * for a reply; the SMTP server takes mail from outside for these addresses only.
+   */
+  REPLY_ADDRESSES: z
+    .string()
+    .default('replies@cancelflow.local')
+    .transform((value) => value.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.email({ error: 'REPLY_ADDRESSES must be email addresses separated by commas, e.g. replies@shop.example' }))
+        .min(1, 'REPLY_ADDRESSES needs at least one address, e.g. replies@shop.example'),
+    ),
+  /** Inbound messages larger than this are refused (552). */
+  SMTP_MAX_MESSAGE_BYTES: z.coerce
+    .number({ error: 'SMTP_MAX_MESSAGE_BYTES must be a number of bytes' })
+    .int('SMTP_MAX_MESSAGE_BYTES must be a whole number of bytes')
+    .min(1024, 'SMTP_MAX_MESSAGE_BYTES must be at least 1024')
+    .default(10 * 1024 * 1024),
+  /** Messages one client address may hand in per minute (counted across replicas in PostgreSQL). */
+  SMTP_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'SMTP_RATE_LIMIT_PER_MINUTE must be a number' })
+    .int('SMTP_RATE_LIMIT_PER_MINUTE must be a whole number')
+    .min(1, 'SMTP_RATE_LIMIT_PER_MINUTE must be at least 1')
+    .default(30),
+  /**
+   * The authserv-id of the MX relay that forwards inbound mail (the first word of the
+   * Authentication-Results it adds, e.g. mx.shop.example). When set, a reply counts only with
+   * that relay's verdict, and only its headers are read.
+   */
+  INBOUND_AUTHSERV_ID: z.preprocess(emptyAsUndefined, z.string().trim().min(1).max(255).optional()),
 });
 
 export interface NotificationServiceConfig {
@@ -50,11 +81,17 @@ export interface NotificationServiceConfig {
   smtp: {
     /** A real relay; when set, the embedded SMTP server does not start. */
     url?: string;
-    /** Where the embedded SMTP server listens (port 0 = any free port). */
+    /** Where CancelFlow's SMTP server listens for replies (port 0 = any free port). */
     host: string;
     port: number;
+    maxMessageBytes: number;
+    rateLimitPerMinute: number;
   };
   mailFrom: string;
+  /** The first is the Reply-To; the SMTP server takes mail from outside for these only. */
+  replyAddresses: string[];
+  /** The MX relay whose Authentication-Results are required and honoured; absent: every such header's failures are honoured. */
+  trustedAuthservId?: string;
 }
 
 /** Reads the environment; a bad variable fails start-up with its name and what it must be. */
@@ -67,7 +104,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotificationSe
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
     taskQueue: e.NOTIFICATIONS_TASK_QUEUE,
     workerEnabled: e.WORKER_ENABLED,
-    smtp: { ...(e.SMTP_URL ? { url: e.SMTP_URL } : {}), host: e.SMTP_HOST, port: e.SMTP_PORT },
+    smtp: {
+      ...(e.SMTP_URL ? { url: e.SMTP_URL } : {}),
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      maxMessageBytes: e.SMTP_MAX_MESSAGE_BYTES,
+      rateLimitPerMinute: e.SMTP_RATE_LIMIT_PER_MINUTE,
+    },
     mailFrom: e.MAIL_FROM,
+    replyAddresses: e.REPLY_ADDRESSES,
+    ...(e.INBOUND_AUTHSERV_ID ? { trustedAuthservId: e.INBOUND_AUTHSERV_ID } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { bearerAuthenticator, createHttpApp, merchantOfOrderFromOrderService, ty
 import { emailsRouter } from './http/emails.ts';
 import { mailboxRouter } from './http/mailbox.ts';
 import { notificationOwners } from './http/owners.ts';
+import { repliesRouter } from './http/replies.ts';
 
 export interface ServerDeps {
   db: Database;
@@ -17,6 +18,7 @@ export function buildServer(deps: ServerDeps, options: HttpAppOptions = {}): Exp
   const routes = Router();
   routes.use(emailsRouter(owners, deps.db));
   routes.use(mailboxRouter(deps.db));
+  routes.use(repliesRouter(owners, deps.db));
   // Each route declares who may call it and whose emails it addresses (describe({ access })).
   return createHttpApp(deps.logger, routes, { service: 'notification-service', ...(deps.auth ? { authenticate: bearerAuthenticator(deps.auth) } : {}), ...options });
 }

@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
+import { postgresRateLimiter } from '@cancelflow/service-kit/postgres-rate-limiter';
 import type { NotificationActivities } from '@cancelflow/domain';
 import { createNotificationActivities } from './activities/index.ts';
 import { createThreadActivities } from './activities/threads.ts';
 import { createReplyRouter, type ReplyRouter } from './replies/reply-router.ts';
 import type { NotificationServiceConfig } from './config.ts';
-import { databaseSettings } from './db/index.ts';
+import { databaseSettings, SCHEMA } from './db/index.ts';
 import { startEmbeddedSmtpServer, type EmbeddedSmtpServer } from './mail/embedded-smtp-server.ts';
-import { storeReceivedMessage } from './mail/mailbox.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
@@ -21,7 +22,9 @@ export interface RunningNotificationService {
   smtp: {
     /** Where nodemailer sends: the embedded server's smtp://host:port, or SMTP_URL. */
     url: string;
-    /** The embedded SMTP server's address; absent when SMTP_URL points at a relay. */
+    /** Where replies come in: CancelFlow's SMTP server (behind the MX relay in production). */
+    inbound: { host: string; port: number };
+    /** The same server when it also stands in for the outside world (no SMTP_URL); absent with a relay. */
     embedded?: { host: string; port: number };
   };
   /** The activities the worker runs, for registering them in another (test) worker. */
@@ -32,8 +35,9 @@ export interface RunningNotificationService {
 }
 
 /**
- * Opens the database (migrating it), starts the embedded SMTP server unless a relay is
- * configured, the HTTP API and the worker of the notifications task queue.
+ * Opens the database (migrating it), starts the SMTP server that takes replies (which, without
+ * a relay, also stands in for the outside world), the HTTP API and the worker of the
+ * notifications task queue.
  */
 export async function startService(
   config: NotificationServiceConfig,
@@ -52,37 +56,53 @@ export async function startService(
     const db = await openDatabase(databaseSettings(config.databaseUrl));
     closers.push(() => db.close(true));
 
-    // Replies threaded to a waiting workflow are signalled to it (process 3's acknowledgement).
+    // The SMTP server gets a pool of its own: a sender holds its connection while it talks
+    // SMTP, and a shared pool would deadlock once every connection belonged to a sender waiting
+    // on the server to store its message.
+    const inboundDb = await openDatabase(databaseSettings(config.databaseUrl));
+    closers.push(() => inboundDb.close(true));
+
+    // Replies that count as the customer's word are signalled to the waiting workflow (process 3).
     const temporal = await connectTemporalClient(config.temporal);
     closers.push(() => temporal.connection.close());
-    const replies: ReplyRouter = createReplyRouter({ db, temporal, logger });
+    const replies: ReplyRouter = createReplyRouter({
+      db,
+      inboundDb,
+      temporal,
+      logger,
+      ...(config.trustedAuthservId ? { trustedAuthservId: config.trustedAuthservId } : {}),
+    });
     closers.push(() => replies.close());
 
-    let smtpServer: EmbeddedSmtpServer | undefined;
-    if (!config.smtp.url) {
-      // The embedded server stands in for an outside relay, so it gets a pool of its own: a
-      // sender holds its connection while it talks SMTP, and a shared pool would deadlock once
-      // every connection belonged to a sender waiting on the server to store its message.
-      const mailboxDb = await openDatabase(databaseSettings(config.databaseUrl));
-      closers.push(() => mailboxDb.close(true));
-      smtpServer = await startEmbeddedSmtpServer({
-        host: config.smtp.host,
-        port: config.smtp.port,
-        logger,
-        onMessage: async (raw, envelope) => {
-          const stored = await storeReceivedMessage(mailboxDb.em.fork(), raw, envelope);
-          // Stored first: a reply that cannot be signalled now is retried by the router's sweep.
-          // Routing is not awaited: the SMTP answer must not wait on the senders' pool.
-          void replies.route(stored).catch((error: unknown) => logger.warn({ err: error }, 'could not route a reply'));
-        },
-      });
-      closers.push(() => smtpServer!.close());
-    }
-    const smtpUrl = config.smtp.url ?? smtpServer!.url;
-    const transport = createMailTransport(smtpUrl, { embedded: smtpServer !== undefined });
+    const rateLimiter = postgresRateLimiter({
+      url: config.databaseUrl,
+      schema: SCHEMA,
+      table: 'smtp_rate_limit',
+      points: config.smtp.rateLimitPerMinute,
+      windowSeconds: 60,
+    });
+    closers.push(() => rateLimiter.close());
+    // Without a relay the server also stands in for the outside world: our own transport logs
+    // in (credentials of this process only) and may send to anyone, and every message is kept.
+    const submission = config.smtp.url ? undefined : { user: 'cancelflow', pass: randomBytes(24).toString('hex') };
+    const smtpServer: EmbeddedSmtpServer = await startEmbeddedSmtpServer({
+      host: config.smtp.host,
+      port: config.smtp.port,
+      logger,
+      replyAddresses: config.replyAddresses,
+      maxMessageBytes: config.smtp.maxMessageBytes,
+      rateLimiter,
+      ...(submission ? { submission } : {}),
+      onMessage: async (raw, envelope) => {
+        await replies.receive(raw, envelope);
+      },
+    });
+    closers.push(() => smtpServer.close());
+    const smtpUrl = config.smtp.url ?? smtpServer.url;
+    const transport = createMailTransport(smtpUrl, { embedded: submission !== undefined, ...(submission ? { auth: submission } : {}) });
     closers.push(async () => transport.close());
 
-    const activities = createNotificationActivities({ db, transport, mailFrom: config.mailFrom, logger });
+    const activities = createNotificationActivities({ db, transport, mailFrom: config.mailFrom, replyTo: config.replyAddresses[0]!, logger });
     const threads = createThreadActivities({ db, replies, sendEmail: activities.sendEmail, mailFrom: config.mailFrom });
 
     const http = await listen(buildServer({ db, logger }, notificationServiceObservability(db, temporal, transport)), config.port, config.host);
@@ -103,14 +123,20 @@ export async function startService(
     logger.info(
       {
         url: http.url,
-        smtp: smtpServer ? smtpServer.url : redact(smtpUrl),
+        smtp: submission ? smtpServer.url : redact(smtpUrl),
+        inbound: smtpServer.url,
+        replyAddresses: config.replyAddresses,
         taskQueue: worker ? config.taskQueue : null,
       },
       'notification-service started',
     );
     return {
       url: http.url,
-      smtp: { url: smtpUrl, ...(smtpServer ? { embedded: { host: smtpServer.host, port: smtpServer.port } } : {}) },
+      smtp: {
+        url: smtpUrl,
+        inbound: { host: smtpServer.host, port: smtpServer.port },
+        ...(submission ? { embedded: { host: smtpServer.host, port: smtpServer.port } } : {}),
+      },
       activities,
       db,
       transport,

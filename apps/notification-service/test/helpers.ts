@@ -6,6 +6,9 @@ import { startService, type RunningNotificationService } from '../src/service.ts
 
 export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
+/** Where the test service takes replies. */
+export const REPLY_ADDRESS = 'replies@cancelflow.local';
+
 /** Set by the root vitest global setup (infra/src/vitest-global-setup.ts) for every test fork. */
 function required(name: string): string {
   const value = process.env[name];
@@ -26,8 +29,9 @@ export function testConfig(overrides: Partial<NotificationServiceConfig> = {}): 
     // A queue of its own, so this file's worker never takes another file's notification tasks.
     taskQueue: uniqueId('notifications-test'),
     workerEnabled: true,
-    smtp: { host: '127.0.0.1', port: 0 },
+    smtp: { host: '127.0.0.1', port: 0, maxMessageBytes: 1024 * 1024, rateLimitPerMinute: 100_000 },
     mailFrom: 'CancelFlow <no-reply@cancelflow.local>',
+    replyAddresses: [REPLY_ADDRESS],
     ...overrides,
   };
 }
@@ -60,6 +64,7 @@ export interface EmailView {
   text: string;
   html: string;
   messageId: string;
+  replyTo: string | null;
   orderId: string | null;
   status: 'PENDING' | 'SENT' | 'FAILED';
   error: string | null;

@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNotificationService } from '../src/service.ts';
 import {
   closedPort,
+  testConfig,
   confirmationData,
   getJson,
+  REPLY_ADDRESS,
   startTestService,
   uniqueId,
   type EmailView,
@@ -51,8 +53,9 @@ describe('sendEmail', () => {
       orderId,
     });
 
-    // ':' may not stand in a Message-ID: it becomes '-' and the key's hash keeps it unique.
-    expect(messageId).toMatch(new RegExp(`^<${key.replace(':', '-')}\\.[0-9a-f]{12}@cancelflow\\.local>$`));
+    // Random: nothing about the key or the order lets anyone compute it (and thread a forged reply to it).
+    expect(messageId).toMatch(/^<[0-9a-f]{32}@cancelflow\.local>$/);
+    expect(messageId).not.toContain(key.split(':')[1]);
     const mailbox = await mailboxFor(to);
     expect(mailbox.total).toBe(1);
     const received = mailbox.items[0]!;
@@ -69,15 +72,24 @@ describe('sendEmail', () => {
     expect(sent.items[0]).toMatchObject({ messageKey: key, to, status: 'SENT', attempts: 1, messageId, error: null });
   });
 
-  it('keeps a key that is already a valid Message-ID local part as it is', async () => {
-    const key = `cancellation-confirmed.${uniqueId('can')}`;
-    const { messageId } = await service.activities.sendEmail({
-      messageKey: key,
-      to: `${uniqueId('k')}@example.com`,
-      template: 'CANCELLATION_CONFIRMED',
-      data: confirmationData(),
+  it('an email that asks for a reply names the reply address as Reply-To; one that does not, none', async () => {
+    const asks = `${uniqueId('ask')}@example.com`;
+    const { messageId } = await service.activities.sendEmail({ messageKey: `ask:${uniqueId('can')}`, to: asks, template: 'CANCELLATION_CONFIRMED', data: confirmationData() });
+    const tells = `${uniqueId('tell')}@example.com`;
+    await service.activities.sendEmail({
+      messageKey: `tell:${uniqueId('o')}`,
+      to: tells,
+      template: 'ORDER_CONFIRMATION',
+      data: { orderNo: 'WS-1', lines: '1 x MUG', viewOrderUrl: 'https://shop.example/self-service?token=t' },
     });
-    expect(messageId).toBe(`<${key}@cancelflow.local>`);
+
+    const received = await getJson<MailboxView>(`${service.url}/mailbox/${(await mailboxFor(asks)).items[0]!.id}`);
+    expect(received.body.messageId).toBe(messageId);
+    expect(received.body.raw).toMatch(/^Reply-To: replies@cancelflow\.local\r?$/m);
+    expect((await emailsFor(asks)).items[0]!.replyTo).toBe(REPLY_ADDRESS);
+    const other = await getJson<MailboxView>(`${service.url}/mailbox/${(await mailboxFor(tells)).items[0]!.id}`);
+    expect(other.body.raw).not.toMatch(/^Reply-To:/im);
+    expect((await emailsFor(tells)).items[0]!.replyTo).toBeNull();
   });
 
   it('sends an email once per message key: a repeat returns the first Message-ID and the mailbox holds one message', async () => {
@@ -173,7 +185,7 @@ describe('sendEmail', () => {
     try {
       await client.sendMail({
         from: customer,
-        to: 'support@cancelflow.local',
+        to: REPLY_ADDRESS,
         subject: 'Re: Your order WEB-10042 has been cancelled',
         text: 'I accept the item and the rebilling.',
         inReplyTo: messageId,
@@ -190,7 +202,7 @@ describe('sendEmail', () => {
       inReplyTo: messageId,
       references: [messageId],
       from: customer,
-      to: ['support@cancelflow.local'],
+      to: [REPLY_ADDRESS],
       subject: 'Re: Your order WEB-10042 has been cancelled',
     });
     expect(reply.text).toContain('I accept the item and the rebilling.');
@@ -203,7 +215,7 @@ describe('sendEmail with the SMTP relay down', () => {
 
   beforeAll(async () => {
     relayDown = await startTestService({
-      smtp: { url: `smtp://127.0.0.1:${await closedPort()}`, host: '127.0.0.1', port: 0 },
+      smtp: { ...testConfig().smtp, url: `smtp://127.0.0.1:${await closedPort()}` },
       workerEnabled: false,
     });
   });

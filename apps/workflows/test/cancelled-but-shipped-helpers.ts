@@ -29,6 +29,8 @@ export interface EmailBody {
   text: string;
   html: string;
   messageId: string;
+  /** Where a reply goes: the email's Reply-To (null on emails that ask for none). */
+  replyTo: string | null;
 }
 
 export interface ShipmentAnswer {
@@ -92,13 +94,14 @@ export async function customerEmail(system: RunningSystem, orderId: string): Pro
   });
 }
 
-/** The customer answers from their mail client: a real SMTP conversation, threaded by In-Reply-To. */
+/** The customer answers from their mail client: a real SMTP conversation to the Reply-To, threaded by In-Reply-To. */
 export async function replyByEmail(system: RunningSystem, to: EmailBody, text: string): Promise<void> {
+  expect(to.replyTo, `${to.template} asks for a reply, so it names where replies go`).toBeTruthy();
   const transport = nodemailer.createTransport({ host: system.smtp.host, port: system.smtp.port, ignoreTLS: true });
   try {
     await transport.sendMail({
       from: to.to,
-      to: 'no-reply@cancelflow.local',
+      to: to.replyTo!,
       subject: `Re: ${to.subject}`,
       inReplyTo: to.messageId,
       references: [to.messageId],

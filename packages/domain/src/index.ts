@@ -11,3 +11,4 @@ export * from './cancellation-request.ts';
 export * from './returns.ts';
 export * from './shipment.ts';
 export * from './cancelled-but-shipped.ts';
+export * from './inbound-reply.ts';

@@ -23,7 +23,7 @@ export interface RunningSystem {
   payments: ApiClient;
   notifications: ApiClient;
   temporal: Client;
-  /** The embedded SMTP server of the notification service, for sending replies to it. */
+  /** The embedded SMTP server of the notification service, for sending replies to it (to an email's replyTo). */
   smtp: { host: string; port: number };
   /** The worker of the "cancellations" task queue, to stop and replace in crash tests. */
   cancellationsWorker(): Worker;
@@ -50,6 +50,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     PORT: '0',
     SMTP_PORT: '0',
     REFUND_RECHECK_INTERVAL: '2s',
+    // Every test file replies from 127.0.0.1 into one shared counter; tests of the limit use their own client address.
+    SMTP_RATE_LIMIT_PER_MINUTE: '100000',
     ...options.env,
   };
   const logger = createLogger('system');

@@ -7,8 +7,8 @@ import { EMAIL_TEMPLATES, ValidationError, type NotificationActivities } from '@
 import type { Database, Logger } from '@cancelflow/service-kit';
 import { OutboundEmail } from '../db/index.ts';
 import type { MailTransport } from '../mail/transport.ts';
-import { renderEmail, type RenderedEmail } from '../templates/index.ts';
-import { messageIdFor } from './message-id.ts';
+import { renderEmail } from '../templates/index.ts';
+import { newMessageId } from './message-id.ts';
 
 export interface NotificationActivityDeps {
   db: Database;
@@ -16,6 +16,8 @@ export interface NotificationActivityDeps {
   transport: MailTransport;
   /** The From header, e.g. "CancelFlow <no-reply@cancelflow.local>". */
   mailFrom: string;
+  /** The Reply-To of emails that ask for a reply: where the SMTP server takes replies. */
+  replyTo: string;
   logger: Logger;
 }
 
@@ -45,15 +47,15 @@ export const NOTIFICATION_FAILURES = {
 export function createNotificationActivities(deps: NotificationActivityDeps): NotificationActivities {
   return {
     /**
-     * Sends the email once per messageKey. A SENT row answers with its Message-ID and sends
-     * nothing; a PENDING or FAILED row (a crashed or failed attempt) is sent again under the
-     * same Message-ID. Concurrent calls with one key are serialised by a row lock, so only one
+     * Sends the email once per messageKey, under a random Message-ID chosen at the first attempt.
+     * A SENT row answers with its Message-ID and sends nothing; a PENDING or FAILED row (a
+     * crashed or failed attempt) is sent again under the same Message-ID. Concurrent calls with one key are serialised by a row lock, so only one
      * of them sends. Bad input or template data fails for good; SMTP failures are retried.
      */
     async sendEmail(raw: SendEmailInput): Promise<{ messageId: string }> {
       const input = validate(raw);
       const rendered = render(input.template, input.data);
-      const messageId = messageIdFor(input.messageKey);
+      const replyTo = rendered.invitesReply ? deps.replyTo : null;
       const em = deps.db.em.fork() as EntityManager;
 
       await em
@@ -66,7 +68,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
           subject: rendered.subject,
           textBody: rendered.text,
           htmlBody: rendered.html,
-          messageId,
+          messageId: newMessageId(),
+          messageIdUnguessable: true,
+          replyTo,
           orderId: input.orderId ?? null,
           status: 'PENDING',
           attempts: 0,
@@ -90,6 +94,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
           subject: rendered.subject,
           textBody: rendered.text,
           htmlBody: rendered.html,
+          replyTo,
           orderId: input.orderId ?? email.orderId,
           attempts: email.attempts + 1,
         });
@@ -101,6 +106,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
             text: email.textBody,
             html: email.htmlBody,
             messageId: email.messageId,
+            ...(email.replyTo ? { replyTo: email.replyTo } : {}),
             headers: { 'X-CancelFlow-Message-Key': email.messageKey, 'X-CancelFlow-Template': email.template },
           });
           tx.assign(email, { status: 'SENT', sentAt: new Date(), error: null });
@@ -135,7 +141,7 @@ function validate(raw: unknown): z.output<typeof sendEmailInput> {
   );
 }
 
-function render(template: z.output<typeof sendEmailInput>['template'], data: unknown): RenderedEmail {
+function render(template: z.output<typeof sendEmailInput>['template'], data: unknown): ReturnType<typeof renderEmail> {
   try {
     return renderEmail(template, data);
   } catch (error) {

@@ -9,7 +9,6 @@ import type { CancelledButShippedNotificationActivities, NotificationActivities 
 import type { Database } from '@cancelflow/service-kit';
 import { MailboxMessage, OutboundEmail, ReplyWatch } from '../db/index.ts';
 import type { ReplyRouter } from '../replies/reply-router.ts';
-import { messageIdFor } from './message-id.ts';
 
 export function createThreadActivities(deps: {
   db: Database;
@@ -23,14 +22,14 @@ export function createThreadActivities(deps: {
       if (!messageKey?.trim() || !workflowId?.trim()) {
         throw ApplicationFailure.nonRetryable('watchReplies needs a messageKey and a workflowId', 'INVALID_WATCH_INPUT');
       }
-      const messageId = messageIdFor(messageKey);
+      // By key: the watch comes before the email, whose Message-ID is chosen when it is sent.
       await em()
         .createQueryBuilder(ReplyWatch)
-        .insert({ id: randomUUID(), messageKey, messageId, workflowId })
-        .onConflict(['messageId', 'workflowId'])
+        .insert({ id: randomUUID(), messageKey, messageId: null, workflowId })
+        .onConflict(['messageKey', 'workflowId'])
         .ignore()
         .execute();
-      await deps.replies.catchUp(messageId);
+      await deps.replies.catchUp(messageKey);
     },
 
     async forwardEmailThread(input) {
@@ -58,6 +57,7 @@ export function createThreadActivities(deps: {
           subject: r.subject,
           messageId: r.messageId,
           inReplyTo: null as string | null,
+          verdict: null as string | null,
           body: r.textBody,
         })),
         ...replies.map((m) => ({
@@ -67,6 +67,12 @@ export function createThreadActivities(deps: {
           subject: m.subject ?? '',
           messageId: m.messageId ?? '',
           inReplyTo: m.inReplyTo,
+          verdict:
+            m.replyStatus === 'COUNTED'
+              ? "counted as the customer's reply"
+              : m.replyStatus === 'UNDECIDED'
+                ? `NOT counted as the customer's reply: ${m.replyReasons.join('; ')}`
+                : 'received before replies were verified',
           body: m.textBody ?? '',
         })),
       ].sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -80,6 +86,7 @@ export function createThreadActivities(deps: {
             `Subject: ${e.subject}`,
             `Message-ID: ${e.messageId}`,
             ...(e.inReplyTo ? [`In-Reply-To: ${e.inReplyTo}`] : []),
+            ...(e.verdict ? [`CancelFlow: ${e.verdict}`] : []),
             '',
             e.body.trim(),
             '',

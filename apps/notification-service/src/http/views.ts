@@ -9,6 +9,7 @@ export const emailView = (e: OutboundEmail) => ({
   text: e.textBody,
   html: e.htmlBody,
   messageId: e.messageId,
+  replyTo: e.replyTo ?? null,
   orderId: e.orderId ?? null,
   status: e.status,
   error: e.error ?? null,
@@ -29,4 +30,21 @@ export const mailboxMessageView = (m: MailboxMessage, options: { raw: boolean } 
   html: m.htmlBody ?? null,
   receivedAt: m.receivedAt,
   ...(options.raw ? { raw: m.raw } : {}),
+});
+
+export const replyView = (m: MailboxMessage) => ({
+  id: m.id,
+  status: m.replyStatus,
+  /** Why it does not count as the customer's word (UNDECIDED only). */
+  reasons: m.replyReasons,
+  orderId: m.orderId ?? null,
+  repliedEmailId: m.repliedEmailId ?? null,
+  senderAuthentication: m.senderAuthentication ?? null,
+  messageId: m.messageId ?? null,
+  inReplyTo: m.inReplyTo ?? null,
+  from: m.fromAddress ?? null,
+  to: m.toAddresses,
+  subject: m.subject ?? null,
+  text: m.textBody ?? null,
+  receivedAt: m.receivedAt,
 });

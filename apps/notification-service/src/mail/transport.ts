@@ -8,12 +8,11 @@ export type MailTransport = Transporter<SMTPTransport.SentMessageInfo>;
  * A nodemailer SMTP transport for a relay URL (smtp://user:pass@relay:587) or the embedded
  * server. Timeouts are short: a relay that does not answer fails the activity, which retries.
  */
-export function createMailTransport(url: string, options: { embedded: boolean }): MailTransport {
+export function createMailTransport(url: string, options: { embedded: boolean; auth?: { user: string; pass: string } }): MailTransport {
   const parsed = new URL(url);
   const auth =
-    parsed.username !== ''
-      ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) }
-      : undefined;
+    options.auth ??
+    (parsed.username !== '' ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } : undefined);
   return tracedSendMail(nodemailer.createTransport({
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: parsed.port ? Number(parsed.port) : parsed.protocol === 'smtps:' ? 465 : 587,

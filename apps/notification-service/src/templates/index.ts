@@ -20,22 +20,26 @@ export type { RenderedEmail };
 interface Template<S extends z.ZodType> {
   data: S;
   render(data: z.output<S>): RenderedEmail;
+  /** The email asks its reader to reply to it: it carries the reply address as Reply-To. */
+  invitesReply: boolean;
 }
 
-const template = <S extends z.ZodType>(data: S, render: (data: z.output<S>) => RenderedEmail): Template<S> => ({
-  data,
-  render,
-});
+const template = <S extends z.ZodType>(
+  data: S,
+  render: (data: z.output<S>) => RenderedEmail,
+  { invitesReply = false }: { invitesReply?: boolean } = {},
+): Template<S> => ({ data, render, invitesReply });
+const replyable = { invitesReply: true };
 
 /** Every template by its name: the EmailTemplate union of the domain, nothing more, nothing less. */
 const TEMPLATES: { [K in EmailTemplate]: Template<z.ZodType> } = {
-  CANCELLATION_CONFIRMED: template(cancellationConfirmedData, renderCancellationConfirmed),
+  CANCELLATION_CONFIRMED: template(cancellationConfirmedData, renderCancellationConfirmed, replyable),
   REFUND_FAILED_SUPPORT: template(refundFailedSupportData, renderRefundFailedSupport),
-  PAYMENT_REQUEST: template(undo.paymentRequestData, undo.renderPaymentRequest),
-  PAYMENT_REQUEST_REMINDER: template(undo.paymentRequestData, undo.renderPaymentRequestReminder),
-  CANCELLATION_UNDONE: template(undo.cancellationUndoneData, undo.renderCancellationUndone),
-  SHIPPED_AFTER_CANCELLATION: template(shippedAfterCancellationData, renderShippedAfterCancellation),
-  SHIPPED_AFTER_CANCELLATION_REMINDER: template(shippedAfterCancellationData, renderShippedAfterCancellationReminder),
+  PAYMENT_REQUEST: template(undo.paymentRequestData, undo.renderPaymentRequest, replyable),
+  PAYMENT_REQUEST_REMINDER: template(undo.paymentRequestData, undo.renderPaymentRequestReminder, replyable),
+  CANCELLATION_UNDONE: template(undo.cancellationUndoneData, undo.renderCancellationUndone, replyable),
+  SHIPPED_AFTER_CANCELLATION: template(shippedAfterCancellationData, renderShippedAfterCancellation, replyable),
+  SHIPPED_AFTER_CANCELLATION_REMINDER: template(shippedAfterCancellationData, renderShippedAfterCancellationReminder, replyable),
   SHIPPED_AFTER_CANCELLATION_RETURN: template(shippedAfterCancellationReturnData, renderShippedAfterCancellationReturn),
   EMAIL_THREAD_FORWARD: template(emailThreadForwardData, renderEmailThreadForward),
   ORDER_CONFIRMATION: template(orderConfirmationData, renderOrderConfirmation),
@@ -43,18 +47,19 @@ const TEMPLATES: { [K in EmailTemplate]: Template<z.ZodType> } = {
   CANCELLATION_REQUEST_REMINDER: template(request.requestReminderData, request.renderRequestReminder),
   CANCELLATION_REQUEST_ESCALATION: template(request.requestEscalationData, request.renderRequestEscalation),
   CANCELLATION_REQUEST_ACCEPTED: template(request.requestAcceptedData, request.renderRequestAccepted),
-  CANCELLATION_REQUEST_REJECTED: template(request.requestRejectedData, request.renderRequestRejected),
-  CANCELLATION_REQUEST_REJECTED_RETURN: template(request.requestRejectedReturnData, request.renderRequestRejectedReturn),
+  CANCELLATION_REQUEST_REJECTED: template(request.requestRejectedData, request.renderRequestRejected, replyable),
+  CANCELLATION_REQUEST_REJECTED_RETURN: template(request.requestRejectedReturnData, request.renderRequestRejectedReturn, replyable),
 };
 
 export const isEmailTemplate = (name: unknown): name is EmailTemplate =>
   typeof name === 'string' && (EMAIL_TEMPLATES as readonly string[]).includes(name);
 
 /**
- * Validates the data against the template's schema and renders subject, text and HTML.
- * Throws a ValidationError naming every field that is missing or wrong.
+ * Validates the data against the template's schema and renders subject, text and HTML, and says
+ * whether the email asks for a reply. Throws a ValidationError naming every field that is
+ * missing or wrong.
  */
-export function renderEmail(name: EmailTemplate, data: unknown): RenderedEmail {
+export function renderEmail(name: EmailTemplate, data: unknown): RenderedEmail & { invitesReply: boolean } {
   if (!isEmailTemplate(name)) {
     throw new ValidationError(`unknown email template "${String(name)}": use one of ${EMAIL_TEMPLATES.join(', ')}`);
   }
@@ -65,5 +70,5 @@ export function renderEmail(name: EmailTemplate, data: unknown): RenderedEmail {
     const listed = details.map((d) => (d.path && !d.message.startsWith(d.path) ? `${d.path}: ${d.message}` : d.message)).join('; ');
     throw new ValidationError(`template ${name} cannot be rendered, its data is invalid: ${listed}`, details);
   }
-  return chosen.render(result.data);
+  return { ...chosen.render(result.data), invitesReply: chosen.invitesReply };
 }

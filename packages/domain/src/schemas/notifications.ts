@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INBOUND_REPLY_STATUSES } from '../inbound-reply.ts';
 import { paginationSchema } from './common.ts';
 
 const emailAddress = (what: string) =>
@@ -29,3 +30,15 @@ export const listMailboxQuerySchema = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown query parameter(s) ${issue.keys.join(', ')}: use to, messageId, inReplyTo, limit, offset` : undefined) },
 ).partial({ to: true, messageId: true, inReplyTo: true });
 export type ListMailboxQuery = z.infer<typeof listMailboxQuerySchema>;
+
+/** GET /replies: mail that came in to the reply address, judged COUNTED or UNDECIDED, newest first. */
+export const listRepliesQuerySchema = z.strictObject(
+  {
+    status: z.enum(INBOUND_REPLY_STATUSES, { error: `status must be one of ${INBOUND_REPLY_STATUSES.join(', ')}` }),
+    orderId: z.string({ error: 'orderId must be given once, as text' }).trim().min(1, 'orderId cannot be empty').max(64, 'orderId is at most 64 characters'),
+    limit: paginationSchema.shape.limit,
+    offset: paginationSchema.shape.offset,
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown query parameter(s) ${issue.keys.join(', ')}: use status, orderId, limit, offset` : undefined) },
+).partial({ status: true, orderId: true });
+export type ListRepliesQuery = z.infer<typeof listRepliesQuerySchema>;

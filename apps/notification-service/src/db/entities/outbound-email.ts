@@ -17,8 +17,12 @@ export const OutboundEmail = defineEntity({
     subject: p.text(),
     textBody: p.text(),
     htmlBody: p.text(),
-    /** `<key@cancelflow.local>`: the same for every attempt, so a resend is the same message. */
+    /** Random, chosen at the first attempt and kept for every retry, so a resend is the same message. */
     messageId: p.string().length(255),
+    /** false for emails sent when Message-IDs were computed from the key: a reply threading to one proves nothing. */
+    messageIdUnguessable: p.boolean(),
+    /** The reply address, on emails that ask the customer to reply; null on the others. */
+    replyTo: p.string().length(320).nullable(),
     orderId: p.string().length(64).nullable(),
     status: p.enum(OUTBOUND_EMAIL_STATUSES).columnType('text'),
     error: p.text().nullable(),

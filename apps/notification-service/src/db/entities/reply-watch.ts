@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 /**
- * A workflow waits for replies to one of our emails: replies threaded to `messageId` (by
- * In-Reply-To or References) are signalled to `workflowId`.
+ * A workflow waits for replies to one of our emails, named by its key (the watch comes before
+ * the email, whose Message-ID is random): replies that count as the customer's word (threaded
+ * to that email's Message-ID, from its recipient) are signalled to `workflowId`. `messageId` is
+ * set on watches made when Message-IDs were computed from the key.
  */
 export const ReplyWatch = defineEntity({
   name: 'ReplyWatch',
@@ -11,7 +13,7 @@ export const ReplyWatch = defineEntity({
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
     messageKey: p.string().length(200),
-    messageId: p.string().length(255),
+    messageId: p.string().length(255).nullable(),
     workflowId: p.string().length(255),
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
   },
