@@ -138,6 +138,7 @@ function chainServices(current: () => CancelledButShippedChain): FakeServices {
   return new FakeServices()
     .on('GET', /^\/api\/orders\/cancelled-but-shipped\/chain-1$/, () => ({ body: current() }))
     .on('GET', /^\/api\/payments\/rebills$/, () => ({ body: { items: [] } }))
+    .on('GET', /^\/api\/notifications\/replies$/, () => ({ body: { items: [], total: 0 } }))
     .on('GET', /^\/api\/notifications\/emails$/, () => ({
       body: {
         items: [
@@ -193,6 +194,42 @@ describe('cancelled-but-shipped chain', () => {
     await user.click(screen.getByRole('button', { name: 'Record the answer' }));
     await waitFor(() => expect(fake.callsTo('POST', /acknowledgement$/)).toHaveLength(1));
     expect(fake.callsTo('POST', /acknowledgement$/)[0]!.body).toEqual({ staffId: 'sam', accepted: false, evidence: 'Chat: I will send them back' });
+  });
+});
+
+describe('cancelled-but-shipped chain: replies that do not count', () => {
+  const forged = {
+    id: 'r-1',
+    status: 'UNDECIDED',
+    reasons: ['it comes from attacker@evil.test, not from ann@example.com, to whom our email went'],
+    orderId: 'order-1',
+    senderAuthentication: null,
+    messageId: '<x@evil.test>',
+    from: 'attacker@evil.test',
+    subject: 'Re: your order',
+    text: 'I accept the item and the rebilling.',
+    receivedAt: '2026-11-20T12:03:00.000Z',
+  };
+  const waiting = () =>
+    chainServices(() => aChain({ status: 'AWAITING_ACKNOWLEDGEMENT', acknowledgement: undefined })).on('GET', /^\/api\/notifications\/replies$/, (call) =>
+      call.url.searchParams.get('orderId') === 'order-1' && call.url.searchParams.get('status') === 'UNDECIDED' ? { body: { items: [forged], total: 1 } } : undefined,
+    );
+
+  it('support sees them with the reason, the acknowledgement still waits for support to record it', async () => {
+    renderConsole('/cancelled-but-shipped/chain-1', waiting(), support);
+    const section = await screen.findByRole('region', { name: 'Replies for support to judge' });
+    expect(within(section).getByText(/· from attacker@evil\.test/)).toBeTruthy();
+    expect(within(section).getByText(/not from ann@example\.com/)).toBeTruthy();
+    expect(screen.getByText('Not yet')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Record the answer' })).toBeTruthy();
+  });
+
+  it('a merchant is not shown them (the replies are support\'s to judge)', async () => {
+    const fake = waiting();
+    renderConsole('/cancelled-but-shipped/chain-1', fake, merchant);
+    expect(await screen.findByRole('button', { name: 'Record the answer' })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Replies for support to judge' })).toBeNull();
+    expect(fake.callsTo('GET', /\/replies$/)).toHaveLength(0);
   });
 });
 

@@ -196,6 +196,25 @@ export interface EmailList {
   total: number;
 }
 
+/** Mail that came in to the reply address; UNDECIDED ones do not count as the customer's word. */
+export interface InboundReply {
+  id: string;
+  status: 'COUNTED' | 'UNDECIDED';
+  reasons: string[];
+  orderId: string | null;
+  senderAuthentication: string | null;
+  messageId: string | null;
+  from: string | null;
+  subject: string | null;
+  text: string | null;
+  receivedAt: string;
+}
+
+export interface InboundReplyList {
+  items: InboundReply[];
+  total: number;
+}
+
 export const DISPUTE_RESOLUTIONS = ['BUYER_REFUNDED_BY_MARKETPLACE', 'SELLER_REFUNDS', 'CLOSED_WITHOUT_REFUND'] as const;
 export type DisputeResolution = (typeof DISPUTE_RESOLUTIONS)[number];
 

@@ -137,6 +137,7 @@ export function ChainPage() {
         </dd>
       </dl>
 
+      {c.status === 'AWAITING_ACKNOWLEDGEMENT' && (session?.role === 'SUPPORT' || session?.role === 'SERVICE') ? <UndecidedReplies chain={c} /> : null}
       {c.status === 'AWAITING_ACKNOWLEDGEMENT' ? <AcknowledgementForm chain={c} onDone={chain.reload} /> : null}
       {waitingForApproval ? <ApproveRebill chain={c} canApprove={session?.role === 'SUPPORT'} onDone={chain.reload} /> : null}
 
@@ -176,6 +177,45 @@ export function ChainPage() {
   );
 }
 
+/**
+ * Replies that came in for this order but do not count as the customer's word (another sender,
+ * not threaded to our email, failed the relay's check): support reads them and, when they judge
+ * one genuine, records the customer's answer below.
+ */
+function UndecidedReplies({ chain }: { chain: CancelledButShippedChain }) {
+  const { api } = useConsole();
+  const replies = useResource(`undecided-replies:${chain.orderId}`, () => api.notifications.undecidedReplies(chain.orderId), { pollWhile: () => true, intervalMs: 5_000 });
+  const items = replies.data?.items ?? [];
+  if (!replies.error && items.length === 0) return null;
+  return (
+    <section aria-labelledby="undecided-title" className="card">
+      <h2 id="undecided-title">Replies for support to judge</h2>
+      <ErrorMessage error={replies.error} title="The replies cannot be shown" />
+      <p className="hint">
+        These came in for this order but do not count as the customer's answer. If one is truly the customer's, record their answer below.
+      </p>
+      <ul>
+        {items.map((r) => (
+          <li key={r.id}>
+            <details>
+              <summary>
+                {formatTime(r.receivedAt)} · from {r.from ?? 'unknown sender'} · {r.subject ?? '(no subject)'}
+              </summary>
+              <p>Why it does not count:</p>
+              <ul>
+                {r.reasons.map((reason) => (
+                  <li key={reason}>{reason}</li>
+                ))}
+              </ul>
+              <pre className="email">{r.text ?? ''}</pre>
+            </details>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function AcknowledgementForm({ chain, onDone }: { chain: CancelledButShippedChain; onDone(): Promise<void> }) {
   const { api, session } = useConsole();
   const [accepted, setAccepted] = useState<'yes' | 'no' | ''>('');
@@ -203,7 +243,7 @@ function AcknowledgementForm({ chain, onDone }: { chain: CancelledButShippedChai
   return (
     <section aria-labelledby="ack-title" className="card">
       <h2 id="ack-title">Record the customer's answer</h2>
-      <p className="hint">The customer can also answer by replying to our email; that is recorded by itself.</p>
+      <p className="hint">The customer can also answer by replying to our email; a reply from their address to our email is recorded by itself.</p>
       <form onSubmit={submit} noValidate aria-busy={busy}>
         <fieldset>
           <legend>The customer</legend>
