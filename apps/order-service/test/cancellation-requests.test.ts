@@ -3,6 +3,7 @@ import type { Channel } from '@cancelflow/domain';
 import { DEVELOPMENT_SELF_SERVICE_SECRET, type SelfServiceSettings } from '../src/config.ts';
 import type { RunningOrderService } from '../src/service.ts';
 import { mintSelfServiceLink } from '../src/self-service/tokens.ts';
+import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
 import { client, orderInput, startTestService } from './helpers.ts';
 
 const selfService: SelfServiceSettings = { secret: DEVELOPMENT_SELF_SERVICE_SECRET, ttlSeconds: 3600, baseUrl: 'http://shop.example/self-service' };
@@ -94,11 +95,16 @@ describe('each channel\'s customer window decides whether a customer may ask at 
     expect(await requestCount(order.id)).toBe(0);
   });
 
-  it.each(['CUSTOMER_CONTACT', 'MARKETPLACE'])('with self-service turned off, a %s request is still taken: the setting closes the customer\'s own page only', async (source) => {
+  it.each([
+    ['CUSTOMER_CONTACT', 'support staff, for a customer on the phone', supportToken],
+    ['MARKETPLACE', 'the marketplace integration', serviceToken],
+  ] as const)('with self-service turned off, a %s request (%s) is still taken: the setting closes the customer\'s own page only', async (source, _who, token) => {
     const order = await importOrder('webshop', { selfServiceEnabled: false });
-    const answer = await ask(order, { source });
+    const answer = await client(service, await token()).post(`/orders/${order.id}/cancellation-requests`, { source, lines: [{ lineId: order.lines[0]!.id, quantity: 1 }] });
+    if (answer.body.workflowId) started.add(answer.body.workflowId);
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     expect(await requestCount(order.id)).toBe(1);
+    expect((await api.get(`/cancellation-requests?orderId=${order.id}`)).body.items[0]).toMatchObject({ source } as object);
   });
 
   it('a shipped order cannot be asked to cancel: the answer is a return', async () => {
