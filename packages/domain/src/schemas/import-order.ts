@@ -2,14 +2,41 @@ import { z } from 'zod';
 import { CHANNELS } from '../channel-policies.ts';
 import { currencySchema } from '../money.ts';
 import { PAYMENT_METHODS } from '../order.ts';
+import { MAX_VAT_RATE, orderMoneyProblems } from '../order-money.ts';
 import { minorUnits } from './common.ts';
 
 export const orderLineInputSchema = z.object({
   lineNo: z.number().int().positive('lineNo starts at 1').optional(),
   sku: z.string().trim().min(1, 'sku is required').max(100),
   quantity: z.number().int('quantity is a whole number').positive('quantity must be at least 1'),
-  /** Price of one unit in minor units of the order's currency. */
+  /** Price of one unit, VAT included, in minor units of the order's currency. */
   unitPrice: minorUnits('unitPrice'),
+  vatRate: vatRateSchema('vatRate'),
+  /** Discount on the whole line (all its units), VAT included, in minor units. */
+  discount: minorUnits('line discount').default(0),
+});
+
+/** A VAT rate in basis points: 2100 is 21 %, 0 (the default) an order without VAT. */
+function vatRateSchema(what: string) {
+  return z
+    .number({ error: `${what} must be a number of basis points (2100 for 21 %)` })
+    .int(`${what} is in basis points, a whole number (2100 for 21 %, 950 for 9.5 %)`)
+    .min(0, `${what} cannot be negative`)
+    .max(MAX_VAT_RATE, `${what} is at most ${MAX_VAT_RATE} basis points (100 %)`)
+    .default(0);
+}
+
+export const orderDiscountInputSchema = z.object({
+  /** VAT included, in minor units; shared over the lines by their discounted value. */
+  amount: minorUnits('discount amount'),
+  /** What the discount is (a voucher code, a promotion's name). */
+  description: z.string().trim().max(200).optional(),
+});
+
+export const shippingInputSchema = z.object({
+  /** The shipping charge, VAT included, in minor units. */
+  amount: minorUnits('shipping amount'),
+  vatRate: vatRateSchema('shipping.vatRate'),
 });
 
 export const paymentInputSchema = z.object({
@@ -32,19 +59,17 @@ export const importOrderSchema = z
     }),
     lines: z.array(orderLineInputSchema).min(1, 'an order has at least one line').max(500),
     payments: z.array(paymentInputSchema).max(20).default([]),
+    /** Discounts on the whole order (not on one line). */
+    discounts: z.array(orderDiscountInputSchema).max(20).default([]),
+    shipping: shippingInputSchema.default({ amount: 0, vatRate: 0 }),
     thirdPartyManaged: z.boolean().default(false),
     /** Web shop store setting: customers may cancel from the self-service page. */
     selfServiceEnabled: z.boolean().default(true),
   })
   .superRefine((order, ctx) => {
-    const total = order.lines.reduce((n, l) => n + l.quantity * l.unitPrice, 0);
-    const paid = order.payments.reduce((n, p) => n + p.amount, 0);
-    if (paid !== total) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['payments'],
-        message: `payments add up to ${paid} but the lines total ${total} (minor units): they must match`,
-      });
+    const money = { lines: order.lines.map((l, i) => ({ ...l, id: String(i) })), discounts: order.discounts, shipping: order.shipping };
+    for (const problem of orderMoneyProblems(money, order.payments)) {
+      ctx.addIssue({ code: 'custom', path: problem.path!.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: problem.message });
     }
     const lineNos = order.lines.map((l, i) => l.lineNo ?? i + 1);
     if (new Set(lineNos).size !== lineNos.length) {
