@@ -175,6 +175,11 @@ export function orderMoneyProblems(order: OrderMoney, payments: readonly { amoun
 
 export interface RefundLineInput extends MoneyLine, LineQuantities {}
 
+/** An order with its lines' quantities, as the refund rule reads it. */
+export interface RefundOrder extends OrderMoney {
+  lines: readonly RefundLineInput[];
+}
+
 /** What earlier cancellations that still stand (not undone) already gave back. */
 export interface RefundedBefore {
   lines: readonly { lineId: string; amount: number; vat: number }[];
@@ -185,7 +190,7 @@ export const NOTHING_REFUNDED: RefundedBefore = { lines: [], shipping: { amount:
 
 export interface CancellationRefundInput {
   /** The order as it is before this cancellation (its quantities not yet reserved). */
-  order: OrderMoney & { lines: readonly RefundLineInput[] };
+  order: RefundOrder;
   requested: readonly { lineId: string; quantity: number }[];
   before: RefundedBefore;
   /** The channel's policy: shipping goes back when the last open unit is cancelled. */

@@ -12,6 +12,7 @@ import {
   type OrderMoney,
   type RefundedBefore,
   type RefundLineInput,
+  type RefundOrder,
 } from '../src/order-money.ts';
 import { importOrderSchema } from '../src/schemas/import-order.ts';
 
@@ -29,7 +30,7 @@ const line = (id: string, quantity: number, unitPrice: number, extra: Partial<Re
 
 /** Runs cancellations one after another, as the order service does: reserve, remember, repeat. */
 function cancelInParts(
-  order: OrderMoney & { lines: RefundLineInput[] },
+  order: RefundOrder,
   parts: readonly (readonly { lineId: string; quantity: number }[])[],
   refundShippingWithLastUnit = true,
 ): CancellationRefund[] {

@@ -15,6 +15,7 @@ import { recordChainAcknowledgement } from './cancelled-but-shipped.ts';
 import type { HttpDeps } from './deps.ts';
 import type { SelfServiceSettings } from '../config.ts';
 import { lineView } from './views.ts';
+import { totalsOf } from '../orders/order-money.ts';
 
 /**
  * The customer's self-service, reached with the signed link of the order confirmation email
@@ -94,6 +95,7 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     const orderId = linkedOrder(res);
     const { order, lines, eligibility, requests } = await eligibilityOf(orderId);
     const cancelledButShipped = await openChainsOf(order.id);
+    const totals = totalsOf(order, lines);
     res.json({
       id: order.id,
       channel: order.channel,
@@ -103,7 +105,8 @@ export function selfServiceRouter(deps: HttpDeps): Router {
       currency: order.currency,
       customer: { name: order.customerName },
       cancellationRequested: order.cancellationRequested,
-      lines: lines.map(lineView),
+      lines: lines.map((l, i) => lineView(l, totals.lines[i])),
+      total: totals.total,
       eligibility: { customer: eligibility.customer, lines: eligibility.lines },
       cancellationRequests: requests.map((r) => ({
         id: r.id,

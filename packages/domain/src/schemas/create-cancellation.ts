@@ -33,3 +33,34 @@ export const closeDisputeSchema = z.object({
   note: z.string().trim().max(1000).optional(),
 });
 export type CloseDisputeInput = z.infer<typeof closeDisputeSchema>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * GET /orders/:id/cancellation-eligibility?lines=<lineId>:<quantity>,...: the refund preview of
+ * cancelling those quantities (without it: of cancelling everything cancellable now).
+ */
+export const cancellationEligibilityQuerySchema = z.object({
+  lines: z
+    .string()
+    .trim()
+    .max(4000)
+    .transform((value, ctx) => {
+      const lines: { lineId: string; quantity: number }[] = [];
+      for (const entry of value.split(',').filter((e) => e.trim() !== '')) {
+        const [lineId = '', quantity = ''] = entry.trim().split(':');
+        if (!UUID.test(lineId) || !/^[1-9]\d{0,5}$/.test(quantity)) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not <lineId>:<quantity> (a line's id and a whole number of at least 1)` });
+          return z.NEVER;
+        }
+        lines.push({ lineId: lineId.toLowerCase(), quantity: Number(quantity) });
+      }
+      if (lines.length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'name at least one line as <lineId>:<quantity>, or leave lines out' });
+        return z.NEVER;
+      }
+      return lines;
+    })
+    .optional(),
+});
+export type CancellationEligibilityQuery = z.infer<typeof cancellationEligibilityQuerySchema>;
