@@ -261,6 +261,16 @@ export function planCancellationRefund(input: CancellationRefundInput): Cancella
   };
 }
 
+/** What a cancellation would refund, shown before the merchant confirms it (minor units). */
+export interface RefundPreview {
+  currency: string;
+  lines: { lineId: string; lineNo: number; sku: string; quantity: number; amount: number; vat: number }[];
+  shipping: { amount: number; vat: number };
+  /** The whole refund, VAT included. */
+  amount: number;
+  vat: number;
+}
+
 /**
  * What an undo reopening `units` of a cancelled line takes back of that line's refund: the same
  * share the cancellation gave for them (all of it when every unit it took reopens).

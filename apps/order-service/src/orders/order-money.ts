@@ -12,6 +12,7 @@ import {
   type CancellationRefund,
   type OrderTotals,
   type RefundedBefore,
+  type RefundPreview,
   type RefundOrder,
 } from '@cancelflow/domain';
 import { Cancellation, CancellationLine, type Order, type OrderLine } from '../db/entities/index.ts';
@@ -66,14 +67,6 @@ export async function priceCancellation(
     before: before ?? (await refundedBefore(em, order.id)),
     refundShippingWithLastUnit: policyFor(order.channel).refundShippingWithLastUnit,
   });
-}
-
-export interface RefundPreview {
-  currency: string;
-  lines: { lineId: string; lineNo: number; sku: string; quantity: number; amount: number; vat: number }[];
-  shipping: { amount: number; vat: number };
-  amount: number;
-  vat: number;
 }
 
 const previewOf = (order: Order, lines: readonly OrderLine[], refund: CancellationRefund): RefundPreview => ({

@@ -77,6 +77,8 @@ export const importOrderSchema = z
     }
   });
 export type ImportOrderInput = z.infer<typeof importOrderSchema>;
+/** The body as a caller sends it: the money fields (VAT rates, discounts, shipping) may be left out. */
+export type ImportOrderBody = z.input<typeof importOrderSchema>;
 
 export const listOrdersQuerySchema = z.object({
   status: z.enum(['NEW', 'IN_PROGRESS', 'PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'CLOSED']).optional(),

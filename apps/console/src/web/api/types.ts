@@ -4,6 +4,7 @@ import type { CancellationInitiator, CancellationReason, CancellationStatus, Can
 import type { Channel } from '@cancelflow/domain/channel-policies';
 import type { CancellationEligibility } from '@cancelflow/domain/eligibility';
 import type { OrderStatus, PaymentMethod } from '@cancelflow/domain/order';
+import type { RefundPreview } from '@cancelflow/domain/order-money';
 import type { RefundStatus } from '@cancelflow/domain/refund';
 
 export interface OrderLine {
@@ -11,8 +12,17 @@ export interface OrderLine {
   lineNo: number;
   sku: string;
   quantity: number;
-  /** Minor units of the order's currency. */
+  /** Minor units of the order's currency, VAT included. */
   unitPrice: number;
+  /** Basis points (2100 = 21 %). */
+  vatRate?: number;
+  /** The line's own discount. */
+  discount?: number;
+  /** Its share of the order's discounts. */
+  orderDiscountShare?: number;
+  /** What the customer paid for the line, and the VAT in it. */
+  total?: number;
+  vat?: number;
   shippedQuantity: number;
   cancelledQuantity: number;
   returnedQuantity: number;
@@ -30,14 +40,24 @@ export interface OrderSummary {
   currency: string;
   placedAt: string;
   customer?: { email: string; name: string };
-  /** Minor units. */
+  /** Minor units: what the customer pays (lines less discounts plus shipping). */
   total: number;
+  money?: OrderMoneyView;
   payments?: { method: PaymentMethod; amount: number; reference: string }[];
   lines: OrderLine[];
   /** Set once customer cancellation requests exist (issue 3): an open request awaits the merchant. */
   cancellationRequested?: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface OrderMoneyView {
+  subtotal: number;
+  discount: number;
+  discounts: { amount: number; description?: string }[];
+  shipping: { amount: number; vatRate: number; vat: number };
+  total: number;
+  vat: number;
 }
 
 export interface OrderList {
@@ -116,7 +136,15 @@ export interface OrderDetail extends OrderSummary {
   cancelledButShipped?: { id: string; shipmentId: string; status: string; amount: number; currency: string }[];
 }
 
-export type Eligibility = CancellationEligibility & { orderId: string; status: OrderStatus };
+export type { RefundPreview };
+
+/** With what a cancellation would refund: of the lines asked about (or all cancellable), and per line of its cancellable rest. */
+export type Eligibility = Omit<CancellationEligibility, 'lines'> & {
+  orderId: string;
+  status: OrderStatus;
+  lines: (CancellationEligibility['lines'][number] & { refundPreview?: RefundPreview })[];
+  refundPreview?: RefundPreview;
+};
 
 export interface CreateCancellationBody {
   lines: { lineId: string; quantity: number }[];
