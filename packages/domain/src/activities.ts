@@ -23,7 +23,11 @@ export interface CancellationContext {
   channelOrderNo: string;
   thirdPartyManaged: boolean;
   currency: string;
-  /** What the cancelled quantities are worth, in minor units: the amount to refund. */
+  /**
+   * The amount to refund, in minor units: priced once, when the cancellation was reserved, by the
+   * domain's rule (planCancellationRefund: the lines less their share of the discounts, and the
+   * shipping with the last open unit).
+   */
   amount: number;
   refundMethod: RefundMethod;
   restock: boolean;

@@ -297,3 +297,47 @@ describe('any order cancelled in any parts', () => {
     );
   });
 });
+
+describe('cancellations undone in between', () => {
+  it('whatever is undone and cancelled again, the parts still standing at the end add up to exactly what was paid', () => {
+    fc.assert(
+      fc.property(
+        orderAndPartsArbitrary,
+        fc.array(fc.tuple(fc.nat({ max: 20 }), fc.nat({ max: 20 })), { maxLength: 4 }),
+        fc.boolean(),
+        ({ order, parts }, undos, policy) => {
+          const lines = order.lines.map((l) => ({ ...l }));
+          const standing: { requested: readonly { lineId: string; quantity: number }[]; refund: CancellationRefund }[] = [];
+          const cancel = (requested: readonly { lineId: string; quantity: number }[]) => {
+            const before: RefundedBefore = {
+              lines: standing.flatMap((s) => s.refund.lines),
+              shipping: {
+                amount: standing.reduce((n, s) => n + s.refund.shipping.amount, 0),
+                vat: standing.reduce((n, s) => n + s.refund.shipping.vat, 0),
+              },
+            };
+            const refund = planCancellationRefund({ order: { ...order, lines }, requested, before, refundShippingWithLastUnit: policy });
+            expect(refund.amount).toBeGreaterThanOrEqual(0);
+            expect(refund.lines.every((l) => l.amount >= 0 && l.vat >= 0)).toBe(true);
+            for (const r of requested) lines.find((l) => l.id === r.lineId)!.cancelledQuantity += r.quantity;
+            standing.push({ requested, refund });
+          };
+          parts.forEach((part, i) => {
+            cancel(part);
+            const undo = undos.find(([at]) => at === i);
+            if (undo && standing.length > 0) {
+              const [undone] = standing.splice(undo[1] % standing.length, 1);
+              for (const r of undone!.requested) lines.find((l) => l.id === r.lineId)!.cancelledQuantity -= r.quantity;
+            }
+          });
+          const open = lines.flatMap((l) => (l.quantity - l.cancelledQuantity > 0 ? [{ lineId: l.id, quantity: l.quantity - l.cancelledQuantity }] : []));
+          if (open.length > 0) cancel(open);
+          const totals = orderTotals(order);
+          expect(standing.reduce((n, s) => n + s.refund.amount, 0)).toBe(policy ? totals.total : totals.total - totals.shipping);
+          expect(standing.reduce((n, s) => n + s.refund.vat, 0)).toBe(policy ? totals.vat : totals.vat - totals.shippingVat);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
