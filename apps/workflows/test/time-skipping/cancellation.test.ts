@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_QUEUES, type CancellationContext, type NotificationActivities, type OrderActivities, type PaymentActivities, type RefundOutcome } from '@cancelflow/domain/activities';
+import { TASK_QUEUES, type CancellationContext } from '@cancelflow/domain/activities';
 import { cancellationWorkflow } from '../../src/cancellation.ts';
 import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, refundSettledSignal, retryRefundUpdate, type CancellationWorkflowInput } from '../../src/messages.ts';
 import { startTimeSkippingEnvironment, until, type TimeSkippingEnvironment } from './environment.ts';
+import { cancellationActivities, cancellationContext, refund, type CancellationMocks } from './fixtures.ts';
 
 let env: TimeSkippingEnvironment;
 beforeAll(async () => {
@@ -16,59 +17,10 @@ afterAll(async () => {
   await env?.stop();
 });
 
-const context = (cancellationId: string, over: Partial<CancellationContext> = {}): CancellationContext => ({
-  cancellationId,
-  orderId: 'order-1',
-  merchantId: 'merchant-1',
-  channel: 'webshop',
-  channelOrderNo: 'WEB-1001',
-  thirdPartyManaged: false,
-  currency: 'EUR',
-  amount: 5500,
-  refundMethod: 'ORIGINAL_PAYMENT',
-  restock: true,
-  reason: 'CUSTOMER_REQUEST',
-  customer: { email: 'ada@example.com', name: 'Ada' },
-  lines: [{ lineId: 'line-1', lineNo: 1, sku: 'SKU-1', quantity: 1, unitPrice: 5500 }],
-  payments: [{ method: 'CARD', amount: 5500, reference: 'pay-1' }],
-  ...over,
-});
-
-const refund = (status: RefundOutcome['status'], failureReason?: string): RefundOutcome => ({
-  refundId: 'refund-1',
-  status,
-  ...(failureReason ? { failureReason } : {}),
-  parts: [{ channel: 'CARD', amount: 5500, status }],
-});
-
-interface Mocks {
-  orders?: Partial<OrderActivities>;
-  payments?: Partial<PaymentActivities>;
-  notifications?: Partial<NotificationActivities>;
-}
+const context = cancellationContext;
 
 /** Every activity answers as on a good day unless the test says otherwise. */
-function serve(cancellation: CancellationContext, mocks: Mocks = {}) {
-  const orders: OrderActivities = {
-    loadCancellation: async () => cancellation,
-    restockCancellation: async () => undefined,
-    notifyChannelOfCancellation: async () => ({ skipped: 'OWN_SHOP' }),
-    recordCancellationStep: async () => undefined,
-    completeCancellation: async () => undefined,
-    ...mocks.orders,
-  };
-  const payments: PaymentActivities = {
-    recordOrderPayments: async () => undefined,
-    requestRefund: async () => refund('SUCCEEDED'),
-    getRefund: async () => refund('SUCCEEDED'),
-    ...mocks.payments,
-  };
-  const notifications: NotificationActivities = {
-    sendEmail: async ({ messageKey }) => ({ messageId: `<${messageKey}@test>` }),
-    ...mocks.notifications,
-  };
-  return env.activities({ orders, payments, notifications });
-}
+const serve = (cancellation: CancellationContext, mocks: CancellationMocks = {}) => env.activities(cancellationActivities(cancellation, mocks));
 
 function start(cancellationId: string, input: Partial<CancellationWorkflowInput> = {}) {
   return env.workflow.start(cancellationWorkflow, {

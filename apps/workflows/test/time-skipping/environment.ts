@@ -14,10 +14,10 @@
  *   await env.sleep('14 days');                                  // or: await handle.result()
  *   expect(calls.count('sendEmail')).toBe(1);
  */
-import { Connection, WorkflowClient, type WorkflowResultOptions } from '@temporalio/client';
+import { Connection, WorkflowClient, type WorkflowHandleWithStartDetails, type WorkflowResultOptions, type WorkflowStartOptions } from '@temporalio/client';
 import { InternalConnectionOptionsSymbol, type InternalConnectionOptions } from '@temporalio/client/lib/connection.js';
 import type { Duration, Workflow, WorkflowResultType } from '@temporalio/common';
-import { msToTs, tsToMs } from '@temporalio/common/lib/time.js';
+import { msToNumber, msToTs, tsToMs } from '@temporalio/common/lib/time.js';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { startTemporalTestServer, type TemporalTestServer } from '@cancelflow/infra/temporal-test-server';
@@ -28,8 +28,27 @@ const NAMESPACE = 'default';
 /** The test service of the test server: its clock. */
 type TestService = NonNullable<Connection['testService']>;
 
+/**
+ * Remembers the workflows it started, so that one a test left running (it failed half-way) is
+ * ended before the next test: otherwise its timers would call the next test's activities.
+ */
+class TestWorkflowClient extends WorkflowClient {
+  readonly started: string[] = [];
+
+  override async start<T extends Workflow>(workflowTypeOrFunc: string | T, options: WorkflowStartOptions<T>): Promise<WorkflowHandleWithStartDetails<T>> {
+    const handle = await super.start(workflowTypeOrFunc, options);
+    this.started.push(handle.workflowId);
+    return handle;
+  }
+
+  async endLeftovers(): Promise<void> {
+    const ids = this.started.splice(0);
+    await Promise.all(ids.map((id) => this.getHandle(id).terminate('the test that started it is over').catch(() => undefined)));
+  }
+}
+
 /** Waits for a workflow's result with the clock running free, as the SDK's time-skipping client does. */
-class TimeSkippingWorkflowClient extends WorkflowClient {
+class TimeSkippingWorkflowClient extends TestWorkflowClient {
   readonly #testService: TestService;
 
   constructor(connection: Connection) {
@@ -77,8 +96,9 @@ export interface TimeSkippingEnvironment {
   /** The server's clock, in ms since the epoch. */
   now(): Promise<number>;
   /**
-   * Serves the activities of the task queues given, until the next call or stop(); returns the
-   * record of their calls. The workflows' worker runs for the whole environment.
+   * Ends the workflows earlier tests left running, then serves the activities of the task queues
+   * given until the next call or stop(); returns the record of their calls. The workflows'
+   * worker runs for the whole environment.
    */
   activities(mocks: MockActivities): Promise<RecordedCalls>;
   stop(): Promise<void>;
@@ -86,20 +106,44 @@ export interface TimeSkippingEnvironment {
 
 let runtimeInstalled = false;
 
+/** The test server, started for this environment alone: time skips. */
 export async function startTimeSkippingEnvironment(): Promise<TimeSkippingEnvironment> {
-  if (!runtimeInstalled) {
-    // The SDK's own log would report every mocked activity failure a test provokes on purpose.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-    runtimeInstalled = true;
-  }
   const server: TemporalTestServer = await startTemporalTestServer();
   // The SDK's internal option that gives the connection the test service (the server's clock).
   const options: InternalConnectionOptions = { address: server.address, [InternalConnectionOptionsSymbol]: { supportsTestService: true } };
   const connection = await Connection.connect(options);
   const testService = connection.testService!;
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const workflow = new TimeSkippingWorkflowClient(connection);
+  return environment(server.address, connection, new TimeSkippingWorkflowClient(connection), {
+    sleep: async (duration) => {
+      await testService.unlockTimeSkippingWithSleep({ duration: msToTs(duration) });
+    },
+    now: async () => tsToMs((await testService.getCurrentTime({})).time),
+    stop: () => server.stop(),
+  });
+}
 
+/** A real Temporal server (the dev server) at `address`: time runs at the wall clock's pace. */
+export async function connectEnvironment(address: string): Promise<TimeSkippingEnvironment> {
+  const connection = await Connection.connect({ address });
+  return environment(address, connection, new TestWorkflowClient({ connection, namespace: NAMESPACE }), {
+    sleep: (duration) => new Promise((resolve) => setTimeout(resolve, msToNumber(duration))),
+    now: async () => Date.now(),
+    stop: async () => undefined,
+  });
+}
+
+async function environment(
+  address: string,
+  connection: Connection,
+  workflow: TestWorkflowClient,
+  clock: Pick<TimeSkippingEnvironment, 'sleep' | 'now' | 'stop'>,
+): Promise<TimeSkippingEnvironment> {
+  if (!runtimeInstalled) {
+    // The SDK's own log would report every activity failure a test provokes on purpose.
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
+  const nativeConnection = await NativeConnection.connect({ address });
   const workflowWorker = await createCancellationsWorker({ connection: nativeConnection, namespace: NAMESPACE });
   const workflowsRunning = workflowWorker.run();
   let activityWorkers: { workers: Worker[]; running: Promise<void[]> } | undefined;
@@ -114,11 +158,10 @@ export async function startTimeSkippingEnvironment(): Promise<TimeSkippingEnviro
 
   return {
     workflow,
-    sleep: async (duration) => {
-      await testService.unlockTimeSkippingWithSleep({ duration: msToTs(duration) });
-    },
-    now: async () => tsToMs((await testService.getCurrentTime({})).time),
+    sleep: clock.sleep,
+    now: clock.now,
     activities: async (mocks) => {
+      await workflow.endLeftovers();
       await stopActivityWorkers();
       const calls: ActivityCall[] = [];
       const workers = await Promise.all(
@@ -141,12 +184,13 @@ export async function startTimeSkippingEnvironment(): Promise<TimeSkippingEnviro
       };
     },
     stop: async () => {
+      await workflow.endLeftovers();
       await stopActivityWorkers();
       workflowWorker.shutdown();
       await workflowsRunning;
       await nativeConnection.close();
       await connection.close();
-      await server.stop();
+      await clock.stop();
     },
   };
 }
