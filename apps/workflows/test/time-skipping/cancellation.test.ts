@@ -10,9 +10,10 @@ import { startTimeSkippingEnvironment, until, type TimeSkippingEnvironment } fro
 import { cancellationActivities, cancellationContext, refund, type CancellationMocks } from './fixtures.ts';
 
 let env: TimeSkippingEnvironment;
+// The first run on a machine fetches the test server with Maven (npm test does that before vitest).
 beforeAll(async () => {
   env = await startTimeSkippingEnvironment();
-});
+}, 300_000);
 afterAll(async () => {
   await env?.stop();
 });

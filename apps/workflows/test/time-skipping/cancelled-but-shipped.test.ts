@@ -18,9 +18,10 @@ import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkipp
 import { chainActivities, chainContext, type ChainMocks } from './fixtures.ts';
 
 let env: TimeSkippingEnvironment;
+// The first run on a machine fetches the test server with Maven (npm test does that before vitest).
 beforeAll(async () => {
   env = await startTimeSkippingEnvironment();
-});
+}, 300_000);
 afterAll(async () => {
   await env?.stop();
 });

@@ -11,9 +11,10 @@ import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkipp
 import { paymentRequest, refundPart, undoActivities, undoContext, type UndoMocks } from './fixtures.ts';
 
 let env: TimeSkippingEnvironment;
+// The first run on a machine fetches the test server with Maven (npm test does that before vitest).
 beforeAll(async () => {
   env = await startTimeSkippingEnvironment();
-});
+}, 300_000);
 afterAll(async () => {
   await env?.stop();
 });
