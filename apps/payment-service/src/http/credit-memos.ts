@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { createCreditMemoSchema, NotFoundError } from '@cancelflow/domain';
+import { createCreditMemoSchema, NotFoundError, text } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { acknowledgementView, creditMemoView, rebillView, type RebillBook } from '../rebills/index.ts';
 import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
 
 const rebillQuery = z
-  .object({ chainId: z.string().trim().min(1).max(64).optional(), orderId: z.string().trim().min(1).max(64).optional() })
+  .object({ chainId: text().trim().min(1).max(64).optional(), orderId: text().trim().min(1).max(64).optional() })
   .refine((q) => q.chainId || q.orderId, 'give chainId or orderId');
 
 /** Credit memos, rebills and recorded acknowledgements of items shipped after cancellation. */
