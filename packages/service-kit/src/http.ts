@@ -5,6 +5,7 @@ import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { idsIn, addLogContext, withLogContext } from './context.ts';
+import { redactUrl } from './logger.ts';
 import { readinessRoute, type ReadinessCheck } from './health.ts';
 import { errorMapper, notFoundRoute } from './http-errors.ts';
 import { createMetricsRegistry, httpMetrics, metricsRoute, type Registry } from './metrics.ts';
@@ -43,6 +44,13 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   app.use(
     pinoHttp({
       logger,
+      // The headers and the query are redacted by the logger itself (logger.ts); the URL is one string.
+      serializers: {
+        req: (req: { url?: string }) => {
+          if (typeof req.url === 'string') req.url = redactUrl(req.url);
+          return req;
+        },
+      },
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && given.length <= 200 ? given : randomUUID();
