@@ -14,6 +14,7 @@ import { repoRoot } from '../infra/src/repo.ts';
 import { onShutdown } from '../infra/src/shutdown.ts';
 import { startTemporalDevServer } from '../infra/src/temporal-dev-server.ts';
 import { authSettingsFromEnv, mintAccessToken, type AuthSettings } from '../packages/service-kit/src/auth.ts';
+import { secretProblems } from '../packages/service-kit/src/secrets.ts';
 
 interface App {
   name: string;
@@ -49,8 +50,14 @@ const APPS: App[] = [
 
 const say = (message: string) => process.stdout.write(`${paint('[cancelflow]', 1)} ${message}\n`);
 
-// Bearer tokens: AUTH_TOKEN_SECRET, or in development a fixed secret (said loudly below);
-// NODE_ENV=production without a secret stops here, before anything starts.
+// Every secret of every app is checked here, before anything starts: NODE_ENV=production without
+// them, or with the development ones published in this repository, stops here.
+const secretsWrong = secretProblems(process.env);
+if (secretsWrong.length > 0) {
+  for (const problem of secretsWrong) say(`cannot start: ${problem}`);
+  process.exit(1);
+}
+// Bearer tokens: AUTH_TOKEN_SECRET, or in development a fixed secret (said loudly below).
 let auth: AuthSettings;
 try {
   auth = authSettingsFromEnv();

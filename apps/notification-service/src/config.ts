@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonEnv, loadConfig as loadEnv } from '@cancelflow/service-kit/config';
+import { assertSecrets } from '@cancelflow/service-kit/secrets';
 import { TASK_QUEUES } from '@cancelflow/domain';
 
 const port = (name: string) =>
@@ -97,6 +98,8 @@ export interface NotificationServiceConfig {
 /** Reads the environment; a bad variable fails start-up with its name and what it must be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotificationServiceConfig {
   const e = loadEnv('notification-service', envSchema, env);
+  // Every secret is checked before anything starts; production refuses the published ones.
+  assertSecrets('notification-service', env, ['AUTH_TOKEN_SECRET', 'METRICS_TOKEN']);
   return {
     databaseUrl: e.DATABASE_URL,
     host: e.HOST,

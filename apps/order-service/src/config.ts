@@ -1,7 +1,8 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
-import { commonEnv, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
+import { commonEnv, ConfigError, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
+import { assertSecrets, DEVELOPMENT_SELF_SERVICE_SECRET } from '@cancelflow/service-kit/secrets';
 import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
 
 const envSchema = z.object({
@@ -13,9 +14,11 @@ const envSchema = z.object({
   /** Where reminders and escalations of unanswered cancellation requests go. */
   MERCHANT_EMAIL: z.email().default('merchant-support@cancelflow.local'),
   /** Signs the customer's "view order" links (HS256, at least 32 characters). Required in production. */
-  SELF_SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SELF_SERVICE_TOKEN_SECRET: z.string().optional(),
   /** How long a "view order" link works. */
   SELF_SERVICE_TOKEN_TTL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h').default('30d'),
+  /** The oldest a link may be, whatever its own expiry says (default: SELF_SERVICE_TOKEN_TTL); shorten it to retire older links. */
+  SELF_SERVICE_TOKEN_MAX_AGE: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 7d or 30d').optional(),
   /** The customer's self-service page; the link is <this>/orders/<id>?token=… */
   SELF_SERVICE_BASE_URL: z.url().default('http://127.0.0.1:3000/self-service'),
   NODE_ENV: z.string().optional(),
@@ -70,15 +73,24 @@ export interface SelfServiceSettings {
   secret: string;
   /** Seconds a link works. */
   ttlSeconds: number;
+  /** The oldest a link may be, in seconds (its `iat`); ttlSeconds when not given. */
+  maxAgeSeconds?: number;
   baseUrl: string;
 }
 
-/** Development only: production refuses to start without SELF_SERVICE_TOKEN_SECRET. */
-export const DEVELOPMENT_SELF_SERVICE_SECRET = 'cancelflow-development-self-service-secret-not-for-production';
+/** Development only: production refuses to start without SELF_SERVICE_TOKEN_SECRET (service-kit secrets.ts). */
+export { DEVELOPMENT_SELF_SERVICE_SECRET };
 
 /** Reads the configuration from the environment; fails naming every bad variable. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServiceConfig {
   const e = loadConfig('order-service', envSchema, env);
+  // Every secret is checked before anything starts; production refuses the published ones.
+  assertSecrets('order-service', env, ['AUTH_TOKEN_SECRET', 'SELF_SERVICE_TOKEN_SECRET', 'METRICS_TOKEN']);
+  const ttlSeconds = Math.round(msToNumber(e.SELF_SERVICE_TOKEN_TTL as Duration) / 1000);
+  const maxAgeSeconds = e.SELF_SERVICE_TOKEN_MAX_AGE ? Math.round(msToNumber(e.SELF_SERVICE_TOKEN_MAX_AGE as Duration) / 1000) : ttlSeconds;
+  if (maxAgeSeconds < ttlSeconds) {
+    throw new ConfigError('order-service configuration is invalid: SELF_SERVICE_TOKEN_MAX_AGE is shorter than SELF_SERVICE_TOKEN_TTL: new links would be refused before they expire');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -94,8 +106,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       merchantEmail: e.MERCHANT_EMAIL,
     },
     selfService: {
-      secret: e.SELF_SERVICE_TOKEN_SECRET ?? developmentSecret(e.NODE_ENV),
-      ttlSeconds: Math.round(msToNumber(e.SELF_SERVICE_TOKEN_TTL as Duration) / 1000),
+      secret: e.SELF_SERVICE_TOKEN_SECRET || DEVELOPMENT_SELF_SERVICE_SECRET,
+      ttlSeconds,
+      maxAgeSeconds,
       baseUrl: e.SELF_SERVICE_BASE_URL.replace(/\/+$/, ''),
     },
     cancelledButShippedProcess: {
@@ -104,13 +117,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       sellerSupportEmail: e.SELLER_SUPPORT_EMAIL,
     },
   };
-}
-
-function developmentSecret(nodeEnv: string | undefined): string {
-  if (nodeEnv === 'production') {
-    throw new Error('order-service configuration is invalid: SELF_SERVICE_TOKEN_SECRET: required in production (at least 32 characters)');
-  }
-  return DEVELOPMENT_SELF_SERVICE_SECRET;
 }
 
 function authSettings(env: NodeJS.ProcessEnv): AuthSettings {

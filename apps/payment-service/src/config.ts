@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonEnv, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
+import { assertSecrets } from '@cancelflow/service-kit/secrets';
 
 export interface PaymentServiceConfig {
   port: number;
@@ -38,6 +39,8 @@ const envSchema = z.object({
 /** Reads the configuration from the environment; a bad variable is named in the error. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentServiceConfig {
   const e = loadConfig('payment-service', envSchema, env);
+  // Every secret is checked before anything starts; production refuses the published ones.
+  assertSecrets('payment-service', env, ['AUTH_TOKEN_SECRET', 'METRICS_TOKEN']);
   return {
     port: e.PORT,
     host: e.HOST,

@@ -15,5 +15,6 @@ export * from './db.ts';
 export * from './auth.ts';
 export * from './access.ts';
 export * from './order-owner.ts';
+export * from './secrets.ts';
 export * from './activity-errors.ts';
 export * from './activity-worker.ts';

@@ -4,6 +4,7 @@
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ForbiddenError, UnauthenticatedError } from '@cancelflow/domain';
+import { CLOCK_TOLERANCE_SECONDS } from '@cancelflow/service-kit/auth';
 import type { SelfServiceSettings } from '../config.ts';
 
 export const SELF_SERVICE_ISSUER = 'cancelflow-order-service';
@@ -59,6 +60,10 @@ export async function orderOfSelfServiceToken(settings: SelfServiceSettings, tok
       algorithms: ['HS256'],
       issuer: SELF_SERVICE_ISSUER,
       audience: SELF_SERVICE_AUDIENCE,
+      // A link without an end, older than the longest a link may live, or from the future is refused.
+      requiredClaims: ['exp', 'iat'],
+      maxTokenAge: settings.maxAgeSeconds ?? settings.ttlSeconds,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
     }));
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
