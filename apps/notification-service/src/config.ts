@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonEnv, loadConfig as loadEnv } from '@cancelflow/service-kit/config';
 import { assertSecrets } from '@cancelflow/service-kit/secrets';
+import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
 import { TASK_QUEUES } from '@cancelflow/domain';
 
 const port = (name: string) =>
@@ -93,6 +94,8 @@ export interface NotificationServiceConfig {
   replyAddresses: string[];
   /** The MX relay whose Authentication-Results are required and honoured; absent: every such header's failures are honoured. */
   trustedAuthservId?: string;
+  /** RATE_LIMIT_*: per token and per client address (defaults when not given). */
+  rateLimits?: RateLimitSettings;
 }
 
 /** Reads the environment; a bad variable fails start-up with its name and what it must be. */
@@ -117,5 +120,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotificationSe
     mailFrom: e.MAIL_FROM,
     replyAddresses: e.REPLY_ADDRESSES,
     ...(e.INBOUND_AUTHSERV_ID ? { trustedAuthservId: e.INBOUND_AUTHSERV_ID } : {}),
+    rateLimits: rateLimitSettingsFromEnv(env),
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { commonEnv, ConfigError, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
 import { assertSecrets, DEVELOPMENT_SELF_SERVICE_SECRET } from '@cancelflow/service-kit/secrets';
 import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
+import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
 
 const envSchema = z.object({
   ...commonEnv,
@@ -67,6 +68,8 @@ export interface OrderServiceConfig {
   auth?: AuthSettings;
   /** Settings every cancelled-but-shipped chain starts with. */
   cancelledButShippedProcess?: { reminderInterval?: Duration; acknowledgementDeadline?: Duration; sellerSupportEmail?: string };
+  /** RATE_LIMIT_*: per token, per client address, per order on the customers' links (defaults when not given). */
+  rateLimits?: RateLimitSettings;
 }
 
 export interface SelfServiceSettings {
@@ -100,6 +103,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
     cancellationProcess: { refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration, supportEmail: e.SUPPORT_EMAIL },
     undoProcess: { paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL as Duration, paymentDeadline: e.UNDO_PAYMENT_DEADLINE as Duration },
     auth: authSettings(env),
+    rateLimits: rateLimitSettingsFromEnv(env),
     requestProcess: {
       reminderInterval: e.REQUEST_REMINDER_INTERVAL as Duration,
       escalateAfter: e.REQUEST_ESCALATION_AFTER as Duration,

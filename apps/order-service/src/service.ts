@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { TASK_QUEUES } from '@cancelflow/domain';
-import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
+import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, startRateLimits, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
 import { createOrderActivities } from './activities/index.ts';
 import { createCancellationRequestActivities } from './activities/request-activities.ts';
 import { createUndoOrderActivities } from './activities/undo-activities.ts';
@@ -10,7 +10,7 @@ import type { HttpDeps } from './http/deps.ts';
 import type { ChannelAdapter } from './adapters/channel.ts';
 import type { InventoryAdapter } from './adapters/inventory.ts';
 import type { OrderServiceConfig } from './config.ts';
-import { databaseSettings } from './db/index.ts';
+import { databaseSettings, ORDER_SCHEMA } from './db/index.ts';
 import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
 import { orderServiceObservability } from './http/observability.ts';
@@ -56,6 +56,8 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       cleanups.push(() => client.connection.close());
       temporal = client;
     }
+    const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: ORDER_SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
+    cleanups.push(() => rateLimits.close());
     const deps: HttpDeps = {
       db,
       temporal,
@@ -68,6 +70,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       ...(config.requestProcess ? { requestProcess: config.requestProcess } : {}),
       ...(config.selfService ? { selfService: config.selfService } : {}),
       ...(config.auth ? { auth: config.auth } : {}),
+      rateLimits,
     };
     let worker: RunningActivityWorker | undefined;
     if (config.worker) {
@@ -93,7 +96,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       });
       cleanups.push(() => worker!.close());
     }
-    const app = buildServer(deps, orderServiceObservability(db, temporal));
+    const app = buildServer(deps, { ...orderServiceObservability(db, temporal), rateLimits });
     const server = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());
     logger.info({ url: server.url, worker: Boolean(worker) }, 'order service started');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonEnv, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
 import { assertSecrets } from '@cancelflow/service-kit/secrets';
+import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
 
 export interface PaymentServiceConfig {
   port: number;
@@ -13,6 +14,8 @@ export interface PaymentServiceConfig {
   runWorker: boolean;
   /** How long the sandbox provider's card authorisations last after the payment (default 7 days). */
   sandboxAuthorisationDays?: number;
+  /** RATE_LIMIT_*: per token and per client address (defaults when not given). */
+  rateLimits?: RateLimitSettings;
 }
 
 const envSchema = z.object({
@@ -49,5 +52,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentServ
     sandboxCardSettleMs: e.SANDBOX_CARD_SETTLE_MS,
     runWorker: workerEnabled(env, 'PAYMENTS_WORKER'),
     sandboxAuthorisationDays: e.SANDBOX_AUTHORISATION_DAYS,
+    rateLimits: rateLimitSettingsFromEnv(env),
   };
 }

@@ -9,13 +9,14 @@ import {
   listen,
   openDatabase,
   startActivityWorker,
+  startRateLimits,
   type Database,
   type Logger,
 } from '@cancelflow/service-kit';
 import { createPaymentActivities } from './activities/index.ts';
 import { createSandboxProvider, type SandboxProvider } from './adapters/sandbox-provider.ts';
 import type { PaymentServiceConfig } from './config.ts';
-import { databaseSettings } from './db/index.ts';
+import { databaseSettings, PAYMENTS_SCHEMA } from './db/index.ts';
 import { migrate } from './migrate.ts';
 import { createPaymentBook, signalCancellationWorkflow, type PaymentBook } from './refunds/index.ts';
 import { buildServer } from './server.ts';
@@ -87,7 +88,9 @@ export async function startService(
     const rebills = createRebillBook({ orm, charges: createSandboxChargeProvider(orm) });
     const chainActivities = createCancelledButShippedPaymentActivities(rebills);
 
-    const http = await listen(buildServer({ logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }, paymentServiceObservability(orm, client)), config.port, config.host);
+    const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: PAYMENTS_SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
+    closers.push(() => rateLimits.close());
+    const http = await listen(buildServer({ logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }, { ...paymentServiceObservability(orm, client), rateLimits }), config.port, config.host);
     closers.push(() => http.close());
 
     if (config.runWorker) {

@@ -12,6 +12,9 @@ import { createMetricsRegistry, httpMetrics, metricsRoute, type Registry } from 
 import { bearerAuthenticator, setAccessContext, type Authenticator } from './access.ts';
 import { canonicalPath } from './canonical-path.ts';
 import { describe, serveApiDocs } from './openapi.ts';
+import type { RateLimits } from './rate-limit.ts';
+import { securityHeaders } from './security-headers.ts';
+import { metricsGuard } from './metrics-guard.ts';
 import { tracingMiddleware } from './telemetry.ts';
 
 export interface HttpAppOptions {
@@ -25,13 +28,18 @@ export interface HttpAppOptions {
   metrics?: (registry: Registry) => void;
   /** How bearer callers are authenticated; by default JWTs signed with AUTH_TOKEN_SECRET. */
   authenticate?: Authenticator;
+  /** Per token and per client address limits on every route but health and metrics (rate-limit.ts). */
+  rateLimits?: RateLimits;
+  /** The bearer token GET /metrics wants (METRICS_TOKEN in the services' configs); none: /metrics is refused. */
+  metricsToken?: string;
 }
 
 /**
  * The express shell every service shares: request ids and request logs carrying the ids of what
- * the request is about, a trace span per request, latency metrics, JSON, /healthz, /readyz,
- * /metrics, /openapi.json and /docs, the service's routes, one error mapper. Every route
- * declares its access (access.ts), decided after routing; bodies are parsed only after that.
+ * the request is about, a trace span per request, latency metrics, security headers, rate
+ * limits, /healthz, /readyz, /metrics (behind its token), /openapi.json and /docs, the service's
+ * routes, one error mapper. Every route declares its access (access.ts), decided after routing;
+ * bodies are parsed only after that.
  */
 export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOptions = {}): Express {
   const service = options.service ?? logger.bindings().name ?? 'cancelflow';
@@ -75,6 +83,9 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   app.use(httpMetrics(registry));
   // Every spelling of a path (//, dot segments, ;params, percent-encoded letters) routes as the canonical one.
   app.use(canonicalPath);
+  app.use(securityHeaders());
+  // Counted before anything is authenticated or parsed, so a flood costs one lookup per request.
+  if (options.rateLimits) app.use(options.rateLimits.shell());
   app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], access: 'public', responses: { 200: 'alive' } }), (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -88,7 +99,12 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
     }),
     readinessRoute(options.readiness ?? {}),
   );
-  app.get('/metrics', describe({ summary: 'Prometheus metrics', tags: ['operations'], access: 'public', responses: { 200: 'metrics in the Prometheus text format' } }), metricsRoute(registry));
+  app.get(
+    '/metrics',
+    describe({ summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)', tags: ['operations'], access: 'public', responses: { 200: 'metrics in the Prometheus text format' } }),
+    metricsGuard(options.metricsToken),
+    metricsRoute(registry),
+  );
   serveApiDocs(app, { title: `CancelFlow ${service}`, version: options.version ?? '1.0.0', ...(options.description ? { description: options.description } : {}) });
   app.use(routes);
   app.use(notFoundRoute);

@@ -31,6 +31,15 @@ const OPEN_CHAIN_STATUSES = ['AWAITING_ACKNOWLEDGEMENT', 'ACKNOWLEDGED', 'AWAITI
 export const SELF_SERVICE_ACKNOWLEDGER = 'customer (self-service page)';
 export function selfServiceRouter(deps: HttpDeps): Router {
   const router = Router();
+  // Per order: one link's page cannot be hammered (or its token guessed) faster than a person reads.
+  if (deps.rateLimits) {
+    const perOrder = deps.rateLimits.limit({
+      name: 'customer_link',
+      limit: deps.rateLimits.settings.perCustomerLink,
+      keyOf: (req) => (typeof req.params.id === 'string' ? req.params.id.toLowerCase() : undefined),
+    });
+    router.use(['/self-service/orders/:id', '/self-service/cancelled-but-shipped/:id'], perOrder);
+  }
 
   const settings = (): SelfServiceSettings => {
     if (!deps.selfService) throw new UnavailableError('customer self-service is not configured on this order service');
