@@ -96,6 +96,8 @@ export interface NotificationServiceConfig {
   trustedAuthservId?: string;
   /** RATE_LIMIT_*: per token and per client address (defaults when not given). */
   rateLimits?: RateLimitSettings;
+  /** METRICS_TOKEN: the bearer token GET /metrics wants; unset: /metrics is refused. */
+  metricsToken?: string;
 }
 
 /** Reads the environment; a bad variable fails start-up with its name and what it must be. */
@@ -121,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotificationSe
     replyAddresses: e.REPLY_ADDRESSES,
     ...(e.INBOUND_AUTHSERV_ID ? { trustedAuthservId: e.INBOUND_AUTHSERV_ID } : {}),
     rateLimits: rateLimitSettingsFromEnv(env),
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
   };
 }

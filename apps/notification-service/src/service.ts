@@ -107,7 +107,7 @@ export async function startService(
 
     const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
     closers.push(() => rateLimits.close());
-    const http = await listen(buildServer({ db, logger }, { ...notificationServiceObservability(db, temporal, transport), rateLimits }), config.port, config.host);
+    const http = await listen(buildServer({ db, logger }, { ...notificationServiceObservability(db, temporal, transport), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) }), config.port, config.host);
     closers.push(() => http.close());
 
     let worker: RunningActivityWorker | undefined;

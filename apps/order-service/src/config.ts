@@ -70,6 +70,8 @@ export interface OrderServiceConfig {
   cancelledButShippedProcess?: { reminderInterval?: Duration; acknowledgementDeadline?: Duration; sellerSupportEmail?: string };
   /** RATE_LIMIT_*: per token, per client address, per order on the customers' links (defaults when not given). */
   rateLimits?: RateLimitSettings;
+  /** METRICS_TOKEN: the bearer token GET /metrics wants; unset: /metrics is refused. */
+  metricsToken?: string;
 }
 
 export interface SelfServiceSettings {
@@ -104,6 +106,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
     undoProcess: { paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL as Duration, paymentDeadline: e.UNDO_PAYMENT_DEADLINE as Duration },
     auth: authSettings(env),
     rateLimits: rateLimitSettingsFromEnv(env),
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     requestProcess: {
       reminderInterval: e.REQUEST_REMINDER_INTERVAL as Duration,
       escalateAfter: e.REQUEST_ESCALATION_AFTER as Duration,

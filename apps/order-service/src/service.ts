@@ -96,7 +96,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       });
       cleanups.push(() => worker!.close());
     }
-    const app = buildServer(deps, { ...orderServiceObservability(db, temporal), rateLimits });
+    const app = buildServer(deps, { ...orderServiceObservability(db, temporal), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) });
     const server = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());
     logger.info({ url: server.url, worker: Boolean(worker) }, 'order service started');

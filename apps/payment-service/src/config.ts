@@ -16,6 +16,8 @@ export interface PaymentServiceConfig {
   sandboxAuthorisationDays?: number;
   /** RATE_LIMIT_*: per token and per client address (defaults when not given). */
   rateLimits?: RateLimitSettings;
+  /** METRICS_TOKEN: the bearer token GET /metrics wants; unset: /metrics is refused. */
+  metricsToken?: string;
 }
 
 const envSchema = z.object({
@@ -53,5 +55,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentServ
     runWorker: workerEnabled(env, 'PAYMENTS_WORKER'),
     sandboxAuthorisationDays: e.SANDBOX_AUTHORISATION_DAYS,
     rateLimits: rateLimitSettingsFromEnv(env),
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
   };
 }

@@ -90,7 +90,7 @@ export async function startService(
 
     const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: PAYMENTS_SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
     closers.push(() => rateLimits.close());
-    const http = await listen(buildServer({ logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }, { ...paymentServiceObservability(orm, client), rateLimits }), config.port, config.host);
+    const http = await listen(buildServer({ logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }, { ...paymentServiceObservability(orm, client), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) }), config.port, config.host);
     closers.push(() => http.close());
 
     if (config.runWorker) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelOrder, eventually, importOrder, startSystem, unique, type CancellationAccepted, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { cancelOrder, eventually, importOrder, startSystem, TEST_METRICS_TOKEN, unique, type CancellationAccepted, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import type { CancellationStep, RefundMethod } from '@cancelflow/domain';
 
 interface CancellationBody {
@@ -207,7 +207,7 @@ describe('what operators see', () => {
     const order = await importOrder(system.orders);
     const { cancellationId } = await cancel(order);
     await untilStatus(cancellationId, 'CANCELLED');
-    const metrics = await fetch(`${system.orders.baseUrl}/metrics`);
+    const metrics = await fetch(`${system.orders.baseUrl}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
     expect(text).toMatch(/^cancelflow_cancellations\{status="CANCELLED",channel="webshop"[^}]*\} [1-9]\d*$/m);
