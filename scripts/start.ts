@@ -5,6 +5,7 @@
 // everything, last started first.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -98,8 +99,11 @@ const [postgres, temporal] = await Promise.all([
 const temporalAddress = temporal?.address ?? process.env.TEMPORAL_ADDRESS!;
 const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
 
+// /metrics needs METRICS_TOKEN; outside production, one is made up for this run (printed below).
+const metricsToken = process.env.METRICS_TOKEN || (process.env.NODE_ENV === 'production' ? undefined : randomBytes(24).toString('hex'));
 const baseEnv = {
   ...process.env,
+  ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
   DATABASE_URL: postgres.url,
   TEMPORAL_ADDRESS: temporalAddress,
   TEMPORAL_NAMESPACE: namespace,
@@ -125,6 +129,7 @@ const lines = [
   '',
 ];
 for (const line of lines) say(line);
+if (metricsToken && !process.env.METRICS_TOKEN) say(`GET /metrics of every service: Authorization: Bearer ${metricsToken} (made up for this run; set METRICS_TOKEN to choose one)`);
 await printDevelopmentTokens(auth);
 
 /** A ready token per role, so a person can try the API at once; `npm run token` mints more. */
