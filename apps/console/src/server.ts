@@ -65,6 +65,11 @@ export function createConsoleApp({ config, logger, distDir }: ServerOptions): Ex
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no service answers ${req.method} /api${req.path}` } });
   });
 
+  // Source maps would publish the whole source; the build makes none, and an old one is not served.
+  app.use((req, res, next) => {
+    if (!req.path.toLowerCase().endsWith('.map')) return next();
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'source maps are not served' } });
+  });
   // Hashed assets never change; index.html always revalidates so a new build is picked up.
   app.use(
     '/assets',

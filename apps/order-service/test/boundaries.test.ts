@@ -6,7 +6,8 @@ import { SignJWT } from 'jose';
 import { MAX_AMOUNT_MINOR } from '@cancelflow/domain';
 import { createLogger } from '@cancelflow/service-kit';
 import { AUTH_AUDIENCE, AUTH_ISSUER, authSettingsFromEnv } from '@cancelflow/service-kit/auth';
-import { DEVELOPMENT_SELF_SERVICE_SECRET } from '@cancelflow/service-kit/secrets';
+import { DEVELOPMENT_AUTH_SECRET, DEVELOPMENT_SELF_SERVICE_SECRET } from '@cancelflow/service-kit/secrets';
+import { configFromEnv } from '../src/config.ts';
 import { merchantToken, serviceToken, supportToken } from '@cancelflow/testing/tokens';
 import type { SelfServiceSettings } from '../src/config.ts';
 import type { RunningOrderService } from '../src/service.ts';
@@ -287,5 +288,14 @@ describe('rate limits', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(refused.headers.get('ratelimit-policy')).toMatch(/"customer_link";q=2;w=3600/);
+  });
+});
+
+describe('production secrets', () => {
+  it('the configuration refuses the published development secrets and missing ones in production', () => {
+    const env = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/c', AUTH_TOKEN_SECRET: DEVELOPMENT_AUTH_SECRET, SELF_SERVICE_TOKEN_SECRET: DEVELOPMENT_SELF_SERVICE_SECRET };
+    expect(() => configFromEnv(env)).toThrow(/AUTH_TOKEN_SECRET: is a development secret published.*SELF_SERVICE_TOKEN_SECRET: is a development secret published/);
+    expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: undefined })).toThrow(/AUTH_TOKEN_SECRET: required in production/);
+    expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: 'p'.repeat(40), SELF_SERVICE_TOKEN_SECRET: 's'.repeat(40) })).not.toThrow();
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEVELOPMENT_AUTH_SECRET } from '@cancelflow/service-kit/secrets';
+import { configFromEnv } from '../src/config.ts';
 import { MAX_AMOUNT_MINOR } from '@cancelflow/domain';
 import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
 import type { RunningPaymentService } from '../src/service.ts';
@@ -51,5 +53,14 @@ describe('payment service: no bad input yields a 5xx, and nothing is written', (
     expect((await fetch(`${service.url}/payments`, { method: 'POST', headers: { ...headers, 'content-encoding': 'gzip' }, body: JSON.stringify(input) })).status).toBe(400);
     expect((await fetch(`${service.url}/payments`, { method: 'POST', headers, body: JSON.stringify({ ...input, note: 'x'.repeat(1_100_000) }) })).status).toBe(413);
     await nothingRecordedFor(input.orderId);
+  });
+});
+
+describe('production secrets', () => {
+  it('the configuration refuses the published development secrets and missing ones in production', () => {
+    const env = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/c', AUTH_TOKEN_SECRET: DEVELOPMENT_AUTH_SECRET };
+    expect(() => configFromEnv(env)).toThrow(/AUTH_TOKEN_SECRET: is a development secret published/);
+    expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: undefined })).toThrow(/AUTH_TOKEN_SECRET: required in production/);
+    expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: 'p'.repeat(40) })).not.toThrow();
   });
 });
