@@ -35,7 +35,7 @@ export type ListMailboxQuery = z.infer<typeof listMailboxQuerySchema>;
 export const listRepliesQuerySchema = z.strictObject(
   {
     status: z.enum(INBOUND_REPLY_STATUSES, { error: `status must be one of ${INBOUND_REPLY_STATUSES.join(', ')}` }),
-    orderId: z.string({ error: 'orderId must be given once, as text' }).trim().min(1, 'orderId cannot be empty').max(64, 'orderId is at most 64 characters'),
+    orderId: text({ error: 'orderId must be given once, as text' }).trim().min(1, 'orderId cannot be empty').max(64, 'orderId is at most 64 characters'),
     limit: paginationSchema.shape.limit,
     offset: paginationSchema.shape.offset,
   },
