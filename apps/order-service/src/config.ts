@@ -30,8 +30,10 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Run the worker of the "orders" task queue in this process (default yes). */
   ORDER_WORKER: z.enum(['true', 'false']).default('true'),
-  /** How often a pending refund is re-read when no provider event arrives (Temporal duration). */
-  REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('1h'),
+  /** A pending refund with no provider event: the provider is asked after this long, then after waits that double... */
+  REFUND_RECHECK_FIRST: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 10s or 1m').default('10s'),
+  /** ...up to this long between two questions (Temporal duration). */
+  REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('10m'),
   /** Where refund failures are reported. */
   SUPPORT_EMAIL: z.email().default('support@cancelflow.local'),
   /** Undoing a cancellation: how often the customer is reminded to pay again, and how long they have. */
@@ -57,7 +59,7 @@ export interface OrderServiceConfig {
   /** How long starting a workflow may take before the request is answered 503. */
   workflowStartTimeoutMs?: number;
   /** Settings every cancellation process starts with. */
-  cancellationProcess?: { refundRecheckInterval?: Duration; supportEmail?: string };
+  cancellationProcess?: { refundRecheckFirst?: Duration; refundRecheckInterval?: Duration; supportEmail?: string };
   /** Settings every undo process starts with (pay-again reminders and deadline). */
   undoProcess?: { paymentReminderInterval?: Duration; paymentDeadline?: Duration };
   /** Settings every customer cancellation request process starts with (reminders, escalation). */
@@ -102,7 +104,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
     worker: workerEnabled(env, 'ORDER_WORKER'),
-    cancellationProcess: { refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration, supportEmail: e.SUPPORT_EMAIL },
+    cancellationProcess: {
+      refundRecheckFirst: e.REFUND_RECHECK_FIRST as Duration,
+      refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration,
+      supportEmail: e.SUPPORT_EMAIL,
+    },
     undoProcess: { paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL as Duration, paymentDeadline: e.UNDO_PAYMENT_DEADLINE as Duration },
     auth: authSettings(env),
     rateLimits: rateLimitSettingsFromEnv(env),

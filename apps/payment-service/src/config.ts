@@ -18,6 +18,10 @@ export interface PaymentServiceConfig {
   rateLimits?: RateLimitSettings;
   /** METRICS_TOKEN: the bearer token GET /metrics wants; unset: /metrics is refused. */
   metricsToken?: string;
+  /** How often the sandbox provider sweeps its outbox and due settlements (default 1 s). */
+  sandboxSweepMs?: number;
+  /** How long a refund waiting on the provider is expected to take before support sees it as overdue. */
+  expectedWait?: { cardRefundMs: number; bankDepositMs: number };
 }
 
 const envSchema = z.object({
@@ -39,6 +43,23 @@ const envSchema = z.object({
     .number({ error: 'must be a number of days' })
     .positive('must be a number of days above 0')
     .default(7),
+  SANDBOX_SWEEP_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1, 'must be a whole number of milliseconds above 0')
+    .default(1000),
+  /** A card refund still pending after this long is overdue (default 1 hour). */
+  EXPECTED_CARD_REFUND_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1, 'must be a whole number of milliseconds above 0')
+    .default(3_600_000),
+  /** A bank deposit still pending after this long is overdue (default 5 days). */
+  EXPECTED_BANK_DEPOSIT_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1, 'must be a whole number of milliseconds above 0')
+    .default(432_000_000),
 });
 
 /** Reads the configuration from the environment; a bad variable is named in the error. */
@@ -56,5 +77,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentServ
     sandboxAuthorisationDays: e.SANDBOX_AUTHORISATION_DAYS,
     rateLimits: rateLimitSettingsFromEnv(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
+    sandboxSweepMs: e.SANDBOX_SWEEP_MS,
+    expectedWait: { cardRefundMs: e.EXPECTED_CARD_REFUND_MS, bankDepositMs: e.EXPECTED_BANK_DEPOSIT_MS },
   };
 }

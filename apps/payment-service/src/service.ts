@@ -27,6 +27,9 @@ import { createRebillBook, type RebillBook } from './rebills/index.ts';
 import { createUndoPaymentActivities } from './activities/undo-activities.ts';
 import { createSandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
 import { createUndoMoney } from './undo/undo-money.ts';
+import { overdueWaits } from './waits/overdue-waits.ts';
+
+const DEFAULT_EXPECTED_WAIT = { cardRefundMs: 3_600_000, bankDepositMs: 432_000_000 };
 
 export interface RunningPaymentService {
   url: string;
@@ -71,7 +74,8 @@ export async function startService(
       orm,
       logger,
       cardSettleMs: config.sandboxCardSettleMs,
-      deliverEvent: (event) => book.handleProviderEvent(event),
+      ...(config.sandboxSweepMs ? { sweepMs: config.sandboxSweepMs } : {}),
+      deliverEvent: (event) => (event.type === 'payment.received' ? undoMoney.handlePaymentReceived(event) : book.handleProviderEvent(event)),
     });
     closers.push(() => sandbox.close());
     const book = createPaymentBook({
@@ -90,7 +94,16 @@ export async function startService(
 
     const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: PAYMENTS_SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
     closers.push(() => rateLimits.close());
-    const http = await listen(buildServer({ logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }, { ...paymentServiceObservability(orm, client), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) }), config.port, config.host);
+    const expectedWait = config.expectedWait ?? DEFAULT_EXPECTED_WAIT;
+    const waits = () => overdueWaits(orm, expectedWait);
+    const http = await listen(
+      buildServer(
+        { logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider }, waits },
+        { ...paymentServiceObservability(orm, client, waits), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) },
+      ),
+      config.port,
+      config.host,
+    );
     closers.push(() => http.close());
 
     if (config.runWorker) {

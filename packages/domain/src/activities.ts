@@ -90,6 +90,11 @@ export interface PaymentActivities {
     retry?: boolean;
   }): Promise<RefundOutcome>;
   getRefund(cancellationId: string): Promise<RefundOutcome>;
+  /**
+   * A refund still PENDING after its expected time: asks the provider, applies its answer as its
+   * event would have been (once, whichever comes first), and returns the refund as it now is.
+   */
+  reconcileRefund(cancellationId: string): Promise<RefundOutcome>;
 }
 
 export const EMAIL_TEMPLATES = [

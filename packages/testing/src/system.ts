@@ -52,6 +52,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     TEMPORAL_NAMESPACE: namespace,
     PORT: '0',
     SMTP_PORT: '0',
+    REFUND_RECHECK_FIRST: '500ms',
     REFUND_RECHECK_INTERVAL: '2s',
     // Every test file replies from 127.0.0.1 into one shared counter; tests of the limit use their own client address.
     SMTP_RATE_LIMIT_PER_MINUTE: '100000',

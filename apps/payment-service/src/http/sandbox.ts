@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { sandboxFaultSchema, sandboxSettleSchema } from '@cancelflow/domain';
+import { paymentReceivedEventSchema, sandboxFaultSchema, sandboxPaySchema, sandboxSettleSchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import type { SandboxProvider } from '../adapters/sandbox-provider.ts';
 import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
@@ -34,6 +34,14 @@ export function sandboxRouter(owners: PaymentOwners, sandbox: SandboxProvider): 
       failureReason: row.failureReason ?? null,
       settledAt: row.settledAt ? row.settledAt.toISOString() : null,
     });
+  });
+
+  /** The customer pays a payment request; the provider tells us with payment.received (from its outbox). */
+  router.post('/sandbox/payment-requests/:id/pay', describe({ summary: 'Pay a payment request as the customer would (testing aid)', tags: ['sandbox'], access: { roles: SERVICE_AND_SUPPORT, owner: owners['payment request']({ param: 'id' }) }, body: sandboxPaySchema, responses: { 201: 'the provider took the payment', 200: 'it had already been paid' } }), async (req, res) => {
+    const paymentRequestId = parse(paymentReceivedEventSchema.shape.paymentRequestId, req.params.id, 'id');
+    const input = parse(sandboxPaySchema, req.body);
+    const paid = await sandbox.payPaymentRequest({ paymentRequestId, ...input });
+    res.status(paid.created ? 201 : 200).json({ paymentRequestId, providerPaymentId: paid.providerPaymentId, amount: input.amount, currency: input.currency });
   });
 
   return router;

@@ -20,6 +20,7 @@ import {
   type RequestRefundInput,
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
+import { faultPoint } from '@cancelflow/service-kit/faults';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
 import {
   LedgerEntryEntity,
@@ -111,6 +112,7 @@ async function storePlannedRefund(em: EntityManager, input: RequestRefundInput):
           attempt: 1,
           failureReason: null,
           settledAt: viaLedger ? now : null,
+          providerCheckedAt: null,
         });
       });
       await tem.flush();
@@ -219,7 +221,7 @@ async function resetFailedParts(em: EntityManager, refundId: string, cancellatio
  * Sends every provider part not yet sent (first request, retry, or a crash in between). The
  * provider deduplicates on the key, so sending twice is harmless.
  */
-async function submitToProvider(em: EntityManager, provider: PaymentProvider, refundId: string): Promise<void> {
+export async function submitToProvider(em: EntityManager, provider: PaymentProvider, refundId: string): Promise<void> {
   const refund = await em.findOneOrFail(RefundEntity, { id: refundId }, { refresh: true });
   const unsent = await em.find(
     RefundPartEntity,

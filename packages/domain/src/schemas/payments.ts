@@ -17,9 +17,18 @@ export const providerEventSchema = z.object({
   eventId: text().trim().min(1, 'eventId is required: providers retry, we deduplicate on it').max(200),
   type: z.enum(['refund.settled', 'refund.failed']),
   providerRefundId: text().trim().min(1, 'providerRefundId is required').max(200),
+  /** The idempotency key we sent, as the provider echoes it back (its "merchant reference"). */
+  merchantReference: text().trim().min(1).max(200).optional(),
   failureReason: text().trim().max(500).optional(),
 });
 export type ProviderEvent = z.infer<typeof providerEventSchema>;
+
+/** POST /sandbox/payment-requests/:id/pay: the customer pays a payment request (a test control). */
+export const sandboxPaySchema = z.object({
+  amount: minorUnits('amount').refine((n) => n > 0, 'amount must be more than 0'),
+  currency: currencySchema,
+});
+export type SandboxPayInput = z.infer<typeof sandboxPaySchema>;
 
 /** Test-mode controls of the sandbox provider, like a real provider's test cards. */
 export const sandboxFaultSchema = z.object({
