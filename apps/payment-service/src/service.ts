@@ -3,6 +3,7 @@
  * HTTP API and the worker of the "payments" task queue. main.ts and the tests both start it here.
  */
 import { TASK_QUEUES, type CancelledButShippedPaymentActivities, type PaymentActivities } from '@cancelflow/domain';
+import type { UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
 import {
   connectTemporalClient,
   createLogger,
@@ -35,7 +36,7 @@ export interface RunningPaymentService {
   url: string;
   port: number;
   /** The activities this process registers; tests and in-process workers can use them directly. */
-  activities: PaymentActivities;
+  activities: PaymentActivities & UndoPaymentActivities;
   /** Cancelled but shipped: acknowledgements, rebills, credit memos (and their activities). */
   rebills: RebillBook;
   chainActivities: CancelledButShippedPaymentActivities;

@@ -58,7 +58,7 @@ export interface SandboxProvider extends PaymentProvider {
   /** Ends a PENDING refund the way the provider would, and sends the event. */
   settle(providerRefundId: string, input: SandboxSettleInput): Promise<SandboxRefund>;
   /** The customer pays a payment request (a test control); the provider tells us with payment.received. */
-  payPaymentRequest(input: { paymentRequestId: string; amount: number; currency: string }): Promise<{ providerPaymentId: string; created: boolean }>;
+  payPaymentRequest(input: { paymentRequestId: string; amount: number; currency: string; silent?: boolean }): Promise<{ providerPaymentId: string; created: boolean }>;
   /** What the provider's books say about the payment of a payment request (null: not paid). */
   paymentOf(paymentRequestId: string): Promise<{ providerPaymentId: string; amount: number; paidAt: string } | null>;
   /** Delivers every stored event that is due now (the sweep calls it; tests may too). */
@@ -132,6 +132,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         status,
         failureReason,
         autoSettle: kind === 'CARD' && fault?.mode !== 'SETTLE_MANUALLY',
+        silent: fault?.mode === 'SETTLE_SILENTLY',
         createdAt: now,
         settledAt: status === 'FAILED' ? now : null,
       });
@@ -188,7 +189,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         row.failureReason = input.outcome === 'FAILED' ? (input.failureReason ?? 'refund_failed') : null;
         row.settledAt = new Date();
         await tem.flush();
-        await storeEvent(tem, eventOf(row));
+        if (!row.silent) await storeEvent(tem, eventOf(row));
       } else if (row.status !== input.outcome) {
         throw new ConflictError(
           `sandbox refund ${providerRefundId} is already ${row.status}; it cannot become ${input.outcome}`,
@@ -258,9 +259,10 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
       );
       for (const row of due) {
         if (closed) break;
-        await markSettled(row.providerRefundId, { outcome: 'SETTLED' }).catch((err: unknown) => {
+        const settled = await markSettled(row.providerRefundId, { outcome: 'SETTLED' }).catch((err: unknown) => {
           if (!(err instanceof ConflictError)) throw err;
         });
+        if (settled) faultPoint('sandbox.refund-settled');
       }
       let delivered = 0;
       for (;;) {
@@ -338,7 +340,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
           `insert into "payments"."sandbox_payment" ("provider_payment_id", "payment_request_id", "amount", "currency") values (?, ?, ?, ?)`,
           [id, input.paymentRequestId, input.amount, input.currency],
         );
-        await storeEvent(tem, paymentEventOf(input.paymentRequestId, id, input.amount));
+        if (!input.silent) await storeEvent(tem, paymentEventOf(input.paymentRequestId, id, input.amount));
         return { providerPaymentId: id, created: true };
       });
       faultPoint('sandbox.payment-received');

@@ -8,7 +8,7 @@ import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
 export function sandboxRouter(owners: PaymentOwners, sandbox: SandboxProvider): Router {
   const router = Router();
 
-  /** Makes refunds of an order fail (FAIL, FAIL_ONCE) or wait to be settled by hand (SETTLE_MANUALLY). */
+  /** Makes refunds of an order fail (FAIL, FAIL_ONCE) or wait to be settled by hand (SETTLE_MANUALLY), or settle without ever sending the event (SETTLE_SILENTLY). */
   router.post('/sandbox/faults', describe({ summary: 'Make the sandbox provider fail the next refunds (testing aid)', tags: ['sandbox'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ body: 'orderId' }) }, body: sandboxFaultSchema, responses: { 201: 'the fault, armed' } }), async (req, res) => {
     const fault = await sandbox.addFault(parse(sandboxFaultSchema, req.body));
     res.status(201).json({

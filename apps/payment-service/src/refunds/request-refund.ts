@@ -239,6 +239,9 @@ export async function submitToProvider(em: EntityManager, provider: PaymentProvi
       part.channel === 'CARD'
         ? await provider.refundCard({ ...request, paymentReference: part.paymentReference ?? '' })
         : await provider.sendBankDeposit(request);
+    // The provider has the refund, we do not have its id yet: asking again (an activity retry or
+    // a reconciliation) under the same key gets the same refund.
+    faultPoint('refund.provider-answered');
 
     await em.fork().transactional(async (tem) => {
       const locked = await tem.findOneOrFail(RefundEntity, { id: refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });

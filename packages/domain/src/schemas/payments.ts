@@ -27,6 +27,8 @@ export type ProviderEvent = z.infer<typeof providerEventSchema>;
 export const sandboxPaySchema = z.object({
   amount: minorUnits('amount').refine((n) => n > 0, 'amount must be more than 0'),
   currency: currencySchema,
+  /** The provider takes the payment but never sends payment.received (only asking finds it). */
+  silent: z.boolean().default(false),
 });
 export type SandboxPayInput = z.infer<typeof sandboxPaySchema>;
 
@@ -35,7 +37,8 @@ export const sandboxFaultSchema = z.object({
   orderId: idSchema,
   operation: z.enum(['refund']),
   /** FAIL: every attempt fails; FAIL_ONCE: the next attempt fails, later ones succeed. */
-  mode: z.enum(['FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY']),
+  /** SETTLE_SILENTLY: the refund settles but the provider never sends its event (only asking finds it). */
+  mode: z.enum(['FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY', 'SETTLE_SILENTLY']),
   failureReason: text().trim().max(500).default('card_declined'),
 });
 export type SandboxFault = z.infer<typeof sandboxFaultSchema>;

@@ -30,6 +30,12 @@ export class ProviderReconciliation extends Migration {
         "currency" char(3) not null,
         "paid_at" timestamptz not null default now()
       )`);
+    // A provider that never sends the event, as a test mode: only asking finds the outcome.
+    this.addSql(`alter table "payments"."sandbox_refund" add column "silent" boolean not null default false`);
+    this.addSql(`alter table "payments"."sandbox_fault" drop constraint if exists "sandbox_fault_mode_check"`);
+    this.addSql(
+      `alter table "payments"."sandbox_fault" add constraint "sandbox_fault_mode_check" check ("mode" in ('FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY', 'SETTLE_SILENTLY'))`,
+    );
     this.addSql(`alter table "payments"."refund_part" add column "provider_checked_at" timestamptz null`);
     this.addSql(`alter table "payments"."payment_request" add column "provider_checked_at" timestamptz null`);
     // The stuck-work view and metric look for pending parts by age.
@@ -40,6 +46,9 @@ export class ProviderReconciliation extends Migration {
     this.addSql(`drop index if exists "payments"."refund_part_pending_index"`);
     this.addSql(`alter table "payments"."payment_request" drop column if exists "provider_checked_at"`);
     this.addSql(`alter table "payments"."refund_part" drop column if exists "provider_checked_at"`);
+    this.addSql(`alter table "payments"."sandbox_fault" drop constraint if exists "sandbox_fault_mode_check"`);
+    this.addSql(`alter table "payments"."sandbox_fault" add constraint "sandbox_fault_mode_check" check ("mode" in ('FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY'))`);
+    this.addSql(`alter table "payments"."sandbox_refund" drop column if exists "silent"`);
     this.addSql(`drop table if exists "payments"."sandbox_payment"`);
     this.addSql(`drop table if exists "payments"."sandbox_outbox"`);
   }
