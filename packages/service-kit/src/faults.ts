@@ -13,7 +13,8 @@ export type FaultPoint =
   | 'sandbox.payment-received'
   | 'refund.provider-answered'
   | 'refund.event-applied'
-  | 'undo.payment-recorded';
+  | 'undo.payment-recorded'
+  | 'request.closed-by-shipment';
 
 export class InjectedFault extends Error {
   readonly point: FaultPoint;
