@@ -34,6 +34,8 @@ const envSchema = z.object({
   REFUND_RECHECK_FIRST: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 10s or 1m').default('10s'),
   /** ...up to this long between two questions (Temporal duration). */
   REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('10m'),
+  /** An order whose confirmation did not start at import (a crash, Temporal away) is started by a sweep after this long. */
+  ORDER_CONFIRMATION_RETRY_AFTER: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 30s or 5m').default('30s'),
   /** Where refund failures are reported. */
   SUPPORT_EMAIL: z.email().default('support@cancelflow.local'),
   /** Undoing a cancellation: how often the customer is reminded to pay again, and how long they have. */
@@ -66,6 +68,8 @@ export interface OrderServiceConfig {
   requestProcess?: { reminderInterval?: Duration; escalateAfter?: Duration; merchantEmail?: string };
   /** The customer's "view order" links. */
   selfService?: SelfServiceSettings;
+  /** Milliseconds after import when a confirmation that did not start is started by the sweep (0: no sweep). */
+  orderConfirmationRetryAfterMs?: number;
   /** Bearer tokens of staff and services (AUTH_TOKEN_SECRET; the development secret outside production). */
   auth?: AuthSettings;
   /** Settings every cancelled-but-shipped chain starts with. */
@@ -118,6 +122,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       escalateAfter: e.REQUEST_ESCALATION_AFTER as Duration,
       merchantEmail: e.MERCHANT_EMAIL,
     },
+    orderConfirmationRetryAfterMs: msToNumber(e.ORDER_CONFIRMATION_RETRY_AFTER as Duration),
     selfService: {
       secret: e.SELF_SERVICE_TOKEN_SECRET || DEVELOPMENT_SELF_SERVICE_SECRET,
       ttlSeconds,

@@ -13,6 +13,7 @@ import type { OrderServiceConfig } from './config.ts';
 import { databaseSettings, ORDER_SCHEMA } from './db/index.ts';
 import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
+import { startOrderConfirmationSweep } from './orders/order-confirmation.ts';
 import { orderServiceObservability } from './http/observability.ts';
 
 export interface StartOptions {
@@ -96,6 +97,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       });
       cleanups.push(() => worker!.close());
     }
+    if (config.orderConfirmationRetryAfterMs) cleanups.push(startOrderConfirmationSweep(deps, config.orderConfirmationRetryAfterMs));
     const app = buildServer(deps, { ...orderServiceObservability(db, temporal), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) });
     const server = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());

@@ -14,7 +14,8 @@ export type FaultPoint =
   | 'refund.provider-answered'
   | 'refund.event-applied'
   | 'undo.payment-recorded'
-  | 'request.closed-by-shipment';
+  | 'request.closed-by-shipment'
+  | 'order.confirmation-owed';
 
 export class InjectedFault extends Error {
   readonly point: FaultPoint;

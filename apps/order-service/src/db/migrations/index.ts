@@ -4,6 +4,7 @@ import { Migration0004CancellationUndo } from './0004-cancellation-undo.ts';
 import { Migration0003Shipments } from './0003-shipments.ts';
 import { Migration0005CancelledButShippedReturn } from './0005-cancelled-but-shipped-return.ts';
 import { Migration0006OrderMoney } from './0006-order-money.ts';
+import { Migration0007OrderConfirmationStarted } from './0007-order-confirmation-started.ts';
 
 /** Oldest first; the names are what the migrations table records: never rename one. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   { name: 'Migration0004CancellationUndo', class: Migration0004CancellationUndo },
   { name: 'Migration0005CancelledButShippedReturn', class: Migration0005CancelledButShippedReturn },
   { name: 'Migration0006OrderMoney', class: Migration0006OrderMoney },
+  { name: 'Migration0007OrderConfirmationStarted', class: Migration0007OrderConfirmationStarted },
 ];
