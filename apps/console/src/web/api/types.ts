@@ -406,3 +406,18 @@ export interface UndoStarted {
   workflowId?: string;
   created?: boolean;
 }
+
+/** A process waiting on the outside world longer than expected (GET /overdue-waits of the payment service). */
+export interface OverdueWait {
+  kind: 'CARD_REFUND' | 'BANK_DEPOSIT' | 'PAYMENT_REQUEST';
+  id: string;
+  orderId: string;
+  cancellationId: string;
+  waitingFor: string;
+  providerId: string | null;
+  amount: number;
+  currency: string;
+  since: string;
+  expectedMs: number;
+  lastAskedAt: string | null;
+}
