@@ -237,6 +237,30 @@ describe('a payment request paid at the provider without a word to us', () => {
     expect((await call(service, 'POST', `/sandbox/payment-requests/${request.id}/pay`, { amount: 800, currency: 'EUR' })).status).toBe(201);
     await until('the payment request to be PAID', async () => ((await service.activities.getPaymentRequest(request.id)).status === 'PAID' ? true : undefined));
   });
+  it('a payment the receiver refuses for good (its request expired) is not sent again, and says why', async () => {
+    const { orderId, cancellationId } = card(0);
+    const request = await service.activities.requestPayment({
+      undoId: uniqueId('undo'),
+      round: 1,
+      cancellationId,
+      orderId,
+      amount: 300,
+      currency: 'EUR',
+      dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    await service.activities.expirePaymentRequest(request.id);
+    const paid = await call<{ providerPaymentId: string }>(service, 'POST', `/sandbox/payment-requests/${request.id}/pay`, { amount: 300, currency: 'EUR' });
+    expect(paid.status).toBe(201);
+    const [row] = await service.orm.em
+      .fork()
+      .execute<{ abandoned_at: Date | null; delivered_at: Date | null; last_error: string | null }[]>(
+        `select "abandoned_at", "delivered_at", "last_error" from "payments"."sandbox_outbox" where "event_id" = ?`,
+        [`sandbox:${paid.body.providerPaymentId}:received`],
+      );
+    expect(row).toMatchObject({ delivered_at: null, last_error: expect.stringMatching(/expired/) });
+    expect(row!.abandoned_at).not.toBeNull();
+    expect((await service.activities.getPaymentRequest(request.id)).status).toBe('EXPIRED');
+  });
 });
 
 describe('stuck work is visible to support', () => {

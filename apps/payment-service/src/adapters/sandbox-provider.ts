@@ -15,6 +15,8 @@ import { LockMode } from '@mikro-orm/core';
 import {
   ConflictError,
   NotFoundError,
+  RuleViolationError,
+  ValidationError,
   type PaymentReceivedEvent,
   type SandboxFault as SandboxFaultInput,
   type SandboxSettleInput,
@@ -228,6 +230,14 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     } catch (err) {
       const age = Date.now() - new Date(row.created_at).getTime();
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      // Refused for a reason a retry cannot change (a payment for an expired request): the
+      // receiver answered; like a real provider's dashboard, the event stays marked with why.
+      const refused = err instanceof ConflictError || err instanceof RuleViolationError || err instanceof ValidationError;
+      if (refused) {
+        await em.execute(`update "payments"."sandbox_outbox" set "abandoned_at" = now(), "last_error" = ? where "event_id" = ?`, [message, row.event_id]);
+        logger.warn({ err, eventId: row.event_id }, 'the receiver refused an event of the sandbox provider; it is not sent again');
+        return false;
+      }
       if (age >= deliveryWindowMs) {
         await em.execute(`update "payments"."sandbox_outbox" set "abandoned_at" = now(), "last_error" = ? where "event_id" = ?`, [message, row.event_id]);
         logger.error({ err, eventId: row.event_id, attempts: row.attempts }, 'sandbox provider gave up delivering an event; asking for the status still finds it');
