@@ -81,57 +81,90 @@ describe('a cancellation completes only after its refund succeeded', () => {
   });
 });
 
+/**
+ * The waits before each question to the provider, counted from the refund's request: each gap
+ * between two calls, cut down to whole `unit`s (the server's clock moves on while activities run).
+ */
+function waitsBeforeAsking(calls: Awaited<ReturnType<typeof serve>>, unit: number, since = calls.timesOf('requestRefund')[0]!): number[] {
+  const times = [since, ...calls.timesOf('reconcileRefund').filter((t) => t >= since)];
+  return times.slice(1).map((t, i) => Math.floor((t - times[i]!) / unit) * unit);
+}
+
+const SECOND = 1_000;
+const MINUTE = 60_000;
+
 describe('a pending refund keeps the cancellation IN_PROGRESS until the provider settles it', () => {
-  it('re-reads a pending refund every hour when no provider event comes, and completes once it settled', async () => {
+  it('with no event, asks the provider after 10 seconds, then after waits that double up to 10 minutes, and completes on its answer', async () => {
     const id = randomUUID();
-    let reads = 0;
+    let asks = 0;
     const calls = await serve(context(id), {
       payments: {
         requestRefund: async () => refund('PENDING'),
-        getRefund: async () => (++reads < 3 ? refund('PENDING') : refund('SUCCEEDED')),
+        getRefund: async () => refund('PENDING'), // our record never heard of the settlement
+        reconcileRefund: async () => (++asks < 9 ? refund('PENDING') : refund('SUCCEEDED')),
       },
     });
     const handle = await start(id);
-    const result = await handle.result();
-    const waited = await runTime(handle);
+    expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED', refundAttempts: 1 });
 
-    expect(result).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED' });
-    expect(calls.count('getRefund')).toBe(3);
-    // Three hourly re-reads: three hours of the server's clock went by, not four.
-    expect(waited).toBeGreaterThanOrEqual(3 * 3_600_000);
-    expect(waited).toBeLessThan(4 * 3_600_000);
-    expect(calls.names().indexOf('completeCancellation')).toBeGreaterThan(calls.names().lastIndexOf('getRefund'));
+    expect(waitsBeforeAsking(calls, 10 * SECOND)).toEqual([10, 20, 40, 80, 160, 320, 600, 600, 600].map((s) => s * SECOND));
+    expect(calls.count('getRefund')).toBe(0); // nothing was heard: the provider is asked, not our own record
+    expect(calls.names().indexOf('completeCancellation')).toBeGreaterThan(calls.names().lastIndexOf('reconcileRefund'));
+    expect(stepsRecorded(calls)).toEqual(['RESTOCKED', 'CHANNEL_NOTIFIED', 'REFUND_REQUESTED', 'REFUND_SUCCEEDED', 'CUSTOMER_NOTIFIED']);
   });
 
-  it('re-reads at once when the payment service signals that the refund settled', async () => {
+  it('uses the configured first and longest wait', async () => {
+    const id = randomUUID();
+    let asks = 0;
+    const calls = await serve(context(id), {
+      payments: { requestRefund: async () => refund('PENDING'), reconcileRefund: async () => (++asks < 5 ? refund('PENDING') : refund('SUCCEEDED')) },
+    });
+    const handle = await start(id, { refundRecheckFirst: '1 minute', refundRecheckInterval: '5 minutes' });
+    expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED' });
+    expect(waitsBeforeAsking(calls, MINUTE)).toEqual([1, 2, 4, 5, 5].map((m) => m * MINUTE));
+  });
+
+  it('a failure the provider answers is a failed refund; a retried refund that is pending is asked after the first wait again', async () => {
+    const id = randomUUID();
+    let asks = 0;
+    const calls = await serve(context(id), {
+      payments: {
+        requestRefund: async () => refund('PENDING'),
+        reconcileRefund: async () => (++asks < 3 ? refund('PENDING') : asks === 3 ? refund('FAILED', 'account closed') : refund('SUCCEEDED')),
+      },
+    });
+    const handle = await start(id, { refundRecheckFirst: '1 minute', refundRecheckInterval: '1 hour', supportEmail: 'help@shop.example' });
+    await env.sleep('8 minutes'); // asked after 1, 3 and 7 minutes
+    expect((await handle.query(cancellationStateQuery)).phase).toBe('REFUND_FAILED');
+    expect(calls.count('completeCancellation')).toBe(0);
+    expect(calls.inputsOf<{ template: string; data: { failureReason: string } }>('sendEmail')).toEqual([
+      expect.objectContaining({ template: 'REFUND_FAILED_SUPPORT', data: expect.objectContaining({ failureReason: 'account closed' }) }),
+    ]);
+    expect(waitsBeforeAsking(calls, MINUTE)).toEqual([1, 2, 4].map((m) => m * MINUTE));
+
+    await handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: 'staff-7' }] });
+    expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED', refundAttempts: 2 });
+    expect(waitsBeforeAsking(calls, MINUTE, calls.timesOf('requestRefund')[1])).toEqual([MINUTE]);
+  });
+
+  it('re-reads at once when the payment service signals that the refund settled, without waiting to ask the provider', async () => {
     const id = randomUUID();
     let settled = false;
     const calls = await serve(context(id), {
       payments: {
         requestRefund: async () => refund('PENDING'),
         getRefund: async () => refund(settled ? 'SUCCEEDED' : 'PENDING'),
+        reconcileRefund: async () => refund('PENDING'),
       },
     });
-    const handle = await start(id);
+    const handle = await start(id, { refundRecheckFirst: '1 hour' });
     await phaseOf(handle, 'WAITING_FOR_REFUND');
     settled = true;
     await handle.signal(refundSettledSignal, { refundId: 'refund-1' });
-    await handle.result();
+    expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED' });
     expect(calls.count('getRefund')).toBe(1);
+    expect(calls.count('reconcileRefund')).toBe(0);
     expect(await runTime(handle)).toBeLessThan(3_600_000);
-  });
-
-  it('uses the configured re-read interval', async () => {
-    const id = randomUUID();
-    let reads = 0;
-    const calls = await serve(context(id), {
-      payments: { requestRefund: async () => refund('PENDING'), getRefund: async () => (++reads < 2 ? refund('PENDING') : refund('SUCCEEDED')) },
-    });
-    const handle = await start(id, { refundRecheckInterval: '10 minutes' });
-    await handle.result();
-    expect(calls.count('getRefund')).toBe(2);
-    expect(await runTime(handle)).toBeGreaterThanOrEqual(2 * 600_000);
-    expect(await runTime(handle)).toBeLessThan(3 * 600_000);
   });
 });
 
@@ -159,7 +192,9 @@ describe('a failed refund waits for support to retry it', () => {
 
   it('refuses a retry while the refund has not failed', async () => {
     const id = randomUUID();
-    await serve(context(id), { payments: { requestRefund: async () => refund('PENDING'), getRefund: async () => refund('PENDING') } });
+    await serve(context(id), {
+      payments: { requestRefund: async () => refund('PENDING'), getRefund: async () => refund('PENDING'), reconcileRefund: async () => refund('PENDING') },
+    });
     const handle = await start(id);
     await phaseOf(handle, 'WAITING_FOR_REFUND');
     await expect(handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: 'staff-7' }] })).rejects.toThrow(WorkflowUpdateFailedError);

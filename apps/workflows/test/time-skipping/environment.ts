@@ -14,6 +14,7 @@
  *   await env.sleep('14 days');                                  // or: await handle.result()
  *   expect(calls.count('sendEmail')).toBe(1);
  */
+import { Context } from '@temporalio/activity';
 import { Connection, WorkflowClient, type WorkflowHandleWithStartDetails, type WorkflowResultOptions, type WorkflowStartOptions } from '@temporalio/client';
 import { InternalConnectionOptionsSymbol, type InternalConnectionOptions } from '@temporalio/client/lib/connection.js';
 import type { Duration, Workflow, WorkflowResultType } from '@temporalio/common';
@@ -70,6 +71,8 @@ class TimeSkippingWorkflowClient extends TestWorkflowClient {
 export interface ActivityCall {
   name: string;
   input: unknown[];
+  /** The server's clock when this attempt was scheduled (skipped time included), in ms. */
+  at: number;
 }
 
 export interface RecordedCalls {
@@ -78,6 +81,8 @@ export interface RecordedCalls {
   count(name: string): number;
   /** The first argument of each call of `name`, in order. */
   inputsOf<T = unknown>(name: string): T[];
+  /** When each call of `name` was scheduled, by the server's clock, in order. */
+  timesOf(name: string): number[];
   /** The names called, in order (e.g. to assert that one came before another). */
   names(): string[];
 }
@@ -180,6 +185,7 @@ async function environment(
         all: calls,
         count: (name) => calls.filter((c) => c.name === name).length,
         inputsOf: <T>(name: string) => calls.filter((c) => c.name === name).map((c) => c.input[0] as T),
+        timesOf: (name) => calls.filter((c) => c.name === name).map((c) => c.at),
         names: () => calls.map((c) => c.name),
       };
     },
@@ -201,7 +207,7 @@ function recording(impl: object, calls: ActivityCall[]): Record<string, (...inpu
   for (const [name, fn] of Object.entries(impl)) {
     if (typeof fn !== 'function') continue;
     recorded[name] = (...input: unknown[]) => {
-      calls.push({ name, input });
+      calls.push({ name, input, at: Context.current().info.currentAttemptScheduledTimestampMs });
       return (fn as (...args: unknown[]) => unknown)(...input);
     };
   }

@@ -75,6 +75,8 @@ export function cancellationActivities(cancellation: CancellationContext, mocks:
     recordOrderPayments: async () => undefined,
     requestRefund: async () => refund('SUCCEEDED'),
     getRefund: async () => refund('SUCCEEDED'),
+    // Asked only while a refund is pending with nothing heard; on a good day it is not.
+    reconcileRefund: async () => refund('SUCCEEDED'),
     ...mocks.payments,
   };
   return { orders, payments, notifications: emails(mocks.notifications) };
@@ -235,6 +237,8 @@ export function undoActivities(undo: UndoContext, parts: UndoRefundPart[], mocks
     recapture: async () => ({ recaptured: true, recaptureId: 'recapture-1' }),
     requestPayment: async ({ amount, round, dueAt }) => ({ ...paymentRequest('OPEN'), amount, round, dueAt }),
     getPaymentRequest: async () => paymentRequest('OPEN'),
+    // The provider knows of no payment our record has not heard of.
+    reconcilePaymentRequest: async () => paymentRequest('OPEN'),
     expirePaymentRequest: async () => paymentRequest('EXPIRED'),
     ...mocks.payments,
   };
