@@ -160,6 +160,27 @@ describe('the merchant answers, the customer withdraws, or a shipment closes the
     });
   });
 
+  it('a shipment that closed the request without its signal arriving: the process re-reads the request when it wakes, reminds no more and tells the customer', async () => {
+    const id = randomUUID();
+    let closedByShipment = false;
+    const calls = await serve(requestContext(id), {
+      requests: { loadCancellationRequest: async () => requestContext(id, closedByShipment ? { status: 'REJECTED' } : {}) },
+    });
+    const handle = await start(id);
+    await waiting(handle);
+    await env.sleep('5 hours'); // one reminder: the request was still open when it was re-read
+    expect((await handle.query(cancellationRequestStateQuery)).remindersSent).toBe(1);
+    expect(calls.names().lastIndexOf('loadCancellationRequest')).toBeLessThan(calls.names().lastIndexOf('sendEmail'));
+
+    closedByShipment = true; // the order service closed it, and its signal was lost
+    expect(await handle.result()).toMatchObject({ outcome: 'REJECTED_SHIPPED', remindersSent: 1 });
+    expect(calls.count('loadCancellationRequest')).toBe(3); // at the start, at 4 and at 8 hours
+    expect(calls.inputsOf<{ template: string; data: { shipped: boolean } }>('sendEmail').slice(1)).toEqual([
+      expect.objectContaining({ template: 'CANCELLATION_REQUEST_REMINDER' }),
+      expect.objectContaining({ template: 'CANCELLATION_REQUEST_REJECTED_RETURN', data: expect.objectContaining({ shipped: true }) }),
+    ]);
+  });
+
   it('a second answer is refused once the request is closed', async () => {
     const id = randomUUID();
     let release!: () => void;
