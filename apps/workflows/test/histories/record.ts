@@ -74,6 +74,14 @@ const SCENARIOS: Record<string, Scenario> = {
     }));
     return env.workflow.start(cancellationWorkflow, { ...Q, workflowId: `cancellation-${id}`, args: [{ cancellationId: id, refundRecheckInterval: '1 second' }] });
   },
+  // Asks the provider (patched): the history above was recorded before, and is kept for processes of that shape.
+  'cancellation-refund-pending-asked-provider': async (env, id) => {
+    let asks = 0;
+    await env.activities(cancellationActivities(cancellationContext(id, { restock: false }), {
+      payments: { requestRefund: async () => refund('PENDING'), reconcileRefund: async () => refund(++asks < 3 ? 'PENDING' : 'SUCCEEDED') },
+    }));
+    return env.workflow.start(cancellationWorkflow, { ...Q, workflowId: `cancellation-${id}`, args: [{ cancellationId: id, refundRecheckFirst: '500 ms', refundRecheckInterval: '1 second' }] });
+  },
   'cancellation-refund-failed-retried': async (env, id) => {
     let attempts = 0;
     await env.activities(cancellationActivities(cancellationContext(id), {
@@ -134,6 +142,15 @@ const SCENARIOS: Record<string, Scenario> = {
     return handle;
   },
 
+  // Re-reads the request at each wake (patched): a reminder, then the shipment found closed without its signal.
+  'request-reread-closed-by-shipment': async (env, id) => {
+    let loads = 0;
+    await env.activities(requestActivities(requestContext(id), {
+      requests: { loadCancellationRequest: async () => requestContext(id, ++loads < 3 ? {} : { status: 'REJECTED' }) },
+    }));
+    return env.workflow.start(customerCancellationRequestWorkflow, { ...Q, workflowId: `cancellation-request-${id}`, args: [{ requestId: id, reminderInterval: '1 second' }] });
+  },
+
   'cancelled-but-shipped-accepted-rebilled': async (env, id) => {
     await env.activities(chainActivities(chainContext(id)));
     const handle = await env.workflow.start(cancelledButShippedWorkflow, { ...Q, workflowId: `cancelled-but-shipped-${id}`, args: [{ chainId: id }] });
@@ -181,6 +198,16 @@ const SCENARIOS: Record<string, Scenario> = {
     paid = true;
     await handle.signal(paymentReceivedSignal, { paymentRequestId: 'payment-request-1' });
     return handle;
+  },
+  // Asks the provider between reminders (patched): OPEN, a reminder, then PAID found by asking.
+  'undo-paid-found-by-asking': async (env, id) => {
+    let asks = 0;
+    await env.activities(undoActivities(undoContext(id), [refundPart({ recapturable: false })], {
+      payments: { reconcilePaymentRequest: async () => paymentRequest(++asks < 4 ? 'OPEN' : 'PAID') },
+    }));
+    return env.workflow.start(undoCancellationWorkflow, { ...Q, workflowId: `undo-cancellation-${id}`, args: [
+      { undoId: id, paymentReminderInterval: '2 seconds', paymentDeadline: '1 minute', cancellationProcess: { refundRecheckFirst: '500 ms', refundRecheckInterval: '1 second' } },
+    ] });
   },
   'undo-deadline-failed-cancellation-resumed': async (env, id) => {
     await env.activities(undoActivities(undoContext(id, { cancellationStatus: 'IN_PROGRESS' }), [refundPart({ partId: 'points', channel: 'POINTS', amount: 1000 }), refundPart({ amount: 3000, recapturable: false })], {
