@@ -265,7 +265,8 @@ describe('a payment request paid at the provider without a word to us', () => {
 
 describe('stuck work is visible to support', () => {
   it('a refund waiting on the provider longer than expected is listed with what it waits for and since when, and counted in /metrics', async () => {
-    const overdue = await startTestService({ expectedWait: { cardRefundMs: 1, bankDepositMs: 1 } });
+    const metricsToken = 'metrics-token-of-the-reconciliation-test';
+    const overdue = await startTestService({ expectedWait: { cardRefundMs: 1, bankDepositMs: 1 }, metricsToken });
     try {
       const { orderId, cancellationId, input } = card(600);
       await recordPayments(overdue, orderId, [{ method: 'CARD', amount: 600 }]);
@@ -291,7 +292,7 @@ describe('stuck work is visible to support', () => {
         expectedMs: 1,
       });
       expect(listed.lastAskedAt).toEqual(expect.any(String));
-      const metrics = await fetch(`${overdue.url}/metrics`).then((r) => r.text());
+      const metrics = await fetch(`${overdue.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } }).then((r) => r.text());
       const count = Number(/^cancelflow_overdue_waits\{kind="CARD_REFUND"[^}]*\} (\d+)$/m.exec(metrics)?.[1]);
       expect(count).toBeGreaterThanOrEqual(1);
       expect(metrics).toMatch(/^cancelflow_overdue_wait_oldest_seconds\{kind="CARD_REFUND"[^}]*\} \d+$/m);
