@@ -33,7 +33,7 @@ const envSchema = z.object({
   /** A pending refund with no provider event: the provider is asked after this long, then after waits that double... */
   REFUND_RECHECK_FIRST: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 10s or 1m').default('10s'),
   /** ...up to this long between two questions (Temporal duration). */
-  REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('10m'),
+  REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('1h'),
   /** An order whose confirmation did not start at import (a crash, Temporal away) is started by a sweep after this long. */
   ORDER_CONFIRMATION_RETRY_AFTER: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 30s or 5m').default('30s'),
   /** Where refund failures are reported. */

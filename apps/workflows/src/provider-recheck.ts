@@ -6,7 +6,8 @@ import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Duration } from '@temporalio/common';
 
 export const DEFAULT_RECHECK_FIRST = '10 seconds';
-export const DEFAULT_RECHECK_LONGEST = '10 minutes';
+// An hour at the longest keeps a wait of weeks to a few hundred events of history (24 questions a day).
+export const DEFAULT_RECHECK_LONGEST = '1 hour';
 
 /** The n-th wait (from 0), in milliseconds. */
 export function recheckAfter(settings: { refundRecheckFirst?: Duration; refundRecheckInterval?: Duration } | undefined, n: number): number {
