@@ -12,10 +12,15 @@ import { cancellationRequestsRouter } from './http/cancellation-requests.ts';
 import { returnsRouter } from './http/returns.ts';
 import { selfServiceRouter } from './http/self-service.ts';
 import { bearerAuthenticator } from '@cancelflow/service-kit';
+import { apiKeysRouter } from './http/api-keys.ts';
+import { merchantApiAuthenticator } from './merchant-api/api-keys.ts';
+import { merchantApiRouter } from './merchant-api/router.ts';
 
-/** The express app of the order service: orders, cancellations, disputes, sandbox records. */
+/** The express app of the order service: orders, cancellations, disputes, sandbox records, the Merchant API v2. */
 export function buildServer(deps: HttpDeps, options: HttpAppOptions = {}): Express {
   const routes = Router();
+  // First: its errors are answered in ChannelEngine's envelope by its own error handler.
+  routes.use(merchantApiRouter(deps));
   routes.use(selfServiceRouter(deps));
   routes.use(ordersRouter(deps));
   routes.use(cancellationsRouter(deps));
@@ -25,7 +30,10 @@ export function buildServer(deps: HttpDeps, options: HttpAppOptions = {}): Expre
   routes.use(cancelledButShippedRouter(deps));
   routes.use(cancellationRequestsRouter(deps));
   routes.use(returnsRouter(deps));
+  routes.use(apiKeysRouter(deps));
   routes.use(sandboxRouter(deps));
-  // Each route declares who may call it and whose thing it addresses (describe({ access })).
-  return createHttpApp(deps.logger, routes, { service: 'order-service', ...(deps.auth ? { authenticate: bearerAuthenticator(deps.auth) } : {}), ...options });
+  // Each route declares who may call it and whose thing it addresses (describe({ access })); on the
+  // Merchant API a merchant's API key is a MERCHANT caller of its merchant.
+  const bearer = bearerAuthenticator(deps.auth);
+  return createHttpApp(deps.logger, routes, { service: 'order-service', authenticate: merchantApiAuthenticator(deps.db, bearer), ...options });
 }

@@ -13,3 +13,4 @@ export * from './shipment.ts';
 export * from './cancelled-but-shipped.ts';
 export * from './inbound-reply.ts';
 export * from './order-money.ts';
+export * from './merchant-api.ts';

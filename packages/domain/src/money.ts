@@ -95,8 +95,19 @@ export const min = (a: Money, b: Money): Money => {
 
 /** "12.34 EUR" (or "1234 JPY"): for emails and logs; the API always carries minor units. */
 export function formatMoney(m: Money): string {
-  const digits =
-    new Intl.NumberFormat('en', { style: 'currency', currency: m.currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
+  const digits = minorUnitDigits(m.currency);
   return `${(m.amountMinor / 10 ** digits).toFixed(digits)} ${m.currency}`;
 }
+
+/** How many digits a currency's minor unit has (EUR 2, JPY 0, KWD 3). */
+export const minorUnitDigits = (currency: string): number =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
+/**
+ * The amount in major units, for the outside APIs that carry decimals (ChannelEngine's): the
+ * nearest double to the exact decimal, never computed with.
+ */
+export const toMajorUnits = (amountMinor: number, currency: string): number => {
+  const digits = minorUnitDigits(currency);
+  return Number((amountMinor / 10 ** digits).toFixed(digits));
+};

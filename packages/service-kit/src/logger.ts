@@ -9,7 +9,8 @@ export const REDACTED = '[redacted]';
 
 /**
  * Secrets never reach a log line: bearer tokens and cookies in request headers, the cookies a
- * response sets, and the customers' link tokens (`?token=`, also as the parsed query).
+ * response sets, the customers' link tokens (`?token=`) and the merchants' Merchant API keys
+ * (`?apikey=`, `X-CE-KEY`), also as the parsed query.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -17,6 +18,8 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-metrics-token"]',
   'req.query.token',
+  'req.headers["x-ce-key"]',
+  'req.query.apikey',
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
@@ -24,9 +27,9 @@ export const REDACTED_PATHS = [
   'token',
 ];
 
-/** The URL with the value of every `token` query parameter replaced, for request logs. */
+/** The URL with the value of every `token` and `apikey` query parameter replaced, for request logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&;]token=)[^&#]*/gi, `$1${REDACTED}`);
+  return url.replace(/([?&;](?:token|apikey)=)[^&#]*/gi, `$1${REDACTED}`);
 }
 
 /**

@@ -141,3 +141,20 @@ suite('configuration', () => {
     expect(() => workerEnabled({ PAYMENTS_WORKER: 'maybe' }, 'PAYMENTS_WORKER')).toThrow(/PAYMENTS_WORKER must be true or false/);
   });
 });
+
+suite('secrets in request logs', () => {
+  it('Merchant API keys (?apikey=, X-CE-KEY) and link tokens (?token=) never reach a log line', async () => {
+    const secrets = ['cfk_query-key-secret-1', 'cfk_header-key-secret-2', 'link-token-secret-3', 'bearer-secret-4'];
+    const response = await fetch(`${server.url}/orders/o-7?apikey=${secrets[0]}&token=${secrets[2]}&page=2`, {
+      headers: { 'x-request-id': 'req-secrets', 'x-ce-key': secrets[1]!, authorization: `Bearer ${secrets[3]}` },
+    });
+    expect(response.status).toBe(200);
+    const mine = lines.filter((l) => l.requestId === 'req-secrets');
+    expect(mine.map((l) => l.msg)).toContain('request completed');
+    const logged = JSON.stringify(mine);
+    for (const secret of secrets) expect(logged).not.toContain(secret);
+    // What is not secret stays readable.
+    expect(logged).toContain('page=2');
+    expect(logged).toContain('[redacted]');
+  });
+});

@@ -20,6 +20,7 @@ import {
 } from '../db/entities/index.ts';
 import { assertId, findOrderOrFail, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import { importOrder } from '../orders/import-order.ts';
+import { acknowledgeOrder } from '../orders/acknowledge-order.ts';
 import { sendOrderConfirmation } from '../orders/order-confirmation.ts';
 import { createCancellation } from '../cancellations/create-cancellation.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
@@ -95,20 +96,7 @@ export function ordersRouter(deps: HttpDeps): Router {
   });
 
   router.post('/orders/:id/acknowledge', describe({ summary: 'The shop retrieved the order (NEW -> IN_PROGRESS)', tags: ['orders'], access: { roles: ['SERVICE'], owner: owners.order({ param: 'id' }) }, responses: { 200: 'the order', 404: 'no such order', 422: 'the order is shipped, cancelled or closed' } }), async (req, res) => {
-    const orderId = assertId(req.params.id, 'order');
-    const result = await em().transactional(async (tx) => {
-      const order = await lockOrderOrFail(tx, orderId);
-      if (order.status === 'SHIPPED' || order.status === 'CANCELLED' || order.status === 'CLOSED') {
-        throw new RuleViolationError(`the order is ${order.status}: there is nothing left for the shop to acknowledge`);
-      }
-      const lines = await linesOf(tx, order.id);
-      if (!order.acknowledged) {
-        order.acknowledged = true;
-        await recomputeOrderStatus(tx, order, lines);
-        recordOrderEvent(tx, order.id, 'ACKNOWLEDGED', {}, 'shop');
-      }
-      return { order, lines };
-    });
+    const result = await acknowledgeOrder(deps.db.em, assertId(req.params.id, 'order'));
     res.json(orderView(result.order, result.lines));
   });
 

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { assertReturnable, createReturnSchema, NotFoundError, RuleViolationError } from '@cancelflow/domain';
+import { createReturnSchema, NotFoundError } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
-import { CancellationRequest, OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
-import { assertId, linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
+import { OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
+import { assertId } from '../db/order-store.ts';
+import { createReturn } from '../returns/create-return.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
 import type { HttpDeps } from './deps.ts';
 
@@ -12,37 +12,11 @@ export function returnsRouter(deps: HttpDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  router.post('/orders/:id/returns', describe({ summary: 'Record a return of shipped quantities', tags: ['returns'], access: { roles: STAFF, owner: owners.order({ param: 'id' }) }, body: createReturnSchema, responses: { 201: 'the return', 404: 'no such order', 422: 'more than was shipped' } }), async (req, res) => {
+  router.post('/orders/:id/returns', describe({ summary: 'Record a return of shipped quantities', tags: ['returns'], access: { roles: STAFF, owner: owners.order({ param: 'id' }) }, body: createReturnSchema, responses: { 201: 'the return', 404: 'no such order', 409: 'the merchantReturnNumber is taken', 422: 'more than was shipped' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createReturnSchema, req.body);
-    const created = await deps.db.em.fork().transactional(async (em) => {
-      const order = await lockOrderOrFail(em, orderId);
-      const lines = await linesOf(em, order.id);
-      assertReturnable(lines, input.lines);
-      if (input.cancellationRequestId) {
-        const request = await em.findOne(CancellationRequest, { id: assertId(input.cancellationRequestId, 'cancellation request'), orderId: order.id });
-        if (!request) throw new RuleViolationError(`cancellation request ${input.cancellationRequestId} is not a request of this order`);
-      }
-      const ret = em.create(Return, {
-        id: randomUUID(),
-        orderId: order.id,
-        merchantId: order.merchantId,
-        reason: input.reason,
-        comment: input.comment ?? null,
-        status: 'OPEN',
-        cancellationRequestId: input.cancellationRequestId ?? null,
-        createdAt: new Date(),
-      });
-      await em.flush();
-      const returned = input.lines.map((r) => {
-        const line = lines.find((l) => l.id === r.lineId)!;
-        line.returnedQuantity += r.quantity;
-        return em.create(ReturnLine, { returnId: ret.id, orderLineId: line.id, quantity: r.quantity });
-      });
-      recordOrderEvent(em, order.id, 'RETURN_OPENED', { returnId: ret.id, reason: input.reason, lines: input.lines }, 'merchant');
-      await em.flush();
-      return returnView(ret, returned, lines);
-    });
+    const { ret, lines, orderLines } = await createReturn(deps.db, orderId, input);
+    const created = returnView(ret, lines, orderLines);
     res.status(201).location(`/returns/${created.id}`).json(created);
   });
 
@@ -67,6 +41,7 @@ function returnView(r: Return, lines: readonly ReturnLine[], orderLines: readonl
     comment: r.comment ?? undefined,
     status: r.status,
     cancellationRequestId: r.cancellationRequestId ?? undefined,
+    merchantReturnNumber: r.merchantReturnNumber ?? undefined,
     createdAt: r.createdAt.toISOString(),
     lines: lines.map((l) => {
       const line = orderLines.find((o) => o.id === l.orderLineId);

@@ -34,6 +34,9 @@ export const orderView = (order: Order, lines: readonly OrderLine[], totals = to
   merchantId: order.merchantId,
   channel: order.channel,
   channelOrderNo: order.channelOrderNo,
+  /** The integer id and the shop's own number of the Merchant API (named when the shop acknowledged it). */
+  integerId: order.integerId,
+  merchantOrderNo: order.merchantOrderNo ?? undefined,
   status: order.status,
   acknowledged: order.acknowledged,
   thirdPartyManaged: order.thirdPartyManaged,

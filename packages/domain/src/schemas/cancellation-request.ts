@@ -74,5 +74,7 @@ export const createReturnSchema = z.object({
   reason: z.enum(RETURN_REASONS, { error: `reason must be one of ${RETURN_REASONS.join(', ')}` }),
   comment: text().trim().max(1000).optional(),
   cancellationRequestId: idSchema.optional(),
+  /** The merchant's own number for the return (unique per merchant; the Merchant API's MerchantReturnNo). */
+  merchantReturnNumber: z.string().trim().min(1, 'merchantReturnNumber cannot be empty').max(50, 'merchantReturnNumber is at most 50 characters').optional(),
 });
 export type CreateReturnInput = z.infer<typeof createReturnSchema>;

@@ -51,6 +51,10 @@ export const Return = defineEntity({
   tableName: 'return',
   properties: {
     id: p.uuid().primary(),
+    /** A stable integer id beside the uuid, numbered by the database: the Merchant API's return Id. */
+    integerId: p.bigint('number').generated('by default as identity').autoincrement(),
+    /** The merchant's own number for the return, unique per merchant. */
+    merchantReturnNumber: p.string().nullable(),
     orderId: p.uuid(),
     merchantId: p.string(),
     reason: p.enum(RETURN_REASONS),

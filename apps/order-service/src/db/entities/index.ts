@@ -3,6 +3,7 @@ import { Cancellation, CancellationLine, CancellationStepRecord, Dispute } from 
 import { ChannelMessage, InventoryMovement } from './sandbox.ts';
 import { CancellationRequest, CancellationRequestLine, Return, ReturnLine } from './cancellation-request.ts';
 import { undoEntities } from './undo.ts';
+import { ApiKey } from './api-key.ts';
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, Shipment, ShipmentLine } from './shipment.ts';
 
 export * from './order.ts';
@@ -10,6 +11,7 @@ export * from './cancellation.ts';
 export * from './sandbox.ts';
 export * from './cancellation-request.ts';
 export * from './shipment.ts';
+export * from './api-key.ts';
 
 export const entities = [
   Order,
@@ -31,4 +33,5 @@ export const entities = [
   CancelledButShipped,
   CancelledButShippedLine,
   CancelledButShippedStepRecord,
+  ApiKey,
 ];

@@ -18,6 +18,8 @@ export const Order = defineEntity({
   tableName: 'order',
   properties: {
     id: p.uuid().primary(),
+    /** A stable integer id beside the uuid, numbered by the database: the Merchant API's OrderId. */
+    integerId: p.bigint('number').generated('by default as identity').autoincrement(),
     merchantId: p.string(),
     channel: p.enum(CHANNELS),
     channelOrderNo: p.string(),
@@ -26,6 +28,9 @@ export const Order = defineEntity({
     customerEmail: p.string(),
     customerName: p.string(),
     acknowledged: p.boolean(),
+    /** When the shop acknowledged the order, and the shop's own number for it (named when acknowledging). */
+    acknowledgedAt: p.datetime().nullable(),
+    merchantOrderNo: p.string().nullable(),
     thirdPartyManaged: p.boolean(),
     selfServiceEnabled: p.boolean(),
     /** A customer's cancellation request waits for the merchant ("Cancellation requested"). */

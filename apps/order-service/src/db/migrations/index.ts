@@ -5,6 +5,7 @@ import { Migration0003Shipments } from './0003-shipments.ts';
 import { Migration0005CancelledButShippedReturn } from './0005-cancelled-but-shipped-return.ts';
 import { Migration0006OrderMoney } from './0006-order-money.ts';
 import { Migration0007OrderConfirmationStarted } from './0007-order-confirmation-started.ts';
+import { Migration0008MerchantApi } from './0008-merchant-api.ts';
 
 /** Oldest first; the names are what the migrations table records: never rename one. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   { name: 'Migration0005CancelledButShippedReturn', class: Migration0005CancelledButShippedReturn },
   { name: 'Migration0006OrderMoney', class: Migration0006OrderMoney },
   { name: 'Migration0007OrderConfirmationStarted', class: Migration0007OrderConfirmationStarted },
+  { name: 'Migration0008MerchantApi', class: Migration0008MerchantApi },
 ];
