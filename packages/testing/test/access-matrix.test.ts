@@ -14,6 +14,7 @@ import { describeAccessMatrix, rowsAbout, type AccessMatrixFixture } from '../sr
 import { eventually } from '../src/api.ts';
 import { cancelOrder, importOrder, unique, type OrderBody } from '../src/fixtures.ts';
 import { startSystem, type RunningSystem } from '../src/system.ts';
+import { merchantToken } from '../src/tokens.ts';
 
 // The route tables: the apps as the services build them (their routers touch nothing until a request comes).
 const logger = createLogger('access-matrix');
@@ -93,6 +94,9 @@ beforeAll(async () => {
   await cancelOrder(system.orders, disputed);
   const dispute = await one<{ id: string }>(`select "id" from "orders"."dispute" where "order_id" = ?`, [disputed.id], 'the dispute');
 
+  // A key of the Merchant API, made by the merchant.
+  const apiKey = await expectStatus(system.orders.withToken(await merchantToken(victim)).post<{ id: string }>('/api-keys', { name: 'ERP' }), 201, 'the API key');
+
   const refund = await one<{ id: string }>(`select "id" from "payments"."refund" where "cancellation_id" = ?`, [cancellation.cancellationId], 'the refund');
   const providerRefund = await one<{ provider_refund_id: string }>(`select "provider_refund_id" from "payments"."sandbox_refund" where "order_id" = ?`, [shipped.id], 'the sandbox refund');
   const email = await one<{ id: string }>(`select "id" from "notifications"."outbound_email" where "order_id" = ? order by "created_at" limit 1`, [shipped.id], 'an email');
@@ -107,6 +111,7 @@ beforeAll(async () => {
     shipments: shipment.id,
     'cancelled-but-shipped': chainId,
     undos: undo.id,
+    'api-keys': apiKey.id,
     disputes: dispute.id,
     refunds: refund.id,
     providerRefundId: providerRefund.provider_refund_id,
