@@ -4,6 +4,7 @@ import { createApi, type Api } from './api/index.ts';
 import { Layout } from './components/Layout.tsx';
 import type { ConsoleConfig } from './config.ts';
 import { ConsoleContext, useConsole, type ConsoleContextValue } from './context.tsx';
+import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
 import { CancellationPage } from './pages/CancellationPage.tsx';
 import { CancellationRequestsPage } from './pages/CancellationRequestsPage.tsx';
 import { ChainPage, ChainsPage } from './pages/ChainsPage.tsx';
@@ -91,6 +92,7 @@ export function AppRoutes() {
           <Route path="/cancelled-but-shipped" element={<ChainsPage />} />
           <Route path="/cancelled-but-shipped/:chainId" element={<ChainPage />} />
           <Route path="/overdue-waits" element={<OverdueWaitsPage />} />
+          <Route path="/api-keys" element={<ApiKeysPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

@@ -3,6 +3,8 @@ import type { OrderStatus } from '@cancelflow/domain/order';
 import type { Transport } from './http.ts';
 import type {
   AcceptRequestBody,
+  ApiKey,
+  ApiKeyCreated,
   CancellationRequest,
   CancellationRequestList,
   CancellationRequestStatus,
@@ -100,6 +102,11 @@ export function ordersApi(t: Transport) {
       t.request<UndoStarted>('POST', `/cancellations/${id(cancellationId)}/undo`, { body }),
     /** The latest undo of a cancellation; 404 when it was never undone. */
     getUndoOf: (cancellationId: string) => t.request<Undo>('GET', `/cancellations/${id(cancellationId)}/undo`),
+
+    // The merchant's keys for the Merchant API v2 (ChannelEngine-compatible).
+    listApiKeys: () => t.request<{ items: ApiKey[] }>('GET', '/api-keys'),
+    createApiKey: (body: { name: string }) => t.request<ApiKeyCreated>('POST', '/api-keys', { body }),
+    revokeApiKey: (keyId: string) => t.request<ApiKey>('DELETE', `/api-keys/${id(keyId)}`),
 
     // The customer's self-service (the order-scoped token of the email link, sent as ?token=).
     selfService: {

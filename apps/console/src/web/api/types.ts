@@ -421,3 +421,22 @@ export interface OverdueWait {
   expectedMs: number;
   lastAskedAt: string | null;
 }
+
+/** A merchant's key for the Merchant API v2 (ChannelEngine-compatible); the key itself is never listed. */
+export interface ApiKey {
+  id: string;
+  merchantId: string;
+  name: string;
+  /** The key's first characters, to tell keys apart. */
+  prefix: string;
+  status: 'ACTIVE' | 'REVOKED';
+  createdBy: string;
+  createdAt: string;
+  revokedAt?: string;
+  revokedBy?: string;
+}
+
+/** The answer to creating a key: the only time `key` is shown. */
+export interface ApiKeyCreated extends ApiKey {
+  key: string;
+}

@@ -17,6 +17,7 @@ export function Layout() {
           <NavLink to="/cancellation-requests">Cancellation requests</NavLink>
           <NavLink to="/cancelled-but-shipped">Cancelled but shipped</NavLink>
           {session?.role === 'SUPPORT' ? <NavLink to="/overdue-waits">Overdue waits</NavLink> : null}
+          {session?.role === 'MERCHANT' || session?.role === 'SUPPORT' ? <NavLink to="/api-keys">API keys</NavLink> : null}
         </nav>
         {session ? (
           <div className="who">

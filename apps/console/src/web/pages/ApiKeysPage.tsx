@@ -1,0 +1,129 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { ApiKeyCreated } from '../api/index.ts';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { useConsole } from '../context.tsx';
+import { formatTime, humanize } from '../format.ts';
+import { useResource } from '../hooks/useResource.ts';
+
+/**
+ * The merchant's keys for the Merchant API v2 (ChannelEngine-compatible): an integration written
+ * for ChannelEngine sends one as `apikey` or `X-CE-KEY`. A new key is shown once, here; CancelFlow
+ * keeps only a hash of it. Revoking stops a key at once.
+ */
+export function ApiKeysPage() {
+  const { api, session } = useConsole();
+  const keys = useResource('api-keys', () => api.orders.listApiKeys());
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<ApiKeyCreated>();
+  const [error, setError] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  const nameId = useId();
+  const canCreate = session?.role === 'MERCHANT';
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      setCreated(await api.orders.createApiKey({ name }));
+      setName('');
+      await keys.reload();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const revoke = async (keyId: string) => {
+    setError(undefined);
+    try {
+      await api.orders.revokeApiKey(keyId);
+      if (created?.id === keyId) setCreated(undefined);
+      await keys.reload();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+
+  const items = keys.data?.items ?? [];
+  return (
+    <section aria-labelledby="api-keys-title">
+      <h1 id="api-keys-title">API keys</h1>
+      <p className="hint">
+        Keys for the Merchant API v2 (ChannelEngine-compatible, under <code>/api/v2</code> of the order service). An integration sends one as the{' '}
+        <code>apikey</code> query parameter or the <code>X-CE-KEY</code> header and sees this merchant's orders only.
+      </p>
+      {canCreate ? (
+        <form onSubmit={create} className="filters">
+          <div>
+            <label htmlFor={nameId}>Name of the integration</label>
+            <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} placeholder="ERP" maxLength={100} required />
+          </div>
+          <button type="submit" disabled={busy || name.trim() === ''}>
+            Create key
+          </button>
+        </form>
+      ) : (
+        <p className="hint">Only the merchant's own staff create keys; support can see and revoke them.</p>
+      )}
+      {created ? (
+        <div role="status" className="notice">
+          <p>
+            Key <strong>{created.name}</strong> created. Copy it now: it is shown this once and cannot be shown again.
+          </p>
+          <p>
+            <code aria-label="The new API key">{created.key}</code>
+          </p>
+        </div>
+      ) : null}
+      <ErrorMessage error={error} title="That did not work" />
+      <ErrorMessage error={keys.error} title="The keys cannot be shown" />
+      {keys.loading && !keys.data ? <p role="status">Loading keys…</p> : null}
+      {keys.data && items.length === 0 ? <p className="hint">No keys yet.</p> : null}
+      {items.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">API keys, the newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Key</th>
+                <th scope="col">Created</th>
+                <th scope="col">Status</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>
+                    {formatTime(k.createdAt)} <span className="hint">by {k.createdBy}</span>
+                  </td>
+                  <td>
+                    <StatusBadge status={k.status} />
+                    {k.revokedAt ? <span className="hint"> {formatTime(k.revokedAt)}</span> : null}
+                  </td>
+                  <td>
+                    {k.status === 'ACTIVE' ? (
+                      <button type="button" className="secondary" onClick={() => void revoke(k.id)}>
+                        Revoke {k.name}
+                      </button>
+                    ) : (
+                      humanize(k.status)
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
