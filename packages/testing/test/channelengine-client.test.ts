@@ -109,7 +109,17 @@ beforeAll(async () => {
   system = await startSystem();
   ({ id: keyId, key } = await createKey(merchant));
   ({ key: otherKey } = await createKey(other));
-  order = await importOrder(system.orders, { merchantId: merchant, placedAt: '2026-11-30T09:00:00Z' });
+  // Real money: 21 % VAT, 5.00 off the teapot, 3.00 off the order, 4.95 shipping.
+  order = await importOrder(system.orders, {
+    merchantId: merchant,
+    placedAt: '2026-11-30T09:00:00Z',
+    lines: [
+      { sku: 'MUG-BLUE', quantity: 2, unitPrice: 1250, vatRate: 2100 },
+      { sku: 'TEAPOT', quantity: 1, unitPrice: 3000, vatRate: 2100, discount: 500 },
+    ],
+    discounts: [{ amount: 300, description: 'welcome' }],
+    shipping: { amount: 495, vatRate: 2100 },
+  });
   requested = await importOrder(system.orders, { merchantId: merchant });
   await importOrder(system.orders, { merchantId: other });
   orderNo = unique('SO');
@@ -124,11 +134,28 @@ describe('ChannelEngine\'s official Python client against the Merchant API v2', 
   it('GET /v2/orders/new: the merchant\'s NEW orders, integer Ids, ChannelEngine\'s fields and statuses, extras in ExtraData', async () => {
     const page = await ok('orders_new');
     const mine = orderIdOf(order, page.Content!);
-    expect(mine).toMatchObject({ Status: 'NEW', ChannelOrderNo: order.channelOrderNo, CurrencyCode: 'EUR', Email: 'ada@example.com', TotalInclVat: 55, MerchantOrderNo: null });
+    // 25.00 + 30.00 - 5.00 - 3.00 (1.50 a line by the domain's allocation) = 47.00 of lines, + 4.95 shipping.
+    expect(mine).toMatchObject({
+      Status: 'NEW',
+      ChannelOrderNo: order.channelOrderNo,
+      CurrencyCode: 'EUR',
+      Email: 'ada@example.com',
+      MerchantOrderNo: null,
+      SubTotalInclVat: 47,
+      SubTotalVat: 8.16,
+      ShippingCostsInclVat: 4.95,
+      ShippingCostsVat: 0.86,
+      TotalInclVat: 51.95,
+      TotalVat: 9.02,
+    });
     expect(Number.isInteger(mine!.Id)).toBe(true);
     expect(mine!.Lines).toEqual([
-      expect.objectContaining({ MerchantProductNo: 'MUG-BLUE', Quantity: 2, UnitPriceInclVat: 12.5, Status: 'NEW', CancellationRequestedQuantity: 0 }),
-      expect.objectContaining({ MerchantProductNo: 'TEAPOT', Quantity: 1, UnitPriceInclVat: 30, Status: 'NEW' }),
+      expect.objectContaining({ MerchantProductNo: 'MUG-BLUE', Quantity: 2, UnitPriceInclVat: 12.5, UnitVat: 2.17, LineTotalInclVat: 23.5, LineVat: 4.08, VatRate: 21, Status: 'NEW', CancellationRequestedQuantity: 0 }),
+      expect.objectContaining({ MerchantProductNo: 'TEAPOT', Quantity: 1, UnitPriceInclVat: 30, LineTotalInclVat: 23.5, VatRate: 21, Status: 'NEW' }),
+    ]);
+    expect(mine!.Lines).toEqual([
+      expect.objectContaining({ ExtraData: expect.arrayContaining([{ Key: 'OrderDiscountShareInclVat', Value: '1.5' }]) }),
+      expect.objectContaining({ ExtraData: expect.arrayContaining([{ Key: 'LineDiscountInclVat', Value: '5' }]) }),
     ]);
     expect(page).toMatchObject({ ItemsPerPage: 100, Count: page.Content!.length, ValidationErrors: {} });
     // The other merchant's order is not this key's.
@@ -187,9 +214,10 @@ describe('ChannelEngine\'s official Python client against the Merchant API v2', 
       { what: 'the cancellation CANCELLED', timeoutMs: 60_000 },
     );
     expect(cancellation).toMatchObject({ reason: 'OUT_OF_STOCK' });
-    expect(Number(cancellation.amount)).toBe(1250);
+    // One of two mugs that cost 23.50 after the order's discount share: 11.75, by the domain's refund rule.
+    expect(Number(cancellation.amount)).toBe(1175);
     const refunds = await system.sql<{ amount: string }>(`select "amount" from "payments"."refund" where "cancellation_id" = ?`, [cancellation.id]);
-    expect(refunds.map((r) => Number(r.amount))).toEqual([1250]);
+    expect(refunds.map((r) => Number(r.amount))).toEqual([1175]);
     await eventually(async () => ((await system.sql(`select 1 from "notifications"."outbound_email" where "order_id" = ? and "template" = 'CANCELLATION_CONFIRMED'`, [order.id])).length > 0 ? true : undefined), { what: 'the customer emailed' });
 
     const listed = await ok('cancellations', { created_since: '2026-01-01T00:00:00', page: 1 });

@@ -11,40 +11,63 @@ import {
   merchantApiReturnReason,
   merchantApiReturnStatus,
   toMajorUnits,
+  vatIncluded,
+  type LineMoney,
+  type OrderTotals,
 } from '@cancelflow/domain';
 import type { Cancellation, CancellationLine, Order, OrderLine, Return, ReturnLine, Shipment, ShipmentLine } from '../db/entities/index.ts';
+import { totalsOf } from '../orders/order-money.ts';
 
 /**
- * The money of an order in ChannelEngine's fields (decimals, VAT included). Orders carry the
- * lines' unit prices (VAT included) only: the subtotal is the total, there is no shipping charge,
- * and the VAT fields are left out rather than guessed.
+ * The money of an order in ChannelEngine's fields (decimals, VAT included): the subtotal is what
+ * the lines cost after their discounts and their share of the order's discounts (the domain's
+ * allocation), plus shipping makes the total the payments add up to. ChannelEngine's "Original"
+ * amounts are those in the channel's currency: the same currency here.
  */
-function orderMoney(order: Order, lines: readonly OrderLine[]) {
+function orderMoney(order: Order, totals: OrderTotals) {
   const major = (minor: number) => toMajorUnits(minor, order.currency);
-  const subtotal = lines.reduce((n, l) => n + l.quantity * l.unitPrice, 0);
+  const subTotal = totals.lines.reduce((n, l) => n + l.total, 0);
+  const subTotalVat = totals.lines.reduce((n, l) => n + l.vat, 0);
   return {
-    SubTotalInclVat: major(subtotal),
-    ShippingCostsInclVat: 0,
-    TotalInclVat: major(subtotal),
-    OriginalSubTotalInclVat: major(subtotal),
-    OriginalShippingCostsInclVat: 0,
-    OriginalTotalInclVat: major(subtotal),
+    SubTotalInclVat: major(subTotal),
+    SubTotalVat: major(subTotalVat),
+    ShippingCostsInclVat: major(totals.shipping),
+    ShippingCostsVat: major(totals.shippingVat),
+    TotalInclVat: major(totals.total),
+    TotalVat: major(totals.vat),
+    OriginalSubTotalInclVat: major(subTotal),
+    OriginalSubTotalVat: major(subTotalVat),
+    OriginalShippingCostsInclVat: major(totals.shipping),
+    OriginalShippingCostsVat: major(totals.shippingVat),
+    OriginalTotalInclVat: major(totals.total),
+    OriginalTotalVat: major(totals.vat),
   };
 }
 
-function lineMoney(order: Order, line: OrderLine) {
+/** A line: the unit's list price, and the line's total after every discount (what the customer paid for it). */
+function lineMoney(order: Order, line: OrderLine, paid: LineMoney | undefined) {
   const major = (minor: number) => toMajorUnits(minor, order.currency);
+  const total = paid?.total ?? line.quantity * line.unitPrice;
+  const vat = paid?.vat ?? vatIncluded(total, line.vatRate);
+  const unitVat = vatIncluded(line.unitPrice, line.vatRate);
   return {
     UnitPriceInclVat: major(line.unitPrice),
-    LineTotalInclVat: major(line.quantity * line.unitPrice),
+    UnitVat: major(unitVat),
+    LineTotalInclVat: major(total),
+    LineVat: major(vat),
     OriginalUnitPriceInclVat: major(line.unitPrice),
-    OriginalLineTotalInclVat: major(line.quantity * line.unitPrice),
+    OriginalUnitVat: major(unitVat),
+    OriginalLineTotalInclVat: major(total),
+    OriginalLineVat: major(vat),
+    /** Percent (21 for 21 %); CancelFlow keeps basis points. */
+    VatRate: line.vatRate / 100,
   };
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export function merchantApiOrderLine(order: Order, line: OrderLine, cancellationRequested: number) {
+export function merchantApiOrderLine(order: Order, line: OrderLine, cancellationRequested: number, paid?: LineMoney) {
+  const major = (minor: number) => String(toMajorUnits(minor, order.currency));
   return {
     Status: merchantApiLineStatus(line, order.status),
     IsFulfillmentByMarketplace: false,
@@ -52,8 +75,10 @@ export function merchantApiOrderLine(order: Order, line: OrderLine, cancellation
     MerchantProductNo: line.sku,
     Quantity: line.quantity,
     CancellationRequestedQuantity: cancellationRequested,
-    ...lineMoney(order, line),
+    ...lineMoney(order, line, paid),
     ExtraData: [
+      { Key: 'LineDiscountInclVat', Value: major(line.discount) },
+      { Key: 'OrderDiscountShareInclVat', Value: major(paid?.orderDiscountShare ?? 0) },
       { Key: 'CancelFlowLineId', Value: line.id },
       { Key: 'LineNo', Value: String(line.lineNo) },
       { Key: 'ShippedQuantity', Value: String(line.shippedQuantity) },
@@ -66,6 +91,7 @@ export function merchantApiOrderLine(order: Order, line: OrderLine, cancellation
 /** `requested`: per order line, the quantity open customer or marketplace requests ask to cancel. */
 export function merchantApiOrder(order: Order, lines: readonly OrderLine[], requested: ReadonlyMap<string, number>) {
   const [payment] = order.payments;
+  const totals = totalsOf(order, lines);
   return {
     Id: order.integerId,
     ChannelName: order.channel,
@@ -80,14 +106,16 @@ export function merchantApiOrder(order: Order, lines: readonly OrderLine[], requ
     Email: order.customerEmail,
     CurrencyCode: order.currency,
     OrderDate: iso(order.placedAt),
-    ...orderMoney(order, lines),
+    ...orderMoney(order, totals),
     PaymentMethod: payment?.method ?? null,
     PaymentReferenceNo: payment?.reference ?? null,
-    Lines: lines.map((l) => merchantApiOrderLine(order, l, requested.get(l.id) ?? 0)),
+    Lines: lines.map((l, i) => merchantApiOrderLine(order, l, requested.get(l.id) ?? 0, totals.lines[i])),
     ExtraData: {
       CancelFlowOrderId: order.id,
       CancelFlowStatus: order.status,
       CustomerName: order.customerName,
+      GrossSubTotalInclVat: String(toMajorUnits(totals.subtotal, order.currency)),
+      DiscountInclVat: String(toMajorUnits(totals.discount, order.currency)),
       CancellationRequested: String(order.cancellationRequested),
       ThirdPartyManaged: String(order.thirdPartyManaged),
     },
