@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { createApiKeySchema, listApiKeysQuerySchema } from '@cancelflow/domain';
+import { createApiKeySchema, ForbiddenError, listApiKeysQuerySchema } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import { ApiKey } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
@@ -15,12 +15,15 @@ export function apiKeysRouter(deps: HttpDeps): Router {
 
   router.post('/api-keys', describe({ summary: 'Create a key for the Merchant API (the key is in this answer only)', tags: ['api keys'], access: { roles: ['MERCHANT'] }, body: createApiKeySchema, responses: { 201: 'the key, with `key` shown this once' } }), async (req, res) => {
     const principal = principalOf(res);
+    // A MERCHANT principal always names its merchant (auth.ts); the key is that merchant's.
+    const merchantId = principal.merchantId;
+    if (merchantId === undefined) throw new ForbiddenError('an API key belongs to one merchant: create it with that merchant\'s token');
     const input = parse(createApiKeySchema, req.body);
     const { key, prefix, hash } = newApiKey();
     const em = deps.db.em.fork();
     const apiKey = em.create(ApiKey, {
       id: randomUUID(),
-      merchantId: principal.merchantId!,
+      merchantId,
       name: input.name,
       keyPrefix: prefix,
       keyHash: hash,
