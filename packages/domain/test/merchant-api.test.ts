@@ -45,3 +45,14 @@ describe('the Merchant API\'s words', () => {
     expect(toMajorUnits(1999, 'KWD')).toBe(1.999);
   });
 });
+
+describe('the Merchant API\'s bodies', () => {
+  it('refuse text PostgreSQL cannot store (NUL, a lone surrogate) as the caller\'s mistake', async () => {
+    const { merchantApiCancellationSchema } = await import('../src/index.ts');
+    const body = (no: string) => ({ MerchantCancellationNo: no, MerchantOrderNo: 'SO-1', Lines: [{ MerchantProductNo: 'MUG', Quantity: 1 }] });
+    expect(merchantApiCancellationSchema.safeParse(body('C-1')).success).toBe(true);
+    expect(merchantApiCancellationSchema.safeParse(body('C\u00001')).success).toBe(false);
+    expect(merchantApiCancellationSchema.safeParse(body('C\uD8001')).success).toBe(false);
+    expect(merchantApiCancellationSchema.safeParse(body('C-\uD83D\uDE00')).success).toBe(true);
+  });
+});

@@ -43,7 +43,12 @@ const flag = (field: string) =>
     .optional();
 
 const page = z.coerce.number({ error: 'page must be a page number from 1' }).int('page must be a whole number').min(1, 'page starts at 1').max(1_000_000).default(1);
-const text = (field: string, max: number) => z.string({ error: `${field} must be text` }).trim().min(1, `${field} cannot be empty`).max(max, `${field} is at most ${max} characters`);
+/** Text PostgreSQL can store: no NUL, no lone surrogate (either would be a server error, not the caller's). */
+const NOT_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storable = (v: string) => !NOT_TEXT.test(v);
+const text = (field: string, max: number) =>
+  z.string({ error: `${field} must be text` }).trim().min(1, `${field} cannot be empty`).max(max, `${field} is at most ${max} characters`).refine(storable, `${field} holds a character that is not text (NUL or a lone surrogate)`);
+const note = (field: string, max: number) => z.string({ error: `${field} must be text` }).trim().max(max, `${field} is at most ${max} characters`).refine(storable, `${field} holds a character that is not text (NUL or a lone surrogate)`).nullish();
 const orderStatus = z.enum(MERCHANT_API_ORDER_STATUSES, { error: `statuses must be of ${MERCHANT_API_ORDER_STATUSES.join(', ')}` });
 
 /** GET /v2/orders */
@@ -86,7 +91,7 @@ export const merchantApiCancellationSchema = z.object({
   MerchantCancellationNo: text('MerchantCancellationNo', 250),
   MerchantOrderNo: text('MerchantOrderNo', 50),
   Lines: lines('cancel'),
-  Reason: z.string().trim().max(1000, 'Reason is at most 1000 characters').nullish(),
+  Reason: note('Reason', 1000),
   ReasonCode: z.enum(MERCHANT_API_CANCELLATION_REASONS, { error: `ReasonCode must be one of ${MERCHANT_API_CANCELLATION_REASONS.join(', ')}` }).default('OTHER'),
 });
 export type MerchantApiCancellationInput = z.infer<typeof merchantApiCancellationSchema>;
@@ -103,11 +108,11 @@ export const merchantApiShipmentSchema = z.object({
   MerchantOrderNo: text('MerchantOrderNo', 50),
   Lines: z.array(productLine.extend({ ExtraData: extraData }), { error: 'Lines must be a list of { MerchantProductNo, Quantity } that shipped' }).min(1, 'name at least one line that shipped').max(500),
   ExtraData: extraData,
-  TrackTraceNo: z.string().trim().max(50).nullish(),
-  TrackTraceUrl: z.string().trim().max(250).nullish(),
-  ReturnTrackTraceNo: z.string().trim().max(50).nullish(),
-  Method: z.string().trim().max(50).nullish(),
-  ShippedFromCountryCode: z.string().trim().max(3).nullish(),
+  TrackTraceNo: note('TrackTraceNo', 50),
+  TrackTraceUrl: note('TrackTraceUrl', 250),
+  ReturnTrackTraceNo: note('ReturnTrackTraceNo', 50),
+  Method: note('Method', 50),
+  ShippedFromCountryCode: note('ShippedFromCountryCode', 3),
   ShipmentDate: merchantApiDateTime('ShipmentDate').nullish(),
 });
 export type MerchantApiShipmentInput = z.infer<typeof merchantApiShipmentSchema>;
@@ -130,8 +135,8 @@ export const merchantApiReturnSchema = z.object({
   MerchantReturnNo: text('MerchantReturnNo', 50),
   Lines: z.array(productLine.extend({ ExtraData: extraData }), { error: 'Lines must be a list of { MerchantProductNo, Quantity } that came back' }).min(1, 'name at least one line that came back').max(500),
   Reason: z.enum(MERCHANT_API_RETURN_REASONS, { error: `Reason must be one of ${MERCHANT_API_RETURN_REASONS.join(', ')}` }).default('OTHER'),
-  CustomerComment: z.string().trim().max(4001).nullish(),
-  MerchantComment: z.string().trim().max(4001).nullish(),
+  CustomerComment: note('CustomerComment', 4001),
+  MerchantComment: note('MerchantComment', 4001),
   RefundInclVat: z.number().min(0).nullish(),
   RefundExclVat: z.number().min(0).nullish(),
   ReturnDate: merchantApiDateTime('ReturnDate').nullish(),
