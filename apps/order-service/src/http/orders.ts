@@ -6,7 +6,6 @@ import {
   createCancellationSchema,
   importOrderSchema,
   listOrdersQuerySchema,
-  RuleViolationError,
 } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
@@ -18,7 +17,7 @@ import {
   OrderEvent,
   OrderLine,
 } from '../db/entities/index.ts';
-import { assertId, findOrderOrFail, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import { assertId, findOrderOrFail, linesOf } from '../db/order-store.ts';
 import { importOrder } from '../orders/import-order.ts';
 import { acknowledgeOrder } from '../orders/acknowledge-order.ts';
 import { sendOrderConfirmation } from '../orders/order-confirmation.ts';
