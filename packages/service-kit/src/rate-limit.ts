@@ -88,10 +88,18 @@ export interface RateLimits {
 /** Paths that are never limited: orchestrators and Prometheus poll them. */
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** A bearer token is counted by its hash: the counters table never holds a credential. */
+/**
+ * A bearer token (or a customer's link token, or a Merchant API key: `X-CE-KEY`, `?apikey=`) is
+ * counted by its hash: the counters table never holds a credential.
+ */
 const tokenKey = (req: Request): string | undefined => {
   const match = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '');
-  const token = match?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
+  const ceKey = req.headers['x-ce-key'];
+  const token =
+    match?.[1] ??
+    (typeof req.query.token === 'string' ? req.query.token : undefined) ??
+    (typeof ceKey === 'string' ? ceKey : undefined) ??
+    (typeof req.query.apikey === 'string' ? req.query.apikey : undefined);
   return token ? createHash('sha256').update(token).digest('base64url').slice(0, 32) : undefined;
 };
 
