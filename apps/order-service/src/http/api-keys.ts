@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { createApiKeySchema, ForbiddenError, listApiKeysQuerySchema } from '@cancelflow/domain';
+import { createApiKeySchema, ForbiddenError, listApiKeysQuerySchema, NotFoundError } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import { ApiKey } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
@@ -47,7 +47,8 @@ export function apiKeysRouter(deps: HttpDeps): Router {
   router.delete('/api-keys/:id', describe({ summary: 'Revoke an API key: it stops working at once', tags: ['api keys'], access: { roles: STAFF, owner: owners['api key']({ param: 'id' }) }, responses: { 200: 'the key, revoked', 404: 'no such key' } }), async (req, res) => {
     const id = assertId(req.params.id, 'api key');
     const em = deps.db.em.fork();
-    const apiKey = await em.findOneOrFail(ApiKey, { id });
+    const apiKey = await em.findOne(ApiKey, { id });
+    if (!apiKey) throw new NotFoundError(`no api key ${id}`);
     if (apiKey.revokedAt === null) {
       apiKey.revokedAt = new Date();
       apiKey.revokedBy = principalOf(res).subject;

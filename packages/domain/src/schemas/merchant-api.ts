@@ -10,6 +10,7 @@ import {
   MERCHANT_API_RETURN_REASONS,
   MERCHANT_API_RETURN_STATUSES,
 } from '../merchant-api.ts';
+import { text as storable } from './common.ts';
 
 /**
  * A date-time as ChannelEngine's clients send it: ISO 8601, usually without an offset
@@ -43,12 +44,10 @@ const flag = (field: string) =>
     .optional();
 
 const page = z.coerce.number({ error: 'page must be a page number from 1' }).int('page must be a whole number').min(1, 'page starts at 1').max(1_000_000).default(1);
-/** Text PostgreSQL can store: no NUL, no lone surrogate (either would be a server error, not the caller's). */
-const NOT_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const storable = (v: string) => !NOT_TEXT.test(v);
+/** The shared text schema (common.ts): what PostgreSQL can store, else a 400 of the field. */
 const text = (field: string, max: number) =>
-  z.string({ error: `${field} must be text` }).trim().min(1, `${field} cannot be empty`).max(max, `${field} is at most ${max} characters`).refine(storable, `${field} holds a character that is not text (NUL or a lone surrogate)`);
-const note = (field: string, max: number) => z.string({ error: `${field} must be text` }).trim().max(max, `${field} is at most ${max} characters`).refine(storable, `${field} holds a character that is not text (NUL or a lone surrogate)`).nullish();
+  storable({ error: `${field} must be text` }).trim().min(1, `${field} cannot be empty`).max(max, `${field} is at most ${max} characters`);
+const note = (field: string, max: number) => storable({ error: `${field} must be text` }).trim().max(max, `${field} is at most ${max} characters`).nullish();
 const orderStatus = z.enum(MERCHANT_API_ORDER_STATUSES, { error: `statuses must be of ${MERCHANT_API_ORDER_STATUSES.join(', ')}` });
 
 /** GET /v2/orders */
@@ -84,7 +83,7 @@ const productLine = z.object({
 });
 const lines = (what: string) =>
   z.array(productLine, { error: `Lines must be a list of { MerchantProductNo, Quantity } to ${what}` }).min(1, `name at least one line to ${what}`).max(500);
-const extraData = z.record(z.string(), z.string().nullable()).nullish();
+const extraData = z.record(storable(), storable().nullable()).nullish();
 
 /** POST /v2/cancellations */
 export const merchantApiCancellationSchema = z.object({
@@ -160,11 +159,11 @@ export const merchantApiReturnsQuerySchema = z.object({
 /** POST /api-keys (native API): the merchant names the key after the integration that will use it. */
 export const createApiKeySchema = z
   .object({
-    name: z.string({ error: 'name is required: what will use the key, e.g. "ERP"' }).trim().min(1, 'name is required: what will use the key, e.g. "ERP"').max(100, 'name is at most 100 characters'),
+    name: storable({ error: 'name is required: what will use the key, e.g. "ERP"' }).trim().min(1, 'name is required: what will use the key, e.g. "ERP"').max(100, 'name is at most 100 characters'),
   })
   .strict();
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
 export const listApiKeysQuerySchema = z.object({
-  merchantId: z.string().trim().min(1).max(200).optional(),
+  merchantId: storable().trim().min(1).max(200).optional(),
 });
