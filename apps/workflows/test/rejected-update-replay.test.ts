@@ -88,7 +88,8 @@ describe('a rejected update, then an accepted one that ends a timed wait, surviv
     const [accepted, withdrawn] = await Promise.all([
       started.orders.post<{ status: string; cancellationId: string }>(`/cancellation-requests/${created.body.requestId}/accept`, { staffId: 'sam' }),
       (async () => {
-        await sleep(50);
+        // After the accept reached the process (a loaded machine takes a while to pass it on).
+        await eventually(async () => ((await handle.query(cancellationRequestStateQuery)).phase !== 'WAITING_FOR_MERCHANT' ? true : undefined), { what: 'the accept to reach the process', intervalMs: 5 });
         return handle.executeUpdate(withdrawCancellationRequestUpdate, { args: [{}] }).then(
           () => 'taken',
           (error: unknown) => error,

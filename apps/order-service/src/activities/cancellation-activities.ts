@@ -135,6 +135,10 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
     async recordCancellationStep(input): Promise<void> {
       const { cancellation } = await load(fresh(), input.cancellationId);
       await fresh().transactional(async (em) => {
+        // The order first, as every writer of an order and its cancellations locks (an undo locks
+        // the order, then the cancellation): the step's and the event's foreign keys would
+        // otherwise take the two rows in the other order and deadlock with it.
+        await lockOrderOrFail(em, cancellation.orderId);
         const inserted = await insertStepOnce(em, { ...input, cancellationId: cancellation.id });
         if (!inserted) return; // recorded before: a retried activity
         recordOrderEvent(
