@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { FilterQuery } from '@mikro-orm/core';
-import { listEmailsQuerySchema, NotFoundError } from '@cancelflow/domain';
+import { listEmailsQuerySchema, NotFoundError, type EmailPage } from '@cancelflow/domain';
 import { describe, parse, type Database } from '@cancelflow/service-kit';
 import { OutboundEmail } from '../db/index.ts';
 import { parseId } from './ids.ts';
@@ -22,7 +22,7 @@ export function emailsRouter(owners: NotificationOwners, db: Database): Router {
       limit: query.limit,
       offset: query.offset,
     });
-    res.json({ items: emails.map(emailView), total, limit: query.limit, offset: query.offset });
+    res.json({ items: emails.map(emailView), total, limit: query.limit, offset: query.offset } satisfies EmailPage);
   });
 
   router.get('/emails/:id', describe({ summary: 'One email sent, with its content', tags: ['emails'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.email({ param: 'id' }) }, responses: { 200: 'the email', 404: 'no such email' } }), async (req, res) => {

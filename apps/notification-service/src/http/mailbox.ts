@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { FilterQuery } from '@mikro-orm/core';
-import { listMailboxQuerySchema, NotFoundError } from '@cancelflow/domain';
+import { listMailboxQuerySchema, NotFoundError, type MailboxPage } from '@cancelflow/domain';
 import { describe, parse, type Database } from '@cancelflow/service-kit';
 import { MailboxMessage } from '../db/index.ts';
 import { asMessageId, parseId } from './ids.ts';
@@ -22,7 +22,7 @@ export function mailboxRouter(db: Database): Router {
       limit: query.limit,
       offset: query.offset,
     });
-    res.json({ items: messages.map((m) => mailboxMessageView(m)), total, limit: query.limit, offset: query.offset });
+    res.json({ items: messages.map((m) => mailboxMessageView(m)), total, limit: query.limit, offset: query.offset } satisfies MailboxPage);
   });
 
   router.get('/mailbox/:id', describe({ summary: 'One received message', tags: ['mailbox'], access: { roles: SERVICE_AND_SUPPORT, acrossMerchants: true }, responses: { 200: 'the message', 404: 'no such message' } }), async (req, res) => {

@@ -14,6 +14,11 @@ import {
   requestSourceOfCaller,
   withdrawCancellationRequestSchema,
   type DomainError,
+  type CancellationRequestPage,
+  type CancellationRequestBody,
+  type CancellationRequestAccepted,
+  type CancellationRequestRejected,
+  type CancellationRequestWithdrawn,
 } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
@@ -69,7 +74,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
       total,
       limit: query.limit,
       offset: query.offset,
-    });
+    } satisfies CancellationRequestPage);
   });
 
   router.get('/cancellation-requests/:id', describe({ summary: 'A cancellation request', tags: ['cancellation requests'], access: { roles: ALL, owner: owners['cancellation request']({ param: 'id' }) }, responses: { 200: 'the request', 404: 'no such request' } }), async (req, res) => {
@@ -77,7 +82,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     const request = await findRequestOrFail(fork, req.params.id);
     const lines = await requestLinesOf(fork, request.id);
     const orderLines = await fork.find(OrderLine, { orderId: request.orderId });
-    res.json({ ...requestView(request, lines, orderLines), live: await liveState(deps, request.workflowId) });
+    res.json({ ...requestView(request, lines, orderLines), live: await liveState(deps, request.workflowId) } satisfies CancellationRequestBody);
   });
 
   router.post('/cancellation-requests/:id/accept', describe({ summary: 'The merchant accepts a request: the cancellation starts', tags: ['cancellation requests'], access: { roles: STAFF, owner: owners['cancellation request']({ param: 'id' }) }, body: acceptCancellationRequestSchema, responses: { 200: 'the request, accepted', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
@@ -86,7 +91,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     const accepted = await answer(deps, request, () =>
       deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(acceptCancellationRequestUpdate, { args: [input] }),
     );
-    res.json({ requestId: request.id, status: 'ACCEPTED', ...accepted });
+    res.json({ requestId: request.id, status: 'ACCEPTED', ...accepted } satisfies CancellationRequestAccepted);
   });
 
   router.post('/cancellation-requests/:id/reject', describe({ summary: 'The merchant rejects a request', tags: ['cancellation requests'], access: { roles: STAFF, owner: owners['cancellation request']({ param: 'id' }) }, body: rejectCancellationRequestSchema, responses: { 200: 'the request, rejected', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
@@ -95,7 +100,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     const rejected = await answer(deps, request, () =>
       deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(rejectCancellationRequestUpdate, { args: [input] }),
     );
-    res.json({ requestId: request.id, status: 'REJECTED', ...rejected });
+    res.json({ requestId: request.id, status: 'REJECTED', ...rejected } satisfies CancellationRequestRejected);
   });
 
   router.post('/cancellation-requests/:id/withdraw', describe({ summary: 'The customer withdraws a request', tags: ['cancellation requests'], access: { roles: ALL, owner: owners['cancellation request']({ param: 'id' }) }, body: withdrawCancellationRequestSchema, responses: { 200: 'the request, withdrawn', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
@@ -104,7 +109,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     await answer(deps, request, () =>
       deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(withdrawCancellationRequestUpdate, { args: [input] }),
     );
-    res.json({ requestId: request.id, status: 'WITHDRAWN' });
+    res.json({ requestId: request.id, status: 'WITHDRAWN' } satisfies CancellationRequestWithdrawn);
   });
 
   /** Answers go to open requests only: a closed one says what became of it. */

@@ -1,7 +1,14 @@
 import { Router } from 'express';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { ConflictError, NotFoundError, retryRefundSchema, UnavailableError } from '@cancelflow/domain';
+import {
+  ConflictError,
+  NotFoundError,
+  retryRefundSchema,
+  UnavailableError,
+  type CancellationBody,
+  type RefundRetried,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { cancellationStateQuery, retryRefundUpdate, type CancellationProcessState } from '@cancelflow/workflows/messages';
 import { Cancellation, CancellationLine, CancellationStepRecord, Dispute, OrderLine } from '../db/entities/index.ts';
@@ -31,7 +38,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
     ]);
     const orderLines = await em.find(OrderLine, { id: { $in: lines.map((l) => l.orderLineId) } });
     const live = await liveState(deps, cancellation.workflowId);
-    res.json({ ...cancellationView(cancellation, lines, orderLines, steps, dispute), live });
+    res.json({ ...cancellationView(cancellation, lines, orderLines, steps, dispute), live } satisfies CancellationBody);
   });
 
   router.post('/cancellations/:id/retry-refund', describe({ summary: 'Support retries a failed refund (update to the cancellation process)', tags: ['cancellations'], access: { roles: ['SUPPORT'], owner: owners.cancellation({ param: 'id' }) }, body: retryRefundSchema, responses: { 200: 'the retry was accepted', 404: 'no such cancellation', 409: 'the refund is not failed' } }), async (req, res) => {
@@ -47,7 +54,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
       const result = await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
         handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: input.staffId, ...(input.note ? { note: input.note } : {}) }] }),
       );
-      res.json({ cancellationId: cancellation.id, workflowId: cancellation.workflowId, attempt: result.attempt });
+      res.json({ cancellationId: cancellation.id, workflowId: cancellation.workflowId, attempt: result.attempt } satisfies RefundRetried);
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) {
         const reason = error.cause?.message ?? error.message;

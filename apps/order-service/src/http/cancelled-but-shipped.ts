@@ -9,6 +9,10 @@ import {
   recordAcknowledgementSchema,
   UnavailableError,
   type RecordAcknowledgementInput,
+  type CancelledButShippedPage,
+  type CancelledButShippedBody,
+  type AcknowledgementRecorded,
+  type RebillApproved,
 } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
@@ -69,13 +73,13 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
       limit: query.limit,
       offset: query.offset,
     });
-    res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset });
+    res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset } satisfies CancelledButShippedPage);
   });
 
   router.get('/cancelled-but-shipped/:id', describe({ summary: 'A cancelled-but-shipped chain with its steps', tags: ['cancelled but shipped'], access: { roles: ALL, owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, responses: { 200: 'the chain', 404: 'no such chain' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const [view] = await views([chain]);
-    res.json({ ...view, live: await liveState(deps, chain.workflowId) });
+    res.json({ ...view!, live: await liveState(deps, chain.workflowId) } satisfies CancelledButShippedBody);
   });
 
   /** Support records the customer's acknowledgement, with the customer's own words as evidence. */
@@ -83,7 +87,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     const chain = await findChain(req.params.id);
     const input = parse(recordAcknowledgementSchema, req.body);
     const result = await recordChainAcknowledgement(deps, chain, input);
-    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId });
+    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId } satisfies AcknowledgementRecorded);
   });
 
   /** Support approves the rebill; a repeat answers with the first approval and changes nothing. */
@@ -91,14 +95,14 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     const chain = await findChain(req.params.id);
     const input = parse(approveRebillSchema, req.body);
     if (chain.rebillApprovedBy) {
-      res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true });
+      res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true } satisfies RebillApproved);
       return;
     }
     const result = await update(deps, chain, 'approve the rebill', (handle) =>
       handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: input.staffId }] }),
     );
     if (!result.approved) throw new ConflictError(`cannot approve the rebill: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
-    res.status(result.duplicate ? 200 : 202).json({ chainId: chain.id, approvedBy: result.approvedBy, duplicate: result.duplicate });
+    res.status(result.duplicate ? 200 : 202).json({ chainId: chain.id, approvedBy: result.approvedBy, duplicate: result.duplicate } satisfies RebillApproved);
   });
 
   return router;

@@ -6,6 +6,10 @@ import {
   importOrderSchema,
   listOrdersQuerySchema,
   RuleViolationError,
+  type OrderPage,
+  type OrderDetail,
+  type EligibilityBody,
+  type CancellationStarted,
 } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
@@ -61,7 +65,7 @@ export function ordersRouter(deps: HttpDeps): Router {
       total,
       limit: query.limit,
       offset: query.offset,
-    });
+    } satisfies OrderPage);
   });
 
   router.get('/orders/:id', describe({ summary: 'An order with its lines, quantities, cancellations and timeline', tags: ['orders'], access: { roles: ALL, owner: owners.order({ param: 'id' }) }, responses: { 200: 'the order', 404: 'no such order' } }), async (req, res) => {
@@ -89,7 +93,7 @@ export function ordersRouter(deps: HttpDeps): Router {
       ),
       timeline: events.map(eventView),
       ...(await shipmentsOfOrder(fork, order.id)),
-    });
+    } satisfies OrderDetail);
   });
 
   router.post('/orders/:id/acknowledge', describe({ summary: 'The shop retrieved the order (NEW -> IN_PROGRESS)', tags: ['orders'], access: { roles: ['SERVICE'], owner: owners.order({ param: 'id' }) }, responses: { 200: 'the order', 404: 'no such order', 422: 'the order is shipped, cancelled or closed' } }), async (req, res) => {
@@ -127,7 +131,7 @@ export function ordersRouter(deps: HttpDeps): Router {
         },
         new Date(),
       ),
-    });
+    } satisfies EligibilityBody);
   });
 
   router.post('/orders/:id/cancellations', describe({ summary: 'Cancel lines of an order: starts the cancellation process', tags: ['cancellations'], access: { roles: STAFF, owner: owners.order({ param: 'id' }) }, body: createCancellationSchema, responses: { 202: 'started: cancellationId, workflowId, status', 200: 'the same cancellation, requested before (identical repeat)', 409: 'merchant cancellation number reused, or more than is open', 422: 'a channel rule refuses it (whole lines only, shipped ...)', 503: 'Temporal did not answer in time; nothing was written' } }), async (req, res) => {
@@ -137,7 +141,7 @@ export function ordersRouter(deps: HttpDeps): Router {
     res
       .status(result.created ? 202 : 200)
       .location(`/cancellations/${result.cancellationId}`)
-      .json({ cancellationId: result.cancellationId, workflowId: result.workflowId, status: result.status });
+      .json({ cancellationId: result.cancellationId, workflowId: result.workflowId, status: result.status } satisfies CancellationStarted);
   });
 
   return router;

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { assertReturnable, createReturnSchema, NotFoundError, RuleViolationError } from '@cancelflow/domain';
+import {
+  assertReturnable,
+  createReturnSchema,
+  NotFoundError,
+  RuleViolationError,
+  type ReturnBody,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { CancellationRequest, OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
 import { assertId, linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
@@ -58,7 +64,7 @@ export function returnsRouter(deps: HttpDeps): Router {
   return router;
 }
 
-function returnView(r: Return, lines: readonly ReturnLine[], orderLines: readonly OrderLine[]) {
+function returnView(r: Return, lines: readonly ReturnLine[], orderLines: readonly OrderLine[]): ReturnBody {
   return {
     id: r.id,
     orderId: r.orderId,

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { sandboxRecordsQuerySchema } from '@cancelflow/domain';
+import { sandboxRecordsQuerySchema, type ChannelMessages, type InventoryMovements } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { ChannelMessage, InventoryMovement } from '../db/entities/index.ts';
 import { ALL, ordersOwners } from './owners.ts';
@@ -24,7 +24,7 @@ export function sandboxRouter(deps: HttpDeps): Router {
         payload: m.payload,
         createdAt: m.createdAt.toISOString(),
       })),
-    });
+    } satisfies ChannelMessages);
   });
 
   router.get('/sandbox/inventory-movements', describe({ summary: 'What the sandbox inventory adapter was told (testing aid)', tags: ['sandbox'], access: { roles: ALL, owner: owners.order({ query: 'orderId' }) }, query: sandboxRecordsQuerySchema, responses: { 200: 'the movements' } }), async (req, res) => {
@@ -41,7 +41,7 @@ export function sandboxRouter(deps: HttpDeps): Router {
         reference: m.reference,
         createdAt: m.createdAt.toISOString(),
       })),
-    });
+    } satisfies InventoryMovements);
   });
 
   return router;

@@ -5,6 +5,9 @@ import {
   selfServiceAcknowledgementSchema,
   selfServiceCancellationRequestSchema,
   UnavailableError,
+  type SelfServiceOrder,
+  type EligibilityBody,
+  type AcknowledgementRecorded,
 } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { CancellationRequest, CancelledButShipped, CancelledButShippedLine, OrderLine, Shipment } from '../db/entities/index.ts';
@@ -113,13 +116,13 @@ export function selfServiceRouter(deps: HttpDeps): Router {
         rejectionReason: r.rejectionReason ?? undefined,
       })),
       cancelledButShipped,
-    });
+    } satisfies SelfServiceOrder);
   });
 
   router.get('/self-service/orders/:id/cancellation-eligibility', describe({ summary: 'What the customer may ask to cancel (signed self-service link)', tags: ['self-service'], access: linkToThisOrder, responses: { 200: 'eligibility per line', 401: 'the link is invalid or expired' } }), async (req, res) => {
     const orderId = linkedOrder(res);
     const { order, eligibility } = await eligibilityOf(orderId);
-    res.json({ orderId: order.id, status: order.status, ...eligibility });
+    res.json({ orderId: order.id, status: order.status, ...eligibility } satisfies EligibilityBody);
   });
 
   router.post('/self-service/orders/:id/cancellation-requests', describe({ summary: 'The customer asks to cancel through the self-service link', tags: ['self-service'], access: linkToThisOrder, body: selfServiceCancellationRequestSchema, responses: { 201: 'the request', 200: 'the same request, made before', 401: 'the link is invalid or expired', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
@@ -147,7 +150,7 @@ export function selfServiceRouter(deps: HttpDeps): Router {
       accepted: input.accepted,
       evidence: `The customer ${input.accepted ? 'accepted' : 'refused'} on the self-service page, in their own words: "${input.statement}"`,
     });
-    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: SELF_SERVICE_ACKNOWLEDGER });
+    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: SELF_SERVICE_ACKNOWLEDGER } satisfies AcknowledgementRecorded);
   });
 
   return router;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { createShipmentSchema, NotFoundError } from '@cancelflow/domain';
+import { createShipmentSchema, NotFoundError, type ShipmentRecorded } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { Shipment, ShipmentLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
@@ -28,7 +28,7 @@ export function shipmentsRouter(deps: HttpDeps): Router {
         fillOrKillCancellationId: result.fillOrKillCancellationId,
         cancelledButShippedId: result.cancelledButShippedId,
         closedCancellationRequestIds: result.closedCancellationRequestIds,
-      });
+      } satisfies ShipmentRecorded);
   });
 
   router.get('/shipments/:id', describe({ summary: 'A shipment', tags: ['shipments'], access: { roles: ALL, owner: owners.shipment({ param: 'id' }) }, responses: { 200: 'the shipment', 404: 'no such shipment' } }), async (req, res) => {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { NotFoundError, undoCancellationSchema } from '@cancelflow/domain';
+import { NotFoundError, undoCancellationSchema, type UndoBody } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { undoStateQuery, type UndoProcessState } from '@cancelflow/workflows/undo-cancellation-messages';
 import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
@@ -8,6 +8,7 @@ import { assertId } from '../db/order-store.ts';
 import { requestUndo } from '../undo/request-undo.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
 import type { HttpDeps } from './deps.ts';
+import { stepView } from './views.ts';
 
 /** Undoing cancellations: POST /cancellations/:id/undo, GET /undos/:id, GET /cancellations/:id/undo. */
 export function undosRouter(deps: HttpDeps): Router {
@@ -41,20 +42,14 @@ export function undosRouter(deps: HttpDeps): Router {
   return router;
 }
 
-async function undoView(deps: HttpDeps, undo: CancellationUndo) {
+async function undoView(deps: HttpDeps, undo: CancellationUndo): Promise<UndoBody> {
   const em = deps.db.em.fork();
   const [steps, lines] = await Promise.all([
     em.find(CancellationUndoStep, { undoId: undo.id }, { orderBy: { at: 'asc' } }),
     em.find(OrderLine, { id: { $in: undo.lines.map((l) => l.lineId) } }),
   ]);
   const MONEY = new Set(['LEDGER_TAKEN_BACK', 'LEDGER_RESTORED', 'REFUND_STOPPED', 'REFUND_NOT_STOPPABLE', 'RECAPTURED', 'RECAPTURE_REFUSED', 'PAYMENT_REQUESTED', 'PAYMENT_REMINDER_SENT', 'PAYMENT_RECEIVED', 'PAYMENT_DEADLINE_PASSED', 'NOTHING_TO_COLLECT']);
-  const stepViews = steps.map((s) => ({
-    step: s.step,
-    key: s.key === '' ? undefined : s.key,
-    detail: s.detail ?? undefined,
-    actor: s.actor,
-    at: s.at.toISOString(),
-  }));
+  const stepViews = steps.map(stepView);
   return {
     id: undo.id,
     cancellationId: undo.cancellationId,

@@ -1,4 +1,12 @@
-import { openQuantity } from '@cancelflow/domain';
+import {
+  openQuantity,
+  type CancellationBody,
+  type DisputeBody,
+  type OrderBody,
+  type OrderLineBody,
+  type StepRecordBody,
+  type TimelineEventBody,
+} from '@cancelflow/domain';
 import type {
   Cancellation,
   CancellationLine,
@@ -9,7 +17,7 @@ import type {
   OrderLine,
 } from '../db/entities/index.ts';
 
-export const lineView = (line: OrderLine) => ({
+export const lineView = (line: OrderLine): OrderLineBody => ({
   id: line.id,
   lineNo: line.lineNo,
   sku: line.sku,
@@ -21,7 +29,7 @@ export const lineView = (line: OrderLine) => ({
   openQuantity: openQuantity(line),
 });
 
-export const orderView = (order: Order, lines: readonly OrderLine[]) => ({
+export const orderView = (order: Order, lines: readonly OrderLine[]): OrderBody => ({
   id: order.id,
   merchantId: order.merchantId,
   channel: order.channel,
@@ -42,7 +50,8 @@ export const orderView = (order: Order, lines: readonly OrderLine[]) => ({
   updatedAt: order.updatedAt.toISOString(),
 });
 
-export const stepView = (s: CancellationStepRecord) => ({
+/** A recorded step of any process (cancellation, chain, undo): the same shape everywhere. */
+export const stepView = (s: { step: string; key: string; detail?: string | null; actor: string; at: Date }): StepRecordBody => ({
   step: s.step,
   key: s.key === '' ? undefined : s.key,
   detail: s.detail ?? undefined,
@@ -50,7 +59,7 @@ export const stepView = (s: CancellationStepRecord) => ({
   at: s.at.toISOString(),
 });
 
-export const disputeView = (d: Dispute) => ({
+export const disputeView = (d: Dispute): DisputeBody => ({
   id: d.id,
   orderId: d.orderId,
   cancellationId: d.cancellationId,
@@ -67,7 +76,7 @@ export function cancellationView(
   orderLines: readonly OrderLine[],
   steps: readonly CancellationStepRecord[],
   dispute?: Dispute | null,
-) {
+): CancellationBody {
   return {
     id: c.id,
     orderId: c.orderId,
@@ -95,7 +104,7 @@ export function cancellationView(
   };
 }
 
-export const eventView = (e: OrderEvent) => ({
+export const eventView = (e: OrderEvent): TimelineEventBody => ({
   type: e.type,
   detail: e.detail,
   actor: e.actor,

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { createCreditMemoSchema, NotFoundError } from '@cancelflow/domain';
+import { createCreditMemoSchema, NotFoundError, type RebillList } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { acknowledgementView, creditMemoView, rebillView, type RebillBook } from '../rebills/index.ts';
 import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
@@ -32,7 +32,7 @@ export function creditMemosRouter(owners: PaymentOwners, book: RebillBook): Rout
 
   router.get('/rebills', describe({ summary: 'Rebills (filter by order or chain)', tags: ['cancelled but shipped'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ query: 'orderId', optional: true }) }, query: rebillQuery, responses: { 200: 'the rebills' } }), async (req, res) => {
     const query = parse(rebillQuery, req.query, 'query');
-    res.json({ items: (await book.rebillsOf(query)).map(rebillView) });
+    res.json({ items: (await book.rebillsOf(query)).map(rebillView) } satisfies RebillList);
   });
 
   return router;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { providerEventSchema } from '@cancelflow/domain';
+import { providerEventSchema, type ProviderEventApplied } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import type { PaymentBook } from '../refunds/index.ts';
 import { NotFoundError, paymentReceivedEventSchema } from '@cancelflow/domain';
@@ -23,7 +23,7 @@ export function providerEventsRouter(book: PaymentBook, payments?: Pick<UndoMone
     }
     const event = parse(providerEventSchema, req.body);
     const { duplicate, statusChanged, refund } = await book.handleProviderEvent(event);
-    res.status(200).json({ duplicate, statusChanged, refund });
+    res.status(200).json({ duplicate, statusChanged, refund } satisfies ProviderEventApplied);
   });
 
   return router;

@@ -1,5 +1,10 @@
 import { Router } from 'express';
-import { sandboxFaultSchema, sandboxSettleSchema } from '@cancelflow/domain';
+import {
+  sandboxFaultSchema,
+  sandboxSettleSchema,
+  type SandboxFaultArmed,
+  type SandboxRefundSettled,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import type { SandboxProvider } from '../adapters/sandbox-provider.ts';
 import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
@@ -18,7 +23,7 @@ export function sandboxRouter(owners: PaymentOwners, sandbox: SandboxProvider): 
       mode: fault.mode,
       failureReason: fault.failureReason,
       createdAt: fault.createdAt.toISOString(),
-    });
+    } satisfies SandboxFaultArmed);
   });
 
   /** Ends a pending refund as the provider would; the event goes through the provider-event handler. */
@@ -33,7 +38,7 @@ export function sandboxRouter(owners: PaymentOwners, sandbox: SandboxProvider): 
       status: row.status,
       failureReason: row.failureReason ?? null,
       settledAt: row.settledAt ? row.settledAt.toISOString() : null,
-    });
+    } satisfies SandboxRefundSettled);
   });
 
   return router;

@@ -9,3 +9,4 @@ export * from './cancellation-request.ts';
 export * from './shipment.ts';
 export * from './undo-cancellation.ts';
 export * from './self-service-acknowledgement.ts';
+export * from './responses/index.ts';
