@@ -80,10 +80,13 @@ export function anOrder(overrides: Partial<OrderDetail> = {}): OrderDetail {
     status: 'IN_PROGRESS',
     acknowledged: true,
     thirdPartyManaged: false,
+    selfServiceEnabled: true,
+    cancellationRequested: false,
     currency: 'EUR',
     placedAt: '2026-11-20T10:00:00.000Z',
     customer: { email: 'ann@example.com', name: 'Ann' },
     total: 7000,
+    payments: [{ method: 'CARD', amount: 7000, reference: 'pi-1' }],
     lines: [
       { id: 'line-1', lineNo: 1, sku: 'MUG', quantity: 2, unitPrice: 1500, shippedQuantity: 0, cancelledQuantity: 0, returnedQuantity: 0, openQuantity: 2 },
       { id: 'line-2', lineNo: 2, sku: 'PLATE', quantity: 1, unitPrice: 2000, shippedQuantity: 0, cancelledQuantity: 0, returnedQuantity: 0, openQuantity: 1 },
@@ -93,6 +96,8 @@ export function anOrder(overrides: Partial<OrderDetail> = {}): OrderDetail {
     updatedAt: '2026-11-20T10:00:00.000Z',
     cancellations: [],
     timeline: [{ type: 'IMPORTED', detail: {}, actor: 'channel', at: '2026-11-20T10:00:00.000Z' }],
+    shipments: [],
+    cancelledButShipped: [],
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { assertKeepsContract } from '@cancelflow/testing/contract';
 import { defaultTokenFor } from '@cancelflow/testing/tokens';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -51,8 +52,12 @@ export async function closedPort(): Promise<number> {
 
 /** GET as the tests' support staff (a bearer token, as every route but /healthz needs). */
 export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${await defaultTokenFor('GET', new URL(url).pathname)}` } });
-  return { status: response.status, body: (await response.json()) as T };
+  const { origin, pathname, search } = new URL(url);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${await defaultTokenFor('GET', pathname)}` } });
+  const text = await response.text();
+  const body: unknown = JSON.parse(text);
+  await assertKeepsContract(origin, { method: 'GET', path: `${pathname}${search}`, status: response.status, contentType: response.headers.get('content-type'), body, text });
+  return { status: response.status, body: body as T };
 }
 
 export interface EmailView {
