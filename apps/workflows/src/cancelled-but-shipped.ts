@@ -18,16 +18,7 @@ import {
   type CancelledButShippedStep,
   type RecordedAcknowledgement,
 } from '@cancelflow/domain/cancelled-but-shipped';
-import {
-  approveRebillUpdate,
-  cancelledButShippedStateQuery,
-  emailReplyReceivedSignal,
-  recordAcknowledgementUpdate,
-  type CancelledButShippedInput,
-  type RecordAcknowledgementArgs,
-  type CancelledButShippedProcessState,
-  type EmailReply,
-} from './messages.ts';
+import { approveRebillUpdate, cancelledButShippedStateQuery, emailReplyReceivedSignal, recordAcknowledgementUpdate, type CancelledButShippedInput, type RecordAcknowledgementArgs, type CancelledButShippedProcessState, type EmailReply } from './contracts/cancelled-but-shipped.ts';
 import { chainLoader, chainNotifications, chainOrders, chainPayments, notifications } from './proxies.ts';
 
 const DEFAULT_REMINDER_INTERVAL = '3 days';

@@ -8,15 +8,7 @@
 import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { CancellationRequestContext, EmailTemplate } from '@cancelflow/domain/activities';
-import {
-  acceptCancellationRequestUpdate,
-  cancellationRequestStateQuery,
-  rejectCancellationRequestUpdate,
-  shipmentRecordedSignal,
-  withdrawCancellationRequestUpdate,
-  type CancellationRequestProcessState,
-  type CustomerCancellationRequestInput,
-} from './messages.ts';
+import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, rejectCancellationRequestUpdate, shipmentRecordedSignal, withdrawCancellationRequestUpdate, type CancellationRequestProcessState, type CustomerCancellationRequestInput } from './contracts/customer-cancellation-request.ts';
 import { notifications, requestLoader, requests } from './proxies.ts';
 
 export const DEFAULT_REMINDER_INTERVAL = '4 hours';

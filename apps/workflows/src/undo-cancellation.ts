@@ -18,13 +18,8 @@ import {
   type UndoMoneyStep,
   type UndoStep,
 } from '@cancelflow/domain/undo-cancellation';
-import { CANCELLATION_WORKFLOW_TYPE } from './messages.ts';
-import {
-  paymentReceivedSignal,
-  undoStateQuery,
-  type UndoCancellationWorkflowInput,
-  type UndoProcessState,
-} from './undo-cancellation-messages.ts';
+import { CANCELLATION_WORKFLOW_TYPE } from './contracts/cancellation.ts';
+import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInput, type UndoProcessState } from './contracts/undo-cancellation.ts';
 import { notifications, undoLoader, undoOrders, undoPayments } from './proxies.ts';
 
 const DEFAULT_REMINDER_INTERVAL = '2 days';

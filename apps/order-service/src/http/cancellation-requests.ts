@@ -27,7 +27,7 @@ import {
   rejectCancellationRequestUpdate,
   withdrawCancellationRequestUpdate,
   type CancellationRequestProcessState,
-} from '@cancelflow/workflows/messages';
+} from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import { CancellationRequest, CancellationRequestLine, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { createCancellationRequest } from '../requests/create-request.ts';

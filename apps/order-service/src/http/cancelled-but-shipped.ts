@@ -21,7 +21,7 @@ import {
   recordAcknowledgementUpdate,
   type CancelledButShippedProcessState,
   type RecordAcknowledgementArgs,
-} from '@cancelflow/workflows/messages';
+} from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';

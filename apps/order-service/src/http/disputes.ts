@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { cancellationWorkflowId, closeDisputeSchema, ConflictError, NotFoundError, UnavailableError } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
-import { disputeClosedSignal } from '@cancelflow/workflows/messages';
+import { disputeClosedSignal } from '@cancelflow/workflows/contracts/cancellation';
 import { Dispute } from '../db/entities/index.ts';
 import { assertId, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { NotFoundError, undoCancellationSchema, type UndoBody } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
-import { undoStateQuery, type UndoProcessState } from '@cancelflow/workflows/undo-cancellation-messages';
+import { undoStateQuery, type UndoProcessState } from '@cancelflow/workflows/contracts/undo-cancellation';
 import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
 import { OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';

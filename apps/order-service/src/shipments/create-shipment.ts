@@ -27,7 +27,7 @@ import {
   type ShipmentPlan,
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
-import { CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE, type CancelledButShippedInput } from '@cancelflow/workflows/messages';
+import { CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE, type CancelledButShippedInput } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import {
   Cancellation,

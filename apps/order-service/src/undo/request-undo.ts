@@ -18,7 +18,7 @@ import {
   type UndoStarted,
 } from '@cancelflow/domain';
 import { planUndo, undoCancellationWorkflowId, type UndoStatus } from '@cancelflow/domain/undo-cancellation';
-import { UNDO_CANCELLATION_WORKFLOW_TYPE, type UndoCancellationWorkflowInput } from '@cancelflow/workflows/undo-cancellation-messages';
+import { UNDO_CANCELLATION_WORKFLOW_TYPE, type UndoCancellationWorkflowInput } from '@cancelflow/workflows/contracts/undo-cancellation';
 import { Cancellation, CancellationLine, Dispute } from '../db/entities/index.ts';
 import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
 import { assertId, linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
