@@ -10,16 +10,16 @@ function app() {
   const a = express();
   const thing = z.object({ id: z.string(), quantity: z.number().int() }).meta({ id: 'Thing' });
   const router = express.Router();
-  router.get('/things/:id', describeRoute({ summary: 'a thing', responses: { 200: { description: 'the thing', schema: thing }, 404: 'no such thing' } }), (req, res) => {
+  router.get('/things/:id', describeRoute({ summary: 'a thing', access: 'public', responses: { 200: { description: 'the thing', schema: thing }, 404: 'no such thing' } }), (req, res) => {
     if (req.params.id === 'missing') return void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such thing' } });
     if (req.params.id === 'extra') return void res.json({ id: 'extra', quantity: 1, secret: 'x' });
     if (req.params.id === 'wrong') return void res.json({ id: 'wrong', quantity: '1' });
     res.json({ id: req.params.id, quantity: 1 });
   });
-  router.post('/things', describeRoute({ summary: 'make a thing', responses: { 201: { description: 'the thing', schema: thing } } }), (_req, res) => {
+  router.post('/things', describeRoute({ summary: 'make a thing', access: 'public', responses: { 201: { description: 'the thing', schema: thing } } }), (_req, res) => {
     res.status(202).json({ id: 'late', quantity: 1 });
   });
-  router.get('/things/:id/history', describeRoute({ summary: 'no body documented', responses: { 204: 'nothing' } }), (_req, res) => {
+  router.get('/things/:id/history', describeRoute({ summary: 'no body documented', access: 'public', responses: { 204: 'nothing' } }), (_req, res) => {
     res.json({ surprise: true });
   });
   a.use(express.json());

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { FilterQuery } from '@mikro-orm/core';
-import { listRepliesQuerySchema } from '@cancelflow/domain';
+import { listRepliesQuerySchema, type InboundReplyPage } from '@cancelflow/domain';
 import { describe, parse, type Database } from '@cancelflow/service-kit';
 import { MailboxMessage } from '../db/index.ts';
 import { SERVICE_AND_SUPPORT, type NotificationOwners } from './owners.ts';
@@ -23,7 +23,7 @@ export function repliesRouter(owners: NotificationOwners, db: Database): Router 
       limit: query.limit,
       offset: query.offset,
     });
-    res.json({ items: replies.map(replyView), total, limit: query.limit, offset: query.offset });
+    res.json({ items: replies.map(replyView), total, limit: query.limit, offset: query.offset } satisfies InboundReplyPage);
   });
 
   return router;

@@ -1,5 +1,5 @@
 import type { MailboxMessage, OutboundEmail } from '../db/index.ts';
-import type { EmailBody, MailboxMessageBody } from '@cancelflow/domain';
+import type { EmailBody, InboundReplyBody, MailboxMessageBody } from '@cancelflow/domain';
 
 export const emailView = (e: OutboundEmail): EmailBody => ({
   id: e.id,
@@ -33,9 +33,10 @@ export const mailboxMessageView = (m: MailboxMessage, options: { raw: boolean } 
   ...(options.raw ? { raw: m.raw } : {}),
 });
 
-export const replyView = (m: MailboxMessage) => ({
+/** A received reply (only mail with a reply verdict is listed: replyStatus is set). */
+export const replyView = (m: MailboxMessage): InboundReplyBody => ({
   id: m.id,
-  status: m.replyStatus,
+  status: m.replyStatus!,
   /** Why it does not count as the customer's word (UNDECIDED only). */
   reasons: m.replyReasons,
   orderId: m.orderId ?? null,
@@ -47,5 +48,5 @@ export const replyView = (m: MailboxMessage) => ({
   to: m.toAddresses,
   subject: m.subject ?? null,
   text: m.textBody ?? null,
-  receivedAt: m.receivedAt,
+  receivedAt: m.receivedAt.toISOString(),
 });

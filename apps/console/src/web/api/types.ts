@@ -22,6 +22,8 @@ import type {
   EligibilityBody,
   EmailBody,
   EmailPage,
+  InboundReplyBody,
+  InboundReplyPage,
   OrderBody,
   OrderDetail as OrderDetailBody,
   OrderLineBody,
@@ -65,6 +67,9 @@ export type Rebill = RebillBody;
 
 export type Email = EmailBody;
 export type EmailList = EmailPage;
+/** Mail that came in to the reply address; UNDECIDED ones do not count as the customer's word. */
+export type InboundReply = InboundReplyBody;
+export type InboundReplyList = InboundReplyPage;
 
 export type CancellationRequest = CancellationRequestBody;
 export type CancellationRequestList = CancellationRequestPage;
