@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { healthBodySchema, readinessBodySchema } from '@cancelflow/domain';
 import { idsIn, addLogContext, withLogContext } from './context.ts';
 import { readinessRoute, type ReadinessCheck } from './health.ts';
 import { errorMapper, notFoundRoute } from './http-errors.ts';
@@ -67,7 +69,7 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   app.use(httpMetrics(registry));
   // Every spelling of a path (//, dot segments, ;params, percent-encoded letters) routes as the canonical one.
   app.use(canonicalPath);
-  app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], access: 'public', responses: { 200: 'alive' } }), (_req, res) => {
+  app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], access: 'public', responses: { 200: { description: 'alive', schema: healthBodySchema } } }), (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get(
@@ -76,11 +78,14 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
       summary: 'The service can do its work: database, Temporal (and SMTP) reachable',
       tags: ['operations'],
       access: 'public',
-      responses: { 200: 'ready', 503: 'something it needs is down: `checks` says what' },
+      responses: {
+        200: { description: 'ready', schema: readinessBodySchema },
+        503: { description: 'something it needs is down: `checks` says what', schema: readinessBodySchema },
+      },
     }),
     readinessRoute(options.readiness ?? {}),
   );
-  app.get('/metrics', describe({ summary: 'Prometheus metrics', tags: ['operations'], access: 'public', responses: { 200: 'metrics in the Prometheus text format' } }), metricsRoute(registry));
+  app.get('/metrics', describe({ summary: 'Prometheus metrics', tags: ['operations'], access: 'public', responses: { 200: { description: 'metrics in the Prometheus text format', contentType: 'text/plain', schema: z.string() } } }), metricsRoute(registry));
   serveApiDocs(app, { title: `CancelFlow ${service}`, version: options.version ?? '1.0.0', ...(options.description ? { description: options.description } : {}) });
   app.use(routes);
   app.use(notFoundRoute);

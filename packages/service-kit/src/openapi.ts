@@ -264,7 +264,7 @@ export function serveApiDocs(app: Express, info: ApiInfo): void {
   let document: ReturnType<typeof createDocument> | undefined;
   app.get(
     '/openapi.json',
-    describe({ summary: 'This API as an OpenAPI 3.1 document', tags: ['operations'], access: 'public', responses: { 200: 'the OpenAPI document' } }),
+    describe({ summary: 'This API as an OpenAPI 3.1 document', tags: ['operations'], access: 'public', responses: { 200: { description: 'the OpenAPI document', schema: z.record(z.string(), z.unknown()) } } }),
     (_req, res) => {
       document ??= openApiDocument(app, info);
       res.json(document);

@@ -8,6 +8,8 @@ import {
   UnavailableError,
   type CancellationBody,
   type RefundRetried,
+  cancellationBodySchema,
+  refundRetriedSchema,
 } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { cancellationStateQuery, retryRefundUpdate, type CancellationProcessState } from '@cancelflow/workflows/contracts/cancellation';
@@ -28,7 +30,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
     return cancellation;
   };
 
-  router.get('/cancellations/:id', describe({ summary: 'A cancellation: status, lines, steps and live process state', tags: ['cancellations'], access: { roles: ALL, owner: owners.cancellation({ param: 'id' }) }, responses: { 200: 'the cancellation', 404: 'no such cancellation' } }), async (req, res) => {
+  router.get('/cancellations/:id', describe({ summary: 'A cancellation: status, lines, steps and live process state', tags: ['cancellations'], access: { roles: ALL, owner: owners.cancellation({ param: 'id' }) }, responses: { 200: { description: 'the cancellation', schema: cancellationBodySchema }, 404: 'no such cancellation' } }), async (req, res) => {
     const cancellation = await findCancellation(req.params.id);
     const em = deps.db.em.fork();
     const [lines, steps, dispute] = await Promise.all([
@@ -41,7 +43,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
     res.json({ ...cancellationView(cancellation, lines, orderLines, steps, dispute), live } satisfies CancellationBody);
   });
 
-  router.post('/cancellations/:id/retry-refund', describe({ summary: 'Support retries a failed refund (update to the cancellation process)', tags: ['cancellations'], access: { roles: ['SUPPORT'], owner: owners.cancellation({ param: 'id' }) }, body: retryRefundSchema, responses: { 200: 'the retry was accepted', 404: 'no such cancellation', 409: 'the refund is not failed' } }), async (req, res) => {
+  router.post('/cancellations/:id/retry-refund', describe({ summary: 'Support retries a failed refund (update to the cancellation process)', tags: ['cancellations'], access: { roles: ['SUPPORT'], owner: owners.cancellation({ param: 'id' }) }, body: retryRefundSchema, responses: { 200: { description: 'the retry was accepted', schema: refundRetriedSchema }, 404: 'no such cancellation', 409: 'the refund is not failed' } }), async (req, res) => {
     const cancellation = await findCancellation(req.params.id);
     const input = parse(retryRefundSchema, req.body);
     if (cancellation.status !== 'IN_PROGRESS') {

@@ -13,6 +13,10 @@ import {
   type CancelledButShippedBody,
   type AcknowledgementRecorded,
   type RebillApproved,
+  acknowledgementRecordedSchema,
+  cancelledButShippedBodySchema,
+  cancelledButShippedPageSchema,
+  rebillApprovedSchema,
 } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
@@ -62,7 +66,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     );
   };
 
-  router.get('/cancelled-but-shipped', describe({ summary: 'Cancelled-but-shipped chains (filter by status)', tags: ['cancelled but shipped'], access: { roles: ALL, list: true }, query: listCancelledButShippedQuerySchema, responses: { 200: 'a page of chains' } }), async (req, res) => {
+  router.get('/cancelled-but-shipped', describe({ summary: 'Cancelled-but-shipped chains (filter by status)', tags: ['cancelled but shipped'], access: { roles: ALL, list: true }, query: listCancelledButShippedQuerySchema, responses: { 200: { description: 'a page of chains', schema: cancelledButShippedPageSchema } } }), async (req, res) => {
     const query = parse(listCancelledButShippedQuerySchema, req.query, 'query');
     const scope = merchantFilter(principalOf(res), undefined);
     const where: FilterQuery<CancelledButShipped> = scope ? { merchantId: scope } : {};
@@ -76,14 +80,14 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset } satisfies CancelledButShippedPage);
   });
 
-  router.get('/cancelled-but-shipped/:id', describe({ summary: 'A cancelled-but-shipped chain with its steps', tags: ['cancelled but shipped'], access: { roles: ALL, owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, responses: { 200: 'the chain', 404: 'no such chain' } }), async (req, res) => {
+  router.get('/cancelled-but-shipped/:id', describe({ summary: 'A cancelled-but-shipped chain with its steps', tags: ['cancelled but shipped'], access: { roles: ALL, owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, responses: { 200: { description: 'the chain', schema: cancelledButShippedBodySchema }, 404: 'no such chain' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const [view] = await views([chain]);
     res.json({ ...view!, live: await liveState(deps, chain.workflowId) } satisfies CancelledButShippedBody);
   });
 
   /** Support records the customer's acknowledgement, with the customer's own words as evidence. */
-  router.post('/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'Record the customer\'s acknowledgement (keep and pay, or return)', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: recordAcknowledgementSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'already acknowledged' } }), async (req, res) => {
+  router.post('/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'Record the customer\'s acknowledgement (keep and pay, or return)', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: recordAcknowledgementSchema, responses: { 202: { description: 'the acknowledgement is recorded: the chain goes on', schema: acknowledgementRecordedSchema }, 404: 'no such chain', 409: 'already acknowledged' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(recordAcknowledgementSchema, req.body);
     const result = await recordChainAcknowledgement(deps, chain, input);
@@ -91,7 +95,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
   });
 
   /** Support approves the rebill; a repeat answers with the first approval and changes nothing. */
-  router.post('/cancelled-but-shipped/:id/rebill-approval', describe({ summary: 'Approve rebilling the customer', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: approveRebillSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'not waiting for a rebill approval' } }), async (req, res) => {
+  router.post('/cancelled-but-shipped/:id/rebill-approval', describe({ summary: 'Approve rebilling the customer', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: approveRebillSchema, responses: { 202: { description: 'the approval is recorded: the rebill follows', schema: rebillApprovedSchema }, 200: { description: 'the rebill was approved before: the first approval, nothing changed', schema: rebillApprovedSchema }, 404: 'no such chain', 409: 'not waiting for a rebill approval' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(approveRebillSchema, req.body);
     if (chain.rebillApprovedBy) {

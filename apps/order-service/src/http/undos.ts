@@ -1,5 +1,11 @@
 import { Router } from 'express';
-import { NotFoundError, undoCancellationSchema, type UndoBody } from '@cancelflow/domain';
+import {
+  NotFoundError,
+  undoCancellationSchema,
+  type UndoBody,
+  undoBodySchema,
+  undoStartedSchema,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { undoStateQuery, type UndoProcessState } from '@cancelflow/workflows/contracts/undo-cancellation';
 import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
@@ -15,7 +21,7 @@ export function undosRouter(deps: HttpDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  router.post('/cancellations/:id/undo', describe({ summary: 'Undo a cancellation (reopens what it cancelled; the money comes back first)', tags: ['undo'], access: { roles: STAFF, owner: owners.cancellation({ param: 'id' }) }, body: undoCancellationSchema, responses: { 202: 'the undo, started', 200: 'the same undo, started before', 404: 'no such cancellation', 422: 'this cancellation cannot be undone' } }), async (req, res) => {
+  router.post('/cancellations/:id/undo', describe({ summary: 'Undo a cancellation (reopens what it cancelled; the money comes back first)', tags: ['undo'], access: { roles: STAFF, owner: owners.cancellation({ param: 'id' }) }, body: undoCancellationSchema, responses: { 202: { description: 'the undo, started', schema: undoStartedSchema }, 200: { description: 'the same undo, started before', schema: undoStartedSchema }, 404: 'no such cancellation', 422: 'this cancellation cannot be undone' } }), async (req, res) => {
     const input = parse(undoCancellationSchema, req.body);
     const result = await requestUndo(deps, req.params.id, input);
     res
@@ -24,7 +30,7 @@ export function undosRouter(deps: HttpDeps): Router {
       .json(result);
   });
 
-  router.get('/undos/:id', describe({ summary: 'An undo of a cancellation', tags: ['undo'], access: { roles: ALL, owner: owners.undo({ param: 'id' }) }, responses: { 200: 'the undo', 404: 'no such undo' } }), async (req, res) => {
+  router.get('/undos/:id', describe({ summary: 'An undo of a cancellation', tags: ['undo'], access: { roles: ALL, owner: owners.undo({ param: 'id' }) }, responses: { 200: { description: 'the undo', schema: undoBodySchema }, 404: 'no such undo' } }), async (req, res) => {
     const undoId = assertId(req.params.id, 'undo');
     const undo = await deps.db.em.fork().findOne(CancellationUndo, { id: undoId });
     if (!undo) throw new NotFoundError(`no undo ${undoId}`);
@@ -32,7 +38,7 @@ export function undosRouter(deps: HttpDeps): Router {
   });
 
   /** The latest undo of a cancellation (a failed one makes room for another attempt). */
-  router.get('/cancellations/:id/undo', describe({ summary: 'The undo of a cancellation, if any', tags: ['undo'], access: { roles: ALL, owner: owners.cancellation({ param: 'id' }) }, responses: { 200: 'the undo', 404: 'the cancellation has no undo' } }), async (req, res) => {
+  router.get('/cancellations/:id/undo', describe({ summary: 'The undo of a cancellation, if any', tags: ['undo'], access: { roles: ALL, owner: owners.cancellation({ param: 'id' }) }, responses: { 200: { description: 'the undo', schema: undoBodySchema }, 404: 'the cancellation has no undo' } }), async (req, res) => {
     const cancellationId = assertId(req.params.id, 'cancellation');
     const [undo] = await deps.db.em.fork().find(CancellationUndo, { cancellationId }, { orderBy: { attempt: 'desc' }, limit: 1 });
     if (!undo) throw new NotFoundError(`cancellation ${cancellationId} has not been undone: POST /cancellations/${cancellationId}/undo to undo it`);

@@ -44,3 +44,11 @@ export const errorBodySchema = z
   })
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** GET /healthz: the process is alive. */
+export const healthBodySchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+/** GET /readyz: each thing the service needs, 'ok' or why it is down. */
+export const readinessBodySchema = z
+  .object({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.string()) })
+  .meta({ id: 'Readiness' });

@@ -196,3 +196,6 @@ export type SandboxFaultArmed = z.infer<typeof sandboxFaultArmedSchema>;
 export type SandboxRefundSettled = z.infer<typeof sandboxRefundSettledSchema>;
 export type SandboxLedgerSpent = z.infer<typeof sandboxLedgerSpentSchema>;
 export type SandboxAuthorisationExpired = z.infer<typeof sandboxAuthorisationExpiredSchema>;
+
+/** POST /provider-events: a refund event applied (refund.*), or the payment a payment request asked for (payment.received). */
+export const providerEventAnswerSchema = z.union([providerEventAppliedSchema, paymentReceivedAppliedSchema]).meta({ id: 'ProviderEventAnswer' });
