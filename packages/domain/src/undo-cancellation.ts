@@ -100,12 +100,12 @@ export function planUndo(subject: UndoRequestSubject): UndoPlan {
   cancellation.lines.forEach((cancelled, i) => {
     const line = order.lines.find((l) => l.id === cancelled.lineId);
     if (!line) {
-      problems.push({ path: `lines.${i}`, message: `line ${cancelled.lineId} is no longer a line of this order` });
+      problems.push({ path: `lines[${i}]`, message: `line ${cancelled.lineId} is no longer a line of this order` });
       return;
     }
     if (policy.fillOrKill && line.shippedQuantity > 0) {
       problems.push({
-        path: `lines.${i}`,
+        path: `lines[${i}]`,
         message: `line ${line.lineNo} (${line.sku}) shipped in part on ${policy.label}, which closed the rest of the line: it cannot be reopened`,
       });
       return;

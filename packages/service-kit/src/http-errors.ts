@@ -37,18 +37,31 @@ export function errorMapper(logger: Logger): ErrorRequestHandler {
   };
 }
 
+const isJson = (raw: unknown): boolean => {
+  if (typeof raw !== 'string') return false;
+  try {
+    JSON.parse(raw);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** Errors that do not come from our code but still mean "your request is wrong". */
 function toDomainError(err: unknown): DomainError | undefined {
   if (err instanceof DomainError) return err;
   if (isBodyParserError(err)) {
-    if (err.type === 'entity.parse.failed') return new ValidationError('the request body is not valid JSON');
+    if (err.type === 'entity.parse.failed') {
+      // The strict JSON parser refuses null, numbers and strings too: those are JSON, but not an object.
+      return new ValidationError(isJson(err.body) ? 'the request body must be a JSON object' : 'the request body is not valid JSON');
+    }
     if (err.type === 'entity.too.large') return new ValidationError('the request body is too large');
     return new ValidationError(err.message);
   }
   return undefined;
 }
 
-function isBodyParserError(err: unknown): err is { type: string; message: string; status: number } {
+function isBodyParserError(err: unknown): err is { type: string; message: string; status: number; body?: unknown } {
   return typeof err === 'object' && err !== null && 'type' in err && 'status' in err &&
     typeof (err as { status: unknown }).status === 'number' && (err as { status: number }).status < 500;
 }
