@@ -60,44 +60,9 @@ export async function getJson<T = unknown>(url: string): Promise<{ status: numbe
   return { status: response.status, body: body as T };
 }
 
-export interface EmailView {
-  id: string;
-  messageKey: string;
-  to: string;
-  template: string;
-  subject: string;
-  text: string;
-  html: string;
-  messageId: string;
-  replyTo: string | null;
-  orderId: string | null;
-  status: 'PENDING' | 'SENT' | 'FAILED';
-  error: string | null;
-  attempts: number;
-  sentAt: string | null;
-}
-
-export interface MailboxView {
-  id: string;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  from: string | null;
-  to: string[];
-  subject: string | null;
-  text: string | null;
-  html: string | null;
-  raw?: string;
-}
-
-export interface ListOf<T> {
-  items: T[];
-  total: number;
-}
-
-export interface ErrorView {
-  error: { code: string; message: string; details?: { path?: string; message: string }[] };
-}
+/** The answers as the service documents them (the domain's answer schemas). */
+export type { EmailBody as EmailView, ErrorBody as ErrorView, MailboxMessageBody as MailboxView } from '@cancelflow/domain';
+export type ListOf<T> = { items: T[]; total: number; limit: number; offset: number };
 
 /** What the cancellation workflow passes to the templates. */
 export const confirmationData = (overrides: Record<string, string | number | boolean | null> = {}) => ({

@@ -9,13 +9,18 @@ import type { z } from 'zod';
 export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'request body'): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({ path: pathText(issue.path), message: messageOf(issue, what) }));
+  const details = problemsOf(result.error, what);
   const first = details[0];
   const summary = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'is invalid';
   throw new ValidationError(
     details.length > 1 ? `${what} is invalid (${details.length} problems), first: ${summary}` : `${what} is invalid: ${summary}`,
     details,
   );
+}
+
+/** Each issue of a failed parse as { path, message }, in the one voice of parse(). */
+export function problemsOf(error: z.ZodError, what = 'request body'): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: pathText(issue.path), message: messageOf(issue, what) }));
 }
 
 /** lines[0].quantity, customer.email */

@@ -17,12 +17,13 @@ import { SERVICE_AND_SUPPORT, type NotificationOwners } from './owners.ts';
 export function emailsRouter(owners: NotificationOwners, db: Database): Router {
   const router = Router();
 
-  router.get('/emails', describe({ summary: 'Emails sent (filter by order, cancellation, template)', tags: ['emails'], access: { roles: ['SERVICE', 'SUPPORT', 'MERCHANT'], owner: owners.order({ query: 'orderId', optional: true }) }, query: listEmailsQuerySchema, responses: { 200: { description: 'a page of emails', schema: emailPageSchema } } }), async (req, res) => {
+  router.get('/emails', describe({ summary: 'Emails sent (filter by order, recipient, status, template)', tags: ['emails'], access: { roles: ['SERVICE', 'SUPPORT', 'MERCHANT'], owner: owners.order({ query: 'orderId', optional: true }) }, query: listEmailsQuerySchema, responses: { 200: { description: 'a page of emails', schema: emailPageSchema } } }), async (req, res) => {
     const query = parse(listEmailsQuerySchema, req.query, 'query');
     const where: FilterQuery<OutboundEmail> = {};
     if (query.orderId) where.orderId = query.orderId;
     if (query.to) where.toAddress = { $ilike: query.to.replace(/[\\%_]/g, '\\$&') };
     if (query.status) where.status = query.status;
+    if (query.template) where.template = query.template;
     const [emails, total] = await db.em.fork().findAndCount(OutboundEmail, where, {
       orderBy: { createdAt: 'desc', id: 'asc' },
       limit: query.limit,
