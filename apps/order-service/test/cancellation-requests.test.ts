@@ -130,7 +130,7 @@ describe('each channel\'s customer window decides whether a customer may ask at 
 
 describe('bad input is refused with 400 and a message, nothing written', () => {
   it.each([
-    ['an unknown source', { source: 'PHONE' }, /source must be one of/],
+    ['an unknown source', { source: 'PHONE' }, /source: must be one of/],
     ['no lines', { lines: [] }, /at least one line/],
     ['a zero quantity', { lines: [{ lineId: 'x', quantity: 0 }] }, /at least 1/],
     ['the system reason', { reason: 'FILL_OR_KILL' }, /system's reason/],

@@ -82,7 +82,7 @@ describe('POST /orders', () => {
   const bad: [string, (o: Record<string, unknown>) => unknown, RegExp][] = [
     ['a missing channelOrderNo', ({ channelOrderNo: _, ...o }) => o, /channelOrderNo/],
     ['an unknown channel', (o) => ({ ...o, channel: 'myspace' }), /channel/],
-    ['a quantity given as text', (o) => ({ ...o, lines: [{ sku: 'A', quantity: '2', unitPrice: 4500 }] }), /lines\.0\.quantity/],
+    ['a quantity given as text', (o) => ({ ...o, lines: [{ sku: 'A', quantity: '2', unitPrice: 4500 }] }), /lines\[0\]\.quantity/],
     ['a price with decimals', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 45.0001 }] }), /minor units/],
     ['a negative price', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: -1 }] }), /cannot be negative/],
     ['no lines', (o) => ({ ...o, lines: [] }), /at least one line/],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, importOrder, startSystem, unique, type RunningSystem } from '@cancelflow/testing';
+import type { CreditMemoBody } from '@cancelflow/domain';
 import {
   chain,
   customerEmail,
@@ -69,6 +70,9 @@ describe('cancelled but shipped: the chain', () => {
     expect(first.body.approvedBy).toBe(second.body.approvedBy);
 
     const done = await untilChain(system, chainId, (c) => c.status === 'COMPLETED', 'completed');
+    // The credit memo is named by a field, not only inside the step's text.
+    const memo = await system.payments.get<CreditMemoBody>(`/credit-memos/${done.creditMemoId}`);
+    expect(memo.body).toMatchObject({ chainId, amount: done.amount });
     expect(stepsOf(done)).toEqual([
       'STARTED',
       'CUSTOMER_EMAILED',

@@ -64,3 +64,6 @@ export function formatMoney(m: Money): string {
       .maximumFractionDigits ?? 2;
   return `${(m.amountMinor / 10 ** digits).toFixed(digits)} ${m.currency}`;
 }
+
+/** The one way money a person reads is written: "30.00 EUR" for 3000 minor units of EUR. */
+export const formatAmount = (amountMinor: number, currency: string): string => formatMoney({ amountMinor, currency });

@@ -39,7 +39,9 @@ function messageOf(issue: Issue, what: string): string {
   }
   if (!ZOD_WORDING.test(issue.message)) {
     const field = issue.path.at(-1);
-    return typeof field === 'string' && issue.message.startsWith(`${field} `) ? issue.message.slice(field.length + 1) : issue.message;
+    // "quantity must be at least 1" under lines[0].quantity reads "lines[0].quantity: must be at least 1".
+    const rest = typeof field === 'string' && issue.message.startsWith(`${field} `) ? issue.message.slice(field.length + 1) : undefined;
+    return rest !== undefined && /^(must|cannot|is|needs|names) /.test(rest) ? rest : issue.message;
   }
   switch (issue.code) {
     case 'invalid_type':

@@ -46,6 +46,7 @@ export function cancelledButShippedView(
     acknowledgementId: c.acknowledgementId ?? undefined,
     rebillApprovedBy: c.rebillApprovedBy ?? undefined,
     returnId: c.returnId ?? undefined,
+    creditMemoId: steps.find((s) => s.step === 'CREDIT_MEMO_ISSUED')?.key || undefined,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     lines: lines.map((l) => {

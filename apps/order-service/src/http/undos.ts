@@ -68,6 +68,8 @@ async function undoView(deps: HttpDeps, undo: CancellationUndo): Promise<UndoBod
     amount: undo.amount,
     whole: undo.whole,
     failureReason: undo.failureReason ?? undefined,
+    // Each request asked of the customer is recorded under its id: the latest one is the open one.
+    paymentRequestId: steps.filter((s) => s.step === 'PAYMENT_REQUESTED').at(-1)?.key || undefined,
     createdAt: undo.createdAt.toISOString(),
     completedAt: undo.completedAt?.toISOString(),
     lines: undo.lines.map((l) => {
