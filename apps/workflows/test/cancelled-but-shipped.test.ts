@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, importOrder, startSystem, unique, type RunningSystem } from '@cancelflow/testing';
-import type { CreditMemoBody } from '@cancelflow/domain';
+import type { CreditMemoBody, ErrorBody } from '@cancelflow/domain';
 import {
   chain,
   customerEmail,
@@ -170,8 +170,11 @@ describe('cancelled but shipped: the chain', () => {
     const detail = await system.orders.get<{ lines: { returnedQuantity: number; shippedQuantity: number }[] }>(`/orders/${order.id}`);
     expect(detail.body.lines[0]).toMatchObject({ shippedQuantity: 2, returnedQuantity: 2 });
 
-    const approval = await system.orders.post<{ error: { message: string } }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' });
+    const approval = await system.orders.post<ErrorBody>(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' });
     expect(approval.status).toBe(409);
+    // One status word per state: the refusal says RETURN_REQUESTED, never the COMPLETED of a rebilled chain.
+    expect(approval.body.error.message).toContain('the chain is RETURN_REQUESTED');
+    expect(approval.body.error.message).not.toContain('COMPLETED');
     expect(await rebillsOf(system, chainId)).toHaveLength(0);
     expect((await emailsOf(system, order.id)).some((e) => e.template === 'EMAIL_THREAD_FORWARD')).toBe(false);
 
@@ -214,7 +217,7 @@ describe('cancelled but shipped: the chain', () => {
     expect(listed.body.items.every((c) => c.status === 'COMPLETED')).toBe(true);
     const badStatus = await system.orders.get<{ error: { message: string } }>('/cancelled-but-shipped?status=LOST');
     expect(badStatus.status).toBe(400);
-    expect(badStatus.body.error.message).toMatch(/status must be one of/);
+    expect(badStatus.body.error.message).toMatch(/status: must be one of/);
     expect((await system.orders.get(`/cancelled-but-shipped/${crypto.randomUUID()}`)).status).toBe(404);
     expect((await system.orders.post(`/cancelled-but-shipped/${crypto.randomUUID()}/rebill-approval`, { staffId: 'x' })).status).toBe(404);
   });

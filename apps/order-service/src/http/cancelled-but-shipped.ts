@@ -98,6 +98,9 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
   router.post('/cancelled-but-shipped/:id/rebill-approval', describe({ summary: 'Approve rebilling the customer', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: approveRebillSchema, responses: { 202: { description: 'the approval is recorded: the rebill follows', schema: rebillApprovedSchema }, 200: { description: 'the rebill was approved before: the first approval, nothing changed', schema: rebillApprovedSchema }, 404: 'no such chain', 409: 'not waiting for a rebill approval' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(approveRebillSchema, req.body);
+    if (!chain.rebillApprovedBy && (chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED')) {
+      throw new ConflictError(`cannot approve the rebill: the chain is ${chain.status}${chain.status === 'RETURN_REQUESTED' ? ' (the customer refused or did not answer: the item comes back)' : ''}`);
+    }
     if (chain.rebillApprovedBy) {
       res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true } satisfies RebillApproved);
       return;
@@ -149,7 +152,11 @@ async function update<T>(deps: HttpDeps, chain: CancelledButShipped, what: strin
       throw new UnavailableError(`the cancelled-but-shipped process did not answer in time: try again shortly`);
     }
     const finished = await finishedState(deps, chain.workflowId);
-    if (finished) throw new ConflictError(`cannot ${what}: the chain is finished (${finished})`);
+    if (finished) {
+      // Say the chain's own status word (RETURN_REQUESTED, COMPLETED), not the process's run state.
+      const now = await deps.db.em.fork().findOne(CancelledButShipped, { id: chain.id });
+      throw new ConflictError(`cannot ${what}: the chain is ${now?.status ?? chain.status} and its process has ended`);
+    }
     deps.logger.warn({ err: error, chainId: chain.id }, `${what} failed`);
     throw new UnavailableError('the cancelled-but-shipped process cannot be reached now (Temporal is unreachable): try again shortly');
   }
