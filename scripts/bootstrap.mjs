@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const COMMANDS = { start: 'scripts/start.ts', test: 'scripts/test.ts', bench: 'bench/run.ts', token: 'scripts/mint-token.ts', screenshots: 'apps/console/e2e/screenshots.ts' };
+const COMMANDS = { start: 'scripts/start.ts', test: 'scripts/test.ts', bench: 'bench/run.ts', token: 'scripts/mint-token.ts', screenshots: 'apps/console/e2e/screenshots.ts', probe: 'scripts/probe.ts' };
 const MARKER = join(root, 'node_modules', '.cancelflow-install-hash');
 const NODE = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.cmd' : 'node');
 const MIN_NODE_MAJOR = 24;

@@ -34,7 +34,7 @@ const role = values.role?.toUpperCase();
 if (!role || !(ROLES as readonly string[]).includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`);
 if (role === 'MERCHANT' && !values.merchant) fail('a MERCHANT token needs --merchant <merchantId>');
 if (values.expires && !/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks|y|year|years)$/.test(values.expires)) {
-  fail('--expires must be a duration such as 30m, 8h or 7d');
+  fail('--expires must be a duration such as 30m or 8h (at most AUTH_TOKEN_MAX_AGE, 12h by default)');
 }
 
 let settings;
@@ -46,10 +46,15 @@ try {
 if (settings.development) {
   process.stderr.write('note: AUTH_TOKEN_SECRET is not set: signed with the DEVELOPMENT secret (accepted only by services that also run without one)\n');
 }
-const token = await mintAccessToken(settings, {
-  role: role as Role,
-  ...(values.merchant ? { merchantId: values.merchant } : {}),
-  ...(values.subject ? { subject: values.subject } : {}),
-  expiresIn: values.expires ?? '8h',
-});
+let token: string;
+try {
+  token = await mintAccessToken(settings, {
+    role: role as Role,
+    ...(values.merchant ? { merchantId: values.merchant } : {}),
+    ...(values.subject ? { subject: values.subject } : {}),
+    expiresIn: values.expires ?? '8h',
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
 process.stdout.write(`${token}\n`);

@@ -5,6 +5,7 @@
 // everything, last started first.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { repoRoot } from '../infra/src/repo.ts';
 import { onShutdown } from '../infra/src/shutdown.ts';
 import { startTemporalDevServer } from '../infra/src/temporal-dev-server.ts';
 import { authSettingsFromEnv, mintAccessToken, type AuthSettings } from '../packages/service-kit/src/auth.ts';
+import { secretProblems } from '../packages/service-kit/src/secrets.ts';
 
 interface App {
   name: string;
@@ -49,8 +51,14 @@ const APPS: App[] = [
 
 const say = (message: string) => process.stdout.write(`${paint('[cancelflow]', 1)} ${message}\n`);
 
-// Bearer tokens: AUTH_TOKEN_SECRET, or in development a fixed secret (said loudly below);
-// NODE_ENV=production without a secret stops here, before anything starts.
+// Every secret of every app is checked here, before anything starts: NODE_ENV=production without
+// them, or with the development ones published in this repository, stops here.
+const secretsWrong = secretProblems(process.env);
+if (secretsWrong.length > 0) {
+  for (const problem of secretsWrong) say(`cannot start: ${problem}`);
+  process.exit(1);
+}
+// Bearer tokens: AUTH_TOKEN_SECRET, or in development a fixed secret (said loudly below).
 let auth: AuthSettings;
 try {
   auth = authSettingsFromEnv();
@@ -91,8 +99,11 @@ const [postgres, temporal] = await Promise.all([
 const temporalAddress = temporal?.address ?? process.env.TEMPORAL_ADDRESS!;
 const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
 
+// /metrics needs METRICS_TOKEN; outside production, one is made up for this run (printed below).
+const metricsToken = process.env.METRICS_TOKEN || (process.env.NODE_ENV === 'production' ? undefined : randomBytes(24).toString('hex'));
 const baseEnv = {
   ...process.env,
+  ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
   DATABASE_URL: postgres.url,
   TEMPORAL_ADDRESS: temporalAddress,
   TEMPORAL_NAMESPACE: namespace,
@@ -118,6 +129,7 @@ const lines = [
   '',
 ];
 for (const line of lines) say(line);
+if (metricsToken && !process.env.METRICS_TOKEN) say(`GET /metrics of every service: Authorization: Bearer ${metricsToken} (made up for this run; set METRICS_TOKEN to choose one)`);
 await printDevelopmentTokens(auth);
 
 /** A ready token per role, so a person can try the API at once; `npm run token` mints more. */

@@ -1,5 +1,5 @@
-// `npm test`: makes sure the Temporal CLI exists (building it once, visibly, before vitest
-// starts and hides slow setup behind a timeout), type-checks every workspace, then runs every
+// `npm test`: makes sure the Temporal CLI and the time-skipping test server exist (each prepared
+// once, visibly, before vitest starts and hides slow setup behind a timeout), type-checks every workspace, then runs every
 // workspace's tests in one vitest run against one Temporal dev server and one PostgreSQL.
 // Arguments go to vitest (`npm test -- infra`). Exits non-zero when either step fails.
 
@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { ensureChromium } from '../infra/src/chromium.ts';
 import { ensureTemporalCli } from '../infra/src/temporal-cli.ts';
+import { ensureTemporalTestServer } from '../infra/src/temporal-test-server.ts';
 import { repoRoot } from '../infra/src/repo.ts';
 
 const say = (message: string) => process.stderr.write(`[test] ${message}\n`);
@@ -22,6 +23,12 @@ if (!process.env.TEMPORAL_ADDRESS) {
   say('checking the Temporal CLI (built once with go install when missing) ...');
   say(`Temporal CLI: ${await ensureTemporalCli()}`);
 }
+
+say('checking the Temporal test server of the time-skipping workflow tests (fetched once with Maven when missing) ...');
+say(`Temporal test server: ${await ensureTemporalTestServer(say).then(
+  (install) => `${install.java}, ${install.classpath.split(':').length} entries on its classpath`,
+  (error: Error) => `MISSING (${error.message}): those tests will fail`,
+)}`);
 
 say(`Chromium for the console's browser tests: ${ensureChromium(say) ?? 'MISSING (those tests will fail)'}`);
 

@@ -15,7 +15,8 @@ export const consoleViteConfig: UserConfig = {
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // The served build carries no source maps: they would publish the whole source.
+    sourcemap: false,
   },
   server: {
     port: 5173,

@@ -83,5 +83,7 @@ describeInBrowser('console end to end: a customer requests cancellation from the
     await phone.getByText(/Accepted: the items are cancelled/).waitFor();
     await page.goto(`${app.url}/orders/${order.id}`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 }).toContain('Cancelled');
+    // The console and the customer page work under the CSP: the browser refused nothing.
+    expect(stack!.cspViolations).toEqual([]);
   }, 150_000);
 });

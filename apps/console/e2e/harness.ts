@@ -117,6 +117,8 @@ export interface Stack {
   console: RunningConsole;
   /** A page of a fresh browser at the console; pages close with the stack. */
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  /** What the browser refused under the console's Content-Security-Policy, on every page so far. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -161,13 +163,18 @@ export async function startStack(options: SystemOptions = {}): Promise<Stack> {
       { distDir: servedDir },
     );
     closers.push(() => running.close());
+    const cspViolations: string[] = [];
     return {
       system,
       console: running,
+      cspViolations,
       async newPage(viewport) {
         const browser = await launchBrowser(viewport);
         closers.push(() => browser.close());
         const page = await browser.context.newPage();
+        page.on('console', (message) => {
+          if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+        });
         page.setDefaultTimeout(20_000);
         // A failing test leaves a picture of what the browser showed (path printed with the error).
         // (Outside a test, e.g. the screenshots script, there is no test to fail.)

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from '@cancelflow/service-kit/logger';
+import { securityHeaders } from '@cancelflow/service-kit/security-headers';
 import { publicConfig, type ConsoleConfig } from './config.ts';
 
 export interface ServerOptions {
@@ -26,12 +27,19 @@ export const PROXIED_SERVICES = [
 export function createConsoleApp({ config, logger, distDir }: ServerOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // CSP, nosniff, no framing, no referrer (the customer's page has its token in the URL).
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/config.json', (_req, res) => {
     res.set('cache-control', 'no-store').json(publicConfig(config));
+  });
+
+  // The services' operational routes are for the machines of the platform, not for browsers.
+  app.use(PROXIED_SERVICES.map((service) => `${service.prefix}/metrics`), (req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no service answers ${req.method} ${req.originalUrl.split('?')[0]} through the console` } });
   });
 
   for (const service of PROXIED_SERVICES) {
@@ -57,6 +65,11 @@ export function createConsoleApp({ config, logger, distDir }: ServerOptions): Ex
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no service answers ${req.method} /api${req.path}` } });
   });
 
+  // Source maps would publish the whole source; the build makes none, and an old one is not served.
+  app.use((req, res, next) => {
+    if (!req.path.toLowerCase().endsWith('.map')) return next();
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'source maps are not served' } });
+  });
   // Hashed assets never change; index.html always revalidates so a new build is picked up.
   app.use(
     '/assets',

@@ -90,6 +90,51 @@ describe('order detail', () => {
     expect((services.callsTo('POST', CANCEL)[0]!.body as { lines: unknown }).lines).toEqual([{ lineId: 'line-1', quantity: 2 }]);
   });
 
+  it('shows in the dialog what the chosen lines would refund, as the order service prices them (discounts, VAT, shipping)', async () => {
+    const order = anOrder({ money: { subtotal: 7000, discount: 500, discounts: [{ amount: 500, description: 'WINTER5' }], shipping: { amount: 495, vatRate: 2100, vat: 86 }, total: 6995, vat: 1200 } });
+    const services = withEmptySidePanels(new FakeServices())
+      .on('GET', ORDER, () => ({ body: order }))
+      .on('GET', ELIGIBILITY, (call) => {
+        const lines = call.url.searchParams.get('lines');
+        if (!lines) return { body: eligibilityOf(order) };
+        const mugs = Number(lines.split(',').find((l) => l.startsWith('line-1:'))?.split(':')[1] ?? 0);
+        const plate = lines.includes('line-2:1');
+        const mugLine = { lineId: 'line-1', lineNo: 1, sku: 'MUG', quantity: mugs, amount: 1375 * mugs, vat: 239 * mugs };
+        const plateLine = { lineId: 'line-2', lineNo: 2, sku: 'PLATE', quantity: 1, amount: 1833, vat: 318 };
+        const chosen = [...(mugs > 0 ? [mugLine] : []), ...(plate ? [plateLine] : [])];
+        const shipping = mugs === 2 && plate ? { amount: 495, vat: 86 } : { amount: 0, vat: 0 };
+        return {
+          body: {
+            ...eligibilityOf(order),
+            refundPreview: {
+              currency: 'EUR',
+              lines: chosen,
+              shipping,
+              amount: chosen.reduce((n, l) => n + l.amount, 0) + shipping.amount,
+              vat: chosen.reduce((n, l) => n + l.vat, 0) + shipping.vat,
+            },
+          },
+        };
+      });
+    renderConsole('/orders/order-1', services);
+    expect((await screen.findByText('Discounts')).nextElementSibling!.textContent).toContain('5.00');
+    expect(screen.getByText('VAT included').nextElementSibling!.textContent).toContain('12.00');
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Create cancellation' }));
+    const dialog = await screen.findByRole('dialog');
+
+    await user.click(within(dialog).getByLabelText(/Line 1 · MUG/));
+    const refunds = await within(dialog).findByText(/^Refunds/);
+    await waitFor(() => expect(refunds.textContent).toContain('27.50'));
+    expect(refunds.textContent).toContain('VAT €4.78 included');
+    expect(services.callsTo('GET', ELIGIBILITY).at(-1)!.url.searchParams.get('lines')).toBe('line-1:2');
+
+    await user.click(within(dialog).getByLabelText(/Line 2 · PLATE/));
+    await waitFor(() => expect(within(dialog).getByText(/^Refunds/).textContent).toContain('50.78'));
+    expect(within(dialog).getByText(/^Shipping:/).textContent).toContain('4.95');
+    expect(within(dialog).getByText(/Worth/).textContent).toContain('50.00');
+  });
+
   it('keeps the dialog open and shows the refusal as the API words it', async () => {
     const services = servicesFor(() => anOrder()).on('POST', CANCEL, () => ({
       status: 409,

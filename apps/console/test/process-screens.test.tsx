@@ -304,6 +304,7 @@ describe('customer self-service page', () => {
     customer: { name: 'Ann' },
     cancellationRequested: requests.some((r) => r.status === 'REQUESTED'),
     lines: order.lines,
+    total: order.total,
     eligibility: { customer: eligibilityOf(order).customer, lines: eligibilityOf(order).lines },
     cancellationRequests: requests,
     cancelledButShipped: [],

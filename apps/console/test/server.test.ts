@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,9 @@ beforeAll(async () => {
 
   const dist = mkdtempSync(join(tmpdir(), 'console-dist-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+  mkdirSync(join(dist, 'assets'));
+  writeFileSync(join(dist, 'assets', 'index-1.js'), 'console.log(1);\n//# sourceMappingURL=index-1.js.map');
+  writeFileSync(join(dist, 'assets', 'index-1.js.map'), '{"sources":["secret.tsx"]}');
   const config = loadConfig({
     ORDER_SERVICE_URL: upstreamUrl,
     PAYMENT_SERVICE_URL: 'http://127.0.0.1:1',
@@ -78,6 +81,28 @@ describe('console server', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
     expect((await fetch(`${console_.url}/api/unknown/x`)).status).toBe(404);
+  });
+
+  it('sends the security headers with the app, the customer page and the proxied answers', async () => {
+    for (const path of ['/', '/self-service/orders/o-1?token=t', '/assets/index-1.js', '/api/orders/orders/o-1', '/config.json']) {
+      const response = await fetch(`${console_.url}${path}`);
+      expect(response.headers.get('content-security-policy'), path).toBe(
+        "default-src 'self';base-uri 'self';connect-src 'self';font-src 'self' data:;form-action 'self';frame-ancestors 'none';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline'",
+      );
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+  });
+
+  it("does not proxy the services' /metrics, and serves no source map", async () => {
+    const before = seen.length;
+    for (const path of ['/api/orders/metrics', '/api/orders/METRICS', '/api/payments/metrics/', '/api/notifications/metrics?x=1']) {
+      expect((await fetch(`${console_.url}${path}`, { headers: { authorization: 'Bearer abc' } })).status, path).toBe(404);
+    }
+    expect(seen.length).toBe(before);
+    expect((await fetch(`${console_.url}/assets/index-1.js`)).status).toBe(200);
+    expect((await fetch(`${console_.url}/assets/index-1.js.map`)).status).toBe(404);
   });
 
   it('refuses bad settings naming the variable', () => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { commonEnv, loadConfig as loadEnv } from '@cancelflow/service-kit/config';
+import { assertSecrets } from '@cancelflow/service-kit/secrets';
+import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
 import { TASK_QUEUES } from '@cancelflow/domain';
 
 const port = (name: string) =>
@@ -92,11 +94,17 @@ export interface NotificationServiceConfig {
   replyAddresses: string[];
   /** The MX relay whose Authentication-Results are required and honoured; absent: every such header's failures are honoured. */
   trustedAuthservId?: string;
+  /** RATE_LIMIT_*: per token and per client address (defaults when not given). */
+  rateLimits?: RateLimitSettings;
+  /** METRICS_TOKEN: the bearer token GET /metrics wants; unset: /metrics is refused. */
+  metricsToken?: string;
 }
 
 /** Reads the environment; a bad variable fails start-up with its name and what it must be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotificationServiceConfig {
   const e = loadEnv('notification-service', envSchema, env);
+  // Every secret is checked before anything starts; production refuses the published ones.
+  assertSecrets('notification-service', env, ['AUTH_TOKEN_SECRET', 'METRICS_TOKEN']);
   return {
     databaseUrl: e.DATABASE_URL,
     host: e.HOST,
@@ -114,5 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotificationSe
     mailFrom: e.MAIL_FROM,
     replyAddresses: e.REPLY_ADDRESSES,
     ...(e.INBOUND_AUTHSERV_ID ? { trustedAuthservId: e.INBOUND_AUTHSERV_ID } : {}),
+    rateLimits: rateLimitSettingsFromEnv(env),
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
   };
 }

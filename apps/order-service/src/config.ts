@@ -1,8 +1,10 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
-import { commonEnv, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
+import { commonEnv, ConfigError, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
+import { assertSecrets, DEVELOPMENT_SELF_SERVICE_SECRET } from '@cancelflow/service-kit/secrets';
 import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
+import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
 
 const envSchema = z.object({
   ...commonEnv,
@@ -13,9 +15,11 @@ const envSchema = z.object({
   /** Where reminders and escalations of unanswered cancellation requests go. */
   MERCHANT_EMAIL: z.email().default('merchant-support@cancelflow.local'),
   /** Signs the customer's "view order" links (HS256, at least 32 characters). Required in production. */
-  SELF_SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SELF_SERVICE_TOKEN_SECRET: z.string().optional(),
   /** How long a "view order" link works. */
   SELF_SERVICE_TOKEN_TTL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h').default('30d'),
+  /** The oldest a link may be, whatever its own expiry says (default: SELF_SERVICE_TOKEN_TTL); shorten it to retire older links. */
+  SELF_SERVICE_TOKEN_MAX_AGE: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 7d or 30d').optional(),
   /** The customer's self-service page; the link is <this>/orders/<id>?token=… */
   SELF_SERVICE_BASE_URL: z.url().default('http://127.0.0.1:3000/self-service'),
   NODE_ENV: z.string().optional(),
@@ -26,8 +30,12 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Run the worker of the "orders" task queue in this process (default yes). */
   ORDER_WORKER: z.enum(['true', 'false']).default('true'),
-  /** How often a pending refund is re-read when no provider event arrives (Temporal duration). */
-  REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('1h'),
+  /** A pending refund with no provider event: the provider is asked after this long, then after waits that double... */
+  REFUND_RECHECK_FIRST: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 10s or 1m').default('10s'),
+  /** ...up to this long between two questions (Temporal duration). */
+  REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('10m'),
+  /** An order whose confirmation did not start at import (a crash, Temporal away) is started by a sweep after this long. */
+  ORDER_CONFIRMATION_RETRY_AFTER: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 30s or 5m').default('30s'),
   /** Where refund failures are reported. */
   SUPPORT_EMAIL: z.email().default('support@cancelflow.local'),
   /** Undoing a cancellation: how often the customer is reminded to pay again, and how long they have. */
@@ -53,49 +61,72 @@ export interface OrderServiceConfig {
   /** How long starting a workflow may take before the request is answered 503. */
   workflowStartTimeoutMs?: number;
   /** Settings every cancellation process starts with. */
-  cancellationProcess?: { refundRecheckInterval?: Duration; supportEmail?: string };
+  cancellationProcess?: { refundRecheckFirst?: Duration; refundRecheckInterval?: Duration; supportEmail?: string };
   /** Settings every undo process starts with (pay-again reminders and deadline). */
   undoProcess?: { paymentReminderInterval?: Duration; paymentDeadline?: Duration };
   /** Settings every customer cancellation request process starts with (reminders, escalation). */
   requestProcess?: { reminderInterval?: Duration; escalateAfter?: Duration; merchantEmail?: string };
   /** The customer's "view order" links. */
   selfService?: SelfServiceSettings;
+  /** Milliseconds after import when a confirmation that did not start is started by the sweep (0: no sweep). */
+  orderConfirmationRetryAfterMs?: number;
   /** Bearer tokens of staff and services (AUTH_TOKEN_SECRET; the development secret outside production). */
   auth?: AuthSettings;
   /** Settings every cancelled-but-shipped chain starts with. */
   cancelledButShippedProcess?: { reminderInterval?: Duration; acknowledgementDeadline?: Duration; sellerSupportEmail?: string };
+  /** RATE_LIMIT_*: per token, per client address, per order on the customers' links (defaults when not given). */
+  rateLimits?: RateLimitSettings;
+  /** METRICS_TOKEN: the bearer token GET /metrics wants; unset: /metrics is refused. */
+  metricsToken?: string;
 }
 
 export interface SelfServiceSettings {
   secret: string;
   /** Seconds a link works. */
   ttlSeconds: number;
+  /** The oldest a link may be, in seconds (its `iat`); ttlSeconds when not given. */
+  maxAgeSeconds?: number;
   baseUrl: string;
 }
 
-/** Development only: production refuses to start without SELF_SERVICE_TOKEN_SECRET. */
-export const DEVELOPMENT_SELF_SERVICE_SECRET = 'cancelflow-development-self-service-secret-not-for-production';
+/** Development only: production refuses to start without SELF_SERVICE_TOKEN_SECRET (service-kit secrets.ts). */
+export { DEVELOPMENT_SELF_SERVICE_SECRET };
 
 /** Reads the configuration from the environment; fails naming every bad variable. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServiceConfig {
   const e = loadConfig('order-service', envSchema, env);
+  // Every secret is checked before anything starts; production refuses the published ones.
+  assertSecrets('order-service', env, ['AUTH_TOKEN_SECRET', 'SELF_SERVICE_TOKEN_SECRET', 'METRICS_TOKEN']);
+  const ttlSeconds = Math.round(msToNumber(e.SELF_SERVICE_TOKEN_TTL as Duration) / 1000);
+  const maxAgeSeconds = e.SELF_SERVICE_TOKEN_MAX_AGE ? Math.round(msToNumber(e.SELF_SERVICE_TOKEN_MAX_AGE as Duration) / 1000) : ttlSeconds;
+  if (maxAgeSeconds < ttlSeconds) {
+    throw new ConfigError('order-service configuration is invalid: SELF_SERVICE_TOKEN_MAX_AGE is shorter than SELF_SERVICE_TOKEN_TTL: new links would be refused before they expire');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
     worker: workerEnabled(env, 'ORDER_WORKER'),
-    cancellationProcess: { refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration, supportEmail: e.SUPPORT_EMAIL },
+    cancellationProcess: {
+      refundRecheckFirst: e.REFUND_RECHECK_FIRST as Duration,
+      refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration,
+      supportEmail: e.SUPPORT_EMAIL,
+    },
     undoProcess: { paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL as Duration, paymentDeadline: e.UNDO_PAYMENT_DEADLINE as Duration },
     auth: authSettings(env),
+    rateLimits: rateLimitSettingsFromEnv(env),
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     requestProcess: {
       reminderInterval: e.REQUEST_REMINDER_INTERVAL as Duration,
       escalateAfter: e.REQUEST_ESCALATION_AFTER as Duration,
       merchantEmail: e.MERCHANT_EMAIL,
     },
+    orderConfirmationRetryAfterMs: msToNumber(e.ORDER_CONFIRMATION_RETRY_AFTER as Duration),
     selfService: {
-      secret: e.SELF_SERVICE_TOKEN_SECRET ?? developmentSecret(e.NODE_ENV),
-      ttlSeconds: Math.round(msToNumber(e.SELF_SERVICE_TOKEN_TTL as Duration) / 1000),
+      secret: e.SELF_SERVICE_TOKEN_SECRET || DEVELOPMENT_SELF_SERVICE_SECRET,
+      ttlSeconds,
+      maxAgeSeconds,
       baseUrl: e.SELF_SERVICE_BASE_URL.replace(/\/+$/, ''),
     },
     cancelledButShippedProcess: {
@@ -104,13 +135,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       sellerSupportEmail: e.SELLER_SUPPORT_EMAIL,
     },
   };
-}
-
-function developmentSecret(nodeEnv: string | undefined): string {
-  if (nodeEnv === 'production') {
-    throw new Error('order-service configuration is invalid: SELF_SERVICE_TOKEN_SECRET: required in production (at least 32 characters)');
-  }
-  return DEVELOPMENT_SELF_SERVICE_SECRET;
 }
 
 function authSettings(env: NodeJS.ProcessEnv): AuthSettings {

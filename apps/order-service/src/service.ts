@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { TASK_QUEUES } from '@cancelflow/domain';
-import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
+import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, startRateLimits, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
 import { createOrderActivities } from './activities/index.ts';
 import { createCancellationRequestActivities } from './activities/request-activities.ts';
 import { createUndoOrderActivities } from './activities/undo-activities.ts';
@@ -10,9 +10,10 @@ import type { HttpDeps } from './http/deps.ts';
 import type { ChannelAdapter } from './adapters/channel.ts';
 import type { InventoryAdapter } from './adapters/inventory.ts';
 import type { OrderServiceConfig } from './config.ts';
-import { databaseSettings } from './db/index.ts';
+import { databaseSettings, ORDER_SCHEMA } from './db/index.ts';
 import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
+import { startOrderConfirmationSweep } from './orders/order-confirmation.ts';
 import { orderServiceObservability } from './http/observability.ts';
 
 export interface StartOptions {
@@ -56,6 +57,8 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       cleanups.push(() => client.connection.close());
       temporal = client;
     }
+    const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: ORDER_SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
+    cleanups.push(() => rateLimits.close());
     const deps: HttpDeps = {
       db,
       temporal,
@@ -68,6 +71,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       ...(config.requestProcess ? { requestProcess: config.requestProcess } : {}),
       ...(config.selfService ? { selfService: config.selfService } : {}),
       ...(config.auth ? { auth: config.auth } : {}),
+      rateLimits,
     };
     let worker: RunningActivityWorker | undefined;
     if (config.worker) {
@@ -93,7 +97,8 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       });
       cleanups.push(() => worker!.close());
     }
-    const app = buildServer(deps, orderServiceObservability(db, temporal));
+    if (config.orderConfirmationRetryAfterMs) cleanups.push(startOrderConfirmationSweep(deps, config.orderConfirmationRetryAfterMs));
+    const app = buildServer(deps, { ...orderServiceObservability(db, temporal), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) });
     const server = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());
     logger.info({ url: server.url, worker: Boolean(worker) }, 'order service started');

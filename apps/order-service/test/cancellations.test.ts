@@ -295,6 +295,57 @@ describe('GET /orders/:id/cancellation-eligibility', () => {
   it('answers 404 for an unknown order', async () => {
     expect((await api.get('/orders/00000000-0000-4000-8000-000000000000/cancellation-eligibility')).status).toBe(404);
   });
+
+  it('previews the refund before the merchant confirms: lines less their share of the order discount, and shipping with the last open unit', async () => {
+    // 2 mugs at 10.00 (21 % VAT), a teapot at 25.00 (9 %), 3.00 off the order, 4.95 shipping: 46.95 paid.
+    const order = await importOrder({
+      lines: [
+        { sku: 'MUG-1', quantity: 2, unitPrice: 1000, vatRate: 2100 },
+        { sku: 'TEA-9', quantity: 1, unitPrice: 2500, vatRate: 900 },
+      ],
+      discounts: [{ amount: 300 }],
+      shipping: { amount: 495, vatRate: 2100 },
+      payments: [{ method: 'CARD', amount: 4695, reference: unique('pay') }],
+    });
+    const [mug, tea] = order.lines;
+    // The discount is shared 2000 : 2500 by largest remainder (133 and 167): the mugs cost 18.67, the teapot 23.33.
+    const one = await api.get(`/orders/${order.id}/cancellation-eligibility?lines=${mug!.id}:1`);
+    expect(one.status).toBe(200);
+    expect(one.body.refundPreview).toMatchObject({
+      currency: 'EUR',
+      amount: 933,
+      vat: 162,
+      shipping: { amount: 0, vat: 0 },
+      lines: [{ lineId: mug!.id, quantity: 1, amount: 933, vat: 162 }],
+    });
+    expect(one.body.lines.map((l) => l.refundPreview?.amount)).toEqual([1867, 2333]);
+
+    const first = await cancel(order.id, { lines: [{ lineId: mug!.id, quantity: 1 }] });
+    expect(first.status).toBe(202);
+    const firstView = await api.get(`/cancellations/${first.body.cancellationId}`);
+    expect(firstView.body).toMatchObject({ amount: 933, vat: 162, shipping: { amount: 0, vat: 0 } });
+
+    // Everything left: the second mug takes the line's rest (9.34), the teapot all of its 23.33, and the shipping goes back.
+    const rest = await api.get(`/orders/${order.id}/cancellation-eligibility`);
+    expect(rest.body.refundPreview).toMatchObject({ amount: 934 + 2333 + 495, shipping: { amount: 495, vat: 86 } });
+    const second = await cancel(order.id, { lines: [{ lineId: mug!.id, quantity: 1 }, { lineId: tea!.id, quantity: 1 }] });
+    const secondView = await api.get(`/cancellations/${second.body.cancellationId}`);
+    expect(secondView.body.amount).toBe(rest.body.refundPreview.amount);
+    expect(firstView.body.amount + secondView.body.amount).toBe(4695);
+    const detail = await api.get(`/orders/${order.id}`);
+    expect(firstView.body.vat + secondView.body.vat).toBe((detail.body.money as { vat: number }).vat);
+  });
+
+  it('refuses a preview of lines it cannot read (400) or of more than can be cancelled (4xx naming the line)', async () => {
+    const order = await importOrder();
+    const malformed = await api.get(`/orders/${order.id}/cancellation-eligibility?lines=mug:two`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/is not <lineId>:<quantity>/);
+    const tooMany = await api.get(`/orders/${order.id}/cancellation-eligibility?lines=${order.lines[0]!.id}:5`);
+    expect(tooMany.status).toBeGreaterThanOrEqual(400);
+    expect(tooMany.status).toBeLessThan(500);
+    expect(tooMany.body.error.message).toMatch(/line 1 \(MUG-1\): cannot cancel 5, only 2/);
+  });
 });
 
 describe('GET /cancellations/:id and POST /cancellations/:id/retry-refund', () => {

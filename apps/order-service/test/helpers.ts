@@ -39,6 +39,11 @@ export interface ApiBody {
   refundFailureReason?: string;
   completedAt?: string;
   total: number;
+  /** The order's money (orders) and what a cancellation would refund (eligibility). */
+  money: Record<string, unknown>;
+  refundPreview: { amount: number; vat: number; shipping: { amount: number; vat: number }; lines: { lineId: string; quantity: number; amount: number; vat: number }[] };
+  amount: number;
+  vat: number;
   error: { code: string; message: string; details?: { path?: string; message: string }[] };
   lines: {
     id: string;
@@ -47,6 +52,7 @@ export interface ApiBody {
     cancelledQuantity: number;
     cancellableQuantity: number;
     notCancellable: string[];
+    refundPreview?: { amount: number; vat: number };
   }[];
   items: {
     id: string;

@@ -42,6 +42,52 @@ describe('POST /orders', () => {
     expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual(['IMPORTED']);
   });
 
+  it('imports the order money: VAT rates, line and order discounts, shipping; payments add up to the total', async () => {
+    const input = orderInput({
+      lines: [
+        { sku: 'MUG-1', quantity: 2, unitPrice: 1210, vatRate: 2100, discount: 210 },
+        { sku: 'TEA-9', quantity: 1, unitPrice: 1090, vatRate: 900 },
+      ],
+      discounts: [{ amount: 300, description: 'WELCOME3' }],
+      shipping: { amount: 495, vatRate: 2100 },
+      payments: [{ method: 'CARD', amount: 3495, reference: unique('pay') }],
+    });
+    const created = await api.post('/orders', input);
+    expect(created.status).toBe(201);
+    // Order discount shared 2210 : 1090 by largest remainder -> 201 and 99.
+    expect(created.body).toMatchObject({
+      total: 3495,
+      money: {
+        subtotal: 3510,
+        discount: 510,
+        discounts: [{ amount: 300, description: 'WELCOME3' }],
+        shipping: { amount: 495, vatRate: 2100, vat: 86 },
+        total: 3495,
+        vat: 349 + 82 + 86,
+      },
+      lines: [
+        { sku: 'MUG-1', unitPrice: 1210, vatRate: 2100, discount: 210, orderDiscountShare: 201, total: 2009, vat: 349 },
+        { sku: 'TEA-9', unitPrice: 1090, vatRate: 900, discount: 0, orderDiscountShare: 99, total: 991, vat: 82 },
+      ],
+    });
+    const detail = await api.get(`/orders/${created.body.id}`);
+    expect(detail.body.money).toEqual(created.body.money);
+    const again = await api.post('/orders', { ...input, shipping: { amount: 495, vatRate: 900 } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/different shipping/);
+  });
+
+  it('refuses payments that do not add up to the total with discounts and shipping (400), naming the numbers', async () => {
+    const input = orderInput({ discounts: [{ amount: 500 }], shipping: { amount: 495 } });
+    const answer = await api.post('/orders', input);
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.details).toContainEqual({
+      path: 'payments',
+      message: 'payments add up to 4500 but the order totals 4495 (minor units: lines 4500 - discounts 500 + shipping 495): they must match',
+    });
+    expect(await countOrders(input.channelOrderNo)).toBe(0);
+  });
+
   it('is idempotent on channel and channel order number: the same order again answers 200 with the first one', async () => {
     const input = orderInput();
     const first = await api.post('/orders', input);
@@ -88,6 +134,11 @@ describe('POST /orders', () => {
     ['no lines', (o) => ({ ...o, lines: [] }), /at least one line/],
     ['payments that do not add up to the lines', (o) => ({ ...o, payments: [{ method: 'CARD', amount: 100, reference: 'x' }] }), /payments add up to 100 but the lines total 4500/],
     ['a lower-case currency', (o) => ({ ...o, currency: 'eur' }), /ISO 4217/],
+    ['a VAT rate given as a percentage with decimals', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 4500, vatRate: 20.5 }] }), /vatRate is in basis points/],
+    ['a VAT rate above 100 %', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 4500, vatRate: 10001 }] }), /at most 10000 basis points/],
+    ['a line discount above the line', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 4500, discount: 4501 }] }), /discount 4501 is more than the line is worth/],
+    ['order discounts above the lines', (o) => ({ ...o, discounts: [{ amount: 4000 }, { amount: 501 }] }), /discounts add up to 4501, more than the lines are worth/],
+    ['a negative shipping charge', (o) => ({ ...o, shipping: { amount: -1 } }), /shipping amount cannot be negative/],
     ['a bad customer email', (o) => ({ ...o, customer: { email: 'nope', name: 'A' } }), /customer\.email/],
     ['thirdPartyManaged as a string', (o) => ({ ...o, thirdPartyManaged: 'yes' }), /thirdPartyManaged/],
   ];

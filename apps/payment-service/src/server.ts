@@ -14,6 +14,8 @@ import type { SandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
 import { paymentRequestsRouter } from './http/payment-requests.ts';
 import { sandboxUndoRouter } from './http/sandbox-undo.ts';
 import type { UndoMoney } from './undo/undo-money.ts';
+import { overdueWaitsRouter } from './http/overdue-waits.ts';
+import type { OverdueWait } from './waits/overdue-waits.ts';
 
 /** Undoing cancellations: payment requests, payment.received events and their sandbox controls. */
 export interface UndoServerDeps {
@@ -28,6 +30,8 @@ export interface ServerDeps {
   sandbox?: SandboxProvider;
   rebills?: RebillBook;
   undo?: UndoServerDeps;
+  /** Stuck work for support: what waits on the outside world longer than expected. */
+  waits?: () => Promise<OverdueWait[]>;
   auth?: AuthSettings;
   /** The merchant of an order (by default the order service's answer, ORDER_SERVICE_URL). */
   merchantOfOrder?: MerchantLookup;
@@ -42,6 +46,7 @@ export function buildServer(deps: ServerDeps, options: HttpAppOptions = {}): Exp
   routes.use(providerEventsRouter(deps.book, deps.undo?.money));
   if (deps.undo) routes.use(paymentRequestsRouter(owners, deps.undo.money));
   if (deps.undo?.sandbox) routes.use(sandboxUndoRouter(owners, deps.undo.money, deps.undo.sandbox));
+  if (deps.waits) routes.use(overdueWaitsRouter(deps.waits));
   if (deps.sandbox) routes.use(sandboxRouter(owners, deps.sandbox));
   // Each route declares who may call it and whose money it addresses (describe({ access })).
   return createHttpApp(deps.logger, routes, { service: 'payment-service', ...(deps.auth ? { authenticate: bearerAuthenticator(deps.auth) } : {}), ...options });

@@ -3,19 +3,21 @@
  * HTTP API and the worker of the "payments" task queue. main.ts and the tests both start it here.
  */
 import { TASK_QUEUES, type CancelledButShippedPaymentActivities, type PaymentActivities } from '@cancelflow/domain';
+import type { UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
 import {
   connectTemporalClient,
   createLogger,
   listen,
   openDatabase,
   startActivityWorker,
+  startRateLimits,
   type Database,
   type Logger,
 } from '@cancelflow/service-kit';
 import { createPaymentActivities } from './activities/index.ts';
 import { createSandboxProvider, type SandboxProvider } from './adapters/sandbox-provider.ts';
 import type { PaymentServiceConfig } from './config.ts';
-import { databaseSettings } from './db/index.ts';
+import { databaseSettings, PAYMENTS_SCHEMA } from './db/index.ts';
 import { migrate } from './migrate.ts';
 import { createPaymentBook, signalCancellationWorkflow, type PaymentBook } from './refunds/index.ts';
 import { buildServer } from './server.ts';
@@ -26,12 +28,15 @@ import { createRebillBook, type RebillBook } from './rebills/index.ts';
 import { createUndoPaymentActivities } from './activities/undo-activities.ts';
 import { createSandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
 import { createUndoMoney } from './undo/undo-money.ts';
+import { overdueWaits } from './waits/overdue-waits.ts';
+
+const DEFAULT_EXPECTED_WAIT = { cardRefundMs: 3_600_000, bankDepositMs: 432_000_000 };
 
 export interface RunningPaymentService {
   url: string;
   port: number;
   /** The activities this process registers; tests and in-process workers can use them directly. */
-  activities: PaymentActivities;
+  activities: PaymentActivities & UndoPaymentActivities;
   /** Cancelled but shipped: acknowledgements, rebills, credit memos (and their activities). */
   rebills: RebillBook;
   chainActivities: CancelledButShippedPaymentActivities;
@@ -70,7 +75,8 @@ export async function startService(
       orm,
       logger,
       cardSettleMs: config.sandboxCardSettleMs,
-      deliverEvent: (event) => book.handleProviderEvent(event),
+      ...(config.sandboxSweepMs ? { sweepMs: config.sandboxSweepMs } : {}),
+      deliverEvent: (event) => (event.type === 'payment.received' ? undoMoney.handlePaymentReceived(event) : book.handleProviderEvent(event)),
     });
     closers.push(() => sandbox.close());
     const book = createPaymentBook({
@@ -87,7 +93,18 @@ export async function startService(
     const rebills = createRebillBook({ orm, charges: createSandboxChargeProvider(orm) });
     const chainActivities = createCancelledButShippedPaymentActivities(rebills);
 
-    const http = await listen(buildServer({ logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider } }, paymentServiceObservability(orm, client)), config.port, config.host);
+    const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: PAYMENTS_SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
+    closers.push(() => rateLimits.close());
+    const expectedWait = config.expectedWait ?? DEFAULT_EXPECTED_WAIT;
+    const waits = () => overdueWaits(orm, expectedWait);
+    const http = await listen(
+      buildServer(
+        { logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider }, waits },
+        { ...paymentServiceObservability(orm, client, waits), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) },
+      ),
+      config.port,
+      config.host,
+    );
     closers.push(() => http.close());
 
     if (config.runWorker) {

@@ -3,14 +3,19 @@
  * asked, tell the channel, refund, and only when the refund has succeeded complete as CANCELLED.
  * A failed refund keeps the cancellation IN_PROGRESS and waits for support to retry it.
  */
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import type { CancellationContext, ChannelNotification, RefundOutcome } from './contracts/cancellation.ts';
 import type { CancellationStep } from '@cancelflow/domain/cancellation';
 import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, refundSettledSignal, retryRefundUpdate, type CancellationProcessState, type CancellationWorkflowInput } from './contracts/cancellation.ts';
 import { cancellationLoader, notifications, orders, payments } from './proxies.ts';
+import { recheckAfter } from './provider-recheck.ts';
 
-/** How often a pending refund is re-read in case a provider event never arrives. */
-const DEFAULT_REFUND_RECHECK = '1 hour';
+/**
+ * A pending refund is not left to one provider event: the workflow asks the provider after the
+ * first wait, then again after waits that double up to the longest one (recheckAfter), until it
+ * has ended. Histories recorded before asking the provider waited an hour and re-read our own record. */
+const RECONCILE_WITH_PROVIDER = 'reconcile-pending-refund-with-provider';
+const LEGACY_REFUND_RECHECK = '1 hour';
 
 export interface CancellationResult {
   status: 'CANCELLED';
@@ -166,6 +171,7 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
     state.phase = 'REFUNDING';
     state.refundAttempt = 1;
     let outcome = await requestRefund(false);
+    let waits = 0;
     for (;;) {
       track(outcome);
       if (outcome.status === 'SUCCEEDED') {
@@ -174,10 +180,13 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
       }
       if (outcome.status === 'PENDING') {
         state.phase = 'WAITING_FOR_REFUND';
-        await condition(() => settlements > settlementsSeen || undo !== undefined, input.refundRecheckInterval ?? DEFAULT_REFUND_RECHECK);
+        const asksProvider = patched(RECONCILE_WITH_PROVIDER);
+        const wait = asksProvider ? recheckAfter(input, waits++) : (input.refundRecheckInterval ?? LEGACY_REFUND_RECHECK);
+        const heard = await condition(() => settlements > settlementsSeen || undo !== undefined, wait);
         checkpoint();
         settlementsSeen = settlements;
-        outcome = await payments.getRefund(cancellationId);
+        // Heard of it: our record has it. Nothing heard: the event (or our signal) may be lost, ask.
+        outcome = heard || !asksProvider ? await payments.getRefund(cancellationId) : await payments.reconcileRefund(cancellationId);
         continue;
       }
       await refundFailed(outcome);
@@ -188,6 +197,7 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
       retry = undefined;
       state.refundAttempt += 1;
       state.phase = 'REFUNDING';
+      waits = 0;
       outcome = await requestRefund(true, by);
     }
   }

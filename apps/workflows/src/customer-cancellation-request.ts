@@ -5,7 +5,7 @@
  * (already shipped -> the answer is a return); the customer may withdraw; a shipment closes the
  * request. While nobody answers, the merchant is reminded, and escalated to after a deadline.
  */
-import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { CancellationRequestContext, EmailTemplate } from '@cancelflow/domain/activities';
 import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, rejectCancellationRequestUpdate, shipmentRecordedSignal, withdrawCancellationRequestUpdate, type CancellationRequestProcessState, type CustomerCancellationRequestInput } from './contracts/customer-cancellation-request.ts';
@@ -14,6 +14,8 @@ import { notifications, requestLoader, requests } from './proxies.ts';
 export const DEFAULT_REMINDER_INTERVAL = '4 hours';
 export const DEFAULT_ESCALATE_AFTER = '48 hours';
 const DEFAULT_MERCHANT_EMAIL = 'merchant-support@cancelflow.local';
+/** Histories recorded before this did not re-read the request at each wake. */
+const REREAD_BEFORE_REMINDING = 'reread-request-before-reminding';
 
 type Outcome =
   | { kind: 'ACCEPTED'; cancellationId: string }
@@ -106,6 +108,13 @@ export async function customerCancellationRequestWorkflow(
       const wakeAt = state.escalated ? nextReminder : Math.min(nextReminder, escalateAt);
       if (await condition(() => outcome !== undefined, Math.max(wakeAt - Date.now(), 1))) return outcome!;
       if (deciding) continue; // an answer is being written: it will end the wait
+      if (patched(REREAD_BEFORE_REMINDING)) {
+        // A shipment closes the request in the order service, then signals: a crash between the
+        // two must not leave this process reminding the merchant of a closed request forever.
+        const now = await requests.loadCancellationRequest(requestId);
+        if (outcome !== undefined) return outcome;
+        if (now.status === 'REJECTED' && !deciding) return (outcome = { kind: 'REJECTED_SHIPPED' });
+      }
       const now = Date.now();
       if (!state.escalated && now >= escalateAt) await escalate(req);
       if (now >= nextReminder) {

@@ -8,7 +8,7 @@
  * No payment by the deadline: the undo FAILS, the points come back, the cancellation stays as it
  * was (its process resumes when it had been stopped).
  */
-import { ActivityFailure, ApplicationFailure, ParentClosePolicy, condition, setHandler, startChild } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ParentClosePolicy, condition, patched, setHandler, startChild } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { formatAmount } from '@cancelflow/domain/money';
@@ -22,9 +22,16 @@ import {
 import { CANCELLATION_WORKFLOW_TYPE } from './contracts/cancellation.ts';
 import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInput, type UndoProcessState } from './contracts/undo-cancellation.ts';
 import { notifications, undoLoader, undoOrders, undoPayments } from './proxies.ts';
+import { recheckAfter } from './provider-recheck.ts';
 
 const DEFAULT_REMINDER_INTERVAL = '2 days';
 const DEFAULT_PAYMENT_DEADLINE = '7 days';
+/**
+ * An open payment request is not left to one payment event: between reminders the workflow asks
+ * the provider on the same schedule as a pending refund. Histories recorded before re-read our
+ * own record only at each reminder.
+ */
+const RECONCILE_PAYMENT_WITH_PROVIDER = 'reconcile-payment-request-with-provider';
 
 export interface UndoResult {
   status: 'UNDONE' | 'FAILED';
@@ -185,7 +192,10 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
     });
 
     state.phase = 'WAITING_FOR_PAYMENT';
+    const asksProvider = patched(RECONCILE_PAYMENT_WITH_PROVIDER);
     let heard = paymentsHeard;
+    let nextReminder = Date.now() + remindEvery;
+    let asks = 0;
     for (;;) {
       const current = await undoPayments.getPaymentRequest(request.id);
       if (current.status === 'PAID') break;
@@ -196,21 +206,30 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
         await step('PAYMENT_DEADLINE_PASSED', `${formatAmount(amount, u.currency)} not paid by ${request.dueAt}`, String(round));
         throw new UndoRefused(`the customer did not pay ${formatAmount(amount, u.currency)} again by ${request.dueAt}`);
       }
-      const signalled = await condition(() => paymentsHeard > heard, Math.min(remindEvery, remaining));
+      const wait = asksProvider
+        ? Math.min(recheckAfter(input.cancellationProcess, asks), Math.max(1, nextReminder - Date.now()), remaining)
+        : Math.min(remindEvery, remaining);
+      const signalled = await condition(() => paymentsHeard > heard, wait);
       heard = paymentsHeard;
-      if (!signalled && Date.now() < deadline) {
-        const paidMeanwhile = (await undoPayments.getPaymentRequest(request.id)).status === 'PAID';
-        if (paidMeanwhile) break;
-        state.remindersSent += 1;
-        await notifications.sendEmail({
-          messageKey: `payment-request-reminder:${request.id}:${state.remindersSent}`,
-          to: u.customer.email,
-          template: 'PAYMENT_REQUEST_REMINDER',
-          orderId: u.orderId,
-          data: emailData(state.remindersSent),
-        });
-        await step('PAYMENT_REMINDER_SENT', `reminder ${state.remindersSent}`, `${round}:${state.remindersSent}`);
+      if (signalled || Date.now() >= deadline) continue;
+      if (asksProvider) {
+        // Nothing heard: the payment event (or our signal) may be lost, ask the provider.
+        asks += 1;
+        if ((await undoPayments.reconcilePaymentRequest(request.id)).status === 'PAID') break;
+        if (Date.now() < nextReminder) continue;
+        nextReminder += remindEvery;
+      } else if ((await undoPayments.getPaymentRequest(request.id)).status === 'PAID') {
+        break;
       }
+      state.remindersSent += 1;
+      await notifications.sendEmail({
+        messageKey: `payment-request-reminder:${request.id}:${state.remindersSent}`,
+        to: u.customer.email,
+        template: 'PAYMENT_REQUEST_REMINDER',
+        orderId: u.orderId,
+        data: emailData(state.remindersSent),
+      });
+      await step('PAYMENT_REMINDER_SENT', `reminder ${state.remindersSent}`, `${round}:${state.remindersSent}`);
     }
     collected.paidAgain += amount;
     state.phase = 'COLLECTING_MONEY';

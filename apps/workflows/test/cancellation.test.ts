@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelOrder, eventually, importOrder, startSystem, unique, type CancellationAccepted, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { cancelOrder, eventually, importOrder, startSystem, TEST_METRICS_TOKEN, unique, type CancellationAccepted, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import type { CancellationStep, RefundMethod } from '@cancelflow/domain';
 
 interface CancellationBody {
@@ -159,12 +159,55 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
   });
 });
 
+describe('the money of an order with discounts, shipping and VAT', () => {
+  it('cancelled in two parts, the refunds add up to exactly what was paid, and the payment service agrees', async () => {
+    // 3 mugs at 9.99 (21 % VAT, 1.00 off the line) and a teapot at 30.00 (9 %), 5.00 off the order, 4.95 shipping.
+    const order = await importOrder(system.orders, {
+      lines: [
+        { sku: 'MUG', quantity: 3, unitPrice: 999, vatRate: 2100, discount: 100 },
+        { sku: 'TEAPOT', quantity: 1, unitPrice: 3000, vatRate: 900 },
+      ],
+      discounts: [{ amount: 500, description: 'WELCOME5' }],
+      shipping: { amount: 495, vatRate: 2100 },
+    });
+    const paid = 3 * 999 - 100 - 500 + 3000 + 495;
+    expect(order.total).toBe(paid);
+    const [mug, teapot] = order.lines;
+
+    const preview = async (lines: string) =>
+      (await system.orders.get<{ refundPreview: { amount: number; vat: number; shipping: { amount: number } } }>(
+        `/orders/${order.id}/cancellation-eligibility${lines ? `?lines=${lines}` : ''}`,
+      )).body.refundPreview;
+    const firstPreview = await preview(`${mug!.id}:2`);
+    const first = await cancel(order, { lines: [{ lineId: mug!.id, quantity: 2 }] });
+    await untilStatus(first.cancellationId, 'CANCELLED');
+    const secondPreview = await preview('');
+    expect(secondPreview.shipping.amount).toBe(495);
+    const second = await cancel(order, { lines: [{ lineId: mug!.id, quantity: 1 }, { lineId: teapot!.id, quantity: 1 }] });
+    await untilStatus(second.cancellationId, 'CANCELLED');
+
+    const parts = await Promise.all(
+      [first, second].map(async (c) => (await system.orders.get<{ amount: number; vat: number }>(`/cancellations/${c.cancellationId}`)).body),
+    );
+    expect(parts.map((p) => p.amount)).toEqual([firstPreview.amount, secondPreview.amount]);
+    expect(parts.every((p) => p.amount > 0)).toBe(true);
+    expect(parts[0]!.amount + parts[1]!.amount).toBe(paid);
+    const orderAfter = (await system.orders.get<OrderBody & { money: { vat: number } }>(`/orders/${order.id}`)).body;
+    expect(orderAfter.status).toBe('CANCELLED');
+    expect(parts[0]!.vat + parts[1]!.vat).toBe(orderAfter.money.vat);
+
+    const { totals, refunds } = await money(order.id);
+    expect(totals).toMatchObject({ charged: paid, refunded: paid });
+    expect(refunds.map((r) => r.parts.reduce((n, p) => n + p.amount, 0)).sort((a, b) => a - b)).toEqual(parts.map((p) => p.amount).sort((a, b) => a - b));
+  });
+});
+
 describe('what operators see', () => {
   it("the order service's /metrics counts cancellations by status and channel, open requests and waiting chains", async () => {
     const order = await importOrder(system.orders);
     const { cancellationId } = await cancel(order);
     await untilStatus(cancellationId, 'CANCELLED');
-    const metrics = await fetch(`${system.orders.baseUrl}/metrics`);
+    const metrics = await fetch(`${system.orders.baseUrl}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
     expect(text).toMatch(/^cancelflow_cancellations\{status="CANCELLED",channel="webshop"[^}]*\} [1-9]\d*$/m);

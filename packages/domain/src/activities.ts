@@ -23,7 +23,11 @@ export interface CancellationContext {
   channelOrderNo: string;
   thirdPartyManaged: boolean;
   currency: string;
-  /** What the cancelled quantities are worth, in minor units: the amount to refund. */
+  /**
+   * The amount to refund, in minor units: priced once, when the cancellation was reserved, by the
+   * domain's rule (planCancellationRefund: the lines less their share of the discounts, and the
+   * shipping with the last open unit).
+   */
   amount: number;
   refundMethod: RefundMethod;
   restock: boolean;
@@ -86,6 +90,11 @@ export interface PaymentActivities {
     retry?: boolean;
   }): Promise<RefundOutcome>;
   getRefund(cancellationId: string): Promise<RefundOutcome>;
+  /**
+   * A refund still PENDING after its expected time: asks the provider, applies its answer as its
+   * event would have been (once, whichever comes first), and returns the refund as it now is.
+   */
+  reconcileRefund(cancellationId: string): Promise<RefundOutcome>;
 }
 
 export const EMAIL_TEMPLATES = [

@@ -25,6 +25,11 @@ export interface ChannelPolicy {
   paidUnshippedCancelOpensDispute: boolean;
   /** The shop may turn customer self-service off (a store setting). */
   selfServiceConfigurable: boolean;
+  /**
+   * The shipping charge goes back with the cancellation that cancels the order's last open unit
+   * (nothing shipped); otherwise shipping is never refunded by a cancellation.
+   */
+  refundShippingWithLastUnit: boolean;
 }
 
 export const CHANNEL_POLICIES: Readonly<Record<Channel, ChannelPolicy>> = {
@@ -37,6 +42,7 @@ export const CHANNEL_POLICIES: Readonly<Record<Channel, ChannelPolicy>> = {
     marketplaceRestock: false,
     paidUnshippedCancelOpensDispute: false,
     selfServiceConfigurable: true,
+    refundShippingWithLastUnit: true,
   },
   amazon: {
     channel: 'amazon',
@@ -47,6 +53,7 @@ export const CHANNEL_POLICIES: Readonly<Record<Channel, ChannelPolicy>> = {
     marketplaceRestock: true,
     paidUnshippedCancelOpensDispute: false,
     selfServiceConfigurable: false,
+    refundShippingWithLastUnit: true,
   },
   mirakl: {
     channel: 'mirakl',
@@ -58,6 +65,7 @@ export const CHANNEL_POLICIES: Readonly<Record<Channel, ChannelPolicy>> = {
     marketplaceRestock: false,
     paidUnshippedCancelOpensDispute: false,
     selfServiceConfigurable: false,
+    refundShippingWithLastUnit: true,
   },
   walmart: {
     channel: 'walmart',
@@ -68,6 +76,7 @@ export const CHANNEL_POLICIES: Readonly<Record<Channel, ChannelPolicy>> = {
     marketplaceRestock: false,
     paidUnshippedCancelOpensDispute: false,
     selfServiceConfigurable: false,
+    refundShippingWithLastUnit: true,
   },
   ebay: {
     channel: 'ebay',
@@ -78,6 +87,7 @@ export const CHANNEL_POLICIES: Readonly<Record<Channel, ChannelPolicy>> = {
     marketplaceRestock: false,
     paidUnshippedCancelOpensDispute: true,
     selfServiceConfigurable: false,
+    refundShippingWithLastUnit: true,
   },
   rakuten: {
     channel: 'rakuten',
@@ -88,6 +98,7 @@ export const CHANNEL_POLICIES: Readonly<Record<Channel, ChannelPolicy>> = {
     marketplaceRestock: true,
     paidUnshippedCancelOpensDispute: false,
     selfServiceConfigurable: false,
+    refundShippingWithLastUnit: true,
   },
 };
 

@@ -12,3 +12,4 @@ export * from './returns.ts';
 export * from './shipment.ts';
 export * from './cancelled-but-shipped.ts';
 export * from './inbound-reply.ts';
+export * from './order-money.ts';

@@ -5,9 +5,21 @@ export const currencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as EUR or USD');
 
+/**
+ * The largest amount CancelFlow takes in one field or adds up to in one order: 10^10 minor units
+ * (100,000,000.00 in a currency with cents). Far above any real order, and far enough below
+ * Number.MAX_SAFE_INTEGER (about 9 * 10^15) that every sum, product and allocation over an order's
+ * amounts stays exact.
+ */
+export const MAX_AMOUNT_MINOR = 10_000_000_000;
+
 /** Money is always integer minor units (cents) with a currency: never a float. */
 export const moneySchema = z.object({
-  amountMinor: z.number().int('amountMinor must be a whole number of minor units (cents)'),
+  amountMinor: z
+    .number()
+    .int('amountMinor must be a whole number of minor units (cents)')
+    .min(-MAX_AMOUNT_MINOR, `amountMinor must be between -${MAX_AMOUNT_MINOR} and ${MAX_AMOUNT_MINOR} minor units`)
+    .max(MAX_AMOUNT_MINOR, `amountMinor must be between -${MAX_AMOUNT_MINOR} and ${MAX_AMOUNT_MINOR} minor units`),
   currency: currencySchema,
 });
 export type Money = z.infer<typeof moneySchema>;
@@ -19,11 +31,35 @@ export class CurrencyMismatchError extends Error {
   }
 }
 
-export function money(amountMinor: number, currency: string): Money {
-  if (!Number.isSafeInteger(amountMinor)) {
-    throw new RangeError(`amount ${amountMinor} is not a whole number of minor units`);
+/** An amount or a sum that cannot be counted exactly (beyond Number.MAX_SAFE_INTEGER) or is not whole. */
+export class AmountOutOfRangeError extends RangeError {
+  constructor(amountMinor: number) {
+    super(
+      Number.isInteger(amountMinor)
+        ? `amount ${amountMinor} is beyond the range money is counted in exactly (at most ${Number.MAX_SAFE_INTEGER} minor units)`
+        : `amount ${amountMinor} is not a whole number of minor units`,
+    );
+    this.name = 'AmountOutOfRangeError';
   }
+}
+
+export function money(amountMinor: number, currency: string): Money {
+  if (!Number.isSafeInteger(amountMinor)) throw new AmountOutOfRangeError(amountMinor);
   return { amountMinor, currency };
+}
+
+/**
+ * Adds minor units as plain numbers, refusing a total that leaves the safe integer range (where
+ * `a + b` would silently round): for sums over input before it becomes Money.
+ */
+export function sumMinor(amounts: Iterable<number>): number {
+  let total = 0;
+  for (const amount of amounts) {
+    if (!Number.isSafeInteger(amount)) throw new AmountOutOfRangeError(amount);
+    total += amount;
+    if (!Number.isSafeInteger(total)) throw new AmountOutOfRangeError(total);
+  }
+  return total;
 }
 
 export const zero = (currency: string): Money => money(0, currency);
@@ -43,7 +79,7 @@ export function subtract(a: Money, b: Money): Money {
 }
 
 export function multiply(a: Money, factor: number): Money {
-  if (!Number.isInteger(factor)) throw new RangeError('money is multiplied by whole quantities only');
+  if (!Number.isSafeInteger(factor)) throw new RangeError('money is multiplied by whole quantities only');
   return money(a.amountMinor * factor, a.currency);
 }
 

@@ -272,6 +272,8 @@ export interface UndoPaymentActivities {
     dueAt: string;
   }): Promise<PaymentRequestView>;
   getPaymentRequest(paymentRequestId: string): Promise<PaymentRequestView>;
+  /** An OPEN request with no payment event: asks the provider, and a payment it has counts as its event would. */
+  reconcilePaymentRequest(paymentRequestId: string): Promise<PaymentRequestView>;
   /** OPEN -> EXPIRED at the deadline; a request paid meanwhile stays PAID. */
   expirePaymentRequest(paymentRequestId: string): Promise<PaymentRequestView>;
 }

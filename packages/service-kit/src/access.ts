@@ -20,8 +20,10 @@
  * in their SQL.
  */
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '@cancelflow/domain';
+import { z } from 'zod';
+import { ForbiddenError, NotFoundError, text, UnauthenticatedError, ValidationError } from '@cancelflow/domain';
 import { authSettingsFromEnv, canAccessMerchant, verifyAccessToken, type AuthSettings, type Principal, type Role } from './auth.ts';
+import { parse } from './validate.ts';
 
 /** Where the id of the addressed thing is: a path parameter, a query parameter or a body field. */
 export type IdLocation =
@@ -110,8 +112,12 @@ function parseBody(req: Request, res: Response, parser: RequestHandler): Promise
   });
 }
 
+/** Path parameters are text from outside like any other: what PostgreSQL cannot store is the caller's error, on every route. */
+const pathParameters = z.record(z.string(), text().max(500, 'a path segment is at most 500 characters'));
+
 /** Decides one request against its route's access; the principal goes to res.locals.principal. */
 export async function enforceAccess(access: Access, req: Request, res: Response): Promise<void> {
+  parse(pathParameters, req.params, 'path');
   const context = accessContextOf(req);
   if (access === 'public') return parseBody(req, res, context.parseBody);
   if (isCustomerAccess(access)) {

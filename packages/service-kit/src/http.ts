@@ -7,12 +7,16 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { healthBodySchema, readinessBodySchema } from '@cancelflow/domain';
 import { idsIn, addLogContext, withLogContext } from './context.ts';
+import { redactUrl } from './logger.ts';
 import { readinessRoute, type ReadinessCheck } from './health.ts';
 import { errorMapper, notFoundRoute } from './http-errors.ts';
 import { createMetricsRegistry, httpMetrics, metricsRoute, type Registry } from './metrics.ts';
 import { bearerAuthenticator, setAccessContext, type Authenticator } from './access.ts';
 import { canonicalPath } from './canonical-path.ts';
 import { describe, serveApiDocs } from './openapi.ts';
+import type { RateLimits } from './rate-limit.ts';
+import { securityHeaders } from './security-headers.ts';
+import { metricsGuard } from './metrics-guard.ts';
 import { tracingMiddleware } from './telemetry.ts';
 
 export interface HttpAppOptions {
@@ -26,13 +30,18 @@ export interface HttpAppOptions {
   metrics?: (registry: Registry) => void;
   /** How bearer callers are authenticated; by default JWTs signed with AUTH_TOKEN_SECRET. */
   authenticate?: Authenticator;
+  /** Per token and per client address limits on every route but health and metrics (rate-limit.ts). */
+  rateLimits?: RateLimits;
+  /** The bearer token GET /metrics wants (METRICS_TOKEN in the services' configs); none: /metrics is refused. */
+  metricsToken?: string;
 }
 
 /**
  * The express shell every service shares: request ids and request logs carrying the ids of what
- * the request is about, a trace span per request, latency metrics, JSON, /healthz, /readyz,
- * /metrics, /openapi.json and /docs, the service's routes, one error mapper. Every route
- * declares its access (access.ts), decided after routing; bodies are parsed only after that.
+ * the request is about, a trace span per request, latency metrics, security headers, rate
+ * limits, /healthz, /readyz, /metrics (behind its token), /openapi.json and /docs, the service's
+ * routes, one error mapper. Every route declares its access (access.ts), decided after routing;
+ * bodies are parsed only after that.
  */
 export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOptions = {}): Express {
   const service = options.service ?? logger.bindings().name ?? 'cancelflow';
@@ -45,6 +54,13 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   app.use(
     pinoHttp({
       logger,
+      // The headers and the query are redacted by the logger itself (logger.ts); the URL is one string.
+      serializers: {
+        req: (req: { url?: string }) => {
+          if (typeof req.url === 'string') req.url = redactUrl(req.url);
+          return req;
+        },
+      },
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && given.length <= 200 ? given : randomUUID();
@@ -69,6 +85,9 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   app.use(httpMetrics(registry));
   // Every spelling of a path (//, dot segments, ;params, percent-encoded letters) routes as the canonical one.
   app.use(canonicalPath);
+  app.use(securityHeaders());
+  // Counted before anything is authenticated or parsed, so a flood costs one lookup per request.
+  if (options.rateLimits) app.use(options.rateLimits.shell());
   app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], access: 'public', responses: { 200: { description: 'alive', schema: healthBodySchema } } }), (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -85,7 +104,12 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
     }),
     readinessRoute(options.readiness ?? {}),
   );
-  app.get('/metrics', describe({ summary: 'Prometheus metrics', tags: ['operations'], access: 'public', responses: { 200: { description: 'metrics in the Prometheus text format', contentType: 'text/plain', schema: z.string() } } }), metricsRoute(registry));
+  app.get(
+    '/metrics',
+    describe({ summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)', tags: ['operations'], access: 'public', responses: { 200: { description: 'metrics in the Prometheus text format', contentType: 'text/plain', schema: z.string() }, 401: 'no or a wrong metrics token' } }),
+    metricsGuard(options.metricsToken),
+    metricsRoute(registry),
+  );
   serveApiDocs(app, { title: `CancelFlow ${service}`, version: options.version ?? '1.0.0', ...(options.description ? { description: options.description } : {}) });
   app.use(routes);
   app.use(notFoundRoute);

@@ -5,6 +5,30 @@ export type { Logger };
 
 let first: Logger | undefined;
 
+export const REDACTED = '[redacted]';
+
+/**
+ * Secrets never reach a log line: bearer tokens and cookies in request headers, the cookies a
+ * response sets, and the customers' link tokens (`?token=`, also as the parsed query).
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'req.headers["x-metrics-token"]',
+  'req.query.token',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'authorization',
+  'token',
+];
+
+/** The URL with the value of every `token` query parameter replaced, for request logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&;]token=)[^&#]*/gi, `$1${REDACTED}`);
+}
+
 /**
  * JSON lines in production; readable lines in development (LOG_FORMAT=pretty, or
  * NODE_ENV=development unless LOG_FORMAT=json), through pino-pretty. Every line carries the ids of
@@ -16,6 +40,7 @@ export function createLogger(service: string, destination?: DestinationStream): 
     name: service,
     level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
     mixin: () => currentLogContext(),
+    redact: { paths: REDACTED_PATHS, censor: REDACTED },
     ...(format === 'pretty' && !destination ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
   }, ...(destination ? [destination] : []));
   first ??= logger;

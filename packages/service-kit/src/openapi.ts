@@ -278,6 +278,10 @@ export function serveApiDocs(app: Express, info: ApiInfo): void {
     },
   );
   app.use('/docs/assets', express.static(swaggerUiDir, { index: false, maxAge: '1h' }));
+  // A file, not an inline script: the CSP (security-headers.ts) allows scripts from 'self' only.
+  app.use('/docs/start.js', (_req, res) => {
+    res.type('js').send("window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#reference', deepLinking: true });\n");
+  });
 }
 
 function docsPage(title: string): string {
@@ -292,9 +296,7 @@ function docsPage(title: string): string {
 <body>
 <div id="reference"></div>
 <script src="docs/assets/swagger-ui-bundle.js"></script>
-<script>
-  window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#reference', deepLinking: true });
-</script>
+<script src="docs/start.js"></script>
 </body>
 </html>
 `;

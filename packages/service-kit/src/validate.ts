@@ -9,6 +9,10 @@ import type { z } from 'zod';
 export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'request body'): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
+  // express.json leaves the body undefined when it is not JSON (another or no Content-Type).
+  if (input === undefined && what === 'request body') {
+    throw new ValidationError('this request needs a JSON body: send it with Content-Type: application/json');
+  }
   const details = problemsOf(result.error, what);
   const first = details[0];
   const summary = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'is invalid';

@@ -39,11 +39,13 @@ function routes(): Router {
 
 let server: RunningServer;
 let healthy = true;
+const METRICS_TOKEN = 'm'.repeat(40);
 beforeAll(async () => {
   const logger = createLogger('kit-test', sink);
   logger.level = 'info';
   const app = createHttpApp(logger, routes(), {
     service: 'kit-test',
+    metricsToken: METRICS_TOKEN,
     readiness: {
       database: async () => undefined,
       temporal: async () => {
@@ -111,7 +113,7 @@ suite('logs', () => {
 suite('metrics and readiness', () => {
   it('/metrics has HTTP latency by method, route and status, and the service gauges', async () => {
     await fetch(`${server.url}/orders/o-1`);
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*method="GET",route="\/orders\/:id",status="200"[^}]*\} 1/);
     expect(text).toMatch(/kit_test_things\{[^}]*colour="blue"[^}]*\} 3/);
   });

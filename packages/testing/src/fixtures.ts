@@ -1,26 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { CancellationStarted, ImportOrderInput, OrderBody } from '@cancelflow/domain';
+import { orderTotals, type CancellationStarted, type ImportOrderBody, type OrderBody } from '@cancelflow/domain';
 import type { ApiClient } from './api.ts';
 
 /** What the order service answers for an order and its lines (the domain's answer schemas). */
 export type { OrderBody, OrderLineBody } from '@cancelflow/domain';
 
-type OrderInput = Omit<ImportOrderInput, 'thirdPartyManaged' | 'selfServiceEnabled' | 'payments'> &
-  Partial<Pick<ImportOrderInput, 'thirdPartyManaged' | 'selfServiceEnabled' | 'payments'>>;
+type OrderInput = ImportOrderBody;
 
 /** A unique suffix, so tests sharing one database never meet each other's orders. */
 export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /**
  * An order of two lines (2 mugs at 12.50, 1 teapot at 30.00) paid by card, unless told otherwise.
- * Payments default to one card payment of the whole total.
+ * Payments default to one card payment of the whole total (less discounts, plus shipping).
  */
 export function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
   const lines = overrides.lines ?? [
     { sku: 'MUG-BLUE', quantity: 2, unitPrice: 1250 },
     { sku: 'TEAPOT', quantity: 1, unitPrice: 3000 },
   ];
-  const total = lines.reduce((n, l) => n + l.quantity * l.unitPrice, 0);
+  const { total } = orderTotals({
+    lines: lines.map((l, i) => ({ id: String(i), quantity: l.quantity, unitPrice: l.unitPrice, vatRate: l.vatRate ?? 0, discount: l.discount ?? 0 })),
+    discounts: overrides.discounts ?? [],
+    shipping: { amount: overrides.shipping?.amount ?? 0, vatRate: overrides.shipping?.vatRate ?? 0 },
+  });
   return {
     channel: 'webshop',
     channelOrderNo: unique('WS'),

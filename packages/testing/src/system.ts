@@ -10,6 +10,9 @@ import { createCancellationsWorker } from '@cancelflow/workflows/worker';
 import { createLogger } from '@cancelflow/service-kit';
 import { apiClient, type ApiClient } from './api.ts';
 
+/** The METRICS_TOKEN of the system the tests start: GET /metrics with Authorization: Bearer <it>. */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-of-the-cancelflow-test-suite';
+
 export interface SystemOptions {
   databaseUrl?: string;
   temporalAddress?: string;
@@ -49,9 +52,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     TEMPORAL_NAMESPACE: namespace,
     PORT: '0',
     SMTP_PORT: '0',
+    REFUND_RECHECK_FIRST: '500ms',
     REFUND_RECHECK_INTERVAL: '2s',
     // Every test file replies from 127.0.0.1 into one shared counter; tests of the limit use their own client address.
     SMTP_RATE_LIMIT_PER_MINUTE: '100000',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...options.env,
   };
   const logger = createLogger('system');

@@ -11,6 +11,7 @@ import { NotFoundPage } from './pages/ComingLaterPage.tsx';
 import { CustomerOrderPage } from './pages/CustomerOrderPage.tsx';
 import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
 import { OrdersPage } from './pages/OrdersPage.tsx';
+import { OverdueWaitsPage } from './pages/OverdueWaitsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { loadSession, saveSession, type Session } from './session.ts';
 
@@ -89,6 +90,7 @@ export function AppRoutes() {
           <Route path="/cancellation-requests" element={<CancellationRequestsPage />} />
           <Route path="/cancelled-but-shipped" element={<ChainsPage />} />
           <Route path="/cancelled-but-shipped/:chainId" element={<ChainPage />} />
+          <Route path="/overdue-waits" element={<OverdueWaitsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

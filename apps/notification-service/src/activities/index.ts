@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { EMAIL_TEMPLATES, ValidationError, type NotificationActivities } from '@cancelflow/domain';
+import { EMAIL_TEMPLATES, ValidationError, text, type NotificationActivities } from '@cancelflow/domain';
 import type { Database, Logger } from '@cancelflow/service-kit';
 import { problemsOf } from '@cancelflow/service-kit/validate';
 import { OutboundEmail } from '../db/index.ts';
@@ -32,10 +32,10 @@ const sendEmailInput = z.object({
     .max(200, 'messageKey is at most 200 characters'),
   to: z.email({ error: 'to must be an email address such as jane@example.com' }).max(320),
   template: z.enum(EMAIL_TEMPLATES, { error: `template must be one of ${EMAIL_TEMPLATES.join(', ')}` }),
-  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]), {
+  data: z.record(text(), z.union([text(), z.number(), z.boolean(), z.null()]), {
     error: 'data must be an object of strings, numbers, booleans and nulls',
   }),
-  orderId: z.string().trim().min(1).max(64, 'orderId is at most 64 characters').optional(),
+  orderId: text().trim().min(1).max(64, 'orderId is at most 64 characters').optional(),
 });
 
 /** The failure types the workflows may see. */

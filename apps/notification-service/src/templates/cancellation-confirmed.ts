@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencySchema, formatMoney, type RefundMethod } from '@cancelflow/domain';
+import { currencySchema, formatMoney, type RefundMethod, text } from '@cancelflow/domain';
 import { minorUnitsAmount, refundMethod, requiredText } from './fields.ts';
 import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
@@ -7,13 +7,13 @@ import type { RenderedEmail } from './types.ts';
 /** What the cancellation workflow passes when it tells the customer the cancellation is done. */
 export const cancellationConfirmedData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
-  customerName: z.string().trim().max(200).nullish(),
+  customerName: text().trim().max(200).nullish(),
   amount: minorUnitsAmount,
   currency: currencySchema,
   refundMethod,
   lines: requiredText('lines is required: a short summary of what was cancelled').max(2000),
-  cancellationId: z.string().nullish(),
-  failureReason: z.string().nullish(),
+  cancellationId: text().nullish(),
+  failureReason: text().nullish(),
 });
 export type CancellationConfirmedData = z.infer<typeof cancellationConfirmedData>;
 

@@ -3,18 +3,19 @@
  * accepted, rejected, rejected-return-instead) and to the merchant (reminder, escalation).
  */
 import { z } from 'zod';
+import { text } from '@cancelflow/domain';
 import { requiredText } from './fields.ts';
 import { layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
 
 const requestBase = {
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
-  customerName: z.string().trim().max(200).nullish(),
+  customerName: text().trim().max(200).nullish(),
   requestId: requiredText('requestId is required: the cancellation request this is about'),
   lines: requiredText('lines is required: a short summary of what the customer asked to cancel').max(2000),
-  reason: z.string().nullish(),
-  comment: z.string().max(1000).nullish(),
-  requestedAt: z.string().nullish(),
+  reason: text().nullish(),
+  comment: text().max(1000).nullish(),
+  requestedAt: text().nullish(),
 };
 
 export const requestReceivedData = z.object(requestBase);
@@ -25,7 +26,7 @@ export const requestRejectedData = z.object({
 });
 export const requestRejectedReturnData = z.object({
   ...requestBase,
-  rejectionReason: z.string().nullish(),
+  rejectionReason: text().nullish(),
   shipped: z.boolean().nullish(),
 });
 export const requestReminderData = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '@cancelflow/domain';
 import { requiredText } from './fields.ts';
 import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
@@ -6,7 +7,7 @@ import type { RenderedEmail } from './types.ts';
 /** An email chain forwarded to seller support: the messages in order, each with its headers. */
 export const emailThreadForwardData = z.object({
   subject: requiredText('subject is required: what the forwarded chain is about').max(300),
-  note: z.string().trim().max(5000).nullish(),
+  note: text().trim().max(5000).nullish(),
   thread: requiredText('thread is required: the messages of the chain, oldest first').max(200_000),
   messageCount: z.number().int().nonnegative(),
 });

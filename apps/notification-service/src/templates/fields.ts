@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { REFUND_METHODS } from '@cancelflow/domain';
+import { REFUND_METHODS, text } from '@cancelflow/domain';
 
 /** Text that must be there; the message says what it is for. */
-export const requiredText = (message: string) => z.string({ error: message }).trim().min(1, message);
+export const requiredText = (message: string) => text({ error: message }).trim().min(1, message);
 
 export const minorUnitsAmount = z
   .number({ error: 'amount must be the refund in minor units (e.g. 1999 for 19.99)' })

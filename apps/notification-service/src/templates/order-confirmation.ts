@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '@cancelflow/domain';
 import { requiredText } from './fields.ts';
 import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
@@ -6,10 +7,10 @@ import type { RenderedEmail } from './types.ts';
 /** The order confirmation with the customer's "view order" link (a token scoped to the order). */
 export const orderConfirmationData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
-  customerName: z.string().trim().max(200).nullish(),
+  customerName: text().trim().max(200).nullish(),
   lines: requiredText('lines is required: a short summary of what was ordered').max(2000),
   viewOrderUrl: z.url({ error: 'viewOrderUrl must be the self-service link (an absolute URL)' }),
-  expiresAt: z.string().nullish(),
+  expiresAt: text().nullish(),
   /** false when the shop turned self-service off: the link shows the order, it offers no cancelling. Absent in emails asked for before the setting was honoured. */
   canCancel: z.boolean().default(true),
 });

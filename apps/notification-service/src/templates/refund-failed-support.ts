@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencySchema, formatMoney } from '@cancelflow/domain';
+import { currencySchema, formatMoney, text } from '@cancelflow/domain';
 import { minorUnitsAmount, refundMethod, requiredText } from './fields.ts';
 import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
@@ -8,12 +8,12 @@ import type { RenderedEmail } from './types.ts';
 export const refundFailedSupportData = z.object({
   cancellationId: requiredText('cancellationId is required: support retries the refund by it'),
   orderNo: requiredText('orderNo is required: the order number support looks up'),
-  customerName: z.string().trim().max(200).nullish(),
+  customerName: text().trim().max(200).nullish(),
   amount: minorUnitsAmount,
   currency: currencySchema,
   refundMethod,
-  lines: z.string().trim().max(2000).nullish(),
-  failureReason: z.string().trim().max(2000).nullish(),
+  lines: text().trim().max(2000).nullish(),
+  failureReason: text().trim().max(2000).nullish(),
 });
 export type RefundFailedSupportData = z.infer<typeof refundFailedSupportData>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencySchema, formatMoney } from '@cancelflow/domain';
+import { currencySchema, formatMoney, text } from '@cancelflow/domain';
 import { minorUnitsAmount, requiredText } from './fields.ts';
 import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
@@ -14,7 +14,7 @@ const noLink = (value: string): boolean => !/(\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.|<
 
 export const shippedAfterCancellationData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
-  customerName: z.string().trim().max(200).nullish(),
+  customerName: text().trim().max(200).nullish(),
   carrier: requiredText('carrier is required: who delivers the parcel').refine(noLink, 'carrier must be a name, no links in this email'),
   trackingNumber: requiredText('trackingNumber is required: the carrier\'s tracking number').refine(noLink, 'trackingNumber must be the number itself, no links in this email'),
   amount: minorUnitsAmount,
@@ -66,7 +66,7 @@ function render(data: ShippedAfterCancellationData, reminder: boolean): Rendered
  */
 export const shippedAfterCancellationReturnData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
-  customerName: z.string().trim().max(200).nullish(),
+  customerName: text().trim().max(200).nullish(),
   carrier: requiredText('carrier is required: who delivered the parcel').refine(noLink, 'carrier must be a name, no links in this email'),
   trackingNumber: requiredText('trackingNumber is required: the carrier\'s tracking number').refine(noLink, 'trackingNumber must be the number itself, no links in this email'),
   lines: requiredText('lines is required: a short summary of what is to be returned').max(2000),

@@ -1,6 +1,6 @@
 /** Process 4, undoing a cancellation: the customer pays again (and is reminded), then hears it is undone. */
 import { z } from 'zod';
-import { currencySchema, formatMoney } from '@cancelflow/domain';
+import { currencySchema, formatMoney, text } from '@cancelflow/domain';
 import { minorUnitsAmount, requiredText } from './fields.ts';
 import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
@@ -8,7 +8,7 @@ import type { RenderedEmail } from './types.ts';
 /** What the undo workflow passes when the customer must pay again before the order reopens. */
 export const paymentRequestData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
-  customerName: z.string().trim().max(200).nullish(),
+  customerName: text().trim().max(200).nullish(),
   amount: minorUnitsAmount.refine((n) => n > 0, 'amount must be more than 0: a payment request asks for money'),
   currency: currencySchema,
   paymentRequestId: requiredText('paymentRequestId is required: the customer pays with it'),
@@ -47,9 +47,9 @@ export const renderPaymentRequestReminder = (data: PaymentRequestData): Rendered
 /** What the undo workflow passes once the cancellation is undone and the order reopened. */
 export const cancellationUndoneData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
-  customerName: z.string().trim().max(200).nullish(),
+  customerName: text().trim().max(200).nullish(),
   lines: requiredText('lines is required: a short summary of what reopens').max(2000),
-  moneySteps: z.string().trim().max(2000).nullish(),
+  moneySteps: text().trim().max(2000).nullish(),
 });
 export type CancellationUndoneData = z.infer<typeof cancellationUndoneData>;
 

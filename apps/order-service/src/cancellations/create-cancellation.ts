@@ -17,6 +17,7 @@ import { CANCELLATION_WORKFLOW_TYPE, type CancellationWorkflowInput } from '@can
 import { Cancellation, CancellationLine, CancellationStepRecord, Order } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { HttpDeps } from '../http/deps.ts';
+import { priceCancellation } from '../orders/order-money.ts';
 
 export interface CreateCancellationResult {
   /** false: an identical repeat of a request already accepted. */
@@ -75,14 +76,16 @@ export async function reserveCancellation(
   const lines = await linesOf(em, order.id);
   assertCancellable({ channel: order.channel, status: order.status, lines }, input.lines, options);
 
+  // What it refunds is priced on the order as it was before it (the domain's one rule), and
+  // the payment service refunds exactly that amount.
+  const refund = await priceCancellation(em, order, lines, input.lines);
+  const amount = refund.amount;
+
   // The reservation: the cancelled quantities are taken now, before anything else happens.
   const cancellationId = randomUUID();
   const workflowId = cancellationWorkflowId(cancellationId);
-  let amount = 0;
   for (const requested of input.lines) {
-    const line = lines.find((l) => l.id === requested.lineId)!;
-    line.cancelledQuantity += requested.quantity;
-    amount += requested.quantity * line.unitPrice;
+    lines.find((l) => l.id === requested.lineId)!.cancelledQuantity += requested.quantity;
   }
   const now = new Date();
   em.create(Cancellation, {
@@ -97,6 +100,9 @@ export async function reserveCancellation(
     restock: input.restock,
     status: 'IN_PROGRESS',
     amount,
+    vat: refund.vat,
+    shippingAmount: refund.shipping.amount,
+    shippingVat: refund.shipping.vat,
     currency: order.currency,
     workflowId,
     refundStatus: null,
@@ -105,8 +111,8 @@ export async function reserveCancellation(
     completedAt: null,
   });
   await em.flush();
-  for (const requested of input.lines) {
-    em.create(CancellationLine, { cancellationId, orderLineId: requested.lineId, quantity: requested.quantity });
+  for (const line of refund.lines) {
+    em.create(CancellationLine, { cancellationId, orderLineId: line.lineId, quantity: line.quantity, amount: line.amount, vat: line.vat });
   }
   em.create(CancellationStepRecord, {
     id: randomUUID(),
@@ -127,6 +133,8 @@ export async function reserveCancellation(
       reason: input.reason,
       lines: input.lines,
       amount,
+      vat: refund.vat,
+      ...(refund.shipping.amount > 0 ? { shipping: refund.shipping.amount } : {}),
     },
     input.initiator.toLowerCase(),
   );

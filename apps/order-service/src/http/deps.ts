@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { Database, Logger } from '@cancelflow/service-kit';
+import type { Database, Logger, RateLimits } from '@cancelflow/service-kit';
 import type { AuthSettings } from '@cancelflow/service-kit/auth';
 import type { Duration } from '@temporalio/common';
 import type { CancellationWorkflowInput } from '@cancelflow/workflows/contracts/cancellation';
@@ -28,4 +28,6 @@ export interface HttpDeps {
   selfService?: SelfServiceSettings;
   /** Checks the bearer tokens of every route but self-service (AUTH_TOKEN_SECRET or the development secret). */
   auth?: AuthSettings;
+  /** Counts requests per order on the customers' links (and per token and address on every route). */
+  rateLimits?: RateLimits;
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
   cancellationEligibility,
+  cancellationEligibilityQuerySchema,
   createCancellationSchema,
   importOrderSchema,
   listOrdersQuerySchema,
@@ -31,6 +32,7 @@ import { importOrder } from '../orders/import-order.ts';
 import { sendOrderConfirmation } from '../orders/order-confirmation.ts';
 import { createCancellation } from '../cancellations/create-cancellation.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
+import { refundPreviews } from '../orders/order-money.ts';
 import type { HttpDeps } from './deps.ts';
 import { cancellationView, eventView, orderView } from './views.ts';
 import { shipmentsOfOrder } from './shipment-views.ts';
@@ -119,23 +121,28 @@ export function ordersRouter(deps: HttpDeps): Router {
     res.json(orderView(result.order, result.lines));
   });
 
-  router.get('/orders/:id/cancellation-eligibility', describe({ summary: 'Which lines and quantities can be cancelled now, by whom, and why not for the rest', tags: ['cancellations'], access: { roles: ALL, owner: owners.order({ param: 'id' }) }, responses: { 200: { description: 'eligibility per line', schema: eligibilityBodySchema }, 404: 'no such order' } }), async (req, res) => {
+  router.get('/orders/:id/cancellation-eligibility', describe({ summary: 'Which lines and quantities can be cancelled now, by whom, and why not for the rest; what a cancellation would refund (refundPreview: of ?lines=<lineId>:<quantity>,... or of everything cancellable; per line, of its cancellable rest)', tags: ['cancellations'], access: { roles: ALL, owner: owners.order({ param: 'id' }) }, query: cancellationEligibilityQuerySchema, responses: { 200: { description: 'eligibility per line, with refund previews', schema: eligibilityBodySchema }, 400: 'lines is not <lineId>:<quantity>,...', 404: 'no such order', 409: 'more than is open on a line', 422: 'a channel rule refuses cancelling those quantities' } }), async (req, res) => {
+    const query = parse(cancellationEligibilityQuerySchema, req.query, 'query');
     const fork = em();
     const order = await findOrderOrFail(fork, req.params.id);
     const lines = await linesOf(fork, order.id);
+    const eligibility = cancellationEligibility(
+      {
+        channel: order.channel,
+        status: order.status,
+        placedAt: order.placedAt,
+        selfServiceEnabled: order.selfServiceEnabled,
+        lines,
+      },
+      new Date(),
+    );
+    const { preview, perLine } = await refundPreviews(fork, order, lines, eligibility.lines, query.lines);
     res.json({
       orderId: order.id,
       status: order.status,
-      ...cancellationEligibility(
-        {
-          channel: order.channel,
-          status: order.status,
-          placedAt: order.placedAt,
-          selfServiceEnabled: order.selfServiceEnabled,
-          lines,
-        },
-        new Date(),
-      ),
+      ...eligibility,
+      lines: eligibility.lines.map((l) => ({ ...l, refundPreview: perLine.get(l.lineId) })),
+      refundPreview: preview,
     } satisfies EligibilityBody);
   });
 

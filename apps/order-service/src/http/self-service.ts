@@ -22,6 +22,7 @@ import { recordChainAcknowledgement } from './cancelled-but-shipped.ts';
 import type { HttpDeps } from './deps.ts';
 import type { SelfServiceSettings } from '../config.ts';
 import { lineView } from './views.ts';
+import { totalsOf } from '../orders/order-money.ts';
 
 /**
  * The customer's self-service, reached with the signed link of the order confirmation email
@@ -37,6 +38,15 @@ const OPEN_CHAIN_STATUSES = ['AWAITING_ACKNOWLEDGEMENT', 'ACKNOWLEDGED', 'AWAITI
 export const SELF_SERVICE_ACKNOWLEDGER = 'customer (self-service page)';
 export function selfServiceRouter(deps: HttpDeps): Router {
   const router = Router();
+  // Per order: one link's page cannot be hammered (or its token guessed) faster than a person reads.
+  if (deps.rateLimits) {
+    const perOrder = deps.rateLimits.limit({
+      name: 'customer_link',
+      limit: deps.rateLimits.settings.perCustomerLink,
+      keyOf: (req) => (typeof req.params.id === 'string' ? req.params.id.toLowerCase() : undefined),
+    });
+    router.use(['/self-service/orders/:id', '/self-service/cancelled-but-shipped/:id'], perOrder);
+  }
 
   const settings = (): SelfServiceSettings => {
     if (!deps.selfService) throw new UnavailableError('customer self-service is not configured on this order service');
@@ -101,6 +111,7 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     const orderId = linkedOrder(res);
     const { order, lines, eligibility, requests } = await eligibilityOf(orderId);
     const cancelledButShipped = await openChainsOf(order.id);
+    const totals = totalsOf(order, lines);
     res.json({
       id: order.id,
       channel: order.channel,
@@ -110,7 +121,8 @@ export function selfServiceRouter(deps: HttpDeps): Router {
       currency: order.currency,
       customer: { name: order.customerName },
       cancellationRequested: order.cancellationRequested,
-      lines: lines.map(lineView),
+      lines: lines.map((l, i) => lineView(l, totals.lines[i])),
+      total: totals.total,
       eligibility: { customer: eligibility.customer, lines: eligibility.lines },
       cancellationRequests: requests.map((r) => ({
         id: r.id,

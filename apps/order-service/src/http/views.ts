@@ -1,5 +1,6 @@
 import {
   openQuantity,
+  type LineMoney,
   type CancellationBody,
   type DisputeBody,
   type OrderBody,
@@ -16,20 +17,28 @@ import type {
   OrderEvent,
   OrderLine,
 } from '../db/entities/index.ts';
+import { totalsOf } from '../orders/order-money.ts';
 
-export const lineView = (line: OrderLine): OrderLineBody => ({
+/** A line; with what the customer paid for it (`paid`) where the order's discounts are known. */
+export const lineView = (line: OrderLine, paid?: LineMoney): OrderLineBody => ({
   id: line.id,
   lineNo: line.lineNo,
   sku: line.sku,
   quantity: line.quantity,
+  /** VAT included, minor units. */
   unitPrice: line.unitPrice,
+  /** Basis points (2100 = 21 %). */
+  vatRate: line.vatRate,
+  /** The line's own discount. */
+  discount: line.discount,
+  ...(paid ? { orderDiscountShare: paid.orderDiscountShare, total: paid.total, vat: paid.vat } : {}),
   shippedQuantity: line.shippedQuantity,
   cancelledQuantity: line.cancelledQuantity,
   returnedQuantity: line.returnedQuantity,
   openQuantity: openQuantity(line),
 });
 
-export const orderView = (order: Order, lines: readonly OrderLine[]): OrderBody => ({
+export const orderView = (order: Order, lines: readonly OrderLine[], totals = totalsOf(order, lines)): OrderBody => ({
   id: order.id,
   merchantId: order.merchantId,
   channel: order.channel,
@@ -43,9 +52,18 @@ export const orderView = (order: Order, lines: readonly OrderLine[]): OrderBody 
   currency: order.currency,
   placedAt: order.placedAt.toISOString(),
   customer: { email: order.customerEmail, name: order.customerName },
-  total: lines.reduce((n, l) => n + l.quantity * l.unitPrice, 0),
+  /** What the customer pays (the payments add up to it): lines less discounts plus shipping. */
+  total: totals.total,
+  money: {
+    subtotal: totals.subtotal,
+    discount: totals.discount,
+    discounts: order.discounts,
+    shipping: { amount: totals.shipping, vatRate: order.shippingVatRate, vat: totals.shippingVat },
+    total: totals.total,
+    vat: totals.vat,
+  },
   payments: order.payments,
-  lines: lines.map(lineView),
+  lines: lines.map((l, i) => lineView(l, totals.lines[i])),
   createdAt: order.createdAt.toISOString(),
   updatedAt: order.updatedAt.toISOString(),
 });
@@ -88,7 +106,10 @@ export function cancellationView(
     initiator: c.initiator,
     refundMethod: c.refundMethod,
     restock: c.restock,
+    /** What it refunds, VAT included (its lines and any shipping). */
     amount: c.amount,
+    vat: c.vat,
+    shipping: { amount: c.shippingAmount, vat: c.shippingVat },
     currency: c.currency,
     refundStatus: c.refundStatus ?? undefined,
     refundFailureReason: c.refundFailureReason ?? undefined,
@@ -97,7 +118,7 @@ export function cancellationView(
     completedAt: c.completedAt?.toISOString(),
     lines: lines.map((l) => {
       const line = orderLines.find((o) => o.id === l.orderLineId);
-      return { lineId: l.orderLineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: line?.unitPrice };
+      return { lineId: l.orderLineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: line?.unitPrice, refund: l.amount, vat: l.vat };
     }),
     steps: steps.map(stepView),
     dispute: dispute ? disputeView(dispute) : undefined,

@@ -34,6 +34,9 @@ export async function importOrder(root: EntityManager, input: ImportOrderInput):
         selfServiceEnabled: input.selfServiceEnabled,
         status: 'NEW',
         payments: input.payments,
+        discounts: input.discounts,
+        shippingAmount: input.shipping.amount,
+        shippingVatRate: input.shipping.vatRate,
       });
       // Lines reference the order: the order row goes in first.
       await em.flush();
@@ -45,6 +48,8 @@ export async function importOrder(root: EntityManager, input: ImportOrderInput):
           sku: l.sku,
           quantity: l.quantity,
           unitPrice: l.unitPrice,
+          vatRate: l.vatRate,
+          discount: l.discount,
           shippedQuantity: 0,
           cancelledQuantity: 0,
           returnedQuantity: 0,
@@ -87,12 +92,16 @@ function differencesFrom(order: Order, lines: readonly OrderLine[], input: Impor
   if (order.thirdPartyManaged !== input.thirdPartyManaged) diff.push('thirdPartyManaged');
   if (order.selfServiceEnabled !== input.selfServiceEnabled) diff.push('selfServiceEnabled');
   const given = input.lines
-    .map((l, i) => ({ lineNo: l.lineNo ?? i + 1, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice }))
+    .map((l, i) => ({ lineNo: l.lineNo ?? i + 1, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, vatRate: l.vatRate, discount: l.discount }))
     .sort((a, b) => a.lineNo - b.lineNo);
-  const stored = lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice }));
+  const stored = lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, vatRate: l.vatRate, discount: l.discount }));
   if (JSON.stringify(given) !== JSON.stringify(stored)) diff.push('lines');
   const payments = (list: readonly { method: string; amount: number; reference: string }[]) =>
     JSON.stringify(list.map((p) => ({ method: p.method, amount: p.amount, reference: p.reference })));
   if (payments(order.payments) !== payments(input.payments)) diff.push('payments');
+  const discounts = (list: readonly { amount: number; description?: string }[]) =>
+    JSON.stringify(list.map((d) => ({ amount: d.amount, description: d.description ?? null })));
+  if (discounts(order.discounts) !== discounts(input.discounts)) diff.push('discounts');
+  if (order.shippingAmount !== input.shipping.amount || order.shippingVatRate !== input.shipping.vatRate) diff.push('shipping');
   return diff;
 }

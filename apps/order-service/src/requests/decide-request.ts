@@ -5,6 +5,7 @@
  * Each is idempotent: the same answer again returns the first result.
  */
 import { LockMode } from '@mikro-orm/core';
+import { faultPoint } from '@cancelflow/service-kit/faults';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   assertRequestTransition,
@@ -163,6 +164,8 @@ export async function closeOpenRequestsOnShipment(
     await em.flush();
     return overtaken.map((r) => ({ id: r.id, workflowId: r.workflowId }));
   });
+  // Closed and committed; the processes hearing of it is not: each re-reads its request when it wakes.
+  faultPoint('request.closed-by-shipment');
   for (const request of closed) {
     try {
       await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>

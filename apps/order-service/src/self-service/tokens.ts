@@ -4,6 +4,7 @@
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ForbiddenError, UnauthenticatedError } from '@cancelflow/domain';
+import { assertIssuedInTime } from '@cancelflow/service-kit/auth';
 import type { SelfServiceSettings } from '../config.ts';
 
 export const SELF_SERVICE_ISSUER = 'cancelflow-order-service';
@@ -53,12 +54,14 @@ export async function orderOfSelfServiceToken(settings: SelfServiceSettings, tok
   if (!token) {
     throw new UnauthenticatedError('this page needs the link from your order email (its token is missing)');
   }
-  let claims: { orderId?: unknown; sub?: unknown };
+  let claims: { orderId?: unknown; sub?: unknown; iat?: unknown };
   try {
     ({ payload: claims } = await jwtVerify(token, keyOf(settings), {
       algorithms: ['HS256'],
       issuer: SELF_SERVICE_ISSUER,
       audience: SELF_SERVICE_AUDIENCE,
+      // A link without an end or without the time it was made is refused.
+      requiredClaims: ['exp', 'iat'],
     }));
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
@@ -66,6 +69,8 @@ export async function orderOfSelfServiceToken(settings: SelfServiceSettings, tok
     }
     throw new UnauthenticatedError('the link is not valid (it was changed or is not from us): open the link from your order email again');
   }
+  // Older than the longest a link may live, or made in the future: refused whatever `exp` says.
+  assertIssuedInTime(claims.iat, settings.maxAgeSeconds ?? settings.ttlSeconds, 'the link from your order email', 'ask the shop for a new one');
   if (typeof claims.orderId !== 'string' || claims.orderId !== claims.sub) {
     throw new UnauthenticatedError('the link is not valid (it was changed or is not from us): open the link from your order email again');
   }

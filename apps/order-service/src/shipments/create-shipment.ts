@@ -20,6 +20,7 @@ import {
   cancelledButShippedWorkflowId,
   ConflictError,
   planShipment,
+  refundShareOf,
   TASK_QUEUES,
   UnavailableError,
   type CreateShipmentInput,
@@ -233,12 +234,26 @@ async function startChain(
   const chainId = randomUUID();
   const workflowId = cancelledButShippedWorkflowId(shipmentId);
   const chainLines = plan.shippedAfterCancel.map((s) => ({ ...s, unitPrice: lines.find((l) => l.id === s.lineId)!.unitPrice }));
-  const amount = chainLines.reduce((n, l) => n + l.quantity * l.unitPrice, 0);
   // Which cancellations the shipped units had been cancelled by (newest first: the last word).
   const cancelled = await em.find(CancellationLine, { orderLineId: { $in: chainLines.map((l) => l.lineId) } });
   const cancellations = cancelled.length
     ? await em.find(Cancellation, { id: { $in: cancelled.map((c) => c.cancellationId) }, status: { $ne: 'UNDONE' } }, { orderBy: { createdAt: 'desc' } })
     : [];
+  // The customer is rebilled what those units were refunded (their share of the discounts off),
+  // taken from the newest cancellations first; units no standing cancellation refunded count at
+  // their price.
+  const amount = chainLines.reduce((total, l) => {
+    let left = l.quantity;
+    let worth = 0;
+    for (const c of cancellations) {
+      const line = cancelled.find((x) => x.cancellationId === c.id && x.orderLineId === l.lineId);
+      if (!line || left === 0) continue;
+      const take = Math.min(left, line.quantity);
+      worth += refundShareOf(line, take).amount;
+      left -= take;
+    }
+    return total + worth + left * l.unitPrice;
+  }, 0);
   const now = new Date();
   em.create(CancelledButShipped, {
     id: chainId,

@@ -12,6 +12,7 @@ import {
   ConflictError,
   NotFoundError,
   policyFor,
+  refundShareOf,
   TASK_QUEUES,
   UnavailableError,
   type UndoCancellationInput,
@@ -59,7 +60,13 @@ export async function requestUndo(deps: HttpDeps, id: string | undefined, input:
 
     const undoId = randomUUID();
     const workflowId = undoCancellationWorkflowId(cancellationId);
-    const amount = plan.lines.reduce((n, l) => n + l.quantity * lines.find((o) => o.id === l.lineId)!.unitPrice, 0);
+    // What it collects back is what the cancellation refunded for the units it reopens (their
+    // share of its line refunds) and the shipping it gave back: the order is open again.
+    const amount =
+      plan.lines.reduce((n, l) => {
+        const refunded = cancelled.find((c) => c.orderLineId === l.lineId)!;
+        return n + refundShareOf(refunded, l.quantity).amount;
+      }, 0) + cancellation.shippingAmount;
     const now = new Date();
     em.create(CancellationUndo, {
       id: undoId,

@@ -52,6 +52,12 @@ export function createPaymentActivities(deps: PaymentActivityDeps): PaymentActiv
         if (!refund) throw new NotFoundError(`cancellation ${cancellationId} has no refund: request it first`);
         return outcomeOf(refund);
       }),
+
+    reconcileRefund: (cancellationId) =>
+      failingForGood(async () => {
+        const id = parse(idSchema, cancellationId, 'cancellationId');
+        return outcomeOf((await book.reconcileRefund(id)).refund);
+      }),
   };
 }
 

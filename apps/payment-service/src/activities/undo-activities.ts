@@ -16,6 +16,7 @@ export function createUndoPaymentActivities(money: UndoMoney): UndoPaymentActivi
     recapture: (input) => failingForGood(() => money.recapture(input)),
     requestPayment: (input) => failingForGood(() => money.requestPayment(input)),
     getPaymentRequest: (id) => failingForGood(() => money.getPaymentRequest(id)),
+    reconcilePaymentRequest: (id) => failingForGood(() => money.reconcilePaymentRequest(id)),
     expirePaymentRequest: (id) => failingForGood(() => money.expirePaymentRequest(id)),
   };
 }

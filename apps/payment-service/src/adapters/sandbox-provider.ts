@@ -4,18 +4,41 @@
  * process), answers PENDING, and tells us the outcome later through a provider event, the same
  * way a real provider's webhook does. Card refunds settle by themselves after a short delay; bank
  * deposits wait for someone to settle them. Faults per order stand in for a provider's test cards.
+ *
+ * Like a real provider, it never owes an event only in memory: settling a refund (or taking a
+ * customer's payment) stores the event in its outbox in the same transaction, and a sweep delivers
+ * what is due, with retries over a long window, in whichever process runs next. Its status
+ * lookups answer from the same books, so a lost event is found by asking.
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
-import { ConflictError, NotFoundError, type SandboxFault as SandboxFaultInput, type SandboxSettleInput } from '@cancelflow/domain';
+import {
+  ConflictError,
+  NotFoundError,
+  RuleViolationError,
+  ValidationError,
+  type PaymentReceivedEvent,
+  type SandboxFault as SandboxFaultInput,
+  type SandboxSettleInput,
+} from '@cancelflow/domain';
 import type { Database, Logger } from '@cancelflow/service-kit';
+import { faultPoint } from '@cancelflow/service-kit/faults';
 import {
   SandboxFaultEntity,
   SandboxRefundEntity,
   type SandboxFault,
   type SandboxRefund,
 } from '../db/entities/index.ts';
-import type { PaymentProvider, ProviderEventInput, ProviderRefundAnswer, ProviderRefundRequest } from './payment-provider.ts';
+import type {
+  PaymentProvider,
+  ProviderEventInput,
+  ProviderRefundAnswer,
+  ProviderRefundRequest,
+  ProviderRefundStatus,
+} from './payment-provider.ts';
+
+/** What the sandbox delivers to the service's provider-event handler. */
+export type SandboxEvent = ProviderEventInput | PaymentReceivedEvent;
 
 export interface SandboxProviderOptions {
   orm: Database;
@@ -23,25 +46,50 @@ export interface SandboxProviderOptions {
   /** How long a card refund stays PENDING before it settles by itself. */
   cardSettleMs: number;
   /** Where the sandbox's webhooks go: the service's own provider-event handler. */
-  deliverEvent: (event: ProviderEventInput) => Promise<unknown>;
+  deliverEvent: (event: SandboxEvent) => Promise<unknown>;
+  /** How often stored events and due card settlements are swept (default 1 s). */
+  sweepMs?: number;
+  /** How long an undelivered event is retried before the sandbox gives up on it (default 3 days). */
+  deliveryWindowMs?: number;
 }
 
 export interface SandboxProvider extends PaymentProvider {
-  /** Settles card refunds a crash left pending; call once the event handler can take events. */
+  /** Starts the sweep; call once the event handler can take events. */
   start(): Promise<void>;
   addFault(input: SandboxFaultInput): Promise<SandboxFault>;
   /** Ends a PENDING refund the way the provider would, and sends the event. */
   settle(providerRefundId: string, input: SandboxSettleInput): Promise<SandboxRefund>;
+  /** The customer pays a payment request (a test control); the provider tells us with payment.received. */
+  payPaymentRequest(input: { paymentRequestId: string; amount: number; currency: string; silent?: boolean }): Promise<{ providerPaymentId: string; created: boolean }>;
+  /** What the provider's books say about the payment of a payment request (null: not paid). */
+  paymentOf(paymentRequestId: string): Promise<{ providerPaymentId: string; amount: number; paidAt: string } | null>;
+  /** Delivers every stored event that is due now (the sweep calls it; tests may too). */
+  deliverDue(): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Webhook deliveries are retried like a real provider's: the part may not be linked yet. */
-const DELIVERY_RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
+/** Retries grow from a second to ten minutes, like a real provider's webhook schedule. */
+const FIRST_RETRY_MS = 1000;
+const LONGEST_RETRY_MS = 10 * 60 * 1000;
+/** A claimed event is not claimed again for this long (a process that died while delivering). */
+const DELIVERY_LEASE_MS = 30_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface OutboxRow {
+  event_id: string;
+  payload: SandboxEvent;
+  attempts: number;
+  created_at: Date;
+}
 
 export function createSandboxProvider(options: SandboxProviderOptions): SandboxProvider {
   const { orm, logger, cardSettleMs, deliverEvent } = options;
+  const sweepMs = options.sweepMs ?? 1000;
+  const deliveryWindowMs = options.deliveryWindowMs ?? 3 * DAY_MS;
   const timers = new Set<NodeJS.Timeout>();
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
+  let sweeper: NodeJS.Timeout | undefined;
+  let sweeping = false;
   let closed = false;
 
   async function submit(
@@ -86,6 +134,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         status,
         failureReason,
         autoSettle: kind === 'CARD' && fault?.mode !== 'SETTLE_MANUALLY',
+        silent: fault?.mode === 'SETTLE_SILENTLY',
         createdAt: now,
         settledAt: status === 'FAILED' ? now : null,
       });
@@ -104,47 +153,34 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     );
   }
 
+  /** The quick path: settle on time in this process. The sweep settles what a restart left behind. */
   function scheduleSettle(providerRefundId: string, delayMs: number): void {
     if (closed) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      track(autoSettle(providerRefundId));
+      track(settleAndDeliver(providerRefundId, { outcome: 'SETTLED' }).catch((err: unknown) => {
+        // Someone ended it by hand first, or the process is going away: the books say what is left.
+        if (!(err instanceof ConflictError) && !closed) logger.warn({ err, providerRefundId }, 'sandbox provider could not settle a card refund now; the sweep will');
+      }));
     }, delayMs);
     timers.add(timer);
   }
 
-  function track(work: Promise<void>): void {
+  function track<T>(work: Promise<T>): Promise<T> {
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
   }
 
-  async function autoSettle(providerRefundId: string): Promise<void> {
-    let row: SandboxRefund;
-    try {
-      row = await markSettled(providerRefundId, { outcome: 'SETTLED' });
-    } catch (err) {
-      // Someone ended it by hand first: nothing left to do.
-      if (err instanceof ConflictError) return;
-      if (!closed) logger.error({ err, providerRefundId }, 'sandbox provider could not settle a card refund');
-      return;
-    }
-    for (let attempt = 0; ; attempt++) {
-      if (closed) return;
-      try {
-        await deliverEvent(eventOf(row));
-        return;
-      } catch (err) {
-        const delay = DELIVERY_RETRY_DELAYS_MS[attempt];
-        if (delay === undefined || closed) {
-          if (!closed) logger.error({ err, providerRefundId }, 'sandbox provider gave up delivering refund.settled');
-          return;
-        }
-        logger.warn({ err, providerRefundId, attempt }, 'sandbox provider will retry delivering refund.settled');
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+  async function settleAndDeliver(providerRefundId: string, input: SandboxSettleInput): Promise<SandboxRefund> {
+    const row = await markSettled(providerRefundId, input);
+    // The event is stored with the settlement: a crash here only delays it until the next sweep.
+    faultPoint('sandbox.refund-settled');
+    await deliverStored(eventOf(row).eventId);
+    return row;
   }
 
+  /** Settles a PENDING refund and stores the event it owes, in one transaction. */
   async function markSettled(providerRefundId: string, input: SandboxSettleInput): Promise<SandboxRefund> {
     const em = orm.em.fork();
     return em.transactional(async (tem) => {
@@ -155,6 +191,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         row.failureReason = input.outcome === 'FAILED' ? (input.failureReason ?? 'refund_failed') : null;
         row.settledAt = new Date();
         await tem.flush();
+        if (!row.silent) await storeEvent(tem, eventOf(row));
       } else if (row.status !== input.outcome) {
         throw new ConflictError(
           `sandbox refund ${providerRefundId} is already ${row.status}; it cannot become ${input.outcome}`,
@@ -164,17 +201,115 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     });
   }
 
+  async function storeEvent(em: Database['em'], event: SandboxEvent): Promise<void> {
+    await em.execute(
+      `insert into "payments"."sandbox_outbox" ("event_id", "type", "payload") values (?, ?, ?::jsonb) on conflict ("event_id") do nothing`,
+      [event.eventId, event.type, JSON.stringify(event)],
+    );
+  }
+
+  /** Claims due events (or one event) for this process, so two processes never deliver one at once. */
+  async function claim(eventId?: string): Promise<OutboxRow[]> {
+    return orm.em.fork().execute<OutboxRow[]>(
+      `update "payments"."sandbox_outbox" o set "attempts" = o."attempts" + 1, "next_attempt_at" = now() + (? * interval '1 millisecond')
+        where o."event_id" in (
+          select "event_id" from "payments"."sandbox_outbox"
+           where "delivered_at" is null and "abandoned_at" is null and "next_attempt_at" <= now() ${eventId ? 'and "event_id" = ?' : ''}
+           order by "next_attempt_at" limit 50 for update skip locked)
+        returning o."event_id", o."payload", o."attempts", o."created_at"`,
+      eventId ? [DELIVERY_LEASE_MS, eventId] : [DELIVERY_LEASE_MS],
+    );
+  }
+
+  async function deliver(row: OutboxRow): Promise<boolean> {
+    const em = orm.em.fork();
+    try {
+      await deliverEvent(row.payload);
+      await em.execute(`update "payments"."sandbox_outbox" set "delivered_at" = now(), "last_error" = null where "event_id" = ?`, [row.event_id]);
+      return true;
+    } catch (err) {
+      const age = Date.now() - new Date(row.created_at).getTime();
+      const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      // Refused for a reason a retry cannot change (a payment for an expired request): the
+      // receiver answered; like a real provider's dashboard, the event stays marked with why.
+      const refused = err instanceof ConflictError || err instanceof RuleViolationError || err instanceof ValidationError;
+      if (refused) {
+        await em.execute(`update "payments"."sandbox_outbox" set "abandoned_at" = now(), "last_error" = ? where "event_id" = ?`, [message, row.event_id]);
+        logger.warn({ err, eventId: row.event_id }, 'the receiver refused an event of the sandbox provider; it is not sent again');
+        return false;
+      }
+      if (age >= deliveryWindowMs) {
+        await em.execute(`update "payments"."sandbox_outbox" set "abandoned_at" = now(), "last_error" = ? where "event_id" = ?`, [message, row.event_id]);
+        logger.error({ err, eventId: row.event_id, attempts: row.attempts }, 'sandbox provider gave up delivering an event; asking for the status still finds it');
+        return false;
+      }
+      const delay = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, row.attempts - 1));
+      await em.execute(
+        `update "payments"."sandbox_outbox" set "next_attempt_at" = now() + (? * interval '1 millisecond'), "last_error" = ? where "event_id" = ?`,
+        [delay, message, row.event_id],
+      );
+      if (!closed) logger.warn({ err, eventId: row.event_id, attempt: row.attempts, retryInMs: delay }, 'sandbox provider will retry delivering an event');
+      return false;
+    }
+  }
+
+  async function deliverStored(eventId: string): Promise<void> {
+    for (const row of await claim(eventId)) await deliver(row);
+  }
+
+  /** Settles card refunds whose time has come (a restart, or a timer that never fired) and delivers due events. */
+  async function sweep(): Promise<number> {
+    if (sweeping || closed) return 0;
+    sweeping = true;
+    try {
+      const due = await orm.em.fork().find(
+        SandboxRefundEntity,
+        { kind: 'CARD', status: 'PENDING', autoSettle: true, createdAt: { $lte: new Date(Date.now() - cardSettleMs) } },
+        { limit: 100 },
+      );
+      for (const row of due) {
+        if (closed) break;
+        const settled = await markSettled(row.providerRefundId, { outcome: 'SETTLED' }).catch((err: unknown) => {
+          if (!(err instanceof ConflictError)) throw err;
+        });
+        if (settled) faultPoint('sandbox.refund-settled');
+      }
+      let delivered = 0;
+      for (;;) {
+        if (closed) break;
+        const batch = await claim();
+        for (const row of batch) if (await deliver(row)) delivered += 1;
+        if (batch.length < 50) break;
+      }
+      return delivered;
+    } finally {
+      sweeping = false;
+    }
+  }
+
+  async function refundStatus(providerRefundId: string): Promise<ProviderRefundStatus> {
+    const row = await orm.em.fork().findOne(SandboxRefundEntity, { providerRefundId });
+    if (!row) return { providerRefundId, status: 'UNKNOWN' };
+    return row.status === 'FAILED'
+      ? { providerRefundId, status: 'FAILED', failureReason: row.failureReason ?? 'refund_failed' }
+      : { providerRefundId, status: row.status };
+  }
+
   return {
     refundCard: (input) => submit('CARD', input),
     sendBankDeposit: (input) => submit('BANK_DEPOSIT', input),
+    refundStatus,
 
     async start() {
-      const em = orm.em.fork();
-      const pending = await em.find(SandboxRefundEntity, { kind: 'CARD', status: 'PENDING', autoSettle: true });
-      for (const row of pending) {
-        scheduleSettle(row.providerRefundId, Math.max(0, row.createdAt.getTime() + cardSettleMs - Date.now()));
-      }
-      if (pending.length > 0) logger.info({ count: pending.length }, 'sandbox provider settles card refunds left pending');
+      if (closed || sweeper) return;
+      const tick = () => {
+        track(sweep()).catch((err: unknown) => {
+          if (!closed) logger.warn({ err }, 'sandbox provider sweep failed; it runs again shortly');
+        }).finally(() => {
+          if (!closed) sweeper = setTimeout(tick, sweepMs);
+        });
+      };
+      tick();
     },
 
     async addFault(input) {
@@ -200,14 +335,42 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
       });
     },
 
-    async settle(providerRefundId, input) {
-      const row = await markSettled(providerRefundId, input);
-      await deliverEvent(eventOf(row));
-      return row;
+    settle: (providerRefundId, input) => track(settleAndDeliver(providerRefundId, input)),
+
+    async payPaymentRequest(input) {
+      const { providerPaymentId, created } = await orm.em.fork().transactional(async (tem) => {
+        await tem.execute('select pg_advisory_xact_lock(hashtext(?))', [`sandbox-payment:${input.paymentRequestId}`]);
+        const [existing] = await tem.execute<{ provider_payment_id: string }[]>(
+          `select "provider_payment_id" from "payments"."sandbox_payment" where "payment_request_id" = ?`,
+          [input.paymentRequestId],
+        );
+        if (existing) return { providerPaymentId: existing.provider_payment_id, created: false };
+        const id = `py_${randomUUID().replaceAll('-', '')}`;
+        await tem.execute(
+          `insert into "payments"."sandbox_payment" ("provider_payment_id", "payment_request_id", "amount", "currency") values (?, ?, ?, ?)`,
+          [id, input.paymentRequestId, input.amount, input.currency],
+        );
+        if (!input.silent) await storeEvent(tem, paymentEventOf(input.paymentRequestId, id, input.amount));
+        return { providerPaymentId: id, created: true };
+      });
+      faultPoint('sandbox.payment-received');
+      await track(deliverStored(paymentEventOf(input.paymentRequestId, providerPaymentId, input.amount).eventId));
+      return { providerPaymentId, created };
     },
+
+    async paymentOf(paymentRequestId) {
+      const [row] = await orm.em.fork().execute<{ provider_payment_id: string; amount: string | number; paid_at: Date }[]>(
+        `select "provider_payment_id", "amount", "paid_at" from "payments"."sandbox_payment" where "payment_request_id" = ?`,
+        [paymentRequestId],
+      );
+      return row ? { providerPaymentId: row.provider_payment_id, amount: Number(row.amount), paidAt: new Date(row.paid_at).toISOString() } : null;
+    },
+
+    deliverDue: () => track(sweep()),
 
     async close() {
       closed = true;
+      if (sweeper) clearTimeout(sweeper);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...inFlight]);
@@ -221,14 +384,17 @@ function answerOf(row: SandboxRefund): ProviderRefundAnswer {
     : { providerRefundId: row.providerRefundId, status: 'PENDING' };
 }
 
-/** One event id per refund and outcome: delivering it again is a provider retry, deduplicated. */
+/**
+ * One event id per refund and outcome: delivering it again is a provider retry, deduplicated. It
+ * echoes our idempotency key, so it finds its part even before our side stored the provider's id.
+ */
 function eventOf(row: SandboxRefund): ProviderEventInput {
+  const base = { providerRefundId: row.providerRefundId, merchantReference: row.idempotencyKey };
   return row.status === 'FAILED'
-    ? {
-        eventId: `sandbox:${row.providerRefundId}:failed`,
-        type: 'refund.failed',
-        providerRefundId: row.providerRefundId,
-        failureReason: row.failureReason ?? 'refund_failed',
-      }
-    : { eventId: `sandbox:${row.providerRefundId}:settled`, type: 'refund.settled', providerRefundId: row.providerRefundId };
+    ? { ...base, eventId: `sandbox:${row.providerRefundId}:failed`, type: 'refund.failed', failureReason: row.failureReason ?? 'refund_failed' }
+    : { ...base, eventId: `sandbox:${row.providerRefundId}:settled`, type: 'refund.settled' };
+}
+
+function paymentEventOf(paymentRequestId: string, providerPaymentId: string, amount: number): PaymentReceivedEvent {
+  return { eventId: `sandbox:${providerPaymentId}:received`, type: 'payment.received', paymentRequestId, amount, providerPaymentId };
 }

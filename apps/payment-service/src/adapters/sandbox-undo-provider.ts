@@ -3,7 +3,9 @@
  * - a pending CARD refund can be cancelled before it settles; a bank deposit, once sent, cannot;
  * - every card payment carries an authorisation that expires `authorisationDays` after the
  *   payment (or earlier, when a test expires it: POST /sandbox/authorisations/expire);
- * - a recapture succeeds while the authorisation holds, once per idempotency key.
+ * - a recapture succeeds while the authorisation holds, once per idempotency key;
+ * - what a customer paid for a payment request is in its books (sandbox_payment, written by the
+ *   sandbox provider's pay control), so asking finds a payment whose event was lost.
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
@@ -75,6 +77,14 @@ export function createSandboxUndoProvider(options: { orm: Database; authorisatio
         await em.flush();
         return { status: 'SUCCEEDED', providerRecaptureId: row.providerRecaptureId };
       });
+    },
+
+    async paymentOf(paymentRequestId) {
+      const [row] = await orm.em.fork().execute<{ provider_payment_id: string; amount: string | number }[]>(
+        `select "provider_payment_id", "amount" from "payments"."sandbox_payment" where "payment_request_id" = ?`,
+        [paymentRequestId],
+      );
+      return row ? { providerPaymentId: row.provider_payment_id, amount: Number(row.amount) } : null;
     },
 
     async expireAuthorisation(input) {

@@ -24,4 +24,6 @@ export interface UndoPaymentProvider {
   /** The card authorisation of a payment: active while it has not expired. */
   authorisation(input: { orderId: string; paymentReference: string }): Promise<{ active: boolean; expiresAt: string | null }>;
   recapture(input: RecaptureRequest): Promise<RecaptureAnswer>;
+  /** What the provider took from the customer for a payment request (null: nothing yet): what its payment.received says, asked for. */
+  paymentOf(paymentRequestId: string): Promise<{ providerPaymentId: string; amount: number } | null>;
 }

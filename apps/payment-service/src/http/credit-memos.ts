@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   createCreditMemoSchema,
   NotFoundError,
+  text,
   type RebillList,
   creditMemoBodySchema,
   customerAcknowledgementBodySchema,
@@ -13,7 +14,7 @@ import { acknowledgementView, creditMemoView, rebillView, type RebillBook } from
 import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
 
 const rebillQuery = z
-  .object({ chainId: z.string().trim().min(1).max(64).optional(), orderId: z.string().trim().min(1).max(64).optional() })
+  .object({ chainId: text().trim().min(1).max(64).optional(), orderId: text().trim().min(1).max(64).optional() })
   .refine((q) => q.chainId || q.orderId, 'give chainId or orderId');
 
 /** Credit memos, rebills and recorded acknowledgements of items shipped after cancellation. */

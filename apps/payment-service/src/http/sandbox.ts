@@ -1,11 +1,14 @@
 import { Router } from 'express';
 import {
+  paymentReceivedEventSchema,
+  sandboxFaultArmedSchema,
   sandboxFaultSchema,
+  sandboxPaySchema,
+  sandboxPaymentTakenSchema,
+  sandboxRefundSettledSchema,
   sandboxSettleSchema,
   type SandboxFaultArmed,
   type SandboxRefundSettled,
-  sandboxFaultArmedSchema,
-  sandboxRefundSettledSchema,
 } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import type { SandboxProvider } from '../adapters/sandbox-provider.ts';
@@ -15,7 +18,7 @@ import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
 export function sandboxRouter(owners: PaymentOwners, sandbox: SandboxProvider): Router {
   const router = Router();
 
-  /** Makes refunds of an order fail (FAIL, FAIL_ONCE) or wait to be settled by hand (SETTLE_MANUALLY). */
+  /** Makes refunds of an order fail (FAIL, FAIL_ONCE) or wait to be settled by hand (SETTLE_MANUALLY), or settle without ever sending the event (SETTLE_SILENTLY). */
   router.post('/sandbox/faults', describe({ summary: 'Make the sandbox provider fail the next refunds (testing aid)', tags: ['sandbox'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ body: 'orderId' }) }, body: sandboxFaultSchema, responses: { 201: { description: 'the fault, armed', schema: sandboxFaultArmedSchema } } }), async (req, res) => {
     const fault = await sandbox.addFault(parse(sandboxFaultSchema, req.body));
     res.status(201).json({
@@ -41,6 +44,14 @@ export function sandboxRouter(owners: PaymentOwners, sandbox: SandboxProvider): 
       failureReason: row.failureReason ?? null,
       settledAt: row.settledAt ? row.settledAt.toISOString() : null,
     } satisfies SandboxRefundSettled);
+  });
+
+  /** The customer pays a payment request; the provider tells us with payment.received (from its outbox). */
+  router.post('/sandbox/payment-requests/:id/pay', describe({ summary: 'Pay a payment request as the customer would (testing aid)', tags: ['sandbox'], access: { roles: SERVICE_AND_SUPPORT, owner: owners['payment request']({ param: 'id' }) }, body: sandboxPaySchema, responses: { 201: { description: 'the provider took the payment', schema: sandboxPaymentTakenSchema }, 200: { description: 'it had already been paid', schema: sandboxPaymentTakenSchema } } }), async (req, res) => {
+    const paymentRequestId = parse(paymentReceivedEventSchema.shape.paymentRequestId, req.params.id, 'id');
+    const input = parse(sandboxPaySchema, req.body);
+    const paid = await sandbox.payPaymentRequest({ paymentRequestId, ...input });
+    res.status(paid.created ? 201 : 200).json({ paymentRequestId, providerPaymentId: paid.providerPaymentId, amount: input.amount, currency: input.currency });
   });
 
   return router;

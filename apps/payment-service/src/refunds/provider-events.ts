@@ -1,6 +1,8 @@
 /**
- * What the provider tells us later about a refund (its webhook, or the sandbox's): recorded once
- * per event id, applied to the part it names, and the refund's status re-derived from its parts.
+ * What the provider tells us later about a refund (its webhook, the sandbox's, or its answer when
+ * we asked): recorded once per event id, applied to the part it names, and the refund's status
+ * re-derived from its parts. An event and an answer racing settle the part once: both take the
+ * refund's row lock and only a PENDING part moves, so only one of them reports the change.
  */
 import { LockMode } from '@mikro-orm/core';
 import { NotFoundError, type ProviderEvent } from '@cancelflow/domain';
@@ -18,7 +20,7 @@ export interface ProviderEventResult {
 
 export async function applyProviderEvent(em: EntityManager, event: ProviderEvent): Promise<ProviderEventResult> {
   return em.fork().transactional(async (tem) => {
-    const part = await tem.findOne(RefundPartEntity, { providerRefundId: event.providerRefundId });
+    const part = await partOf(tem, event);
     if (!part) {
       throw new NotFoundError(
         `no refund part has providerRefundId ${event.providerRefundId}: it is not a refund this service asked for, ` +
@@ -40,15 +42,30 @@ export async function applyProviderEvent(em: EntityManager, event: ProviderEvent
     }
 
     await tem.refresh(part);
+    const same = part.providerRefundId ? part.providerRefundId === event.providerRefundId : part.idempotencyKey === event.merchantReference;
+    if (!same) {
+      // A retry of a failed refund reset the part meanwhile: this event is about the old attempt.
+      throw new NotFoundError(`refund part ${part.id} is no longer the provider's ${event.providerRefundId}: a retry replaced that attempt`);
+    }
+    part.providerRefundId = event.providerRefundId;
     if (part.status === 'PENDING') {
       // A part that already ended keeps its outcome: providers do not un-settle money.
       part.status = event.type === 'refund.settled' ? 'SUCCEEDED' : 'FAILED';
       part.failureReason = event.type === 'refund.failed' ? (event.failureReason ?? 'the provider reported the refund failed') : null;
       part.settledAt = new Date();
-      await tem.flush();
     }
+    await tem.flush();
     const { before, after } = await recomputeRefundStatus(tem, refund);
     return { duplicate: false, statusChanged: before !== after, refund: await viewOf(tem, refund) };
   });
 }
 
+/**
+ * The part an event is about: by the provider's id, or, when the event outran our storing of that
+ * id, by the idempotency key it echoes (only a part of the same attempt, not yet linked).
+ */
+async function partOf(em: EntityManager, event: ProviderEvent) {
+  const linked = await em.findOne(RefundPartEntity, { providerRefundId: event.providerRefundId });
+  if (linked || !event.merchantReference) return linked;
+  return em.findOne(RefundPartEntity, { idempotencyKey: event.merchantReference, providerRefundId: null });
+}

@@ -20,6 +20,7 @@ import {
   type RequestRefundInput,
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
+import { faultPoint } from '@cancelflow/service-kit/faults';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
 import {
   LedgerEntryEntity,
@@ -111,6 +112,7 @@ async function storePlannedRefund(em: EntityManager, input: RequestRefundInput):
           attempt: 1,
           failureReason: null,
           settledAt: viaLedger ? now : null,
+          providerCheckedAt: null,
         });
       });
       await tem.flush();
@@ -219,7 +221,7 @@ async function resetFailedParts(em: EntityManager, refundId: string, cancellatio
  * Sends every provider part not yet sent (first request, retry, or a crash in between). The
  * provider deduplicates on the key, so sending twice is harmless.
  */
-async function submitToProvider(em: EntityManager, provider: PaymentProvider, refundId: string): Promise<void> {
+export async function submitToProvider(em: EntityManager, provider: PaymentProvider, refundId: string): Promise<void> {
   const refund = await em.findOneOrFail(RefundEntity, { id: refundId }, { refresh: true });
   const unsent = await em.find(
     RefundPartEntity,
@@ -237,6 +239,9 @@ async function submitToProvider(em: EntityManager, provider: PaymentProvider, re
       part.channel === 'CARD'
         ? await provider.refundCard({ ...request, paymentReference: part.paymentReference ?? '' })
         : await provider.sendBankDeposit(request);
+    // The provider has the refund, we do not have its id yet: asking again (an activity retry or
+    // a reconciliation) under the same key gets the same refund.
+    faultPoint('refund.provider-answered');
 
     await em.fork().transactional(async (tem) => {
       const locked = await tem.findOneOrFail(RefundEntity, { id: refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });

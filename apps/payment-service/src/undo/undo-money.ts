@@ -15,6 +15,7 @@ import {
 } from '@cancelflow/domain';
 import { undoCancellationWorkflowId, type PaymentRequestView, type UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
 import type { Database, Logger } from '@cancelflow/service-kit';
+import { faultPoint } from '@cancelflow/service-kit/faults';
 import { paymentReceivedSignal } from '@cancelflow/workflows/contracts/undo-cancellation';
 import type { UndoPaymentProvider } from '../adapters/undo-provider.ts';
 import {
@@ -121,6 +122,47 @@ export function createUndoMoney(deps: UndoMoneyDeps) {
     const request = isUuid(id) ? await em().findOne(PaymentRequestEntity, { id }, { refresh: true }) : null;
     if (!request) throw new NotFoundError(`no payment request ${id}`);
     return request;
+  }
+
+  /** OPEN -> PAID once per event id, under the request's row lock. */
+  async function recordPaymentReceived(event: PaymentReceivedEvent): Promise<{ duplicate: boolean; request: PaymentRequest }> {
+    return em().transactional(async (tem) => {
+      const request = await tem.findOne(PaymentRequestEntity, { id: event.paymentRequestId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (!request) throw new NotFoundError(`no payment request ${event.paymentRequestId}: it is not one this service sent`);
+      const recorded = await tem.execute<{ event_id: string }[]>(
+        `insert into "payments"."provider_event" ("event_id", "type", "payload", "received_at")
+         values (?, ?, ?::jsonb, now()) on conflict ("event_id") do nothing returning "event_id"`,
+        [event.eventId, event.type, JSON.stringify(event)],
+      );
+      if (recorded.length === 0) return { duplicate: true, request };
+      if (request.status === 'EXPIRED') {
+        throw new ConflictError(
+          `payment request ${request.id} expired at ${request.dueAt.toISOString()}: the undo it was for has failed and the order stays cancelled; refund this payment to the customer`,
+        );
+      }
+      if (request.status === 'PAID') return { duplicate: true, request };
+      if (event.amount !== request.amount) {
+        throw new RuleViolationError(
+          `payment request ${request.id} asks for ${request.amount} ${request.currency}, the event reports ${event.amount}: a partial or different payment does not pay it`,
+        );
+      }
+      request.status = 'PAID';
+      request.paidAt = new Date();
+      request.providerPaymentId = event.providerPaymentId ?? null;
+      await tem.flush();
+      return { duplicate: false, request };
+    });
+  }
+
+  async function signalUndo(request: PaymentRequest): Promise<void> {
+    if (!deps.temporal) return;
+    const workflowId = undoCancellationWorkflowId(request.cancellationId);
+    try {
+      await deps.temporal.workflow.getHandle(workflowId).signal(paymentReceivedSignal, { paymentRequestId: request.id });
+    } catch (err) {
+      // The database is the truth: the workflow asks again after its next wait.
+      deps.logger?.warn({ err, workflowId }, 'could not signal the undo workflow of a payment');
+    }
   }
 
   return {
@@ -257,42 +299,32 @@ export function createUndoMoney(deps: UndoMoneyDeps) {
 
     /** The provider says the customer paid: OPEN -> PAID once per event id, then the undo hears of it. */
     async handlePaymentReceived(event: PaymentReceivedEvent): Promise<{ duplicate: boolean; paymentRequest: PaymentRequestView }> {
-      const result = await em().transactional(async (tem) => {
-        const request = await tem.findOne(PaymentRequestEntity, { id: event.paymentRequestId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-        if (!request) throw new NotFoundError(`no payment request ${event.paymentRequestId}: it is not one this service sent`);
-        const recorded = await tem.execute<{ event_id: string }[]>(
-          `insert into "payments"."provider_event" ("event_id", "type", "payload", "received_at")
-           values (?, ?, ?::jsonb, now()) on conflict ("event_id") do nothing returning "event_id"`,
-          [event.eventId, event.type, JSON.stringify(event)],
-        );
-        if (recorded.length === 0) return { duplicate: true, request };
-        if (request.status === 'EXPIRED') {
-          throw new ConflictError(
-            `payment request ${request.id} expired at ${request.dueAt.toISOString()}: the undo it was for has failed and the order stays cancelled; refund this payment to the customer`,
-          );
-        }
-        if (request.status === 'PAID') return { duplicate: true, request };
-        if (event.amount !== request.amount) {
-          throw new RuleViolationError(
-            `payment request ${request.id} asks for ${request.amount} ${request.currency}, the event reports ${event.amount}: a partial or different payment does not pay it`,
-          );
-        }
-        request.status = 'PAID';
-        request.paidAt = new Date();
-        request.providerPaymentId = event.providerPaymentId ?? null;
-        await tem.flush();
-        return { duplicate: false, request };
-      });
-      if (!result.duplicate && deps.temporal) {
-        const workflowId = undoCancellationWorkflowId(result.request.cancellationId);
-        try {
-          await deps.temporal.workflow.getHandle(workflowId).signal(paymentReceivedSignal, { paymentRequestId: result.request.id });
-        } catch (err) {
-          // The database is the truth: the workflow re-reads the request at its next reminder.
-          deps.logger?.warn({ err, workflowId }, 'could not signal the undo workflow of a payment');
-        }
-      }
+      const result = await recordPaymentReceived(event);
+      // Stored; the undo hearing of it is not: a crash here leaves it to find the payment by asking.
+      faultPoint('undo.payment-recorded');
+      if (!result.duplicate || result.request.status === 'PAID') await signalUndo(result.request);
       return { duplicate: result.duplicate, paymentRequest: paymentRequestView(result.request) };
+    },
+
+    /**
+     * An OPEN request the undo has heard nothing about for a while: asks the provider, and a
+     * payment it took counts exactly as its payment.received would (the same row lock; whichever
+     * comes second changes nothing).
+     */
+    async reconcilePaymentRequest(id: string): Promise<PaymentRequestView> {
+      const request = await requestOrFail(id);
+      if (request.status !== 'OPEN') return paymentRequestView(request);
+      const payment = await deps.provider.paymentOf(id);
+      await em().nativeUpdate(PaymentRequestEntity, { id }, { providerCheckedAt: new Date() });
+      if (!payment) return paymentRequestView(await requestOrFail(id));
+      const result = await recordPaymentReceived({
+        eventId: `reconciled:${payment.providerPaymentId}:received`,
+        type: 'payment.received',
+        paymentRequestId: id,
+        amount: payment.amount,
+        providerPaymentId: payment.providerPaymentId,
+      });
+      return paymentRequestView(result.request);
     },
 
     totals: (orderId: string): Promise<UndoTotals> => undoTotalsOf(em(), orderId),

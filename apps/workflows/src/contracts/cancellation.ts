@@ -22,7 +22,11 @@ export const CANCELLATION_WORKFLOW_TYPE = 'cancellationWorkflow';
 
 export interface CancellationWorkflowInput {
   cancellationId: string;
-  /** How often a pending refund is re-read if no provider event arrives (default 1 hour). */
+  /**
+   * A pending refund with no provider event is asked for at the provider after refundRecheckFirst
+   * (default 10 seconds), then after waits that double up to refundRecheckInterval (default 10 minutes).
+   */
+  refundRecheckFirst?: Duration;
   refundRecheckInterval?: Duration;
   /** Where refund failures are reported (default support@cancelflow.local). */
   supportEmail?: string;

@@ -22,7 +22,7 @@ export interface UndoCancellationWorkflowInput {
   /** How long the customer has to pay again before the undo fails (default 7 days). */
   paymentDeadline?: Duration;
   /** The settings the cancellation's own process resumes with when the undo fails. */
-  cancellationProcess?: { refundRecheckInterval?: Duration; supportEmail?: string };
+  cancellationProcess?: { refundRecheckFirst?: Duration; refundRecheckInterval?: Duration; supportEmail?: string };
 }
 
 /** The payment service received the payment a payment request asked for; the workflow re-reads it. */

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { CANCELLATION_REASONS, REFUND_METHODS } from '../cancellation.ts';
 import { CANCELLATION_REQUEST_SOURCES, CANCELLATION_REQUEST_STATUSES } from '../cancellation-request.ts';
 import { RETURN_REASONS } from '../returns.ts';
-import { idSchema, paginationSchema, staffIdSchema } from './common.ts';
+import { idSchema, paginationSchema, quantitySchema, staffIdSchema, text } from './common.ts';
 
 const requestedLines = (what: string) =>
   z
     .array(
       z.object({
         lineId: idSchema,
-        quantity: z.number({ error: 'quantity must be a number' }).int('quantity is a whole number').positive('quantity must be at least 1'),
+        quantity: quantitySchema,
       }),
       { error: `lines must be a list of { lineId, quantity } to ${what}` },
     )
@@ -29,7 +29,7 @@ export const createCancellationRequestSchema = z.object({
     .enum(CANCELLATION_REASONS, { error: `reason must be one of ${CANCELLATION_REASONS.join(', ')}` })
     .refine((r) => r !== 'FILL_OR_KILL', { message: 'FILL_OR_KILL is the system\'s reason, not a customer\'s' })
     .default('CUSTOMER_REQUEST'),
-  comment: z.string().trim().max(1000, 'comment is at most 1000 characters').optional(),
+  comment: text().trim().max(1000, 'comment is at most 1000 characters').optional(),
 });
 export type CreateCancellationRequestInput = z.infer<typeof createCancellationRequestSchema>;
 
@@ -48,13 +48,13 @@ export type AcceptCancellationRequestInput = z.infer<typeof acceptCancellationRe
 /** POST /cancellation-requests/:id/reject */
 export const rejectCancellationRequestSchema = z.object({
   staffId: staffIdSchema,
-  reason: z.string({ error: 'reason is required: tell the customer why' }).trim().min(1, 'reason is required: tell the customer why').max(1000),
+  reason: text({ error: 'reason is required: tell the customer why' }).trim().min(1, 'reason is required: tell the customer why').max(1000),
 });
 export type RejectCancellationRequestInput = z.infer<typeof rejectCancellationRequestSchema>;
 
 /** POST /cancellation-requests/:id/withdraw */
 export const withdrawCancellationRequestSchema = z.object({
-  comment: z.string().trim().max(1000).optional(),
+  comment: text().trim().max(1000).optional(),
 });
 export type WithdrawCancellationRequestInput = z.infer<typeof withdrawCancellationRequestSchema>;
 
@@ -62,7 +62,7 @@ export type WithdrawCancellationRequestInput = z.infer<typeof withdrawCancellati
 export const listCancellationRequestsQuerySchema = z.object({
   status: z.enum(CANCELLATION_REQUEST_STATUSES, { error: `status must be one of ${CANCELLATION_REQUEST_STATUSES.join(', ')}` }).optional(),
   orderId: z.uuid({ error: 'orderId must be the id (uuid) of an order' }).optional(),
-  merchantId: z.string().trim().min(1).max(200).optional(),
+  merchantId: text().trim().min(1).max(200).optional(),
   limit: paginationSchema.shape.limit,
   offset: paginationSchema.shape.offset,
 });
@@ -72,7 +72,7 @@ export type ListCancellationRequestsQuery = z.infer<typeof listCancellationReque
 export const createReturnSchema = z.object({
   lines: requestedLines('return'),
   reason: z.enum(RETURN_REASONS, { error: `reason must be one of ${RETURN_REASONS.join(', ')}` }),
-  comment: z.string().trim().max(1000).optional(),
+  comment: text().trim().max(1000).optional(),
   cancellationRequestId: idSchema.optional(),
 });
 export type CreateReturnInput = z.infer<typeof createReturnSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INBOUND_REPLY_STATUSES } from '../inbound-reply.ts';
 import { EMAIL_TEMPLATES } from '../activities.ts';
-import { paginationSchema } from './common.ts';
+import { paginationSchema, text } from './common.ts';
 
 const emailAddress = (what: string) =>
   z.email({ error: `${what} must be an email address such as jane@example.com` }).max(320);
@@ -9,7 +9,7 @@ const emailAddress = (what: string) =>
 /** GET /emails: the emails the notification service sent, newest first. */
 export const listEmailsQuerySchema = z.strictObject(
   {
-    orderId: z.string({ error: 'orderId must be given once, as text' }).trim().min(1, 'orderId cannot be empty').max(64),
+    orderId: text({ error: 'orderId must be given once, as text' }).trim().min(1, 'orderId cannot be empty').max(64),
     to: emailAddress('to'),
     status: z.enum(['PENDING', 'SENT', 'FAILED'], { error: 'status must be PENDING, SENT or FAILED' }),
     template: z.enum(EMAIL_TEMPLATES, { error: `template must be one of ${EMAIL_TEMPLATES.join(', ')}` }),
@@ -24,8 +24,8 @@ export type ListEmailsQuery = z.infer<typeof listEmailsQuerySchema>;
 export const listMailboxQuerySchema = z.strictObject(
   {
     to: emailAddress('to'),
-    messageId: z.string({ error: 'messageId must be given once, as text' }).trim().min(3, 'messageId must be a Message-ID such as <abc@example.com>').max(998),
-    inReplyTo: z.string({ error: 'inReplyTo must be given once, as text' }).trim().min(3, 'inReplyTo must be a Message-ID such as <abc@example.com>').max(998),
+    messageId: text({ error: 'messageId must be given once, as text' }).trim().min(3, 'messageId must be a Message-ID such as <abc@example.com>').max(998),
+    inReplyTo: text({ error: 'inReplyTo must be given once, as text' }).trim().min(3, 'inReplyTo must be a Message-ID such as <abc@example.com>').max(998),
     limit: paginationSchema.shape.limit,
     offset: paginationSchema.shape.offset,
   },
@@ -37,7 +37,7 @@ export type ListMailboxQuery = z.infer<typeof listMailboxQuerySchema>;
 export const listRepliesQuerySchema = z.strictObject(
   {
     status: z.enum(INBOUND_REPLY_STATUSES, { error: `status must be one of ${INBOUND_REPLY_STATUSES.join(', ')}` }),
-    orderId: z.string({ error: 'orderId must be given once, as text' }).trim().min(1, 'orderId cannot be empty').max(64, 'orderId is at most 64 characters'),
+    orderId: text({ error: 'orderId must be given once, as text' }).trim().min(1, 'orderId cannot be empty').max(64, 'orderId is at most 64 characters'),
     limit: paginationSchema.shape.limit,
     offset: paginationSchema.shape.offset,
   },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { REFUND_METHODS } from '../cancellation.ts';
 import { currencySchema } from '../money.ts';
 import { PAYMENT_METHODS } from '../order.ts';
-import { idSchema, minorUnits } from './common.ts';
+import { idSchema, minorUnits, text } from './common.ts';
 
 /** Input of the payments activity requestRefund (the workflow asks; we still check). */
 export const requestRefundSchema = z.object({
@@ -25,7 +25,7 @@ export const recordOrderPaymentsSchema = z.object({
     z.object({
       method: z.enum(PAYMENT_METHODS),
       amount: minorUnits('amount'),
-      reference: z.string().trim().min(1, 'reference is required').max(200),
+      reference: text().trim().min(1, 'reference is required').max(200),
     }),
   ),
 });
@@ -39,7 +39,7 @@ export const refundQuerySchema = z.object({
 export const sandboxSettleSchema = z
   .object({
     outcome: z.enum(['SETTLED', 'FAILED'], { error: 'outcome must be SETTLED or FAILED' }).default('SETTLED'),
-    failureReason: z.string().trim().min(1).max(500).optional(),
+    failureReason: text().trim().min(1).max(500).optional(),
   })
   .default({ outcome: 'SETTLED' });
 export type SandboxSettleInput = z.infer<typeof sandboxSettleSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CANCELLED_BUT_SHIPPED_STATUSES } from '../cancelled-but-shipped.ts';
 import { currencySchema } from '../money.ts';
-import { idSchema, minorUnits, paginationSchema, staffIdSchema } from './common.ts';
+import { idSchema, minorUnits, paginationSchema, quantitySchema, staffIdSchema, text } from './common.ts';
 
 /** Customers get carrier and tracking number in emails that must carry no links. */
 const LINK = /(\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)/i;
@@ -10,12 +10,12 @@ const LINK = /(\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)/i;
 export const createShipmentSchema = z
   .object({
     /** The sender's number for this shipment; a repeat with the same number is the same shipment. Defaults to the tracking number. */
-    shipmentNumber: z.string().trim().min(1, 'shipmentNumber cannot be empty').max(100, 'shipmentNumber is at most 100 characters').optional(),
+    shipmentNumber: text().trim().min(1, 'shipmentNumber cannot be empty').max(100, 'shipmentNumber is at most 100 characters').optional(),
     lines: z
       .array(
         z.object({
           lineId: idSchema,
-          quantity: z.number({ error: 'quantity must be a number' }).int('quantity is a whole number').positive('quantity must be at least 1'),
+          quantity: quantitySchema,
         }),
       )
       .min(1, 'name at least one line that shipped'),
@@ -64,8 +64,8 @@ export const createCreditMemoSchema = z
   .object({
     chainId: idSchema,
     orderId: idSchema,
-    merchantId: z.string().trim().min(1, 'merchantId is required').max(64),
-    acknowledgementId: z.string({ error: 'acknowledgementId is required: a credit memo needs the customer\'s recorded acknowledgement' }).trim().min(1, 'acknowledgementId is required: a credit memo needs the customer\'s recorded acknowledgement').max(64),
+    merchantId: text().trim().min(1, 'merchantId is required').max(64),
+    acknowledgementId: text({ error: 'acknowledgementId is required: a credit memo needs the customer\'s recorded acknowledgement' }).trim().min(1, 'acknowledgementId is required: a credit memo needs the customer\'s recorded acknowledgement').max(64),
     amount: minorUnits('amount').refine((n) => n > 0, 'amount must be more than 0'),
     currency: currencySchema,
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, minorUnits, staffIdSchema } from './common.ts';
+import { idSchema, minorUnits, staffIdSchema, text } from './common.ts';
 import { providerEventSchema } from './payments.ts';
 
 /** POST /cancellations/:id/undo: the merchant or support reopens what a cancellation took. */
@@ -17,11 +17,11 @@ export type UndoCancellationInput = z.infer<typeof undoCancellationSchema>;
 
 /** The provider tells us the customer paid a payment request (sent to pay again after an undo). */
 export const paymentReceivedEventSchema = z.object({
-  eventId: z.string().trim().min(1, 'eventId is required: providers retry, we deduplicate on it').max(200),
+  eventId: text().trim().min(1, 'eventId is required: providers retry, we deduplicate on it').max(200),
   type: z.literal('payment.received'),
   paymentRequestId: z.uuid('paymentRequestId must be the id of a payment request'),
   amount: minorUnits('amount'),
-  providerPaymentId: z.string().trim().min(1).max(200).optional(),
+  providerPaymentId: text().trim().min(1).max(200).optional(),
 });
 export type PaymentReceivedEvent = z.infer<typeof paymentReceivedEventSchema>;
 
@@ -45,5 +45,5 @@ export type SandboxLedgerSpendInput = z.infer<typeof sandboxLedgerSpendSchema>;
 
 /** POST /sandbox/authorisations/expire: the provider lets a card authorisation lapse now. */
 export const sandboxExpireAuthorisationSchema = z
-  .object({ orderId: idSchema, paymentReference: z.string().trim().min(1, 'paymentReference is required').max(200) })
+  .object({ orderId: idSchema, paymentReference: text().trim().min(1, 'paymentReference is required').max(200) })
   .strict();

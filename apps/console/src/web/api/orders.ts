@@ -57,7 +57,12 @@ export function ordersApi(t: Transport) {
       t.request<OrderList>('GET', '/orders', { query: { ...filter }, ...(signal ? { signal } : {}) }),
     get: (orderId: string) => t.request<OrderDetail>('GET', `/orders/${id(orderId)}`),
     acknowledge: (orderId: string) => t.request<OrderSummary>('POST', `/orders/${id(orderId)}/acknowledge`, { body: {} }),
-    eligibility: (orderId: string) => t.request<Eligibility>('GET', `/orders/${id(orderId)}/cancellation-eligibility`),
+    /** With `lines`, its refundPreview is what cancelling those quantities would refund. */
+    eligibility: (orderId: string, lines?: readonly { lineId: string; quantity: number }[], signal?: AbortSignal) =>
+      t.request<Eligibility>('GET', `/orders/${id(orderId)}/cancellation-eligibility`, {
+        ...(lines && lines.length > 0 ? { query: { lines: lines.map((l) => `${l.lineId}:${l.quantity}`).join(',') } } : {}),
+        ...(signal ? { signal } : {}),
+      }),
     createCancellation: (orderId: string, body: CreateCancellationBody) =>
       t.request<CancellationStarted>('POST', `/orders/${id(orderId)}/cancellations`, { body }),
     getCancellation: (cancellationId: string) => t.request<Cancellation>('GET', `/cancellations/${id(cancellationId)}`),

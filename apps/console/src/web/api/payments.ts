@@ -1,5 +1,5 @@
 import { ApiError, type Transport } from './http.ts';
-import type { OrderPayments, Rebill } from './types.ts';
+import type { OrderPayments, OverdueWait, Rebill } from './types.ts';
 
 /** The payment service (proxied at /api/payments). */
 export function paymentsApi(t: Transport) {
@@ -16,6 +16,8 @@ export function paymentsApi(t: Transport) {
     /** Rebills of a cancelled-but-shipped chain (issue 4). */
     rebillsOfChain: (chainId: string) =>
       t.request<{ items: Rebill[] }>('GET', '/rebills', { query: { chainId } }),
+    /** Refunds and payment requests waiting on the provider or the customer longer than expected (support). */
+    overdueWaits: () => t.request<{ waits: OverdueWait[] }>('GET', '/overdue-waits'),
   };
 }
 export type PaymentsApi = ReturnType<typeof paymentsApi>;

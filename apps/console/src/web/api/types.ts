@@ -94,3 +94,7 @@ export type SelfServiceAcknowledgementBody = z.input<typeof selfServiceAcknowled
 
 export type DisputeResolution = z.infer<typeof closeDisputeSchema>['resolution'];
 export const DISPUTE_RESOLUTIONS: readonly DisputeResolution[] = ['BUYER_REFUNDED_BY_MARKETPLACE', 'SELLER_REFUNDS', 'CLOSED_WITHOUT_REFUND'];
+
+export type { RefundPreview } from '@cancelflow/domain/order-money';
+export type OrderMoneyView = OrderBody['money'];
+export type { OverdueWaitBody as OverdueWait } from '@cancelflow/domain';

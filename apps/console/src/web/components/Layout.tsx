@@ -16,6 +16,7 @@ export function Layout() {
           <NavLink to="/orders">Orders</NavLink>
           <NavLink to="/cancellation-requests">Cancellation requests</NavLink>
           <NavLink to="/cancelled-but-shipped">Cancelled but shipped</NavLink>
+          {session?.role === 'SUPPORT' ? <NavLink to="/overdue-waits">Overdue waits</NavLink> : null}
         </nav>
         {session ? (
           <div className="who">

@@ -1,7 +1,7 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { CANCELLATION_REASONS, REFUND_METHODS, type CancellationReason, type RefundMethod } from '@cancelflow/domain/cancellation';
 import { CHANNEL_POLICIES } from '@cancelflow/domain/channel-policies';
-import type { CancellationStarted, CreateCancellationBody, Eligibility, OrderDetail } from '../api/index.ts';
+import type { CancellationStarted, CreateCancellationBody, Eligibility, OrderDetail, RefundPreview } from '../api/index.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useConsole } from '../context.tsx';
@@ -57,6 +57,10 @@ function CancellationForm({ order, eligibility, onClose, onCreated }: Omit<Props
     .filter((l) => choices[l.lineId]?.selected)
     .map((l) => ({ line: l, quantity: Number(choices[l.lineId]?.quantity) }));
   const amount = chosen.reduce((n, c) => n + (Number.isInteger(c.quantity) ? c.quantity * unitPrice(c.line.lineId) : 0), 0);
+  const requested = chosen
+    .filter((c) => Number.isInteger(c.quantity) && c.quantity >= 1 && c.quantity <= c.line.cancellableQuantity)
+    .map((c) => ({ lineId: c.line.lineId, quantity: c.line.wholeLineOnly ? c.line.cancellableQuantity : c.quantity }));
+  const preview = useRefundPreview(order.id, requested);
 
   const setChoice = (lineId: string, change: Partial<LineChoice>) =>
     setChoices((current) => ({ ...current, [lineId]: { ...current[lineId]!, ...change } }));
@@ -185,8 +189,9 @@ function CancellationForm({ order, eligibility, onClose, onCreated }: Omit<Props
       <textarea id={`${baseId}-comment`} value={comment} maxLength={1000} rows={3} onChange={(e) => setComment(e.target.value)} />
 
       <p className="hint" aria-live="polite">
-        Worth {formatMoney(amount, order.currency)}
+        Worth {formatMoney(amount, order.currency)} before discounts
       </p>
+      <RefundPreviewNote preview={preview} currency={order.currency} />
 
       {problems.length > 0 ? (
         <div role="alert" className="error">
@@ -208,5 +213,62 @@ function CancellationForm({ order, eligibility, onClose, onCreated }: Omit<Props
         </button>
       </div>
     </form>
+  );
+}
+
+type PreviewState = { state: 'none' } | { state: 'loading' } | { state: 'ready'; preview: RefundPreview } | { state: 'failed'; message: string };
+
+/** What the order service says the chosen lines would refund (its rule, with discounts, shipping and earlier cancellations). */
+function useRefundPreview(orderId: string, requested: readonly { lineId: string; quantity: number }[]): PreviewState {
+  const { api } = useConsole();
+  const key = requested.map((r) => `${r.lineId}:${r.quantity}`).join(',');
+  const [state, setState] = useState<PreviewState>({ state: 'none' });
+  useEffect(() => {
+    if (key === '') {
+      setState({ state: 'none' });
+      return;
+    }
+    const abort = new AbortController();
+    setState({ state: 'loading' });
+    const lines = key.split(',').map((entry) => {
+      const [lineId = '', quantity = '0'] = entry.split(':');
+      return { lineId, quantity: Number(quantity) };
+    });
+    api.orders.eligibility(orderId, lines, abort.signal).then(
+      (answer) => {
+        if (!abort.signal.aborted) setState(answer.refundPreview ? { state: 'ready', preview: answer.refundPreview } : { state: 'none' });
+      },
+      (error: unknown) => {
+        if (!abort.signal.aborted) setState({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+    return () => abort.abort();
+  }, [api, orderId, key]);
+  return state;
+}
+
+function RefundPreviewNote({ preview, currency }: { preview: PreviewState; currency: string }) {
+  if (preview.state === 'none') return null;
+  if (preview.state === 'loading') return <p className="hint">Working out the refund…</p>;
+  if (preview.state === 'failed') return <p className="hint">No refund preview: {preview.message}</p>;
+  const p = preview.preview;
+  return (
+    <div className="refund-preview" aria-live="polite">
+      <p>
+        Refunds <strong>{formatMoney(p.amount, p.currency || currency)}</strong>, VAT {formatMoney(p.vat, p.currency || currency)} included
+      </p>
+      <ul className="hint">
+        {p.lines.map((l) => (
+          <li key={l.lineId}>
+            Line {l.lineNo} · {l.sku} × {l.quantity}: {formatMoney(l.amount, p.currency || currency)} (VAT {formatMoney(l.vat, p.currency || currency)})
+          </li>
+        ))}
+        {p.shipping.amount > 0 ? (
+          <li>
+            Shipping: {formatMoney(p.shipping.amount, p.currency || currency)} (VAT {formatMoney(p.shipping.vat, p.currency || currency)}), with the last open item
+          </li>
+        ) : null}
+      </ul>
+    </div>
   );
 }

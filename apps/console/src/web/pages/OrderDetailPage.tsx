@@ -105,8 +105,29 @@ export function OrderDetailPage() {
             </dd>
           </>
         ) : null}
+        {order.money && order.money.discount > 0 ? (
+          <>
+            <dt>Discounts</dt>
+            <dd>
+              {formatMoney(order.money.discount, order.currency)}
+              {order.money.discounts.some((d) => d.description) ? ` (${order.money.discounts.flatMap((d) => d.description ?? []).join(', ')})` : ''}
+            </dd>
+          </>
+        ) : null}
+        {order.money && order.money.shipping.amount > 0 ? (
+          <>
+            <dt>Shipping</dt>
+            <dd>{formatMoney(order.money.shipping.amount, order.currency)}</dd>
+          </>
+        ) : null}
         <dt>Total</dt>
         <dd>{formatMoney(order.total, order.currency)}</dd>
+        {order.money ? (
+          <>
+            <dt>VAT included</dt>
+            <dd>{formatMoney(order.money.vat, order.currency)}</dd>
+          </>
+        ) : null}
         <dt>Merchant</dt>
         <dd>{order.merchantId}</dd>
       </dl>

@@ -22,8 +22,13 @@ export const Cancellation = defineEntity({
     refundMethod: p.enum(REFUND_METHODS),
     restock: p.boolean(),
     status: p.enum(CANCELLATION_STATUSES),
-    /** What the cancelled quantities are worth, in minor units. */
+    /** What the cancellation refunds (its lines and any shipping), VAT included, in minor units. */
     amount: p.bigint('number'),
+    /** The VAT in that amount. */
+    vat: p.bigint('number'),
+    /** The shipping charge it gives back (with the order's last open unit), VAT included. */
+    shippingAmount: p.bigint('number'),
+    shippingVat: p.bigint('number'),
     currency: p.string(),
     workflowId: p.string(),
     refundStatus: p.enum(REFUND_STATUSES).nullable(),
@@ -41,6 +46,9 @@ export const CancellationLine = defineEntity({
     cancellationId: p.uuid().primary(),
     orderLineId: p.uuid().primary(),
     quantity: p.integer(),
+    /** What the cancellation refunds for this line, VAT included, in minor units. */
+    amount: p.bigint('number'),
+    vat: p.bigint('number'),
   },
 });
 export type CancellationLine = InferEntity<typeof CancellationLine>;

@@ -7,6 +7,12 @@ export interface ImportedPayment {
   reference: string;
 }
 
+/** A discount on the whole order, VAT included, in minor units. */
+export interface OrderDiscount {
+  amount: number;
+  description?: string;
+}
+
 export const Order = defineEntity({
   name: 'Order',
   tableName: 'order',
@@ -27,6 +33,11 @@ export const Order = defineEntity({
     status: p.enum(ORDER_STATUSES),
     /** The payment summary as the channel reported it at import. */
     payments: p.json<ImportedPayment[]>(),
+    discounts: p.json<OrderDiscount[]>(),
+    /** The shipping charge, VAT included, in minor units. */
+    shippingAmount: p.bigint('number'),
+    /** Basis points (2100 = 21 %). */
+    shippingVatRate: p.integer(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     version: p.integer().version(),
@@ -43,8 +54,12 @@ export const OrderLine = defineEntity({
     lineNo: p.integer(),
     sku: p.string(),
     quantity: p.integer(),
-    /** Price of one unit in minor units of the order's currency. */
+    /** Price of one unit, VAT included, in minor units of the order's currency. */
     unitPrice: p.bigint('number'),
+    /** Basis points (2100 = 21 %). */
+    vatRate: p.integer(),
+    /** Discount on the whole line, VAT included, in minor units. */
+    discount: p.bigint('number'),
     shippedQuantity: p.integer(),
     cancelledQuantity: p.integer(),
     returnedQuantity: p.integer(),

@@ -3,6 +3,8 @@ import { Migration0002CancellationRequests } from './0002-cancellation-requests.
 import { Migration0004CancellationUndo } from './0004-cancellation-undo.ts';
 import { Migration0003Shipments } from './0003-shipments.ts';
 import { Migration0005CancelledButShippedReturn } from './0005-cancelled-but-shipped-return.ts';
+import { Migration0006OrderMoney } from './0006-order-money.ts';
+import { Migration0007OrderConfirmationStarted } from './0007-order-confirmation-started.ts';
 
 /** Oldest first; the names are what the migrations table records: never rename one. */
 export const migrations = [
@@ -11,4 +13,6 @@ export const migrations = [
   { name: 'Migration0003Shipments', class: Migration0003Shipments },
   { name: 'Migration0004CancellationUndo', class: Migration0004CancellationUndo },
   { name: 'Migration0005CancelledButShippedReturn', class: Migration0005CancelledButShippedReturn },
+  { name: 'Migration0006OrderMoney', class: Migration0006OrderMoney },
+  { name: 'Migration0007OrderConfirmationStarted', class: Migration0007OrderConfirmationStarted },
 ];

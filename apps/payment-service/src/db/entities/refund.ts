@@ -40,6 +40,8 @@ export const RefundPartEntity = defineEntity({
     attempt: p.integer(),
     failureReason: p.string().length(500).nullable(),
     settledAt: p.datetime().nullable(),
+    /** When we last asked the provider for this part's status (no event had come). */
+    providerCheckedAt: p.datetime().nullable(),
   },
   uniques: [{ properties: ['refundId', 'partNo'], name: 'refund_part_refund_id_part_no_unique' }],
 });

@@ -3,7 +3,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 /** CANCELLED: a pending card refund the provider cancelled before it settled (an undo stopped it). */
 export const SANDBOX_REFUND_STATUSES = ['PENDING', 'SETTLED', 'FAILED', 'CANCELLED'] as const;
 export type SandboxRefundStatus = (typeof SANDBOX_REFUND_STATUSES)[number];
-export const SANDBOX_FAULT_MODES = ['FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY'] as const;
+export const SANDBOX_FAULT_MODES = ['FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY', 'SETTLE_SILENTLY'] as const;
 
 /**
  * The sandbox provider's own books: what a real provider keeps on its side. Persisted so that
@@ -24,6 +24,8 @@ export const SandboxRefundEntity = defineEntity({
     failureReason: p.string().length(500).nullable(),
     /** Card refunds settle by themselves unless a SETTLE_MANUALLY fault said otherwise. */
     autoSettle: p.boolean(),
+    /** A SETTLE_SILENTLY fault: the refund ends, its event is never sent. */
+    silent: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     settledAt: p.datetime().nullable(),
   },

@@ -18,6 +18,8 @@ export const PaymentRequestEntity = defineEntity({
     dueAt: p.datetime(),
     paidAt: p.datetime().nullable(),
     providerPaymentId: p.string().length(200).nullable(),
+    /** When we last asked the provider whether it was paid (no event had come). */
+    providerCheckedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
   uniques: [{ properties: ['undoId', 'round'], name: 'payment_request_undo_round_unique' }],

@@ -1,6 +1,7 @@
 import { CreatePayments } from './20250101000000-create-payments.ts';
 import { CancelledButShippedMoney } from './20261122000100-cancelled-but-shipped.ts';
 import { SelfServiceAcknowledgement } from './20261122000200-self-service-acknowledgement.ts';
+import { ProviderReconciliation } from './20261202000000-provider-reconciliation.ts';
 import { UndoMoney } from './20261122000000-undo-money.ts';
 
 /** Every migration of the payments schema, oldest first. Never rename one: the table records names. */
@@ -9,4 +10,5 @@ export const migrations = [
   { name: '20261122000000-undo-money', class: UndoMoney },
   { name: '20261122000100-cancelled-but-shipped', class: CancelledButShippedMoney },
   { name: '20261122000200-self-service-acknowledgement', class: SelfServiceAcknowledgement },
+  { name: '20261202000000-provider-reconciliation', class: ProviderReconciliation },
 ];

@@ -25,7 +25,12 @@ export const orderLineBodySchema = z
     lineNo: z.number().int(),
     sku: z.string(),
     quantity: z.number().int(),
-    unitPrice: minorUnitsSchema,
+    unitPrice: minorUnitsSchema.meta({ description: 'VAT included' }),
+    vatRate: z.number().int().meta({ description: 'basis points (2100 = 21 %)' }),
+    discount: minorUnitsSchema.meta({ description: 'the line\'s own discount' }),
+    orderDiscountShare: minorUnitsSchema.optional().meta({ description: 'its share of the order\'s discounts' }),
+    total: minorUnitsSchema.optional().meta({ description: 'what the customer paid for the line' }),
+    vat: minorUnitsSchema.optional().meta({ description: 'the VAT in total' }),
     shippedQuantity: z.number().int(),
     cancelledQuantity: z.number().int(),
     returnedQuantity: z.number().int(),
@@ -48,7 +53,15 @@ export const orderBodySchema = z
     currency: currencySchema,
     placedAt: timestampSchema,
     customer: z.object({ email: z.string(), name: z.string() }),
-    total: minorUnitsSchema,
+    total: minorUnitsSchema.meta({ description: 'what the customer pays: lines less discounts plus shipping' }),
+    money: z.object({
+      subtotal: minorUnitsSchema,
+      discount: minorUnitsSchema,
+      discounts: z.array(z.object({ amount: minorUnitsSchema, description: z.string().optional() })),
+      shipping: z.object({ amount: minorUnitsSchema, vatRate: z.number().int(), vat: minorUnitsSchema }),
+      total: minorUnitsSchema,
+      vat: minorUnitsSchema,
+    }),
     payments: z.array(z.object({ method: z.enum(PAYMENT_METHODS), amount: minorUnitsSchema, reference: z.string() })),
     lines: z.array(orderLineBodySchema),
     createdAt: timestampSchema,
@@ -94,14 +107,16 @@ export const cancellationBodySchema = z
     initiator: z.enum(CANCELLATION_INITIATORS),
     refundMethod: z.enum(REFUND_METHODS),
     restock: z.boolean(),
-    amount: minorUnitsSchema,
+    amount: minorUnitsSchema.meta({ description: 'what it refunds, VAT included (its lines and any shipping)' }),
+    vat: minorUnitsSchema,
+    shipping: z.object({ amount: minorUnitsSchema, vat: minorUnitsSchema }),
     currency: currencySchema,
     refundStatus: z.enum(REFUND_STATUSES).optional(),
     refundFailureReason: z.string().optional(),
     workflowId: z.string(),
     createdAt: timestampSchema,
     completedAt: timestampSchema.optional(),
-    lines: z.array(recordLine.extend({ unitPrice: minorUnitsSchema.optional() })),
+    lines: z.array(recordLine.extend({ unitPrice: minorUnitsSchema.optional(), refund: minorUnitsSchema, vat: minorUnitsSchema })),
     steps: z.array(stepRecordSchema),
     dispute: disputeBodySchema.optional(),
     live: cancellationProcessStateSchema.optional(),
@@ -183,6 +198,17 @@ export const lineEligibilitySchema = z.object({
   notCancellable: z.array(z.string()),
 });
 
+/** What a cancellation would refund, VAT included. */
+export const refundPreviewSchema = z
+  .object({
+    currency: currencySchema,
+    lines: z.array(z.object({ lineId: z.string(), lineNo: z.number().int(), sku: z.string(), quantity: z.number().int(), amount: minorUnitsSchema, vat: minorUnitsSchema })),
+    shipping: z.object({ amount: minorUnitsSchema, vat: minorUnitsSchema }),
+    amount: minorUnitsSchema,
+    vat: minorUnitsSchema,
+  })
+  .meta({ id: 'RefundPreview' });
+
 export const eligibilityBodySchema = z
   .object({
     orderId: z.string(),
@@ -190,7 +216,8 @@ export const eligibilityBodySchema = z
     channel: z.enum(CHANNELS),
     merchant: partyEligibilitySchema,
     customer: partyEligibilitySchema,
-    lines: z.array(lineEligibilitySchema),
+    lines: z.array(lineEligibilitySchema.extend({ refundPreview: refundPreviewSchema.optional().meta({ description: 'what cancelling its cancellable rest would refund' }) })),
+    refundPreview: refundPreviewSchema.optional().meta({ description: 'what cancelling the lines asked about (or all cancellable) would refund' }),
   })
   .meta({ id: 'CancellationEligibility' });
 export type EligibilityBody = z.infer<typeof eligibilityBodySchema>;
@@ -392,6 +419,7 @@ export const selfServiceOrderSchema = z
     customer: z.object({ name: z.string() }),
     cancellationRequested: z.boolean(),
     lines: z.array(orderLineBodySchema),
+    total: minorUnitsSchema,
     eligibility: z.object({ customer: partyEligibilitySchema, lines: z.array(lineEligibilitySchema) }),
     cancellationRequests: z.array(
       z.object({

@@ -167,7 +167,7 @@ export const sandboxFaultArmedSchema = z
     id: z.string(),
     orderId: z.string(),
     operation: z.string(),
-    mode: z.enum(['FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY']),
+    mode: z.enum(['FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY', 'SETTLE_SILENTLY']),
     failureReason: z.string(),
     createdAt: timestampSchema,
   })
@@ -199,3 +199,31 @@ export type SandboxAuthorisationExpired = z.infer<typeof sandboxAuthorisationExp
 
 /** POST /provider-events: a refund event applied (refund.*), or the payment a payment request asked for (payment.received). */
 export const providerEventAnswerSchema = z.union([providerEventAppliedSchema, paymentReceivedAppliedSchema]).meta({ id: 'ProviderEventAnswer' });
+
+export const sandboxPaymentTakenSchema = z
+  .object({ paymentRequestId: z.string(), providerPaymentId: z.string(), amount: minorUnitsSchema, currency: currencySchema })
+  .meta({ id: 'SandboxPaymentTaken' });
+export type SandboxPaymentTaken = z.infer<typeof sandboxPaymentTakenSchema>;
+
+export const OVERDUE_WAIT_KINDS = ['CARD_REFUND', 'BANK_DEPOSIT', 'PAYMENT_REQUEST'] as const;
+
+/** A process waiting on the outside world longer than expected. */
+export const overdueWaitBodySchema = z
+  .object({
+    kind: z.enum(OVERDUE_WAIT_KINDS),
+    id: z.string().meta({ description: 'the refund part or payment request that waits' }),
+    orderId: z.string(),
+    cancellationId: z.string(),
+    waitingFor: z.string(),
+    providerId: z.string().nullable(),
+    amount: minorUnitsSchema,
+    currency: currencySchema,
+    since: timestampSchema,
+    expectedMs: z.number().int(),
+    lastAskedAt: timestampSchema.nullable(),
+  })
+  .meta({ id: 'OverdueWait' });
+export type OverdueWaitBody = z.infer<typeof overdueWaitBodySchema>;
+
+export const overdueWaitListSchema = z.object({ waits: z.array(overdueWaitBodySchema) }).meta({ id: 'OverdueWaitList' });
+export type OverdueWaitList = z.infer<typeof overdueWaitListSchema>;
