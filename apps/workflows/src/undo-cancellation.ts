@@ -74,11 +74,19 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
   const reopened = await undoOrders.reopenCancellation(undoId);
   await step('REOPENED', reopened.lines.map((l) => `${l.quantity} x ${skuOf(undo, l.lineId)}`).join(', '));
   // The undo is done once everything outside the order agrees: the stock and the channel first.
+  // (Runs started before this order recorded UNDONE first and replay that way.)
+  const inOrder = patched('undo-done-after-restock-and-channel');
+  if (!inOrder) {
+    await step('UNDONE');
+    state.phase = 'UNDONE';
+  }
   if ((await undoOrders.reverseRestock(undoId)).reversed) await step('RESTOCK_REVERSED');
   const notice = await undoOrders.notifyChannelOfUndo(undoId);
   await step('CHANNEL_NOTIFIED', notice.skipped === 'THIRD_PARTY_MANAGED' ? 'not synced: managed by a third party' : notice.skipped === 'OWN_SHOP' ? 'own web shop' : 'marketplace told the lines are open again');
-  await step('UNDONE');
-  state.phase = 'UNDONE';
+  if (inOrder) {
+    await step('UNDONE');
+    state.phase = 'UNDONE';
+  }
   await notifications.sendEmail({
     messageKey: `cancellation-undone:${undoId}`,
     to: undo.customer.email,
