@@ -30,6 +30,7 @@ const view = (chains: SelfServiceChain[]): SelfServiceOrder => ({
   customer: { name: 'Ann' },
   cancellationRequested: false,
   lines: order.lines,
+  total: order.total,
   eligibility: { customer: { allowed: false, reason: 'the order has shipped' }, lines: [] },
   cancellationRequests: [],
   cancelledButShipped: chains,

@@ -39,7 +39,7 @@ describe('order dashboard', () => {
   });
 
   it('shows the "cancellation requested" column only once the API sends the flag', async () => {
-    const without = new FakeServices().on('GET', ORDERS, () => ({ body: { items: [anOrder()], total: 1 } }));
+    const without = new FakeServices().on('GET', ORDERS, () => ({ body: { items: [{ ...anOrder(), cancellationRequested: undefined }], total: 1 } }));
     const first = renderConsole('/orders', without);
     await screen.findByRole('table');
     expect(screen.queryByRole('columnheader', { name: 'Cancellation requested' })).toBeNull();

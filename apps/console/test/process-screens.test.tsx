@@ -122,7 +122,7 @@ const aChain = (overrides: Partial<CancelledButShippedChain> = {}): CancelledBut
   currency: 'EUR',
   workflowId: 'cancelled-but-shipped-ship-1',
   cancellationIds: ['canc-1'],
-  acknowledgement: { accepted: true, via: 'EMAIL_REPLY', by: 'ann@example.com', evidence: 'I accept, I keep them' },
+  acknowledgement: { accepted: true, via: 'EMAIL_REPLY', by: 'ann@example.com', evidence: 'I accept, I keep them', at: '2026-11-20T12:00:00.000Z' },
   acknowledgementId: 'ack-1',
   createdAt: '2026-11-20T12:00:00.000Z',
   updatedAt: '2026-11-20T12:00:00.000Z',
@@ -304,8 +304,10 @@ describe('customer self-service page', () => {
     customer: { name: 'Ann' },
     cancellationRequested: requests.some((r) => r.status === 'REQUESTED'),
     lines: order.lines,
+    total: order.total,
     eligibility: { customer: eligibilityOf(order).customer, lines: eligibilityOf(order).lines },
     cancellationRequests: requests,
+    cancelledButShipped: [],
   });
 
   it('asks through the self-service API with the link token, then shows the request waiting for the shop', async () => {

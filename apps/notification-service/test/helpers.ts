@@ -1,3 +1,4 @@
+import { assertKeepsContract } from '@cancelflow/testing/contract';
 import { defaultTokenFor } from '@cancelflow/testing/tokens';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -51,48 +52,17 @@ export async function closedPort(): Promise<number> {
 
 /** GET as the tests' support staff (a bearer token, as every route but /healthz needs). */
 export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${await defaultTokenFor('GET', new URL(url).pathname)}` } });
-  return { status: response.status, body: (await response.json()) as T };
+  const { origin, pathname, search } = new URL(url);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${await defaultTokenFor('GET', pathname)}` } });
+  const text = await response.text();
+  const body: unknown = JSON.parse(text);
+  await assertKeepsContract(origin, { method: 'GET', path: `${pathname}${search}`, status: response.status, contentType: response.headers.get('content-type'), body, text });
+  return { status: response.status, body: body as T };
 }
 
-export interface EmailView {
-  id: string;
-  messageKey: string;
-  to: string;
-  template: string;
-  subject: string;
-  text: string;
-  html: string;
-  messageId: string;
-  replyTo: string | null;
-  orderId: string | null;
-  status: 'PENDING' | 'SENT' | 'FAILED';
-  error: string | null;
-  attempts: number;
-  sentAt: string | null;
-}
-
-export interface MailboxView {
-  id: string;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  from: string | null;
-  to: string[];
-  subject: string | null;
-  text: string | null;
-  html: string | null;
-  raw?: string;
-}
-
-export interface ListOf<T> {
-  items: T[];
-  total: number;
-}
-
-export interface ErrorView {
-  error: { code: string; message: string; details?: { path?: string; message: string }[] };
-}
+/** The answers as the service documents them (the domain's answer schemas). */
+export type { EmailBody as EmailView, ErrorBody as ErrorView, MailboxMessageBody as MailboxView } from '@cancelflow/domain';
+export type ListOf<T> = { items: T[]; total: number; limit: number; offset: number };
 
 /** What the cancellation workflow passes to the templates. */
 export const confirmationData = (overrides: Record<string, string | number | boolean | null> = {}) => ({

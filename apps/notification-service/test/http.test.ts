@@ -40,6 +40,16 @@ describe('GET /emails', () => {
     expect(body.items[0]).toMatchObject({ orderId: sent.orderId, to: sent.to, status: 'SENT', messageId: sent.messageId });
   });
 
+  it('filters by template, and refuses a template that does not exist, naming the ones that do', async () => {
+    const confirmed = await getJson<ListOf<EmailView>>(`${service.url}/emails?orderId=${sent.orderId}&template=CANCELLATION_CONFIRMED`);
+    expect(confirmed.body.items.map((e) => e.messageId)).toEqual([sent.messageId]);
+    const other = await getJson<ListOf<EmailView>>(`${service.url}/emails?orderId=${sent.orderId}&template=PAYMENT_REQUEST`);
+    expect(other.body.total).toBe(0);
+    const unknown = await getJson<ErrorView>(`${service.url}/emails?template=NOPE`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/^query is invalid: template: must be one of CANCELLATION_CONFIRMED, /);
+  });
+
   it('finds emails by recipient whatever the case of the address', async () => {
     const { body } = await getJson<ListOf<EmailView>>(`${service.url}/emails?to=${encodeURIComponent(sent.to.toLowerCase())}`);
     expect(body.items.map((e) => e.messageId)).toEqual([sent.messageId]);
@@ -57,10 +67,10 @@ describe('GET /emails', () => {
   });
 
   it.each([
-    ['a recipient that is not an email address', '?to=jane', 'to must be an email address'],
-    ['an empty order id', '?orderId=', 'orderId cannot be empty'],
-    ['an order id given twice', '?orderId=a&orderId=b', 'orderId must be given once'],
-    ['an unknown status', '?status=DELIVERED', 'status must be PENDING, SENT or FAILED'],
+    ['a recipient that is not an email address', '?to=jane', 'to: must be an email address'],
+    ['an empty order id', '?orderId=', 'orderId: cannot be empty'],
+    ['an order id given twice', '?orderId=a&orderId=b', 'orderId: must be given once'],
+    ['an unknown status', '?status=DELIVERED', 'status: must be PENDING, SENT or FAILED'],
     ['a limit that is not a number', '?limit=lots', 'limit'],
     ['a limit above 200', '?limit=500', 'limit'],
     ['an unknown parameter', '?order=1', 'unknown query parameter(s) order'],
@@ -106,9 +116,9 @@ describe('GET /mailbox', () => {
   });
 
   it.each([
-    ['a recipient that is not an email address', '?to=@example.com', 'to must be an email address'],
-    ['a Message-ID too short to be one', '?messageId=x', 'messageId must be a Message-ID'],
-    ['an In-Reply-To given twice', '?inReplyTo=<a@b>&inReplyTo=<c@d>', 'inReplyTo must be given once'],
+    ['a recipient that is not an email address', '?to=@example.com', 'to: must be an email address'],
+    ['a Message-ID too short to be one', '?messageId=x', 'messageId: must be a Message-ID'],
+    ['an In-Reply-To given twice', '?inReplyTo=<a@b>&inReplyTo=<c@d>', 'inReplyTo: must be given once'],
     ['a negative offset', '?offset=-1', 'offset'],
     ['an unknown parameter', '?from=jane@example.com', 'unknown query parameter(s) from'],
   ])('answers 400 for %s', async (_what, query, message) => {

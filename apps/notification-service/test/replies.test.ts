@@ -222,10 +222,10 @@ describe('the SMTP server takes replies only', () => {
 
 describe('GET /replies refuses bad input with 400 and a message', () => {
   it.each([
-    ['an unknown status', '?status=MAYBE', 'status must be one of COUNTED, UNDECIDED'],
-    ['a status given twice', '?status=UNDECIDED&status=COUNTED', 'status must be one of'],
-    ['an order id given twice', '?orderId=a&orderId=b', 'orderId must be given once'],
-    ['an empty order id', '?orderId=', 'orderId cannot be empty'],
+    ['an unknown status', '?status=MAYBE', 'status: must be one of COUNTED, UNDECIDED'],
+    ['a status given twice', '?status=UNDECIDED&status=COUNTED', 'status: must be one of'],
+    ['an order id given twice', '?orderId=a&orderId=b', 'orderId: must be given once'],
+    ['an empty order id', '?orderId=', 'orderId: cannot be empty'],
     ['a limit of 0', '?limit=0', 'limit'],
     ['an unknown parameter', '?from=ada@example.com', 'unknown query parameter(s) from'],
   ])('%s', async (_what, query, message) => {

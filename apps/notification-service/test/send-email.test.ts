@@ -155,7 +155,7 @@ describe('sendEmail', () => {
       }),
     );
     expect(failure.nonRetryable).toBe(true);
-    expect(failure.message).toContain('to must be an email address');
+    expect(failure.message).toContain('to: must be an email address');
   });
 
   it('escapes the customer name in the HTML of the delivered email', async () => {

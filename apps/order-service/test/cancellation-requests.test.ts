@@ -5,6 +5,7 @@ import type { RunningOrderService } from '../src/service.ts';
 import { mintSelfServiceLink } from '../src/self-service/tokens.ts';
 import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
 import { client, orderInput, startTestService } from './helpers.ts';
+import { orderConfirmationWorkflowId } from '@cancelflow/workflows/contracts/order-confirmation';
 
 const selfService: SelfServiceSettings = { secret: DEVELOPMENT_SELF_SERVICE_SECRET, ttlSeconds: 3600, baseUrl: 'http://shop.example/self-service' };
 let service: RunningOrderService;
@@ -26,7 +27,7 @@ type Order = { id: string; lines: { id: string; quantity: number }[] };
 async function importOrder(channel: Channel = 'webshop', overrides: Record<string, unknown> = {}, acknowledge = true): Promise<Order> {
   const answer = await api.post('/orders', orderInput(overrides, channel));
   expect(answer.status).toBe(201);
-  started.add(`order-confirmation-${answer.body.id}`);
+  started.add(orderConfirmationWorkflowId(answer.body.id));
   if (acknowledge) expect((await api.post(`/orders/${answer.body.id}/acknowledge`)).status).toBe(200);
   return answer.body as unknown as Order;
 }
@@ -129,7 +130,7 @@ describe('each channel\'s customer window decides whether a customer may ask at 
 
 describe('bad input is refused with 400 and a message, nothing written', () => {
   it.each([
-    ['an unknown source', { source: 'PHONE' }, /source must be one of/],
+    ['an unknown source', { source: 'PHONE' }, /source: must be one of/],
     ['no lines', { lines: [] }, /at least one line/],
     ['a zero quantity', { lines: [{ lineId: 'x', quantity: 0 }] }, /at least 1/],
     ['the system reason', { reason: 'FILL_OR_KILL' }, /system's reason/],
@@ -222,7 +223,7 @@ describe('customer self-service with the signed link of the order email', () => 
 
   it('the import starts the order confirmation email with a "view order" link scoped to that order', async () => {
     const order = await importOrder('webshop', {}, false);
-    const handle = service.temporal.workflow.getHandle(`order-confirmation-${order.id}`);
+    const handle = service.temporal.workflow.getHandle(orderConfirmationWorkflowId(order.id));
     const description = await handle.describe();
     expect(description.type).toBe('orderConfirmationWorkflow');
   });

@@ -218,7 +218,7 @@ describe('POST /orders/:id/cancellations', () => {
     ['FILL_OR_KILL from a merchant', { reason: 'FILL_OR_KILL' }, /made by the system/],
     ['an unknown refund method', { refundMethod: 'CASH' }, /refundMethod/],
     ['restock as a string', { restock: 'yes' }, /restock/],
-    ['a missing merchantCancellationNumber', { merchantCancellationNumber: '  ' }, /merchantCancellationNumber is required/],
+    ['a missing merchantCancellationNumber', { merchantCancellationNumber: '  ' }, /merchantCancellationNumber: is required/],
     ['SYSTEM as initiator', { initiator: 'SYSTEM' }, /initiator/],
   ];
   for (const [what, body, message] of bad) {
@@ -385,7 +385,7 @@ describe('POST /disputes/:id/close and the sandbox records', () => {
     for (const path of ['/sandbox/channel-messages', '/sandbox/inventory-movements?orderId=nope']) {
       const answer = await api.get(path);
       expect(answer.status, path).toBe(400);
-      expect(answer.body.error.message).toMatch(/orderId is required/);
+      expect(answer.body.error.message).toMatch(/orderId: is required/);
     }
   });
 });

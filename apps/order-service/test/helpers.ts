@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '@cancelflow/domain';
+import { assertKeepsContract } from '@cancelflow/testing/contract';
 import { defaultTokenFor } from '@cancelflow/testing/tokens';
 import type { OrderServiceConfig } from '../src/config.ts';
 import { startService, type RunningOrderService, type StartOptions } from '../src/service.ts';
@@ -90,7 +91,9 @@ export function client(service: Pick<RunningOrderService, 'url'>, token?: string
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as ApiBody, headers: response.headers };
+    const parsed: unknown = text ? JSON.parse(text) : {};
+    await assertKeepsContract(service.url, { method, path, status: response.status, contentType: response.headers.get('content-type'), body: parsed, text });
+    return { status: response.status, body: parsed as ApiBody, headers: response.headers };
   };
   return {
     get: (path: string) => call('GET', path),

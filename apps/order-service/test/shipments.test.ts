@@ -110,8 +110,8 @@ describe('POST /orders/:id/shipments', () => {
     const o = await importOrder();
     const line = o.lines[0]!.id;
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ lines: [{ lineId: line, quantity: 1 }], trackingNumber: 'T1' }, /carrier is required/],
-      [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL' }, /trackingNumber is required/],
+      [{ lines: [{ lineId: line, quantity: 1 }], trackingNumber: 'T1' }, /carrier: is required/],
+      [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL' }, /trackingNumber: is required/],
       [{ lines: [], carrier: 'DHL', trackingNumber: 'T1' }, /at least one line/],
       [{ lines: [{ lineId: line, quantity: 0 }], carrier: 'DHL', trackingNumber: 'T1' }, /at least 1/],
       [{ lines: [{ lineId: line, quantity: 1.5 }], carrier: 'DHL', trackingNumber: 'T1' }, /whole number/],

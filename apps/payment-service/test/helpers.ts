@@ -1,3 +1,4 @@
+import { assertKeepsContract } from '@cancelflow/testing/contract';
 import { defaultTokenFor } from '@cancelflow/testing/tokens';
 import { randomUUID } from 'node:crypto';
 import { configFromEnv, type PaymentServiceConfig } from '../src/config.ts';
@@ -34,7 +35,9 @@ export async function call<T = Record<string, unknown>>(
   }
   const res = await fetch(`${service.url}${path}`, init);
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  const parsed: unknown = text ? JSON.parse(text) : null;
+  await assertKeepsContract(service.url, { method, path, status: res.status, contentType: res.headers.get('content-type'), body: parsed, text });
+  return { status: res.status, body: parsed as T };
 }
 
 export async function recordPayments(

@@ -40,7 +40,7 @@ describe('POST /payments', () => {
     ['a negative amount', { method: 'CARD', amount: -1, currency: 'EUR', reference: 'r' }, /cannot be negative/],
     ['an unknown method', { method: 'CASH', amount: 100, currency: 'EUR', reference: 'r' }, /method/],
     ['a currency that is not ISO 4217', { method: 'CARD', amount: 100, currency: 'euro', reference: 'r' }, /ISO 4217/],
-    ['no reference', { method: 'CARD', amount: 100, currency: 'EUR', reference: ' ' }, /reference is required/],
+    ['no reference', { method: 'CARD', amount: 100, currency: 'EUR', reference: ' ' }, /reference: is required/],
   ])('refuses %s with 400 and records nothing', async (_what, body, message) => {
     const orderId = uniqueId('order');
     const res = await call(service, 'POST', '/payments', { orderId, ...body });
@@ -168,7 +168,7 @@ describe('sandbox controls', () => {
     const refund = (await call<{ refunds: RefundView[] }>(service, 'GET', `/refunds?cancellationId=${cancellationId}`)).body.refunds[0]!;
     const res = await call(service, 'POST', `/sandbox/refunds/${refund.parts[0]!.providerRefundId}/settle`, { outcome: 'MAYBE' });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { message: expect.stringMatching(/outcome must be SETTLED or FAILED/) } });
+    expect(res.body).toMatchObject({ error: { message: expect.stringMatching(/outcome: must be SETTLED or FAILED/) } });
     expect((await call<RefundView>(service, 'GET', `/refunds/${refund.id}`)).body.status).toBe('PENDING');
   });
 });

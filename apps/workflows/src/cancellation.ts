@@ -4,17 +4,9 @@
  * A failed refund keeps the cancellation IN_PROGRESS and waits for support to retry it.
  */
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
-import type { CancellationContext, ChannelNotification, RefundOutcome } from '@cancelflow/domain/activities';
+import type { CancellationContext, ChannelNotification, RefundOutcome } from './contracts/cancellation.ts';
 import type { CancellationStep } from '@cancelflow/domain/cancellation';
-import {
-  abortForUndoUpdate,
-  cancellationStateQuery,
-  disputeClosedSignal,
-  refundSettledSignal,
-  retryRefundUpdate,
-  type CancellationProcessState,
-  type CancellationWorkflowInput,
-} from './messages.ts';
+import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, refundSettledSignal, retryRefundUpdate, type CancellationProcessState, type CancellationWorkflowInput } from './contracts/cancellation.ts';
 import { cancellationLoader, notifications, orders, payments } from './proxies.ts';
 import { recheckAfter } from './provider-recheck.ts';
 

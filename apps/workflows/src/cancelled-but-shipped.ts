@@ -11,6 +11,7 @@
  *   5. a credit memo pays the seller, referencing the recorded acknowledgement.
  */
 import { condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { formatAmount } from '@cancelflow/domain/money';
 import {
   ACKNOWLEDGEMENT_CHANNEL_LABELS,
   readAcknowledgement,
@@ -18,16 +19,7 @@ import {
   type CancelledButShippedStep,
   type RecordedAcknowledgement,
 } from '@cancelflow/domain/cancelled-but-shipped';
-import {
-  approveRebillUpdate,
-  cancelledButShippedStateQuery,
-  emailReplyReceivedSignal,
-  recordAcknowledgementUpdate,
-  type CancelledButShippedInput,
-  type RecordAcknowledgementArgs,
-  type CancelledButShippedProcessState,
-  type EmailReply,
-} from './messages.ts';
+import { approveRebillUpdate, cancelledButShippedStateQuery, emailReplyReceivedSignal, recordAcknowledgementUpdate, type CancelledButShippedInput, type RecordAcknowledgementArgs, type CancelledButShippedProcessState, type EmailReply } from './contracts/cancelled-but-shipped.ts';
 import { chainLoader, chainNotifications, chainOrders, chainPayments, notifications } from './proxies.ts';
 
 const DEFAULT_REMINDER_INTERVAL = '3 days';
@@ -255,7 +247,7 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       messageKey: `${customerEmailKey}:forward`,
       to,
       rootMessageKeys,
-      subject: `Acknowledged: order ${chain.channelOrderNo} shipped after cancellation, rebill ${chain.amount} ${chain.currency}`,
+      subject: `Acknowledged: order ${chain.channelOrderNo} shipped after cancellation, rebill ${formatAmount(chain.amount, chain.currency)}`,
       note:
         ack.via === 'SUPPORT_STAFF'
           ? `Acknowledgement recorded by ${ack.by} at ${ack.at}. The customer's words:\n${ack.evidence}`
@@ -283,7 +275,7 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       currency: chain.currency,
       approvedBy,
     });
-    await step('REBILLED', { actor: approvedBy, detail: `customer rebilled ${chain.amount} ${chain.currency} (rebill ${rebillId})` });
+    await step('REBILLED', { actor: approvedBy, detail: `customer rebilled ${formatAmount(chain.amount, chain.currency)} (rebill ${rebillId})` });
     return rebillId;
   }
 
@@ -297,7 +289,7 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       amount: chain.amount,
       currency: chain.currency,
     });
-    await step('CREDIT_MEMO_ISSUED', { detail: `credit memo ${creditMemoId} of ${chain.amount} ${chain.currency} to the seller` });
+    await step('CREDIT_MEMO_ISSUED', { key: creditMemoId, detail: `credit memo ${creditMemoId} of ${formatAmount(chain.amount, chain.currency)} to the seller` });
     return creditMemoId;
   }
 }

@@ -8,15 +8,7 @@
 import { ActivityFailure, ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { CancellationRequestContext, EmailTemplate } from '@cancelflow/domain/activities';
-import {
-  acceptCancellationRequestUpdate,
-  cancellationRequestStateQuery,
-  rejectCancellationRequestUpdate,
-  shipmentRecordedSignal,
-  withdrawCancellationRequestUpdate,
-  type CancellationRequestProcessState,
-  type CustomerCancellationRequestInput,
-} from './messages.ts';
+import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, rejectCancellationRequestUpdate, shipmentRecordedSignal, withdrawCancellationRequestUpdate, type CancellationRequestProcessState, type CustomerCancellationRequestInput } from './contracts/customer-cancellation-request.ts';
 import { notifications, requestLoader, requests } from './proxies.ts';
 
 export const DEFAULT_REMINDER_INTERVAL = '4 hours';
@@ -197,6 +189,10 @@ export async function customerCancellationRequestWorkflow(
 
   /** Runs one answer at a time; a refused answer goes back to the caller, the request stays open. */
   async function decide<T>(write: () => Promise<T>): Promise<T> {
+    await condition(() => state.phase !== 'STARTING' && !deciding);
+    if (outcome !== undefined) {
+      throw ApplicationFailure.create({ message: `the cancellation request is already closed (${outcome.kind})`, type: 'ConflictError', nonRetryable: true });
+    }
     deciding = true;
     state.phase = 'DECIDING';
     try {
@@ -209,10 +205,13 @@ export async function customerCancellationRequestWorkflow(
     }
   }
 
+  /**
+   * Only a closed request refuses an answer (409, "already decided"). An answer that arrives while
+   * the process is still being set up, or while another answer is being written, waits its turn:
+   * a 201 from POST .../cancellation-requests means the request can be decided.
+   */
   function assertOpen(): void {
     if (outcome !== undefined) throw new Error(`the cancellation request is already closed (${outcome.kind})`);
-    if (deciding) throw new Error('another answer to this cancellation request is being recorded: try again in a moment');
-    if (state.phase === 'STARTING') throw new Error('the cancellation request is still being set up: try again in a moment');
   }
 
   function result(kind: CancellationRequestResult['outcome']): CancellationRequestResult {

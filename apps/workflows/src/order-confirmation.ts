@@ -5,7 +5,7 @@
  * it retries while the notification service or SMTP is down, and the id (from the order id)
  * makes a repeated import send nothing twice.
  */
-import type { OrderConfirmationInput } from './messages.ts';
+import type { OrderConfirmationInput } from './contracts/order-confirmation.ts';
 import { notifications } from './proxies.ts';
 
 export async function orderConfirmationWorkflow(input: OrderConfirmationInput): Promise<{ messageId: string }> {
@@ -17,5 +17,3 @@ export async function orderConfirmationWorkflow(input: OrderConfirmationInput): 
     data: { ...input.data },
   });
 }
-
-export const orderConfirmationWorkflowId = (orderId: string): string => `order-confirmation-${orderId}`;

@@ -4,19 +4,15 @@
  * these queues. A queue's options are written once; a process proxies the interface it uses.
  */
 import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
-import {
-  TASK_QUEUES,
-  type CancellationRequestActivities,
-  type NotificationActivities,
-  type OrderActivities,
-  type PaymentActivities,
-} from '@cancelflow/domain/activities';
+import { TASK_QUEUES } from '@cancelflow/domain/activities';
+import type { NotificationActivities, OrderActivities, PaymentActivities } from './contracts/cancellation.ts';
+import type { CancellationRequestActivities } from './contracts/customer-cancellation-request.ts';
 import type {
   CancelledButShippedNotificationActivities,
   CancelledButShippedOrderActivities,
   CancelledButShippedPaymentActivities,
-} from '@cancelflow/domain/cancelled-but-shipped';
-import type { UndoOrderActivities, UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
+} from './contracts/cancelled-but-shipped.ts';
+import type { UndoOrderActivities, UndoPaymentActivities } from './contracts/undo-cancellation.ts';
 
 const RETRY_FOREVER: RetryPolicy = {
   initialInterval: '1 second',

@@ -11,6 +11,7 @@
 import { ActivityFailure, ApplicationFailure, ParentClosePolicy, condition, patched, setHandler, startChild } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
+import { formatAmount } from '@cancelflow/domain/money';
 import {
   planUndoMoney,
   sumOfSteps,
@@ -18,13 +19,8 @@ import {
   type UndoMoneyStep,
   type UndoStep,
 } from '@cancelflow/domain/undo-cancellation';
-import { CANCELLATION_WORKFLOW_TYPE } from './messages.ts';
-import {
-  paymentReceivedSignal,
-  undoStateQuery,
-  type UndoCancellationWorkflowInput,
-  type UndoProcessState,
-} from './undo-cancellation-messages.ts';
+import { CANCELLATION_WORKFLOW_TYPE } from './contracts/cancellation.ts';
+import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInput, type UndoProcessState } from './contracts/undo-cancellation.ts';
 import { notifications, undoLoader, undoOrders, undoPayments } from './proxies.ts';
 import { recheckAfter } from './provider-recheck.ts';
 
@@ -77,11 +73,20 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
   state.phase = 'REOPENING';
   const reopened = await undoOrders.reopenCancellation(undoId);
   await step('REOPENED', reopened.lines.map((l) => `${l.quantity} x ${skuOf(undo, l.lineId)}`).join(', '));
-  await step('UNDONE');
-  state.phase = 'UNDONE';
+  // The undo is done once everything outside the order agrees: the stock and the channel first.
+  // (Runs started before this order recorded UNDONE first and replay that way.)
+  const inOrder = patched('undo-done-after-restock-and-channel');
+  if (!inOrder) {
+    await step('UNDONE');
+    state.phase = 'UNDONE';
+  }
   if ((await undoOrders.reverseRestock(undoId)).reversed) await step('RESTOCK_REVERSED');
   const notice = await undoOrders.notifyChannelOfUndo(undoId);
   await step('CHANNEL_NOTIFIED', notice.skipped === 'THIRD_PARTY_MANAGED' ? 'not synced: managed by a third party' : notice.skipped === 'OWN_SHOP' ? 'own web shop' : 'marketplace told the lines are open again');
+  if (inOrder) {
+    await step('UNDONE');
+    state.phase = 'UNDONE';
+  }
   await notifications.sendEmail({
     messageKey: `cancellation-undone:${undoId}`,
     to: undo.customer.email,
@@ -144,7 +149,7 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
     if (left > 0) await payAgainOrRefuse(u, ++round, left, []);
 
     function money(amount: number): string {
-      return `${amount} ${u.currency}`;
+      return `${formatAmount(amount, u.currency)}`;
     }
   }
 
@@ -153,10 +158,10 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
     const result = await undoPayments.recapture({ undoId, orderId: u.orderId, partId: s.partId, amount: s.amount, currency: u.currency });
     if (result.recaptured) {
       collected.recaptured += s.amount;
-      await step('RECAPTURED', `${s.amount} ${u.currency} recaptured on the card`, s.partId);
+      await step('RECAPTURED', `${formatAmount(s.amount, u.currency)} recaptured on the card`, s.partId);
       return 0;
     }
-    await step('RECAPTURE_REFUSED', `${s.amount} ${u.currency}: ${result.reason ?? 'the provider refused'}; the customer pays again`, s.partId);
+    await step('RECAPTURE_REFUSED', `${formatAmount(s.amount, u.currency)}: ${result.reason ?? 'the provider refused'}; the customer pays again`, s.partId);
     return s.amount;
   }
 
@@ -174,8 +179,8 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
       dueAt: new Date(deadline).toISOString(),
     });
     state.paymentRequestId = request.id;
-    const because = why.length ? ` (${why.map((s) => `${s.amount} refunded by ${s.channel}`).join(', ')})` : '';
-    await step('PAYMENT_REQUESTED', `${amount} ${u.currency}${because}, payment request ${request.id}, due ${request.dueAt}`, String(round));
+    const because = why.length ? ` (${why.map((s) => `${formatAmount(s.amount, u.currency)} refunded by ${s.channel}`).join(', ')})` : '';
+    await step('PAYMENT_REQUESTED', `${formatAmount(amount, u.currency)}${because}, payment request ${request.id}, due ${request.dueAt}`, request.id);
     const emailData = (reminder: number) => ({
       orderNo: u.channelOrderNo,
       customerName: u.customer.name,
@@ -206,8 +211,8 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
       if (remaining <= 0) {
         const final = await undoPayments.expirePaymentRequest(request.id);
         if (final.status === 'PAID') break; // paid at the last moment
-        await step('PAYMENT_DEADLINE_PASSED', `${amount} ${u.currency} not paid by ${request.dueAt}`, String(round));
-        throw new UndoRefused(`the customer did not pay ${amount} ${u.currency} again by ${request.dueAt}`);
+        await step('PAYMENT_DEADLINE_PASSED', `${formatAmount(amount, u.currency)} not paid by ${request.dueAt}`, String(round));
+        throw new UndoRefused(`the customer did not pay ${formatAmount(amount, u.currency)} again by ${request.dueAt}`);
       }
       const wait = asksProvider
         ? Math.min(recheckAfter(input.cancellationProcess, asks), Math.max(1, nextReminder - Date.now()), remaining)
@@ -236,7 +241,7 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
     }
     collected.paidAgain += amount;
     state.phase = 'COLLECTING_MONEY';
-    await step('PAYMENT_RECEIVED', `${amount} ${u.currency} paid again (payment request ${request.id})`, String(round));
+    await step('PAYMENT_RECEIVED', `${formatAmount(amount, u.currency)} paid again (payment request ${request.id})`, String(round));
   }
 
   /** The undo failed: points come back, the undo is FAILED, and a stopped cancellation resumes. */
@@ -244,7 +249,7 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
     state.phase = 'FAILED';
     state.failureReason = reason;
     const { restored } = await undoPayments.restoreLedger({ undoId });
-    if (restored > 0) await step('LEDGER_RESTORED', `${restored} ${u.currency} of points/credit given back to the customer again`);
+    if (restored > 0) await step('LEDGER_RESTORED', `${formatAmount(restored, u.currency)} of points/credit given back to the customer again`);
     await undoOrders.failUndo({ undoId, reason });
     await step('FAILED', reason);
     if (cancellationStopped) {
@@ -261,12 +266,12 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
 
   function describeCollected(): string {
     const parts = [
-      collected.stopped ? `refund of ${collected.stopped} stopped` : '',
-      collected.recaptured ? `${collected.recaptured} recaptured on your card` : '',
-      collected.paidAgain ? `${collected.paidAgain} paid again` : '',
-      collected.takenBack ? `${collected.takenBack} in points/credit taken back` : '',
+      collected.stopped ? `refund of ${formatAmount(collected.stopped, undo.currency)} stopped` : '',
+      collected.recaptured ? `${formatAmount(collected.recaptured, undo.currency)} recaptured on your card` : '',
+      collected.paidAgain ? `${formatAmount(collected.paidAgain, undo.currency)} paid again` : '',
+      collected.takenBack ? `${formatAmount(collected.takenBack, undo.currency)} in points/credit taken back` : '',
     ].filter(Boolean);
-    return parts.length ? `${parts.join(', ')} (${undo.currency})` : 'nothing had been refunded';
+    return parts.length ? parts.join(', ') : 'nothing had been refunded';
   }
 }
 

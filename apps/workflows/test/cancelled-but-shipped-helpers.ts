@@ -3,35 +3,10 @@ import { expect } from 'vitest';
 import { eventually, importOrder, unique, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import type { CancelledButShippedStatus, CancelledButShippedStep } from '@cancelflow/domain';
 
-export interface ChainBody {
-  id: string;
-  orderId: string;
-  shipmentId: string;
-  status: CancelledButShippedStatus;
-  amount: number;
-  currency: string;
-  workflowId: string;
-  acknowledgement?: { accepted: boolean; via: string; by: string; evidence: string };
-  acknowledgementId?: string;
-  rebillApprovedBy?: string;
-  returnId?: string;
-  lines: { lineId: string; quantity: number; unitPrice: number }[];
-  steps: { step: CancelledButShippedStep; actor: string; detail?: string; at: string; key?: string }[];
-  live?: { phase: string; remindersSent: number };
-}
+/** The answers as the services document them (the domain's answer schemas). */
+export type { CancelledButShippedBody as ChainBody, CreditMemoBody, EmailBody } from '@cancelflow/domain';
+import type { CancelledButShippedBody as ChainBody, EmailBody } from '@cancelflow/domain';
 
-export interface EmailBody {
-  id: string;
-  messageKey: string;
-  to: string;
-  template: string;
-  subject: string;
-  text: string;
-  html: string;
-  messageId: string;
-  /** Where a reply goes: the email's Reply-To (null on emails that ask for none). */
-  replyTo: string | null;
-}
 
 export interface ShipmentAnswer {
   id: string;

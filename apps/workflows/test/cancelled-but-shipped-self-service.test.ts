@@ -114,12 +114,12 @@ describe('cancelled but shipped: the customer answers on the self-service page',
 
     const noStatement = await acknowledge(chainId, token, { accepted: true });
     expect(noStatement.status).toBe(400);
-    expect(noStatement.body.error.message).toMatch(/statement is required/);
+    expect(noStatement.body.error.message).toMatch(/statement: is required/);
     const blank = await acknowledge(chainId, token, { accepted: true, statement: '   ' });
     expect(blank.status).toBe(400);
     const notBoolean = await acknowledge(chainId, token, { accepted: 'yes', statement: 'I keep them' });
     expect(notBoolean.status).toBe(400);
-    expect(notBoolean.body.error.message).toMatch(/accepted must be true/);
+    expect(notBoolean.body.error.message).toMatch(/accepted: must be true/);
 
     const foreign = await acknowledge(chainId, otherToken, { accepted: true, statement: 'I keep them' });
     expect(foreign.status).toBe(404);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, importOrder, startSystem, unique, type RunningSystem } from '@cancelflow/testing';
+import type { CreditMemoBody, ErrorBody } from '@cancelflow/domain';
 import {
   chain,
   customerEmail,
@@ -69,6 +70,9 @@ describe('cancelled but shipped: the chain', () => {
     expect(first.body.approvedBy).toBe(second.body.approvedBy);
 
     const done = await untilChain(system, chainId, (c) => c.status === 'COMPLETED', 'completed');
+    // The credit memo is named by a field, not only inside the step's text.
+    const memo = await system.payments.get<CreditMemoBody>(`/credit-memos/${done.creditMemoId}`);
+    expect(memo.body).toMatchObject({ chainId, amount: done.amount });
     expect(stepsOf(done)).toEqual([
       'STARTED',
       'CUSTOMER_EMAILED',
@@ -166,8 +170,11 @@ describe('cancelled but shipped: the chain', () => {
     const detail = await system.orders.get<{ lines: { returnedQuantity: number; shippedQuantity: number }[] }>(`/orders/${order.id}`);
     expect(detail.body.lines[0]).toMatchObject({ shippedQuantity: 2, returnedQuantity: 2 });
 
-    const approval = await system.orders.post<{ error: { message: string } }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' });
+    const approval = await system.orders.post<ErrorBody>(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' });
     expect(approval.status).toBe(409);
+    // One status word per state: the refusal says RETURN_REQUESTED, never the COMPLETED of a rebilled chain.
+    expect(approval.body.error.message).toContain('the chain is RETURN_REQUESTED');
+    expect(approval.body.error.message).not.toContain('COMPLETED');
     expect(await rebillsOf(system, chainId)).toHaveLength(0);
     expect((await emailsOf(system, order.id)).some((e) => e.template === 'EMAIL_THREAD_FORWARD')).toBe(false);
 
@@ -210,7 +217,7 @@ describe('cancelled but shipped: the chain', () => {
     expect(listed.body.items.every((c) => c.status === 'COMPLETED')).toBe(true);
     const badStatus = await system.orders.get<{ error: { message: string } }>('/cancelled-but-shipped?status=LOST');
     expect(badStatus.status).toBe(400);
-    expect(badStatus.body.error.message).toMatch(/status must be one of/);
+    expect(badStatus.body.error.message).toMatch(/status: must be one of/);
     expect((await system.orders.get(`/cancelled-but-shipped/${crypto.randomUUID()}`)).status).toBe(404);
     expect((await system.orders.post(`/cancelled-but-shipped/${crypto.randomUUID()}/rebill-approval`, { staffId: 'x' })).status).toBe(404);
   });

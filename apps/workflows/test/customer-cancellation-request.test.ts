@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CancellationRequestAccepted, ErrorBody } from '@cancelflow/domain';
 import { createLogger, openDatabase, type Database } from '@cancelflow/service-kit';
 import { eventually, importOrder, serviceToken, startSystem, unique, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import { databaseSettings } from '@cancelflow/order-service/db/index';
@@ -166,6 +167,22 @@ describe('an order the shop is working on waits for the merchant', () => {
     const again = await system.orders.post<{ error: { message: string } }>(`/cancellation-requests/${created.requestId}/reject`, { staffId: 'sam', reason: 'no' });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/ACCEPTED/);
+  });
+
+  it('a 201 means the request can be decided: an accept sent at once waits for the process instead of a 409', async () => {
+    const order = await acknowledgedOrder();
+    const created = await request(order);
+    const accepted = await system.orders.post<CancellationRequestAccepted>(`/cancellation-requests/${created.requestId}/accept`, {
+      staffId: 'mia',
+      refundMethod: 'ORIGINAL_PAYMENT',
+      restock: false,
+    });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect(accepted.body).toMatchObject({ requestId: created.requestId, status: 'ACCEPTED' });
+    // Only "already decided" is a 409 now, and it says so.
+    const again = await system.orders.post<ErrorBody>(`/cancellation-requests/${created.requestId}/reject`, { staffId: 'mia', reason: 'too late' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('ACCEPTED') });
   });
 
   it('the merchant rejects with a reason, which the customer is told; nothing is cancelled', async () => {

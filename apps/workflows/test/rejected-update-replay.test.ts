@@ -11,7 +11,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { eventually, importOrder, startSystem, unique, type ApiClient, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
-import { cancellationRequestStateQuery, cancellationStateQuery, withdrawCancellationRequestUpdate } from '../src/messages.ts';
+import { cancellationRequestStateQuery, withdrawCancellationRequestUpdate } from '../src/contracts/customer-cancellation-request.ts';
+import { cancellationStateQuery } from '../src/contracts/cancellation.ts';
 import { proceedUpdate } from './fixtures/rejected-update-workflow.ts';
 
 let started: RunningSystem;

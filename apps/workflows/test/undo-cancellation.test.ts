@@ -1,30 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelOrder, eventually, importOrder, startSystem, unique, type ApiClient, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
+import type {
+  EmailPage,
+  OrderPaymentsBody as OrderPayments,
+  PaymentRequestBody,
+  UndoBody,
+  UndoStarted as UndoAccepted,
+} from '@cancelflow/domain';
 import type { MoneyTotals, UndoStep } from '@cancelflow/domain/undo-cancellation';
-
-interface UndoAccepted {
-  created: boolean;
-  undoId: string;
-  workflowId: string;
-  status: string;
-}
-interface UndoBody {
-  id: string;
-  status: 'IN_PROGRESS' | 'UNDONE' | 'FAILED';
-  failureReason?: string;
-  steps: { step: UndoStep; detail?: string }[];
-  moneySteps: { step: UndoStep; detail?: string }[];
-}
-interface OrderPayments {
-  totals: MoneyTotals;
-  refunds: { status: string; parts: { channel: string; amount: number; status: string; providerRefundId?: string }[] }[];
-}
-interface PaymentRequestBody {
-  id: string;
-  status: string;
-  amount: number;
-}
 
 let started: RunningSystem;
 /** Support staff undo and read; the channel importer (SERVICE) imports; the provider sends events. */
@@ -89,7 +73,9 @@ async function expectTotals(orderId: string, expected: Partial<MoneyTotals>): Pr
 
 async function payRequestOf(undoId: string, amount: number): Promise<PaymentRequestBody> {
   const requested = await untilUndoStep(undoId, 'PAYMENT_REQUESTED');
-  const id = /payment request ([0-9a-f-]{36})/.exec(requested.steps.find((s) => s.step === 'PAYMENT_REQUESTED')!.detail!)![1]!;
+  // The undo names its payment request: no id lives only inside a step's text.
+  const id = requested.paymentRequestId!;
+  expect(requested.steps.find((s) => s.step === 'PAYMENT_REQUESTED')!.detail).toContain(`payment request ${id}`);
   const paid = await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'payment.received', paymentRequestId: id, amount });
   expect(paid.status, JSON.stringify(paid.body)).toBe(200);
   return (await system.payments.get<PaymentRequestBody>(`/payment-requests/${id}`)).body;
@@ -111,6 +97,8 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     const done = await untilUndo(accepted.undoId, 'UNDONE');
     expect(stepsOf(done)).toEqual(expect.arrayContaining(['REQUESTED', 'RECAPTURED', 'REOPENED', 'RESTOCK_REVERSED', 'UNDONE']));
     expect(stepsOf(done).indexOf('RECAPTURED')).toBeLessThan(stepsOf(done).indexOf('REOPENED'));
+    // Recorded in the order they happen: the stock and the channel come back before the undo is UNDONE.
+    expect(stepsOf(done).filter((s) => ['REOPENED', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'UNDONE'].includes(s))).toEqual(['REOPENED', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'UNDONE']);
     expect(done.moneySteps.map((s) => s.step)).toEqual(['RECAPTURED', 'RECAPTURED'].slice(0, done.moneySteps.length));
 
     expect((await cancellation(cancellationId)).status).toBe('UNDONE');
@@ -119,7 +107,13 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     expect(after.lines.map((l) => l.cancelledQuantity)).toEqual([0, 0]);
     expect(after.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['UNDO_REQUESTED', 'UNDO_RECAPTURED', 'CANCELLATION_UNDONE']));
     await expectTotals(order.id, { charged: 5500, refunded: 5500, recaptured: 5500, net: 5500 });
-    await eventually(async () => ((await emailsOf(order.id)).includes('CANCELLATION_UNDONE') ? true : undefined), { what: 'the undone email' });
+    const undone = await eventually(
+      async () => (await system.notifications.get<EmailPage>(`/emails?orderId=${order.id}&template=CANCELLATION_UNDONE`)).body.items[0],
+      { what: 'the undone email' },
+    );
+    // Money a person reads is formatted with its currency, never minor units.
+    expect(undone.text).toContain('55.00 EUR recaptured on your card');
+    expect(done.steps.find((s) => s.step === 'RECAPTURED')?.detail).toContain('55.00 EUR');
   });
 
   it('undoing twice does nothing the second time: same undo, one recapture', async () => {
@@ -142,7 +136,7 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     const order = await importOrder(system.importer);
     const { cancellationId } = await cancel(order);
     await untilCancellation(cancellationId, 'CANCELLED');
-    const reference = (order as unknown as { payments: { reference: string }[] }).payments[0]!.reference;
+    const reference = order.payments[0]!.reference;
     const expired = await system.payments.post('/sandbox/authorisations/expire', { orderId: order.id, paymentReference: reference });
     expect(expired.status).toBe(200);
 
@@ -152,7 +146,7 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     const done = await untilUndo(undoId, 'UNDONE');
     expect(stepsOf(done)).toEqual(expect.arrayContaining(['PAYMENT_REQUESTED', 'PAYMENT_RECEIVED', 'UNDONE']));
     expect(stepsOf(done)).not.toContain('RECAPTURED');
-    expect(done.steps.find((s) => s.step === 'PAYMENT_REQUESTED')!.detail).toMatch(/5500 refunded by CARD/);
+    expect(done.steps.find((s) => s.step === 'PAYMENT_REQUESTED')!.detail).toMatch(/55.00 EUR refunded by CARD/);
     await expectTotals(order.id, { refunded: 5500, recaptured: 0, paidAgain: 5500, net: 5500 });
     expect(await emailsOf(order.id)).toContain('PAYMENT_REQUEST');
   });
@@ -183,7 +177,7 @@ describe('undoing a cancellation protects the merchant before anything reopens',
 
     const { undoId } = await undo(cancellationId);
     const failed = await untilUndo(undoId, 'FAILED');
-    expect(failed.failureReason).toMatch(/did not pay 5500 EUR again/);
+    expect(failed.failureReason).toMatch(/did not pay 55.00 EUR again/);
     expect(stepsOf(failed)).toEqual(expect.arrayContaining(['PAYMENT_REQUESTED', 'PAYMENT_REMINDER_SENT', 'PAYMENT_DEADLINE_PASSED', 'FAILED']));
     expect(stepsOf(failed)).not.toContain('REOPENED');
     expect((await cancellation(cancellationId)).status).toBe('CANCELLED');
@@ -194,7 +188,7 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     await expectTotals(order.id, { refunded: 5500, paidAgain: 0, net: 0 });
 
     // A late payment of the expired request is refused, so it can be refunded; a new undo may try again.
-    const id = /payment request ([0-9a-f-]{36})/.exec(failed.steps.find((s) => s.step === 'PAYMENT_REQUESTED')!.detail!)![1]!;
+    const id = failed.paymentRequestId!;
     const late = await system.payments.post<{ error: { message: string } }>('/provider-events', { eventId: unique('evt'), type: 'payment.received', paymentRequestId: id, amount: 5500 });
     expect(late.status).toBe(409);
     expect(late.body.error.message).toMatch(/expired/);
@@ -269,7 +263,7 @@ describe('undo refusals and races', () => {
     await untilCancellation(cancellationId, 'CANCELLED');
     const bad = await system.orders.post<{ error: { message: string } }>(`/cancellations/${cancellationId}/undo`, { staffId: 'sam' });
     expect(bad.status).toBe(400);
-    expect(JSON.stringify(bad.body)).toMatch(/reason is required/);
+    expect(JSON.stringify(bad.body)).toMatch(/reason: is required/);
     expect((await system.orders.get(`/cancellations/${cancellationId}/undo`)).status).toBe(404);
     expect((await system.orders.post(`/cancellations/00000000-0000-4000-8000-000000000000/undo`, { reason: 'changed mind', staffId: 'sam' })).status).toBe(404);
     expect((await system.orders.get('/undos/not-an-id')).status).toBe(404);

@@ -101,7 +101,7 @@ export function decideCancellationRequest(
   const problems: ErrorDetail[] = [];
   const seen = new Set<string>();
   requested.forEach((r, i) => {
-    const path = `lines.${i}`;
+    const path = `lines[${i}]`;
     const line = eligibility.lines.find((l) => l.lineId === r.lineId);
     if (!line) return void problems.push({ path, message: `line ${r.lineId} is not a line of this order` });
     if (seen.has(r.lineId)) return void problems.push({ path, message: `line ${line.lineNo} (${line.sku}) is listed twice` });

@@ -93,7 +93,7 @@ export function assertCancellable(
   const problems: ErrorDetail[] = [];
   const seen = new Set<string>();
   requested.forEach((r, i) => {
-    const path = `lines.${i}`;
+    const path = `lines[${i}]`;
     const line = order.lines.find((l) => l.id === r.lineId);
     if (!line) {
       problems.push({ path, message: `line ${r.lineId} is not a line of this order` });

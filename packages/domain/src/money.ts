@@ -111,3 +111,5 @@ export const toMajorUnits = (amountMinor: number, currency: string): number => {
   const digits = minorUnitDigits(currency);
   return Number((amountMinor / 10 ** digits).toFixed(digits));
 };
+/** The one way money a person reads is written: "30.00 EUR" for 3000 minor units of EUR. */
+export const formatAmount = (amountMinor: number, currency: string): string => formatMoney({ amountMinor, currency });

@@ -75,7 +75,7 @@ export function planShipment(
   const seen = new Set<string>();
   const lines: LineAllocation[] = [];
   requested.forEach((r, i) => {
-    const path = `lines.${i}`;
+    const path = `lines[${i}]`;
     const line = order.lines.find((l) => l.id === r.lineId);
     if (!line) {
       problems.push({ path, message: `line ${r.lineId} is not a line of this order` });

@@ -9,6 +9,7 @@ import { policyFor, type Channel } from './channel-policies.ts';
 import { ConflictError, RuleViolationError, type ErrorDetail } from './errors.ts';
 import type { OrderStatus } from './order.ts';
 import type { RefundChannel, RefundStatus } from './refund.ts';
+import type { PaymentRequestBody } from './schemas/responses/payments.ts';
 
 export const UNDO_STATUSES = ['IN_PROGRESS', 'UNDONE', 'FAILED'] as const;
 export type UndoStatus = (typeof UNDO_STATUSES)[number];
@@ -99,12 +100,12 @@ export function planUndo(subject: UndoRequestSubject): UndoPlan {
   cancellation.lines.forEach((cancelled, i) => {
     const line = order.lines.find((l) => l.id === cancelled.lineId);
     if (!line) {
-      problems.push({ path: `lines.${i}`, message: `line ${cancelled.lineId} is no longer a line of this order` });
+      problems.push({ path: `lines[${i}]`, message: `line ${cancelled.lineId} is no longer a line of this order` });
       return;
     }
     if (policy.fillOrKill && line.shippedQuantity > 0) {
       problems.push({
-        path: `lines.${i}`,
+        path: `lines[${i}]`,
         message: `line ${line.lineNo} (${line.sku}) shipped in part on ${policy.label}, which closed the rest of the line: it cannot be reopened`,
       });
       return;
@@ -243,17 +244,8 @@ export interface UndoOrderActivities {
   failUndo(input: { undoId: string; reason: string }): Promise<void>;
 }
 
-export interface PaymentRequestView {
-  id: string;
-  undoId: string;
-  round: number;
-  orderId: string;
-  amount: number;
-  currency: string;
-  status: 'OPEN' | 'PAID' | 'EXPIRED';
-  dueAt: string;
-  paidAt: string | null;
-}
+/** A payment request as the payment service shows it (GET /payment-requests/:id). */
+export type PaymentRequestView = PaymentRequestBody;
 
 export interface UndoPaymentActivities {
   /** The cancellation's refund parts now, with what the provider can still do for each. */

@@ -66,7 +66,7 @@ describe('what a shipment sets off', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(RuleViolationError);
-      expect((error as RuleViolationError).details.map((d) => d.path)).toEqual(['lines.0', 'lines.1']);
+      expect((error as RuleViolationError).details.map((d) => d.path)).toEqual(['lines[0]', 'lines[1]']);
     }
     expect(() => planShipment(order('webshop', [line()]), [{ lineId: 'l1', quantity: 1 }, { lineId: 'l1', quantity: 1 }])).toThrow(/listed twice/);
   });

@@ -98,6 +98,16 @@ export function toRefusal(err: unknown): Refusal | undefined {
   return { status, code: CODE_OF_STATUS[status] ?? 'BAD_REQUEST', message: clientMessage(status, typeof type === 'string' ? type : undefined, typeof code === 'string' ? code : undefined, typeof message === 'string' ? message : '', err) };
 }
 
+const isJson = (raw: unknown): boolean => {
+  if (typeof raw !== 'string') return false;
+  try {
+    JSON.parse(raw);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** The 4xx an error from express, body-parser or http-errors carries (status or statusCode), if any. */
 function clientStatusOf(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
@@ -109,7 +119,8 @@ function clientStatusOf(err: unknown): number | undefined {
 function clientMessage(status: number, type: string | undefined, code: string | undefined, message: string, err: unknown): string {
   switch (type) {
     case 'entity.parse.failed':
-      return 'the request body is not valid JSON';
+      // The strict JSON parser refuses null, numbers and strings too: those are JSON, but not an object.
+      return isJson((err as { body?: unknown }).body) ? 'the request body must be a JSON object' : 'the request body is not valid JSON';
     case 'entity.too.large': {
       const limit = (err as { limit?: unknown }).limit;
       return `the request body is too large${typeof limit === 'number' ? ` (at most ${limit} bytes)` : ''}: send less per request`;

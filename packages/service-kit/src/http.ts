@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { healthBodySchema, readinessBodySchema } from '@cancelflow/domain';
 import { idsIn, addLogContext, withLogContext } from './context.ts';
 import { redactUrl } from './logger.ts';
 import { readinessRoute, type ReadinessCheck } from './health.ts';
@@ -86,7 +88,7 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   app.use(securityHeaders());
   // Counted before anything is authenticated or parsed, so a flood costs one lookup per request.
   if (options.rateLimits) app.use(options.rateLimits.shell());
-  app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], access: 'public', responses: { 200: 'alive' } }), (_req, res) => {
+  app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], access: 'public', responses: { 200: { description: 'alive', schema: healthBodySchema } } }), (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get(
@@ -95,13 +97,16 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
       summary: 'The service can do its work: database, Temporal (and SMTP) reachable',
       tags: ['operations'],
       access: 'public',
-      responses: { 200: 'ready', 503: 'something it needs is down: `checks` says what' },
+      responses: {
+        200: { description: 'ready', schema: readinessBodySchema },
+        503: { description: 'something it needs is down: `checks` says what', schema: readinessBodySchema },
+      },
     }),
     readinessRoute(options.readiness ?? {}),
   );
   app.get(
     '/metrics',
-    describe({ summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)', tags: ['operations'], access: 'public', responses: { 200: 'metrics in the Prometheus text format' } }),
+    describe({ summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)', tags: ['operations'], access: 'public', responses: { 200: { description: 'metrics in the Prometheus text format', contentType: 'text/plain', schema: z.string() }, 401: 'no or a wrong metrics token' } }),
     metricsGuard(options.metricsToken),
     metricsRoute(registry),
   );

@@ -9,6 +9,7 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
+import { errorBodySchema } from '@cancelflow/domain';
 import { enforceAccess, isBearerAccess, isCustomerAccess, type Access } from './access.ts';
 import { addLogContext, type LogContext } from './context.ts';
 
@@ -130,15 +131,8 @@ export function undocumentedRoutes(app: Express | Router): string[] {
     .map((route) => `${route.method} ${route.path}`);
 }
 
-export const ErrorBodySchema = z
-  .object({
-    error: z.object({
-      code: z.string().meta({ description: 'VALIDATION_FAILED, NOT_FOUND, CONFLICT, RULE_VIOLATED, UNAVAILABLE, ...' }),
-      message: z.string().meta({ description: 'what is wrong and what to do about it' }),
-      details: z.array(z.object({ path: z.string().optional(), message: z.string() })).optional(),
-    }),
-  })
-  .meta({ id: 'Error' });
+/** The one error body of every service (written in the domain with the other answers). */
+export const ErrorBodySchema = errorBodySchema;
 
 export interface ApiInfo {
   title: string;
@@ -231,14 +225,13 @@ function toOperation(route: MountedRoute, doc: RouteDoc, access: RouteAccess): Z
   const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
   const params = doc.params ?? (names.length > 0 ? z.object(Object.fromEntries(names.map((n) => [n, z.string()]))) : undefined);
   const responses: ZodOpenApiResponsesObject = {};
+  const errorBody = { content: { 'application/json': { schema: ErrorBodySchema } } };
   for (const [status, answer] of Object.entries(doc.responses)) {
     const { description, schema, contentType } = typeof answer === 'string' ? { description: answer, schema: undefined, contentType: undefined } : answer;
-    responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = {
-      description,
-      ...(schema ? { content: { [contentType ?? 'application/json']: { schema } } } : {}),
-    };
+    // Every refusal and failure answers the one error body; a success states its own schema.
+    const content = schema ? { content: { [contentType ?? 'application/json']: { schema } } } : Number(status) >= 400 ? errorBody : {};
+    responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = { description, ...content };
   }
-  const errorBody = { content: { 'application/json': { schema: ErrorBodySchema } } };
   if ((doc.body || doc.query || params) && !responses['400']) responses['400'] = { description: 'the input is invalid: the message names the field and why', ...errorBody };
   if (access.kind === 'bearer' && !responses['401']) responses['401'] = { description: 'no valid bearer token', ...errorBody };
   if (access.kind === 'customer' && !responses['401']) responses['401'] = { description: 'the link\'s token is missing, invalid or expired', ...errorBody };
@@ -271,7 +264,7 @@ export function serveApiDocs(app: Express, info: ApiInfo): void {
   let document: ReturnType<typeof createDocument> | undefined;
   app.get(
     '/openapi.json',
-    describe({ summary: 'This API as an OpenAPI 3.1 document', tags: ['operations'], access: 'public', responses: { 200: 'the OpenAPI document' } }),
+    describe({ summary: 'This API as an OpenAPI 3.1 document', tags: ['operations'], access: 'public', responses: { 200: { description: 'the OpenAPI document', schema: z.record(z.string(), z.unknown()) } } }),
     (_req, res) => {
       document ??= openApiDocument(app, info);
       res.json(document);

@@ -1,3 +1,4 @@
+import { assertKeepsContract } from './contract.ts';
 import { defaultTokenFor } from './tokens.ts';
 /** A small JSON client over fetch for tests and benchmarks: status, body and headers of each answer. */
 export interface ApiResponse<T = unknown> {
@@ -19,7 +20,15 @@ export interface ApiClient {
  * Without a token the client calls as the tests' integration (SERVICE) or support staff (SUPPORT),
  * whichever the route needs (defaultTokenFor); null sends no token.
  */
-export function apiClient(baseUrl: string, token?: string | null): ApiClient {
+export interface ApiClientOptions {
+  /**
+   * false: do not check answers against the service's OpenAPI document (only for a test of the
+   * check itself, or one that talks to something that is not a CancelFlow service).
+   */
+  checkContract?: boolean;
+}
+
+export function apiClient(baseUrl: string, token?: string | null, options: ApiClientOptions = {}): ApiClient {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -33,14 +42,18 @@ export function apiClient(baseUrl: string, token?: string | null): ApiClient {
     const text = await response.text();
     let parsed: unknown = text;
     if (text && response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
+    // Every answer is held to the service's OpenAPI document: status and body.
+    if (options.checkContract !== false) {
+      await assertKeepsContract(baseUrl, { method, path, status: response.status, contentType: response.headers.get('content-type'), body: parsed, text });
+    }
     return { status: response.status, body: parsed as T, headers: response.headers };
   };
   return {
     baseUrl,
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body ?? {}),
-    withToken: (t) => apiClient(baseUrl, t),
-    anonymous: () => apiClient(baseUrl, null),
+    withToken: (t) => apiClient(baseUrl, t, options),
+    anonymous: () => apiClient(baseUrl, null, options),
   };
 }
 

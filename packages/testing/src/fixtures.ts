@@ -1,28 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { orderTotals, type Channel, type ImportOrderBody } from '@cancelflow/domain';
+import { orderTotals, type CancellationStarted, type ImportOrderBody, type OrderBody } from '@cancelflow/domain';
 import type { ApiClient } from './api.ts';
 
-export interface OrderLineBody {
-  id: string;
-  lineNo: number;
-  sku: string;
-  quantity: number;
-  unitPrice: number;
-  shippedQuantity: number;
-  cancelledQuantity: number;
-  returnedQuantity: number;
-  openQuantity: number;
-}
-
-export interface OrderBody {
-  id: string;
-  merchantId: string;
-  channel: Channel;
-  channelOrderNo: string;
-  status: string;
-  lines: OrderLineBody[];
-  [key: string]: unknown;
-}
+/** What the order service answers for an order and its lines (the domain's answer schemas). */
+export type { OrderBody, OrderLineBody } from '@cancelflow/domain';
 
 type OrderInput = ImportOrderBody;
 
@@ -63,10 +44,8 @@ export async function importOrder(orders: ApiClient, overrides: Partial<OrderInp
   return response.body;
 }
 
-export interface CancellationAccepted {
-  cancellationId: string;
-  workflowId: string;
-}
+/** The 202 of POST /orders/:id/cancellations. */
+export type CancellationAccepted = CancellationStarted;
 
 /**
  * Cancels every open unit of the order (reason OUT_OF_STOCK, a fresh merchant number) and expects

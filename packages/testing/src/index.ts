@@ -1,4 +1,5 @@
 export * from './api.ts';
+export * from './contract.ts';
 export * from './system.ts';
 export * from './fixtures.ts';
 export * from './tokens.ts';

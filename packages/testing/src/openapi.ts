@@ -50,6 +50,18 @@ export function describeRouteCoverage(service: string, app: Express, aRoute: str
       expect(documented.sort()).toEqual([...new Set(served)].sort());
       expect(documented).toContain(aRoute);
     });
+
+    it('gives every answer a body schema: each success its own, each error the error body', () => {
+      const document = openApiDocument(app, { title: service, version: 'test' });
+      const bare = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+        Object.entries(item ?? {}).flatMap(([method, op]) =>
+          Object.entries((op as { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }).responses ?? {})
+            .filter(([, answer]) => !Object.values(answer.content ?? {}).some((media) => media.schema !== undefined))
+            .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
+        ),
+      );
+      expect(bare).toEqual([]);
+    });
   });
 }
 

@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { EMAIL_TEMPLATES, ValidationError, text, type NotificationActivities } from '@cancelflow/domain';
 import type { Database, Logger } from '@cancelflow/service-kit';
+import { problemsOf } from '@cancelflow/service-kit/validate';
 import { OutboundEmail } from '../db/index.ts';
 import type { MailTransport } from '../mail/transport.ts';
 import { renderEmail } from '../templates/index.ts';
@@ -133,7 +134,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
 function validate(raw: unknown): z.output<typeof sendEmailInput> {
   const result = sendEmailInput.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`);
+  const problems = problemsOf(result.error, 'sendEmail input').map((p) => `${p.path || 'input'}: ${p.message}`);
   throw ApplicationFailure.nonRetryable(
     `sendEmail input is invalid: ${problems.join('; ')}`,
     NOTIFICATION_FAILURES.invalidInput,

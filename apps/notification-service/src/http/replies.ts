@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { FilterQuery } from '@mikro-orm/core';
-import { listRepliesQuerySchema } from '@cancelflow/domain';
+import { listRepliesQuerySchema, type InboundReplyPage, inboundReplyPageSchema } from '@cancelflow/domain';
 import { describe, parse, type Database } from '@cancelflow/service-kit';
 import { MailboxMessage } from '../db/index.ts';
 import { SERVICE_AND_SUPPORT, type NotificationOwners } from './owners.ts';
@@ -14,7 +14,7 @@ import { replyView } from './views.ts';
 export function repliesRouter(owners: NotificationOwners, db: Database): Router {
   const router = Router();
 
-  router.get('/replies', describe({ summary: 'Replies received, with whether each counts as the customer\'s word (filter by status, order)', tags: ['replies'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ query: 'orderId', optional: true }) }, query: listRepliesQuerySchema, responses: { 200: 'a page of replies' } }), async (req, res) => {
+  router.get('/replies', describe({ summary: 'Replies received, with whether each counts as the customer\'s word (filter by status, order)', tags: ['replies'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ query: 'orderId', optional: true }) }, query: listRepliesQuerySchema, responses: { 200: { description: 'a page of replies', schema: inboundReplyPageSchema } } }), async (req, res) => {
     const query = parse(listRepliesQuerySchema, req.query, 'query');
     const where: FilterQuery<MailboxMessage> = { replyStatus: query.status ?? { $ne: null } };
     if (query.orderId) where.orderId = query.orderId;
@@ -23,7 +23,7 @@ export function repliesRouter(owners: NotificationOwners, db: Database): Router 
       limit: query.limit,
       offset: query.offset,
     });
-    res.json({ items: replies.map(replyView), total, limit: query.limit, offset: query.offset });
+    res.json({ items: replies.map(replyView), total, limit: query.limit, offset: query.offset } satisfies InboundReplyPage);
   });
 
   return router;

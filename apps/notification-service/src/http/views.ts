@@ -1,6 +1,7 @@
 import type { MailboxMessage, OutboundEmail } from '../db/index.ts';
+import type { EmailBody, InboundReplyBody, MailboxMessageBody } from '@cancelflow/domain';
 
-export const emailView = (e: OutboundEmail) => ({
+export const emailView = (e: OutboundEmail): EmailBody => ({
   id: e.id,
   messageKey: e.messageKey,
   to: e.toAddress,
@@ -14,11 +15,11 @@ export const emailView = (e: OutboundEmail) => ({
   status: e.status,
   error: e.error ?? null,
   attempts: e.attempts,
-  createdAt: e.createdAt,
-  sentAt: e.sentAt ?? null,
+  createdAt: e.createdAt.toISOString(),
+  sentAt: e.sentAt?.toISOString() ?? null,
 });
 
-export const mailboxMessageView = (m: MailboxMessage, options: { raw: boolean } = { raw: false }) => ({
+export const mailboxMessageView = (m: MailboxMessage, options: { raw: boolean } = { raw: false }): MailboxMessageBody => ({
   id: m.id,
   messageId: m.messageId ?? null,
   inReplyTo: m.inReplyTo ?? null,
@@ -28,13 +29,14 @@ export const mailboxMessageView = (m: MailboxMessage, options: { raw: boolean } 
   subject: m.subject ?? null,
   text: m.textBody ?? null,
   html: m.htmlBody ?? null,
-  receivedAt: m.receivedAt,
+  receivedAt: m.receivedAt.toISOString(),
   ...(options.raw ? { raw: m.raw } : {}),
 });
 
-export const replyView = (m: MailboxMessage) => ({
+/** A received reply (only mail with a reply verdict is listed: replyStatus is set). */
+export const replyView = (m: MailboxMessage): InboundReplyBody => ({
   id: m.id,
-  status: m.replyStatus,
+  status: m.replyStatus!,
   /** Why it does not count as the customer's word (UNDECIDED only). */
   reasons: m.replyReasons,
   orderId: m.orderId ?? null,
@@ -46,5 +48,5 @@ export const replyView = (m: MailboxMessage) => ({
   to: m.toAddresses,
   subject: m.subject ?? null,
   text: m.textBody ?? null,
-  receivedAt: m.receivedAt,
+  receivedAt: m.receivedAt.toISOString(),
 });

@@ -13,7 +13,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { judgeReply, normaliseAddress, type SenderAuthentication } from '@cancelflow/domain';
 import type { Database, Logger } from '@cancelflow/service-kit';
-import { emailReplyReceivedSignal, type EmailReply } from '@cancelflow/workflows/messages';
+import { emailReplyReceivedSignal, type EmailReply } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import { MailboxMessage, OutboundEmail, ReplyDelivery, ReplyWatch } from '../db/index.ts';
 import { senderAuthentication } from '../mail/authentication-results.ts';
 import type { ReceivedEnvelope } from '../mail/embedded-smtp-server.ts';

@@ -12,7 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { assertTransition, DomainError } from '@cancelflow/domain';
 import type { StopCancellationOutcome, UndoContext, UndoOrderActivities } from '@cancelflow/domain/undo-cancellation';
 import type { Database } from '@cancelflow/service-kit';
-import { abortForUndoUpdate } from '@cancelflow/workflows/messages';
+import { abortForUndoUpdate } from '@cancelflow/workflows/contracts/cancellation';
 import type { ChannelReopenAdapter } from '../adapters/channel-reopen.ts';
 import type { InventoryAdapter } from '../adapters/inventory.ts';
 import { Cancellation, CancellationStepRecord, Order, OrderLine } from '../db/entities/index.ts';

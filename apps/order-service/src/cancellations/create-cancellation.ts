@@ -13,7 +13,7 @@ import {
   type CreateCancellationInput,
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
-import { CANCELLATION_WORKFLOW_TYPE, type CancellationWorkflowInput } from '@cancelflow/workflows/messages';
+import { CANCELLATION_WORKFLOW_TYPE, type CancellationWorkflowInput } from '@cancelflow/workflows/contracts/cancellation';
 import { Cancellation, CancellationLine, CancellationStepRecord, Order } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { HttpDeps } from '../http/deps.ts';

@@ -14,6 +14,17 @@ import {
   requestSourceOfCaller,
   withdrawCancellationRequestSchema,
   type DomainError,
+  type CancellationRequestPage,
+  type CancellationRequestBody,
+  type CancellationRequestAccepted,
+  type CancellationRequestRejected,
+  type CancellationRequestWithdrawn,
+  cancellationRequestAcceptedSchema,
+  cancellationRequestBodySchema,
+  cancellationRequestCreatedSchema,
+  cancellationRequestPageSchema,
+  cancellationRequestRejectedSchema,
+  cancellationRequestWithdrawnSchema,
 } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
@@ -22,7 +33,7 @@ import {
   rejectCancellationRequestUpdate,
   withdrawCancellationRequestUpdate,
   type CancellationRequestProcessState,
-} from '@cancelflow/workflows/messages';
+} from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import { CancellationRequest, CancellationRequestLine, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { createCancellationRequest } from '../requests/create-request.ts';
@@ -39,7 +50,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
   const owners = ordersOwners(deps.db);
   const em = () => deps.db.em.fork();
 
-  router.post('/orders/:id/cancellation-requests', describe({ summary: 'A customer asks to cancel (auto-accepted before the shop retrieved the order, else the merchant decides)', tags: ['cancellation requests'], access: { roles: ALL, owner: owners.order({ param: 'id' }) }, body: createCancellationRequestSchema, responses: { 201: 'the request', 200: 'the same request, made before', 404: 'no such order', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
+  router.post('/orders/:id/cancellation-requests', describe({ summary: 'A customer asks to cancel (auto-accepted before the shop retrieved the order, else the merchant decides)', tags: ['cancellation requests'], access: { roles: ALL, owner: owners.order({ param: 'id' }) }, body: createCancellationRequestSchema, responses: { 201: { description: 'the request', schema: cancellationRequestCreatedSchema }, 404: 'no such order', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createCancellationRequestSchema, req.body);
     const source = requestSourceOfCaller(principalOf(res).role, input.source);
@@ -47,7 +58,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
     res.status(201).location(`/cancellation-requests/${created.requestId}`).json(created);
   });
 
-  router.get('/cancellation-requests', describe({ summary: 'List cancellation requests (filter by status, order)', tags: ['cancellation requests'], access: { roles: ALL, list: true }, query: listCancellationRequestsQuerySchema, responses: { 200: 'a page of requests' } }), async (req, res) => {
+  router.get('/cancellation-requests', describe({ summary: 'List cancellation requests (filter by status, order)', tags: ['cancellation requests'], access: { roles: ALL, list: true }, query: listCancellationRequestsQuerySchema, responses: { 200: { description: 'a page of requests', schema: cancellationRequestPageSchema } } }), async (req, res) => {
     const query = parse(listCancellationRequestsQuerySchema, req.query, 'query');
     const scope = merchantFilter(principalOf(res), query.merchantId);
     if (scope === null) return void res.json({ items: [], total: 0, limit: query.limit, offset: query.offset });
@@ -69,42 +80,42 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
       total,
       limit: query.limit,
       offset: query.offset,
-    });
+    } satisfies CancellationRequestPage);
   });
 
-  router.get('/cancellation-requests/:id', describe({ summary: 'A cancellation request', tags: ['cancellation requests'], access: { roles: ALL, owner: owners['cancellation request']({ param: 'id' }) }, responses: { 200: 'the request', 404: 'no such request' } }), async (req, res) => {
+  router.get('/cancellation-requests/:id', describe({ summary: 'A cancellation request', tags: ['cancellation requests'], access: { roles: ALL, owner: owners['cancellation request']({ param: 'id' }) }, responses: { 200: { description: 'the request', schema: cancellationRequestBodySchema }, 404: 'no such request' } }), async (req, res) => {
     const fork = em();
     const request = await findRequestOrFail(fork, req.params.id);
     const lines = await requestLinesOf(fork, request.id);
     const orderLines = await fork.find(OrderLine, { orderId: request.orderId });
-    res.json({ ...requestView(request, lines, orderLines), live: await liveState(deps, request.workflowId) });
+    res.json({ ...requestView(request, lines, orderLines), live: await liveState(deps, request.workflowId) } satisfies CancellationRequestBody);
   });
 
-  router.post('/cancellation-requests/:id/accept', describe({ summary: 'The merchant accepts a request: the cancellation starts', tags: ['cancellation requests'], access: { roles: STAFF, owner: owners['cancellation request']({ param: 'id' }) }, body: acceptCancellationRequestSchema, responses: { 200: 'the request, accepted', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
+  router.post('/cancellation-requests/:id/accept', describe({ summary: 'The merchant accepts a request: the cancellation starts', tags: ['cancellation requests'], access: { roles: STAFF, owner: owners['cancellation request']({ param: 'id' }) }, body: acceptCancellationRequestSchema, responses: { 200: { description: 'the request, accepted', schema: cancellationRequestAcceptedSchema }, 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
     const request = await openRequest(req.params.id);
     const input = parse(acceptCancellationRequestSchema, req.body);
     const accepted = await answer(deps, request, () =>
       deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(acceptCancellationRequestUpdate, { args: [input] }),
     );
-    res.json({ requestId: request.id, status: 'ACCEPTED', ...accepted });
+    res.json({ requestId: request.id, status: 'ACCEPTED', ...accepted } satisfies CancellationRequestAccepted);
   });
 
-  router.post('/cancellation-requests/:id/reject', describe({ summary: 'The merchant rejects a request', tags: ['cancellation requests'], access: { roles: STAFF, owner: owners['cancellation request']({ param: 'id' }) }, body: rejectCancellationRequestSchema, responses: { 200: 'the request, rejected', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
+  router.post('/cancellation-requests/:id/reject', describe({ summary: 'The merchant rejects a request', tags: ['cancellation requests'], access: { roles: STAFF, owner: owners['cancellation request']({ param: 'id' }) }, body: rejectCancellationRequestSchema, responses: { 200: { description: 'the request, rejected', schema: cancellationRequestRejectedSchema }, 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
     const request = await openRequest(req.params.id);
     const input = parse(rejectCancellationRequestSchema, req.body);
     const rejected = await answer(deps, request, () =>
       deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(rejectCancellationRequestUpdate, { args: [input] }),
     );
-    res.json({ requestId: request.id, status: 'REJECTED', ...rejected });
+    res.json({ requestId: request.id, status: 'REJECTED', ...rejected } satisfies CancellationRequestRejected);
   });
 
-  router.post('/cancellation-requests/:id/withdraw', describe({ summary: 'The customer withdraws a request', tags: ['cancellation requests'], access: { roles: ALL, owner: owners['cancellation request']({ param: 'id' }) }, body: withdrawCancellationRequestSchema, responses: { 200: 'the request, withdrawn', 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
+  router.post('/cancellation-requests/:id/withdraw', describe({ summary: 'The customer withdraws a request', tags: ['cancellation requests'], access: { roles: ALL, owner: owners['cancellation request']({ param: 'id' }) }, body: withdrawCancellationRequestSchema, responses: { 200: { description: 'the request, withdrawn', schema: cancellationRequestWithdrawnSchema }, 404: 'no such request', 409: 'the request is already decided' } }), async (req, res) => {
     const request = await openRequest(req.params.id);
     const input = parse(withdrawCancellationRequestSchema, req.body ?? {});
     await answer(deps, request, () =>
       deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(withdrawCancellationRequestUpdate, { args: [input] }),
     );
-    res.json({ requestId: request.id, status: 'WITHDRAWN' });
+    res.json({ requestId: request.id, status: 'WITHDRAWN' } satisfies CancellationRequestWithdrawn);
   });
 
   /** Answers go to open requests only: a closed one says what became of it. */

@@ -1,9 +1,18 @@
 import { Router } from 'express';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { ConflictError, NotFoundError, retryRefundSchema, UnavailableError } from '@cancelflow/domain';
+import {
+  ConflictError,
+  NotFoundError,
+  retryRefundSchema,
+  UnavailableError,
+  type CancellationBody,
+  type RefundRetried,
+  cancellationBodySchema,
+  refundRetriedSchema,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
-import { cancellationStateQuery, retryRefundUpdate, type CancellationProcessState } from '@cancelflow/workflows/messages';
+import { cancellationStateQuery, retryRefundUpdate, type CancellationProcessState } from '@cancelflow/workflows/contracts/cancellation';
 import { Cancellation, CancellationLine, CancellationStepRecord, Dispute, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';
@@ -21,7 +30,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
     return cancellation;
   };
 
-  router.get('/cancellations/:id', describe({ summary: 'A cancellation: status, lines, steps and live process state', tags: ['cancellations'], access: { roles: ALL, owner: owners.cancellation({ param: 'id' }) }, responses: { 200: 'the cancellation', 404: 'no such cancellation' } }), async (req, res) => {
+  router.get('/cancellations/:id', describe({ summary: 'A cancellation: status, lines, steps and live process state', tags: ['cancellations'], access: { roles: ALL, owner: owners.cancellation({ param: 'id' }) }, responses: { 200: { description: 'the cancellation', schema: cancellationBodySchema }, 404: 'no such cancellation' } }), async (req, res) => {
     const cancellation = await findCancellation(req.params.id);
     const em = deps.db.em.fork();
     const [lines, steps, dispute] = await Promise.all([
@@ -31,10 +40,10 @@ export function cancellationsRouter(deps: HttpDeps): Router {
     ]);
     const orderLines = await em.find(OrderLine, { id: { $in: lines.map((l) => l.orderLineId) } });
     const live = await liveState(deps, cancellation.workflowId);
-    res.json({ ...cancellationView(cancellation, lines, orderLines, steps, dispute), live });
+    res.json({ ...cancellationView(cancellation, lines, orderLines, steps, dispute), live } satisfies CancellationBody);
   });
 
-  router.post('/cancellations/:id/retry-refund', describe({ summary: 'Support retries a failed refund (update to the cancellation process)', tags: ['cancellations'], access: { roles: ['SUPPORT'], owner: owners.cancellation({ param: 'id' }) }, body: retryRefundSchema, responses: { 200: 'the retry was accepted', 404: 'no such cancellation', 409: 'the refund is not failed' } }), async (req, res) => {
+  router.post('/cancellations/:id/retry-refund', describe({ summary: 'Support retries a failed refund (update to the cancellation process)', tags: ['cancellations'], access: { roles: ['SUPPORT'], owner: owners.cancellation({ param: 'id' }) }, body: retryRefundSchema, responses: { 200: { description: 'the retry was accepted', schema: refundRetriedSchema }, 404: 'no such cancellation', 409: 'the refund is not failed' } }), async (req, res) => {
     const cancellation = await findCancellation(req.params.id);
     const input = parse(retryRefundSchema, req.body);
     if (cancellation.status !== 'IN_PROGRESS') {
@@ -47,7 +56,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
       const result = await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
         handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: input.staffId, ...(input.note ? { note: input.note } : {}) }] }),
       );
-      res.json({ cancellationId: cancellation.id, workflowId: cancellation.workflowId, attempt: result.attempt });
+      res.json({ cancellationId: cancellation.id, workflowId: cancellation.workflowId, attempt: result.attempt } satisfies RefundRetried);
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) {
         const reason = error.cause?.message ?? error.message;

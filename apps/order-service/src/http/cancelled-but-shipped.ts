@@ -9,6 +9,14 @@ import {
   recordAcknowledgementSchema,
   UnavailableError,
   type RecordAcknowledgementInput,
+  type CancelledButShippedPage,
+  type CancelledButShippedBody,
+  type AcknowledgementRecorded,
+  type RebillApproved,
+  acknowledgementRecordedSchema,
+  cancelledButShippedBodySchema,
+  cancelledButShippedPageSchema,
+  rebillApprovedSchema,
 } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import {
@@ -17,7 +25,7 @@ import {
   recordAcknowledgementUpdate,
   type CancelledButShippedProcessState,
   type RecordAcknowledgementArgs,
-} from '@cancelflow/workflows/messages';
+} from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';
@@ -58,7 +66,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     );
   };
 
-  router.get('/cancelled-but-shipped', describe({ summary: 'Cancelled-but-shipped chains (filter by status)', tags: ['cancelled but shipped'], access: { roles: ALL, list: true }, query: listCancelledButShippedQuerySchema, responses: { 200: 'a page of chains' } }), async (req, res) => {
+  router.get('/cancelled-but-shipped', describe({ summary: 'Cancelled-but-shipped chains (filter by status)', tags: ['cancelled but shipped'], access: { roles: ALL, list: true }, query: listCancelledButShippedQuerySchema, responses: { 200: { description: 'a page of chains', schema: cancelledButShippedPageSchema } } }), async (req, res) => {
     const query = parse(listCancelledButShippedQuerySchema, req.query, 'query');
     const scope = merchantFilter(principalOf(res), undefined);
     const where: FilterQuery<CancelledButShipped> = scope ? { merchantId: scope } : {};
@@ -69,36 +77,39 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
       limit: query.limit,
       offset: query.offset,
     });
-    res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset });
+    res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset } satisfies CancelledButShippedPage);
   });
 
-  router.get('/cancelled-but-shipped/:id', describe({ summary: 'A cancelled-but-shipped chain with its steps', tags: ['cancelled but shipped'], access: { roles: ALL, owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, responses: { 200: 'the chain', 404: 'no such chain' } }), async (req, res) => {
+  router.get('/cancelled-but-shipped/:id', describe({ summary: 'A cancelled-but-shipped chain with its steps', tags: ['cancelled but shipped'], access: { roles: ALL, owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, responses: { 200: { description: 'the chain', schema: cancelledButShippedBodySchema }, 404: 'no such chain' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const [view] = await views([chain]);
-    res.json({ ...view, live: await liveState(deps, chain.workflowId) });
+    res.json({ ...view!, live: await liveState(deps, chain.workflowId) } satisfies CancelledButShippedBody);
   });
 
   /** Support records the customer's acknowledgement, with the customer's own words as evidence. */
-  router.post('/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'Record the customer\'s acknowledgement (keep and pay, or return)', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: recordAcknowledgementSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'already acknowledged' } }), async (req, res) => {
+  router.post('/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'Record the customer\'s acknowledgement (keep and pay, or return)', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: recordAcknowledgementSchema, responses: { 202: { description: 'the acknowledgement is recorded: the chain goes on', schema: acknowledgementRecordedSchema }, 404: 'no such chain', 409: 'already acknowledged' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(recordAcknowledgementSchema, req.body);
     const result = await recordChainAcknowledgement(deps, chain, input);
-    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId });
+    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId } satisfies AcknowledgementRecorded);
   });
 
   /** Support approves the rebill; a repeat answers with the first approval and changes nothing. */
-  router.post('/cancelled-but-shipped/:id/rebill-approval', describe({ summary: 'Approve rebilling the customer', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: approveRebillSchema, responses: { 200: 'the chain', 404: 'no such chain', 409: 'not waiting for a rebill approval' } }), async (req, res) => {
+  router.post('/cancelled-but-shipped/:id/rebill-approval', describe({ summary: 'Approve rebilling the customer', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: approveRebillSchema, responses: { 202: { description: 'the approval is recorded: the rebill follows', schema: rebillApprovedSchema }, 200: { description: 'the rebill was approved before: the first approval, nothing changed', schema: rebillApprovedSchema }, 404: 'no such chain', 409: 'not waiting for a rebill approval' } }), async (req, res) => {
     const chain = await findChain(req.params.id);
     const input = parse(approveRebillSchema, req.body);
+    if (!chain.rebillApprovedBy && (chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED')) {
+      throw new ConflictError(`cannot approve the rebill: the chain is ${chain.status}${chain.status === 'RETURN_REQUESTED' ? ' (the customer refused or did not answer: the item comes back)' : ''}`);
+    }
     if (chain.rebillApprovedBy) {
-      res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true });
+      res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true } satisfies RebillApproved);
       return;
     }
     const result = await update(deps, chain, 'approve the rebill', (handle) =>
       handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: input.staffId }] }),
     );
     if (!result.approved) throw new ConflictError(`cannot approve the rebill: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
-    res.status(result.duplicate ? 200 : 202).json({ chainId: chain.id, approvedBy: result.approvedBy, duplicate: result.duplicate });
+    res.status(result.duplicate ? 200 : 202).json({ chainId: chain.id, approvedBy: result.approvedBy, duplicate: result.duplicate } satisfies RebillApproved);
   });
 
   return router;
@@ -141,7 +152,11 @@ async function update<T>(deps: HttpDeps, chain: CancelledButShipped, what: strin
       throw new UnavailableError(`the cancelled-but-shipped process did not answer in time: try again shortly`);
     }
     const finished = await finishedState(deps, chain.workflowId);
-    if (finished) throw new ConflictError(`cannot ${what}: the chain is finished (${finished})`);
+    if (finished) {
+      // Say the chain's own status word (RETURN_REQUESTED, COMPLETED), not the process's run state.
+      const now = await deps.db.em.fork().findOne(CancelledButShipped, { id: chain.id });
+      throw new ConflictError(`cannot ${what}: the chain is ${now?.status ?? chain.status} and its process has ended`);
+    }
     deps.logger.warn({ err: error, chainId: chain.id }, `${what} failed`);
     throw new UnavailableError('the cancelled-but-shipped process cannot be reached now (Temporal is unreachable): try again shortly');
   }

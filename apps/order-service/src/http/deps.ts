@@ -2,7 +2,9 @@ import type { Client } from '@temporalio/client';
 import type { Database, Logger, RateLimits } from '@cancelflow/service-kit';
 import type { AuthSettings } from '@cancelflow/service-kit/auth';
 import type { Duration } from '@temporalio/common';
-import type { CancellationWorkflowInput, CancelledButShippedInput, CustomerCancellationRequestInput } from '@cancelflow/workflows/messages';
+import type { CancellationWorkflowInput } from '@cancelflow/workflows/contracts/cancellation';
+import type { CancelledButShippedInput } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
+import type { CustomerCancellationRequestInput } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import type { SelfServiceSettings } from '../config.ts';
 
 /** What the HTTP routers need. */

@@ -1,9 +1,16 @@
 import { Router } from 'express';
 import { LockMode } from '@mikro-orm/core';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { cancellationWorkflowId, closeDisputeSchema, ConflictError, NotFoundError, UnavailableError } from '@cancelflow/domain';
+import {
+  cancellationWorkflowId,
+  closeDisputeSchema,
+  ConflictError,
+  NotFoundError,
+  UnavailableError,
+  disputeBodySchema,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
-import { disputeClosedSignal } from '@cancelflow/workflows/messages';
+import { disputeClosedSignal } from '@cancelflow/workflows/contracts/cancellation';
 import { Dispute } from '../db/entities/index.ts';
 import { assertId, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';
@@ -14,7 +21,7 @@ export function disputesRouter(deps: HttpDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  router.get('/disputes/:id', describe({ summary: 'An eBay dispute opened by a cancellation', tags: ['disputes'], access: { roles: ALL, owner: owners.dispute({ param: 'id' }) }, responses: { 200: 'the dispute', 404: 'no such dispute' } }), async (req, res) => {
+  router.get('/disputes/:id', describe({ summary: 'An eBay dispute opened by a cancellation', tags: ['disputes'], access: { roles: ALL, owner: owners.dispute({ param: 'id' }) }, responses: { 200: { description: 'the dispute', schema: disputeBodySchema }, 404: 'no such dispute' } }), async (req, res) => {
     const id = assertId(req.params.id, 'dispute');
     const dispute = await deps.db.em.fork().findOne(Dispute, { id });
     if (!dispute) throw new NotFoundError(`no dispute ${id}`);
@@ -22,7 +29,7 @@ export function disputesRouter(deps: HttpDeps): Router {
   });
 
   /** The marketplace closed the dispute: the cancellation that waits for it may go on. */
-  router.post('/disputes/:id/close', describe({ summary: 'Close an eBay dispute: the waiting cancellation goes on', tags: ['disputes'], access: { roles: ['SERVICE', 'SUPPORT'], owner: owners.dispute({ param: 'id' }) }, body: closeDisputeSchema, responses: { 200: 'the dispute, closed', 404: 'no such dispute', 409: 'already closed' } }), async (req, res) => {
+  router.post('/disputes/:id/close', describe({ summary: 'Close an eBay dispute: the waiting cancellation goes on', tags: ['disputes'], access: { roles: ['SERVICE', 'SUPPORT'], owner: owners.dispute({ param: 'id' }) }, body: closeDisputeSchema, responses: { 200: { description: 'the dispute, closed', schema: disputeBodySchema }, 404: 'no such dispute', 409: 'already closed' } }), async (req, res) => {
     const id = assertId(req.params.id, 'dispute');
     const input = parse(closeDisputeSchema, req.body);
     const closed = await deps.db.em.fork().transactional(async (em) => {

@@ -1,5 +1,12 @@
 import { Router } from 'express';
-import { createReturnSchema, NotFoundError } from '@cancelflow/domain';
+import {
+  assertReturnable,
+  createReturnSchema,
+  NotFoundError,
+  RuleViolationError,
+  type ReturnBody,
+  returnBodySchema,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
@@ -12,7 +19,7 @@ export function returnsRouter(deps: HttpDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  router.post('/orders/:id/returns', describe({ summary: 'Record a return of shipped quantities', tags: ['returns'], access: { roles: STAFF, owner: owners.order({ param: 'id' }) }, body: createReturnSchema, responses: { 201: 'the return', 404: 'no such order', 409: 'the merchantReturnNumber is taken', 422: 'more than was shipped' } }), async (req, res) => {
+  router.post('/orders/:id/returns', describe({ summary: 'Record a return of shipped quantities', tags: ['returns'], access: { roles: STAFF, owner: owners.order({ param: 'id' }) }, body: createReturnSchema, responses: { 201: { description: 'the return', schema: returnBodySchema }, 404: 'no such order', 409: 'the merchantReturnNumber is taken', 422: 'more than was shipped' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createReturnSchema, req.body);
     const { ret, lines, orderLines } = await createReturn(deps.db, orderId, input);
@@ -20,7 +27,7 @@ export function returnsRouter(deps: HttpDeps): Router {
     res.status(201).location(`/returns/${created.id}`).json(created);
   });
 
-  router.get('/returns/:id', describe({ summary: 'A return', tags: ['returns'], access: { roles: ALL, owner: owners.return({ param: 'id' }) }, responses: { 200: 'the return', 404: 'no such return' } }), async (req, res) => {
+  router.get('/returns/:id', describe({ summary: 'A return', tags: ['returns'], access: { roles: ALL, owner: owners.return({ param: 'id' }) }, responses: { 200: { description: 'the return', schema: returnBodySchema }, 404: 'no such return' } }), async (req, res) => {
     const id = assertId(req.params.id, 'return');
     const em = deps.db.em.fork();
     const ret = await em.findOne(Return, { id });
@@ -32,7 +39,7 @@ export function returnsRouter(deps: HttpDeps): Router {
   return router;
 }
 
-function returnView(r: Return, lines: readonly ReturnLine[], orderLines: readonly OrderLine[]) {
+function returnView(r: Return, lines: readonly ReturnLine[], orderLines: readonly OrderLine[]): ReturnBody {
   return {
     id: r.id,
     orderId: r.orderId,

@@ -1,5 +1,11 @@
 import { Router } from 'express';
-import { sandboxRecordsQuerySchema } from '@cancelflow/domain';
+import {
+  sandboxRecordsQuerySchema,
+  type ChannelMessages,
+  type InventoryMovements,
+  channelMessagesSchema,
+  inventoryMovementsSchema,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { ChannelMessage, InventoryMovement } from '../db/entities/index.ts';
 import { ALL, ordersOwners } from './owners.ts';
@@ -10,7 +16,7 @@ export function sandboxRouter(deps: HttpDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  router.get('/sandbox/channel-messages', describe({ summary: 'What the sandbox channel adapter was told (testing aid)', tags: ['sandbox'], access: { roles: ALL, owner: owners.order({ query: 'orderId' }) }, query: sandboxRecordsQuerySchema, responses: { 200: 'the messages' } }), async (req, res) => {
+  router.get('/sandbox/channel-messages', describe({ summary: 'What the sandbox channel adapter was told (testing aid)', tags: ['sandbox'], access: { roles: ALL, owner: owners.order({ query: 'orderId' }) }, query: sandboxRecordsQuerySchema, responses: { 200: { description: 'the messages', schema: channelMessagesSchema } } }), async (req, res) => {
     const { orderId } = parse(sandboxRecordsQuerySchema, req.query, 'query');
     const items = await deps.db.em.fork().find(ChannelMessage, { orderId }, { orderBy: { createdAt: 'asc' } });
     res.json({
@@ -24,10 +30,10 @@ export function sandboxRouter(deps: HttpDeps): Router {
         payload: m.payload,
         createdAt: m.createdAt.toISOString(),
       })),
-    });
+    } satisfies ChannelMessages);
   });
 
-  router.get('/sandbox/inventory-movements', describe({ summary: 'What the sandbox inventory adapter was told (testing aid)', tags: ['sandbox'], access: { roles: ALL, owner: owners.order({ query: 'orderId' }) }, query: sandboxRecordsQuerySchema, responses: { 200: 'the movements' } }), async (req, res) => {
+  router.get('/sandbox/inventory-movements', describe({ summary: 'What the sandbox inventory adapter was told (testing aid)', tags: ['sandbox'], access: { roles: ALL, owner: owners.order({ query: 'orderId' }) }, query: sandboxRecordsQuerySchema, responses: { 200: { description: 'the movements', schema: inventoryMovementsSchema } } }), async (req, res) => {
     const { orderId } = parse(sandboxRecordsQuerySchema, req.query, 'query');
     const items = await deps.db.em.fork().find(InventoryMovement, { orderId }, { orderBy: { createdAt: 'asc' } });
     res.json({
@@ -41,7 +47,7 @@ export function sandboxRouter(deps: HttpDeps): Router {
         reference: m.reference,
         createdAt: m.createdAt.toISOString(),
       })),
-    });
+    } satisfies InventoryMovements);
   });
 
   return router;

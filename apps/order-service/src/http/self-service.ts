@@ -5,6 +5,13 @@ import {
   selfServiceAcknowledgementSchema,
   selfServiceCancellationRequestSchema,
   UnavailableError,
+  type SelfServiceOrder,
+  type EligibilityBody,
+  type AcknowledgementRecorded,
+  acknowledgementRecordedSchema,
+  cancellationRequestCreatedSchema,
+  eligibilityBodySchema,
+  selfServiceOrderSchema,
 } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { CancellationRequest, CancelledButShipped, CancelledButShippedLine, OrderLine, Shipment } from '../db/entities/index.ts';
@@ -100,7 +107,7 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     });
   };
 
-  router.get('/self-service/orders/:id', describe({ summary: 'The customer\'s view of an order (signed self-service link)', tags: ['self-service'], access: linkToThisOrder, responses: { 200: 'the order as the customer sees it', 401: 'the link is invalid or expired', 404: 'no such order' } }), async (req, res) => {
+  router.get('/self-service/orders/:id', describe({ summary: 'The customer\'s view of an order (signed self-service link)', tags: ['self-service'], access: linkToThisOrder, responses: { 200: { description: 'the order as the customer sees it', schema: selfServiceOrderSchema }, 401: 'the link is invalid or expired', 404: 'no such order' } }), async (req, res) => {
     const orderId = linkedOrder(res);
     const { order, lines, eligibility, requests } = await eligibilityOf(orderId);
     const cancelledButShipped = await openChainsOf(order.id);
@@ -125,16 +132,16 @@ export function selfServiceRouter(deps: HttpDeps): Router {
         rejectionReason: r.rejectionReason ?? undefined,
       })),
       cancelledButShipped,
-    });
+    } satisfies SelfServiceOrder);
   });
 
-  router.get('/self-service/orders/:id/cancellation-eligibility', describe({ summary: 'What the customer may ask to cancel (signed self-service link)', tags: ['self-service'], access: linkToThisOrder, responses: { 200: 'eligibility per line', 401: 'the link is invalid or expired' } }), async (req, res) => {
+  router.get('/self-service/orders/:id/cancellation-eligibility', describe({ summary: 'What the customer may ask to cancel (signed self-service link)', tags: ['self-service'], access: linkToThisOrder, responses: { 200: { description: 'eligibility per line', schema: eligibilityBodySchema }, 401: 'the link is invalid or expired' } }), async (req, res) => {
     const orderId = linkedOrder(res);
     const { order, eligibility } = await eligibilityOf(orderId);
-    res.json({ orderId: order.id, status: order.status, ...eligibility });
+    res.json({ orderId: order.id, status: order.status, ...eligibility } satisfies EligibilityBody);
   });
 
-  router.post('/self-service/orders/:id/cancellation-requests', describe({ summary: 'The customer asks to cancel through the self-service link', tags: ['self-service'], access: linkToThisOrder, body: selfServiceCancellationRequestSchema, responses: { 201: 'the request', 200: 'the same request, made before', 401: 'the link is invalid or expired', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
+  router.post('/self-service/orders/:id/cancellation-requests', describe({ summary: 'The customer asks to cancel through the self-service link', tags: ['self-service'], access: linkToThisOrder, body: selfServiceCancellationRequestSchema, responses: { 201: { description: 'the request', schema: cancellationRequestCreatedSchema }, 401: 'the link is invalid or expired', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
     const orderId = linkedOrder(res);
     const input = parse(selfServiceCancellationRequestSchema, req.body);
     const created = await createCancellationRequest(deps, orderId, { ...input, source: 'CUSTOMER_SELF_SERVICE' });
@@ -147,7 +154,7 @@ export function selfServiceRouter(deps: HttpDeps): Router {
    * coming from the self-service page (via SELF_SERVICE), with the customer's statement as the
    * evidence. Another order's chain is "not found".
    */
-  router.post('/self-service/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'The customer accepts or refuses a cancelled-but-shipped rebilling (signed self-service link)', tags: ['self-service'], access: linkToAnOrder, body: selfServiceAcknowledgementSchema, responses: { 202: 'the acknowledgement is recorded', 401: 'the link is invalid or expired', 404: 'no such chain for this order', 409: 'the chain does not wait for an acknowledgement' } }), async (req, res) => {
+  router.post('/self-service/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'The customer accepts or refuses a cancelled-but-shipped rebilling (signed self-service link)', tags: ['self-service'], access: linkToAnOrder, body: selfServiceAcknowledgementSchema, responses: { 202: { description: 'the acknowledgement is recorded', schema: acknowledgementRecordedSchema }, 401: 'the link is invalid or expired', 404: 'no such chain for this order', 409: 'the chain does not wait for an acknowledgement' } }), async (req, res) => {
     const orderId = linkedOrder(res);
     const chainId = assertId(req.params.id, 'cancelled-but-shipped chain');
     const chain = await deps.db.em.fork().findOne(CancelledButShipped, { id: chainId });
@@ -159,7 +166,7 @@ export function selfServiceRouter(deps: HttpDeps): Router {
       accepted: input.accepted,
       evidence: `The customer ${input.accepted ? 'accepted' : 'refused'} on the self-service page, in their own words: "${input.statement}"`,
     });
-    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: SELF_SERVICE_ACKNOWLEDGER });
+    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: SELF_SERVICE_ACKNOWLEDGER } satisfies AcknowledgementRecorded);
   });
 
   return router;

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CancelledButShippedBody, OrderDetail, ShipmentBody } from '@cancelflow/domain';
 import {
   CancelledButShipped,
   Shipment,
@@ -7,8 +8,9 @@ import {
   type CancelledButShippedStepRecord,
   type OrderLine,
 } from '../db/entities/index.ts';
+import { stepView } from './views.ts';
 
-export const shipmentView = (s: Shipment, lines: readonly ShipmentLine[]) => ({
+export const shipmentView = (s: Shipment, lines: readonly ShipmentLine[]): ShipmentBody => ({
   id: s.id,
   orderId: s.orderId,
   shipmentNumber: s.shipmentNumber,
@@ -29,7 +31,7 @@ export function cancelledButShippedView(
   lines: readonly CancelledButShippedLine[],
   orderLines: readonly OrderLine[],
   steps: readonly CancelledButShippedStepRecord[],
-) {
+): CancelledButShippedBody {
   return {
     id: c.id,
     orderId: c.orderId,
@@ -44,24 +46,19 @@ export function cancelledButShippedView(
     acknowledgementId: c.acknowledgementId ?? undefined,
     rebillApprovedBy: c.rebillApprovedBy ?? undefined,
     returnId: c.returnId ?? undefined,
+    creditMemoId: steps.find((s) => s.step === 'CREDIT_MEMO_ISSUED')?.key || undefined,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     lines: lines.map((l) => {
       const line = orderLines.find((o) => o.id === l.orderLineId);
       return { lineId: l.orderLineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: l.unitPrice };
     }),
-    steps: steps.map((s) => ({
-      step: s.step,
-      key: s.key === '' ? undefined : s.key,
-      detail: s.detail ?? undefined,
-      actor: s.actor,
-      at: s.at.toISOString(),
-    })),
+    steps: steps.map(stepView),
   };
 }
 
 /** The order's shipments and cancelled-but-shipped chains, for GET /orders/:id. */
-export async function shipmentsOfOrder(em: EntityManager, orderId: string) {
+export async function shipmentsOfOrder(em: EntityManager, orderId: string): Promise<Pick<OrderDetail, 'shipments' | 'cancelledButShipped'>> {
   const shipments = await em.find(Shipment, { orderId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   const lines = shipments.length ? await em.find(ShipmentLine, { shipmentId: { $in: shipments.map((s) => s.id) } }) : [];
   const chains = await em.find(CancelledButShipped, { orderId }, { orderBy: { createdAt: 'asc' } });

@@ -1,5 +1,11 @@
 import { Router } from 'express';
-import { createShipmentSchema, NotFoundError } from '@cancelflow/domain';
+import {
+  createShipmentSchema,
+  NotFoundError,
+  type ShipmentRecorded,
+  shipmentBodySchema,
+  shipmentRecordedSchema,
+} from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { Shipment, ShipmentLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
@@ -13,7 +19,7 @@ export function shipmentsRouter(deps: HttpDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  router.post('/orders/:id/shipments', describe({ summary: 'Record a shipment (open lines first, then cancelled ones: cancelled but shipped)', tags: ['shipments'], access: { roles: ['SERVICE'], owner: owners.order({ param: 'id' }) }, body: createShipmentSchema, responses: { 201: 'the shipment', 200: 'the same shipment, recorded before', 404: 'no such order', 409: 'the shipment number is taken by other content, or cancelled units an undo in progress is reopening', 422: 'more than the order has' } }), async (req, res) => {
+  router.post('/orders/:id/shipments', describe({ summary: 'Record a shipment (open lines first, then cancelled ones: cancelled but shipped)', tags: ['shipments'], access: { roles: ['SERVICE'], owner: owners.order({ param: 'id' }) }, body: createShipmentSchema, responses: { 201: { description: 'the shipment', schema: shipmentRecordedSchema }, 200: { description: 'the same shipment, recorded before', schema: shipmentRecordedSchema }, 404: 'no such order', 409: 'the shipment number is taken by other content, or cancelled units an undo in progress is reopening', 422: 'more than the order has' } }), async (req, res) => {
     const orderId = assertId(req.params.id, 'order');
     const input = parse(createShipmentSchema, req.body);
     const result = await createShipment(deps, orderId, input);
@@ -28,10 +34,10 @@ export function shipmentsRouter(deps: HttpDeps): Router {
         fillOrKillCancellationId: result.fillOrKillCancellationId,
         cancelledButShippedId: result.cancelledButShippedId,
         closedCancellationRequestIds: result.closedCancellationRequestIds,
-      });
+      } satisfies ShipmentRecorded);
   });
 
-  router.get('/shipments/:id', describe({ summary: 'A shipment', tags: ['shipments'], access: { roles: ALL, owner: owners.shipment({ param: 'id' }) }, responses: { 200: 'the shipment', 404: 'no such shipment' } }), async (req, res) => {
+  router.get('/shipments/:id', describe({ summary: 'A shipment', tags: ['shipments'], access: { roles: ALL, owner: owners.shipment({ param: 'id' }) }, responses: { 200: { description: 'the shipment', schema: shipmentBodySchema }, 404: 'no such shipment' } }), async (req, res) => {
     const id = assertId(req.params.id, 'shipment');
     const em = deps.db.em.fork();
     const shipment = await em.findOne(Shipment, { id });

@@ -1,4 +1,13 @@
-import { openQuantity, type LineMoney } from '@cancelflow/domain';
+import {
+  openQuantity,
+  type LineMoney,
+  type CancellationBody,
+  type DisputeBody,
+  type OrderBody,
+  type OrderLineBody,
+  type StepRecordBody,
+  type TimelineEventBody,
+} from '@cancelflow/domain';
 import type {
   Cancellation,
   CancellationLine,
@@ -11,7 +20,7 @@ import type {
 import { totalsOf } from '../orders/order-money.ts';
 
 /** A line; with what the customer paid for it (`paid`) where the order's discounts are known. */
-export const lineView = (line: OrderLine, paid?: LineMoney) => ({
+export const lineView = (line: OrderLine, paid?: LineMoney): OrderLineBody => ({
   id: line.id,
   lineNo: line.lineNo,
   sku: line.sku,
@@ -29,7 +38,7 @@ export const lineView = (line: OrderLine, paid?: LineMoney) => ({
   openQuantity: openQuantity(line),
 });
 
-export const orderView = (order: Order, lines: readonly OrderLine[], totals = totalsOf(order, lines)) => ({
+export const orderView = (order: Order, lines: readonly OrderLine[], totals = totalsOf(order, lines)): OrderBody => ({
   id: order.id,
   merchantId: order.merchantId,
   channel: order.channel,
@@ -62,7 +71,8 @@ export const orderView = (order: Order, lines: readonly OrderLine[], totals = to
   updatedAt: order.updatedAt.toISOString(),
 });
 
-export const stepView = (s: CancellationStepRecord) => ({
+/** A recorded step of any process (cancellation, chain, undo): the same shape everywhere. */
+export const stepView = (s: { step: string; key: string; detail?: string | null; actor: string; at: Date }): StepRecordBody => ({
   step: s.step,
   key: s.key === '' ? undefined : s.key,
   detail: s.detail ?? undefined,
@@ -70,7 +80,7 @@ export const stepView = (s: CancellationStepRecord) => ({
   at: s.at.toISOString(),
 });
 
-export const disputeView = (d: Dispute) => ({
+export const disputeView = (d: Dispute): DisputeBody => ({
   id: d.id,
   orderId: d.orderId,
   cancellationId: d.cancellationId,
@@ -87,7 +97,7 @@ export function cancellationView(
   orderLines: readonly OrderLine[],
   steps: readonly CancellationStepRecord[],
   dispute?: Dispute | null,
-) {
+): CancellationBody {
   return {
     id: c.id,
     orderId: c.orderId,
@@ -118,7 +128,7 @@ export function cancellationView(
   };
 }
 
-export const eventView = (e: OrderEvent) => ({
+export const eventView = (e: OrderEvent): TimelineEventBody => ({
   type: e.type,
   detail: e.detail,
   actor: e.actor,

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { selfServiceTurnedOff, TASK_QUEUES } from '@cancelflow/domain';
-import { ORDER_CONFIRMATION_WORKFLOW_TYPE, type OrderConfirmationInput } from '@cancelflow/workflows/messages';
+import { ORDER_CONFIRMATION_WORKFLOW_TYPE, orderConfirmationWorkflowId, type OrderConfirmationInput } from '@cancelflow/workflows/contracts/order-confirmation';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import { Order as OrderEntity, OrderLine as OrderLineEntity, type Order, type OrderLine } from '../db/entities/index.ts';
 import type { HttpDeps } from '../http/deps.ts';
@@ -39,7 +39,7 @@ export async function sendOrderConfirmation(deps: HttpDeps, order: Order, lines:
     await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
       deps.temporal.workflow.start(ORDER_CONFIRMATION_WORKFLOW_TYPE, {
         taskQueue: TASK_QUEUES.cancellations,
-        workflowId: `order-confirmation-${order.id}`,
+        workflowId: orderConfirmationWorkflowId(order.id),
         args,
       }),
     );

@@ -11,23 +11,16 @@ import {
   UnavailableError,
   type CancellationRequestStatus,
   type CreateCancellationRequestInput,
+  type CancellationRequestCreated,
 } from '@cancelflow/domain';
-import {
-  CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE,
-  type CustomerCancellationRequestInput,
-} from '@cancelflow/workflows/messages';
+import { CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE, type CustomerCancellationRequestInput } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import { CancellationRequest, CancellationRequestLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 import type { HttpDeps } from '../http/deps.ts';
 
-export interface CreateRequestResult {
-  requestId: string;
-  status: CancellationRequestStatus;
-  workflowId: string;
-  /** Set when the request was accepted at once (the order was not yet retrieved by the shop). */
-  cancellationId?: string;
-}
+/** The answer of POST /orders/:id/cancellation-requests. */
+export type CreateRequestResult = CancellationRequestCreated;
 
 /**
  * A customer's (or marketplace's) request to cancel, in ONE transaction under the order's row

@@ -17,7 +17,7 @@ import {
   type CancellationRequestContext,
   type RefundMethod,
 } from '@cancelflow/domain';
-import { shipmentRecordedSignal } from '@cancelflow/workflows/messages';
+import { shipmentRecordedSignal } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import { CancellationRequest, Order, OrderEvent } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError } from '@cancelflow/domain';
+import { NotFoundError, type CancellationRequestBody } from '@cancelflow/domain';
 import { CancellationRequest, CancellationRequestLine, type Order, type OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 
@@ -27,7 +27,7 @@ export async function refreshCancellationRequestedFlag(em: EntityManager, order:
   order.cancellationRequested = (await em.count(CancellationRequest, { orderId: order.id, status: 'REQUESTED' })) > 0;
 }
 
-export function requestView(r: CancellationRequest, lines: readonly CancellationRequestLine[], orderLines: readonly OrderLine[]) {
+export function requestView(r: CancellationRequest, lines: readonly CancellationRequestLine[], orderLines: readonly OrderLine[]): CancellationRequestBody {
   return {
     id: r.id,
     orderId: r.orderId,
@@ -50,4 +50,3 @@ export function requestView(r: CancellationRequest, lines: readonly Cancellation
     }),
   };
 }
-export type CancellationRequestView = ReturnType<typeof requestView>;

@@ -28,7 +28,7 @@ import {
   type ShipmentPlan,
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
-import { CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE, type CancelledButShippedInput } from '@cancelflow/workflows/messages';
+import { CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE, type CancelledButShippedInput } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import {
   Cancellation,
@@ -175,7 +175,7 @@ async function refuseUnitsAnUndoReopens(
     if (line.cancelledQuantity - shipped.quantity >= reserved) continue;
     const by = holding.map((u) => `undo ${u.id} of cancellation ${u.cancellationId}`).join(' and ');
     problems.push({
-      path: `lines.${input.lines.findIndex((l) => l.lineId === line.id)}`,
+      path: `lines[${input.lines.findIndex((l) => l.lineId === line.id)}]`,
       message:
         `the cancelled units of line ${line.lineNo} (${line.sku}) are being reopened by ${by}, which collects the money back for them first: ` +
         'they cannot ship as cancelled meanwhile; send the ship notice again once the undo finished (GET /undos/:id)',

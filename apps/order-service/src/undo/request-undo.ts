@@ -8,22 +8,25 @@ import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ConflictError, NotFoundError, policyFor, refundShareOf, TASK_QUEUES, UnavailableError, type UndoCancellationInput } from '@cancelflow/domain';
+import {
+  ConflictError,
+  NotFoundError,
+  policyFor,
+  refundShareOf,
+  TASK_QUEUES,
+  UnavailableError,
+  type UndoCancellationInput,
+  type UndoStarted,
+} from '@cancelflow/domain';
 import { planUndo, undoCancellationWorkflowId, type UndoStatus } from '@cancelflow/domain/undo-cancellation';
-import { UNDO_CANCELLATION_WORKFLOW_TYPE, type UndoCancellationWorkflowInput } from '@cancelflow/workflows/undo-cancellation-messages';
+import { UNDO_CANCELLATION_WORKFLOW_TYPE, type UndoCancellationWorkflowInput } from '@cancelflow/workflows/contracts/undo-cancellation';
 import { Cancellation, CancellationLine, Dispute } from '../db/entities/index.ts';
 import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
 import { assertId, linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 import type { HttpDeps } from '../http/deps.ts';
 
-export interface RequestUndoResult {
-  /** false: an undo of this cancellation was already there (in progress or done). */
-  created: boolean;
-  undoId: string;
-  cancellationId: string;
-  workflowId: string;
-  status: UndoStatus;
-}
+/** The answer of POST /cancellations/:id/undo (created false: an undo was already there, in progress or done). */
+export type RequestUndoResult = UndoStarted;
 
 export async function requestUndo(deps: HttpDeps, id: string | undefined, input: UndoCancellationInput): Promise<RequestUndoResult> {
   const cancellationId = assertId(id, 'cancellation');

@@ -11,6 +11,9 @@ import {
   RuleViolationError,
   type CancelledButShippedPaymentActivities,
   type CreateCreditMemoInput,
+  type CustomerAcknowledgementBody,
+  type RebillBody,
+  type CreditMemoBody,
 } from '@cancelflow/domain';
 import { isUniqueViolation, type Database } from '@cancelflow/service-kit';
 import type { ChargeProvider } from '../adapters/charge-provider.ts';
@@ -181,7 +184,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
 }
 export type RebillBook = ReturnType<typeof createRebillBook>;
 
-export const acknowledgementView = (a: CustomerAcknowledgement) => ({
+export const acknowledgementView = (a: CustomerAcknowledgement): CustomerAcknowledgementBody => ({
   id: a.id,
   chainId: a.chainId,
   orderId: a.orderId,
@@ -196,7 +199,7 @@ export const acknowledgementView = (a: CustomerAcknowledgement) => ({
   acknowledgedAt: a.acknowledgedAt.toISOString(),
 });
 
-export const rebillView = (r: Rebill) => ({
+export const rebillView = (r: Rebill): RebillBody => ({
   id: r.id,
   chainId: r.chainId,
   orderId: r.orderId,
@@ -209,7 +212,7 @@ export const rebillView = (r: Rebill) => ({
   createdAt: r.createdAt.toISOString(),
 });
 
-export const creditMemoView = (m: CreditMemo) => ({
+export const creditMemoView = (m: CreditMemo): CreditMemoBody => ({
   id: m.id,
   chainId: m.chainId,
   orderId: m.orderId,

@@ -1,6 +1,12 @@
 /** The payments an order was paid with, as imported: recorded once per order and reference. */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, type RecordPaymentInput } from '@cancelflow/domain';
+import {
+  ConflictError,
+  NotFoundError,
+  type RecordPaymentInput,
+  type PaymentBody,
+  type OrderPaymentsBody,
+} from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
 import {
   LedgerEntryEntity,
@@ -14,15 +20,7 @@ import { refundView, type RefundView } from './views.ts';
 import { netOf, type MoneyTotals } from '@cancelflow/domain/undo-cancellation';
 import { undoTotalsOf } from '../undo/undo-money.ts';
 
-export interface PaymentView {
-  id: string;
-  orderId: string;
-  method: Payment['method'];
-  amount: number;
-  currency: string;
-  reference: string;
-  createdAt: string;
-}
+export type PaymentView = PaymentBody;
 
 export const paymentView = (payment: Payment): PaymentView => ({
   id: payment.id,
@@ -60,17 +58,7 @@ export async function recordPayment(
   return { payment: paymentView(payment), created };
 }
 
-export interface OrderPaymentsView {
-  orderId: string;
-  payments: PaymentView[];
-  refunds: RefundView[];
-  /** Minor units. refunded: settled through the provider (card, bank); ledgerReturned: points and store credit. */
-  /**
-   * ledgerReturned: points/credit still given back (net of what undos took back). net is what the
-   * merchant keeps: charged - refunded - ledgerReturned + recaptured + rebilled + paidAgain.
-   */
-  totals: { currency: string | null } & MoneyTotals;
-}
+export type OrderPaymentsView = OrderPaymentsBody;
 
 export async function orderPayments(em: EntityManager, orderId: string): Promise<OrderPaymentsView> {
   const [payments, refunds, ledger] = await Promise.all([

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { cancellationWorkflowId } from '@cancelflow/domain';
 import type { Logger } from '@cancelflow/service-kit';
-import { refundSettledSignal } from '@cancelflow/workflows/messages';
+import { refundSettledSignal } from '@cancelflow/workflows/contracts/cancellation';
 import type { RefundView } from './views.ts';
 
 export type RefundStatusListener = (refund: RefundView) => Promise<void>;

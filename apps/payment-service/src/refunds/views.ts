@@ -1,33 +1,13 @@
-import type { RefundOutcome } from '@cancelflow/domain';
+import type {
+  RefundOutcome,
+  RefundPartBody,
+  RefundBody,
+} from '@cancelflow/domain';
 import type { Refund, RefundPartRow } from '../db/entities/index.ts';
 
-export interface RefundPartView {
-  id: string;
-  partNo: number;
-  channel: RefundPartRow['channel'];
-  amount: number;
-  paymentReference: string | null;
-  status: RefundPartRow['status'];
-  providerRefundId: string | null;
-  attempt: number;
-  failureReason: string | null;
-  settledAt: string | null;
-}
-
-export interface RefundView {
-  id: string;
-  cancellationId: string;
-  orderId: string;
-  amount: number;
-  currency: string;
-  refundMethod: Refund['refundMethod'];
-  status: Refund['status'];
-  attempt: number;
-  failureReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-  parts: RefundPartView[];
-}
+/** What the API shows of a refund and its parts: the schema's types, written once in the domain. */
+export type RefundPartView = RefundPartBody;
+export type RefundView = RefundBody;
 
 export function refundView(refund: Refund, parts: readonly RefundPartRow[]): RefundView {
   return {

@@ -16,7 +16,7 @@ import {
 import { undoCancellationWorkflowId, type PaymentRequestView, type UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
 import type { Database, Logger } from '@cancelflow/service-kit';
 import { faultPoint } from '@cancelflow/service-kit/faults';
-import { paymentReceivedSignal } from '@cancelflow/workflows/undo-cancellation-messages';
+import { paymentReceivedSignal } from '@cancelflow/workflows/contracts/undo-cancellation';
 import type { UndoPaymentProvider } from '../adapters/undo-provider.ts';
 import {
   PaymentRequestEntity,

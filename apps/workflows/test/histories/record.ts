@@ -23,23 +23,12 @@ import { startTemporalDevServer } from '@cancelflow/infra/temporal-dev-server';
 import { cancellationWorkflow } from '../../src/cancellation.ts';
 import { cancelledButShippedWorkflow } from '../../src/cancelled-but-shipped.ts';
 import { customerCancellationRequestWorkflow } from '../../src/customer-cancellation-request.ts';
-import {
-  abortForUndoUpdate,
-  acceptCancellationRequestUpdate,
-  approveRebillUpdate,
-  cancellationRequestStateQuery,
-  cancellationStateQuery,
-  cancelledButShippedStateQuery,
-  disputeClosedSignal,
-  emailReplyReceivedSignal,
-  recordAcknowledgementUpdate,
-  retryRefundUpdate,
-  shipmentRecordedSignal,
-  withdrawCancellationRequestUpdate,
-} from '../../src/messages.ts';
+import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, retryRefundUpdate } from '../../src/contracts/cancellation.ts';
+import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, shipmentRecordedSignal, withdrawCancellationRequestUpdate } from '../../src/contracts/customer-cancellation-request.ts';
+import { approveRebillUpdate, cancelledButShippedStateQuery, emailReplyReceivedSignal, recordAcknowledgementUpdate } from '../../src/contracts/cancelled-but-shipped.ts';
 import { orderConfirmationWorkflow } from '../../src/order-confirmation.ts';
 import { undoCancellationWorkflow } from '../../src/undo-cancellation.ts';
-import { paymentReceivedSignal, undoStateQuery } from '../../src/undo-cancellation-messages.ts';
+import { paymentReceivedSignal, undoStateQuery } from '../../src/contracts/undo-cancellation.ts';
 import { connectEnvironment, until, type TimeSkippingEnvironment } from '../time-skipping/environment.ts';
 import {
   cancellationActivities,

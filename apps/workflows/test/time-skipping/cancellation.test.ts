@@ -5,7 +5,7 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUES, type CancellationContext } from '@cancelflow/domain/activities';
 import { cancellationWorkflow } from '../../src/cancellation.ts';
-import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, refundSettledSignal, retryRefundUpdate, type CancellationWorkflowInput } from '../../src/messages.ts';
+import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, refundSettledSignal, retryRefundUpdate, type CancellationWorkflowInput } from '../../src/contracts/cancellation.ts';
 import { startTimeSkippingEnvironment, until, type TimeSkippingEnvironment } from './environment.ts';
 import { cancellationActivities, cancellationContext, refund, type CancellationMocks } from './fixtures.ts';
 

@@ -5,14 +5,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUES, type CancellationRequestContext } from '@cancelflow/domain/activities';
 import { customerCancellationRequestWorkflow } from '../../src/customer-cancellation-request.ts';
-import {
-  acceptCancellationRequestUpdate,
-  cancellationRequestStateQuery,
-  rejectCancellationRequestUpdate,
-  shipmentRecordedSignal,
-  withdrawCancellationRequestUpdate,
-  type CustomerCancellationRequestInput,
-} from '../../src/messages.ts';
+import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, rejectCancellationRequestUpdate, shipmentRecordedSignal, withdrawCancellationRequestUpdate, type CustomerCancellationRequestInput } from '../../src/contracts/customer-cancellation-request.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
 import { requestActivities, requestContext, type RequestMocks } from './fixtures.ts';
 

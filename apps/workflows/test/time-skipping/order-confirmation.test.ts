@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUES, type NotificationActivities } from '@cancelflow/domain/activities';
-import { orderConfirmationWorkflow, orderConfirmationWorkflowId } from '../../src/order-confirmation.ts';
+import { orderConfirmationWorkflowId } from '../../src/contracts/order-confirmation.ts';
+import { orderConfirmationWorkflow } from '../../src/order-confirmation.ts';
 import { startTimeSkippingEnvironment, type TimeSkippingEnvironment } from './environment.ts';
 
 let env: TimeSkippingEnvironment;

@@ -4,9 +4,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import type { UndoContext, UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
-import { CANCELLATION_WORKFLOW_TYPE } from '../../src/messages.ts';
+import { CANCELLATION_WORKFLOW_TYPE } from '../../src/contracts/cancellation.ts';
 import { undoCancellationWorkflow } from '../../src/undo-cancellation.ts';
-import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInput } from '../../src/undo-cancellation-messages.ts';
+import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInput } from '../../src/contracts/undo-cancellation.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
 import { paymentRequest, refundPart, undoActivities, undoContext, type UndoMocks } from './fixtures.ts';
 
@@ -38,7 +38,7 @@ describe('the money comes back before anything reopens', () => {
     const id = randomUUID();
     const calls = await serve(undoContext(id), []);
     expect(await (await start(id)).result()).toEqual({ status: 'UNDONE', collected: none });
-    expect(steps(calls)).toEqual(['NOTHING_TO_COLLECT', 'REOPENED', 'UNDONE', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'CUSTOMER_NOTIFIED']);
+    expect(steps(calls)).toEqual(['NOTHING_TO_COLLECT', 'REOPENED', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'UNDONE', 'CUSTOMER_NOTIFIED']);
     expect(calls.inputsOf<{ template: string }>('sendEmail').map((e) => e.template)).toEqual(['CANCELLATION_UNDONE']);
   });
 
@@ -133,7 +133,7 @@ describe('what cannot be recaptured the customer pays again, by a deadline', () 
     const handle = await start(id);
     expect(await handle.result()).toEqual({ status: 'UNDONE', collected: { ...none, paidAgain: 4000 } });
     expect(sinceRequested(calls, 'reconcilePaymentRequest', 10 * SECOND)).toEqual([10, 30, 70, 150, 310].map((s) => s * SECOND));
-    expect(steps(calls)).toEqual(['PAYMENT_REQUESTED', 'PAYMENT_RECEIVED', 'REOPENED', 'UNDONE', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'CUSTOMER_NOTIFIED']);
+    expect(steps(calls)).toEqual(['PAYMENT_REQUESTED', 'PAYMENT_RECEIVED', 'REOPENED', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'UNDONE', 'CUSTOMER_NOTIFIED']);
     expect(calls.names().indexOf('reopenCancellation')).toBeGreaterThan(calls.names().lastIndexOf('reconcilePaymentRequest'));
     expect(calls.inputsOf<{ template: string }>('sendEmail').map((e) => e.template)).toEqual(['PAYMENT_REQUEST', 'CANCELLATION_UNDONE']);
   });
@@ -159,7 +159,7 @@ describe('what cannot be recaptured the customer pays again, by a deadline', () 
     const handle = await start(id, { cancellationProcess: asking });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'FAILED', collected: { ...none, takenBack: 1000 } });
-    expect(result.reason).toContain('did not pay 3000 EUR');
+    expect(result.reason).toContain('did not pay 30.00 EUR');
     expect(calls.count('expirePaymentRequest')).toBe(1);
     expect(calls.count('restoreLedger')).toBe(1);
     expect(calls.inputsOf('failUndo')).toEqual([{ undoId: id, reason: result.reason }]);

@@ -10,3 +10,4 @@ export * from './shipment.ts';
 export * from './undo-cancellation.ts';
 export * from './self-service-acknowledgement.ts';
 export * from './merchant-api.ts';
+export * from './responses/index.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INBOUND_REPLY_STATUSES } from '../inbound-reply.ts';
+import { EMAIL_TEMPLATES } from '../activities.ts';
 import { paginationSchema, text } from './common.ts';
 
 const emailAddress = (what: string) =>
@@ -11,11 +12,12 @@ export const listEmailsQuerySchema = z.strictObject(
     orderId: text({ error: 'orderId must be given once, as text' }).trim().min(1, 'orderId cannot be empty').max(64),
     to: emailAddress('to'),
     status: z.enum(['PENDING', 'SENT', 'FAILED'], { error: 'status must be PENDING, SENT or FAILED' }),
+    template: z.enum(EMAIL_TEMPLATES, { error: `template must be one of ${EMAIL_TEMPLATES.join(', ')}` }),
     limit: paginationSchema.shape.limit,
     offset: paginationSchema.shape.offset,
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown query parameter(s) ${issue.keys.join(', ')}: use orderId, to, status, limit, offset` : undefined) },
-).partial({ orderId: true, to: true, status: true });
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown query parameter(s) ${issue.keys.join(', ')}: use orderId, to, status, template, limit, offset` : undefined) },
+).partial({ orderId: true, to: true, status: true, template: true });
 export type ListEmailsQuery = z.infer<typeof listEmailsQuerySchema>;
 
 /** GET /mailbox: what the embedded SMTP server received, newest first. */

@@ -5,6 +5,12 @@ import type {
   AcceptRequestBody,
   ApiKey,
   ApiKeyCreated,
+  AcceptedRequest,
+  CancellationRequestCreatedAnswer,
+  ChainAcknowledged,
+  ChainRebillApproved,
+  RejectedRequest,
+  RetryRefundAnswer,
   CancellationRequest,
   CancellationRequestList,
   CancellationRequestStatus,
@@ -63,7 +69,7 @@ export function ordersApi(t: Transport) {
       t.request<CancellationStarted>('POST', `/orders/${id(orderId)}/cancellations`, { body }),
     getCancellation: (cancellationId: string) => t.request<Cancellation>('GET', `/cancellations/${id(cancellationId)}`),
     retryRefund: (cancellationId: string, body: { staffId: string; note?: string }) =>
-      t.request<{ cancellationId: string; workflowId: string; attempt: number }>(
+      t.request<RetryRefundAnswer>(
         'POST',
         `/cancellations/${id(cancellationId)}/retry-refund`,
         { body },
@@ -71,20 +77,20 @@ export function ordersApi(t: Transport) {
     closeDispute: (disputeId: string, body: { resolution: DisputeResolution; note?: string }) =>
       t.request<Dispute>('POST', `/disputes/${id(disputeId)}/close`, { body }),
     requestCancellation: (orderId: string, body: CancellationRequestBody) =>
-      t.request<unknown>('POST', `/orders/${id(orderId)}/cancellation-requests`, { body }),
+      t.request<CancellationRequestCreatedAnswer>('POST', `/orders/${id(orderId)}/cancellation-requests`, { body }),
 
     // Issue 3: the merchant's queue of customers' requests.
     listRequests: (filter: { status?: CancellationRequestStatus | ''; orderId?: string; limit?: number; offset?: number }) =>
       t.request<CancellationRequestList>('GET', '/cancellation-requests', { query: { ...filter } }),
     getRequest: (requestId: string) => t.request<CancellationRequest>('GET', `/cancellation-requests/${id(requestId)}`),
     acceptRequest: (requestId: string, body: AcceptRequestBody) =>
-      t.request<{ requestId: string; status: string; cancellationId?: string; workflowId?: string }>(
+      t.request<AcceptedRequest>(
         'POST',
         `/cancellation-requests/${id(requestId)}/accept`,
         { body },
       ),
     rejectRequest: (requestId: string, body: { staffId: string; reason: string }) =>
-      t.request<{ requestId: string; status: string }>('POST', `/cancellation-requests/${id(requestId)}/reject`, { body }),
+      t.request<RejectedRequest>('POST', `/cancellation-requests/${id(requestId)}/reject`, { body }),
 
     // Issue 4: shipments and cancelled-but-shipped chains.
     createShipment: (orderId: string, body: CreateShipmentBody) =>
@@ -93,9 +99,9 @@ export function ordersApi(t: Transport) {
       t.request<ChainList>('GET', '/cancelled-but-shipped', { query: { ...filter } }),
     getChain: (chainId: string) => t.request<CancelledButShippedChain>('GET', `/cancelled-but-shipped/${id(chainId)}`),
     recordAcknowledgement: (chainId: string, body: { staffId: string; accepted: boolean; evidence: string }) =>
-      t.request<{ chainId: string; accepted: boolean }>('POST', `/cancelled-but-shipped/${id(chainId)}/acknowledgement`, { body }),
+      t.request<ChainAcknowledged>('POST', `/cancelled-but-shipped/${id(chainId)}/acknowledgement`, { body }),
     approveRebill: (chainId: string, body: { staffId: string }) =>
-      t.request<{ chainId: string; approvedBy: string; duplicate?: boolean }>('POST', `/cancelled-but-shipped/${id(chainId)}/rebill-approval`, { body }),
+      t.request<ChainRebillApproved>('POST', `/cancelled-but-shipped/${id(chainId)}/rebill-approval`, { body }),
 
     // Issue 5: undoing a cancellation (the money comes back first).
     undoCancellation: (cancellationId: string, body: { staffId: string; reason: string }) =>
@@ -113,9 +119,9 @@ export function ordersApi(t: Transport) {
       get: (orderId: string, token: string) =>
         t.request<SelfServiceOrder>('GET', `/self-service/orders/${id(orderId)}`, { query: { token } }),
       requestCancellation: (orderId: string, token: string, body: Omit<CancellationRequestBody, 'source'>) =>
-        t.request<unknown>('POST', `/self-service/orders/${id(orderId)}/cancellation-requests`, { query: { token }, body }),
+        t.request<CancellationRequestCreatedAnswer>('POST', `/self-service/orders/${id(orderId)}/cancellation-requests`, { query: { token }, body }),
       acknowledge: (chainId: string, token: string, body: SelfServiceAcknowledgementBody) =>
-        t.request<{ chainId: string; accepted: boolean }>('POST', `/self-service/cancelled-but-shipped/${id(chainId)}/acknowledgement`, { query: { token }, body }),
+        t.request<ChainAcknowledged>('POST', `/self-service/cancelled-but-shipped/${id(chainId)}/acknowledgement`, { query: { token }, body }),
     },
   };
 }

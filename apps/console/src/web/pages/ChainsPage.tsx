@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { CancelledButShippedChain } from '../api/index.ts';
+import { CANCELLED_BUT_SHIPPED_STATUSES } from '@cancelflow/domain/cancelled-but-shipped';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { workflowUrl } from '../config.ts';
@@ -8,8 +9,8 @@ import { useConsole } from '../context.tsx';
 import { formatMoney, formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
 
-const CHAIN_STATUSES = ['AWAITING_ACKNOWLEDGEMENT', 'ACKNOWLEDGED', 'AWAITING_REBILL_APPROVAL', 'REBILLING', 'RETURN_REQUESTED', 'COMPLETED'];
-const finished = (c: CancelledButShippedChain) => c.status === 'COMPLETED' || c.status === 'RETURN_REQUESTED' || c.status === 'FAILED';
+const CHAIN_STATUSES = CANCELLED_BUT_SHIPPED_STATUSES;
+const finished = (c: CancelledButShippedChain) => c.status === 'COMPLETED' || c.status === 'RETURN_REQUESTED';
 
 /** Items shipped after they were cancelled: one chain per shipment, newest first. */
 export function ChainsPage() {

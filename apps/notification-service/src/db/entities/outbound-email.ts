@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { EMAIL_TEMPLATES } from '@cancelflow/domain';
+import { EMAIL_TEMPLATES, OUTBOUND_EMAIL_STATUSES } from '@cancelflow/domain';
 
-export const OUTBOUND_EMAIL_STATUSES = ['PENDING', 'SENT', 'FAILED'] as const;
+export { OUTBOUND_EMAIL_STATUSES };
 export type OutboundEmailStatus = (typeof OUTBOUND_EMAIL_STATUSES)[number];
 
 /** An email this service was asked to send, once per messageKey (the business id of the email). */

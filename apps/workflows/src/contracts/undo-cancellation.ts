@@ -1,11 +1,17 @@
 /**
- * Signals, updates and queries of process 4 (undoing a cancellation), imported by the services
- * that send them. Names are part of the API of running workflows: never rename one.
- * (The abortForUndo update belongs to the cancellation workflow and lives in messages.ts.)
+ * Process 4, undoing a cancellation: its workflow type and id, input, state, signal and query,
+ * and the activities it asks of the services. It stops the cancellation's own process through
+ * that process's abortForUndo update (contracts/cancellation.ts). Names are part of the API of
+ * running workflows: never rename one.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import type { UndoStep } from '@cancelflow/domain/undo-cancellation';
+import type { UndoProcessState } from '@cancelflow/domain';
+
+export { undoCancellationWorkflowId } from '@cancelflow/domain/undo-cancellation';
+export type { UndoProcessState } from '@cancelflow/domain';
+export type { PaymentRequestView, UndoContext, UndoOrderActivities, UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
+export type { NotificationActivities } from '@cancelflow/domain/activities';
 
 export const UNDO_CANCELLATION_WORKFLOW_TYPE = 'undoCancellationWorkflow';
 
@@ -21,21 +27,5 @@ export interface UndoCancellationWorkflowInput {
 
 /** The payment service received the payment a payment request asked for; the workflow re-reads it. */
 export const paymentReceivedSignal = defineSignal<[{ paymentRequestId: string }]>('paymentReceived');
-
-export interface UndoProcessState {
-  undoId: string;
-  phase:
-    | 'STARTING'
-    | 'STOPPING_CANCELLATION'
-    | 'COLLECTING_MONEY'
-    | 'WAITING_FOR_PAYMENT'
-    | 'REOPENING'
-    | 'UNDONE'
-    | 'FAILED';
-  steps: UndoStep[];
-  paymentRequestId?: string;
-  remindersSent: number;
-  failureReason?: string;
-}
 
 export const undoStateQuery = defineQuery<UndoProcessState>('undoState');

@@ -1,0 +1,5 @@
+export * from './common.ts';
+export * from './process-states.ts';
+export * from './orders.ts';
+export * from './payments.ts';
+export * from './notifications.ts';
