@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { createApiKeySchema, ForbiddenError, listApiKeysQuerySchema, NotFoundError } from '@cancelflow/domain';
+import { apiKeyBodySchema, apiKeyCreatedSchema, apiKeyListSchema, type ApiKeyBody } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import { ApiKey } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
@@ -13,7 +14,7 @@ export function apiKeysRouter(deps: HttpDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  router.post('/api-keys', describe({ summary: 'Create a key for the Merchant API (the key is in this answer only)', tags: ['api keys'], access: { roles: ['MERCHANT'] }, body: createApiKeySchema, responses: { 201: 'the key, with `key` shown this once' } }), async (req, res) => {
+  router.post('/api-keys', describe({ summary: 'Create a key for the Merchant API (the key is in this answer only)', tags: ['api keys'], access: { roles: ['MERCHANT'] }, body: createApiKeySchema, responses: { 201: { description: 'the key, with `key` shown this once', schema: apiKeyCreatedSchema } } }), async (req, res) => {
     const principal = principalOf(res);
     // A MERCHANT principal always names its merchant (auth.ts); the key is that merchant's.
     const merchantId = principal.merchantId;
@@ -36,7 +37,7 @@ export function apiKeysRouter(deps: HttpDeps): Router {
     res.status(201).json({ ...apiKeyView(apiKey), key });
   });
 
-  router.get('/api-keys', describe({ summary: 'The merchant\'s API keys (never the keys themselves)', tags: ['api keys'], access: { roles: STAFF, list: true }, query: listApiKeysQuerySchema, responses: { 200: 'items: the keys, newest first' } }), async (req, res) => {
+  router.get('/api-keys', describe({ summary: 'The merchant\'s API keys (never the keys themselves)', tags: ['api keys'], access: { roles: STAFF, list: true }, query: listApiKeysQuerySchema, responses: { 200: { description: 'items: the keys, newest first', schema: apiKeyListSchema } } }), async (req, res) => {
     const query = parse(listApiKeysQuerySchema, req.query, 'query');
     const scope = merchantFilter(principalOf(res), query.merchantId);
     if (scope === null) return void res.json({ items: [] });
@@ -44,7 +45,7 @@ export function apiKeysRouter(deps: HttpDeps): Router {
     res.json({ items: keys.map(apiKeyView) });
   });
 
-  router.delete('/api-keys/:id', describe({ summary: 'Revoke an API key: it stops working at once', tags: ['api keys'], access: { roles: STAFF, owner: owners['api key']({ param: 'id' }) }, responses: { 200: 'the key, revoked', 404: 'no such key' } }), async (req, res) => {
+  router.delete('/api-keys/:id', describe({ summary: 'Revoke an API key: it stops working at once', tags: ['api keys'], access: { roles: STAFF, owner: owners['api key']({ param: 'id' }) }, responses: { 200: { description: 'the key, revoked', schema: apiKeyBodySchema }, 404: 'no such key' } }), async (req, res) => {
     const id = assertId(req.params.id, 'api key');
     const em = deps.db.em.fork();
     const apiKey = await em.findOne(ApiKey, { id });
@@ -60,7 +61,7 @@ export function apiKeysRouter(deps: HttpDeps): Router {
   return router;
 }
 
-const apiKeyView = (k: ApiKey) => ({
+const apiKeyView = (k: ApiKey): ApiKeyBody => ({
   id: k.id,
   merchantId: k.merchantId,
   name: k.name,

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { cancellationReasonOf, createCancellationSchema, merchantApiCancellationSchema, merchantApiCancellationsQuerySchema, openQuantity } from '@cancelflow/domain';
+import { merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { Cancellation, CancellationLine, Order, OrderLine } from '../db/entities/index.ts';
 import { linesOf } from '../db/order-store.ts';
@@ -17,7 +18,7 @@ const FIELDS = { merchantCancellationNumber: 'MerchantCancellationNo', comment: 
 export function merchantApiCancellationsRouter(deps: HttpDeps): Router {
   const router = Router();
 
-  router.post('/api/v2/cancellations', describe({ summary: 'ChannelEngine: cancel products of an order: starts the cancellation process (refund, channel, customer email)', tags: ['merchant api v2'], access: { roles: MERCHANT }, body: merchantApiCancellationSchema, responses: { 201: 'ApiResponse: started', 200: 'ApiResponse: the same cancellation, asked before', 404: 'no such MerchantOrderNo', 409: 'MerchantCancellationNo reused', 422: 'more than is open, or shipped goods (a return)' } }), async (req, res) => {
+  router.post('/api/v2/cancellations', describe({ summary: 'ChannelEngine: cancel products of an order: starts the cancellation process (refund, channel, customer email)', tags: ['merchant api v2'], access: { roles: MERCHANT }, body: merchantApiCancellationSchema, responses: { 201: { description: 'done', schema: merchantApiAnswerSchema }, 200: { description: 'done', schema: merchantApiAnswerSchema }, 404: 'no such MerchantOrderNo', 409: 'MerchantCancellationNo reused', 422: 'more than is open, or shipped goods (a return)' } }), async (req, res) => {
     const body = parseRequest(merchantApiCancellationSchema, req.body);
     const em = deps.db.em.fork();
     const order = await orderByMerchantOrderNo(em, merchantOf(res), body.MerchantOrderNo);
@@ -37,7 +38,7 @@ export function merchantApiCancellationsRouter(deps: HttpDeps): Router {
     sendDone(req, res, result.created ? 201 : 200, result.created ? `cancellation ${body.MerchantCancellationNo} started: the refund comes first` : `cancellation ${body.MerchantCancellationNo} was made before`);
   });
 
-  router.get('/api/v2/cancellations/merchant', describe({ summary: 'ChannelEngine: the cancellations of the orders the shop acknowledged, oldest first, 100 a page', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: 'CollectionOfMerchantCancellationResponse', 400: 'createdSince or page is not valid' } }), async (req, res) => {
+  router.get('/api/v2/cancellations/merchant', describe({ summary: 'ChannelEngine: the cancellations of the orders the shop acknowledged, oldest first, 100 a page', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: { description: 'a page', schema: merchantApiPageSchema }, 400: 'createdSince or page is not valid' } }), async (req, res) => {
     const query = parseRequest(merchantApiCancellationsQuerySchema, req.query, 'the query');
     const em = deps.db.em.fork();
     const conditions: [string, ...unknown[]][] = [[`x."merchant_id" = ?`, merchantOf(res)], [`o."merchant_order_no" is not null`]];

@@ -65,10 +65,12 @@ export function translated(error: unknown, translation: Translation): unknown {
   if (!(error instanceof DomainError)) return error;
   const path = (native: string | undefined): string => {
     if (!native) return translation.subject;
-    const line = /^lines\.(\d+)(?:\.(.+))?$/.exec(native);
+    // Native paths name a line as lines[0] (validation) or lines.0 (rules).
+    const line = /^lines(?:\[(\d+)\]|\.(\d+))(?:\.(.+))?$/.exec(native);
     if (line) {
-      const origin = translation.lineOrigins?.[Number(line[1])] ?? Number(line[1]);
-      const field = line[2] ? (translation.fields[line[2]] ?? line[2]) : undefined;
+      const index = Number(line[1] ?? line[2]);
+      const origin = translation.lineOrigins?.[index] ?? index;
+      const field = line[3] ? (translation.fields[line[3]] ?? line[3]) : undefined;
       return `Lines[${origin}]${field ? `.${field}` : ''}`;
     }
     return translation.fields[native] ?? native;

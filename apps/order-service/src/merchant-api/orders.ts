@@ -10,6 +10,7 @@ import {
   type Channel,
   type OrderStatus,
 } from '@cancelflow/domain';
+import { merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
 import { describe } from '@cancelflow/service-kit';
 import { CancellationRequest, CancellationRequestLine, Order, OrderLine } from '../db/entities/index.ts';
 import { acknowledgeOrder } from '../orders/acknowledge-order.ts';
@@ -24,14 +25,14 @@ const MERCHANT = ['MERCHANT'] as const;
 export function merchantApiOrdersRouter(deps: HttpDeps): Router {
   const router = Router();
 
-  router.get('/api/v2/orders/new', describe({ summary: 'ChannelEngine: orders not yet acknowledged by the shop (NEW)', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: 'CollectionOfMerchantOrderResponse' } }), async (req, res) => {
+  router.get('/api/v2/orders/new', describe({ summary: 'ChannelEngine: orders not yet acknowledged by the shop (NEW)', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: { description: 'a page', schema: merchantApiPageSchema } } }), async (req, res) => {
     const em = deps.db.em.fork();
     const where: FilterQuery<Order> = { merchantId: merchantOf(res), status: 'NEW', acknowledged: false };
     const [orders, total] = await em.findAndCount(Order, where, { orderBy: { integerId: 'asc' }, limit: MERCHANT_API_PAGE_SIZE });
     sendPage(req, res, 1, await ordersWithLines(em, orders), total);
   });
 
-  router.post('/api/v2/orders/acknowledge', describe({ summary: 'ChannelEngine: the shop retrieved the order and names its own number (NEW -> IN_PROGRESS)', tags: ['merchant api v2'], access: { roles: MERCHANT }, body: merchantApiAcknowledgeSchema, responses: { 200: 'ApiResponse', 404: 'no such OrderId', 409: 'the MerchantOrderNo is another order\'s, or the order has another', 422: 'the order is shipped, cancelled or closed' } }), async (req, res) => {
+  router.post('/api/v2/orders/acknowledge', describe({ summary: 'ChannelEngine: the shop retrieved the order and names its own number (NEW -> IN_PROGRESS)', tags: ['merchant api v2'], access: { roles: MERCHANT }, body: merchantApiAcknowledgeSchema, responses: { 200: { description: 'done', schema: merchantApiAnswerSchema }, 404: 'no such OrderId', 409: 'the MerchantOrderNo is another order\'s, or the order has another', 422: 'the order is shipped, cancelled or closed' } }), async (req, res) => {
     const body = parseRequest(merchantApiAcknowledgeSchema, req.body);
     const order = await deps.db.em.fork().findOne(Order, { merchantId: merchantOf(res), integerId: body.OrderId });
     if (!order) {
@@ -42,7 +43,7 @@ export function merchantApiOrdersRouter(deps: HttpDeps): Router {
     sendDone(req, res, 200, `order ${body.OrderId} acknowledged as ${body.MerchantOrderNo}`);
   });
 
-  router.get('/api/v2/orders', describe({ summary: 'ChannelEngine: orders by filter (statuses, numbers, dates, acknowledged, with cancellation requests), 100 a page', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: 'CollectionOfMerchantOrderResponse', 400: 'a filter is not valid' } }), async (req, res) => {
+  router.get('/api/v2/orders', describe({ summary: 'ChannelEngine: orders by filter (statuses, numbers, dates, acknowledged, with cancellation requests), 100 a page', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: { description: 'a page', schema: merchantApiPageSchema }, 400: 'a filter is not valid' } }), async (req, res) => {
     const query = parseRequest(merchantApiOrdersQuerySchema, req.query, 'the query');
     const where: FilterQuery<Order> & Record<string, unknown> = { merchantId: merchantOf(res) };
     if (query.statuses) where.status = { $in: query.statuses.flatMap(orderStatusesOf) as OrderStatus[] };

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { channelOfId, createReturnSchema, merchantApiReturnSchema, merchantApiReturnsQuerySchema, returnReasonOf, returnStatusesOf } from '@cancelflow/domain';
+import { merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { Order, OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
 import { linesOf } from '../db/order-store.ts';
@@ -17,7 +18,7 @@ const FIELDS = { merchantReturnNumber: 'MerchantReturnNo', comment: 'CustomerCom
 export function merchantApiReturnsRouter(deps: HttpDeps): Router {
   const router = Router();
 
-  router.post('/api/v2/returns/merchant', describe({ summary: 'ChannelEngine: the customer sent shipped products back', tags: ['merchant api v2'], access: { roles: MERCHANT }, body: merchantApiReturnSchema, responses: { 201: 'ApiResponse: recorded', 404: 'no such MerchantOrderNo', 409: 'MerchantReturnNo taken', 422: 'more than shipped (unshipped goods are cancelled instead)' } }), async (req, res) => {
+  router.post('/api/v2/returns/merchant', describe({ summary: 'ChannelEngine: the customer sent shipped products back', tags: ['merchant api v2'], access: { roles: MERCHANT }, body: merchantApiReturnSchema, responses: { 201: { description: 'done', schema: merchantApiAnswerSchema }, 404: 'no such MerchantOrderNo', 409: 'MerchantReturnNo taken', 422: 'more than shipped (unshipped goods are cancelled instead)' } }), async (req, res) => {
     const body = parseRequest(merchantApiReturnSchema, req.body);
     const em = deps.db.em.fork();
     const order = await orderByMerchantOrderNo(em, merchantOf(res), body.MerchantOrderNo);
@@ -37,7 +38,7 @@ export function merchantApiReturnsRouter(deps: HttpDeps): Router {
     sendDone(req, res, 201, `return ${body.MerchantReturnNo} recorded`);
   });
 
-  router.get('/api/v2/returns/merchant', describe({ summary: 'ChannelEngine: the merchant\'s returns by filter, oldest first, 100 a page', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: 'CollectionOfMerchantReturnResponse', 400: 'a filter is not valid' } }), async (req, res) => {
+  router.get('/api/v2/returns/merchant', describe({ summary: 'ChannelEngine: the merchant\'s returns by filter, oldest first, 100 a page', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: { description: 'a page', schema: merchantApiPageSchema }, 400: 'a filter is not valid' } }), async (req, res) => {
     const query = parseRequest(merchantApiReturnsQuerySchema, req.query, 'the query');
     const em = deps.db.em.fork();
     const conditions: [string, ...unknown[]][] = [[`x."merchant_id" = ?`, merchantOf(res)]];

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { createShipmentSchema, merchantApiShipmentSchema, merchantApiShipmentsQuerySchema } from '@cancelflow/domain';
+import { merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { Order, OrderLine, Shipment, ShipmentLine } from '../db/entities/index.ts';
 import { linesOf } from '../db/order-store.ts';
@@ -17,7 +18,7 @@ const FIELDS = { shipmentNumber: 'MerchantShipmentNo', trackingNumber: 'TrackTra
 export function merchantApiShipmentsRouter(deps: HttpDeps): Router {
   const router = Router();
 
-  router.post('/api/v2/shipments', describe({ summary: 'ChannelEngine: products of an order shipped', tags: ['merchant api v2'], access: { roles: MERCHANT }, body: merchantApiShipmentSchema, responses: { 201: 'ApiResponse: recorded', 200: 'ApiResponse: the same shipment, recorded before', 400: 'Method (the carrier) or TrackTraceNo missing', 404: 'no such MerchantOrderNo', 409: 'MerchantShipmentNo taken by other content', 422: 'more than the order has' } }), async (req, res) => {
+  router.post('/api/v2/shipments', describe({ summary: 'ChannelEngine: products of an order shipped', tags: ['merchant api v2'], access: { roles: MERCHANT }, body: merchantApiShipmentSchema, responses: { 201: { description: 'done', schema: merchantApiAnswerSchema }, 200: { description: 'done', schema: merchantApiAnswerSchema }, 400: 'Method (the carrier) or TrackTraceNo missing', 404: 'no such MerchantOrderNo', 409: 'MerchantShipmentNo taken by other content', 422: 'more than the order has' } }), async (req, res) => {
     const body = parseRequest(merchantApiShipmentSchema, req.body);
     const em = deps.db.em.fork();
     const order = await orderByMerchantOrderNo(em, merchantOf(res), body.MerchantOrderNo);
@@ -37,7 +38,7 @@ export function merchantApiShipmentsRouter(deps: HttpDeps): Router {
     sendDone(req, res, result.created ? 201 : 200, result.created ? `shipment ${body.MerchantShipmentNo} recorded` : `shipment ${body.MerchantShipmentNo} was recorded before`);
   });
 
-  router.get('/api/v2/shipments/merchant', describe({ summary: 'ChannelEngine: the merchant\'s shipments by filter, oldest first, 100 a page', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: 'CollectionOfMerchantShipmentResponse', 400: 'a filter is not valid' } }), async (req, res) => {
+  router.get('/api/v2/shipments/merchant', describe({ summary: 'ChannelEngine: the merchant\'s shipments by filter, oldest first, 100 a page', tags: ['merchant api v2'], access: { roles: MERCHANT, list: true }, responses: { 200: { description: 'a page', schema: merchantApiPageSchema }, 400: 'a filter is not valid' } }), async (req, res) => {
     const query = parseRequest(merchantApiShipmentsQuerySchema, req.query, 'the query');
     const em = deps.db.em.fork();
     const conditions: [string, ...unknown[]][] = [[`o."merchant_id" = ?`, merchantOf(res)]];

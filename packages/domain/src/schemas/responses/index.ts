@@ -3,3 +3,4 @@ export * from './process-states.ts';
 export * from './orders.ts';
 export * from './payments.ts';
 export * from './notifications.ts';
+export * from './merchant-api.ts';
