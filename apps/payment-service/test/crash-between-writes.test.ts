@@ -1,54 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cancelOrder, eventually, importOrder, startSystem, type OrderBody, type RunningSystem } from '@cancelflow/testing';
 import type { FaultPoint } from '@cancelflow/service-kit/faults';
+import { startPaymentsProcess, type PaymentsProcess } from './payments-process.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-interface PaymentsProcess {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/**
- * The payment service as operators run it (`node apps/payment-service/src/main.ts`, its worker
- * included), optionally armed to die with SIGKILL at one named point between two writes.
- */
-async function startPaymentsProcess(killAt?: FaultPoint): Promise<PaymentsProcess> {
-  const child = spawn(process.execPath, ['apps/payment-service/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      WORKER_ENABLED: 'true',
-      SANDBOX_CARD_SETTLE_MS: '100',
-      SANDBOX_SWEEP_MS: '250',
-      ...(killAt ? { CANCELFLOW_FAULTS: `${killAt}=exit` } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The payment service process, optionally armed to die with SIGKILL at one named point between two writes. */
+const startPayments = (killAt?: FaultPoint): Promise<PaymentsProcess> =>
+  startPaymentsProcess({
+    LOG_LEVEL: 'warn',
+    SANDBOX_CARD_SETTLE_MS: '100',
+    SANDBOX_SWEEP_MS: '250',
+    ...(killAt ? { CANCELFLOW_FAULTS: `${killAt}=exit` } : {}),
   });
-  const output: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const started = new Promise<void>((resolve, reject) => {
-    const collect = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (chunk.toString().includes('payment-service listening on')) resolve();
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then(({ code }) => reject(new Error(`the payment service exited (${code}) before it started:\n${output.join('')}`)));
-  });
-  await started;
-  return { child, output, exited };
-}
 
 let system: RunningSystem;
 let running: PaymentsProcess | undefined;
@@ -79,14 +42,14 @@ const rows = async (sql: string, params: unknown[]) => Number((await db.query<{ 
 
 /** Kill at the point during one card cancellation, start again unarmed; it completes exactly once. */
 async function cancellationSurvivesKillAt(point: FaultPoint): Promise<{ order: OrderBody; cancellationId: string }> {
-  running = await startPaymentsProcess(point);
+  running = await startPayments(point);
   const order = await importOrder(system.orders);
   const { cancellationId } = await cancelOrder(system.orders, order);
 
   const exit = await running.exited;
   expect(exit.signal, running.output.join('')).toBe('SIGKILL');
 
-  running = await startPaymentsProcess();
+  running = await startPayments();
   const done = await eventually(
     async () => {
       const c = (await system.orders.get<{ status: string; steps: { step: string }[] }>(`/cancellations/${cancellationId}`)).body;

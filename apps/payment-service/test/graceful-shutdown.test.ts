@@ -1,40 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, importOrder, startSystem, unique, type RunningSystem } from '@cancelflow/testing';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-interface PaymentsProcess {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The payment service as operators run it: `node apps/payment-service/src/main.ts`, its worker included. */
-async function startPaymentsProcess(): Promise<PaymentsProcess> {
-  const child = spawn(process.execPath, ['apps/payment-service/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '5000', WORKER_ENABLED: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const started = new Promise<void>((resolve, reject) => {
-    const collect = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (chunk.toString().includes('payment-service listening on')) resolve();
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then(({ code }) => reject(new Error(`the payment service exited (${code}) before it started:\n${output.join('')}`)));
-  });
-  await started;
-  return { child, output, exited };
-}
+import { startPaymentsProcess, type PaymentsProcess } from './payments-process.ts';
 
 let system: RunningSystem;
 let running: PaymentsProcess | undefined;
@@ -54,7 +21,7 @@ afterAll(async () => {
 
 describe('graceful shutdown', () => {
   it('SIGTERM during a cancellation stops the payment service cleanly; after a restart the cancellation completes with one refund', async () => {
-    running = await startPaymentsProcess();
+    running = await startPaymentsProcess({ LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '5000' });
     const order = await importOrder(system.orders);
     const response = await system.orders.post<{ cancellationId: string }>(`/orders/${order.id}/cancellations`, {
       lines: order.lines.map((l) => ({ lineId: l.id, quantity: l.openQuantity })),
@@ -71,7 +38,7 @@ describe('graceful shutdown', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(5_000 + 5_000);
     expect(running.output.join('')).toMatch(/shutting down/);
 
-    running = await startPaymentsProcess();
+    running = await startPaymentsProcess({ LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '5000' });
     const done = await eventually(
       async () => {
         const c = (await system.orders.get<{ status: string }>(`/cancellations/${cancellationId}`)).body;
