@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { createApiKeySchema, ForbiddenError, listApiKeysQuerySchema, NotFoundError } from '@cancelflow/domain';
-import { apiKeyBodySchema, apiKeyCreatedSchema, apiKeyListSchema, type ApiKeyBody } from '@cancelflow/domain';
+import { createApiKeySchema, ForbiddenError, listApiKeysQuerySchema, NotFoundError, apiKeyBodySchema, apiKeyCreatedSchema, apiKeyListSchema, type ApiKeyBody } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
 import { ApiKey } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';

@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { cancellationReasonOf, createCancellationSchema, merchantApiCancellationSchema, merchantApiCancellationsQuerySchema, openQuantity } from '@cancelflow/domain';
-import { merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
+import { cancellationReasonOf, createCancellationSchema, merchantApiCancellationSchema, merchantApiCancellationsQuerySchema, openQuantity, merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { Cancellation, CancellationLine, Order, OrderLine } from '../db/entities/index.ts';
 import { linesOf } from '../db/order-store.ts';

@@ -9,8 +9,9 @@ import {
   orderStatusesOf,
   type Channel,
   type OrderStatus,
+  merchantApiAnswerSchema,
+  merchantApiPageSchema,
 } from '@cancelflow/domain';
-import { merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
 import { describe } from '@cancelflow/service-kit';
 import { CancellationRequest, CancellationRequestLine, Order, OrderLine } from '../db/entities/index.ts';
 import { acknowledgeOrder } from '../orders/acknowledge-order.ts';

@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { channelOfId, createReturnSchema, merchantApiReturnSchema, merchantApiReturnsQuerySchema, returnReasonOf, returnStatusesOf } from '@cancelflow/domain';
-import { merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
+import { channelOfId, createReturnSchema, merchantApiReturnSchema, merchantApiReturnsQuerySchema, returnReasonOf, returnStatusesOf, merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { Order, OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
 import { linesOf } from '../db/order-store.ts';

@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { createShipmentSchema, merchantApiShipmentSchema, merchantApiShipmentsQuerySchema } from '@cancelflow/domain';
-import { merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
+import { createShipmentSchema, merchantApiShipmentSchema, merchantApiShipmentsQuerySchema, merchantApiAnswerSchema, merchantApiPageSchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { Order, OrderLine, Shipment, ShipmentLine } from '../db/entities/index.ts';
 import { linesOf } from '../db/order-store.ts';
