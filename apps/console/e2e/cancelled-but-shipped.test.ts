@@ -54,7 +54,7 @@ describeInBrowser('console end to end: support approves the rebilling of a cance
     expect(await page.getByRole('button', { name: 'Create shipment' }).isDisabled()).toBe(true);
     await page.getByRole('link', { name: /^Chain / }).click();
 
-    await page.getByRole('heading', { name: /Shipped after cancellation/ }).waitFor();
+    await page.getByRole('heading', { name: /^Cancelled but shipped/ }).waitFor();
     // The customer was emailed (carrier and tracking, no links): the thread shows it.
     await expect.poll(() => page.locator('ol.timeline').textContent(), { timeout: 30_000 }).toContain('Customer emailed');
     await expect.poll(async () => (await page.getByRole('region', { name: 'Email thread' }).textContent()) ?? '', { timeout: 15_000 }).toMatch(/shipped/i);

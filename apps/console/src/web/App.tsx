@@ -10,7 +10,7 @@ import { CancellationRequestsPage } from './pages/CancellationRequestsPage.tsx';
 import { ChainPage, ChainsPage } from './pages/ChainsPage.tsx';
 import { NotFoundPage } from './pages/ComingLaterPage.tsx';
 import { CustomerOrderPage } from './pages/CustomerOrderPage.tsx';
-import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
+import { OrderDetailPage } from './pages/order-detail/OrderDetailPage.tsx';
 import { OrdersPage } from './pages/OrdersPage.tsx';
 import { OverdueWaitsPage } from './pages/OverdueWaitsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';

@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { ApiKeyCreated } from '../api/index.ts';
+import type { ApiKey, ApiKeyCreated } from '../api/index.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { Table, type Column } from '../components/Table.tsx';
 import { useConsole } from '../context.tsx';
 import { formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
@@ -48,6 +49,38 @@ export function ApiKeysPage() {
   };
 
   const items = keys.data?.items ?? [];
+  const columns: Column<ApiKey>[] = [
+    { header: 'Name', cell: (k) => k.name },
+    { header: 'Key', cell: (k) => <code>{k.prefix}…</code> },
+    {
+      header: 'Created',
+      cell: (k) => (
+        <>
+          {formatTime(k.createdAt)} <span className="hint">by {k.createdBy}</span>
+        </>
+      ),
+    },
+    {
+      header: 'Status',
+      cell: (k) => (
+        <>
+          <StatusBadge status={k.status} />
+          {k.revokedAt ? <span className="hint"> {formatTime(k.revokedAt)}</span> : null}
+        </>
+      ),
+    },
+    {
+      header: 'Action',
+      cell: (k) =>
+        k.status === 'ACTIVE' ? (
+          <button type="button" className="secondary" onClick={() => void revoke(k.id)}>
+            Revoke {k.name}
+          </button>
+        ) : (
+          humanize(k.status)
+        ),
+    },
+  ];
   return (
     <section aria-labelledby="api-keys-title">
       <h1 id="api-keys-title">API keys</h1>
@@ -83,46 +116,7 @@ export function ApiKeysPage() {
       {keys.loading && !keys.data ? <p role="status">Loading keys…</p> : null}
       {keys.data && items.length === 0 ? <p className="hint">No keys yet.</p> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">API keys, the newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Created</th>
-                <th scope="col">Status</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>
-                    {formatTime(k.createdAt)} <span className="hint">by {k.createdBy}</span>
-                  </td>
-                  <td>
-                    <StatusBadge status={k.status} />
-                    {k.revokedAt ? <span className="hint"> {formatTime(k.revokedAt)}</span> : null}
-                  </td>
-                  <td>
-                    {k.status === 'ACTIVE' ? (
-                      <button type="button" className="secondary" onClick={() => void revoke(k.id)}>
-                        Revoke {k.name}
-                      </button>
-                    ) : (
-                      humanize(k.status)
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="API keys, the newest first" columns={columns} rows={items} rowKey={(k) => k.id} />
       ) : null}
     </section>
   );

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { DISPUTE_RESOLUTIONS, type Cancellation, type DisputeResolution } from '../api/index.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { StepList } from '../components/StepList.tsx';
 import { workflowUrl } from '../config.ts';
 import { useConsole } from '../context.tsx';
 import { formatMoney, formatTime, humanize } from '../format.ts';
@@ -117,17 +118,7 @@ export function CancellationPage() {
         {c.steps.length === 0 ? (
           <p>No step recorded yet.</p>
         ) : (
-          <ol className="timeline">
-            {c.steps.map((s, i) => (
-              <li key={i}>
-                <time dateTime={s.at}>{formatTime(s.at)}</time>
-                <div>
-                  <strong>{humanize(s.step)}</strong> <span className="hint">by {s.actor}</span>
-                  {s.detail ? <div className="hint">{s.detail}</div> : null}
-                </div>
-              </li>
-            ))}
-          </ol>
+          <StepList steps={c.steps} />
         )}
       </section>
 

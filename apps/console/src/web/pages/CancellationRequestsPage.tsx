@@ -5,6 +5,7 @@ import type { CancellationRequest, CancellationRequestStatus } from '../api/inde
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { Table, type Column } from '../components/Table.tsx';
 import { useConsole } from '../context.tsx';
 import { formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
@@ -28,6 +29,45 @@ export function CancellationRequestsPage() {
   });
   const items = requests.data?.items ?? [];
 
+  const columns: Column<CancellationRequest>[] = [
+    { header: 'Asked', cell: (r) => formatTime(r.createdAt) },
+    { header: 'Order', cell: (r) => <Link to={`/orders/${r.orderId}`}>Open order</Link> },
+    { header: 'From', cell: (r) => humanize(r.source) },
+    { header: 'Lines', cell: (r) => r.lines.map((l) => `${l.quantity} × ${l.sku ?? `line ${l.lineNo ?? '?'}`}`).join(', ') },
+    {
+      header: 'Reason',
+      cell: (r) => (
+        <>
+          {humanize(r.reason)}
+          {r.comment ? <div className="hint">“{r.comment}”</div> : null}
+        </>
+      ),
+    },
+    {
+      header: 'Status',
+      cell: (r) => (
+        <>
+          <StatusBadge status={r.status} />
+          {r.decidedBy ? <div className="hint">by {r.decidedBy}</div> : null}
+          {r.rejectionReason ? <div className="hint">{r.rejectionReason}</div> : null}
+          {r.cancellationId ? (
+            <div>
+              <Link to={`/cancellations/${r.cancellationId}`}>Its cancellation</Link>
+            </div>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      header: 'Action',
+      cell: (r) =>
+        r.status === 'REQUESTED' ? (
+          <button type="button" onClick={() => setProceeding(r)} aria-label={`Proceed with the request of ${formatTime(r.createdAt)}`}>
+            Proceed
+          </button>
+        ) : null,
+    },
+  ];
   return (
     <section aria-labelledby="requests-title">
       <h1 id="requests-title">Cancellation requests</h1>
@@ -66,55 +106,7 @@ export function CancellationRequestsPage() {
       {requests.loading && !requests.data ? <p role="status">Loading requests…</p> : null}
       {requests.data && items.length === 0 ? <p className="hint">No requests{status === 'REQUESTED' ? ' are waiting' : ''}.</p> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Cancellation requests, the longest waiting first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Asked</th>
-                <th scope="col">Order</th>
-                <th scope="col">From</th>
-                <th scope="col">Lines</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Status</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.id}>
-                  <td>{formatTime(r.createdAt)}</td>
-                  <td>
-                    <Link to={`/orders/${r.orderId}`}>Open order</Link>
-                  </td>
-                  <td>{humanize(r.source)}</td>
-                  <td>{r.lines.map((l) => `${l.quantity} × ${l.sku ?? `line ${l.lineNo ?? '?'}`}`).join(', ')}</td>
-                  <td>
-                    {humanize(r.reason)}
-                    {r.comment ? <div className="hint">“{r.comment}”</div> : null}
-                  </td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                    {r.decidedBy ? <div className="hint">by {r.decidedBy}</div> : null}
-                    {r.rejectionReason ? <div className="hint">{r.rejectionReason}</div> : null}
-                    {r.cancellationId ? (
-                      <div>
-                        <Link to={`/cancellations/${r.cancellationId}`}>Its cancellation</Link>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    {r.status === 'REQUESTED' ? (
-                      <button type="button" onClick={() => setProceeding(r)} aria-label={`Proceed with the request of ${formatTime(r.createdAt)}`}>
-                        Proceed
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Cancellation requests, the longest waiting first" columns={columns} rows={items} rowKey={(r) => r.id} />
       ) : null}
       <Dialog open={proceeding !== undefined} title="Answer the cancellation request" onClose={() => setProceeding(undefined)}>
         {proceeding ? (

@@ -2,8 +2,11 @@ import { useId, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { CancelledButShippedChain } from '../api/index.ts';
 import { CANCELLED_BUT_SHIPPED_STATUSES } from '@cancelflow/domain/cancelled-but-shipped';
+import { EmailList } from '../components/EmailList.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { StepList } from '../components/StepList.tsx';
+import { Table, type Column } from '../components/Table.tsx';
 import { workflowUrl } from '../config.ts';
 import { useConsole } from '../context.tsx';
 import { formatMoney, formatTime, humanize } from '../format.ts';
@@ -11,6 +14,14 @@ import { useResource } from '../hooks/useResource.ts';
 
 const CHAIN_STATUSES = CANCELLED_BUT_SHIPPED_STATUSES;
 const finished = (c: CancelledButShippedChain) => c.status === 'COMPLETED' || c.status === 'RETURN_REQUESTED';
+
+const CHAIN_COLUMNS: Column<CancelledButShippedChain>[] = [
+  { header: 'Chain', cell: (c) => <Link to={`/cancelled-but-shipped/${c.id}`}>Open chain {c.id.slice(0, 8)}</Link> },
+  { header: 'Status', cell: (c) => <StatusBadge status={c.status} /> },
+  { header: 'Items', cell: (c) => c.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ') },
+  { header: 'To rebill', numeric: true, cell: (c) => formatMoney(c.amount, c.currency) },
+  { header: 'Started', cell: (c) => formatTime(c.createdAt) },
+];
 
 /** Items shipped after they were cancelled: one chain per shipment, newest first. */
 export function ChainsPage() {
@@ -40,36 +51,7 @@ export function ChainsPage() {
       {chains.loading && !chains.data ? <p role="status">Loading…</p> : null}
       {chains.data && items.length === 0 ? <p className="hint">Nothing was shipped after being cancelled.</p> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Chain</th>
-                <th scope="col">Status</th>
-                <th scope="col">Items</th>
-                <th scope="col" className="num">
-                  To rebill
-                </th>
-                <th scope="col">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link to={`/cancelled-but-shipped/${c.id}`}>Open chain {c.id.slice(0, 8)}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={c.status} />
-                  </td>
-                  <td>{c.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ')}</td>
-                  <td className="num">{formatMoney(c.amount, c.currency)}</td>
-                  <td>{formatTime(c.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Cancelled but shipped, the newest first" columns={CHAIN_COLUMNS} rows={items} rowKey={(c) => c.id} />
       ) : null}
     </section>
   );
@@ -97,7 +79,7 @@ export function ChainPage() {
         <Link to={`/orders/${c.orderId}`}>← The order</Link> · <Link to="/cancelled-but-shipped">All chains</Link>
       </p>
       <h1 id="chain-title">
-        Shipped after cancellation <StatusBadge status={c.status} />
+        Cancelled but shipped <StatusBadge status={c.status} />
       </h1>
       {!finished(c) ? (
         <p role="status" className="notice">
@@ -144,35 +126,14 @@ export function ChainPage() {
 
       <section aria-labelledby="steps-title">
         <h2 id="steps-title">Steps</h2>
-        <ol className="timeline">
-          {c.steps.map((s, i) => (
-            <li key={i}>
-              <time dateTime={s.at}>{formatTime(s.at)}</time>
-              <div>
-                <strong>{humanize(s.step)}</strong> <span className="hint">by {s.actor}</span>
-                {s.detail ? <div className="hint">{s.detail}</div> : null}
-              </div>
-            </li>
-          ))}
-        </ol>
+        <StepList steps={c.steps} />
       </section>
 
       <section aria-labelledby="thread-title">
         <h2 id="thread-title">Email thread</h2>
         <ErrorMessage error={emails.error} title="The emails cannot be shown" />
         {thread.length === 0 ? <p className="hint">No emails yet.</p> : null}
-        <ul>
-          {thread.map((e) => (
-            <li key={e.id}>
-              <details>
-                <summary>
-                  {formatTime(e.sentAt ?? e.createdAt)} · {e.subject} → {e.to} <StatusBadge status={e.status} />
-                </summary>
-                <pre className="email">{e.text}</pre>
-              </details>
-            </li>
-          ))}
-        </ul>
+        <EmailList emails={thread} />
       </section>
     </article>
   );

@@ -2,8 +2,10 @@ import { useId, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { CHANNEL_POLICIES, CHANNELS, type Channel } from '@cancelflow/domain/channel-policies';
 import { ORDER_STATUSES, type OrderStatus } from '@cancelflow/domain/order';
+import type { OrderSummary } from '../api/index.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { Table, type Column } from '../components/Table.tsx';
 import { useConsole } from '../context.tsx';
 import { formatMoney, formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
@@ -49,6 +51,17 @@ export function OrdersPage() {
   // The flag of an order whose customer asked to cancel and waits for the merchant.
   const showRequested = items.some((o) => o.cancellationRequested !== undefined);
 
+  const columns: Column<OrderSummary>[] = [
+    { header: 'Channel order number', cell: (o) => <Link to={`/orders/${o.id}`}>{o.channelOrderNo}</Link> },
+    { header: 'Channel', cell: (o) => CHANNEL_POLICIES[o.channel]?.label ?? o.channel },
+    { header: 'Status', cell: (o) => <StatusBadge status={o.status} /> },
+    ...(showRequested
+      ? [{ header: 'Cancellation requested', cell: (o: OrderSummary) => (o.cancellationRequested ? <span className="badge badge-bad">Cancellation requested</span> : '') }]
+      : []),
+    { header: 'Placed', cell: (o) => formatTime(o.placedAt) },
+    { header: 'Items', numeric: true, cell: (o) => o.lines.reduce((n, l) => n + l.quantity, 0) },
+    { header: 'Total', numeric: true, cell: (o) => formatMoney(o.total, o.currency) },
+  ];
   return (
     <section aria-labelledby="orders-title">
       <h1 id="orders-title">Orders</h1>
@@ -102,45 +115,7 @@ export function OrdersPage() {
               : `Showing ${offset + 1}–${Math.min(offset + items.length, total)} of ${total} orders.`}
           </p>
           {items.length > 0 ? (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">Orders, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Channel order number</th>
-                    <th scope="col">Channel</th>
-                    <th scope="col">Status</th>
-                    {showRequested ? <th scope="col">Cancellation requested</th> : null}
-                    <th scope="col">Placed</th>
-                    <th scope="col" className="num">
-                      Items
-                    </th>
-                    <th scope="col" className="num">
-                      Total
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((order) => (
-                    <tr key={order.id}>
-                      <td>
-                        <Link to={`/orders/${order.id}`}>{order.channelOrderNo}</Link>
-                      </td>
-                      <td>{CHANNEL_POLICIES[order.channel]?.label ?? order.channel}</td>
-                      <td>
-                        <StatusBadge status={order.status} />
-                      </td>
-                      {showRequested ? (
-                        <td>{order.cancellationRequested ? <span className="badge badge-bad">Cancellation requested</span> : ''}</td>
-                      ) : null}
-                      <td>{formatTime(order.placedAt)}</td>
-                      <td className="num">{order.lines.reduce((n, l) => n + l.quantity, 0)}</td>
-                      <td className="num">{formatMoney(order.total, order.currency)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table caption="Orders, newest first" columns={columns} rows={items} rowKey={(o) => o.id} />
           ) : null}
           <nav className="pager" aria-label="Pages">
             <button

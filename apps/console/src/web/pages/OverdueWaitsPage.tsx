@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import type { OverdueWait } from '../api/index.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { Table, type Column } from '../components/Table.tsx';
 import { useConsole } from '../context.tsx';
 import { formatMoney, formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
@@ -26,6 +27,15 @@ export function OverdueWaitsPage() {
   const waits = useResource('overdue-waits', () => api.payments.overdueWaits(), { pollWhile: () => true, intervalMs: REFRESH_MS });
   const items: OverdueWait[] = waits.data?.waits ?? [];
 
+  const columns: Column<OverdueWait>[] = [
+    { header: 'Waiting since', cell: (w) => formatTime(w.since) },
+    { header: 'What', cell: (w) => humanize(w.kind) },
+    { header: 'Waits for', cell: (w) => w.waitingFor },
+    { header: 'Amount', cell: (w) => formatMoney(w.amount, w.currency) },
+    { header: 'Expected within', cell: (w) => duration(w.expectedMs) },
+    { header: 'Provider last asked', cell: (w) => (w.lastAskedAt ? formatTime(w.lastAskedAt) : 'never') },
+    { header: 'Cancellation', cell: (w) => <Link to={`/cancellations/${encodeURIComponent(w.cancellationId)}`}>{w.cancellationId}</Link> },
+  ];
   return (
     <section aria-labelledby="waits-title">
       <h1 id="waits-title">Overdue waits</h1>
@@ -34,37 +44,7 @@ export function OverdueWaitsPage() {
       {waits.loading && !waits.data ? <p role="status">Loading overdue waits…</p> : null}
       {waits.data && items.length === 0 ? <p className="hint">Nothing is waiting longer than expected.</p> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Overdue waits, the longest waiting first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Waiting since</th>
-                <th scope="col">What</th>
-                <th scope="col">Waits for</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Expected within</th>
-                <th scope="col">Provider last asked</th>
-                <th scope="col">Cancellation</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((w) => (
-                <tr key={`${w.kind}:${w.id}`}>
-                  <td>{formatTime(w.since)}</td>
-                  <td>{humanize(w.kind)}</td>
-                  <td>{w.waitingFor}</td>
-                  <td>{formatMoney(w.amount, w.currency)}</td>
-                  <td>{duration(w.expectedMs)}</td>
-                  <td>{w.lastAskedAt ? formatTime(w.lastAskedAt) : 'never'}</td>
-                  <td>
-                    <Link to={`/cancellations/${encodeURIComponent(w.cancellationId)}`}>{w.cancellationId}</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Overdue waits, the longest waiting first" columns={columns} rows={items} rowKey={(w) => `${w.kind}:${w.id}`} />
       ) : null}
     </section>
   );

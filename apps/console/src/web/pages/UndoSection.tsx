@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { ApiError, type Cancellation, type Undo } from '../api/index.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { StepList } from '../components/StepList.tsx';
 import { useConsole } from '../context.tsx';
 import { formatMoney, formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
@@ -64,27 +65,11 @@ export function UndoSection({ cancellation }: { cancellation: Cancellation }) {
           {current.moneySteps.length === 0 ? (
             <p className="hint">{current.status === 'IN_PROGRESS' ? 'Getting the money back…' : 'None.'}</p>
           ) : (
-            <ol className="timeline">
-              {current.moneySteps.map((s, i) => (
-                <li key={i}>
-                  <time dateTime={s.at}>{formatTime(s.at)}</time>
-                  <div>
-                    <strong>{humanize(s.step)}</strong> <span className="hint">by {s.actor}</span>
-                    {s.detail ? <div className="hint">{s.detail}</div> : null}
-                  </div>
-                </li>
-              ))}
-            </ol>
+            <StepList steps={current.moneySteps} />
           )}
           <details>
             <summary>All steps of the undo</summary>
-            <ol>
-              {current.steps.map((s, i) => (
-                <li key={i}>
-                  {formatTime(s.at)} {humanize(s.step)} <span className="hint">by {s.actor}</span>
-                </li>
-              ))}
-            </ol>
+            <StepList steps={current.steps} />
           </details>
         </div>
       ) : null}

@@ -1,10 +1,12 @@
-import type { Cancellation, TimelineEvent } from '../api/index.ts';
-import { workflowUrl } from '../config.ts';
-import { useConsole } from '../context.tsx';
-import { formatTime, humanize } from '../format.ts';
+import type { Cancellation, TimelineEvent } from '../../api/index.ts';
+import { StepList } from '../../components/StepList.tsx';
+import { workflowUrl } from '../../config.ts';
+import { useConsole } from '../../context.tsx';
+import { humanize } from '../../format.ts';
 
 interface Entry {
   at: string;
+  step: string;
   what: string;
   actor: string;
   detail?: string;
@@ -28,12 +30,13 @@ export function Timeline({ events, cancellations }: { events: TimelineEvent[]; c
     ...events
       .filter((e) => !stepEvents.has(`${String(e.detail?.cancellationId ?? '')}:${e.type}`))
       .map((e) => {
-      const detail = describe(e.detail ?? {});
-      return { at: e.at, what: humanize(e.type), actor: e.actor, ...(detail ? { detail } : {}) };
-    }),
+        const detail = describe(e.detail ?? {});
+        return { at: e.at, step: e.type, what: humanize(e.type), actor: e.actor, ...(detail ? { detail } : {}) };
+      }),
     ...cancellations.flatMap((c) =>
       c.steps.map((s, i) => ({
         at: s.at,
+        step: s.step,
         what: `Cancellation ${c.merchantCancellationNumber}: ${humanize(s.step)}`,
         actor: s.actor,
         ...(s.detail ? { detail: s.detail } : {}),
@@ -44,21 +47,25 @@ export function Timeline({ events, cancellations }: { events: TimelineEvent[]; c
 
   if (entries.length === 0) return <p>Nothing has happened to this order yet.</p>;
   return (
-    <ol className="timeline">
-      {entries.map((entry, i) => (
-        <li key={i}>
-          <time dateTime={entry.at}>{formatTime(entry.at)}</time>
-          <div>
-            <strong>{entry.what}</strong> <span className="hint">by {entry.actor}</span>
-            {entry.detail ? <div className="hint">{entry.detail}</div> : null}
-            {entry.workflowId ? (
-              <a href={workflowUrl(config, entry.workflowId)} target="_blank" rel="noreferrer">
-                Open the workflow in Temporal<span className="visually-hidden"> (opens in a new tab)</span>
-              </a>
-            ) : null}
-          </div>
-        </li>
-      ))}
-    </ol>
+    <StepList
+      steps={entries}
+      name={(e) => e.what}
+      extra={(e) =>
+        e.workflowId ? (
+          <a href={workflowUrl(config, e.workflowId)} target="_blank" rel="noreferrer">
+            Open the workflow in Temporal<span className="visually-hidden"> (opens in a new tab)</span>
+          </a>
+        ) : null
+      }
+    />
+  );
+}
+
+export function TimelineSection({ events, cancellations }: { events: TimelineEvent[]; cancellations: Cancellation[] }) {
+  return (
+    <section aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Timeline</h2>
+      <Timeline events={events} cancellations={cancellations} />
+    </section>
   );
 }
