@@ -18,7 +18,7 @@ function workspaces(): string[] {
           .map((entry) => join(parent, entry.name))
       : [],
   );
-  return [...globbed, 'infra'].filter((dir) => existsSync(join(root, dir, 'package.json')));
+  return [...globbed, 'system', 'infra'].filter((dir) => existsSync(join(root, dir, 'package.json')));
 }
 
 function project(dir: string): TestProjectConfiguration {

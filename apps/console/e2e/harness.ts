@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe, it, onTestFailed } from 'vitest';
 import { createLogger } from '@cancelflow/service-kit/logger';
-import { startSystem, type RunningSystem, type SystemOptions } from '@cancelflow/testing';
+import { startSystem, type RunningSystem, type SystemOptions } from '@cancelflow/system';
 import { findChromium } from '@cancelflow/infra/chromium';
 import { distDir, ensureBuilt } from '../src/build.ts';
 import { loadConfig } from '../src/config.ts';

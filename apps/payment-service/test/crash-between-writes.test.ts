@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cancelOrder, eventually, importOrder, startSystem, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { cancelOrder, eventually, importOrder, type OrderBody } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import type { FaultPoint } from '@cancelflow/service-kit/faults';
 import { startPaymentsProcess, type PaymentsProcess } from './payments-process.ts';
 

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, importOrder, startSystem, unique, type RunningSystem } from '@cancelflow/testing';
+import { eventually, importOrder, unique } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import { startPaymentsProcess, type PaymentsProcess } from './payments-process.ts';
 
 let system: RunningSystem;

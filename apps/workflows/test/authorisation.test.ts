@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  importOrder,
-  merchantToken,
-  serviceToken,
-  startSystem,
-  supportToken,
-  unique,
-  type OrderBody,
-  type RunningSystem,
-} from '@cancelflow/testing';
+import { importOrder, merchantToken, serviceToken, supportToken, unique, type OrderBody } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 
 let system: RunningSystem;
 const mine = unique('m-own');

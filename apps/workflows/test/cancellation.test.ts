@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelOrder, eventually, importOrder, startSystem, TEST_METRICS_TOKEN, unique, type CancellationAccepted, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { cancelOrder, eventually, importOrder, unique, type CancellationAccepted, type OrderBody } from '@cancelflow/testing';
+import { startSystem, TEST_METRICS_TOKEN, type RunningSystem } from '@cancelflow/system';
 import type { CancellationStep, RefundMethod } from '@cancelflow/domain';
 
 interface CancellationBody {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSystem, type RunningSystem } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import {
   customerEmail,
   emailsOf,

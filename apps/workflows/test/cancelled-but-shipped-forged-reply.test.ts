@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSystem, type RunningSystem } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import {
   chain,
   customerEmail,

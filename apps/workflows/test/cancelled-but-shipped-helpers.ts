@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { expect } from 'vitest';
-import { eventually, importOrder, unique, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { eventually, importOrder, unique, type OrderBody } from '@cancelflow/testing';
+import { type RunningSystem } from '@cancelflow/system';
 import type { CancelledButShippedStatus, CancelledButShippedStep } from '@cancelflow/domain';
 
 /** The answers as the services document them (the domain's answer schemas). */

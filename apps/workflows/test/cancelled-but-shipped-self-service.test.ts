@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSystem, unique, type ApiClient, type RunningSystem } from '@cancelflow/testing';
+import { unique, type ApiClient } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import { DEVELOPMENT_SELF_SERVICE_SECRET } from '@cancelflow/order-service/config';
 import { mintSelfServiceLink } from '@cancelflow/order-service/self-service/tokens';
 import {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, importOrder, startSystem, unique, type RunningSystem } from '@cancelflow/testing';
+import { eventually, importOrder, unique } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import type { CreditMemoBody, ErrorBody } from '@cancelflow/domain';
 import {
   chain,

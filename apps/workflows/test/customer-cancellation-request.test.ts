@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CancellationRequestAccepted, ErrorBody } from '@cancelflow/domain';
 import { createLogger, openDatabase, type Database } from '@cancelflow/service-kit';
-import { eventually, importOrder, serviceToken, startSystem, unique, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { eventually, importOrder, serviceToken, unique, type OrderBody } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import { databaseSettings } from '@cancelflow/order-service/db/index';
 import type { HttpDeps } from '@cancelflow/order-service/http/deps';
 import { closeOpenRequestsOnShipment } from '@cancelflow/order-service/requests/decide-request';

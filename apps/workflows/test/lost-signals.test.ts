@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, openDatabase, type Database } from '@cancelflow/service-kit';
 import { armFault } from '@cancelflow/service-kit/faults';
-import { eventually, importOrder, startSystem, unique, type RunningSystem } from '@cancelflow/testing';
+import { eventually, importOrder, unique } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import { databaseSettings } from '@cancelflow/order-service/db/index';
 import type { HttpDeps } from '@cancelflow/order-service/http/deps';
 import { closeOpenRequestsOnShipment } from '@cancelflow/order-service/requests/decide-request';

@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { eventually, importOrder, startSystem, unique, type ApiClient, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { eventually, importOrder, unique, type ApiClient, type OrderBody } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
 import { cancellationRequestStateQuery, withdrawCancellationRequestUpdate } from '../src/contracts/customer-cancellation-request.ts';
 import { cancellationStateQuery } from '../src/contracts/cancellation.ts';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startTracing } from '@cancelflow/service-kit';
-import { eventually, importOrder, startSystem, unique, type RunningSystem } from '@cancelflow/testing';
+import { eventually, importOrder, unique } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 
 const exporter = new InMemorySpanExporter();
 let tracing: ReturnType<typeof startTracing>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelOrder, eventually, importOrder, startSystem, unique, type ApiClient, type OrderBody, type RunningSystem } from '@cancelflow/testing';
+import { cancelOrder, eventually, importOrder, unique, type ApiClient, type OrderBody } from '@cancelflow/testing';
+import { startSystem, type RunningSystem } from '@cancelflow/system';
 import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
 import type { MoneyTotals, UndoStep } from '@cancelflow/domain/undo-cancellation';
 

@@ -1,5 +1,4 @@
 export * from './api.ts';
 export * from './contract.ts';
-export * from './system.ts';
 export * from './fixtures.ts';
 export * from './tokens.ts';

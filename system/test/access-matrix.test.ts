@@ -10,11 +10,9 @@ import type { HttpDeps } from '@cancelflow/order-service/http/deps';
 import { buildServer as orderServer } from '@cancelflow/order-service/server';
 import { buildServer as paymentServer } from '@cancelflow/payment-service/server';
 import { buildServer as notificationServer } from '@cancelflow/notification-service/server';
-import { describeAccessMatrix, rowsAbout, type AccessMatrixFixture } from '../src/access-matrix.ts';
-import { eventually } from '../src/api.ts';
-import { cancelOrder, importOrder, unique, type OrderBody } from '../src/fixtures.ts';
+import { describeAccessMatrix, rowsAbout, type AccessMatrixFixture } from '@cancelflow/testing/access-matrix';
+import { eventually, cancelOrder, importOrder, unique, type OrderBody, merchantToken } from '@cancelflow/testing';
 import { startSystem, type RunningSystem } from '../src/system.ts';
-import { merchantToken } from '../src/tokens.ts';
 
 // The route tables: the apps as the services build them (their routers touch nothing until a request comes).
 const logger = createLogger('access-matrix');

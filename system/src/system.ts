@@ -8,7 +8,7 @@ import { loadConfig as notificationConfig } from '@cancelflow/notification-servi
 import { startService as startNotificationService } from '@cancelflow/notification-service/service';
 import { createCancellationsWorker } from '@cancelflow/workflows/worker';
 import { createLogger } from '@cancelflow/service-kit';
-import { apiClient, type ApiClient } from './api.ts';
+import { apiClient, type ApiClient } from '@cancelflow/testing';
 
 /** The METRICS_TOKEN of the system the tests start: GET /metrics with Authorization: Bearer <it>. */
 export const TEST_METRICS_TOKEN = 'test-metrics-token-of-the-cancelflow-test-suite';

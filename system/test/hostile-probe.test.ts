@@ -4,10 +4,9 @@
  * SUPPORT tokens (which pass authorisation, so the odd input reaches validation and the database).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeService, type OpenApiDocument, type ProbeResult } from '../src/hostile-probe.ts';
-import { importOrder, orderInput, unique } from '../src/fixtures.ts';
+import { probeService, type OpenApiDocument, type ProbeResult } from '@cancelflow/testing/hostile-probe';
+import { importOrder, orderInput, unique, serviceToken, supportToken } from '@cancelflow/testing';
 import { startSystem, type RunningSystem } from '../src/system.ts';
-import { serviceToken, supportToken } from '../src/tokens.ts';
 
 let system: RunningSystem;
 let ids: Record<string, string>;

@@ -14,10 +14,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../src/api.ts';
-import { importOrder, unique, type OrderBody } from '../src/fixtures.ts';
+import { eventually, importOrder, unique, type OrderBody, merchantToken } from '@cancelflow/testing';
 import { startSystem, type RunningSystem } from '../src/system.ts';
-import { merchantToken } from '../src/tokens.ts';
 
 const run = promisify(execFile);
 const CLIENT_VERSION = '2.13.0';
