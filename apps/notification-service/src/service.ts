@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, startRateLimits, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
 import { postgresRateLimiter } from '@cancelflow/service-kit/postgres-rate-limiter';
-import type { NotificationActivities } from '@cancelflow/domain';
 import { createNotificationActivities } from './activities/index.ts';
 import { createThreadActivities } from './activities/threads.ts';
 import { createReplyRouter, type ReplyRouter } from './replies/reply-router.ts';
@@ -12,6 +11,7 @@ import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
 import { notificationServiceObservability } from './http/observability.ts';
+import type { NotificationActivities } from '@cancelflow/workflows/contracts/notifications';
 
 export { createNotificationActivities };
 export type { NotificationServiceConfig };

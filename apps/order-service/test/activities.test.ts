@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import type { OrderActivities } from '@cancelflow/domain';
 import { createOrderActivities } from '../src/activities/index.ts';
 import type { RunningOrderService } from '../src/service.ts';
 import { client, orderInput, startTestService, unique } from './helpers.ts';
+import type { OrderActivities } from '@cancelflow/workflows/contracts/cancellation';
 
 let service: RunningOrderService;
 let api: ReturnType<typeof client>;

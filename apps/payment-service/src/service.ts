@@ -2,8 +2,7 @@
  * The payment service in one process: database (migrated), Temporal client, sandbox provider,
  * HTTP API and the worker of the "payments" task queue. main.ts and the tests both start it here.
  */
-import { TASK_QUEUES, type CancelledButShippedPaymentActivities, type PaymentActivities } from '@cancelflow/domain';
-import type { UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
+import { TASK_QUEUES } from '@cancelflow/domain';
 import {
   connectTemporalClient,
   createLogger,
@@ -29,6 +28,9 @@ import { createUndoPaymentActivities } from './activities/undo-activities.ts';
 import { createSandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
 import { createUndoMoney } from './undo/undo-money.ts';
 import { overdueWaits } from './waits/overdue-waits.ts';
+import type { PaymentActivities } from '@cancelflow/workflows/contracts/cancellation';
+import type { CancelledButShippedPaymentActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
+import type { UndoPaymentActivities } from '@cancelflow/workflows/contracts/undo-cancellation';
 
 const DEFAULT_EXPECTED_WAIT = { cardRefundMs: 3_600_000, bankDepositMs: 432_000_000 };
 

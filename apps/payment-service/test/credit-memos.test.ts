@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedAcknowledgement } from '@cancelflow/domain';
 import type { RunningPaymentService } from '../src/service.ts';
 import { call, countRows, startTestService, uniqueId } from './helpers.ts';
+import type { RecordedAcknowledgement } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 
 let service: RunningPaymentService;
 

@@ -12,15 +12,10 @@
  */
 import { condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { formatAmount } from '@cancelflow/domain/money';
-import {
-  ACKNOWLEDGEMENT_CHANNEL_LABELS,
-  readAcknowledgement,
-  type CancelledButShippedContext,
-  type CancelledButShippedStep,
-  type RecordedAcknowledgement,
-} from '@cancelflow/domain/cancelled-but-shipped';
+import { ACKNOWLEDGEMENT_CHANNEL_LABELS, readAcknowledgement, type CancelledButShippedStep } from '@cancelflow/domain/cancelled-but-shipped';
 import { approveRebillUpdate, cancelledButShippedStateQuery, emailReplyReceivedSignal, recordAcknowledgementUpdate, type CancelledButShippedInput, type RecordAcknowledgementArgs, type CancelledButShippedProcessState, type EmailReply } from './contracts/cancelled-but-shipped.ts';
 import { chainLoader, chainNotifications, chainOrders, chainPayments, notifications } from './proxies.ts';
+import type { CancelledButShippedContext, RecordedAcknowledgement } from './contracts/cancelled-but-shipped.ts';
 
 const DEFAULT_REMINDER_INTERVAL = '3 days';
 const DEFAULT_ACKNOWLEDGEMENT_DEADLINE = '14 days';

@@ -7,9 +7,10 @@
  */
 import { ActivityFailure, ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
-import type { CancellationRequestContext, EmailTemplate } from '@cancelflow/domain/activities';
+import type { EmailTemplate } from '@cancelflow/domain/activities';
 import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, rejectCancellationRequestUpdate, shipmentRecordedSignal, withdrawCancellationRequestUpdate, type CancellationRequestProcessState, type CustomerCancellationRequestInput } from './contracts/customer-cancellation-request.ts';
 import { notifications, requestLoader, requests } from './proxies.ts';
+import type { CancellationRequestContext } from './contracts/customer-cancellation-request.ts';
 
 export const DEFAULT_REMINDER_INTERVAL = '4 hours';
 export const DEFAULT_ESCALATE_AFTER = '48 hours';

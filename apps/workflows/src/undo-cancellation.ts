@@ -12,17 +12,12 @@ import { ActivityFailure, ApplicationFailure, ParentClosePolicy, condition, patc
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { formatAmount } from '@cancelflow/domain/money';
-import {
-  planUndoMoney,
-  sumOfSteps,
-  type UndoContext,
-  type UndoMoneyStep,
-  type UndoStep,
-} from '@cancelflow/domain/undo-cancellation';
+import { planUndoMoney, sumOfSteps, type UndoMoneyStep, type UndoStep } from '@cancelflow/domain/undo-cancellation';
 import { CANCELLATION_WORKFLOW_TYPE } from './contracts/cancellation.ts';
 import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInput, type UndoProcessState } from './contracts/undo-cancellation.ts';
 import { notifications, undoLoader, undoOrders, undoPayments } from './proxies.ts';
 import { recheckAfter } from './provider-recheck.ts';
+import type { UndoContext } from './contracts/undo-cancellation.ts';
 
 const DEFAULT_REMINDER_INTERVAL = '2 days';
 const DEFAULT_PAYMENT_DEADLINE = '7 days';

@@ -9,7 +9,6 @@ import { policyFor, type Channel } from './channel-policies.ts';
 import { ConflictError, RuleViolationError, type ErrorDetail } from './errors.ts';
 import type { OrderStatus } from './order.ts';
 import type { RefundChannel, RefundStatus } from './refund.ts';
-import type { PaymentRequestBody } from './schemas/responses/payments.ts';
 
 export const UNDO_STATUSES = ['IN_PROGRESS', 'UNDONE', 'FAILED'] as const;
 export type UndoStatus = (typeof UNDO_STATUSES)[number];
@@ -198,82 +197,3 @@ export interface MoneyTotals {
 
 export const netOf = (t: Omit<MoneyTotals, 'net'>): number =>
   t.charged - t.refunded - t.ledgerReturned + t.recaptured + t.rebilled + t.paidAgain;
-
-// ---------------------------------------------------------------------------------------------
-// The activities of the undo process, per task queue (idempotent on undoId and step/key).
-
-export interface UndoContext {
-  undoId: string;
-  attempt: number;
-  cancellationId: string;
-  cancellationWorkflowId: string;
-  cancellationStatus: CancellationStatus;
-  undoStatus: UndoStatus;
-  orderId: string;
-  channelOrderNo: string;
-  currency: string;
-  reason: string;
-  staffId: string;
-  customer: { email: string; name: string };
-  /** What reopens and what it is worth (the amount to collect back), in minor units. */
-  lines: { lineId: string; lineNo: number; sku: string; quantity: number; unitPrice: number }[];
-  amount: number;
-  whole: boolean;
-}
-
-export interface StopCancellationOutcome {
-  /** STOPPED: its process ended without completing; COMPLETING: it completes first (then CANCELLED). */
-  outcome: 'STOPPED' | 'COMPLETING' | 'NOT_RUNNING';
-  phase?: string;
-}
-
-export interface UndoOrderActivities {
-  loadUndo(undoId: string): Promise<UndoContext>;
-  recordUndoStep(input: { undoId: string; step: UndoStep; detail?: string; key?: string; actor?: string }): Promise<void>;
-  /** Asks the cancellation's own process to stop (abortForUndo update), before it completes. */
-  stopCancellationProcess(input: { undoId: string; cancellationId: string }): Promise<StopCancellationOutcome>;
-  /** Waits (by retrying) until a cancellation that was completing is CANCELLED. */
-  awaitCancellationCompleted(cancellationId: string): Promise<void>;
-  /**
-   * Under the order's row lock: the quantities reopen (only what is still cancelled), the
-   * cancellation becomes UNDONE, the order status is recomputed and the undo is UNDONE.
-   */
-  reopenCancellation(undoId: string): Promise<{ lines: { lineId: string; quantity: number }[] }>;
-  reverseRestock(undoId: string): Promise<{ reversed: boolean }>;
-  notifyChannelOfUndo(undoId: string): Promise<{ skipped?: 'THIRD_PARTY_MANAGED' | 'OWN_SHOP' }>;
-  failUndo(input: { undoId: string; reason: string }): Promise<void>;
-}
-
-/** A payment request as the payment service shows it (GET /payment-requests/:id). */
-export type PaymentRequestView = PaymentRequestBody;
-
-export interface UndoPaymentActivities {
-  /** The cancellation's refund parts now, with what the provider can still do for each. */
-  assessUndoMoney(input: { cancellationId: string; orderId: string }): Promise<UndoRefundPart[]>;
-  /** Takes points/credit back (atomically); refused (LedgerSpent, for good) if they were spent. */
-  takeBackLedger(input: { undoId: string; orderId: string; partId: string; amount: number }): Promise<void>;
-  /** Gives back what takeBackLedger took for this undo (the undo failed). */
-  restoreLedger(input: { undoId: string }): Promise<{ restored: number }>;
-  /** Cancels a pending card refund at the provider; false when it settled meanwhile. */
-  stopRefundPart(input: { undoId: string; partId: string }): Promise<{ stopped: boolean }>;
-  /** Recaptures on the card's authorisation, once per undo and part; false when expired. */
-  recapture(input: { undoId: string; orderId: string; partId: string; amount: number; currency: string }): Promise<{
-    recaptured: boolean;
-    recaptureId?: string;
-    reason?: string;
-  }>;
-  requestPayment(input: {
-    undoId: string;
-    round: number;
-    cancellationId: string;
-    orderId: string;
-    amount: number;
-    currency: string;
-    dueAt: string;
-  }): Promise<PaymentRequestView>;
-  getPaymentRequest(paymentRequestId: string): Promise<PaymentRequestView>;
-  /** An OPEN request with no payment event: asks the provider, and a payment it has counts as its event would. */
-  reconcilePaymentRequest(paymentRequestId: string): Promise<PaymentRequestView>;
-  /** OPEN -> EXPIRED at the deadline; a request paid meanwhile stays PAID. */
-  expirePaymentRequest(paymentRequestId: string): Promise<PaymentRequestView>;
-}

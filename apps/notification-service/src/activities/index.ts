@@ -3,13 +3,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { EMAIL_TEMPLATES, ValidationError, text, type NotificationActivities } from '@cancelflow/domain';
+import { EMAIL_TEMPLATES, ValidationError, text } from '@cancelflow/domain';
 import type { Database, Logger } from '@cancelflow/service-kit';
 import { problemsOf } from '@cancelflow/service-kit/validate';
 import { OutboundEmail } from '../db/index.ts';
 import type { MailTransport } from '../mail/transport.ts';
 import { renderEmail } from '../templates/index.ts';
 import { newMessageId } from './message-id.ts';
+import type { NotificationActivities } from '@cancelflow/workflows/contracts/notifications';
 
 export interface NotificationActivityDeps {
   db: Database;

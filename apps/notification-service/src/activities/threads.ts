@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CancelledButShippedNotificationActivities, NotificationActivities } from '@cancelflow/domain';
 import type { Database } from '@cancelflow/service-kit';
 import { MailboxMessage, OutboundEmail, ReplyWatch } from '../db/index.ts';
 import type { ReplyRouter } from '../replies/reply-router.ts';
+import type { CancelledButShippedNotificationActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
+import type { NotificationActivities } from '@cancelflow/workflows/contracts/notifications';
 
 export function createThreadActivities(deps: {
   db: Database;

@@ -2,20 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  assertTransition,
-  DomainError,
-  policyFor,
-  type CancellationContext,
-  type CancellationStep,
-  type ChannelNotification,
-  type OrderActivities,
-} from '@cancelflow/domain';
+import { assertTransition, DomainError, policyFor, type CancellationStep } from '@cancelflow/domain';
 import type { Database } from '@cancelflow/service-kit';
 import type { ChannelAdapter } from '../adapters/channel.ts';
 import type { InventoryAdapter } from '../adapters/inventory.ts';
 import { Cancellation, CancellationLine, Dispute, Order, OrderLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import type { CancellationContext, ChannelNotification, OrderActivities } from '@cancelflow/workflows/contracts/cancellation';
 
 export interface OrderActivityDeps {
   db: Database;

@@ -2,16 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { LockMode } from '@mikro-orm/core';
-import {
-  assertReturnable,
-  DomainError,
-  STATUS_AFTER_STEP,
-  type CancelledButShippedContext,
-  type CancelledButShippedOrderActivities,
-} from '@cancelflow/domain';
+import { assertReturnable, DomainError, STATUS_AFTER_STEP } from '@cancelflow/domain';
 import type { Database } from '@cancelflow/service-kit';
 import { CancelledButShipped, CancelledButShippedLine, Order, OrderLine, Return, ReturnLine, Shipment } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
+import type { CancelledButShippedContext, CancelledButShippedOrderActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,4 +1,3 @@
-import type { CancelledButShippedOrderActivities, OrderActivities } from '@cancelflow/domain';
 import type { Database } from '@cancelflow/service-kit';
 import type { ChannelAdapter } from '../adapters/channel.ts';
 import type { InventoryAdapter } from '../adapters/inventory.ts';
@@ -6,6 +5,8 @@ import { createSandboxChannelAdapter } from '../adapters/sandbox-channel.ts';
 import { createSandboxInventoryAdapter } from '../adapters/sandbox-inventory.ts';
 import { createCancellationActivities } from './cancellation-activities.ts';
 import { createCancelledButShippedActivities } from './cancelled-but-shipped-activities.ts';
+import type { OrderActivities } from '@cancelflow/workflows/contracts/cancellation';
+import type { CancelledButShippedOrderActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 
 export interface OrderActivitiesDeps {
   db: Database;

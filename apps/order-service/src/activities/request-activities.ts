@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { DomainError, type CancellationRequestActivities } from '@cancelflow/domain';
+import { DomainError } from '@cancelflow/domain';
 import type { HttpDeps } from '../http/deps.ts';
 import { acceptRequest, loadRequestContext, recordRequestEvent, rejectRequest, withdrawRequest } from '../requests/decide-request.ts';
+import type { CancellationRequestActivities } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 
 /**
  * The order service's side of a cancellation request (process 2), idempotent by request id.

@@ -10,7 +10,6 @@ import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { assertTransition, DomainError } from '@cancelflow/domain';
-import type { StopCancellationOutcome, UndoContext, UndoOrderActivities } from '@cancelflow/domain/undo-cancellation';
 import type { Database } from '@cancelflow/service-kit';
 import { abortForUndoUpdate } from '@cancelflow/workflows/contracts/cancellation';
 import type { ChannelReopenAdapter } from '../adapters/channel-reopen.ts';
@@ -18,6 +17,7 @@ import type { InventoryAdapter } from '../adapters/inventory.ts';
 import { Cancellation, CancellationStepRecord, Order, OrderLine } from '../db/entities/index.ts';
 import { CancellationUndo } from '../db/entities/undo.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import type { StopCancellationOutcome, UndoContext, UndoOrderActivities } from '@cancelflow/workflows/contracts/undo-cancellation';
 
 export interface UndoActivityDeps {
   db: Database;

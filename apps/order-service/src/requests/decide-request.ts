@@ -7,22 +7,14 @@
 import { LockMode } from '@mikro-orm/core';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  assertRequestTransition,
-  cancellationWorkflowId,
-  initiatorOfRequest,
-  overtakenByShipment,
-  rejectionPointsToReturn,
-  requestCancellationNumber,
-  type CancellationRequestContext,
-  type RefundMethod,
-} from '@cancelflow/domain';
+import { assertRequestTransition, cancellationWorkflowId, initiatorOfRequest, overtakenByShipment, rejectionPointsToReturn, requestCancellationNumber, type RefundMethod } from '@cancelflow/domain';
 import { shipmentRecordedSignal } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import { CancellationRequest, Order, OrderEvent } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 import type { HttpDeps } from '../http/deps.ts';
 import { findRequestOrFail, lockRequest, refreshCancellationRequestedFlag, requestLinesOf } from './request-store.ts';
+import type { CancellationRequestContext } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 
 type Locked = { em: EntityManager; order: Order; request: CancellationRequest };
 

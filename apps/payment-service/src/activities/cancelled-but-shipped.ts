@@ -1,7 +1,8 @@
 /** The payments task queue's side of the cancelled-but-shipped chain; idempotent on the chain id. */
-import { createCreditMemoSchema, type CancelledButShippedPaymentActivities } from '@cancelflow/domain';
+import { createCreditMemoSchema } from '@cancelflow/domain';
 import { failingForGood, parse } from '@cancelflow/service-kit';
 import type { RebillBook } from '../rebills/index.ts';
+import type { CancelledButShippedPaymentActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 
 export function createCancelledButShippedPaymentActivities(book: RebillBook): CancelledButShippedPaymentActivities {
   return {

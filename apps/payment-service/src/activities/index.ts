@@ -3,17 +3,11 @@
  * idempotent on its business id. A broken rule or bad input fails for good (non-retryable); the
  * database or the provider being unreachable is retried by Temporal.
  */
-import {
-  ConflictError,
-  NotFoundError,
-  idSchema,
-  recordOrderPaymentsSchema,
-  requestRefundSchema,
-  type PaymentActivities,
-} from '@cancelflow/domain';
+import { ConflictError, NotFoundError, idSchema, recordOrderPaymentsSchema, requestRefundSchema } from '@cancelflow/domain';
 import { failingForGood, parse, type Database, type Logger } from '@cancelflow/service-kit';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
 import { createPaymentBook, outcomeOf } from '../refunds/index.ts';
+import type { PaymentActivities } from '@cancelflow/workflows/contracts/cancellation';
 
 export interface PaymentActivityDeps {
   orm: Database;

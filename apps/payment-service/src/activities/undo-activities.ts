@@ -4,8 +4,8 @@
  * or the provider being unreachable is retried by Temporal.
  */
 import { failingForGood } from '@cancelflow/service-kit';
-import type { UndoPaymentActivities } from '@cancelflow/domain/undo-cancellation';
 import type { UndoMoney } from '../undo/undo-money.ts';
+import type { UndoPaymentActivities } from '@cancelflow/workflows/contracts/undo-cancellation';
 
 export function createUndoPaymentActivities(money: UndoMoney): UndoPaymentActivities {
   return {

@@ -5,16 +5,7 @@
  * the item, for the same chain, order and amount. Each is idempotent on the chain id.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ConflictError,
-  NotFoundError,
-  RuleViolationError,
-  type CancelledButShippedPaymentActivities,
-  type CreateCreditMemoInput,
-  type CustomerAcknowledgementBody,
-  type RebillBody,
-  type CreditMemoBody,
-} from '@cancelflow/domain';
+import { ConflictError, NotFoundError, RuleViolationError, type CreateCreditMemoInput, type CustomerAcknowledgementBody, type RebillBody, type CreditMemoBody } from '@cancelflow/domain';
 import { isUniqueViolation, type Database } from '@cancelflow/service-kit';
 import type { ChargeProvider } from '../adapters/charge-provider.ts';
 import {
@@ -26,6 +17,7 @@ import {
   type CustomerAcknowledgement,
   type Rebill,
 } from '../db/entities/index.ts';
+import type { CancelledButShippedPaymentActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 
 type RecordInput = Parameters<CancelledButShippedPaymentActivities['recordCustomerAcknowledgement']>[0];
 type RebillInput = Parameters<CancelledButShippedPaymentActivities['rebillCustomer']>[0];

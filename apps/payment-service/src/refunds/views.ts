@@ -1,9 +1,6 @@
-import type {
-  RefundOutcome,
-  RefundPartBody,
-  RefundBody,
-} from '@cancelflow/domain';
+import type { RefundPartBody, RefundBody } from '@cancelflow/domain';
 import type { Refund, RefundPartRow } from '../db/entities/index.ts';
+import type { RefundOutcome } from '@cancelflow/workflows/contracts/cancellation';
 
 /** What the API shows of a refund and its parts: the schema's types, written once in the domain. */
 export type RefundPartView = RefundPartBody;

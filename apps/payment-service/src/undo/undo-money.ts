@@ -13,7 +13,7 @@ import {
   RuleViolationError,
   type PaymentReceivedEvent,
 } from '@cancelflow/domain';
-import { undoCancellationWorkflowId, type PaymentRequestView, type UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
+import { undoCancellationWorkflowId, type UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
 import type { Database, Logger } from '@cancelflow/service-kit';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import { paymentReceivedSignal } from '@cancelflow/workflows/contracts/undo-cancellation';
@@ -26,6 +26,7 @@ import {
   type PaymentRequest,
 } from '../db/entities/index.ts';
 import { isUuid, recomputeRefundStatus } from '../refunds/store.ts';
+import type { PaymentRequestView } from '@cancelflow/workflows/contracts/undo-cancellation';
 
 /** How a refund part stopped by an undo is marked: it moved no money and never will. */
 export const STOPPED_FOR_UNDO = 'stopped at the provider before it settled: the cancellation is being undone';

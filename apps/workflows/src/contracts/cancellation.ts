@@ -6,17 +6,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { CancellationProcessState } from '@cancelflow/domain';
+import type { CancellationReason, CancellationStep, RefundMethod } from '@cancelflow/domain/cancellation';
+import type { Channel } from '@cancelflow/domain/channel-policies';
+import type { PaymentMethod } from '@cancelflow/domain/order';
+import type { RefundChannel, RefundStatus } from '@cancelflow/domain/refund';
 
 export { cancellationWorkflowId } from '@cancelflow/domain/cancellation';
 export type { CancellationProcessState } from '@cancelflow/domain';
-export type {
-  CancellationContext,
-  ChannelNotification,
-  NotificationActivities,
-  OrderActivities,
-  PaymentActivities,
-  RefundOutcome,
-} from '@cancelflow/domain/activities';
+export type { NotificationActivities } from './notifications.ts';
 
 export const CANCELLATION_WORKFLOW_TYPE = 'cancellationWorkflow';
 
@@ -49,3 +46,87 @@ export const cancellationStateQuery = defineQuery<CancellationProcessState>('can
  * flight, none to come), after which it ends without completing. The undo then owns the money.
  */
 export const abortForUndoUpdate = defineUpdate<{ stoppedAt: string; refundRequested: boolean }, [{ undoId: string }]>('abortForUndo');
+
+// The activities the process asks of the services (types only; every one idempotent on the business id it takes).
+
+export interface CancellationContext {
+  cancellationId: string;
+  orderId: string;
+  merchantId: string;
+  channel: Channel;
+  channelOrderNo: string;
+  thirdPartyManaged: boolean;
+  currency: string;
+  /**
+   * The amount to refund, in minor units: priced once, when the cancellation was reserved, by the
+   * domain's rule (planCancellationRefund: the lines less their share of the discounts, and the
+   * shipping with the last open unit).
+   */
+  amount: number;
+  refundMethod: RefundMethod;
+  restock: boolean;
+  reason: CancellationReason;
+  customer: { email: string; name: string };
+  lines: { lineId: string; lineNo: number; sku: string; quantity: number; unitPrice: number }[];
+  /** The order's payments as the channel reported them at import. */
+  payments: { method: PaymentMethod; amount: number; reference: string }[];
+}
+
+export interface ChannelNotification {
+  /** Why the marketplace was not told, when it was not. */
+  skipped?: 'THIRD_PARTY_MANAGED' | 'OWN_SHOP';
+  /** eBay: cancelling a paid, unshipped order opens a dispute that must close first. */
+  disputeId?: string;
+}
+
+export interface OrderActivities {
+  /** Reads the cancellation the workflow runs for; fails for good when it does not exist. */
+  loadCancellation(cancellationId: string): Promise<CancellationContext>;
+  restockCancellation(cancellationId: string): Promise<void>;
+  notifyChannelOfCancellation(cancellationId: string): Promise<ChannelNotification>;
+  /** Appends a step to the cancellation and to the order's timeline (once per step and key). */
+  recordCancellationStep(input: {
+    cancellationId: string;
+    step: CancellationStep;
+    detail?: string;
+    actor?: string;
+    /** Distinguishes repeated steps, e.g. one REFUND_REQUESTED per attempt. */
+    key?: string;
+  }): Promise<void>;
+  /** IN_PROGRESS -> CANCELLED, only after the refund succeeded or was not needed. */
+  completeCancellation(cancellationId: string): Promise<void>;
+}
+
+export interface RefundOutcome {
+  refundId: string;
+  status: RefundStatus;
+  failureReason?: string;
+  parts: { channel: RefundChannel; amount: number; status: RefundStatus }[];
+}
+
+export interface PaymentActivities {
+  /** Records the order's payments as imported (idempotent on order and reference). */
+  recordOrderPayments(input: {
+    orderId: string;
+    currency: string;
+    payments: CancellationContext['payments'];
+  }): Promise<void>;
+  /**
+   * Refunds a cancellation, idempotent on cancellationId: asking again returns the same refund.
+   * With retry, the parts that failed are submitted again (under a new provider idempotency key).
+   */
+  requestRefund(input: {
+    cancellationId: string;
+    orderId: string;
+    currency: string;
+    amount: number;
+    refundMethod: RefundMethod;
+    retry?: boolean;
+  }): Promise<RefundOutcome>;
+  getRefund(cancellationId: string): Promise<RefundOutcome>;
+  /**
+   * A refund still PENDING after its expected time: asks the provider, applies its answer as its
+   * event would have been (once, whichever comes first), and returns the refund as it now is.
+   */
+  reconcileRefund(cancellationId: string): Promise<RefundOutcome>;
+}

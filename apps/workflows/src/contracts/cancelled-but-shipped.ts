@@ -6,17 +6,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { CancelledButShippedProcessState } from '@cancelflow/domain';
+import type { AcknowledgementChannel, CancelledButShippedStep } from '@cancelflow/domain/cancelled-but-shipped';
+import type { Channel } from '@cancelflow/domain/channel-policies';
 
 export { cancelledButShippedWorkflowId } from '@cancelflow/domain/cancelled-but-shipped';
 export type { CancelledButShippedProcessState } from '@cancelflow/domain';
-export type {
-  CancelledButShippedContext,
-  CancelledButShippedNotificationActivities,
-  CancelledButShippedOrderActivities,
-  CancelledButShippedPaymentActivities,
-  RecordedAcknowledgement,
-} from '@cancelflow/domain/cancelled-but-shipped';
-export type { NotificationActivities } from '@cancelflow/domain/activities';
+export type { NotificationActivities } from './notifications.ts';
 
 export const CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE = 'cancelledButShippedWorkflow';
 
@@ -72,3 +67,102 @@ export const approveRebillUpdate = defineUpdate<
 >('approveRebill');
 
 export const cancelledButShippedStateQuery = defineQuery<CancelledButShippedProcessState>('cancelledButShippedState');
+
+/** What the chain works on, as the order service knows it when the shipment arrived. */
+export interface CancelledButShippedContext {
+  chainId: string;
+  shipmentId: string;
+  orderId: string;
+  merchantId: string;
+  channel: Channel;
+  channelOrderNo: string;
+  currency: string;
+  /** Shipped-after-cancel quantity x unit price, summed over the lines: the rebill amount. */
+  amount: number;
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
+  customer: { email: string; name: string };
+  lines: { lineId: string; lineNo: number; sku: string; quantity: number; unitPrice: number }[];
+  cancellationIds: string[];
+}
+
+export interface RecordedAcknowledgement {
+  accepted: boolean;
+  via: AcknowledgementChannel;
+  /** The staff member who recorded it, the customer's address for an email reply, or the self-service page. */
+  by: string;
+  /** The customer's own words. */
+  evidence: string;
+  /** The reply's Message-ID, when it came by email. */
+  messageId?: string;
+  at: string;
+}
+
+/** Activities of the "orders" task queue for this chain (idempotent on chainId and step/key). */
+export interface CancelledButShippedOrderActivities {
+  loadCancelledButShipped(chainId: string): Promise<CancelledButShippedContext>;
+  recordCancelledButShippedStep(input: {
+    chainId: string;
+    step: CancelledButShippedStep;
+    detail?: string;
+    actor?: string;
+    key?: string;
+    acknowledgement?: RecordedAcknowledgement;
+    acknowledgementId?: string;
+  }): Promise<void>;
+  /**
+   * The customer refused or did not answer: opens a return of the shipped-after-cancel quantities
+   * (once per chain; a repeat answers the same return). returnId is null when those quantities
+   * were returned by other means meanwhile.
+   */
+  openReturnForCancelledButShipped(input: { chainId: string; why: string }): Promise<{ returnId: string | null }>;
+}
+
+/** Activities of the "payments" task queue for this chain. */
+export interface CancelledButShippedPaymentActivities {
+  /** Records the customer's acknowledgement (idempotent on chainId); the credit memo needs it. */
+  recordCustomerAcknowledgement(input: {
+    chainId: string;
+    orderId: string;
+    merchantId: string;
+    amount: number;
+    currency: string;
+    acknowledgement: RecordedAcknowledgement;
+  }): Promise<{ acknowledgementId: string }>;
+  /** Charges the customer the shipped-after-cancel amount, once per chain. */
+  rebillCustomer(input: {
+    chainId: string;
+    orderId: string;
+    amount: number;
+    currency: string;
+    approvedBy: string;
+  }): Promise<{ rebillId: string; status: 'SUCCEEDED' }>;
+  /** Pays the seller; refused unless it references a recorded, accepting acknowledgement. */
+  issueCreditMemo(input: {
+    chainId: string;
+    orderId: string;
+    merchantId: string;
+    acknowledgementId: string;
+    amount: number;
+    currency: string;
+  }): Promise<{ creditMemoId: string }>;
+}
+
+/** Activities of the "notifications" task queue for this chain. */
+export interface CancelledButShippedNotificationActivities {
+  /**
+   * From now on, replies to the email with this messageKey (threaded by In-Reply-To or
+   * References to its Message-ID) are signalled to the workflow, including any that came already.
+   */
+  watchReplies(input: { messageKey: string; workflowId: string }): Promise<void>;
+  /** Emails the thread of the email with rootMessageKey (it and every reply) to `to`, once per messageKey. */
+  forwardEmailThread(input: {
+    messageKey: string;
+    to: string;
+    rootMessageKeys: string[];
+    subject: string;
+    note?: string;
+    orderId?: string;
+  }): Promise<{ messageId: string }>;
+}

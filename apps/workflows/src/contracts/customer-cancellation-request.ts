@@ -5,11 +5,11 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import type { CancellationRequestProcessState, RefundMethod } from '@cancelflow/domain';
+import type { CancellationReason, CancellationRequestProcessState, RefundMethod } from '@cancelflow/domain';
 
 export { cancellationRequestWorkflowId } from '@cancelflow/domain/cancellation-request';
 export type { CancellationRequestProcessState } from '@cancelflow/domain';
-export type { CancellationRequestActivities, CancellationRequestContext, NotificationActivities } from '@cancelflow/domain/activities';
+export type { NotificationActivities } from './notifications.ts';
 
 export const CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE = 'customerCancellationRequestWorkflow';
 
@@ -49,3 +49,38 @@ export const withdrawCancellationRequestUpdate = defineUpdate<{ status: 'WITHDRA
 export const shipmentRecordedSignal = defineSignal<[{ orderId: string; shipmentId?: string }]>('shipmentRecorded');
 
 export const cancellationRequestStateQuery = defineQuery<CancellationRequestProcessState>('cancellationRequestState');
+
+/** What the customer-cancellation-request workflow reads of its request. */
+export interface CancellationRequestContext {
+  requestId: string;
+  orderId: string;
+  merchantId: string;
+  channelOrderNo: string;
+  source: 'CUSTOMER_SELF_SERVICE' | 'CUSTOMER_CONTACT' | 'MARKETPLACE';
+  status: 'REQUESTED' | 'ACCEPTED' | 'REJECTED' | 'AUTO_ACCEPTED' | 'WITHDRAWN';
+  reason: CancellationReason;
+  comment?: string;
+  customer: { email: string; name: string };
+  lines: { lineId: string; lineNo: number; sku: string; quantity: number }[];
+  /** The cancellation it became, once accepted. */
+  cancellationId?: string;
+  createdAt: string;
+}
+
+/** The order service's side of process 2, on the "orders" task queue; idempotent by request id. */
+export interface CancellationRequestActivities {
+  loadCancellationRequest(requestId: string): Promise<CancellationRequestContext>;
+  /** REQUESTED -> ACCEPTED and the cancellation (with the customer's reason) starts; a repeat returns it. */
+  acceptCancellationRequest(input: {
+    requestId: string;
+    staffId: string;
+    refundMethod: RefundMethod;
+    restock: boolean;
+  }): Promise<{ cancellationId: string; workflowId: string }>;
+  /** REQUESTED -> REJECTED; returnInstead when goods of the request have shipped. */
+  rejectCancellationRequest(input: { requestId: string; staffId: string; reason: string }): Promise<{ returnInstead: boolean }>;
+  /** REQUESTED -> WITHDRAWN by the customer. */
+  withdrawCancellationRequest(input: { requestId: string; comment?: string }): Promise<void>;
+  /** Adds an entry to the order's timeline, once per key (reminders, escalations, emails). */
+  recordCancellationRequestEvent(input: { requestId: string; type: string; key: string; detail?: string }): Promise<void>;
+}

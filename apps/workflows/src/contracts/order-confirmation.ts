@@ -2,7 +2,7 @@
  * The order confirmation email, with the customer's self-service link: its workflow type and id,
  * input, and the activity it asks of the notification service.
  */
-export type { NotificationActivities } from '@cancelflow/domain/activities';
+export type { NotificationActivities } from './notifications.ts';
 
 export const ORDER_CONFIRMATION_WORKFLOW_TYPE = 'orderConfirmationWorkflow';
 

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_QUEUES, type CancellationContext } from '@cancelflow/domain/activities';
+import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { cancellationWorkflow } from '../../src/cancellation.ts';
 import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, refundSettledSignal, retryRefundUpdate, type CancellationWorkflowInput } from '../../src/contracts/cancellation.ts';
 import { startTimeSkippingEnvironment, until, type TimeSkippingEnvironment } from './environment.ts';
 import { cancellationActivities, cancellationContext, refund, type CancellationMocks } from './fixtures.ts';
+import type { CancellationContext } from '../../src/contracts/cancellation.ts';
 
 let env: TimeSkippingEnvironment;
 // The first run on a machine fetches the test server with Maven (npm test does that before vitest).

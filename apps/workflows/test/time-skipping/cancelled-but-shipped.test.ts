@@ -4,11 +4,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
-import type { CancelledButShippedContext } from '@cancelflow/domain/cancelled-but-shipped';
 import { cancelledButShippedWorkflow } from '../../src/cancelled-but-shipped.ts';
 import { approveRebillUpdate, cancelledButShippedStateQuery, emailReplyReceivedSignal, recordAcknowledgementUpdate, type CancelledButShippedInput, type EmailReply } from '../../src/contracts/cancelled-but-shipped.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
 import { chainActivities, chainContext, type ChainMocks } from './fixtures.ts';
+import type { CancelledButShippedContext } from '../../src/contracts/cancelled-but-shipped.ts';
 
 let env: TimeSkippingEnvironment;
 // The first run on a machine fetches the test server with Maven (npm test does that before vitest).

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_QUEUES, type CancellationRequestContext } from '@cancelflow/domain/activities';
+import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { customerCancellationRequestWorkflow } from '../../src/customer-cancellation-request.ts';
 import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, rejectCancellationRequestUpdate, shipmentRecordedSignal, withdrawCancellationRequestUpdate, type CustomerCancellationRequestInput } from '../../src/contracts/customer-cancellation-request.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
 import { requestActivities, requestContext, type RequestMocks } from './fixtures.ts';
+import type { CancellationRequestContext } from '../../src/contracts/customer-cancellation-request.ts';
 
 let env: TimeSkippingEnvironment;
 // The first run on a machine fetches the test server with Maven (npm test does that before vitest).

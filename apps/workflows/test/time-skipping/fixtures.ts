@@ -3,23 +3,13 @@
  * replaces only the functions its rule is about. Used by the time-skipping tests and by the
  * recorder of the replay histories.
  */
-import type {
-  CancellationContext,
-  CancellationRequestActivities,
-  CancellationRequestContext,
-  NotificationActivities,
-  OrderActivities,
-  PaymentActivities,
-  RefundOutcome,
-} from '@cancelflow/domain/activities';
-import type {
-  CancelledButShippedContext,
-  CancelledButShippedNotificationActivities,
-  CancelledButShippedOrderActivities,
-  CancelledButShippedPaymentActivities,
-} from '@cancelflow/domain/cancelled-but-shipped';
-import type { PaymentRequestView, UndoContext, UndoOrderActivities, UndoPaymentActivities, UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
+import type { UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
 import type { MockActivities } from './environment.ts';
+import type { CancellationContext, OrderActivities, PaymentActivities, RefundOutcome } from '../../src/contracts/cancellation.ts';
+import type { CancelledButShippedContext, CancelledButShippedNotificationActivities, CancelledButShippedOrderActivities, CancelledButShippedPaymentActivities } from '../../src/contracts/cancelled-but-shipped.ts';
+import type { CancellationRequestActivities, CancellationRequestContext } from '../../src/contracts/customer-cancellation-request.ts';
+import type { NotificationActivities } from '../../src/contracts/notifications.ts';
+import type { PaymentRequestView, UndoContext, UndoOrderActivities, UndoPaymentActivities } from '../../src/contracts/undo-cancellation.ts';
 
 const customer = { email: 'ada@example.com', name: 'Ada Lovelace' };
 

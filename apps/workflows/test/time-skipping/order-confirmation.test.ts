@@ -1,10 +1,11 @@
 // The order confirmation email alone, the notification service mocked, the clock skipped.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_QUEUES, type NotificationActivities } from '@cancelflow/domain/activities';
+import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { orderConfirmationWorkflowId } from '../../src/contracts/order-confirmation.ts';
 import { orderConfirmationWorkflow } from '../../src/order-confirmation.ts';
 import { startTimeSkippingEnvironment, type TimeSkippingEnvironment } from './environment.ts';
+import type { NotificationActivities } from '../../src/contracts/notifications.ts';
 
 let env: TimeSkippingEnvironment;
 // The first run on a machine fetches the test server with Maven (npm test does that before vitest).

@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
-import type { UndoContext, UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
+import type { UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
 import { CANCELLATION_WORKFLOW_TYPE } from '../../src/contracts/cancellation.ts';
 import { undoCancellationWorkflow } from '../../src/undo-cancellation.ts';
 import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInput } from '../../src/contracts/undo-cancellation.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
 import { paymentRequest, refundPart, undoActivities, undoContext, type UndoMocks } from './fixtures.ts';
+import type { UndoContext } from '../../src/contracts/undo-cancellation.ts';
 
 let env: TimeSkippingEnvironment;
 // The first run on a machine fetches the test server with Maven (npm test does that before vitest).

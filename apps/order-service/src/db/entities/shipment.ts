@@ -1,9 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import {
-  CANCELLED_BUT_SHIPPED_STATUSES,
-  CANCELLED_BUT_SHIPPED_STEPS,
-  type RecordedAcknowledgement,
-} from '@cancelflow/domain';
+import { CANCELLED_BUT_SHIPPED_STATUSES, CANCELLED_BUT_SHIPPED_STEPS } from '@cancelflow/domain';
+import type { RecordedAcknowledgement } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 
 /** An advance ship notice: what left the warehouse, with which carrier and tracking number. */
 export const Shipment = defineEntity({
