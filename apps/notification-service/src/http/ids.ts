@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { uuidSchema as uuid } from '@cancelflow/domain';
 import { parse } from '@cancelflow/service-kit';
-
-const uuid = (what: string) => z.uuid({ error: `${what} must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e` });
 
 /** The :id of a path, which must be a UUID: anything else is a 400, not a 404. */
 export const parseId = (value: unknown, what: string): string => parse(z.object({ id: uuid(what) }), { id: value }, 'path').id;

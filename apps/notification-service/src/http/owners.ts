@@ -3,10 +3,10 @@
  * email belongs to the merchant of its order, which is the order service's answer.
  */
 import type { Database, IdLocation, MerchantLookup, Owner, Role } from '@cancelflow/service-kit';
+import { isUuid } from '@cancelflow/domain';
 
 export const SERVICE_AND_SUPPORT: readonly Role[] = ['SERVICE', 'SUPPORT'];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NotificationOwners {
   order: (at: IdLocation) => Owner;
@@ -15,7 +15,7 @@ export interface NotificationOwners {
 
 export function notificationOwners(db: Database, merchantOfOrder: MerchantLookup): NotificationOwners {
   const merchantOfEmail: MerchantLookup = async (id) => {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const rows = await db.em.fork().execute<{ order_id: string | null }[]>(`select "order_id" from "notifications"."outbound_email" where "id" = ?`, [id.toLowerCase()]);
     const orderId = rows[0]?.order_id;
     return orderId ? merchantOfOrder(orderId) : undefined;

@@ -9,6 +9,7 @@ import type { InventoryAdapter } from '../adapters/inventory.ts';
 import { Cancellation, CancellationLine, Dispute, Order, OrderLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { CancellationContext, ChannelNotification, OrderActivities } from '@cancelflow/workflows/contracts/cancellation';
+import { isUuid } from '@cancelflow/domain';
 
 export interface OrderActivityDeps {
   db: Database;
@@ -16,7 +17,6 @@ export interface OrderActivityDeps {
   inventory: InventoryAdapter;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Loaded {
   cancellation: Cancellation;
@@ -28,7 +28,7 @@ interface Loaded {
 /** What the workflows may ask the order service to do; each is idempotent on the cancellation id. */
 export function createCancellationActivities(deps: OrderActivityDeps): OrderActivities {
   const load = async (em: EntityManager, cancellationId: string): Promise<Loaded> => {
-    if (!UUID.test(cancellationId)) {
+    if (!isUuid(cancellationId)) {
       throw ApplicationFailure.nonRetryable(`${cancellationId} is not a cancellation id`, 'CancellationNotFound');
     }
     const cancellation = await em.findOne(Cancellation, { id: cancellationId });

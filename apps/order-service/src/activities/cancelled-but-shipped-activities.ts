@@ -7,15 +7,15 @@ import type { Database } from '@cancelflow/service-kit';
 import { CancelledButShipped, CancelledButShippedLine, Order, OrderLine, Return, ReturnLine, Shipment } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 import type { CancelledButShippedContext, CancelledButShippedOrderActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
+import { isUuid } from '@cancelflow/domain';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The order service's side of the cancelled-but-shipped chain; idempotent on chain, step and key. */
 export function createCancelledButShippedActivities(deps: { db: Database }): CancelledButShippedOrderActivities {
   const fresh = (): EntityManager => deps.db.em.fork();
 
   const find = async (em: EntityManager, chainId: string): Promise<CancelledButShipped> => {
-    if (!UUID.test(chainId)) throw ApplicationFailure.nonRetryable(`${chainId} is not a chain id`, 'ChainNotFound');
+    if (!isUuid(chainId)) throw ApplicationFailure.nonRetryable(`${chainId} is not a chain id`, 'ChainNotFound');
     const chain = await em.findOne(CancelledButShipped, { id: chainId });
     // The workflow starts a moment before the shipment's transaction commits: try again.
     if (!chain) throw ApplicationFailure.retryable(`cancelled-but-shipped chain ${chainId} does not exist (yet)`, 'ChainNotFound');

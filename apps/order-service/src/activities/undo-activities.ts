@@ -18,6 +18,7 @@ import { Cancellation, CancellationStepRecord, Order, OrderLine } from '../db/en
 import { CancellationUndo } from '../db/entities/undo.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { StopCancellationOutcome, UndoContext, UndoOrderActivities } from '@cancelflow/workflows/contracts/undo-cancellation';
+import { isUuid } from '@cancelflow/domain';
 
 export interface UndoActivityDeps {
   db: Database;
@@ -26,13 +27,12 @@ export interface UndoActivityDeps {
   channel: ChannelReopenAdapter;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActivities {
   const fresh = (): EntityManager => deps.db.em.fork();
 
   const loadRow = async (em: EntityManager, undoId: string): Promise<CancellationUndo> => {
-    if (!UUID.test(undoId)) throw ApplicationFailure.nonRetryable(`${undoId} is not an undo id`, 'UndoNotFound');
+    if (!isUuid(undoId)) throw ApplicationFailure.nonRetryable(`${undoId} is not an undo id`, 'UndoNotFound');
     const undo = await em.findOne(CancellationUndo, { id: undoId }, { refresh: true });
     // The workflow starts a moment before the request that created it commits: try again.
     if (!undo) throw ApplicationFailure.retryable(`undo ${undoId} does not exist (yet)`, 'UndoNotFound');

@@ -3,12 +3,12 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { deriveOrderStatus, NotFoundError, type OrderStatus } from '@cancelflow/domain';
 import { Dispute, Order, OrderEvent, OrderLine } from './entities/index.ts';
+import { isUuid } from '@cancelflow/domain';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A malformed id names nothing, so it is "not found" rather than a server error. */
 export function assertId(id: string | undefined, what: string): string {
-  if (!id || !UUID.test(id)) throw new NotFoundError(`no ${what} ${id ?? ''}`.trim());
+  if (!id || !isUuid(id)) throw new NotFoundError(`no ${what} ${id ?? ''}`.trim());
   return id.toLowerCase();
 }
 

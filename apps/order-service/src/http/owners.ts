@@ -4,11 +4,11 @@
  * chain, undo or API key, read from the table that holds it. Unknown ids have no merchant (404).
  */
 import type { Database, IdLocation, Owner, Role } from '@cancelflow/service-kit';
+import { isUuid } from '@cancelflow/domain';
 
 export const ALL: readonly Role[] = ['SERVICE', 'MERCHANT', 'SUPPORT'];
 export const STAFF: readonly Role[] = ['MERCHANT', 'SUPPORT'];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const MERCHANT_OF = {
   order: `select "merchant_id" from "orders"."order" where "id" = ?`,
@@ -28,7 +28,7 @@ export type Owners = Record<OwnedThing, (at: IdLocation) => Owner>;
 
 export function ordersOwners(db: Database): Owners {
   const lookup = (what: OwnedThing) => async (id: string): Promise<string | undefined> => {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const rows = await db.em.fork().execute<{ merchant_id: string }[]>(MERCHANT_OF[what], [id.toLowerCase()]);
     return rows[0]?.merchant_id;
   };

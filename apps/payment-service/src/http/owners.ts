@@ -3,6 +3,7 @@
  * payment service keeps money per order; the order's merchant is the order service's answer.
  */
 import type { Database, IdLocation, MerchantLookup, Owner, Role } from '@cancelflow/service-kit';
+import { isUuid } from '@cancelflow/domain';
 
 export const SERVICE_AND_SUPPORT: readonly Role[] = ['SERVICE', 'SUPPORT'];
 
@@ -16,7 +17,6 @@ const ORDER_OF = {
   'sandbox refund': { sql: `select "order_id" from "payments"."sandbox_refund" where "provider_refund_id" = ?`, uuid: false },
 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type HeldThing = keyof typeof ORDER_OF;
 
@@ -25,7 +25,7 @@ export type PaymentOwners = Record<HeldThing | 'order', (at: IdLocation) => Owne
 export function paymentOwners(db: Database, merchantOfOrder: MerchantLookup): PaymentOwners {
   const viaOrder = (what: HeldThing): MerchantLookup => async (id) => {
     const { sql, uuid } = ORDER_OF[what];
-    if (uuid && !UUID.test(id)) return undefined;
+    if (uuid && !isUuid(id)) return undefined;
     const rows = await db.em.fork().execute<{ order_id: string }[]>(sql, [uuid ? id.toLowerCase() : id]);
     return rows[0] ? merchantOfOrder(rows[0].order_id) : undefined;
   };

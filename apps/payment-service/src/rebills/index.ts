@@ -18,11 +18,11 @@ import {
   type Rebill,
 } from '../db/entities/index.ts';
 import type { CancelledButShippedPaymentActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
+import { isUuid } from '@cancelflow/domain';
 
 type RecordInput = Parameters<CancelledButShippedPaymentActivities['recordCustomerAcknowledgement']>[0];
 type RebillInput = Parameters<CancelledButShippedPaymentActivities['rebillCustomer']>[0];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createRebillBook(deps: { orm: Database; charges: ChargeProvider }) {
   const em = () => deps.orm.em.fork();
@@ -33,7 +33,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
     ref: { acknowledgementId?: string; chainId: string; orderId: string; amount: number; currency: string },
   ): Promise<CustomerAcknowledgement> {
     const ack = ref.acknowledgementId
-      ? UUID.test(ref.acknowledgementId)
+      ? isUuid(ref.acknowledgementId)
         ? await em().findOne(CustomerAcknowledgementEntity, { id: ref.acknowledgementId })
         : null
       : await em().findOne(CustomerAcknowledgementEntity, { chainId: ref.chainId });
@@ -93,7 +93,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
     },
 
     async acknowledgement(id: string): Promise<CustomerAcknowledgement | null> {
-      return UUID.test(id) ? em().findOne(CustomerAcknowledgementEntity, { id }) : null;
+      return isUuid(id) ? em().findOne(CustomerAcknowledgementEntity, { id }) : null;
     },
 
     async rebill(input: RebillInput): Promise<Rebill> {
@@ -168,7 +168,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
     },
 
     async creditMemo(id: string): Promise<CreditMemo> {
-      const memo = UUID.test(id) ? await em().findOne(CreditMemoEntity, { id }) : null;
+      const memo = isUuid(id) ? await em().findOne(CreditMemoEntity, { id }) : null;
       if (!memo) throw new NotFoundError(`no credit memo ${id}`);
       return memo;
     },

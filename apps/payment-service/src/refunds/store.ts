@@ -6,8 +6,9 @@ import { refundView, type RefundView } from './views.ts';
 
 export type EntityManager = Database['em'];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string): boolean => UUID.test(value);
+import { isUuid } from '@cancelflow/domain';
+
+export { isUuid };
 
 export async function viewOf(em: EntityManager, refund: Refund): Promise<RefundView> {
   const parts = await em.find(RefundPartEntity, { refundId: refund.id }, { orderBy: { partNo: 'asc' }, refresh: true });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CANCELLATION_INITIATORS, CANCELLATION_REASONS, REFUND_METHODS } from '../cancellation.ts';
 import { idSchema, quantitySchema, staffIdSchema, text } from './common.ts';
+import { isUuid } from './common.ts';
 
 export const createCancellationSchema = z.object({
   lines: z
@@ -34,7 +35,6 @@ export const closeDisputeSchema = z.object({
 });
 export type CloseDisputeInput = z.infer<typeof closeDisputeSchema>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * GET /orders/:id/cancellation-eligibility?lines=<lineId>:<quantity>,...: the refund preview of
@@ -49,7 +49,7 @@ export const cancellationEligibilityQuerySchema = z.object({
       const lines: { lineId: string; quantity: number }[] = [];
       for (const entry of value.split(',').filter((e) => e.trim() !== '')) {
         const [lineId = '', quantity = ''] = entry.trim().split(':');
-        if (!UUID.test(lineId) || !/^[1-9]\d{0,5}$/.test(quantity)) {
+        if (!isUuid(lineId) || !/^[1-9]\d{0,5}$/.test(quantity)) {
           ctx.addIssue({ code: 'custom', message: `"${entry}" is not <lineId>:<quantity> (a line's id and a whole number of at least 1)` });
           return z.NEVER;
         }
