@@ -11,6 +11,7 @@ import type { EmailTemplate } from '@cancelflow/domain/activities';
 import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, rejectCancellationRequestUpdate, shipmentRecordedSignal, withdrawCancellationRequestUpdate, type CancellationRequestProcessState, type CustomerCancellationRequestInput } from './contracts/customer-cancellation-request.ts';
 import { notifications, requestLoader, requests } from './proxies.ts';
 import type { CancellationRequestContext } from './contracts/customer-cancellation-request.ts';
+import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
 export const DEFAULT_REMINDER_INTERVAL = '4 hours';
 export const DEFAULT_ESCALATE_AFTER = '48 hours';
@@ -192,7 +193,7 @@ export async function customerCancellationRequestWorkflow(
   async function decide<T>(write: () => Promise<T>): Promise<T> {
     await condition(() => state.phase !== 'STARTING' && !deciding);
     if (outcome !== undefined) {
-      throw ApplicationFailure.create({ message: `the cancellation request is already closed (${outcome.kind})`, type: 'ConflictError', nonRetryable: true });
+      throw ApplicationFailure.create({ message: `the cancellation request is already closed (${outcome.kind})`, type: ACTIVITY_FAILURES.conflict, nonRetryable: true });
     }
     deciding = true;
     state.phase = 'DECIDING';

@@ -13,13 +13,14 @@ import type {
   CancelledButShippedPaymentActivities,
 } from './contracts/cancelled-but-shipped.ts';
 import type { UndoOrderActivities, UndoPaymentActivities } from './contracts/undo-cancellation.ts';
+import { ACTIVITY_FAILURES, NON_RETRYABLE_FAILURES } from '@cancelflow/domain/activity-failures';
 
 const RETRY_FOREVER: RetryPolicy = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '1 minute',
   // Business rules that a retry cannot change come back as these, and stop the retries.
-  nonRetryableErrorTypes: ['RuleViolationError', 'ValidationError', 'NotFoundError'],
+  nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
 };
 
 const queue = (taskQueue: string, startToCloseTimeout: ActivityOptions['startToCloseTimeout'] = '30 seconds'): ActivityOptions => ({
@@ -52,7 +53,7 @@ export const notifications = proxyActivities<NotificationActivities>(NOTIFICATIO
 // (ConflictError: the request was closed meanwhile) fails at once and goes back to whoever asked.
 export const requests = proxyActivities<CancellationRequestActivities>({
   ...ORDERS,
-  retry: { ...RETRY_FOREVER, nonRetryableErrorTypes: [...RETRY_FOREVER.nonRetryableErrorTypes!, 'ConflictError'] },
+  retry: { ...RETRY_FOREVER, nonRetryableErrorTypes: [...RETRY_FOREVER.nonRetryableErrorTypes!, ACTIVITY_FAILURES.conflict] },
 });
 export const requestLoader = proxyActivities<Pick<CancellationRequestActivities, 'loadCancellationRequest'>>(LOADS_BEFORE_COMMIT);
 

@@ -18,6 +18,7 @@ import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInp
 import { notifications, undoLoader, undoOrders, undoPayments } from './proxies.ts';
 import { recheckAfter } from './provider-recheck.ts';
 import type { UndoContext } from './contracts/undo-cancellation.ts';
+import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
 const DEFAULT_REMINDER_INTERVAL = '2 days';
 const DEFAULT_PAYMENT_DEADLINE = '7 days';
@@ -118,7 +119,7 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
       try {
         await undoPayments.takeBackLedger({ undoId, orderId: u.orderId, partId: s.partId, amount: s.amount });
       } catch (error) {
-        if (isFailure(error, 'LedgerSpentError')) throw new UndoRefused(failureMessage(error));
+        if (isFailure(error, ACTIVITY_FAILURES.ledgerSpent)) throw new UndoRefused(failureMessage(error));
         throw error;
       }
       collected.takenBack += s.amount;

@@ -6,6 +6,7 @@ export * from './cancellation.ts';
 export * from './eligibility.ts';
 export * from './refund.ts';
 export * from './activities.ts';
+export * from './activity-failures.ts';
 export * from './schemas/index.ts';
 export * from './cancellation-request.ts';
 export * from './returns.ts';

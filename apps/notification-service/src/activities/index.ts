@@ -11,6 +11,7 @@ import type { MailTransport } from '../mail/transport.ts';
 import { renderEmail } from '../templates/index.ts';
 import { newMessageId } from './message-id.ts';
 import type { NotificationActivities } from '@cancelflow/workflows/contracts/notifications';
+import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
 export interface NotificationActivityDeps {
   db: Database;
@@ -39,12 +40,6 @@ const sendEmailInput = z.object({
   orderId: text().trim().min(1).max(64, 'orderId is at most 64 characters').optional(),
 });
 
-/** The failure types the workflows may see. */
-export const NOTIFICATION_FAILURES = {
-  invalidInput: 'INVALID_EMAIL_INPUT',
-  invalidTemplateData: 'INVALID_TEMPLATE_DATA',
-  smtpFailed: 'SMTP_SEND_FAILED',
-} as const;
 
 export function createNotificationActivities(deps: NotificationActivityDeps): NotificationActivities {
   return {
@@ -124,7 +119,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
         deps.logger.warn({ messageKey: input.messageKey, to: input.to, reason: outcome.reason }, 'email could not be sent');
         throw ApplicationFailure.retryable(
           `email ${input.messageKey} to ${input.to} could not be sent (attempt ${outcome.attempts}): ${outcome.reason}`,
-          NOTIFICATION_FAILURES.smtpFailed,
+          ACTIVITY_FAILURES.smtpFailed,
         );
       }
       return { messageId: outcome.messageId };
@@ -138,7 +133,7 @@ function validate(raw: unknown): z.output<typeof sendEmailInput> {
   const problems = problemsOf(result.error, 'sendEmail input').map((p) => `${p.path || 'input'}: ${p.message}`);
   throw ApplicationFailure.nonRetryable(
     `sendEmail input is invalid: ${problems.join('; ')}`,
-    NOTIFICATION_FAILURES.invalidInput,
+    ACTIVITY_FAILURES.invalidEmailInput,
     problems,
   );
 }
@@ -148,7 +143,7 @@ function render(template: z.output<typeof sendEmailInput>['template'], data: unk
     return renderEmail(template, data);
   } catch (error) {
     if (error instanceof ValidationError) {
-      throw ApplicationFailure.nonRetryable(error.message, NOTIFICATION_FAILURES.invalidTemplateData, ...error.details);
+      throw ApplicationFailure.nonRetryable(error.message, ACTIVITY_FAILURES.invalidTemplateData, ...error.details);
     }
     throw error;
   }

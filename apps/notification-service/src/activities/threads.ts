@@ -10,6 +10,7 @@ import { MailboxMessage, OutboundEmail, ReplyWatch } from '../db/index.ts';
 import type { ReplyRouter } from '../replies/reply-router.ts';
 import type { CancelledButShippedNotificationActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import type { NotificationActivities } from '@cancelflow/workflows/contracts/notifications';
+import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
 export function createThreadActivities(deps: {
   db: Database;
@@ -21,7 +22,7 @@ export function createThreadActivities(deps: {
   return {
     async watchReplies({ messageKey, workflowId }) {
       if (!messageKey?.trim() || !workflowId?.trim()) {
-        throw ApplicationFailure.nonRetryable('watchReplies needs a messageKey and a workflowId', 'INVALID_WATCH_INPUT');
+        throw ApplicationFailure.nonRetryable('watchReplies needs a messageKey and a workflowId', ACTIVITY_FAILURES.invalidWatchInput);
       }
       // By key: the watch comes before the email, whose Message-ID is chosen when it is sent.
       await em()
@@ -41,7 +42,7 @@ export function createThreadActivities(deps: {
       if (roots.length === 0) {
         throw ApplicationFailure.nonRetryable(
           `none of the emails ${input.rootMessageKeys.join(', ')} was sent: there is no thread to forward`,
-          'THREAD_NOT_FOUND',
+          ACTIVITY_FAILURES.threadNotFound,
         );
       }
       const rootIds = roots.map((r) => r.messageId);

@@ -10,6 +10,7 @@ import { Cancellation, CancellationLine, Dispute, Order, OrderLine } from '../db
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { CancellationContext, ChannelNotification, OrderActivities } from '@cancelflow/workflows/contracts/cancellation';
 import { isUuid } from '@cancelflow/domain';
+import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
 export interface OrderActivityDeps {
   db: Database;
@@ -29,13 +30,13 @@ interface Loaded {
 export function createCancellationActivities(deps: OrderActivityDeps): OrderActivities {
   const load = async (em: EntityManager, cancellationId: string): Promise<Loaded> => {
     if (!isUuid(cancellationId)) {
-      throw ApplicationFailure.nonRetryable(`${cancellationId} is not a cancellation id`, 'CancellationNotFound');
+      throw ApplicationFailure.nonRetryable(`${cancellationId} is not a cancellation id`, ACTIVITY_FAILURES.cancellationNotFound);
     }
     const cancellation = await em.findOne(Cancellation, { id: cancellationId });
     if (!cancellation) {
       // The workflow starts a moment before the request that created it commits: try again;
       // the workflow's retry policy decides when to give up.
-      throw ApplicationFailure.retryable(`cancellation ${cancellationId} does not exist (yet)`, 'CancellationNotFound');
+      throw ApplicationFailure.retryable(`cancellation ${cancellationId} does not exist (yet)`, ACTIVITY_FAILURES.cancellationNotFound);
     }
     const order = (await em.findOne(Order, { id: cancellation.orderId }))!;
     const cancelled = await em.find(CancellationLine, { cancellationId });
@@ -162,7 +163,7 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
         try {
           assertTransition(c.status, 'CANCELLED');
         } catch (error) {
-          if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidTransition');
+          if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, ACTIVITY_FAILURES.invalidTransition);
           throw error;
         }
         c.status = 'CANCELLED';

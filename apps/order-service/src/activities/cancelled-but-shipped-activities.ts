@@ -8,6 +8,7 @@ import { CancelledButShipped, CancelledButShippedLine, Order, OrderLine, Return,
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 import type { CancelledButShippedContext, CancelledButShippedOrderActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import { isUuid } from '@cancelflow/domain';
+import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
 
 /** The order service's side of the cancelled-but-shipped chain; idempotent on chain, step and key. */
@@ -15,10 +16,10 @@ export function createCancelledButShippedActivities(deps: { db: Database }): Can
   const fresh = (): EntityManager => deps.db.em.fork();
 
   const find = async (em: EntityManager, chainId: string): Promise<CancelledButShipped> => {
-    if (!isUuid(chainId)) throw ApplicationFailure.nonRetryable(`${chainId} is not a chain id`, 'ChainNotFound');
+    if (!isUuid(chainId)) throw ApplicationFailure.nonRetryable(`${chainId} is not a chain id`, ACTIVITY_FAILURES.cancelledButShippedNotFound);
     const chain = await em.findOne(CancelledButShipped, { id: chainId });
     // The workflow starts a moment before the shipment's transaction commits: try again.
-    if (!chain) throw ApplicationFailure.retryable(`cancelled-but-shipped chain ${chainId} does not exist (yet)`, 'ChainNotFound');
+    if (!chain) throw ApplicationFailure.retryable(`cancelled-but-shipped chain ${chainId} does not exist (yet)`, ACTIVITY_FAILURES.cancelledButShippedNotFound);
     return chain;
   };
 

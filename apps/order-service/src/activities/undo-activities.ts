@@ -19,6 +19,7 @@ import { CancellationUndo } from '../db/entities/undo.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { StopCancellationOutcome, UndoContext, UndoOrderActivities } from '@cancelflow/workflows/contracts/undo-cancellation';
 import { isUuid } from '@cancelflow/domain';
+import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
 export interface UndoActivityDeps {
   db: Database;
@@ -32,10 +33,10 @@ export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActi
   const fresh = (): EntityManager => deps.db.em.fork();
 
   const loadRow = async (em: EntityManager, undoId: string): Promise<CancellationUndo> => {
-    if (!isUuid(undoId)) throw ApplicationFailure.nonRetryable(`${undoId} is not an undo id`, 'UndoNotFound');
+    if (!isUuid(undoId)) throw ApplicationFailure.nonRetryable(`${undoId} is not an undo id`, ACTIVITY_FAILURES.undoNotFound);
     const undo = await em.findOne(CancellationUndo, { id: undoId }, { refresh: true });
     // The workflow starts a moment before the request that created it commits: try again.
-    if (!undo) throw ApplicationFailure.retryable(`undo ${undoId} does not exist (yet)`, 'UndoNotFound');
+    if (!undo) throw ApplicationFailure.retryable(`undo ${undoId} does not exist (yet)`, ACTIVITY_FAILURES.undoNotFound);
     return undo;
   };
 
@@ -92,7 +93,7 @@ export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActi
 
     async stopCancellationProcess({ undoId, cancellationId }): Promise<StopCancellationOutcome> {
       const cancellation = await fresh().findOne(Cancellation, { id: cancellationId });
-      if (!cancellation) throw ApplicationFailure.nonRetryable(`no cancellation ${cancellationId}`, 'CancellationNotFound');
+      if (!cancellation) throw ApplicationFailure.nonRetryable(`no cancellation ${cancellationId}`, ACTIVITY_FAILURES.cancellationNotFound);
       const handle = deps.temporal.workflow.getHandle(cancellation.workflowId);
       try {
         // The same update id on a retry attaches to the first request: it is asked once.
@@ -112,7 +113,7 @@ export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActi
     async awaitCancellationCompleted(cancellationId): Promise<void> {
       const cancellation = await fresh().findOne(Cancellation, { id: cancellationId }, { refresh: true });
       if (cancellation?.status === 'IN_PROGRESS') {
-        throw ApplicationFailure.retryable(`cancellation ${cancellationId} is still completing`, 'CancellationCompleting');
+        throw ApplicationFailure.retryable(`cancellation ${cancellationId} is still completing`, ACTIVITY_FAILURES.cancellationCompleting);
       }
     },
 
@@ -126,7 +127,7 @@ export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActi
         try {
           assertTransition(cancellation.status, 'UNDONE');
         } catch (error) {
-          if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidTransition');
+          if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, ACTIVITY_FAILURES.invalidTransition);
           throw error;
         }
         const lines = await linesOf(em, order.id);
