@@ -96,17 +96,15 @@ const sum = async (em: Database['em'], sql: string, params: unknown[]): Promise<
   return Number(rows[0]?.total ?? 0);
 };
 
-/** Recaptured, paid again and taken back per order, and rebills (issue 4's table) when it exists. */
+/** Recaptured, paid again, taken back and rebilled per order. */
 export async function undoTotalsOf(em: Database['em'], orderId: string): Promise<UndoTotals> {
-  const [recaptured, paidAgain, ledgerTakenBack] = await Promise.all([
+  // The service migrates before it serves, so the rebill table always exists here.
+  const [recaptured, paidAgain, ledgerTakenBack, rebilled] = await Promise.all([
     sum(em, `select sum("amount") as total from "payments"."recapture" where "order_id" = ?`, [orderId]),
     sum(em, `select sum("amount") as total from "payments"."payment_request" where "order_id" = ? and "status" = 'PAID'`, [orderId]),
     sum(em, `select sum("amount") as total from "payments"."ledger_reversal" where "order_id" = ? and "restored_at" is null`, [orderId]),
+    sum(em, `select sum("amount") as total from "payments"."rebill" where "order_id" = ? and "status" = 'SUCCEEDED'`, [orderId]),
   ]);
-  const [exists] = await em.execute<{ rebill: string | null }[]>(`select to_regclass('"payments"."rebill"')::text as rebill`);
-  const rebilled = exists?.rebill
-    ? await sum(em, `select sum("amount") as total from "payments"."rebill" where "order_id" = ? and "status" = 'SUCCEEDED'`, [orderId])
-    : 0;
   return { recaptured, paidAgain, ledgerTakenBack, rebilled };
 }
 
