@@ -91,3 +91,20 @@ describe('ORDER_CONFIRMATION', () => {
     }
   });
 });
+
+describe('CANCELLATION_REQUEST_REJECTED', () => {
+  it('tells the customer, whose goods are still in the warehouse, that the order will arrive and how to return it then', () => {
+    const email = renderEmail('CANCELLATION_REQUEST_REJECTED', {
+      requestId: 'a7c2e0f4-1111-4222-8333-944455556666',
+      orderNo: 'WEB-10042',
+      customerName: 'Ada',
+      lines: '1 x Mug (SKU MUG)',
+      rejectionReason: 'already packed',
+    });
+    expect(email.subject).toBe('Your cancellation request for order WEB-10042 could not be accepted');
+    expect(email.text).toContain("The shop's reason: already packed");
+    expect(email.text).toContain('Your order will be shipped and arrive as usual.');
+    expect(email.text).toContain('If you no longer want 1 x Mug (SKU MUG) when they arrive, you can return them');
+    expect(email.text).toContain('A return is refunded when the items are back.');
+  });
+});

@@ -198,6 +198,9 @@ describe('an order the shop is working on waits for the merchant', () => {
     expect(rejected.body.returnInstead).toBe(false);
     const emails = await untilEmail(order.id, 'CANCELLATION_REQUEST_REJECTED');
     expect(emails[0]!.text).toContain('already packed and labelled');
+    // Still in the warehouse: the customer learns the order comes anyway, and how to return it then.
+    expect(emails[0]!.text).toContain('Your order will be shipped and arrive as usual.');
+    expect(emails[0]!.text).toContain('you can return them: reply to this email once the parcel is with you');
     const after = await orderOf(order.id);
     expect(after.lines.map((l) => l.cancelledQuantity)).toEqual([0, 0]);
     expect(after.cancellationRequested).toBe(false);

@@ -63,6 +63,8 @@ export const renderRequestRejected = (d: z.infer<typeof requestRejectedData>): R
     greeting(d),
     `The shop could not accept your request to cancel ${d.lines} from order ${d.orderNo}.`,
     `The shop's reason: ${d.rejectionReason}`,
+    // The goods are still in the warehouse: the customer must learn they will come, and the way out then.
+    `Your order will be shipped and arrive as usual. If you no longer want ${d.lines} when they arrive, you can return them: reply to this email once the parcel is with you and we will open a return for you. A return is refunded when the items are back.`,
     'If you have a question, just reply to this email.',
   ]);
 
