@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { armFault } from '@cancelflow/service-kit/faults';
+import { SandboxRefundEntity, RefundPartEntity } from '../src/db/entities/index.ts';
 import { createPaymentBook, outcomeOf } from '../src/refunds/index.ts';
+import { partOf } from '../src/refunds/provider-events.ts';
 import type { RunningPaymentService } from '../src/service.ts';
 import { call, countRows, recordPayments, startTestService, uniqueId, waitForRefundStatus } from './helpers.ts';
 
@@ -190,6 +192,43 @@ describe('a crash between two writes loses nothing', () => {
     // The activity's retry finds the same refund; the provider was asked to refund once.
     expect(outcomeOf((await service.book.refundByCancellation(cancellationId))!)).toEqual(await service.activities.requestRefund(input));
     expect(await countRows(service, 'sandbox_refund', 'idempotency_key like ?', [`${cancellationId}:%`])).toBe(1);
+  });
+
+  it('an event whose part is linked while the event looks for it still finds the part', async () => {
+    const { orderId, cancellationId, input } = card(2300);
+    await recordPayments(service, orderId, [{ method: 'CARD', amount: 2300 }]);
+    await call(service, 'POST', '/sandbox/faults', { orderId, operation: 'refund', mode: 'SETTLE_MANUALLY' });
+    disarms.push(armFault('refund.provider-answered', 'throw'));
+    await expect(service.activities.requestRefund(input)).rejects.toThrow(/injected fault at refund.provider-answered/);
+    const part = (await service.book.refundByCancellation(cancellationId))!.parts[0]!;
+    const sandboxRow = await service.orm.em.fork().findOneOrFail(SandboxRefundEntity, { idempotencyKey: `${cancellationId}:1:1` });
+    const event = {
+      eventId: `test:${sandboxRow.providerRefundId}:settled`,
+      type: 'refund.settled' as const,
+      providerRefundId: sandboxRow.providerRefundId,
+      merchantReference: sandboxRow.idempotencyKey,
+    };
+
+    // The provider's answer is stored right after the lookup's first query, as it is under load
+    // when the answer and the event arrive together.
+    const em = service.orm.em.fork();
+    let linked = false;
+    const racing = new Proxy(em, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if ((property !== 'find' && property !== 'findOne') || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const result: unknown = await value.apply(target, args);
+          if (!linked) {
+            linked = true;
+            await service.orm.em.fork().nativeUpdate(RefundPartEntity, { id: part.id }, { providerRefundId: sandboxRow.providerRefundId });
+          }
+          return result;
+        };
+      },
+    });
+    expect(await partOf(racing, event)).toMatchObject({ id: part.id });
+    expect(linked).toBe(true);
   });
 });
 

@@ -61,11 +61,14 @@ export async function applyProviderEvent(em: EntityManager, event: ProviderEvent
 }
 
 /**
- * The part an event is about: by the provider's id, or, when the event outran our storing of that
- * id, by the idempotency key it echoes (only a part of the same attempt, not yet linked).
+ * The part an event is about: by the provider's id, or by the idempotency key it echoes, which the
+ * part holds from before the provider is called. One query for both: asked one after the other, a
+ * link committed in between (the provider answered while its event was on the way) hid the part
+ * from both, and the event was refused and sent again.
  */
-async function partOf(em: EntityManager, event: ProviderEvent) {
-  const linked = await em.findOne(RefundPartEntity, { providerRefundId: event.providerRefundId });
-  if (linked || !event.merchantReference) return linked;
-  return em.findOne(RefundPartEntity, { idempotencyKey: event.merchantReference, providerRefundId: null });
+export async function partOf(em: EntityManager, event: ProviderEvent) {
+  const byKey = event.merchantReference ? [{ idempotencyKey: event.merchantReference }] : [];
+  const found = await em.find(RefundPartEntity, { $or: [{ providerRefundId: event.providerRefundId }, ...byKey] });
+  // The provider's id wins: a key echoed by an event of an attempt since retried names the new attempt's part.
+  return found.find((part) => part.providerRefundId === event.providerRefundId) ?? found[0] ?? null;
 }
