@@ -60,6 +60,7 @@ beforeAll(async () => {
       lines: shipped.lines.map((l) => ({ lineId: l.id, quantity: l.quantity })),
       carrier: 'DHL',
       trackingNumber: unique('JJD'),
+      shipmentNumber: unique('S'),
     }),
     201,
     'the shipment',

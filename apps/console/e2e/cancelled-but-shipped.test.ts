@@ -44,6 +44,7 @@ describeInBrowser('console end to end: support approves the rebilling of a cance
     await dialog.getByLabel(/Line 1 · MUG-BLUE/).fill('2');
     await dialog.getByLabel('Carrier').fill('DHL');
     await dialog.getByLabel('Tracking number').fill(unique('JJD'));
+    await dialog.getByLabel("Shipment number (the warehouse's)").fill(unique('S'));
     await dialog.getByRole('button', { name: 'Record shipment' }).click();
     await warehouse.getByRole('link', { name: 'follow the chain' }).waitFor();
 

@@ -83,6 +83,7 @@ try {
     lines: [{ lineId: shipped.lines[0]!.id, quantity: 2 }],
     carrier: 'DHL',
     trackingNumber: unique('JJD'),
+    shipmentNumber: unique('S'),
   });
   const chainId = shipment.body.cancelledButShippedId;
   if (!chainId) throw new Error(`the shipment started no chain: ${JSON.stringify(shipment.body)}`);

@@ -99,9 +99,10 @@ describe('create shipment', () => {
     await user.type(within(dialog).getByLabelText(/Line 1 · MUG/), '2');
     await user.type(within(dialog).getByLabelText('Carrier'), 'DHL');
     await user.type(within(dialog).getByLabelText('Tracking number'), 'JJD-1');
+    await user.type(within(dialog).getByLabelText("Shipment number (the warehouse's)"), 'S-1');
     await user.click(within(dialog).getByRole('button', { name: 'Record shipment' }));
     expect((await screen.findByRole('link', { name: 'follow the chain' })).getAttribute('href')).toBe('/cancelled-but-shipped/chain-1');
-    expect(services.callsTo('POST', /shipments$/)[0]!.body).toEqual({ lines: [{ lineId: 'line-1', quantity: 2 }], carrier: 'DHL', trackingNumber: 'JJD-1' });
+    expect(services.callsTo('POST', /shipments$/)[0]!.body).toEqual({ lines: [{ lineId: 'line-1', quantity: 2 }], carrier: 'DHL', trackingNumber: 'JJD-1', shipmentNumber: 'S-1' });
   });
 
   it('is disabled for merchant staff, saying the warehouse records shipments', async () => {

@@ -21,6 +21,7 @@ interface OrderAnswer {
 interface ShipmentAnswer {
   id: string;
   shipmentNumber: string;
+  trackingNumber: string;
   fillOrKillCancellationId?: string;
   cancelledButShippedId?: string;
   lines: { lineId: string; quantity: number; fromOpen: number; shippedAfterCancel: number }[];
@@ -52,7 +53,7 @@ async function importOrder(channel: Parameters<typeof orderInput>[1] = 'webshop'
 const order = async (id: string) => (await api.get(`/orders/${id}`)).body as unknown as OrderAnswer;
 
 async function ship(orderId: string, lines: { lineId: string; quantity: number }[], extra: Record<string, unknown> = {}) {
-  const answer = await api.post(`/orders/${orderId}/shipments`, { lines, carrier: 'DHL', trackingNumber: unique('JJD'), ...extra });
+  const answer = await api.post(`/orders/${orderId}/shipments`, { lines, carrier: 'DHL', trackingNumber: unique('JJD'), shipmentNumber: unique('S'), ...extra });
   const body = answer.body as unknown as ShipmentAnswer;
   if (body.cancelledButShippedId) {
     const chain = (await api.get(`/cancelled-but-shipped/${body.cancelledButShippedId}`)).body as unknown as { workflowId: string };
@@ -106,18 +107,29 @@ describe('POST /orders/:id/shipments', () => {
     expect((await order(o.id)).lines[0]!.shippedQuantity).toBe(1);
   });
 
+  it("a reused tracking number under another shipment number is another shipment: the warehouse's number is the identity", async () => {
+    const o = await importOrder();
+    const trackingNumber = unique('JJD');
+    const first = await api.post(`/orders/${o.id}/shipments`, { lines: [{ lineId: o.lines[0]!.id, quantity: 1 }], carrier: 'DHL', trackingNumber, shipmentNumber: unique('S') });
+    const second = await api.post(`/orders/${o.id}/shipments`, { lines: [{ lineId: o.lines[0]!.id, quantity: 1 }], carrier: 'DHL', trackingNumber, shipmentNumber: unique('S') });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(first.body.id).not.toBe(second.body.id);
+    expect((await order(o.id)).lines[0]!.shippedQuantity).toBe(2);
+  });
+
   it('answers 400 with a clear message for bad input, 404 for an unknown order, 422 for a line of another order, and writes nothing', async () => {
     const o = await importOrder();
     const line = o.lines[0]!.id;
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ lines: [{ lineId: line, quantity: 1 }], trackingNumber: 'T1' }, /carrier: is required/],
-      [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL' }, /trackingNumber: is required/],
-      [{ lines: [], carrier: 'DHL', trackingNumber: 'T1' }, /at least one line/],
-      [{ lines: [{ lineId: line, quantity: 0 }], carrier: 'DHL', trackingNumber: 'T1' }, /at least 1/],
-      [{ lines: [{ lineId: line, quantity: 1.5 }], carrier: 'DHL', trackingNumber: 'T1' }, /whole number/],
-      [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1', shippedAt: 'yesterday' }, /ISO date-time/],
-      [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1', box: 3 }, /box/],
-      [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'https://dhl.example/track/T1' }, /not a tracking link/],
+      [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1 }], trackingNumber: 'T1' }, /carrier: is required/],
+      [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', shipmentNumber: 'S1' }, /trackingNumber: is required/],
+      [{ lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1' }, /shipmentNumber: is required/],
+      [{ shipmentNumber: 'S1', lines: [], carrier: 'DHL', trackingNumber: 'T1' }, /at least one line/],
+      [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 0 }], carrier: 'DHL', trackingNumber: 'T1' }, /at least 1/],
+      [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1.5 }], carrier: 'DHL', trackingNumber: 'T1' }, /whole number/],
+      [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1', shippedAt: 'yesterday' }, /ISO date-time/],
+      [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1', box: 3 }, /box/],
+      [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'https://dhl.example/track/T1' }, /not a tracking link/],
     ];
     for (const [body, message] of cases) {
       const answer = await api.post(`/orders/${o.id}/shipments`, body);
@@ -133,9 +145,9 @@ describe('POST /orders/:id/shipments', () => {
     expect((await order(o.id)).lines.every((l) => l.shippedQuantity === 0)).toBe(true);
   });
 
-  it('is idempotent on the shipment number (or tracking number): the same notice again is the same shipment, other content under it is 409', async () => {
+  it('is idempotent on the shipment number: the same notice again is the same shipment, other content under it is 409', async () => {
     const o = await importOrder();
-    const body = { lines: [{ lineId: o.lines[0]!.id, quantity: 1 }], carrier: 'DHL', trackingNumber: unique('JJD') };
+    const body = { lines: [{ lineId: o.lines[0]!.id, quantity: 1 }], carrier: 'DHL', trackingNumber: unique('JJD'), shipmentNumber: unique('S') };
     const [a, b] = await Promise.all([api.post(`/orders/${o.id}/shipments`, body), api.post(`/orders/${o.id}/shipments`, body)]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
     expect(a.body.id).toBe(b.body.id);
@@ -181,7 +193,7 @@ describe('POST /orders/:id/shipments', () => {
     expect(after.cancellations).toHaveLength(1);
     expect(after.cancellations[0]).toMatchObject({ id: answer.body.fillOrKillCancellationId, reason: 'FILL_OR_KILL', initiator: 'SYSTEM', amount: 7000 });
     // A repeat of the notice does not kill twice.
-    const again = await api.post(`/orders/${o.id}/shipments`, { lines: [{ lineId: o.lines[0]!.id, quantity: 3 }], carrier: 'DHL', trackingNumber: answer.body.shipmentNumber });
+    const again = await api.post(`/orders/${o.id}/shipments`, { lines: [{ lineId: o.lines[0]!.id, quantity: 3 }], carrier: 'DHL', trackingNumber: answer.body.trackingNumber, shipmentNumber: answer.body.shipmentNumber });
     expect(again.status).toBe(200);
     expect((again.body as unknown as ShipmentAnswer).fillOrKillCancellationId).toBe(answer.body.fillOrKillCancellationId);
     expect(await count('cancellation', o.id)).toBe(1);

@@ -41,6 +41,7 @@ export async function shipCancelledMugs(system: RunningSystem, order: OrderBody)
     lines: [{ lineId: order.lines[0]!.id, quantity: 2 }],
     carrier: 'DHL',
     trackingNumber: unique('JJD'),
+    shipmentNumber: unique('S'),
   });
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   expect(answer.body.cancelledButShippedId).toBeDefined();

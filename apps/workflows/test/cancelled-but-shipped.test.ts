@@ -231,6 +231,7 @@ describe('fill or kill', () => {
       lines: [{ lineId: order.lines[0]!.id, quantity: 3 }],
       carrier: 'UPS',
       trackingNumber: unique('1Z'),
+      shipmentNumber: unique('S'),
     });
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     expect(answer.body.fillOrKillCancellationId).toBeDefined();

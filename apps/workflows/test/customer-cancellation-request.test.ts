@@ -291,6 +291,7 @@ describe('a shipment that arrives while a request is open', () => {
       lines: [{ lineId: order.lines[0]!.id, quantity: 2 }],
       carrier: 'DHL',
       trackingNumber: unique('TRK'),
+      shipmentNumber: unique('S'),
     });
     expect(shipped.status, JSON.stringify(shipped.body)).toBe(201);
     const closed = await eventually(async () => {

@@ -68,7 +68,7 @@ const untilUndoFinished = (undoId: string) =>
   }, { what: `undo ${undoId} to finish` });
 
 const ship = (order: OrderBody, lines: { lineId: string; quantity: number }[]) =>
-  system.service.post<ShipmentAnswer & ErrorAnswer>(`/orders/${order.id}/shipments`, { lines, carrier: 'DHL', trackingNumber: unique('JJD') });
+  system.service.post<ShipmentAnswer & ErrorAnswer>(`/orders/${order.id}/shipments`, { lines, carrier: 'DHL', trackingNumber: unique('JJD'), shipmentNumber: unique('S') });
 
 const orderOf = async (orderId: string) => (await system.orders.get<OrderDetail>(`/orders/${orderId}`)).body;
 const money = async (orderId: string) =>

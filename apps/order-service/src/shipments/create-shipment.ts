@@ -65,7 +65,7 @@ export async function createShipment(deps: HttpDeps, orderId: string, input: Cre
 }
 
 async function recordShipment(deps: HttpDeps, orderId: string, input: CreateShipmentInput): Promise<CreateShipmentResult> {
-  const shipmentNumber = input.shipmentNumber ?? input.trackingNumber;
+  const { shipmentNumber } = input;
   try {
     return await deps.db.em.fork().transactional(async (em) => {
       const order = await lockOrderOrFail(em, orderId);
@@ -208,7 +208,7 @@ async function findRepeat(
   if (!identical) {
     throw new ConflictError(
       `shipment ${shipmentNumber} of this order is already recorded with other lines, carrier or tracking number: ` +
-        'a new shipment needs a new shipmentNumber (or trackingNumber)',
+        'a new shipment needs a new shipmentNumber',
       [{ path: 'shipmentNumber', message: `already used by shipment ${existing.id}` }],
     );
   }

@@ -9,8 +9,16 @@ const LINK = /(\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)/i;
 /** POST /orders/:id/shipments: an advance ship notice from the warehouse or the channel. */
 export const createShipmentSchema = z
   .object({
-    /** The sender's number for this shipment; a repeat with the same number is the same shipment. Defaults to the tracking number. */
-    shipmentNumber: text().trim().min(1, 'shipmentNumber cannot be empty').max(100, 'shipmentNumber is at most 100 characters').optional(),
+    /**
+     * The warehouse's number of this shipment, and its identity: a repeat with the same number and
+     * content is the same shipment, the same number with other content is refused. Tracking numbers
+     * are the carrier's and get reused, so two parcels under one tracking number are two shipments.
+     */
+    shipmentNumber: text({ error: "shipmentNumber is required: the warehouse's number of this shipment" })
+      .trim()
+      .min(1, "shipmentNumber is required: the warehouse's number of this shipment")
+      .max(100, 'shipmentNumber is at most 100 characters')
+      .meta({ description: "the warehouse's number of this shipment and its identity: the same number with the same content is the same shipment (200), with other content 409; a reused tracking number under another shipment number is another shipment" }),
     lines: z
       .array(
         z.object({

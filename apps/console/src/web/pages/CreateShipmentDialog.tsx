@@ -29,6 +29,7 @@ function ShipmentForm({ order, onClose, onRecorded }: Omit<Props, 'open'>) {
   const [quantities, setQuantities] = useState<Record<string, string>>(() => Object.fromEntries(shippable.map((l) => [l.id, '0'])));
   const [carrier, setCarrier] = useState('');
   const [tracking, setTracking] = useState('');
+  const [shipmentNumber, setShipmentNumber] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
@@ -49,6 +50,7 @@ function ShipmentForm({ order, onClose, onRecorded }: Omit<Props, 'open'>) {
     if (lines.length === 0) found.push('give the quantity shipped of at least one line');
     if (!carrier.trim()) found.push('give the carrier, e.g. DHL');
     if (!tracking.trim()) found.push("give the carrier's tracking number");
+    if (!shipmentNumber.trim()) found.push("give the warehouse's shipment number");
     setProblems(found);
     setError(undefined);
     if (found.length > 0) return;
@@ -58,6 +60,7 @@ function ShipmentForm({ order, onClose, onRecorded }: Omit<Props, 'open'>) {
         lines: lines.map((c) => ({ lineId: c.line.id, quantity: c.quantity })),
         carrier: carrier.trim(),
         trackingNumber: tracking.trim(),
+        shipmentNumber: shipmentNumber.trim(),
       });
       onRecorded(recorded);
     } catch (e) {
@@ -95,6 +98,8 @@ function ShipmentForm({ order, onClose, onRecorded }: Omit<Props, 'open'>) {
       <input id={`${base}-carrier`} value={carrier} maxLength={100} onChange={(e) => setCarrier(e.target.value)} />
       <label htmlFor={`${base}-tracking`}>Tracking number</label>
       <input id={`${base}-tracking`} value={tracking} maxLength={100} onChange={(e) => setTracking(e.target.value)} />
+      <label htmlFor={`${base}-shipment-number`}>Shipment number (the warehouse's)</label>
+      <input id={`${base}-shipment-number`} value={shipmentNumber} maxLength={100} onChange={(e) => setShipmentNumber(e.target.value)} />
       {problems.length > 0 ? (
         <div role="alert" className="error">
           <ul>
