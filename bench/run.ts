@@ -23,7 +23,14 @@ const N = positiveInt('BENCH_ORDERS', 500);
 const CONCURRENCY = positiveInt('BENCH_CONCURRENCY', N);
 const say = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const silent = () => undefined;
-const quietBundlerLogger = { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: (m: string) => console.error(m) };
+const quietBundlerLogger = {
+  log: silent,
+  trace: silent,
+  debug: silent,
+  info: silent,
+  warn: silent,
+  error: (m: string) => console.error(m),
+};
 
 const temporal = await startTemporalDevServer({ uiPort: false, log: () => undefined });
 const postgres = await startPostgres({ log: () => undefined });
@@ -57,7 +64,11 @@ try {
       wallMs: Math.round(cancellations.wallMs),
       latencyPostToCancelled: cancellations.latency,
       activitiesPerCancellation: activityCount,
-      memory: { rssMiB: mib(memoryAfter.rss), heapUsedMiB: mib(memoryAfter.heapUsed), rssGrowthMiB: mib(memoryAfter.rss - memoryBefore.rss) },
+      memory: {
+        rssMiB: mib(memoryAfter.rss),
+        heapUsedMiB: mib(memoryAfter.heapUsed),
+        rssGrowthMiB: mib(memoryAfter.rss - memoryBefore.rss),
+      },
     },
     baseline: {
       throughputPerSecond: round(N / (baseline.wallMs / 1000)),

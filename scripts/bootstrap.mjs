@@ -12,7 +12,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const COMMANDS = { start: 'scripts/start.ts', test: 'scripts/test.ts', bench: 'bench/run.ts', token: 'scripts/mint-token.ts', screenshots: 'apps/console/e2e/screenshots.ts', probe: 'scripts/probe.ts' };
+const COMMANDS = {
+  start: 'scripts/start.ts',
+  test: 'scripts/test.ts',
+  bench: 'bench/run.ts',
+  token: 'scripts/mint-token.ts',
+  screenshots: 'apps/console/e2e/screenshots.ts',
+  probe: 'scripts/probe.ts',
+  lint: 'scripts/lint.ts',
+};
 const MARKER = join(root, 'node_modules', '.cancelflow-install-hash');
 const NODE = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.cmd' : 'node');
 const MIN_NODE_MAJOR = 24;
@@ -77,7 +85,9 @@ function npm(npmArgs) {
   });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n');
   const usage = output.findIndex((line) => /^npm error (Clean install a project|Usage:)/.test(line));
-  const shown = (usage >= 0 ? output.slice(0, usage) : output).filter((line) => !/Unknown user config|EBADENGINE|^npm warn (  |})/.test(line));
+  const shown = (usage >= 0 ? output.slice(0, usage) : output).filter(
+    (line) => !/Unknown user config|EBADENGINE|^npm warn ( {2}|})/.test(line),
+  );
   process.stderr.write(`${shown.join('\n').trim()}\n`);
   if (result.status === 0) return { ok: true };
   const reason = output.find((line) => /^npm error (Missing|code|`npm ci`)/.test(line));
@@ -98,7 +108,9 @@ function checkNode() {
 }
 
 function run(scriptPath, scriptArgs) {
-  say(`running ${scriptPath}${scriptArgs.length ? ` ${scriptArgs.join(' ')}` : ''} with Node ${spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
+  say(
+    `running ${scriptPath}${scriptArgs.length ? ` ${scriptArgs.join(' ')}` : ''} with Node ${spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()}`,
+  );
   const child = spawn(NODE, [scriptPath, ...scriptArgs], {
     cwd: root,
     stdio: 'inherit',

@@ -11,7 +11,23 @@ const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 const steps: Array<[string, string, string[]]> = [
   ['format and lint (Biome)', bin('biome'), ['ci', '--max-diagnostics=50', '.']],
   // dependency-cruiser refuses old Node versions: run its script with this Node 24.
-  ['import boundaries (dependency-cruiser)', process.execPath, [bin('depcruise'), '--config', '.dependency-cruiser.cjs', 'apps', 'packages', 'system', 'infra', 'bench', 'scripts']],
+  [
+    'import boundaries (dependency-cruiser)',
+    process.execPath,
+    [
+      bin('depcruise'),
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--ignore-known',
+      '.dependency-cruiser-known-violations.json',
+      'apps',
+      'packages',
+      'system',
+      'infra',
+      'bench',
+      'scripts',
+    ],
+  ],
 ];
 
 let failed = 0;

@@ -3,7 +3,7 @@
 // development secret that `npm start` uses when none is set).
 
 import { parseArgs } from 'node:util';
-import { authSettingsFromEnv, mintAccessToken, ROLES, type Role } from '../packages/service-kit/src/auth.ts';
+import { authSettingsFromEnv, mintAccessToken, ROLES, type AuthSettings, type Role } from '../packages/service-kit/src/auth.ts';
 
 const usage = `usage: npm run token -- --role ${ROLES.join('|')} [--merchant <merchantId>] [--expires 8h] [--subject <who>]`;
 
@@ -33,18 +33,25 @@ if (values.help) {
 const role = values.role?.toUpperCase();
 if (!role || !(ROLES as readonly string[]).includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`);
 if (role === 'MERCHANT' && !values.merchant) fail('a MERCHANT token needs --merchant <merchantId>');
-if (values.expires && !/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks|y|year|years)$/.test(values.expires)) {
+if (
+  values.expires &&
+  !/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks|y|year|years)$/.test(
+    values.expires,
+  )
+) {
   fail('--expires must be a duration such as 30m or 8h (at most AUTH_TOKEN_MAX_AGE, 12h by default)');
 }
 
-let settings;
+let settings: AuthSettings;
 try {
   settings = authSettingsFromEnv();
 } catch (error) {
   fail((error as Error).message);
 }
 if (settings.development) {
-  process.stderr.write('note: AUTH_TOKEN_SECRET is not set: signed with the DEVELOPMENT secret (accepted only by services that also run without one)\n');
+  process.stderr.write(
+    'note: AUTH_TOKEN_SECRET is not set: signed with the DEVELOPMENT secret (accepted only by services that also run without one)\n',
+  );
 }
 let token: string;
 try {

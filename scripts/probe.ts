@@ -22,7 +22,10 @@ for (const url of Object.values(services)) {
 }
 
 const settings = authSettingsFromEnv();
-const tokens = [await mintAccessToken(settings, { role: 'SERVICE', subject: 'probe' }), await mintAccessToken(settings, { role: 'SUPPORT', subject: 'probe' })];
+const tokens = [
+  await mintAccessToken(settings, { role: 'SERVICE', subject: 'probe' }),
+  await mintAccessToken(settings, { role: 'SUPPORT', subject: 'probe' }),
+];
 const imported = await fetch(`${services.orders}/orders`, {
   method: 'POST',
   headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' },
@@ -49,7 +52,12 @@ for (const [name, baseUrl] of Object.entries(services)) {
   const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as OpenApiDocument;
   const result = await probeService({ baseUrl, document, ids, tokens, maxRequests: Number(process.env.PROBE_MAX_REQUESTS ?? 20_000) });
   serverErrors += result.serverErrors.length;
-  figures[name] = { requests: result.requests, byStatus: result.byStatus, serverErrors: result.serverErrors, acceptedOddInputs: result.accepted.length };
+  figures[name] = {
+    requests: result.requests,
+    byStatus: result.byStatus,
+    serverErrors: result.serverErrors,
+    acceptedOddInputs: result.accepted.length,
+  };
 }
 process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), serverErrors, services: figures }, null, 2)}\n`);
 process.exit(serverErrors > 0 ? 1 : 0);

@@ -36,7 +36,11 @@ const color = process.stdout.isTTY;
 const APPS: App[] = [
   { name: 'order-service', port: ORDER_PORT },
   { name: 'payment-service', port: PAYMENT_PORT, env: { ORDER_SERVICE_URL: `http://127.0.0.1:${ORDER_PORT}` } },
-  { name: 'notification-service', port: NOTIFICATION_PORT, env: { SMTP_PORT: String(SMTP_PORT), ORDER_SERVICE_URL: `http://127.0.0.1:${ORDER_PORT}` } },
+  {
+    name: 'notification-service',
+    port: NOTIFICATION_PORT,
+    env: { SMTP_PORT: String(SMTP_PORT), ORDER_SERVICE_URL: `http://127.0.0.1:${ORDER_PORT}` },
+  },
   { name: 'workflows' },
   {
     name: 'console',
@@ -129,7 +133,8 @@ const lines = [
   '',
 ];
 for (const line of lines) say(line);
-if (metricsToken && !process.env.METRICS_TOKEN) say(`GET /metrics of every service: Authorization: Bearer ${metricsToken} (made up for this run; set METRICS_TOKEN to choose one)`);
+if (metricsToken && !process.env.METRICS_TOKEN)
+  say(`GET /metrics of every service: Authorization: Bearer ${metricsToken} (made up for this run; set METRICS_TOKEN to choose one)`);
 await printDevelopmentTokens(auth);
 
 /** A ready token per role, so a person can try the API at once; `npm run token` mints more. */
@@ -141,7 +146,10 @@ async function printDevelopmentTokens(settings: AuthSettings): Promise<void> {
   const tokens = [
     ['SERVICE', await mintAccessToken(settings, { role: 'SERVICE', subject: 'dev-integration', expiresIn: '8h' })],
     ['SUPPORT', await mintAccessToken(settings, { role: 'SUPPORT', subject: 'dev-support', expiresIn: '8h' })],
-    ['MERCHANT merchant-a', await mintAccessToken(settings, { role: 'MERCHANT', merchantId: 'merchant-a', subject: 'dev-merchant', expiresIn: '8h' })],
+    [
+      'MERCHANT merchant-a',
+      await mintAccessToken(settings, { role: 'MERCHANT', merchantId: 'merchant-a', subject: 'dev-merchant', expiresIn: '8h' }),
+    ],
   ];
   say('Bearer tokens for the APIs (8 hours; more with: npm run token -- --role MERCHANT --merchant m1 --expires 8h):');
   for (const [role, token] of tokens) say(`  ${role!.padEnd(22)} ${token}`);

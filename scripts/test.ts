@@ -1,4 +1,4 @@
-// `npm test`: makes sure the Temporal CLI and the time-skipping test server exist (each prepared
+// `npm test`: checks format, lint and import boundaries (scripts/lint.ts), makes sure the Temporal CLI and the time-skipping test server exist (each prepared
 // once, visibly, before vitest starts and hides slow setup behind a timeout), type-checks every workspace, then runs every
 // workspace's tests in one vitest run against one Temporal dev server and one PostgreSQL.
 // Arguments go to vitest (`npm test -- infra`). Exits non-zero when either step fails.
@@ -25,12 +25,18 @@ if (!process.env.TEMPORAL_ADDRESS) {
 }
 
 say('checking the Temporal test server of the time-skipping workflow tests (fetched once with Maven when missing) ...');
-say(`Temporal test server: ${await ensureTemporalTestServer(say).then(
-  (install) => `${install.java}, ${install.classpath.split(':').length} entries on its classpath`,
-  (error: Error) => `MISSING (${error.message}): those tests will fail`,
-)}`);
+say(
+  `Temporal test server: ${await ensureTemporalTestServer(say).then(
+    (install) => `${install.java}, ${install.classpath.split(':').length} entries on its classpath`,
+    (error: Error) => `MISSING (${error.message}): those tests will fail`,
+  )}`,
+);
 
 say(`Chromium for the console's browser tests: ${ensureChromium(say) ?? 'MISSING (those tests will fail)'}`);
+
+say('format, lint and import boundaries: scripts/lint.ts');
+const lint = await run(process.execPath, [join(repoRoot, 'scripts', 'lint.ts')]);
+say(lint === 0 ? 'lint passed' : `lint FAILED (exit ${lint}); running the tests anyway`);
 
 say('type-checking every workspace: turbo run typecheck');
 const typecheck = await run(bin('turbo'), ['run', 'typecheck']);
@@ -39,8 +45,10 @@ say(typecheck === 0 ? 'typecheck passed' : `typecheck FAILED (exit ${typecheck})
 say('running the tests: vitest run');
 const tests = await run(process.execPath, [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)]);
 
-say(`typecheck ${typecheck === 0 ? 'passed' : 'FAILED'}, tests ${tests === 0 ? 'passed' : 'FAILED'}`);
-process.exit(typecheck !== 0 ? typecheck : tests);
+say(
+  `lint ${lint === 0 ? 'passed' : 'FAILED'}, typecheck ${typecheck === 0 ? 'passed' : 'FAILED'}, tests ${tests === 0 ? 'passed' : 'FAILED'}`,
+);
+process.exit(lint !== 0 ? lint : typecheck !== 0 ? typecheck : tests);
 
 function run(command: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {

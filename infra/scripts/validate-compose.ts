@@ -44,8 +44,7 @@ type Dict = { [key: string]: Json };
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const defaultComposeFile = join(repoRoot, 'docker-compose.yml');
 
-const isDict = (value: Json | undefined): value is Dict =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isDict = (value: Json | undefined): value is Dict => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}, $NAME; $$ is a literal $. */
 const variablePattern = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
@@ -70,18 +69,21 @@ export function referencedVariables(text: string): string[] {
 }
 
 function interpolate(value: string, env: Record<string, string | undefined>, where: string, problems: string[]): string {
-  return value.replace(variablePattern, (whole, braced: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
-    if (whole === '$$') return '$';
-    const name = braced ?? bare ?? '';
-    const current = env[name];
-    const unsetOrEmpty = current === undefined || (op !== undefined && op.startsWith(':') && current === '');
-    if (op === ':-' || op === '-') return unsetOrEmpty ? interpolate(arg ?? '', env, where, problems) : (current ?? '');
-    if (op === ':?' || op === '?') {
-      if (unsetOrEmpty) problems.push(`${where}: required variable ${name} is not set (${arg ?? ''})`);
+  return value.replace(
+    variablePattern,
+    (whole, braced: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
+      if (whole === '$$') return '$';
+      const name = braced ?? bare ?? '';
+      const current = env[name];
+      const unsetOrEmpty = current === undefined || (op !== undefined && op.startsWith(':') && current === '');
+      if (op === ':-' || op === '-') return unsetOrEmpty ? interpolate(arg ?? '', env, where, problems) : (current ?? '');
+      if (op === ':?' || op === '?') {
+        if (unsetOrEmpty) problems.push(`${where}: required variable ${name} is not set (${arg ?? ''})`);
+        return current ?? '';
+      }
       return current ?? '';
-    }
-    return current ?? '';
-  });
+    },
+  );
 }
 
 function interpolateAll(node: Json, env: Record<string, string | undefined>, path: string, problems: string[]): Json {
@@ -167,7 +169,10 @@ function dependsOnOf(service: Dict): Record<string, string> {
   if (Array.isArray(deps)) return Object.fromEntries(deps.filter((d) => typeof d === 'string').map((d) => [d, 'service_started']));
   if (isDict(deps)) {
     return Object.fromEntries(
-      Object.entries(deps).map(([name, spec]) => [name, isDict(spec) && typeof spec.condition === 'string' ? spec.condition : 'service_started']),
+      Object.entries(deps).map(([name, spec]) => [
+        name,
+        isDict(spec) && typeof spec.condition === 'string' ? spec.condition : 'service_started',
+      ]),
     );
   }
   return {};
@@ -212,7 +217,8 @@ function projectRules(raw: Dict, model: Dict, file: string): string[] {
       for (const key of ['NODE_ENV', 'LOG_LEVEL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE']) {
         if (!(key in env)) problems.push(`services.${name}: environment lacks ${key}`);
       }
-      if (env.NODE_ENV !== undefined && env.NODE_ENV !== 'production') problems.push(`services.${name}: NODE_ENV must be production, not "${env.NODE_ENV}"`);
+      if (env.NODE_ENV !== undefined && env.NODE_ENV !== 'production')
+        problems.push(`services.${name}: NODE_ENV must be production, not "${env.NODE_ENV}"`);
       if (service.restart === undefined || service.restart === 'no') problems.push(`services.${name}: needs a restart policy`);
     }
 
@@ -230,7 +236,9 @@ function projectRules(raw: Dict, model: Dict, file: string): string[] {
         }
       }
       if (condition === 'service_completed_successfully' && (dependency.restart === 'always' || dependency.restart === 'unless-stopped')) {
-        problems.push(`services.${name}.depends_on.${target}: waits for ${target} to complete, but its restart policy "${String(dependency.restart)}" never lets it`);
+        problems.push(
+          `services.${name}.depends_on.${target}: waits for ${target} to complete, but its restart policy "${String(dependency.restart)}" never lets it`,
+        );
       }
     }
 
@@ -248,7 +256,8 @@ function projectRules(raw: Dict, model: Dict, file: string): string[] {
     // Bind-mounted files exist.
     const volumes = Array.isArray(service.volumes) ? service.volumes : [];
     for (const volume of volumes) {
-      const source = typeof volume === 'string' ? volume.split(':')[0] : isDict(volume) && volume.type === 'bind' ? volume.source : undefined;
+      const source =
+        typeof volume === 'string' ? volume.split(':')[0] : isDict(volume) && volume.type === 'bind' ? volume.source : undefined;
       if (typeof source === 'string' && (source.startsWith('./') || source.startsWith('../')) && !existsSync(resolve(baseDir, source))) {
         problems.push(`services.${name}.volumes: ${source} does not exist`);
       }
@@ -259,7 +268,8 @@ function projectRules(raw: Dict, model: Dict, file: string): string[] {
     if (build !== undefined) {
       const context = typeof build === 'string' ? build : isDict(build) && typeof build.context === 'string' ? build.context : '.';
       const dockerfile = isDict(build) && typeof build.dockerfile === 'string' ? build.dockerfile : 'Dockerfile';
-      if (!existsSync(resolve(baseDir, context, dockerfile))) problems.push(`services.${name}.build: ${join(context, dockerfile)} does not exist`);
+      if (!existsSync(resolve(baseDir, context, dockerfile)))
+        problems.push(`services.${name}.build: ${join(context, dockerfile)} does not exist`);
     }
   }
   return problems;

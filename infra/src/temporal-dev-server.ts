@@ -125,9 +125,7 @@ async function waitUntilServing(address: string, child: ChildProcess, output: ()
       await connection?.close().catch(() => undefined);
     }
   }
-  throw new Error(
-    `Temporal dev server at ${address} did not answer within ${timeoutMs / 1000}s: ${String(lastError)}\n${output()}`,
-  );
+  throw new Error(`Temporal dev server at ${address} did not answer within ${timeoutMs / 1000}s: ${String(lastError)}\n${output()}`);
 }
 
 /**

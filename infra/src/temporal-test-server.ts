@@ -51,7 +51,9 @@ export function ensureTemporalTestServer(log: (message: string) => void = defaul
 }
 
 /** Starts a fresh test server (time skipping locked until a client unlocks it) on a free loopback port. */
-export async function startTemporalTestServer(options: { log?: (message: string) => void; startTimeoutMs?: number } = {}): Promise<TemporalTestServer> {
+export async function startTemporalTestServer(
+  options: { log?: (message: string) => void; startTimeoutMs?: number } = {},
+): Promise<TemporalTestServer> {
   const log = options.log ?? defaultLog;
   const { java, classpath } = await ensureTemporalTestServer(log);
   // stdin stays open and unused: the launcher exits when it closes, so no server outlives us.
@@ -111,7 +113,9 @@ async function findOrPrepare(log: (message: string) => void): Promise<TemporalTe
   const java = await findJavaTool('java');
   const javac = await findJavaTool('javac');
   if (!java || !javac) {
-    throw new Error('the time-skipping workflow tests need a Java 17+ JDK (java and javac on PATH, or JAVA_HOME): install one, e.g. apt-get install openjdk-17-jdk-headless');
+    throw new Error(
+      'the time-skipping workflow tests need a Java 17+ JDK (java and javac on PATH, or JAVA_HOME): install one, e.g. apt-get install openjdk-17-jdk-headless',
+    );
   }
   const source = await readFile(LAUNCHER_SOURCE, 'utf8');
   const cacheDir = join(
@@ -124,7 +128,9 @@ async function findOrPrepare(log: (message: string) => void): Promise<TemporalTe
 
   const mvn = await findOnPath('mvn');
   if (!mvn) {
-    throw new Error('the time-skipping workflow tests need Maven (mvn) once, to fetch io.temporal:temporal-test-server: install it, e.g. apt-get install maven');
+    throw new Error(
+      'the time-skipping workflow tests need Maven (mvn) once, to fetch io.temporal:temporal-test-server: install it, e.g. apt-get install maven',
+    );
   }
   await mkdir(join(cacheDir, '..'), { recursive: true });
   const buildDir = await mkdtemp(`${cacheDir}.build-`);
@@ -132,10 +138,14 @@ async function findOrPrepare(log: (message: string) => void): Promise<TemporalTe
   log(`fetching io.temporal:temporal-test-server:${TEMPORAL_TEST_SERVER_VERSION} with Maven (first run only) into ${cacheDir} ...`);
   try {
     await writeFile(join(buildDir, 'pom.xml'), pom());
-    await execFileAsync(mvn, ['-B', '-q', '-f', join(buildDir, 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${join(buildDir, 'classpath.txt')}`], {
-      timeout: 10 * 60_000,
-      maxBuffer: 16 * 1024 * 1024,
-    }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+    await execFileAsync(
+      mvn,
+      ['-B', '-q', '-f', join(buildDir, 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${join(buildDir, 'classpath.txt')}`],
+      {
+        timeout: 10 * 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`mvn could not resolve the Temporal test server: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
     });
     const jars = (await readFile(join(buildDir, 'classpath.txt'), 'utf8')).trim();

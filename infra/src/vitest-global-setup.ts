@@ -34,9 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const temporalAddress = process.env.TEMPORAL_ADDRESS;
   const [temporalResult, postgresResult] = await Promise.allSettled([
-    temporalAddress
-      ? Promise.resolve(undefined)
-      : startTemporalDevServer({ uiPort: false, log: (line) => log(`temporal: ${line}`) }),
+    temporalAddress ? Promise.resolve(undefined) : startTemporalDevServer({ uiPort: false, log: (line) => log(`temporal: ${line}`) }),
     startPostgres({ log: (line) => log(`postgres: ${line}`) }),
   ]);
   if (temporalResult.status === 'fulfilled') temporal = temporalResult.value;

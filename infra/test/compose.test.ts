@@ -92,7 +92,9 @@ describe('the compose validator', () => {
   });
 
   it('rejects a required variable that .env.example does not document', () => {
-    const problems = problemsOf('services:\n  db:\n    image: postgres:18.4\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it}\n');
+    const problems = problemsOf(
+      'services:\n  db:\n    image: postgres:18.4\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it}\n',
+    );
     expect(problems).toContain('.env.example: required variable POSTGRES_PASSWORD is not documented');
   });
 

@@ -17,7 +17,14 @@ import { startSystem, type RunningSystem } from '../src/system.ts';
 // The route tables: the apps as the services build them (their routers touch nothing until a request comes).
 const logger = createLogger('access-matrix');
 const orderRoutes = orderServer({ logger } as HttpDeps);
-const paymentRoutes = paymentServer({ logger, db: {} as Database, book: {}, sandbox: {}, rebills: {}, undo: { money: {}, sandbox: {} } } as unknown as Parameters<typeof paymentServer>[0]);
+const paymentRoutes = paymentServer({
+  logger,
+  db: {} as Database,
+  book: {},
+  sandbox: {},
+  rebills: {},
+  undo: { money: {}, sandbox: {} },
+} as unknown as Parameters<typeof paymentServer>[0]);
 const notificationRoutes = notificationServer({ logger, db: {} as Database });
 
 let system: RunningSystem;
@@ -43,9 +50,12 @@ async function expectStatus<T>(answer: Promise<{ status: number; body: T }>, sta
 }
 
 const cancellationStatus = (id: string, status: string) =>
-  eventually(async () => ((await system.orders.get<{ status: string }>(`/cancellations/${id}`)).body.status === status ? true : undefined), {
-    what: `cancellation ${id} ${status}`,
-  });
+  eventually(
+    async () => ((await system.orders.get<{ status: string }>(`/cancellations/${id}`)).body.status === status ? true : undefined),
+    {
+      what: `cancellation ${id} ${status}`,
+    },
+  );
 
 beforeAll(async () => {
   system = await startSystem();
@@ -67,38 +77,110 @@ beforeAll(async () => {
   );
   const chainId = shipment.cancelledButShippedId;
   const chainStatus = (status: string) =>
-    eventually(async () => ((await system.orders.get<{ status: string }>(`/cancelled-but-shipped/${chainId}`)).body.status === status ? true : undefined), { what: `the chain ${status}` });
-  const returned = await expectStatus(system.orders.post<{ id: string }>(`/orders/${shipped.id}/returns`, { lines: [{ lineId: shipped.lines[1]!.id, quantity: 1 }], reason: 'OTHER' }), 201, 'the return');
-  await eventually(async () => ((await system.orders.get<{ steps: { step: string }[] }>(`/cancelled-but-shipped/${chainId}`)).body.steps.some((st) => st.step === 'CUSTOMER_EMAILED') ? true : undefined), { what: 'the customer emailed about the chain' });
-  await expectStatus(system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, { staffId: 'grace', accepted: true, evidence: 'The customer said on the phone: I keep it and pay.' }), 202, 'the acknowledgement');
+    eventually(
+      async () =>
+        (await system.orders.get<{ status: string }>(`/cancelled-but-shipped/${chainId}`)).body.status === status ? true : undefined,
+      { what: `the chain ${status}` },
+    );
+  const returned = await expectStatus(
+    system.orders.post<{ id: string }>(`/orders/${shipped.id}/returns`, {
+      lines: [{ lineId: shipped.lines[1]!.id, quantity: 1 }],
+      reason: 'OTHER',
+    }),
+    201,
+    'the return',
+  );
+  await eventually(
+    async () =>
+      (await system.orders.get<{ steps: { step: string }[] }>(`/cancelled-but-shipped/${chainId}`)).body.steps.some(
+        (st) => st.step === 'CUSTOMER_EMAILED',
+      )
+        ? true
+        : undefined,
+    { what: 'the customer emailed about the chain' },
+  );
+  await expectStatus(
+    system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
+      staffId: 'grace',
+      accepted: true,
+      evidence: 'The customer said on the phone: I keep it and pay.',
+    }),
+    202,
+    'the acknowledgement',
+  );
   await chainStatus('AWAITING_REBILL_APPROVAL');
-  await expectStatus(system.orders.post(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' }), 202, 'the rebill approval');
-  const creditMemo = await one<{ id: string }>(`select "id" from "payments"."credit_memo" where "chain_id" = ?`, [chainId], 'the credit memo');
-  const acknowledgement = await one<{ id: string }>(`select "id" from "payments"."customer_acknowledgement" where "chain_id" = ?`, [chainId], 'the acknowledgement');
+  await expectStatus(
+    system.orders.post(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' }),
+    202,
+    'the rebill approval',
+  );
+  const creditMemo = await one<{ id: string }>(
+    `select "id" from "payments"."credit_memo" where "chain_id" = ?`,
+    [chainId],
+    'the credit memo',
+  );
+  const acknowledgement = await one<{ id: string }>(
+    `select "id" from "payments"."customer_acknowledgement" where "chain_id" = ?`,
+    [chainId],
+    'the acknowledgement',
+  );
   await chainStatus('COMPLETED');
 
   // A request waiting for the merchant on an order the shop works on.
   const requested = await order();
   await expectStatus(system.orders.post(`/orders/${requested.id}/acknowledge`), 200, 'the acknowledgement of the order');
-  const request = await expectStatus(system.orders.post<{ requestId: string }>(`/orders/${requested.id}/cancellation-requests`, { lines: [{ lineId: requested.lines[0]!.id, quantity: 1 }] }), 201, 'the request');
+  const request = await expectStatus(
+    system.orders.post<{ requestId: string }>(`/orders/${requested.id}/cancellation-requests`, {
+      lines: [{ lineId: requested.lines[0]!.id, quantity: 1 }],
+    }),
+    201,
+    'the request',
+  );
 
   // A cancellation undone (the card refund recaptured), and an eBay dispute waiting to close.
   const undone = await order();
   const undoneCancellation = await cancelOrder(system.orders, undone);
   await cancellationStatus(undoneCancellation.cancellationId, 'CANCELLED');
-  await expectStatus(system.orders.post(`/cancellations/${undoneCancellation.cancellationId}/undo`, { reason: 'the customer changed their mind', staffId: 'sam' }), 202, 'the undo');
+  await expectStatus(
+    system.orders.post(`/cancellations/${undoneCancellation.cancellationId}/undo`, {
+      reason: 'the customer changed their mind',
+      staffId: 'sam',
+    }),
+    202,
+    'the undo',
+  );
   await cancellationStatus(undoneCancellation.cancellationId, 'UNDONE');
-  const undo = await one<{ id: string }>(`select "id" from "orders"."cancellation_undo" where "cancellation_id" = ?`, [undoneCancellation.cancellationId], 'the undo');
+  const undo = await one<{ id: string }>(
+    `select "id" from "orders"."cancellation_undo" where "cancellation_id" = ?`,
+    [undoneCancellation.cancellationId],
+    'the undo',
+  );
   const disputed = await order({ channel: 'ebay', channelOrderNo: unique('EB') });
   await cancelOrder(system.orders, disputed);
   const dispute = await one<{ id: string }>(`select "id" from "orders"."dispute" where "order_id" = ?`, [disputed.id], 'the dispute');
 
   // A key of the Merchant API, made by the merchant.
-  const apiKey = await expectStatus(system.orders.withToken(await merchantToken(victim)).post<{ id: string }>('/api-keys', { name: 'ERP' }), 201, 'the API key');
+  const apiKey = await expectStatus(
+    system.orders.withToken(await merchantToken(victim)).post<{ id: string }>('/api-keys', { name: 'ERP' }),
+    201,
+    'the API key',
+  );
 
-  const refund = await one<{ id: string }>(`select "id" from "payments"."refund" where "cancellation_id" = ?`, [cancellation.cancellationId], 'the refund');
-  const providerRefund = await one<{ provider_refund_id: string }>(`select "provider_refund_id" from "payments"."sandbox_refund" where "order_id" = ?`, [shipped.id], 'the sandbox refund');
-  const email = await one<{ id: string }>(`select "id" from "notifications"."outbound_email" where "order_id" = ? order by "created_at" limit 1`, [shipped.id], 'an email');
+  const refund = await one<{ id: string }>(
+    `select "id" from "payments"."refund" where "cancellation_id" = ?`,
+    [cancellation.cancellationId],
+    'the refund',
+  );
+  const providerRefund = await one<{ provider_refund_id: string }>(
+    `select "provider_refund_id" from "payments"."sandbox_refund" where "order_id" = ?`,
+    [shipped.id],
+    'the sandbox refund',
+  );
+  const email = await one<{ id: string }>(
+    `select "id" from "notifications"."outbound_email" where "order_id" = ? order by "created_at" limit 1`,
+    [shipped.id],
+    'an email',
+  );
 
   Object.assign(ids, {
     orders: shipped.id,
@@ -135,9 +217,22 @@ const fixture = (baseUrl: () => string) => (): AccessMatrixFixture => ({
   victim,
   intruder,
   ids,
-  rows: () => rowsAbout((query, params) => system.sql(query, params), ['orders', 'payments', 'notifications'], { merchantId: victim, orderIds }),
+  rows: () =>
+    rowsAbout((query, params) => system.sql(query, params), ['orders', 'payments', 'notifications'], { merchantId: victim, orderIds }),
 });
 
-describeAccessMatrix('order service', orderRoutes, fixture(() => system.orders.baseUrl));
-describeAccessMatrix('payment service', paymentRoutes, fixture(() => system.payments.baseUrl));
-describeAccessMatrix('notification service', notificationRoutes, fixture(() => system.notifications.baseUrl));
+describeAccessMatrix(
+  'order service',
+  orderRoutes,
+  fixture(() => system.orders.baseUrl),
+);
+describeAccessMatrix(
+  'payment service',
+  paymentRoutes,
+  fixture(() => system.payments.baseUrl),
+);
+describeAccessMatrix(
+  'notification service',
+  notificationRoutes,
+  fixture(() => system.notifications.baseUrl),
+);

@@ -30,9 +30,13 @@ async function ensureClient(): Promise<void> {
   if (existsSync(marker)) return;
   mkdirSync(cache, { recursive: true });
   if (!existsSync(python)) await run('python3', ['-m', 'venv', venv]);
-  await run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `channelengine-merchant-api-client==${CLIENT_VERSION}`], {
-    env: { ...process.env, PIP_CACHE_DIR: join(cache, 'pip') },
-  });
+  await run(
+    join(venv, 'bin', 'pip'),
+    ['install', '--quiet', '--disable-pip-version-check', `channelengine-merchant-api-client==${CLIENT_VERSION}`],
+    {
+      env: { ...process.env, PIP_CACHE_DIR: join(cache, 'pip') },
+    },
+  );
   writeFileSync(marker, `channelengine-merchant-api-client==${CLIENT_VERSION}\n`);
 }
 
@@ -63,9 +67,12 @@ let keyId: string;
 
 /** One call of the official client, as the integration would make it. */
 async function client(call: string, args: Record<string, unknown> = {}, apiKey = key): Promise<ClientAnswer> {
-  const { stdout } = await run(python, [harness, call, JSON.stringify(args)], { env: { ...process.env, CE_URL: `${system.orders.baseUrl}/api`, CE_KEY: apiKey } });
+  const { stdout } = await run(python, [harness, call, JSON.stringify(args)], {
+    env: { ...process.env, CE_URL: `${system.orders.baseUrl}/api`, CE_KEY: apiKey },
+  });
   const answer = JSON.parse(stdout) as ClientAnswer;
-  if (answer.clientError) throw new Error(`the ChannelEngine client refused the answer to ${call}: ${answer.clientError}: ${answer.message}`);
+  if (answer.clientError)
+    throw new Error(`the ChannelEngine client refused the answer to ${call}: ${answer.clientError}: ${answer.message}`);
   return answer;
 }
 
@@ -88,14 +95,23 @@ async function refused(call: string, args: Record<string, unknown>, status: numb
 }
 
 async function createKey(merchantId: string): Promise<{ id: string; key: string }> {
-  const response = await system.orders.withToken(await merchantToken(merchantId)).post<{ id: string; key: string; prefix: string }>('/api-keys', { name: 'ERP' });
+  const response = await system.orders
+    .withToken(await merchantToken(merchantId))
+    .post<{ id: string; key: string; prefix: string }>('/api-keys', { name: 'ERP' });
   expect(response.status).toBe(201);
   expect(response.body.key.startsWith(response.body.prefix)).toBe(true);
   return response.body;
 }
 
-const orderIdOf = (order: OrderBody, content: Record<string, unknown>[]) => content.find((o) => (o.ExtraData as Record<string, string>).CancelFlowOrderId === order.id);
-const rows = async () => (await system.sql<{ n: number }>(`select (select count(*) from "orders"."cancellation" where "merchant_id" = ?) + (select count(*) from "orders"."shipment" s join "orders"."order" o on o."id" = s."order_id" where o."merchant_id" = ?) + (select count(*) from "orders"."return" where "merchant_id" = ?) as n`, [merchant, merchant, merchant]))[0]!.n;
+const orderIdOf = (order: OrderBody, content: Record<string, unknown>[]) =>
+  content.find((o) => (o.ExtraData as Record<string, string>).CancelFlowOrderId === order.id);
+const rows = async () =>
+  (
+    await system.sql<{ n: number }>(
+      `select (select count(*) from "orders"."cancellation" where "merchant_id" = ?) + (select count(*) from "orders"."shipment" s join "orders"."order" o on o."id" = s."order_id" where o."merchant_id" = ?) + (select count(*) from "orders"."return" where "merchant_id" = ?) as n`,
+      [merchant, merchant, merchant],
+    )
+  )[0]!.n;
 
 let order: OrderBody;
 let requested: OrderBody;
@@ -128,8 +144,8 @@ afterAll(async () => {
   await system?.close();
 });
 
-describe('ChannelEngine\'s official Python client against the Merchant API v2', () => {
-  it('GET /v2/orders/new: the merchant\'s NEW orders, integer Ids, ChannelEngine\'s fields and statuses, extras in ExtraData', async () => {
+describe("ChannelEngine's official Python client against the Merchant API v2", () => {
+  it("GET /v2/orders/new: the merchant's NEW orders, integer Ids, ChannelEngine's fields and statuses, extras in ExtraData", async () => {
     const page = await ok('orders_new');
     const mine = orderIdOf(order, page.Content!);
     // 25.00 + 30.00 - 5.00 - 3.00 (1.50 a line by the domain's allocation) = 47.00 of lines, + 4.95 shipping.
@@ -148,8 +164,25 @@ describe('ChannelEngine\'s official Python client against the Merchant API v2', 
     });
     expect(Number.isInteger(mine!.Id)).toBe(true);
     expect(mine!.Lines).toEqual([
-      expect.objectContaining({ MerchantProductNo: 'MUG-BLUE', Quantity: 2, UnitPriceInclVat: 12.5, UnitVat: 2.17, LineTotalInclVat: 23.5, LineVat: 4.08, VatRate: 21, Status: 'NEW', CancellationRequestedQuantity: 0 }),
-      expect.objectContaining({ MerchantProductNo: 'TEAPOT', Quantity: 1, UnitPriceInclVat: 30, LineTotalInclVat: 23.5, VatRate: 21, Status: 'NEW' }),
+      expect.objectContaining({
+        MerchantProductNo: 'MUG-BLUE',
+        Quantity: 2,
+        UnitPriceInclVat: 12.5,
+        UnitVat: 2.17,
+        LineTotalInclVat: 23.5,
+        LineVat: 4.08,
+        VatRate: 21,
+        Status: 'NEW',
+        CancellationRequestedQuantity: 0,
+      }),
+      expect.objectContaining({
+        MerchantProductNo: 'TEAPOT',
+        Quantity: 1,
+        UnitPriceInclVat: 30,
+        LineTotalInclVat: 23.5,
+        VatRate: 21,
+        Status: 'NEW',
+      }),
     ]);
     expect(mine!.Lines).toEqual([
       expect.objectContaining({ ExtraData: expect.arrayContaining([{ Key: 'OrderDiscountShareInclVat', Value: '1.5' }]) }),
@@ -157,11 +190,13 @@ describe('ChannelEngine\'s official Python client against the Merchant API v2', 
     ]);
     expect(page).toMatchObject({ ItemsPerPage: 100, Count: page.Content!.length, ValidationErrors: {} });
     // The other merchant's order is not this key's.
-    expect(page.Content!.every((o) => typeof o.Id === 'number' && (o.ExtraData as Record<string, string>).CancelFlowOrderId !== undefined)).toBe(true);
+    expect(
+      page.Content!.every((o) => typeof o.Id === 'number' && (o.ExtraData as Record<string, string>).CancelFlowOrderId !== undefined),
+    ).toBe(true);
     expect(page.TotalCount).toBe(2);
   });
 
-  it('POST /v2/orders/acknowledge names the shop\'s number (NEW -> IN_PROGRESS); GET /v2/orders filters by repeated keys, naive dates and flags', async () => {
+  it("POST /v2/orders/acknowledge names the shop's number (NEW -> IN_PROGRESS); GET /v2/orders filters by repeated keys, naive dates and flags", async () => {
     const id = orderIdOf(order, (await ok('orders_new')).Content!)!.Id;
     await ok('acknowledge', { merchant_order_no: orderNo, order_id: id });
     // A retry is the same answer; another number for the same order is refused.
@@ -192,7 +227,9 @@ describe('ChannelEngine\'s official Python client against the Merchant API v2', 
     const id = orderIdOf(requested, (await ok('orders_new')).Content!)!.Id;
     const requestedNo = unique('SO');
     await ok('acknowledge', { merchant_order_no: requestedNo, order_id: id });
-    const request = await system.orders.post(`/orders/${requested.id}/cancellation-requests`, { lines: [{ lineId: requested.lines[0]!.id, quantity: 1 }] });
+    const request = await system.orders.post(`/orders/${requested.id}/cancellation-requests`, {
+      lines: [{ lineId: requested.lines[0]!.id, quantity: 1 }],
+    });
     expect(request.status).toBe(201);
     const found = await ok('orders_filter', { only_with_cancellation_requests: true, merchant_order_nos: [requestedNo, orderNo] });
     expect(found.Content).toHaveLength(1);
@@ -203,25 +240,56 @@ describe('ChannelEngine\'s official Python client against the Merchant API v2', 
   });
 
   it('POST /v2/cancellations starts the cancellation process: refunded first, then CANCELLED, the customer emailed; GET /v2/cancellations/merchant lists it', async () => {
-    const body = { merchant_cancellation_no: cancellationNo, merchant_order_no: orderNo, lines: [{ merchant_product_no: 'MUG-BLUE', quantity: 1 }], reason: 'the warehouse has one mug only', reason_code: 'NOT_IN_STOCK' };
+    const body = {
+      merchant_cancellation_no: cancellationNo,
+      merchant_order_no: orderNo,
+      lines: [{ merchant_product_no: 'MUG-BLUE', quantity: 1 }],
+      reason: 'the warehouse has one mug only',
+      reason_code: 'NOT_IN_STOCK',
+    };
     await ok('cancel', body, 201);
     // The same request again is a retry, answered as before.
     await ok('cancel', body, 200);
     const cancellation = await eventually(
-      async () => (await system.sql<{ id: string; status: string; reason: string; amount: string }>(`select "id", "status", "reason", "amount" from "orders"."cancellation" where "merchant_id" = ? and "merchant_cancellation_number" = ?`, [merchant, cancellationNo])).find((c) => c.status === 'CANCELLED'),
+      async () =>
+        (
+          await system.sql<{ id: string; status: string; reason: string; amount: string }>(
+            `select "id", "status", "reason", "amount" from "orders"."cancellation" where "merchant_id" = ? and "merchant_cancellation_number" = ?`,
+            [merchant, cancellationNo],
+          )
+        ).find((c) => c.status === 'CANCELLED'),
       { what: 'the cancellation CANCELLED', timeoutMs: 60_000 },
     );
     expect(cancellation).toMatchObject({ reason: 'OUT_OF_STOCK' });
     // One of two mugs that cost 23.50 after the order's discount share: 11.75, by the domain's refund rule.
     expect(Number(cancellation.amount)).toBe(1175);
-    const refunds = await system.sql<{ amount: string }>(`select "amount" from "payments"."refund" where "cancellation_id" = ?`, [cancellation.id]);
+    const refunds = await system.sql<{ amount: string }>(`select "amount" from "payments"."refund" where "cancellation_id" = ?`, [
+      cancellation.id,
+    ]);
     expect(refunds.map((r) => Number(r.amount))).toEqual([1175]);
-    await eventually(async () => ((await system.sql(`select 1 from "notifications"."outbound_email" where "order_id" = ? and "template" = 'CANCELLATION_CONFIRMED'`, [order.id])).length > 0 ? true : undefined), { what: 'the customer emailed' });
+    await eventually(
+      async () =>
+        (
+          await system.sql(
+            `select 1 from "notifications"."outbound_email" where "order_id" = ? and "template" = 'CANCELLATION_CONFIRMED'`,
+            [order.id],
+          )
+        ).length > 0
+          ? true
+          : undefined,
+      { what: 'the customer emailed' },
+    );
 
     const listed = await ok('cancellations', { created_since: '2026-01-01T00:00:00', page: 1 });
     const mine = listed.Content!.filter((c) => c.MerchantCancellationNo === cancellationNo);
     expect(mine).toEqual([
-      expect.objectContaining({ MerchantOrderNo: orderNo, ChannelOrderNo: order.channelOrderNo, ReasonCode: 'NOT_IN_STOCK', Reason: 'the warehouse has one mug only', Lines: [expect.objectContaining({ MerchantProductNo: 'MUG-BLUE', Quantity: 1 })] }),
+      expect.objectContaining({
+        MerchantOrderNo: orderNo,
+        ChannelOrderNo: order.channelOrderNo,
+        ReasonCode: 'NOT_IN_STOCK',
+        Reason: 'the warehouse has one mug only',
+        Lines: [expect.objectContaining({ MerchantProductNo: 'MUG-BLUE', Quantity: 1 })],
+      }),
     ]);
     expect((await ok('orders_filter', { merchant_order_nos: [orderNo] })).Content![0]!.Lines).toEqual([
       expect.objectContaining({ MerchantProductNo: 'MUG-BLUE', Quantity: 2, Status: 'IN_PROGRESS' }),
@@ -229,24 +297,62 @@ describe('ChannelEngine\'s official Python client against the Merchant API v2', 
     ]);
   });
 
-  it('refusals come in ChannelEngine\'s envelope with ValidationErrors by field, and write nothing: a reused MerchantCancellationNo, more than is open, an unknown product', async () => {
+  it("refusals come in ChannelEngine's envelope with ValidationErrors by field, and write nothing: a reused MerchantCancellationNo, more than is open, an unknown product", async () => {
     const before = await rows();
-    const reused = await refused('cancel', { merchant_cancellation_no: cancellationNo, merchant_order_no: orderNo, lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }], reason_code: 'OTHER' }, 409);
+    const reused = await refused(
+      'cancel',
+      {
+        merchant_cancellation_no: cancellationNo,
+        merchant_order_no: orderNo,
+        lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }],
+        reason_code: 'OTHER',
+      },
+      409,
+    );
     expect(reused.Message).toContain(`MerchantCancellationNo ${cancellationNo} is already used`);
     expect(reused.ValidationErrors!.MerchantCancellationNo).toHaveLength(1);
-    const tooMany = await refused('cancel', { merchant_cancellation_no: unique('CE-C'), merchant_order_no: orderNo, lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }, { merchant_product_no: 'MUG-BLUE', quantity: 2 }] }, 422);
+    const tooMany = await refused(
+      'cancel',
+      {
+        merchant_cancellation_no: unique('CE-C'),
+        merchant_order_no: orderNo,
+        lines: [
+          { merchant_product_no: 'TEAPOT', quantity: 1 },
+          { merchant_product_no: 'MUG-BLUE', quantity: 2 },
+        ],
+      },
+      422,
+    );
     expect(tooMany.Message).toContain('cannot cancel 2, only 1 of 2');
     expect(Object.keys(tooMany.ValidationErrors!)).toEqual(['Lines[1]']);
-    const unknown = await refused('cancel', { merchant_cancellation_no: unique('CE-C'), merchant_order_no: orderNo, lines: [{ merchant_product_no: 'KETTLE', quantity: 1 }] }, 400);
+    const unknown = await refused(
+      'cancel',
+      { merchant_cancellation_no: unique('CE-C'), merchant_order_no: orderNo, lines: [{ merchant_product_no: 'KETTLE', quantity: 1 }] },
+      400,
+    );
     expect(unknown.ValidationErrors!['Lines[0].MerchantProductNo']).toBeDefined();
-    const noOrder = await refused('cancel', { merchant_cancellation_no: unique('CE-C'), merchant_order_no: 'SO-nobody', lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }] }, 404);
+    const noOrder = await refused(
+      'cancel',
+      { merchant_cancellation_no: unique('CE-C'), merchant_order_no: 'SO-nobody', lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }] },
+      404,
+    );
     expect(noOrder.ValidationErrors!.MerchantOrderNo).toBeDefined();
     expect(await rows()).toBe(before);
   });
 
   it('POST /v2/shipments records the shipment; GET /v2/shipments/merchant lists it; shipped goods cannot be cancelled (a return)', async () => {
     const shipmentNo = unique('CE-S');
-    const shipment = { merchant_shipment_no: shipmentNo, merchant_order_no: orderNo, lines: [{ merchant_product_no: 'MUG-BLUE', quantity: 1 }, { merchant_product_no: 'TEAPOT', quantity: 1 }], track_trace_no: 'JJD000123', method: 'DHL', shipment_date: '2026-12-01T10:00:00' };
+    const shipment = {
+      merchant_shipment_no: shipmentNo,
+      merchant_order_no: orderNo,
+      lines: [
+        { merchant_product_no: 'MUG-BLUE', quantity: 1 },
+        { merchant_product_no: 'TEAPOT', quantity: 1 },
+      ],
+      track_trace_no: 'JJD000123',
+      method: 'DHL',
+      shipment_date: '2026-12-01T10:00:00',
+    };
     await ok('ship', shipment, 201);
     await ok('ship', shipment, 200);
     const listed = await ok('shipments', { merchant_order_nos: [orderNo] });
@@ -263,37 +369,88 @@ describe('ChannelEngine\'s official Python client against the Merchant API v2', 
     expect((await ok('orders_filter', { merchant_order_nos: [orderNo] })).Content![0]).toMatchObject({ Status: 'SHIPPED' });
 
     const before = await rows();
-    const shipped = await refused('cancel', { merchant_cancellation_no: unique('CE-C'), merchant_order_no: orderNo, lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }] }, 422);
+    const shipped = await refused(
+      'cancel',
+      { merchant_cancellation_no: unique('CE-C'), merchant_order_no: orderNo, lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }] },
+      422,
+    );
     expect(shipped.Message).toMatch(/return/);
-    const noCarrier = await refused('ship', { merchant_shipment_no: unique('CE-S'), merchant_order_no: orderNo, lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }], track_trace_no: 'JJD9' }, 400);
+    const noCarrier = await refused(
+      'ship',
+      {
+        merchant_shipment_no: unique('CE-S'),
+        merchant_order_no: orderNo,
+        lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }],
+        track_trace_no: 'JJD9',
+      },
+      400,
+    );
     expect(noCarrier.ValidationErrors!.Method).toBeDefined();
     expect(await rows()).toBe(before);
   });
 
   it('POST /v2/returns/merchant records a return of shipped goods; GET /v2/returns/merchant lists it with its integer Id and CANCELLED-style statuses', async () => {
     const returnNo = unique('CE-R');
-    await ok('return', { merchant_order_no: orderNo, merchant_return_no: returnNo, lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }], reason: 'PRODUCT_DEFECT', customer_comment: 'the lid is cracked' }, 201);
-    const reused = await refused('return', { merchant_order_no: orderNo, merchant_return_no: returnNo, lines: [{ merchant_product_no: 'MUG-BLUE', quantity: 1 }], reason: 'OTHER' }, 409);
+    await ok(
+      'return',
+      {
+        merchant_order_no: orderNo,
+        merchant_return_no: returnNo,
+        lines: [{ merchant_product_no: 'TEAPOT', quantity: 1 }],
+        reason: 'PRODUCT_DEFECT',
+        customer_comment: 'the lid is cracked',
+      },
+      201,
+    );
+    const reused = await refused(
+      'return',
+      {
+        merchant_order_no: orderNo,
+        merchant_return_no: returnNo,
+        lines: [{ merchant_product_no: 'MUG-BLUE', quantity: 1 }],
+        reason: 'OTHER',
+      },
+      409,
+    );
     expect(reused.ValidationErrors!.MerchantReturnNo).toBeDefined();
     const listed = await ok('returns', { merchant_order_nos: [orderNo], statuses: ['IN_PROGRESS'] });
     expect(listed.Content).toEqual([
-      expect.objectContaining({ MerchantReturnNo: returnNo, MerchantOrderNo: orderNo, Status: 'IN_PROGRESS', Reason: 'PRODUCT_DEFECT', CustomerComment: 'the lid is cracked', Lines: [expect.objectContaining({ MerchantProductNo: 'TEAPOT', Quantity: 1 })] }),
+      expect.objectContaining({
+        MerchantReturnNo: returnNo,
+        MerchantOrderNo: orderNo,
+        Status: 'IN_PROGRESS',
+        Reason: 'PRODUCT_DEFECT',
+        CustomerComment: 'the lid is cracked',
+        Lines: [expect.objectContaining({ MerchantProductNo: 'TEAPOT', Quantity: 1 })],
+      }),
     ]);
     expect(Number.isInteger(listed.Content![0]!.Id)).toBe(true);
     expect((await ok('returns', { merchant_order_nos: [orderNo], statuses: ['CANCELLED'] })).Content).toEqual([]);
   });
 
-  it('a key sees its merchant only: another merchant\'s key finds none of its orders and cannot act on them', async () => {
+  it("a key sees its merchant only: another merchant's key finds none of its orders and cannot act on them", async () => {
     const seen = await ok('orders_filter', { merchant_order_nos: [orderNo] }, 200, otherKey);
     expect(seen.Content).toEqual([]);
-    expect((await ok('orders_new', {}, 200, otherKey)).Content!.map((o) => (o.ExtraData as Record<string, string>).CancelFlowOrderId)).not.toContain(requested.id);
+    expect(
+      (await ok('orders_new', {}, 200, otherKey)).Content!.map((o) => (o.ExtraData as Record<string, string>).CancelFlowOrderId),
+    ).not.toContain(requested.id);
     const before = await rows();
-    await refused('cancel', { merchant_cancellation_no: unique('CE-C'), merchant_order_no: orderNo, lines: [{ merchant_product_no: 'MUG-BLUE', quantity: 1 }] }, 404, otherKey);
-    await refused('return', { merchant_order_no: orderNo, merchant_return_no: unique('CE-R'), lines: [{ merchant_product_no: 'MUG-BLUE', quantity: 1 }] }, 404, otherKey);
+    await refused(
+      'cancel',
+      { merchant_cancellation_no: unique('CE-C'), merchant_order_no: orderNo, lines: [{ merchant_product_no: 'MUG-BLUE', quantity: 1 }] },
+      404,
+      otherKey,
+    );
+    await refused(
+      'return',
+      { merchant_order_no: orderNo, merchant_return_no: unique('CE-R'), lines: [{ merchant_product_no: 'MUG-BLUE', quantity: 1 }] },
+      404,
+      otherKey,
+    );
     expect(await rows()).toBe(before);
   });
 
-  it('an unknown key is 401 in ChannelEngine\'s envelope; X-CE-KEY works like apikey; a key opens no native route; a revoked key stops at once', async () => {
+  it("an unknown key is 401 in ChannelEngine's envelope; X-CE-KEY works like apikey; a key opens no native route; a revoked key stops at once", async () => {
     const unknown = await refused('orders_new', {}, 401, `cfk_${'x'.repeat(43)}`);
     expect(unknown.Message).toMatch(/API key is not valid/);
     const url = `${system.orders.baseUrl}/api/v2/orders?merchantOrderNos=${encodeURIComponent(orderNo)}`;
@@ -303,10 +460,15 @@ describe('ChannelEngine\'s official Python client against the Merchant API v2', 
     expect((await fetch(`${system.orders.baseUrl}/orders/${order.id}`, { headers: { 'x-ce-key': key } })).status).toBe(401);
     expect((await fetch(`${system.orders.baseUrl}/orders/${order.id}?apikey=${key}`)).status).toBe(401);
 
-    const listed = await system.orders.withToken(await merchantToken(merchant)).get<{ items: { id: string; prefix: string; status: string }[] }>('/api-keys');
+    const listed = await system.orders
+      .withToken(await merchantToken(merchant))
+      .get<{ items: { id: string; prefix: string; status: string }[] }>('/api-keys');
     expect(listed.body.items).toEqual([expect.objectContaining({ id: keyId, status: 'ACTIVE' })]);
     expect(JSON.stringify(listed.body)).not.toContain(key);
-    const revoke = await fetch(`${system.orders.baseUrl}/api-keys/${keyId}`, { method: 'DELETE', headers: { authorization: `Bearer ${await merchantToken(merchant)}` } });
+    const revoke = await fetch(`${system.orders.baseUrl}/api-keys/${keyId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${await merchantToken(merchant)}` },
+    });
     expect(revoke.status).toBe(200);
     expect(await revoke.json()).toMatchObject({ id: keyId, status: 'REVOKED' });
     await refused('orders_new', {}, 401);

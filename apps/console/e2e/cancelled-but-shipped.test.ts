@@ -58,7 +58,9 @@ describeInBrowser('console end to end: support approves the rebilling of a cance
     await page.getByRole('heading', { name: /^Cancelled but shipped/ }).waitFor();
     // The customer was emailed (carrier and tracking, no links): the thread shows it.
     await expect.poll(() => page.locator('ol.timeline').textContent(), { timeout: 30_000 }).toContain('Customer emailed');
-    await expect.poll(async () => (await page.getByRole('region', { name: 'Email thread' }).textContent()) ?? '', { timeout: 15_000 }).toMatch(/shipped/i);
+    await expect
+      .poll(async () => (await page.getByRole('region', { name: 'Email thread' }).textContent()) ?? '', { timeout: 15_000 })
+      .toMatch(/shipped/i);
 
     // The customer called: support records their words.
     await page.getByLabel('keeps the items and accepts the rebill').check();
@@ -77,7 +79,9 @@ describeInBrowser('console end to end: support approves the rebilling of a cance
     expect(await page.locator('ol.timeline').textContent()).toContain('Rebill approved');
 
     // What the browser showed is what the services hold: one rebill of the two mugs.
-    const chains = await system.orders.get<{ items: { id: string; status: string; rebillApprovedBy?: string }[] }>(`/cancelled-but-shipped?orderId=${order.id}`);
+    const chains = await system.orders.get<{ items: { id: string; status: string; rebillApprovedBy?: string }[] }>(
+      `/cancelled-but-shipped?orderId=${order.id}`,
+    );
     expect(chains.body.items).toHaveLength(1);
     expect(chains.body.items[0]).toMatchObject({ status: 'COMPLETED', rebillApprovedBy: 'test-support' });
     const rebills = await system.payments.get<{ items: { amount: number }[] }>(`/rebills?chainId=${chains.body.items[0]!.id}`);

@@ -42,7 +42,7 @@ export function describeInBrowser(name: string, body: () => void): void {
   }
   process.stderr.write(MISSING);
   describe(name, () => {
-    it('needs Chromium (npm test installs Debian\'s chromium when it runs as root): it is missing', () => {
+    it("needs Chromium (npm test installs Debian's chromium when it runs as root): it is missing", () => {
       throw new Error(MISSING);
     });
   });
@@ -178,13 +178,14 @@ export async function startStack(options: SystemOptions = {}): Promise<Stack> {
         page.setDefaultTimeout(20_000);
         // A failing test leaves a picture of what the browser showed (path printed with the error).
         // (Outside a test, e.g. the screenshots script, there is no test to fail.)
-        if (process.env.VITEST) onTestFailed(async ({ task }) => {
-          const path = join(tmpdir(), `cancelflow-e2e-${task.name.replace(/\W+/g, '-').slice(0, 60)}-${Date.now()}.png`);
-          await page.screenshot({ path, fullPage: true }).then(
-            () => process.stderr.write(`[e2e] screenshot of the failing page: ${path}\n`),
-            () => undefined,
-          );
-        });
+        if (process.env.VITEST)
+          onTestFailed(async ({ task }) => {
+            const path = join(tmpdir(), `cancelflow-e2e-${task.name.replace(/\W+/g, '-').slice(0, 60)}-${Date.now()}.png`);
+            await page.screenshot({ path, fullPage: true }).then(
+              () => process.stderr.write(`[e2e] screenshot of the failing page: ${path}\n`),
+              () => undefined,
+            );
+          });
         return page;
       },
       close,

@@ -52,7 +52,12 @@ describeInBrowser('console end to end: a merchant cancels in the browser', () =>
     const text = (await timeline.textContent()) ?? '';
     expect(text).toContain(`Cancellation ${number}: Refund succeeded`);
     expect(text.indexOf('Refund succeeded')).toBeLessThan(text.indexOf(`Cancellation ${number}: Cancelled`));
-    expect(await timeline.getByRole('link', { name: /Open the workflow in Temporal/ }).first().getAttribute('href')).toContain('/namespaces/');
+    expect(
+      await timeline
+        .getByRole('link', { name: /Open the workflow in Temporal/ })
+        .first()
+        .getAttribute('href'),
+    ).toContain('/namespaces/');
 
     // What the browser showed is what the services hold.
     const after = await system.orders.get<{ status: string; lines: { cancelledQuantity: number }[] }>(`/orders/${order.id}`);

@@ -57,7 +57,10 @@ try {
 
   // 1. A whole order cancelled and refunded: the detail page with its timeline.
   const [cancelled, requested, shipped, open] = orders as [OrderBody, OrderBody, OrderBody, OrderBody, OrderBody];
-  await cancel(cancelled, cancelled.lines.map((l) => ({ lineId: l.id, quantity: l.quantity })));
+  await cancel(
+    cancelled,
+    cancelled.lines.map((l) => ({ lineId: l.id, quantity: l.quantity })),
+  );
 
   // 2. The shop retrieved an order; its customer asks to cancel from the email link.
   await system.orders.post(`/orders/${requested.id}/acknowledge`, {});
@@ -70,11 +73,18 @@ try {
   );
   const link = /https?:\/\/\S+\/self-service\/orders\/\S+/.exec(confirmation.text)![0];
   const token = new URL(link).searchParams.get('token')!;
-  const asked = await fetch(`${system.orders.baseUrl}/self-service/orders/${requested.id}/cancellation-requests?token=${encodeURIComponent(token)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ lines: [{ lineId: requested.lines[1]!.id, quantity: 1 }], reason: 'CUSTOMER_REQUEST', comment: 'Found the teapot cheaper in a shop nearby' }),
-  });
+  const asked = await fetch(
+    `${system.orders.baseUrl}/self-service/orders/${requested.id}/cancellation-requests?token=${encodeURIComponent(token)}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        lines: [{ lineId: requested.lines[1]!.id, quantity: 1 }],
+        reason: 'CUSTOMER_REQUEST',
+        comment: 'Found the teapot cheaper in a shop nearby',
+      }),
+    },
+  );
   if (!asked.ok) throw new Error(`the customer's request answered ${asked.status}: ${await asked.text()}`);
 
   // 3. Mugs cancelled, then shipped anyway; the customer said yes on the phone: waits for support.

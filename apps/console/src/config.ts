@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
-const url = (name: string) =>
-  z.url({ error: `${name} must be a URL such as http://127.0.0.1:3001` });
+const url = (name: string) => z.url({ error: `${name} must be a URL such as http://127.0.0.1:3001` });
 
 const configSchema = z.object({
   PORT: z.coerce
@@ -17,9 +16,7 @@ const configSchema = z.object({
   TEMPORAL_UI_URL: url('TEMPORAL_UI_URL').default('http://127.0.0.1:8233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** auto: build when dist/ is missing or older than the sources; always; never (use dist/ as is). */
-  CONSOLE_BUILD: z
-    .enum(['auto', 'always', 'never'], { error: 'CONSOLE_BUILD must be auto, always or never' })
-    .default('auto'),
+  CONSOLE_BUILD: z.enum(['auto', 'always', 'never'], { error: 'CONSOLE_BUILD must be auto, always or never' }).default('auto'),
   /**
    * Offer "Continue without a token". The services check bearer tokens now, so a tokenless
    * session only sees their 401s: off by default; true only for looking at screens against

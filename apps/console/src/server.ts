@@ -38,9 +38,14 @@ export function createConsoleApp({ config, logger, distDir }: ServerOptions): Ex
   });
 
   // The services' operational routes are for the machines of the platform, not for browsers.
-  app.use(PROXIED_SERVICES.map((service) => `${service.prefix}/metrics`), (req, res) => {
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no service answers ${req.method} ${req.originalUrl.split('?')[0]} through the console` } });
-  });
+  app.use(
+    PROXIED_SERVICES.map((service) => `${service.prefix}/metrics`),
+    (req, res) => {
+      res.status(404).json({
+        error: { code: 'NOT_FOUND', message: `no service answers ${req.method} ${req.originalUrl.split('?')[0]} through the console` },
+      });
+    },
+  );
 
   for (const service of PROXIED_SERVICES) {
     const target = service.url(config);
@@ -54,7 +59,10 @@ export function createConsoleApp({ config, logger, distDir }: ServerOptions): Ex
         on: {
           error: (error, _req, res) => {
             logger.warn({ err: error, target }, `${service.name} did not answer`);
-            unavailable(res, `the ${service.name} at ${target} is not answering (${(error as NodeJS.ErrnoException).code ?? error.message}); try again in a moment`);
+            unavailable(
+              res,
+              `the ${service.name} at ${target} is not answering (${(error as NodeJS.ErrnoException).code ?? error.message}); try again in a moment`,
+            );
           },
         },
       }),
@@ -71,10 +79,7 @@ export function createConsoleApp({ config, logger, distDir }: ServerOptions): Ex
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'source maps are not served' } });
   });
   // Hashed assets never change; index.html always revalidates so a new build is picked up.
-  app.use(
-    '/assets',
-    express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
-  );
+  app.use('/assets', express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
   app.use(express.static(distDir, { index: false, maxAge: 0 }));
   // Client-side routes: every other GET gets the app, which routes itself.
   app.get('/{*page}', (_req, res) => {

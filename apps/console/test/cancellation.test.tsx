@@ -50,7 +50,12 @@ describe('cancellation detail', () => {
   it('keeps "Retry refund" disabled while a step is pending', async () => {
     renderConsole(
       '/cancellations/canc-1',
-      services(() => aCancellation({ refundStatus: 'PENDING', live: { cancellationId: 'canc-1', phase: 'WAITING_FOR_REFUND', refundAttempt: 1, steps: [] } })),
+      services(() =>
+        aCancellation({
+          refundStatus: 'PENDING',
+          live: { cancellationId: 'canc-1', phase: 'WAITING_FOR_REFUND', refundAttempt: 1, steps: [] },
+        }),
+      ),
       support,
     );
     expect(await screen.findByRole('button', { name: 'Retry refund' })).toHaveProperty('disabled', true);
@@ -74,7 +79,11 @@ describe('cancellation detail', () => {
   });
 
   it('links the run in the Temporal web UI', async () => {
-    renderConsole('/cancellations/canc-1', services(() => aCancellation({ status: 'CANCELLED' })), merchant);
+    renderConsole(
+      '/cancellations/canc-1',
+      services(() => aCancellation({ status: 'CANCELLED' })),
+      merchant,
+    );
     const link = await screen.findByRole('link', { name: /cancellation-canc-1/ });
     expect(link.getAttribute('href')).toBe('http://temporal.test/namespaces/default/workflows/cancellation-canc-1');
   });

@@ -37,12 +37,19 @@ const view = (chains: SelfServiceChain[]): SelfServiceOrder => ({
 });
 
 describe('customer self-service page: items shipped although cancelled', () => {
-  it('shows what shipped, the carrier, tracking number and the amount to be charged again, and sends the customer\'s answer in their own words with the link token', async () => {
+  it("shows what shipped, the carrier, tracking number and the amount to be charged again, and sends the customer's answer in their own words with the link token", async () => {
     let chains = [waiting];
     const fake = new FakeServices()
       .on('GET', ORDER, () => ({ body: view(chains) }))
       .on('POST', ACKNOWLEDGE, () => {
-        chains = [{ ...waiting, status: 'ACKNOWLEDGED', awaitingAcknowledgement: false, acknowledgement: { accepted: true, at: '2026-11-21T10:00:00.000Z' } }];
+        chains = [
+          {
+            ...waiting,
+            status: 'ACKNOWLEDGED',
+            awaitingAcknowledgement: false,
+            acknowledgement: { accepted: true, at: '2026-11-21T10:00:00.000Z' },
+          },
+        ];
         return { status: 202, body: { chainId: 'chain-1', accepted: true } };
       });
     renderConsole('/self-service/orders/order-1?token=tok-123', fake, null);
@@ -66,7 +73,9 @@ describe('customer self-service page: items shipped although cancelled', () => {
   });
 
   it('is reachable by keyboard: a radio group with a legend, a labelled statement and a submit button', async () => {
-    const fake = new FakeServices().on('GET', ORDER, () => ({ body: view([waiting]) })).on('POST', ACKNOWLEDGE, () => ({ status: 202, body: { chainId: 'chain-1', accepted: false } }));
+    const fake = new FakeServices()
+      .on('GET', ORDER, () => ({ body: view([waiting]) }))
+      .on('POST', ACKNOWLEDGE, () => ({ status: 202, body: { chainId: 'chain-1', accepted: false } }));
     renderConsole('/self-service/orders/order-1?token=tok-123', fake, null);
     const user = userEvent.setup();
     const group = await screen.findByRole('group', { name: 'Do you keep the items?' });
@@ -84,12 +93,14 @@ describe('customer self-service page: items shipped although cancelled', () => {
     expect(fake.callsTo('POST', ACKNOWLEDGE)[0]!.body).toEqual({ accepted: false, statement: 'Please pick them up.' });
   });
 
-  it('asks for a choice and the customer\'s words before sending, and shows the API\'s refusal as it words it', async () => {
+  it("asks for a choice and the customer's words before sending, and shows the API's refusal as it words it", async () => {
     const fake = new FakeServices()
       .on('GET', ORDER, () => ({ body: view([waiting]) }))
       .on('POST', ACKNOWLEDGE, () => ({
         status: 409,
-        body: { error: { code: 'CONFLICT', message: 'the acknowledgement of this chain is already settled (ACKNOWLEDGED, accepted by grace)' } },
+        body: {
+          error: { code: 'CONFLICT', message: 'the acknowledgement of this chain is already settled (ACKNOWLEDGED, accepted by grace)' },
+        },
       }));
     renderConsole('/self-service/orders/order-1?token=tok-123', fake, null);
     const user = userEvent.setup();

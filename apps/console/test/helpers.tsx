@@ -64,7 +64,11 @@ export const support: Session = { token: 'support.token.x', role: 'SUPPORT', sta
 export function renderConsole(path: string, services: FakeServices, session: Session | null = merchant) {
   return render(
     <MemoryRouter initialEntries={[path]}>
-      <ConsoleProvider config={{ ...DEFAULT_CONFIG, temporalUiUrl: 'http://temporal.test' }} fetch={services.fetch} initialSession={session}>
+      <ConsoleProvider
+        config={{ ...DEFAULT_CONFIG, temporalUiUrl: 'http://temporal.test' }}
+        fetch={services.fetch}
+        initialSession={session}
+      >
         <AppRoutes />
       </ConsoleProvider>
     </MemoryRouter>,
@@ -90,9 +94,45 @@ export function anOrder(overrides: Partial<OrderDetail> = {}): OrderDetail {
     money: { subtotal: 7000, discount: 0, discounts: [], shipping: { amount: 0, vatRate: 0, vat: 0 }, total: 7000, vat: 1215 },
     payments: [{ method: 'CARD', amount: 7000, reference: 'pi-1' }],
     lines: [
-      { id: 'line-1', lineNo: 1, sku: 'MUG', quantity: 2, unitPrice: 1500, vatRate: 2100, discount: 0, shippedQuantity: 0, cancelledQuantity: 0, returnedQuantity: 0, openQuantity: 2 },
-      { id: 'line-2', lineNo: 2, sku: 'PLATE', quantity: 1, unitPrice: 2000, vatRate: 2100, discount: 0, shippedQuantity: 0, cancelledQuantity: 0, returnedQuantity: 0, openQuantity: 1 },
-      { id: 'line-3', lineNo: 3, sku: 'BOWL', quantity: 1, unitPrice: 2000, vatRate: 2100, discount: 0, shippedQuantity: 1, cancelledQuantity: 0, returnedQuantity: 0, openQuantity: 0 },
+      {
+        id: 'line-1',
+        lineNo: 1,
+        sku: 'MUG',
+        quantity: 2,
+        unitPrice: 1500,
+        vatRate: 2100,
+        discount: 0,
+        shippedQuantity: 0,
+        cancelledQuantity: 0,
+        returnedQuantity: 0,
+        openQuantity: 2,
+      },
+      {
+        id: 'line-2',
+        lineNo: 2,
+        sku: 'PLATE',
+        quantity: 1,
+        unitPrice: 2000,
+        vatRate: 2100,
+        discount: 0,
+        shippedQuantity: 0,
+        cancelledQuantity: 0,
+        returnedQuantity: 0,
+        openQuantity: 1,
+      },
+      {
+        id: 'line-3',
+        lineNo: 3,
+        sku: 'BOWL',
+        quantity: 1,
+        unitPrice: 2000,
+        vatRate: 2100,
+        discount: 0,
+        shippedQuantity: 1,
+        cancelledQuantity: 0,
+        returnedQuantity: 0,
+        openQuantity: 0,
+      },
     ],
     createdAt: '2026-11-20T10:00:00.000Z',
     updatedAt: '2026-11-20T10:00:00.000Z',

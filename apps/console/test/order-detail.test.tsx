@@ -16,10 +16,15 @@ function servicesFor(order: () => OrderDetail, wholeLineOnly = false): FakeServi
 
 describe('order detail', () => {
   it('shows each line with ordered, shipped, cancelled, returned and open quantities, and why the rest cannot be cancelled', async () => {
-    renderConsole('/orders/order-1', servicesFor(() => anOrder()));
+    renderConsole(
+      '/orders/order-1',
+      servicesFor(() => anOrder()),
+    );
     const lines = await screen.findByRole('table');
     const bowl = within(lines).getByText('BOWL').closest('tr')!;
-    const cells = within(bowl).getAllByRole('cell').map((c) => c.textContent);
+    const cells = within(bowl)
+      .getAllByRole('cell')
+      .map((c) => c.textContent);
     expect(cells.slice(3, 8)).toEqual(['1', '1', '0', '0', '0']);
     expect(bowl.textContent).toContain('1 shipped: a return, not a cancellation');
   });
@@ -91,13 +96,27 @@ describe('order detail', () => {
   });
 
   it('shows in the dialog what the chosen lines would refund, as the order service prices them (discounts, VAT, shipping)', async () => {
-    const order = anOrder({ money: { subtotal: 7000, discount: 500, discounts: [{ amount: 500, description: 'WINTER5' }], shipping: { amount: 495, vatRate: 2100, vat: 86 }, total: 6995, vat: 1200 } });
+    const order = anOrder({
+      money: {
+        subtotal: 7000,
+        discount: 500,
+        discounts: [{ amount: 500, description: 'WINTER5' }],
+        shipping: { amount: 495, vatRate: 2100, vat: 86 },
+        total: 6995,
+        vat: 1200,
+      },
+    });
     const services = withEmptySidePanels(new FakeServices())
       .on('GET', ORDER, () => ({ body: order }))
       .on('GET', ELIGIBILITY, (call) => {
         const lines = call.url.searchParams.get('lines');
         if (!lines) return { body: eligibilityOf(order) };
-        const mugs = Number(lines.split(',').find((l) => l.startsWith('line-1:'))?.split(':')[1] ?? 0);
+        const mugs = Number(
+          lines
+            .split(',')
+            .find((l) => l.startsWith('line-1:'))
+            ?.split(':')[1] ?? 0,
+        );
         const plate = lines.includes('line-2:1');
         const mugLine = { lineId: 'line-1', lineNo: 1, sku: 'MUG', quantity: mugs, amount: 1375 * mugs, vat: 239 * mugs };
         const plateLine = { lineId: 'line-2', lineNo: 2, sku: 'PLATE', quantity: 1, amount: 1833, vat: 318 };
@@ -222,7 +241,10 @@ describe('order timeline', () => {
         { type: 'CANCELLATION_RESTOCKED', detail: { cancellationId: 'another' }, actor: 'workflow', at: '2026-11-20T11:00:02.000Z' },
       ],
     });
-    renderConsole('/orders/order-1', servicesFor(() => order));
+    renderConsole(
+      '/orders/order-1',
+      servicesFor(() => order),
+    );
     expect(await screen.findByText('Cancellation MC-1: Restocked')).toBeTruthy();
     const entries = screen.getByRole('heading', { name: 'Timeline' }).parentElement!.querySelectorAll('li');
     expect(entries).toHaveLength(3);

@@ -39,14 +39,19 @@ describe('order dashboard', () => {
   });
 
   it('shows the "cancellation requested" column only once the API sends the flag', async () => {
-    const without = new FakeServices().on('GET', ORDERS, () => ({ body: { items: [{ ...anOrder(), cancellationRequested: undefined }], total: 1 } }));
+    const without = new FakeServices().on('GET', ORDERS, () => ({
+      body: { items: [{ ...anOrder(), cancellationRequested: undefined }], total: 1 },
+    }));
     const first = renderConsole('/orders', without);
     await screen.findByRole('table');
     expect(screen.queryByRole('columnheader', { name: 'Cancellation requested' })).toBeNull();
     first.unmount();
 
     const flagged = new FakeServices().on('GET', ORDERS, () => ({
-      body: { items: [anOrder({ cancellationRequested: true }), anOrder({ id: 'o-2', channelOrderNo: 'WS-2', cancellationRequested: false })], total: 2 },
+      body: {
+        items: [anOrder({ cancellationRequested: true }), anOrder({ id: 'o-2', channelOrderNo: 'WS-2', cancellationRequested: false })],
+        total: 2,
+      },
     }));
     renderConsole('/orders', flagged);
     await screen.findByRole('columnheader', { name: 'Cancellation requested' });
@@ -56,7 +61,13 @@ describe('order dashboard', () => {
   it('shows the error as the order service words it', async () => {
     const services = new FakeServices().on('GET', ORDERS, () => ({
       status: 400,
-      body: { error: { code: 'VALIDATION', message: 'the query is not valid', details: [{ path: 'status', message: 'status must be one of NEW, IN_PROGRESS' }] } },
+      body: {
+        error: {
+          code: 'VALIDATION',
+          message: 'the query is not valid',
+          details: [{ path: 'status', message: 'status must be one of NEW, IN_PROGRESS' }],
+        },
+      },
     }));
     renderConsole('/orders', services);
     const alert = await screen.findByRole('alert');
@@ -65,7 +76,10 @@ describe('order dashboard', () => {
   });
 
   it('sends a signed-out person to the sign-in screen, and a 401 from a service signs them out', async () => {
-    const services = new FakeServices().on('GET', ORDERS, () => ({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'the token expired' } } }));
+    const services = new FakeServices().on('GET', ORDERS, () => ({
+      status: 401,
+      body: { error: { code: 'UNAUTHORIZED', message: 'the token expired' } },
+    }));
     const { unmount } = renderConsole('/orders', services, null);
     expect(await screen.findByRole('heading', { name: 'Sign in to CancelFlow' })).toBeTruthy();
     unmount();

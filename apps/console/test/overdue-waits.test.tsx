@@ -32,7 +32,10 @@ describe('overdue waits (support)', () => {
     expect(within(table).getByText('Card refund')).toBeTruthy();
     expect(within(table).getByText('60 minutes')).toBeTruthy();
     expect(within(table).getByText('never')).toBeTruthy();
-    expect(within(table).getByRole('link', { name: 'cancel-1' })).toHaveProperty('href', expect.stringContaining('/cancellations/cancel-1'));
+    expect(within(table).getByRole('link', { name: 'cancel-1' })).toHaveProperty(
+      'href',
+      expect.stringContaining('/cancellations/cancel-1'),
+    );
     expect(screen.getByRole('link', { name: 'Overdue waits' })).toBeTruthy();
   });
 
@@ -42,7 +45,11 @@ describe('overdue waits (support)', () => {
     await screen.findByText('Nothing is waiting longer than expected.');
     first.unmount();
 
-    renderConsole('/orders', new FakeServices().on('GET', /^\/api\/orders\/orders$/, () => ({ body: { items: [], total: 0 } })), merchant);
+    renderConsole(
+      '/orders',
+      new FakeServices().on('GET', /^\/api\/orders\/orders$/, () => ({ body: { items: [], total: 0 } })),
+      merchant,
+    );
     await screen.findByText('No orders match.');
     expect(screen.queryByRole('link', { name: 'Overdue waits' })).toBeNull();
   });

@@ -46,7 +46,9 @@ describe('cancellation requests queue', () => {
       .on('GET', /^\/api\/orders\/cancellation-requests$/, () => ({ body: { items: [aRequest()], total: 1 } }))
       .on('POST', /^\/api\/orders\/cancellation-requests\/req-1\/reject$/, () => ({
         status: 409,
-        body: { error: { code: 'CONFLICT', message: 'the cancellation request is withdrawn by the customer: it can no longer be answered' } },
+        body: {
+          error: { code: 'CONFLICT', message: 'the cancellation request is withdrawn by the customer: it can no longer be answered' },
+        },
       }));
     renderConsole('/cancellation-requests', fake, merchant);
     const user = userEvent.setup();
@@ -102,7 +104,12 @@ describe('create shipment', () => {
     await user.type(within(dialog).getByLabelText("Shipment number (the warehouse's)"), 'S-1');
     await user.click(within(dialog).getByRole('button', { name: 'Record shipment' }));
     expect((await screen.findByRole('link', { name: 'follow the chain' })).getAttribute('href')).toBe('/cancelled-but-shipped/chain-1');
-    expect(services.callsTo('POST', /shipments$/)[0]!.body).toEqual({ lines: [{ lineId: 'line-1', quantity: 2 }], carrier: 'DHL', trackingNumber: 'JJD-1', shipmentNumber: 'S-1' });
+    expect(services.callsTo('POST', /shipments$/)[0]!.body).toEqual({
+      lines: [{ lineId: 'line-1', quantity: 2 }],
+      carrier: 'DHL',
+      trackingNumber: 'JJD-1',
+      shipmentNumber: 'S-1',
+    });
   });
 
   it('is disabled for merchant staff, saying the warehouse records shipments', async () => {
@@ -123,7 +130,13 @@ const aChain = (overrides: Partial<CancelledButShippedChain> = {}): CancelledBut
   currency: 'EUR',
   workflowId: 'cancelled-but-shipped-ship-1',
   cancellationIds: ['canc-1'],
-  acknowledgement: { accepted: true, via: 'EMAIL_REPLY', by: 'ann@example.com', evidence: 'I accept, I keep them', at: '2026-11-20T12:00:00.000Z' },
+  acknowledgement: {
+    accepted: true,
+    via: 'EMAIL_REPLY',
+    by: 'ann@example.com',
+    evidence: 'I accept, I keep them',
+    at: '2026-11-20T12:00:00.000Z',
+  },
   acknowledgementId: 'ack-1',
   createdAt: '2026-11-20T12:00:00.000Z',
   updatedAt: '2026-11-20T12:00:00.000Z',
@@ -143,8 +156,30 @@ function chainServices(current: () => CancelledButShippedChain): FakeServices {
     .on('GET', /^\/api\/notifications\/emails$/, () => ({
       body: {
         items: [
-          { id: 'e-1', to: 'ann@example.com', template: 'SHIPPED_AFTER_CANCELLATION', subject: 'Your cancelled order WS-1001 was shipped: please confirm', text: 'Carrier: DHL', status: 'SENT', error: null, orderId: 'order-1', createdAt: '2026-11-20T12:00:01.000Z', sentAt: '2026-11-20T12:00:01.000Z' },
-          { id: 'e-2', to: 'ann@example.com', template: 'ORDER_CONFIRMATION', subject: 'Thank you for your order', text: '', status: 'SENT', error: null, orderId: 'order-1', createdAt: '2026-11-20T10:00:01.000Z', sentAt: null },
+          {
+            id: 'e-1',
+            to: 'ann@example.com',
+            template: 'SHIPPED_AFTER_CANCELLATION',
+            subject: 'Your cancelled order WS-1001 was shipped: please confirm',
+            text: 'Carrier: DHL',
+            status: 'SENT',
+            error: null,
+            orderId: 'order-1',
+            createdAt: '2026-11-20T12:00:01.000Z',
+            sentAt: '2026-11-20T12:00:01.000Z',
+          },
+          {
+            id: 'e-2',
+            to: 'ann@example.com',
+            template: 'ORDER_CONFIRMATION',
+            subject: 'Thank you for your order',
+            text: '',
+            status: 'SENT',
+            error: null,
+            orderId: 'order-1',
+            createdAt: '2026-11-20T10:00:01.000Z',
+            sentAt: null,
+          },
         ],
         total: 2,
       },
@@ -158,7 +193,10 @@ describe('cancelled-but-shipped chain', () => {
       state = aChain({
         status: 'COMPLETED',
         rebillApprovedBy: 'sam',
-        steps: [...aChain().steps, { step: 'CREDIT_MEMO_ISSUED', actor: 'workflow', detail: 'credit memo cm-1', at: '2026-11-20T12:05:00.000Z' }],
+        steps: [
+          ...aChain().steps,
+          { step: 'CREDIT_MEMO_ISSUED', actor: 'workflow', detail: 'credit memo cm-1', at: '2026-11-20T12:05:00.000Z' },
+        ],
       });
       return { status: 202, body: { chainId: 'chain-1', approvedBy: 'sam', duplicate: false } };
     });
@@ -174,7 +212,11 @@ describe('cancelled-but-shipped chain', () => {
   });
 
   it('a merchant sees the approval waiting but cannot give it', async () => {
-    renderConsole('/cancelled-but-shipped/chain-1', chainServices(() => aChain()), merchant);
+    renderConsole(
+      '/cancelled-but-shipped/chain-1',
+      chainServices(() => aChain()),
+      merchant,
+    );
     const button = await screen.findByRole('button', { name: 'Approve rebilling' });
     expect((button as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByText('Only support staff approve rebilling.')).toBeTruthy();
@@ -194,7 +236,11 @@ describe('cancelled-but-shipped chain', () => {
     await user.type(screen.getByLabelText("The customer's words"), 'Chat: I will send them back');
     await user.click(screen.getByRole('button', { name: 'Record the answer' }));
     await waitFor(() => expect(fake.callsTo('POST', /acknowledgement$/)).toHaveLength(1));
-    expect(fake.callsTo('POST', /acknowledgement$/)[0]!.body).toEqual({ staffId: 'sam', accepted: false, evidence: 'Chat: I will send them back' });
+    expect(fake.callsTo('POST', /acknowledgement$/)[0]!.body).toEqual({
+      staffId: 'sam',
+      accepted: false,
+      evidence: 'Chat: I will send them back',
+    });
   });
 });
 
@@ -212,8 +258,13 @@ describe('cancelled-but-shipped chain: replies that do not count', () => {
     receivedAt: '2026-11-20T12:03:00.000Z',
   };
   const waiting = () =>
-    chainServices(() => aChain({ status: 'AWAITING_ACKNOWLEDGEMENT', acknowledgement: undefined })).on('GET', /^\/api\/notifications\/replies$/, (call) =>
-      call.url.searchParams.get('orderId') === 'order-1' && call.url.searchParams.get('status') === 'UNDECIDED' ? { body: { items: [forged], total: 1 } } : undefined,
+    chainServices(() => aChain({ status: 'AWAITING_ACKNOWLEDGEMENT', acknowledgement: undefined })).on(
+      'GET',
+      /^\/api\/notifications\/replies$/,
+      (call) =>
+        call.url.searchParams.get('orderId') === 'order-1' && call.url.searchParams.get('status') === 'UNDECIDED'
+          ? { body: { items: [forged], total: 1 } }
+          : undefined,
     );
 
   it('support sees them with the reason, the acknowledgement still waits for support to record it', async () => {
@@ -225,7 +276,7 @@ describe('cancelled-but-shipped chain: replies that do not count', () => {
     expect(screen.getByRole('button', { name: 'Record the answer' })).toBeTruthy();
   });
 
-  it('a merchant is not shown them (the replies are support\'s to judge)', async () => {
+  it("a merchant is not shown them (the replies are support's to judge)", async () => {
     const fake = waiting();
     renderConsole('/cancelled-but-shipped/chain-1', fake, merchant);
     expect(await screen.findByRole('button', { name: 'Record the answer' })).toBeTruthy();
@@ -249,14 +300,19 @@ describe('undo a cancellation', () => {
     createdAt: '2026-11-20T13:00:00.000Z',
     lines: [{ lineId: 'line-1', quantity: 2 }],
     steps: [{ step: 'REQUESTED', actor: 'mia', at: '2026-11-20T13:00:00.000Z' }],
-    moneySteps: [{ step: 'PAYMENT_REQUESTED', actor: 'workflow', detail: '3000 EUR requested from the customer', at: '2026-11-20T13:00:01.000Z' }],
+    moneySteps: [
+      { step: 'PAYMENT_REQUESTED', actor: 'workflow', detail: '3000 EUR requested from the customer', at: '2026-11-20T13:00:01.000Z' },
+    ],
   };
 
   it('starts the undo with a reason, then shows its money steps', async () => {
     let started = false;
     const fake = new FakeServices()
       .on('GET', /^\/api\/orders\/cancellations\/canc-1$/, () => ({ body: aCancellation({ status: 'CANCELLED' }) }))
-      .on('GET', /^\/api\/payments\/orders\/order-1\/payments$/, () => ({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'none' } } }))
+      .on('GET', /^\/api\/payments\/orders\/order-1\/payments$/, () => ({
+        status: 404,
+        body: { error: { code: 'NOT_FOUND', message: 'none' } },
+      }))
       .on('GET', /^\/api\/orders\/cancellations\/canc-1\/undo$/, () =>
         started ? { body: undone } : { status: 404, body: { error: { code: 'NOT_FOUND', message: 'not undone' } } },
       )
@@ -279,8 +335,14 @@ describe('undo a cancellation', () => {
   it('says why a refusal happened in the API words', async () => {
     const fake = new FakeServices()
       .on('GET', /^\/api\/orders\/cancellations\/canc-1$/, () => ({ body: aCancellation({ status: 'CANCELLED' }) }))
-      .on('GET', /^\/api\/payments\/orders\/order-1\/payments$/, () => ({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'none' } } }))
-      .on('GET', /^\/api\/orders\/cancellations\/canc-1\/undo$/, () => ({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'not undone' } } }))
+      .on('GET', /^\/api\/payments\/orders\/order-1\/payments$/, () => ({
+        status: 404,
+        body: { error: { code: 'NOT_FOUND', message: 'none' } },
+      }))
+      .on('GET', /^\/api\/orders\/cancellations\/canc-1\/undo$/, () => ({
+        status: 404,
+        body: { error: { code: 'NOT_FOUND', message: 'not undone' } },
+      }))
       .on('POST', /^\/api\/orders\/cancellations\/canc-1\/undo$/, () => ({
         status: 422,
         body: { error: { code: 'RULE_VIOLATION', message: 'the items have shipped since: nothing can be reopened' } },
@@ -332,7 +394,9 @@ describe('customer self-service page', () => {
 
   it('shows a rejected request with the shop reason', async () => {
     const fake = new FakeServices().on('GET', /^\/api\/orders\/self-service\/orders\/order-1$/, () => ({
-      body: view([{ id: 'req-1', status: 'REJECTED', createdAt: '2026-11-20T12:00:00.000Z', returnInstead: false, rejectionReason: 'Already packed' }]),
+      body: view([
+        { id: 'req-1', status: 'REJECTED', createdAt: '2026-11-20T12:00:00.000Z', returnInstead: false, rejectionReason: 'Already packed' },
+      ]),
     }));
     renderConsole('/self-service/orders/order-1?token=tok-123', fake, null);
     expect(await screen.findByText('The shop could not cancel this.')).toBeTruthy();

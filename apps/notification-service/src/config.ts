@@ -47,7 +47,12 @@ const envSchema = z.object({
   REPLY_ADDRESSES: z
     .string()
     .default('replies@cancelflow.local')
-    .transform((value) => value.split(',').map((a) => a.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
     .pipe(
       z
         .array(z.email({ error: 'REPLY_ADDRESSES must be email addresses separated by commas, e.g. replies@shop.example' }))

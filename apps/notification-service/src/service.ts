@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, startRateLimits, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
+import {
+  connectTemporalClient,
+  createLogger,
+  listen,
+  openDatabase,
+  startActivityWorker,
+  startRateLimits,
+  type Database,
+  type Logger,
+  type RunningActivityWorker,
+} from '@cancelflow/service-kit';
 import { postgresRateLimiter } from '@cancelflow/service-kit/postgres-rate-limiter';
 import { createNotificationActivities } from './activities/index.ts';
 import { createThreadActivities } from './activities/threads.ts';
@@ -102,12 +112,34 @@ export async function startService(
     const transport = createMailTransport(smtpUrl, { embedded: submission !== undefined, ...(submission ? { auth: submission } : {}) });
     closers.push(async () => transport.close());
 
-    const activities = createNotificationActivities({ db, transport, mailFrom: config.mailFrom, replyTo: config.replyAddresses[0]!, logger });
+    const activities = createNotificationActivities({
+      db,
+      transport,
+      mailFrom: config.mailFrom,
+      replyTo: config.replyAddresses[0]!,
+      logger,
+    });
     const threads = createThreadActivities({ db, replies, sendEmail: activities.sendEmail, mailFrom: config.mailFrom });
 
-    const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
+    const rateLimits = await startRateLimits({
+      databaseUrl: config.databaseUrl,
+      schema: SCHEMA,
+      ...(config.rateLimits ? { settings: config.rateLimits } : {}),
+      logger,
+    });
     closers.push(() => rateLimits.close());
-    const http = await listen(buildServer({ db, logger }, { ...notificationServiceObservability(db, temporal, transport), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) }), config.port, config.host);
+    const http = await listen(
+      buildServer(
+        { db, logger },
+        {
+          ...notificationServiceObservability(db, temporal, transport),
+          rateLimits,
+          ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+        },
+      ),
+      config.port,
+      config.host,
+    );
     closers.push(() => http.close());
 
     let worker: RunningActivityWorker | undefined;

@@ -42,7 +42,10 @@ describe('Authentication-Results (RFC 8601)', () => {
   it('with a trusted relay, only its topmost header counts, and one is required', () => {
     const forgedBelow = ['mx.shop.example; spf=pass smtp.mailfrom=example.com', 'mx.shop.example; dmarc=pass', 'evil.test; dmarc=pass'];
     expect(senderAuthentication(forgedBelow, 'MX.shop.example')).toEqual({ verdict: 'PASS', passed: ['spf=pass'] });
-    expect(senderAuthentication(['evil.test; dmarc=pass'], 'mx.shop.example')).toEqual({ verdict: 'MISSING', authservId: 'mx.shop.example' });
+    expect(senderAuthentication(['evil.test; dmarc=pass'], 'mx.shop.example')).toEqual({
+      verdict: 'MISSING',
+      authservId: 'mx.shop.example',
+    });
     expect(senderAuthentication(['mx.shop.example; dmarc=fail'], 'mx.shop.example').verdict).toBe('FAIL');
   });
 });

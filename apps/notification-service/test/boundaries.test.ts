@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => service?.close());
 
-const get = (path: string, headers: Record<string, string> = { authorization: `Bearer ${token}` }) => fetch(`${service.url}${path}`, { headers });
+const get = (path: string, headers: Record<string, string> = { authorization: `Bearer ${token}` }) =>
+  fetch(`${service.url}${path}`, { headers });
 
 describe('notification service boundaries', () => {
   it('NUL characters in query strings and malformed percent-encoding in paths are 400, not 500', async () => {

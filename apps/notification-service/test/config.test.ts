@@ -24,7 +24,11 @@ describe('configuration', () => {
   });
 
   it('takes replies at REPLY_ADDRESSES (the first is the Reply-To), honours the relay named by INBOUND_AUTHSERV_ID', () => {
-    const config = loadConfig({ DATABASE_URL, REPLY_ADDRESSES: 'replies@shop.example, antwort@shop.example', INBOUND_AUTHSERV_ID: 'mx.shop.example' });
+    const config = loadConfig({
+      DATABASE_URL,
+      REPLY_ADDRESSES: 'replies@shop.example, antwort@shop.example',
+      INBOUND_AUTHSERV_ID: 'mx.shop.example',
+    });
     expect(config.replyAddresses).toEqual(['replies@shop.example', 'antwort@shop.example']);
     expect(config.trustedAuthservId).toBe('mx.shop.example');
     expect(() => loadConfig({ DATABASE_URL, REPLY_ADDRESSES: 'replies, x@y.example' })).toThrow(/REPLY_ADDRESSES must be email addresses/);

@@ -56,7 +56,14 @@ export async function getJson<T = unknown>(url: string): Promise<{ status: numbe
   const response = await fetch(url, { headers: { authorization: `Bearer ${await defaultTokenFor('GET', pathname)}` } });
   const text = await response.text();
   const body: unknown = JSON.parse(text);
-  await assertKeepsContract(origin, { method: 'GET', path: `${pathname}${search}`, status: response.status, contentType: response.headers.get('content-type'), body, text });
+  await assertKeepsContract(origin, {
+    method: 'GET',
+    path: `${pathname}${search}`,
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body,
+    text,
+  });
   return { status: response.status, body: body as T };
 }
 

@@ -2,7 +2,17 @@ import { createHash, randomInt, randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNotificationService } from '../src/service.ts';
-import { closedPort, getJson, REPLY_ADDRESS, startTestService, testConfig, uniqueId, type ErrorView, type ListOf, type MailboxView } from './helpers.ts';
+import {
+  closedPort,
+  getJson,
+  REPLY_ADDRESS,
+  startTestService,
+  testConfig,
+  uniqueId,
+  type ErrorView,
+  type ListOf,
+  type MailboxView,
+} from './helpers.ts';
 
 interface ReplyView {
   id: string;
@@ -25,14 +35,28 @@ afterAll(async () => {
   await service?.close();
 });
 
-const chainData = { orderNo: 'WS-1001', customerName: 'Ada', carrier: 'DHL', trackingNumber: 'JJD1', amount: 2500, currency: 'EUR', lines: '2 x MUG' };
+const chainData = {
+  orderNo: 'WS-1001',
+  customerName: 'Ada',
+  carrier: 'DHL',
+  trackingNumber: 'JJD1',
+  amount: 2500,
+  currency: 'EUR',
+  lines: '2 x MUG',
+};
 
 /** The shipped-after-cancellation email to a new customer, for a new order. */
 async function emailToCustomer() {
   const orderId = uniqueId('order');
   const customer = `${uniqueId('Ada')}@Example.com`;
   const messageKey = `cancelled-but-shipped:${randomUUID()}`;
-  const { messageId } = await service.activities.sendEmail({ messageKey, to: customer, template: 'SHIPPED_AFTER_CANCELLATION', data: chainData, orderId });
+  const { messageId } = await service.activities.sendEmail({
+    messageKey,
+    to: customer,
+    template: 'SHIPPED_AFTER_CANCELLATION',
+    data: chainData,
+    orderId,
+  });
   return { orderId, customer, messageKey, messageId };
 }
 
@@ -62,7 +86,10 @@ async function send(mail: Mail, transport: { host?: string; port?: number; local
 }
 
 const smtpRefusal = async (sending: Promise<unknown>): Promise<{ responseCode?: number; response?: string }> => {
-  const error = await sending.then(() => undefined, (e: unknown) => e as { responseCode?: number; response?: string });
+  const error = await sending.then(
+    () => undefined,
+    (e: unknown) => e as { responseCode?: number; response?: string },
+  );
   expect(error, 'the SMTP server refuses').toBeDefined();
   return error!;
 };
@@ -78,18 +105,25 @@ async function mailboxHas(messageId: string): Promise<boolean> {
 }
 
 async function deliveriesOf(mailboxMessageId: string): Promise<number> {
-  const rows = await service.db.em.fork().execute<{ n: string }[]>(`select count(*) as n from "notifications"."reply_delivery" where "mailbox_message_id" = ?`, [mailboxMessageId]);
+  const rows = await service.db.em
+    .fork()
+    .execute<{ n: string }[]>(`select count(*) as n from "notifications"."reply_delivery" where "mailbox_message_id" = ?`, [
+      mailboxMessageId,
+    ]);
   return Number(rows[0]!.n);
 }
 
 async function watch(messageKey: string): Promise<void> {
-  await service.db.em.fork().execute(
-    `insert into "notifications"."reply_watch" ("id", "message_key", "message_id", "workflow_id") values (?, ?, null, ?)`,
-    [randomUUID(), messageKey, `watching-${randomUUID()}`],
-  );
+  await service.db.em
+    .fork()
+    .execute(`insert into "notifications"."reply_watch" ("id", "message_key", "message_id", "workflow_id") values (?, ?, null, ?)`, [
+      randomUUID(),
+      messageKey,
+      `watching-${randomUUID()}`,
+    ]);
 }
 
-describe('a reply counts as the customer\'s word only when it threads to our random id and comes from the customer', () => {
+describe("a reply counts as the customer's word only when it threads to our random id and comes from the customer", () => {
   it('the customer replying to our email (whatever the case of their address) counts, and goes to the workflow that watches the email', async () => {
     const email = await emailToCustomer();
     await watch(email.messageKey);
@@ -112,7 +146,7 @@ describe('a reply counts as the customer\'s word only when it threads to our ran
     expect(body.items.map((r) => r.messageId)).toEqual([messageId]);
   });
 
-  it('a Message-ID computed from the chain id (as ids were made before) threads to nothing: UNDECIDED, filed under the sender\'s order', async () => {
+  it("a Message-ID computed from the chain id (as ids were made before) threads to nothing: UNDECIDED, filed under the sender's order", async () => {
     const email = await emailToCustomer();
     await watch(email.messageKey);
     const key = email.messageKey;
@@ -125,13 +159,16 @@ describe('a reply counts as the customer\'s word only when it threads to our ran
     expect(await deliveriesOf(reply!.id)).toBe(0);
   });
 
-  it('the relay\'s failing Authentication-Results keep even a threaded reply from the customer\'s address from counting', async () => {
+  it("the relay's failing Authentication-Results keep even a threaded reply from the customer's address from counting", async () => {
     const email = await emailToCustomer();
     await watch(email.messageKey);
     const { messageId } = await send({
       from: email.customer,
       inReplyTo: email.messageId,
-      headers: { 'Authentication-Results': 'mx.cancelflow.example; spf=pass smtp.mailfrom=example.com; dmarc=fail (p=reject) header.from=example.com' },
+      headers: {
+        'Authentication-Results':
+          'mx.cancelflow.example; spf=pass smtp.mailfrom=example.com; dmarc=fail (p=reject) header.from=example.com',
+      },
     });
     const reply = await replyWith(messageId);
     expect(reply).toMatchObject({ status: 'UNDECIDED', senderAuthentication: 'FAIL: dmarc=fail' });
@@ -141,7 +178,11 @@ describe('a reply counts as the customer\'s word only when it threads to our ran
 
   it('a passing verdict changes nothing for a forged sender', async () => {
     const email = await emailToCustomer();
-    const { messageId } = await send({ from: 'attacker@evil.test', inReplyTo: email.messageId, headers: { 'Authentication-Results': 'mx; dmarc=pass' } });
+    const { messageId } = await send({
+      from: 'attacker@evil.test',
+      inReplyTo: email.messageId,
+      headers: { 'Authentication-Results': 'mx; dmarc=pass' },
+    });
     expect((await replyWith(messageId))?.status).toBe('UNDECIDED');
   });
 });
@@ -164,8 +205,13 @@ describe('the SMTP server takes replies only', () => {
     expect(body.total).toBe(0);
   });
 
-  it('refuses a log-in with wrong credentials (535): only the service\'s own transport may send to others', async () => {
-    const client = nodemailer.createTransport({ host: service.smtp.inbound.host, port: service.smtp.inbound.port, ignoreTLS: true, auth: { user: 'cancelflow', pass: 'guess' } });
+  it("refuses a log-in with wrong credentials (535): only the service's own transport may send to others", async () => {
+    const client = nodemailer.createTransport({
+      host: service.smtp.inbound.host,
+      port: service.smtp.inbound.port,
+      ignoreTLS: true,
+      auth: { user: 'cancelflow', pass: 'guess' },
+    });
     try {
       const refused = await smtpRefusal(client.sendMail({ from: 'attacker@evil.test', to: 'victim@example.com', subject: 'x', text: 'x' }));
       expect(refused.responseCode).toBe(535);
@@ -178,7 +224,11 @@ describe('the SMTP server takes replies only', () => {
     const limited = await startTestService({ workerEnabled: false, smtp: { ...testConfig().smtp, rateLimitPerMinute: 2 } });
     try {
       // Client addresses of their own: the counters are shared by every test in this PostgreSQL.
-      const from = (a: number) => ({ host: limited.smtp.inbound.host, port: limited.smtp.inbound.port, localAddress: `127.${a}.${randomInt(1, 250)}.${randomInt(1, 250)}` });
+      const from = (a: number) => ({
+        host: limited.smtp.inbound.host,
+        port: limited.smtp.inbound.port,
+        localAddress: `127.${a}.${randomInt(1, 250)}.${randomInt(1, 250)}`,
+      });
       const client = from(randomInt(1, 125));
       const first = await send({ from: 'ada@example.com' }, client);
       await send({ from: 'ada@example.com' }, client);
@@ -194,7 +244,10 @@ describe('the SMTP server takes replies only', () => {
   });
 
   it('with a relay for outbound mail, the SMTP server still takes replies, offers no log-in and sends nowhere', async () => {
-    const relayed = await startTestService({ workerEnabled: false, smtp: { ...testConfig().smtp, url: `smtp://127.0.0.1:${await closedPort()}` } });
+    const relayed = await startTestService({
+      workerEnabled: false,
+      smtp: { ...testConfig().smtp, url: `smtp://127.0.0.1:${await closedPort()}` },
+    });
     try {
       expect(relayed.smtp.embedded).toBeUndefined();
       const at = { host: relayed.smtp.inbound.host, port: relayed.smtp.inbound.port };
@@ -213,7 +266,7 @@ describe('the SMTP server takes replies only', () => {
     }
   });
 
-  it('keeps CancelFlow\'s own emails in the development mailbox, never as replies', async () => {
+  it("keeps CancelFlow's own emails in the development mailbox, never as replies", async () => {
     const email = await emailToCustomer();
     expect(await mailboxHas(email.messageId)).toBe(true);
     expect(await replyWith(email.messageId)).toBeUndefined();

@@ -24,11 +24,9 @@ afterAll(async () => {
   await service?.close();
 });
 
-const mailboxFor = async (to: string) =>
-  (await getJson<ListOf<MailboxView>>(`${service.url}/mailbox?to=${encodeURIComponent(to)}`)).body;
+const mailboxFor = async (to: string) => (await getJson<ListOf<MailboxView>>(`${service.url}/mailbox?to=${encodeURIComponent(to)}`)).body;
 
-const emailsFor = async (to: string) =>
-  (await getJson<ListOf<EmailView>>(`${service.url}/emails?to=${encodeURIComponent(to)}`)).body;
+const emailsFor = async (to: string) => (await getJson<ListOf<EmailView>>(`${service.url}/emails?to=${encodeURIComponent(to)}`)).body;
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const error = await promise.then(
@@ -74,7 +72,12 @@ describe('sendEmail', () => {
 
   it('an email that asks for a reply names the reply address as Reply-To; one that does not, none', async () => {
     const asks = `${uniqueId('ask')}@example.com`;
-    const { messageId } = await service.activities.sendEmail({ messageKey: `ask:${uniqueId('can')}`, to: asks, template: 'CANCELLATION_CONFIRMED', data: confirmationData() });
+    const { messageId } = await service.activities.sendEmail({
+      messageKey: `ask:${uniqueId('can')}`,
+      to: asks,
+      template: 'CANCELLATION_CONFIRMED',
+      data: confirmationData(),
+    });
     const tells = `${uniqueId('tell')}@example.com`;
     await service.activities.sendEmail({
       messageKey: `tell:${uniqueId('o')}`,

@@ -33,8 +33,17 @@ describe('the shipped-after-cancellation emails', () => {
   it.each(['REFUSED', 'NO_ANSWER'] as const)(
     'after %s the return email asks for the item back, says nothing is rebilled, escapes the HTML and carries no link',
     (reason) => {
-      const returned = { orderNo: 'WS-1001', customerName: 'Ada <Lovelace>', carrier: 'DHL Express', trackingNumber: 'JJD000390007', lines: '2 x MUG-BLUE', reason };
-      expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', { ...returned, trackingNumber: 'www.track.example' })).toThrow(/no links/);
+      const returned = {
+        orderNo: 'WS-1001',
+        customerName: 'Ada <Lovelace>',
+        carrier: 'DHL Express',
+        trackingNumber: 'JJD000390007',
+        lines: '2 x MUG-BLUE',
+        reason,
+      };
+      expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', { ...returned, trackingNumber: 'www.track.example' })).toThrow(
+        /no links/,
+      );
       expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', { ...returned, reason: 'MAYBE' })).toThrow(/reason must be REFUSED/);
       const email = renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', returned);
       for (const body of [email.text, email.html, email.subject]) {
@@ -52,7 +61,12 @@ describe('the shipped-after-cancellation emails', () => {
 
   it('the return email does not ask for an item that already came back', () => {
     const email = renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', {
-      orderNo: 'WS-1001', carrier: 'DHL', trackingNumber: 'JJD1', lines: '2 x MUG-BLUE', reason: 'NO_ANSWER', alreadyReturned: true,
+      orderNo: 'WS-1001',
+      carrier: 'DHL',
+      trackingNumber: 'JJD1',
+      lines: '2 x MUG-BLUE',
+      reason: 'NO_ANSWER',
+      alreadyReturned: true,
     });
     expect(email.text).toMatch(/already come back/);
     expect(email.text).not.toMatch(/Please return the item/);

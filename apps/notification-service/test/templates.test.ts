@@ -5,7 +5,10 @@ import { confirmationData } from './helpers.ts';
 
 describe('CANCELLATION_CONFIRMED', () => {
   it('tells the customer what was cancelled and the refund, formatted, and how it comes back', () => {
-    const email = renderEmail('CANCELLATION_CONFIRMED', confirmationData({ amount: 123456, currency: 'JPY', refundMethod: 'BANK_DEPOSIT' }));
+    const email = renderEmail(
+      'CANCELLATION_CONFIRMED',
+      confirmationData({ amount: 123456, currency: 'JPY', refundMethod: 'BANK_DEPOSIT' }),
+    );
     expect(email.subject).toBe('Your order WEB-10042 has been cancelled');
     expect(email.text).toContain('2 x Espresso cups (SKU CUP-2)');
     expect(email.text).toContain('We have refunded 123456 JPY.');
@@ -75,7 +78,13 @@ describe('REFUND_FAILED_SUPPORT', () => {
 });
 
 describe('ORDER_CONFIRMATION', () => {
-  const data = { orderNo: 'WS-1001', customerName: 'Ada', lines: '2 x MUG', viewOrderUrl: 'https://shop.example/self-service?token=t', expiresAt: '2026-12-30T00:00:00.000Z' };
+  const data = {
+    orderNo: 'WS-1001',
+    customerName: 'Ada',
+    lines: '2 x MUG',
+    viewOrderUrl: 'https://shop.example/self-service?token=t',
+    expiresAt: '2026-12-30T00:00:00.000Z',
+  };
 
   it('offers to cancel on the linked page where the customer may cancel there', () => {
     const email = renderEmail('ORDER_CONFIRMATION', data);

@@ -26,7 +26,14 @@ beforeAll(async () => {
     taskQueue: workflowQueue,
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./fixtures/send-email-workflow.ts', import.meta.url)),
-      logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error },
+      logger: {
+        log: () => undefined,
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: console.error,
+      },
     }),
   });
   workflowWorkerRun = workflowWorker.run();

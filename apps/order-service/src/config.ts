@@ -9,17 +9,29 @@ import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/se
 const envSchema = z.object({
   ...commonEnv,
   /** Cancellation requests: how often the merchant is reminded while nobody answers. */
-  REQUEST_REMINDER_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h').default('4h'),
+  REQUEST_REMINDER_INTERVAL: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h')
+    .default('4h'),
   /** Cancellation requests: when an unanswered request is escalated. */
-  REQUEST_ESCALATION_AFTER: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h').default('48h'),
+  REQUEST_ESCALATION_AFTER: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h')
+    .default('48h'),
   /** Where reminders and escalations of unanswered cancellation requests go. */
   MERCHANT_EMAIL: z.email().default('merchant-support@cancelflow.local'),
   /** Signs the customer's "view order" links (HS256, at least 32 characters). Required in production. */
   SELF_SERVICE_TOKEN_SECRET: z.string().optional(),
   /** How long a "view order" link works. */
-  SELF_SERVICE_TOKEN_TTL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h').default('30d'),
+  SELF_SERVICE_TOKEN_TTL: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h')
+    .default('30d'),
   /** The oldest a link may be, whatever its own expiry says (default: SELF_SERVICE_TOKEN_TTL); shorten it to retire older links. */
-  SELF_SERVICE_TOKEN_MAX_AGE: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 7d or 30d').optional(),
+  SELF_SERVICE_TOKEN_MAX_AGE: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 7d or 30d')
+    .optional(),
   /** The customer's self-service page; the link is <this>/orders/<id>?token=… */
   SELF_SERVICE_BASE_URL: z.url().default('http://127.0.0.1:3000/self-service'),
   NODE_ENV: z.string().optional(),
@@ -31,20 +43,41 @@ const envSchema = z.object({
   /** Run the worker of the "orders" task queue in this process (default yes). */
   ORDER_WORKER: z.enum(['true', 'false']).default('true'),
   /** A pending refund with no provider event: the provider is asked after this long, then after waits that double... */
-  REFUND_RECHECK_FIRST: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 10s or 1m').default('10s'),
+  REFUND_RECHECK_FIRST: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 10s or 1m')
+    .default('10s'),
   /** ...up to this long between two questions (Temporal duration). */
-  REFUND_RECHECK_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h').default('1h'),
+  REFUND_RECHECK_INTERVAL: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h')
+    .default('1h'),
   /** An order whose confirmation did not start at import (a crash, Temporal away) is started by a sweep after this long. */
-  ORDER_CONFIRMATION_RETRY_AFTER: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 30s or 5m').default('30s'),
+  ORDER_CONFIRMATION_RETRY_AFTER: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 30s or 5m')
+    .default('30s'),
   /** Where refund failures are reported. */
   SUPPORT_EMAIL: z.email().default('support@cancelflow.local'),
   /** Undoing a cancellation: how often the customer is reminded to pay again, and how long they have. */
-  UNDO_PAYMENT_REMINDER_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 2d').default('2d'),
-  UNDO_PAYMENT_DEADLINE: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 7d').default('7d'),
+  UNDO_PAYMENT_REMINDER_INTERVAL: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 2d')
+    .default('2d'),
+  UNDO_PAYMENT_DEADLINE: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 7d')
+    .default('7d'),
   /** Cancelled but shipped: how often the customer is reminded while no acknowledgement came. */
-  CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 3d').default('3d'),
+  CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 3d')
+    .default('3d'),
   /** Cancelled but shipped: after this long without an answer the chain becomes a return. */
-  CANCELLED_BUT_SHIPPED_DEADLINE: z.string().regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 14d').default('14d'),
+  CANCELLED_BUT_SHIPPED_DEADLINE: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 14d')
+    .default('14d'),
   /** Where acknowledged cancelled-but-shipped email chains are forwarded. */
   SELLER_SUPPORT_EMAIL: z.email().default('seller-support@cancelflow.local'),
 });
@@ -100,7 +133,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
   const ttlSeconds = Math.round(msToNumber(e.SELF_SERVICE_TOKEN_TTL as Duration) / 1000);
   const maxAgeSeconds = e.SELF_SERVICE_TOKEN_MAX_AGE ? Math.round(msToNumber(e.SELF_SERVICE_TOKEN_MAX_AGE as Duration) / 1000) : ttlSeconds;
   if (maxAgeSeconds < ttlSeconds) {
-    throw new ConfigError('order-service configuration is invalid: SELF_SERVICE_TOKEN_MAX_AGE is shorter than SELF_SERVICE_TOKEN_TTL: new links would be refused before they expire');
+    throw new ConfigError(
+      'order-service configuration is invalid: SELF_SERVICE_TOKEN_MAX_AGE is shorter than SELF_SERVICE_TOKEN_TTL: new links would be refused before they expire',
+    );
   }
   return {
     port: e.PORT,
@@ -113,7 +148,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration,
       supportEmail: e.SUPPORT_EMAIL,
     },
-    undoProcess: { paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL as Duration, paymentDeadline: e.UNDO_PAYMENT_DEADLINE as Duration },
+    undoProcess: {
+      paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL as Duration,
+      paymentDeadline: e.UNDO_PAYMENT_DEADLINE as Duration,
+    },
     auth: authSettings(env),
     rateLimits: rateLimitSettingsFromEnv(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),

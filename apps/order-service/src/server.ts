@@ -35,5 +35,9 @@ export function buildServer(deps: HttpDeps, options: HttpAppOptions = {}): Expre
   // Each route declares who may call it and whose thing it addresses (describe({ access })); on the
   // Merchant API a merchant's API key is a MERCHANT caller of its merchant.
   const bearer = bearerAuthenticator(deps.auth);
-  return createHttpApp(deps.logger, routes, { service: 'order-service', authenticate: merchantApiAuthenticator(deps.db, bearer), ...options });
+  return createHttpApp(deps.logger, routes, {
+    service: 'order-service',
+    authenticate: merchantApiAuthenticator(deps.db, bearer),
+    ...options,
+  });
 }

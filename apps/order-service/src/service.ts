@@ -1,6 +1,16 @@
 import type { Client } from '@temporalio/client';
 import { TASK_QUEUES } from '@cancelflow/domain';
-import { connectTemporalClient, createLogger, listen, openDatabase, startActivityWorker, startRateLimits, type Database, type Logger, type RunningActivityWorker } from '@cancelflow/service-kit';
+import {
+  connectTemporalClient,
+  createLogger,
+  listen,
+  openDatabase,
+  startActivityWorker,
+  startRateLimits,
+  type Database,
+  type Logger,
+  type RunningActivityWorker,
+} from '@cancelflow/service-kit';
 import { createOrderActivities } from './activities/index.ts';
 import { createCancellationRequestActivities } from './activities/request-activities.ts';
 import { createUndoOrderActivities } from './activities/undo-activities.ts';
@@ -57,7 +67,12 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       cleanups.push(() => client.connection.close());
       temporal = client;
     }
-    const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: ORDER_SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
+    const rateLimits = await startRateLimits({
+      databaseUrl: config.databaseUrl,
+      schema: ORDER_SCHEMA,
+      ...(config.rateLimits ? { settings: config.rateLimits } : {}),
+      logger,
+    });
     cleanups.push(() => rateLimits.close());
     const deps: HttpDeps = {
       db,
@@ -98,7 +113,11 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       cleanups.push(() => worker!.close());
     }
     if (config.orderConfirmationRetryAfterMs) cleanups.push(startOrderConfirmationSweep(deps, config.orderConfirmationRetryAfterMs));
-    const app = buildServer(deps, { ...orderServiceObservability(db, temporal), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) });
+    const app = buildServer(deps, {
+      ...orderServiceObservability(db, temporal),
+      rateLimits,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    });
     const server = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());
     logger.info({ url: server.url, worker: Boolean(worker) }, 'order service started');

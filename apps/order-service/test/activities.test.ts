@@ -36,11 +36,14 @@ async function cancelledOrder(
   });
   expect(answer.status).toBe(202);
   await service.temporal.workflow.getHandle(answer.body.workflowId).terminate('driven by the activities test');
-  return { orderId: order.id as string, lineIds: order.lines.map((l: { id: string }) => l.id) as string[], cancellationId: answer.body.cancellationId as string };
+  return {
+    orderId: order.id as string,
+    lineIds: order.lines.map((l: { id: string }) => l.id) as string[],
+    cancellationId: answer.body.cancellationId as string,
+  };
 }
 
-const count = async (sql: string, params: unknown[]) =>
-  Number((await service.db.em.fork().execute<{ n: string }[]>(sql, params))[0]!.n);
+const count = async (sql: string, params: unknown[]) => Number((await service.db.em.fork().execute<{ n: string }[]>(sql, params))[0]!.n);
 
 describe('loadCancellation', () => {
   it('returns what the workflow needs: order, customer, cancelled lines, amount and payments', async () => {
@@ -101,7 +104,12 @@ describe('notifyChannelOfCancellation', () => {
     expect(messages[0]).toMatchObject({
       kind: 'CANCELLATION',
       channel: 'amazon',
-      payload: { cancellationId, reason: 'CUSTOMER_REQUEST', restockOnMarketplace: true, lines: [{ lineNo: 1, sku: 'MUG-1', quantity: 1 }] },
+      payload: {
+        cancellationId,
+        reason: 'CUSTOMER_REQUEST',
+        restockOnMarketplace: true,
+        lines: [{ lineNo: 1, sku: 'MUG-1', quantity: 1 }],
+      },
     });
   });
 

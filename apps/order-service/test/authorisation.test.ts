@@ -26,7 +26,14 @@ beforeAll(async () => {
   other = (await integration.post('/orders', orderInput({ merchantId: theirs }))).body as unknown as typeof other;
 });
 afterAll(async () => {
-  await Promise.all([...started].map((id) => service.temporal.workflow.getHandle(id).terminate('test finished').catch(() => undefined)));
+  await Promise.all(
+    [...started].map((id) =>
+      service.temporal.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined),
+    ),
+  );
   await service?.close();
 });
 
@@ -50,14 +57,30 @@ describe('which role may do what', () => {
   const cases: [string, Role[], (token: string) => Promise<number>][] = [
     ['import an order', ['SERVICE'], async (t) => (await as(t).post('/orders', orderInput({ merchantId: mine }))).status],
     ['acknowledge an order', ['SERVICE'], async (t) => (await as(t).post(`/orders/${own.id}/acknowledge`)).status],
-    ['cancel', ['MERCHANT', 'SUPPORT'], async (t) => {
-      const a = await as(t).post(`/orders/${own.id}/cancellations`, { lines: [{ lineId: own.lines[0]!.id, quantity: 1 }], reason: 'OUT_OF_STOCK', merchantCancellationNumber: unique('MCN') });
-      if (a.body.workflowId) started.add(a.body.workflowId);
-      return a.status;
-    }],
-    ['retry a refund', ['SUPPORT'], async (t) => (await as(t).post('/cancellations/00000000-0000-4000-8000-000000000000/retry-refund', { staffId: 's' })).status],
+    [
+      'cancel',
+      ['MERCHANT', 'SUPPORT'],
+      async (t) => {
+        const a = await as(t).post(`/orders/${own.id}/cancellations`, {
+          lines: [{ lineId: own.lines[0]!.id, quantity: 1 }],
+          reason: 'OUT_OF_STOCK',
+          merchantCancellationNumber: unique('MCN'),
+        });
+        if (a.body.workflowId) started.add(a.body.workflowId);
+        return a.status;
+      },
+    ],
+    [
+      'retry a refund',
+      ['SUPPORT'],
+      async (t) => (await as(t).post('/cancellations/00000000-0000-4000-8000-000000000000/retry-refund', { staffId: 's' })).status,
+    ],
     ['read orders', ['SERVICE', 'MERCHANT', 'SUPPORT'], async (t) => (await as(t).get(`/orders/${own.id}`)).status],
-    ['read eligibility', ['SERVICE', 'MERCHANT', 'SUPPORT'], async (t) => (await as(t).get(`/orders/${own.id}/cancellation-eligibility`)).status],
+    [
+      'read eligibility',
+      ['SERVICE', 'MERCHANT', 'SUPPORT'],
+      async (t) => (await as(t).get(`/orders/${own.id}/cancellation-eligibility`)).status,
+    ],
   ];
   const tokenOf = (role: Role) => (role === 'SERVICE' ? tokens.service : role === 'SUPPORT' ? tokens.support : tokens.merchant);
 
@@ -70,8 +93,8 @@ describe('which role may do what', () => {
   });
 });
 
-describe('a merchant never sees or touches another merchant\'s orders', () => {
-  it('reads of another merchant\'s order, its eligibility and its cancellations are 404, like ids that do not exist', async () => {
+describe("a merchant never sees or touches another merchant's orders", () => {
+  it("reads of another merchant's order, its eligibility and its cancellations are 404, like ids that do not exist", async () => {
     const m = as(tokens.merchant);
     expect((await m.get(`/orders/${own.id}`)).status).toBe(200);
     const read = await m.get(`/orders/${other.id}`);
@@ -80,20 +103,23 @@ describe('a merchant never sees or touches another merchant\'s orders', () => {
     expect((await m.get(`/orders/${other.id}/cancellation-eligibility`)).status).toBe(404);
   });
 
-  it('writes to another merchant\'s order are 404 and write nothing', async () => {
+  it("writes to another merchant's order are 404 and write nothing", async () => {
     const answer = await as(tokens.merchant).post(`/orders/${other.id}/cancellations`, {
       lines: [{ lineId: other.lines[0]!.id, quantity: 1 }],
       reason: 'OUT_OF_STOCK',
       merchantCancellationNumber: unique('MCN'),
     });
     expect(answer.status).toBe(404);
-    const returns = await as(tokens.merchant).post(`/orders/${other.id}/returns`, { lines: [{ lineId: other.lines[0]!.id, quantity: 1 }], reason: 'OTHER' });
+    const returns = await as(tokens.merchant).post(`/orders/${other.id}/returns`, {
+      lines: [{ lineId: other.lines[0]!.id, quantity: 1 }],
+      reason: 'OTHER',
+    });
     expect(returns.status).toBe(404);
     const lines = (await as(tokens.support).get(`/orders/${other.id}`)).body.lines;
     expect(lines.map((l) => l.cancelledQuantity)).toEqual([0, 0]);
   });
 
-  it('lists show the merchant\'s own orders only, whatever merchant the query names', async () => {
+  it("lists show the merchant's own orders only, whatever merchant the query names", async () => {
     const listed = await as(tokens.merchant).get('/orders?limit=200');
     const ids = listed.body.items.map((o) => o.id);
     expect(ids).toContain(own.id);

@@ -14,7 +14,11 @@ import type { RunningOrderService } from '../src/service.ts';
 import { mintSelfServiceLink, SELF_SERVICE_AUDIENCE, SELF_SERVICE_ISSUER } from '../src/self-service/tokens.ts';
 import { client, orderInput, startTestService, unique } from './helpers.ts';
 
-const selfService: SelfServiceSettings = { secret: DEVELOPMENT_SELF_SERVICE_SECRET, ttlSeconds: 3600, baseUrl: 'http://shop.example/self-service' };
+const selfService: SelfServiceSettings = {
+  secret: DEVELOPMENT_SELF_SERVICE_SECRET,
+  ttlSeconds: 3600,
+  baseUrl: 'http://shop.example/self-service',
+};
 const METRICS_TOKEN = 'metrics-token-of-the-boundaries-test-0123456789';
 
 // Every request log line the service writes, as JSON.
@@ -34,10 +38,13 @@ beforeAll(async () => {
   service = await startTestService({ logger }, { selfService, metricsToken: METRICS_TOKEN });
   // The same service with tiny limits per token and per customer link (per address stays generous:
   // every test file of the run calls from 127.0.0.1).
-  limited = await startTestService({}, {
-    selfService,
-    rateLimits: { enabled: true, windowSeconds: 3600, perToken: 3, perIp: 1_000_000, perCustomerLink: 2 },
-  });
+  limited = await startTestService(
+    {},
+    {
+      selfService,
+      rateLimits: { enabled: true, windowSeconds: 3600, perToken: 3, perIp: 1_000_000, perCustomerLink: 2 },
+    },
+  );
 });
 afterAll(async () => {
   await service?.close();
@@ -73,12 +80,24 @@ describe('no bad input yields a 5xx, and nothing is written', () => {
 
   it('a body that is not what its Content-Encoding says, or an encoding or charset we do not speak, is a 4xx', async () => {
     const input = orderInput();
-    const falseGzip = await raw('/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: JSON.stringify(input) });
+    const falseGzip = await raw('/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: JSON.stringify(input),
+    });
     expect(falseGzip.status).toBe(400);
     expect(falseGzip.text).toMatch(/Content-Encoding/);
-    const unknownEncoding = await raw('/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'zstd-or-so' }, body: JSON.stringify(input) });
+    const unknownEncoding = await raw('/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'zstd-or-so' },
+      body: JSON.stringify(input),
+    });
     expect(unknownEncoding.status).toBe(415);
-    const charset = await raw('/orders', { method: 'POST', headers: { 'content-type': 'application/json; charset=ebcdic' }, body: JSON.stringify(input) });
+    const charset = await raw('/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=ebcdic' },
+      body: JSON.stringify(input),
+    });
     expect(charset.status).toBe(415);
     const notJson = await raw('/orders', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(input) });
     expect(notJson.status).toBe(400);
@@ -87,7 +106,11 @@ describe('no bad input yields a 5xx, and nothing is written', () => {
     expect(broken.status).toBe(400);
     await nothingWrittenFor(input.merchantId);
     // A real gzip body is read.
-    const gzipped = await raw('/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(JSON.stringify(orderInput())) });
+    const gzipped = await raw('/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(orderInput())),
+    });
     expect(gzipped.status).toBe(201);
   });
 
@@ -133,15 +156,27 @@ describe('no bad input yields a 5xx, and nothing is written', () => {
 
   it('amounts beyond the realistic maximum, and sums beyond it, are refused; so are absurd quantities', async () => {
     const cases = [
-      orderInput({ lines: [{ sku: 'A', quantity: 1, unitPrice: Number.MAX_SAFE_INTEGER }], payments: [{ method: 'CARD', amount: Number.MAX_SAFE_INTEGER, reference: unique('p') }] }),
-      orderInput({ lines: [{ sku: 'A', quantity: 1, unitPrice: MAX_AMOUNT_MINOR + 1 }], payments: [{ method: 'CARD', amount: MAX_AMOUNT_MINOR + 1, reference: unique('p') }] }),
+      orderInput({
+        lines: [{ sku: 'A', quantity: 1, unitPrice: Number.MAX_SAFE_INTEGER }],
+        payments: [{ method: 'CARD', amount: Number.MAX_SAFE_INTEGER, reference: unique('p') }],
+      }),
+      orderInput({
+        lines: [{ sku: 'A', quantity: 1, unitPrice: MAX_AMOUNT_MINOR + 1 }],
+        payments: [{ method: 'CARD', amount: MAX_AMOUNT_MINOR + 1, reference: unique('p') }],
+      }),
       // Each price allowed, the total not: 3 x 10^10.
       orderInput({
         lines: [{ sku: 'A', quantity: 3, unitPrice: MAX_AMOUNT_MINOR }],
         payments: [1, 2, 3].map(() => ({ method: 'CARD', amount: MAX_AMOUNT_MINOR, reference: unique('p') })),
       }),
-      orderInput({ lines: [{ sku: 'A', quantity: 2 ** 31, unitPrice: 1 }], payments: [{ method: 'CARD', amount: 2 ** 31, reference: unique('p') }] }),
-      orderInput({ lines: [{ lineNo: 2 ** 31, sku: 'A', quantity: 1, unitPrice: 1 }], payments: [{ method: 'CARD', amount: 1, reference: unique('p') }] }),
+      orderInput({
+        lines: [{ sku: 'A', quantity: 2 ** 31, unitPrice: 1 }],
+        payments: [{ method: 'CARD', amount: 2 ** 31, reference: unique('p') }],
+      }),
+      orderInput({
+        lines: [{ lineNo: 2 ** 31, sku: 'A', quantity: 1, unitPrice: 1 }],
+        payments: [{ method: 'CARD', amount: 1, reference: unique('p') }],
+      }),
     ];
     for (const input of cases) {
       const answer = await api().post('/orders', input);
@@ -157,22 +192,41 @@ describe('tokens', () => {
   const settings = authSettingsFromEnv();
   const key = new TextEncoder().encode(settings.secret);
   const now = Math.floor(Date.now() / 1000);
-  const base = () => new SignJWT({ role: 'SUPPORT' }).setProtectedHeader({ alg: 'HS256' }).setIssuer(AUTH_ISSUER).setAudience(AUTH_AUDIENCE).setSubject('someone');
+  const base = () =>
+    new SignJWT({ role: 'SUPPORT' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(AUTH_ISSUER)
+      .setAudience(AUTH_AUDIENCE)
+      .setSubject('someone');
 
   it('expired, without exp, without iat, issued in the future or older than the maximum age: 401', async () => {
     const tokens = {
-      expired: await base().setIssuedAt(now - 120).setExpirationTime(now - 60).sign(key),
+      expired: await base()
+        .setIssuedAt(now - 120)
+        .setExpirationTime(now - 60)
+        .sign(key),
       'no exp': await base().setIssuedAt(now).sign(key),
-      'no iat': await base().setExpirationTime(now + 3600).sign(key),
-      'future iat': await base().setIssuedAt(now + 3600).setExpirationTime(now + 7200).sign(key),
-      'too old (13 h, still unexpired)': await base().setIssuedAt(now - 13 * 3600).setExpirationTime(now + 3600).sign(key),
+      'no iat': await base()
+        .setExpirationTime(now + 3600)
+        .sign(key),
+      'future iat': await base()
+        .setIssuedAt(now + 3600)
+        .setExpirationTime(now + 7200)
+        .sign(key),
+      'too old (13 h, still unexpired)': await base()
+        .setIssuedAt(now - 13 * 3600)
+        .setExpirationTime(now + 3600)
+        .sign(key),
     };
     for (const [what, token] of Object.entries(tokens)) {
       const answer = await client(service, token).get('/orders');
       expect(answer.status, what).toBe(401);
     }
     // A minute of clock skew is allowed.
-    const skewed = await base().setIssuedAt(now + 30).setExpirationTime(now + 3600).sign(key);
+    const skewed = await base()
+      .setIssuedAt(now + 30)
+      .setExpirationTime(now + 3600)
+      .sign(key);
     expect((await client(service, skewed).get('/orders')).status).toBe(200);
   });
 
@@ -181,12 +235,25 @@ describe('tokens', () => {
     expect(order.status).toBe(201);
     const id = order.body.id;
     const linkKey = new TextEncoder().encode(selfService.secret);
-    const link = () => new SignJWT({ orderId: id, scope: 'order:self-service' }).setProtectedHeader({ alg: 'HS256' }).setIssuer(SELF_SERVICE_ISSUER).setAudience(SELF_SERVICE_AUDIENCE).setSubject(id);
+    const link = () =>
+      new SignJWT({ orderId: id, scope: 'order:self-service' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(SELF_SERVICE_ISSUER)
+        .setAudience(SELF_SERVICE_AUDIENCE)
+        .setSubject(id);
     const tokens = {
       'no exp': await link().setIssuedAt(now).sign(linkKey),
-      'no iat': await link().setExpirationTime(now + 600).sign(linkKey),
-      'future iat': await link().setIssuedAt(now + 3600).setExpirationTime(now + 7200).sign(linkKey),
-      'older than the link lifetime': await link().setIssuedAt(now - 7200).setExpirationTime(now + 3600).sign(linkKey),
+      'no iat': await link()
+        .setExpirationTime(now + 600)
+        .sign(linkKey),
+      'future iat': await link()
+        .setIssuedAt(now + 3600)
+        .setExpirationTime(now + 7200)
+        .sign(linkKey),
+      'older than the link lifetime': await link()
+        .setIssuedAt(now - 7200)
+        .setExpirationTime(now + 3600)
+        .sign(linkKey),
       expired: (await mintSelfServiceLink(selfService, id, new Date(Date.now() - 2 * 3600_000))).token,
     };
     for (const [what, token] of Object.entries(tokens)) {
@@ -204,14 +271,18 @@ describe('secrets never reach the logs', () => {
     const { token } = await mintSelfServiceLink(selfService, order.body.id);
     const bearer = await merchantToken(unique('m'));
     lines.length = 0;
-    await fetch(`${service.url}/self-service/orders/${order.body.id}?token=${encodeURIComponent(token)}&lang=en`, { headers: { cookie: 'session=cookie-secret-value' } });
+    await fetch(`${service.url}/self-service/orders/${order.body.id}?token=${encodeURIComponent(token)}&lang=en`, {
+      headers: { cookie: 'session=cookie-secret-value' },
+    });
     await fetch(`${service.url}/orders?limit=1`, { headers: { authorization: `Bearer ${bearer}` } });
     const logged = lines.map((line) => JSON.stringify(line)).join('\n');
     expect(lines.some((line) => line.msg === 'request completed')).toBe(true);
     expect(logged).not.toContain(token);
     expect(logged).not.toContain(bearer);
     expect(logged).not.toContain('cookie-secret-value');
-    const requests = lines.map((line) => line.req as { url: string; headers: Record<string, string>; query: Record<string, string> } | undefined).filter((req) => req !== undefined);
+    const requests = lines
+      .map((line) => line.req as { url: string; headers: Record<string, string>; query: Record<string, string> } | undefined)
+      .filter((req) => req !== undefined);
     const selfServiceRequest = requests.find((req) => req.url.startsWith('/self-service/'))!;
     expect(selfServiceRequest.url).toMatch(/\?token=\[redacted\]&lang=en$/);
     expect(selfServiceRequest.query.token).toBe('[redacted]');
@@ -293,8 +364,15 @@ describe('rate limits', () => {
 
 describe('production secrets', () => {
   it('the configuration refuses the published development secrets and missing ones in production', () => {
-    const env = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/c', AUTH_TOKEN_SECRET: DEVELOPMENT_AUTH_SECRET, SELF_SERVICE_TOKEN_SECRET: DEVELOPMENT_SELF_SERVICE_SECRET };
-    expect(() => configFromEnv(env)).toThrow(/AUTH_TOKEN_SECRET: is a development secret published.*SELF_SERVICE_TOKEN_SECRET: is a development secret published/);
+    const env = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db:5432/c',
+      AUTH_TOKEN_SECRET: DEVELOPMENT_AUTH_SECRET,
+      SELF_SERVICE_TOKEN_SECRET: DEVELOPMENT_SELF_SERVICE_SECRET,
+    };
+    expect(() => configFromEnv(env)).toThrow(
+      /AUTH_TOKEN_SECRET: is a development secret published.*SELF_SERVICE_TOKEN_SECRET: is a development secret published/,
+    );
     expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: undefined })).toThrow(/AUTH_TOKEN_SECRET: required in production/);
     expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: 'p'.repeat(40), SELF_SERVICE_TOKEN_SECRET: 's'.repeat(40) })).not.toThrow();
   });

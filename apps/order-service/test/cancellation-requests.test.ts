@@ -7,7 +7,11 @@ import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
 import { client, orderInput, startTestService } from './helpers.ts';
 import { orderConfirmationWorkflowId } from '@cancelflow/workflows/contracts/order-confirmation';
 
-const selfService: SelfServiceSettings = { secret: DEVELOPMENT_SELF_SERVICE_SECRET, ttlSeconds: 3600, baseUrl: 'http://shop.example/self-service' };
+const selfService: SelfServiceSettings = {
+  secret: DEVELOPMENT_SELF_SERVICE_SECRET,
+  ttlSeconds: 3600,
+  baseUrl: 'http://shop.example/self-service',
+};
 let service: RunningOrderService;
 let api: ReturnType<typeof client>;
 const started = new Set<string>();
@@ -18,7 +22,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // No workflow worker runs here: terminate what the requests started.
-  await Promise.all([...started].map((id) => service.temporal.workflow.getHandle(id).terminate('test finished').catch(() => undefined)));
+  await Promise.all(
+    [...started].map((id) =>
+      service.temporal.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined),
+    ),
+  );
   await service?.close();
 });
 
@@ -39,23 +50,26 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString(
  * on their behalf (the source then has to agree with the staff token).
  */
 async function ask(order: Order, body: Record<string, unknown> = {}) {
-  const path = 'source' in body
-    ? `/orders/${order.id}/cancellation-requests`
-    : `/self-service/orders/${order.id}/cancellation-requests?token=${(await mintSelfServiceLink(selfService, order.id)).token}`;
+  const path =
+    'source' in body
+      ? `/orders/${order.id}/cancellation-requests`
+      : `/self-service/orders/${order.id}/cancellation-requests?token=${(await mintSelfServiceLink(selfService, order.id)).token}`;
   const answer = await api.post(path, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], ...body });
   if (answer.body.workflowId) started.add(answer.body.workflowId);
   return answer;
 }
 
 const requestCount = async (orderId: string) => {
-  const rows = await service.db.em.fork().execute<{ n: string }[]>(`select count(*) as n from "orders"."cancellation_request" where "order_id" = ?`, [orderId]);
+  const rows = await service.db.em
+    .fork()
+    .execute<{ n: string }[]>(`select count(*) as n from "orders"."cancellation_request" where "order_id" = ?`, [orderId]);
   return Number(rows[0]!.n);
 };
 
 const ship = (lineId: string, quantity: number) =>
   service.db.em.fork().execute(`update "orders"."order_line" set "shipped_quantity" = ? where "id" = ?`, [quantity, lineId]);
 
-describe('each channel\'s customer window decides whether a customer may ask at all', () => {
+describe("each channel's customer window decides whether a customer may ask at all", () => {
   it('Amazon: within 30 minutes of the order the request is taken', async () => {
     const order = await importOrder('amazon', { placedAt: minutesAgo(5) });
     expect((await ask(order)).status).toBe(201);
@@ -88,7 +102,7 @@ describe('each channel\'s customer window decides whether a customer may ask at 
     expect((await ask(order, { lines: [{ lineId: order.lines[0]!.id, quantity: 2 }] })).status).toBe(201);
   });
 
-  it('the web shop\'s store setting turns self-service off', async () => {
+  it("the web shop's store setting turns self-service off", async () => {
     const order = await importOrder('webshop', { selfServiceEnabled: false });
     const answer = await ask(order);
     expect(answer.status).toBe(422);
@@ -99,14 +113,20 @@ describe('each channel\'s customer window decides whether a customer may ask at 
   it.each([
     ['CUSTOMER_CONTACT', 'support staff, for a customer on the phone', supportToken],
     ['MARKETPLACE', 'the marketplace integration', serviceToken],
-  ] as const)('with self-service turned off, a %s request (%s) is still taken: the setting closes the customer\'s own page only', async (source, _who, token) => {
-    const order = await importOrder('webshop', { selfServiceEnabled: false });
-    const answer = await client(service, await token()).post(`/orders/${order.id}/cancellation-requests`, { source, lines: [{ lineId: order.lines[0]!.id, quantity: 1 }] });
-    if (answer.body.workflowId) started.add(answer.body.workflowId);
-    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-    expect(await requestCount(order.id)).toBe(1);
-    expect((await api.get(`/cancellation-requests?orderId=${order.id}`)).body.items[0]).toMatchObject({ source } as object);
-  });
+  ] as const)(
+    "with self-service turned off, a %s request (%s) is still taken: the setting closes the customer's own page only",
+    async (source, _who, token) => {
+      const order = await importOrder('webshop', { selfServiceEnabled: false });
+      const answer = await client(service, await token()).post(`/orders/${order.id}/cancellation-requests`, {
+        source,
+        lines: [{ lineId: order.lines[0]!.id, quantity: 1 }],
+      });
+      if (answer.body.workflowId) started.add(answer.body.workflowId);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      expect(await requestCount(order.id)).toBe(1);
+      expect((await api.get(`/cancellation-requests?orderId=${order.id}`)).body.items[0]).toMatchObject({ source } as object);
+    },
+  );
 
   it('a shipped order cannot be asked to cancel: the answer is a return', async () => {
     const order = await importOrder();
@@ -143,7 +163,10 @@ describe('bad input is refused with 400 and a message, nothing written', () => {
   });
 
   it('answers 404 for an unknown order or request', async () => {
-    expect((await api.post('/orders/00000000-0000-4000-8000-000000000000/cancellation-requests', { lines: [{ lineId: 'x', quantity: 1 }] })).status).toBe(404);
+    expect(
+      (await api.post('/orders/00000000-0000-4000-8000-000000000000/cancellation-requests', { lines: [{ lineId: 'x', quantity: 1 }] }))
+        .status,
+    ).toBe(404);
     expect((await api.get('/cancellation-requests/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await api.post('/cancellation-requests/nope/accept', { staffId: 's' })).status).toBe(404);
   });
@@ -166,7 +189,10 @@ describe('returns are for shipped quantities, cancellations for unshipped ones',
   it('returns shipped quantities and counts them on the line', async () => {
     const order = await importOrder();
     await ship(order.lines[0]!.id, 2);
-    const answer = await api.post(`/orders/${order.id}/returns`, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], reason: 'CHANGED_MIND' });
+    const answer = await api.post(`/orders/${order.id}/returns`, {
+      lines: [{ lineId: order.lines[0]!.id, quantity: 1 }],
+      reason: 'CHANGED_MIND',
+    });
     expect(answer.status).toBe(201);
     const after = await api.get(`/orders/${order.id}`);
     expect(after.body.lines[0]).toMatchObject({ returnedQuantity: 1 } as object);
@@ -176,7 +202,10 @@ describe('returns are for shipped quantities, cancellations for unshipped ones',
 
   it('returning unshipped quantities says "cancel instead" and writes nothing', async () => {
     const order = await importOrder();
-    const answer = await api.post(`/orders/${order.id}/returns`, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], reason: 'CHANGED_MIND' });
+    const answer = await api.post(`/orders/${order.id}/returns`, {
+      lines: [{ lineId: order.lines[0]!.id, quantity: 1 }],
+      reason: 'CHANGED_MIND',
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.error.message).toMatch(/cancel the unshipped quantity instead/);
     expect((await api.get(`/orders/${order.id}`)).body.lines[0]).toMatchObject({ returnedQuantity: 0 } as object);
@@ -185,7 +214,10 @@ describe('returns are for shipped quantities, cancellations for unshipped ones',
   it('returning more than shipped names the unshipped part: cancel them instead', async () => {
     const order = await importOrder();
     await ship(order.lines[0]!.id, 1);
-    const answer = await api.post(`/orders/${order.id}/returns`, { lines: [{ lineId: order.lines[0]!.id, quantity: 2 }], reason: 'DEFECTIVE' });
+    const answer = await api.post(`/orders/${order.id}/returns`, {
+      lines: [{ lineId: order.lines[0]!.id, quantity: 2 }],
+      reason: 'DEFECTIVE',
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.error.message).toMatch(/cancel them instead/);
   });
@@ -213,13 +245,19 @@ describe('customer self-service with the signed link of the order email', () => 
   const selfGet = (path: string, token?: string, header = false) =>
     fetch(`${service.url}${path}${token && !header ? `?token=${encodeURIComponent(token)}` : ''}`, {
       headers: token && header ? { authorization: `Bearer ${token}` } : {},
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { message: string }; id?: string; eligibility?: unknown } }));
+    }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { error?: { message: string }; id?: string; eligibility?: unknown },
+    }));
   const selfPost = (orderId: string, token: string | undefined, body: unknown) =>
     fetch(`${service.url}/self-service/orders/${orderId}/cancellation-requests${token ? `?token=${encodeURIComponent(token)}` : ''}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { workflowId?: string; status?: string; error?: { message: string } } }));
+    }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { workflowId?: string; status?: string; error?: { message: string } },
+    }));
 
   it('the import starts the order confirmation email with a "view order" link scoped to that order', async () => {
     const order = await importOrder('webshop', {}, false);
@@ -228,14 +266,17 @@ describe('customer self-service with the signed link of the order email', () => 
     expect(description.type).toBe('orderConfirmationWorkflow');
   });
 
-  it.each([true, false])('the order confirmation offers cancelling on the linked page only where self-service is on (on: %s)', async (selfServiceEnabled) => {
-    const order = await importOrder('webshop', { selfServiceEnabled }, false);
-    const history = await service.temporal.workflow.getHandle(`order-confirmation-${order.id}`).fetchHistory();
-    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
-    const input = JSON.parse(Buffer.from(payload!).toString('utf8')) as { data: { canCancel: boolean; viewOrderUrl: string } };
-    expect(input.data.canCancel).toBe(selfServiceEnabled);
-    expect(input.data.viewOrderUrl).toMatch(/^http:\/\/shop\.example\/self-service/);
-  });
+  it.each([true, false])(
+    'the order confirmation offers cancelling on the linked page only where self-service is on (on: %s)',
+    async (selfServiceEnabled) => {
+      const order = await importOrder('webshop', { selfServiceEnabled }, false);
+      const history = await service.temporal.workflow.getHandle(`order-confirmation-${order.id}`).fetchHistory();
+      const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+      const input = JSON.parse(Buffer.from(payload!).toString('utf8')) as { data: { canCancel: boolean; viewOrderUrl: string } };
+      expect(input.data.canCancel).toBe(selfServiceEnabled);
+      expect(input.data.viewOrderUrl).toMatch(/^http:\/\/shop\.example\/self-service/);
+    },
+  );
 
   it('with the token (query or bearer) the customer sees the order and its eligibility, and may ask to cancel', async () => {
     const order = await importOrder();

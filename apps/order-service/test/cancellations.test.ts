@@ -15,7 +15,10 @@ afterAll(async () => {
   // Nothing runs these workflows here: terminate them so they do not linger on the server.
   await Promise.all(
     [...startedWorkflows].map((id) =>
-      service.temporal.workflow.getHandle(id).terminate('order-service test finished').catch(() => undefined),
+      service.temporal.workflow
+        .getHandle(id)
+        .terminate('order-service test finished')
+        .catch(() => undefined),
     ),
   );
   await service?.close();
@@ -41,25 +44,25 @@ const cancelledQuantities = async (orderId: string) =>
   (await api.get(`/orders/${orderId}`)).body.lines.map((l: { cancelledQuantity: number }) => l.cancelledQuantity);
 
 const countCancellations = async (orderId: string) => {
-  const rows = await service.db.em.fork().execute<{ n: string }[]>(
-    `select count(*) as n from "orders"."cancellation" where "order_id" = ?`,
-    [orderId],
-  );
+  const rows = await service.db.em
+    .fork()
+    .execute<{ n: string }[]>(`select count(*) as n from "orders"."cancellation" where "order_id" = ?`, [orderId]);
   return Number(rows[0]!.n);
 };
 
 const ship = (orderId: string, lineId: string, quantity: number) =>
-  service.db.em.fork().execute(`update "orders"."order_line" set "shipped_quantity" = ? where "id" = ? and "order_id" = ?`, [
-    quantity,
-    lineId,
-    orderId,
-  ]);
+  service.db.em
+    .fork()
+    .execute(`update "orders"."order_line" set "shipped_quantity" = ? where "id" = ? and "order_id" = ?`, [quantity, lineId, orderId]);
 
 describe('POST /orders/:id/cancellations', () => {
   it('reserves the quantities, starts the workflow and answers 202 with the cancellation and workflow ids', async () => {
     const order = await importOrder();
     const answer = await cancel(order.id, {
-      lines: [{ lineId: order.lines[0]!.id, quantity: 1 }, { lineId: order.lines[1]!.id, quantity: 1 }],
+      lines: [
+        { lineId: order.lines[0]!.id, quantity: 1 },
+        { lineId: order.lines[1]!.id, quantity: 1 },
+      ],
       restock: true,
       comment: 'supplier out of mugs',
     });
@@ -97,7 +100,10 @@ describe('POST /orders/:id/cancellations', () => {
   it('cancelling every open quantity makes the order CANCELLED', async () => {
     const order = await importOrder();
     const answer = await cancel(order.id, {
-      lines: [{ lineId: order.lines[0]!.id, quantity: 2 }, { lineId: order.lines[1]!.id, quantity: 1 }],
+      lines: [
+        { lineId: order.lines[0]!.id, quantity: 2 },
+        { lineId: order.lines[1]!.id, quantity: 1 },
+      ],
     });
     expect(answer.status).toBe(202);
     expect((await api.get(`/orders/${order.id}`)).body.status).toBe('CANCELLED');
@@ -158,7 +164,9 @@ describe('POST /orders/:id/cancellations', () => {
     const order = await importOrder({ merchantId });
     const other = await importOrder({ merchantId });
     const number = unique('MCN');
-    expect((await cancel(order.id, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], merchantCancellationNumber: number })).status).toBe(202);
+    expect(
+      (await cancel(order.id, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], merchantCancellationNumber: number })).status,
+    ).toBe(202);
     const sameOrder = await cancel(order.id, { lines: [{ lineId: order.lines[1]!.id, quantity: 1 }], merchantCancellationNumber: number });
     expect(sameOrder.status).toBe(409);
     expect(sameOrder.body.error.message).toMatch(new RegExp(`${number} is already used`));
@@ -188,7 +196,10 @@ describe('POST /orders/:id/cancellations', () => {
   });
 
   it('concurrent requests that together ask more than is open never over-cancel', async () => {
-    const order = await importOrder({ lines: [{ sku: 'BOX', quantity: 5, unitPrice: 900 }], payments: [{ method: 'CARD', amount: 4500, reference: unique('p') }] });
+    const order = await importOrder({
+      lines: [{ sku: 'BOX', quantity: 5, unitPrice: 900 }],
+      payments: [{ method: 'CARD', amount: 4500, reference: unique('p') }],
+    });
     const lineId = order.lines[0]!.id;
     const answers = await Promise.all([1, 2, 3, 4].map(() => cancel(order.id, { lines: [{ lineId, quantity: 2 }] })));
     expect(answers.filter((a) => a.status === 202)).toHaveLength(2);
@@ -328,7 +339,12 @@ describe('GET /orders/:id/cancellation-eligibility', () => {
     // Everything left: the second mug takes the line's rest (9.34), the teapot all of its 23.33, and the shipping goes back.
     const rest = await api.get(`/orders/${order.id}/cancellation-eligibility`);
     expect(rest.body.refundPreview).toMatchObject({ amount: 934 + 2333 + 495, shipping: { amount: 495, vat: 86 } });
-    const second = await cancel(order.id, { lines: [{ lineId: mug!.id, quantity: 1 }, { lineId: tea!.id, quantity: 1 }] });
+    const second = await cancel(order.id, {
+      lines: [
+        { lineId: mug!.id, quantity: 1 },
+        { lineId: tea!.id, quantity: 1 },
+      ],
+    });
     const secondView = await api.get(`/cancellations/${second.body.cancellationId}`);
     expect(secondView.body.amount).toBe(rest.body.refundPreview.amount);
     expect(firstView.body.amount + secondView.body.amount).toBe(4695);

@@ -41,7 +41,12 @@ export interface ApiBody {
   total: number;
   /** The order's money (orders) and what a cancellation would refund (eligibility). */
   money: Record<string, unknown>;
-  refundPreview: { amount: number; vat: number; shipping: { amount: number; vat: number }; lines: { lineId: string; quantity: number; amount: number; vat: number }[] };
+  refundPreview: {
+    amount: number;
+    vat: number;
+    shipping: { amount: number; vat: number };
+    lines: { lineId: string; quantity: number; amount: number; vat: number }[];
+  };
   amount: number;
   vat: number;
   error: { code: string; message: string; details?: { path?: string; message: string }[] };
@@ -92,7 +97,14 @@ export function client(service: Pick<RunningOrderService, 'url'>, token?: string
     });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : {};
-    await assertKeepsContract(service.url, { method, path, status: response.status, contentType: response.headers.get('content-type'), body: parsed, text });
+    await assertKeepsContract(service.url, {
+      method,
+      path,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body: parsed,
+      text,
+    });
     return { status: response.status, body: parsed as ApiBody, headers: response.headers };
   };
   return {

@@ -14,10 +14,9 @@ afterAll(async () => {
 });
 
 const countOrders = async (channelOrderNo: string) => {
-  const rows = await service.db.em.fork().execute<{ n: string }[]>(
-    `select count(*) as n from "orders"."order" where "channel_order_no" = ?`,
-    [channelOrderNo],
-  );
+  const rows = await service.db.em
+    .fork()
+    .execute<{ n: string }[]>(`select count(*) as n from "orders"."order" where "channel_order_no" = ?`, [channelOrderNo]);
   return Number(rows[0]!.n);
 };
 
@@ -83,7 +82,8 @@ describe('POST /orders', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toContainEqual({
       path: 'payments',
-      message: 'payments add up to 4500 but the order totals 4495 (minor units: lines 4500 - discounts 500 + shipping 495): they must match',
+      message:
+        'payments add up to 4500 but the order totals 4495 (minor units: lines 4500 - discounts 500 + shipping 495): they must match',
     });
     expect(await countOrders(input.channelOrderNo)).toBe(0);
   });
@@ -132,12 +132,32 @@ describe('POST /orders', () => {
     ['a price with decimals', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 45.0001 }] }), /minor units/],
     ['a negative price', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: -1 }] }), /cannot be negative/],
     ['no lines', (o) => ({ ...o, lines: [] }), /at least one line/],
-    ['payments that do not add up to the lines', (o) => ({ ...o, payments: [{ method: 'CARD', amount: 100, reference: 'x' }] }), /payments add up to 100 but the lines total 4500/],
+    [
+      'payments that do not add up to the lines',
+      (o) => ({ ...o, payments: [{ method: 'CARD', amount: 100, reference: 'x' }] }),
+      /payments add up to 100 but the lines total 4500/,
+    ],
     ['a lower-case currency', (o) => ({ ...o, currency: 'eur' }), /ISO 4217/],
-    ['a VAT rate given as a percentage with decimals', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 4500, vatRate: 20.5 }] }), /vatRate: is in basis points/],
-    ['a VAT rate above 100 %', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 4500, vatRate: 10001 }] }), /at most 10000 basis points/],
-    ['a line discount above the line', (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 4500, discount: 4501 }] }), /discount 4501 is more than the line is worth/],
-    ['order discounts above the lines', (o) => ({ ...o, discounts: [{ amount: 4000 }, { amount: 501 }] }), /discounts add up to 4501, more than the lines are worth/],
+    [
+      'a VAT rate given as a percentage with decimals',
+      (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 4500, vatRate: 20.5 }] }),
+      /vatRate: is in basis points/,
+    ],
+    [
+      'a VAT rate above 100 %',
+      (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 4500, vatRate: 10001 }] }),
+      /at most 10000 basis points/,
+    ],
+    [
+      'a line discount above the line',
+      (o) => ({ ...o, lines: [{ sku: 'A', quantity: 1, unitPrice: 4500, discount: 4501 }] }),
+      /discount 4501 is more than the line is worth/,
+    ],
+    [
+      'order discounts above the lines',
+      (o) => ({ ...o, discounts: [{ amount: 4000 }, { amount: 501 }] }),
+      /discounts add up to 4501, more than the lines are worth/,
+    ],
     ['a negative shipping charge', (o) => ({ ...o, shipping: { amount: -1 } }), /shipping amount cannot be negative/],
     ['a bad customer email', (o) => ({ ...o, customer: { email: 'nope', name: 'A' } }), /customer\.email/],
     ['thirdPartyManaged as a string', (o) => ({ ...o, thirdPartyManaged: 'yes' }), /thirdPartyManaged/],
@@ -224,10 +244,9 @@ describe('POST /orders/:id/acknowledge', () => {
 
   it('refuses to acknowledge a shipped order with 422', async () => {
     const order = await api.post('/orders', orderInput());
-    await service.db.em.fork().execute(
-      `update "orders"."order_line" set "shipped_quantity" = "quantity" where "order_id" = ?`,
-      [order.body.id],
-    );
+    await service.db.em
+      .fork()
+      .execute(`update "orders"."order_line" set "shipped_quantity" = "quantity" where "order_id" = ?`, [order.body.id]);
     await service.db.em.fork().execute(`update "orders"."order" set "status" = 'SHIPPED' where "id" = ?`, [order.body.id]);
     const answer = await api.post(`/orders/${order.body.id}/acknowledge`);
     expect(answer.status).toBe(422);

@@ -11,7 +11,7 @@ describeRouteCoverage('order service', app, 'POST /orders/{id}/cancellations');
 describeDocumentedAccess('order service', app);
 
 describe('the OpenAPI document of the order service', () => {
-  it('declares the bearer scheme (http, bearer, JWT) and the customer\'s order token (?token= or bearer)', async () => {
+  it("declares the bearer scheme (http, bearer, JWT) and the customer's order token (?token= or bearer)", async () => {
     const document = await servedDocument(app);
     expect(document.components?.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(document.components?.securitySchemes?.customerToken).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
@@ -25,7 +25,10 @@ describe('the OpenAPI document of the order service', () => {
     expect(paths['/orders/{id}/acknowledge']!.post!.security).toEqual([{ bearerAuth: ['SERVICE'] }]);
     expect(paths['/orders/{id}/cancellations']!.post!.security).toEqual([{ bearerAuth: ['MERCHANT', 'SUPPORT'] }]);
     expect(paths['/orders/{id}']!.get!.security).toEqual([{ bearerAuth: ['SERVICE', 'MERCHANT', 'SUPPORT'] }]);
-    expect(paths['/self-service/cancelled-but-shipped/{id}/acknowledgement']!.post!.security).toEqual([{ customerToken: [] }, { customerBearer: [] }]);
+    expect(paths['/self-service/cancelled-but-shipped/{id}/acknowledgement']!.post!.security).toEqual([
+      { customerToken: [] },
+      { customerBearer: [] },
+    ]);
     expect(paths['/healthz']!.get!.security).toEqual([]);
   });
 });

@@ -39,13 +39,32 @@ beforeAll(async () => {
 afterAll(async () => {
   // No workflow worker runs in this file: terminate what the tests started.
   await Promise.all(
-    [...startedWorkflows].map((id) => service.temporal.workflow.getHandle(id).terminate('shipment test finished').catch(() => undefined)),
+    [...startedWorkflows].map((id) =>
+      service.temporal.workflow
+        .getHandle(id)
+        .terminate('shipment test finished')
+        .catch(() => undefined),
+    ),
   );
   await service?.close();
 });
 
-async function importOrder(channel: Parameters<typeof orderInput>[1] = 'webshop', lines?: { sku: string; quantity: number; unitPrice: number }[]) {
-  const answer = await api.post('/orders', orderInput(lines ? { lines, payments: [{ method: 'CARD', amount: lines.reduce((n, l) => n + l.quantity * l.unitPrice, 0), reference: unique('pay') }] } : {}, channel));
+async function importOrder(
+  channel: Parameters<typeof orderInput>[1] = 'webshop',
+  lines?: { sku: string; quantity: number; unitPrice: number }[],
+) {
+  const answer = await api.post(
+    '/orders',
+    orderInput(
+      lines
+        ? {
+            lines,
+            payments: [{ method: 'CARD', amount: lines.reduce((n, l) => n + l.quantity * l.unitPrice, 0), reference: unique('pay') }],
+          }
+        : {},
+      channel,
+    ),
+  );
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   return answer.body as unknown as OrderAnswer;
 }
@@ -53,7 +72,13 @@ async function importOrder(channel: Parameters<typeof orderInput>[1] = 'webshop'
 const order = async (id: string) => (await api.get(`/orders/${id}`)).body as unknown as OrderAnswer;
 
 async function ship(orderId: string, lines: { lineId: string; quantity: number }[], extra: Record<string, unknown> = {}) {
-  const answer = await api.post(`/orders/${orderId}/shipments`, { lines, carrier: 'DHL', trackingNumber: unique('JJD'), shipmentNumber: unique('S'), ...extra });
+  const answer = await api.post(`/orders/${orderId}/shipments`, {
+    lines,
+    carrier: 'DHL',
+    trackingNumber: unique('JJD'),
+    shipmentNumber: unique('S'),
+    ...extra,
+  });
   const body = answer.body as unknown as ShipmentAnswer;
   if (body.cancelledButShippedId) {
     const chain = (await api.get(`/cancelled-but-shipped/${body.cancelledButShippedId}`)).body as unknown as { workflowId: string };
@@ -64,13 +89,19 @@ async function ship(orderId: string, lines: { lineId: string; quantity: number }
 }
 
 async function cancel(orderId: string, lineId: string, quantity: number) {
-  const answer = await api.post(`/orders/${orderId}/cancellations`, { lines: [{ lineId, quantity }], reason: 'OUT_OF_STOCK', merchantCancellationNumber: unique('MCN') });
+  const answer = await api.post(`/orders/${orderId}/cancellations`, {
+    lines: [{ lineId, quantity }],
+    reason: 'OUT_OF_STOCK',
+    merchantCancellationNumber: unique('MCN'),
+  });
   if (answer.body.workflowId) startedWorkflows.add(answer.body.workflowId);
   return answer;
 }
 
 const count = async (table: string, orderId: string) => {
-  const rows = await service.db.em.fork().execute<{ n: string }[]>(`select count(*) as n from "orders"."${table}" where "order_id" = ?`, [orderId]);
+  const rows = await service.db.em
+    .fork()
+    .execute<{ n: string }[]>(`select count(*) as n from "orders"."${table}" where "order_id" = ?`, [orderId]);
   return Number(rows[0]!.n);
 };
 
@@ -90,7 +121,10 @@ describe('POST /orders/:id/shipments', () => {
     expect(after.timeline.map((e) => e.type)).toContain('SHIPMENT_RECORDED');
     expect(after.shipments.map((s) => s.id)).toEqual([first.body.id]);
 
-    const rest = await ship(o.id, [{ lineId: o.lines[0]!.id, quantity: 1 }, { lineId: o.lines[1]!.id, quantity: 1 }]);
+    const rest = await ship(o.id, [
+      { lineId: o.lines[0]!.id, quantity: 1 },
+      { lineId: o.lines[1]!.id, quantity: 1 },
+    ]);
     expect(rest.status).toBe(201);
     after = await order(o.id);
     expect(after.status).toBe('SHIPPED');
@@ -110,8 +144,18 @@ describe('POST /orders/:id/shipments', () => {
   it("a reused tracking number under another shipment number is another shipment: the warehouse's number is the identity", async () => {
     const o = await importOrder();
     const trackingNumber = unique('JJD');
-    const first = await api.post(`/orders/${o.id}/shipments`, { lines: [{ lineId: o.lines[0]!.id, quantity: 1 }], carrier: 'DHL', trackingNumber, shipmentNumber: unique('S') });
-    const second = await api.post(`/orders/${o.id}/shipments`, { lines: [{ lineId: o.lines[0]!.id, quantity: 1 }], carrier: 'DHL', trackingNumber, shipmentNumber: unique('S') });
+    const first = await api.post(`/orders/${o.id}/shipments`, {
+      lines: [{ lineId: o.lines[0]!.id, quantity: 1 }],
+      carrier: 'DHL',
+      trackingNumber,
+      shipmentNumber: unique('S'),
+    });
+    const second = await api.post(`/orders/${o.id}/shipments`, {
+      lines: [{ lineId: o.lines[0]!.id, quantity: 1 }],
+      carrier: 'DHL',
+      trackingNumber,
+      shipmentNumber: unique('S'),
+    });
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(first.body.id).not.toBe(second.body.id);
     expect((await order(o.id)).lines[0]!.shippedQuantity).toBe(2);
@@ -127,9 +171,15 @@ describe('POST /orders/:id/shipments', () => {
       [{ shipmentNumber: 'S1', lines: [], carrier: 'DHL', trackingNumber: 'T1' }, /at least one line/],
       [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 0 }], carrier: 'DHL', trackingNumber: 'T1' }, /at least 1/],
       [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1.5 }], carrier: 'DHL', trackingNumber: 'T1' }, /whole number/],
-      [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1', shippedAt: 'yesterday' }, /ISO date-time/],
+      [
+        { shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1', shippedAt: 'yesterday' },
+        /ISO date-time/,
+      ],
       [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1', box: 3 }, /box/],
-      [{ shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'https://dhl.example/track/T1' }, /not a tracking link/],
+      [
+        { shipmentNumber: 'S1', lines: [{ lineId: line, quantity: 1 }], carrier: 'DHL', trackingNumber: 'https://dhl.example/track/T1' },
+        /not a tracking link/,
+      ],
     ];
     for (const [body, message] of cases) {
       const answer = await api.post(`/orders/${o.id}/shipments`, body);
@@ -147,7 +197,12 @@ describe('POST /orders/:id/shipments', () => {
 
   it('is idempotent on the shipment number: the same notice again is the same shipment, other content under it is 409', async () => {
     const o = await importOrder();
-    const body = { lines: [{ lineId: o.lines[0]!.id, quantity: 1 }], carrier: 'DHL', trackingNumber: unique('JJD'), shipmentNumber: unique('S') };
+    const body = {
+      lines: [{ lineId: o.lines[0]!.id, quantity: 1 }],
+      carrier: 'DHL',
+      trackingNumber: unique('JJD'),
+      shipmentNumber: unique('S'),
+    };
     const [a, b] = await Promise.all([api.post(`/orders/${o.id}/shipments`, body), api.post(`/orders/${o.id}/shipments`, body)]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
     expect(a.body.id).toBe(b.body.id);
@@ -175,14 +230,22 @@ describe('POST /orders/:id/shipments', () => {
 
     const chain = await api.get(`/cancelled-but-shipped/${answer.body.cancelledButShippedId}`);
     expect(chain.status).toBe(200);
-    expect(chain.body).toMatchObject({ status: 'AWAITING_ACKNOWLEDGEMENT', amount: 1000, currency: 'EUR', workflowId: `cancelled-but-shipped-${answer.body.id}` });
+    expect(chain.body).toMatchObject({
+      status: 'AWAITING_ACKNOWLEDGEMENT',
+      amount: 1000,
+      currency: 'EUR',
+      workflowId: `cancelled-but-shipped-${answer.body.id}`,
+    });
     expect((chain.body.steps as { step: string }[]).map((s) => s.step)).toEqual(['STARTED']);
     const described = await service.temporal.workflow.getHandle(`cancelled-but-shipped-${answer.body.id}`).describe();
     expect(described.type).toBe('cancelledButShippedWorkflow');
   });
 
   it('on a fill-or-kill channel, shipping 3 of 10 cancels the other 7 at once (FILL_OR_KILL, SYSTEM): shipped 3 and cancelled 7 of 10', async () => {
-    const o = await importOrder('walmart', [{ sku: 'CHAIR', quantity: 10, unitPrice: 1000 }, { sku: 'TABLE', quantity: 1, unitPrice: 5000 }]);
+    const o = await importOrder('walmart', [
+      { sku: 'CHAIR', quantity: 10, unitPrice: 1000 },
+      { sku: 'TABLE', quantity: 1, unitPrice: 5000 },
+    ]);
     const answer = await ship(o.id, [{ lineId: o.lines[0]!.id, quantity: 3 }]);
     expect(answer.status).toBe(201);
     expect(answer.body.fillOrKillCancellationId).toBeDefined();
@@ -191,9 +254,19 @@ describe('POST /orders/:id/shipments', () => {
     expect(after.lines[1]).toMatchObject({ shippedQuantity: 0, cancelledQuantity: 0, openQuantity: 1 });
     expect(after.status).toBe('PARTIALLY_SHIPPED');
     expect(after.cancellations).toHaveLength(1);
-    expect(after.cancellations[0]).toMatchObject({ id: answer.body.fillOrKillCancellationId, reason: 'FILL_OR_KILL', initiator: 'SYSTEM', amount: 7000 });
+    expect(after.cancellations[0]).toMatchObject({
+      id: answer.body.fillOrKillCancellationId,
+      reason: 'FILL_OR_KILL',
+      initiator: 'SYSTEM',
+      amount: 7000,
+    });
     // A repeat of the notice does not kill twice.
-    const again = await api.post(`/orders/${o.id}/shipments`, { lines: [{ lineId: o.lines[0]!.id, quantity: 3 }], carrier: 'DHL', trackingNumber: answer.body.trackingNumber, shipmentNumber: answer.body.shipmentNumber });
+    const again = await api.post(`/orders/${o.id}/shipments`, {
+      lines: [{ lineId: o.lines[0]!.id, quantity: 3 }],
+      carrier: 'DHL',
+      trackingNumber: answer.body.trackingNumber,
+      shipmentNumber: answer.body.shipmentNumber,
+    });
     expect(again.status).toBe(200);
     expect((again.body as unknown as ShipmentAnswer).fillOrKillCancellationId).toBe(answer.body.fillOrKillCancellationId);
     expect(await count('cancellation', o.id)).toBe(1);
@@ -229,7 +302,7 @@ describe('POST /orders/:id/shipments', () => {
 });
 
 describe('GET /cancelled-but-shipped', () => {
-  it('answers 400 for an unknown status and 404 for an unknown chain; the acknowledgement needs staffId, accepted and the customer\'s words', async () => {
+  it("answers 400 for an unknown status and 404 for an unknown chain; the acknowledgement needs staffId, accepted and the customer's words", async () => {
     expect((await api.get('/cancelled-but-shipped?status=NOPE')).status).toBe(400);
     expect((await api.get(`/cancelled-but-shipped/${crypto.randomUUID()}`)).status).toBe(404);
     const o = await importOrder('webshop', [{ sku: 'MUG-1', quantity: 1, unitPrice: 1000 }]);

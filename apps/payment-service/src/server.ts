@@ -38,7 +38,10 @@ export interface ServerDeps {
 }
 
 export function buildServer(deps: ServerDeps, options: HttpAppOptions = {}): Express {
-  const owners = paymentOwners(deps.db, deps.merchantOfOrder ?? merchantOfOrderFromOrderService({ service: 'payment-service', ...(deps.auth ? { auth: deps.auth } : {}) }));
+  const owners = paymentOwners(
+    deps.db,
+    deps.merchantOfOrder ?? merchantOfOrderFromOrderService({ service: 'payment-service', ...(deps.auth ? { auth: deps.auth } : {}) }),
+  );
   const routes = Router();
   routes.use(paymentsRouter(owners, deps.book));
   routes.use(refundsRouter(owners, deps.book));
@@ -49,5 +52,9 @@ export function buildServer(deps: ServerDeps, options: HttpAppOptions = {}): Exp
   if (deps.waits) routes.use(overdueWaitsRouter(deps.waits));
   if (deps.sandbox) routes.use(sandboxRouter(owners, deps.sandbox));
   // Each route declares who may call it and whose money it addresses (describe({ access })).
-  return createHttpApp(deps.logger, routes, { service: 'payment-service', ...(deps.auth ? { authenticate: bearerAuthenticator(deps.auth) } : {}), ...options });
+  return createHttpApp(deps.logger, routes, {
+    service: 'payment-service',
+    ...(deps.auth ? { authenticate: bearerAuthenticator(deps.auth) } : {}),
+    ...options,
+  });
 }

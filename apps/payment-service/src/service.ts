@@ -48,10 +48,7 @@ export interface RunningPaymentService {
   close(): Promise<void>;
 }
 
-export async function startService(
-  config: PaymentServiceConfig,
-  options: { logger?: Logger } = {},
-): Promise<RunningPaymentService> {
+export async function startService(config: PaymentServiceConfig, options: { logger?: Logger } = {}): Promise<RunningPaymentService> {
   const logger = options.logger ?? createLogger('payment-service');
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -78,7 +75,8 @@ export async function startService(
       logger,
       cardSettleMs: config.sandboxCardSettleMs,
       ...(config.sandboxSweepMs ? { sweepMs: config.sandboxSweepMs } : {}),
-      deliverEvent: (event) => (event.type === 'payment.received' ? undoMoney.handlePaymentReceived(event) : book.handleProviderEvent(event)),
+      deliverEvent: (event) =>
+        event.type === 'payment.received' ? undoMoney.handlePaymentReceived(event) : book.handleProviderEvent(event),
     });
     closers.push(() => sandbox.close());
     const book = createPaymentBook({
@@ -95,14 +93,23 @@ export async function startService(
     const rebills = createRebillBook({ orm, charges: createSandboxChargeProvider(orm) });
     const chainActivities = createCancelledButShippedPaymentActivities(rebills);
 
-    const rateLimits = await startRateLimits({ databaseUrl: config.databaseUrl, schema: PAYMENTS_SCHEMA, ...(config.rateLimits ? { settings: config.rateLimits } : {}), logger });
+    const rateLimits = await startRateLimits({
+      databaseUrl: config.databaseUrl,
+      schema: PAYMENTS_SCHEMA,
+      ...(config.rateLimits ? { settings: config.rateLimits } : {}),
+      logger,
+    });
     closers.push(() => rateLimits.close());
     const expectedWait = config.expectedWait ?? DEFAULT_EXPECTED_WAIT;
     const waits = () => overdueWaits(orm, expectedWait);
     const http = await listen(
       buildServer(
         { logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider }, waits },
-        { ...paymentServiceObservability(orm, client, waits), rateLimits, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) },
+        {
+          ...paymentServiceObservability(orm, client, waits),
+          rateLimits,
+          ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+        },
       ),
       config.port,
       config.host,

@@ -12,7 +12,14 @@ beforeAll(async () => {
 });
 afterAll(() => service?.close());
 
-const payment = (overrides: Record<string, unknown> = {}) => ({ orderId: uniqueId('o'), method: 'CARD', amount: 1999, currency: 'EUR', reference: uniqueId('pay'), ...overrides });
+const payment = (overrides: Record<string, unknown> = {}) => ({
+  orderId: uniqueId('o'),
+  method: 'CARD',
+  amount: 1999,
+  currency: 'EUR',
+  reference: uniqueId('pay'),
+  ...overrides,
+});
 
 /** Nothing was recorded for the order. */
 async function nothingRecordedFor(orderId: string): Promise<void> {
@@ -50,8 +57,19 @@ describe('payment service: no bad input yields a 5xx, and nothing is written', (
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     expect((await fetch(`${service.url}/refunds/%ZZ`, { headers: { authorization: `Bearer ${await supportToken()}` } })).status).toBe(400);
     const input = payment();
-    expect((await fetch(`${service.url}/payments`, { method: 'POST', headers: { ...headers, 'content-encoding': 'gzip' }, body: JSON.stringify(input) })).status).toBe(400);
-    expect((await fetch(`${service.url}/payments`, { method: 'POST', headers, body: JSON.stringify({ ...input, note: 'x'.repeat(1_100_000) }) })).status).toBe(413);
+    expect(
+      (
+        await fetch(`${service.url}/payments`, {
+          method: 'POST',
+          headers: { ...headers, 'content-encoding': 'gzip' },
+          body: JSON.stringify(input),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await fetch(`${service.url}/payments`, { method: 'POST', headers, body: JSON.stringify({ ...input, note: 'x'.repeat(1_100_000) }) }))
+        .status,
+    ).toBe(413);
     await nothingRecordedFor(input.orderId);
   });
 });

@@ -61,7 +61,9 @@ async function cancellationSurvivesKillAt(point: FaultPoint): Promise<{ order: O
   const steps = done.steps.map((s) => s.step);
   expect(steps.filter((s) => s === 'REFUND_SUCCEEDED')).toHaveLength(1);
   expect(await rows('select count(*) as n from payments.refund where cancellation_id = $1', [cancellationId])).toBe(1);
-  expect(await rows(`select count(*) as n from payments.refund where cancellation_id = $1 and status = 'SUCCEEDED'`, [cancellationId])).toBe(1);
+  expect(
+    await rows(`select count(*) as n from payments.refund where cancellation_id = $1 and status = 'SUCCEEDED'`, [cancellationId]),
+  ).toBe(1);
   expect(await rows('select count(*) as n from payments.sandbox_refund where idempotency_key like $1', [`${cancellationId}:%`])).toBe(1);
   const emails = (await system.notifications.get<{ items: { template: string }[] }>(`/emails?orderId=${order.id}`)).body.items;
   expect(emails.filter((e) => e.template === 'CANCELLATION_CONFIRMED')).toHaveLength(1);

@@ -94,7 +94,11 @@ describe('credit memos pay the seller only with a recorded customer acknowledgem
   });
 
   it('answers 400 for bad input and 404 for unknown memos and acknowledgements', async () => {
-    for (const body of [{}, { chainId: 'c', orderId: 'o', merchantId: 'm', amount: 10, currency: 'EUR' }, { chainId: 'c', orderId: 'o', merchantId: 'm', acknowledgementId: 'a', amount: 10.5, currency: 'EUR' }]) {
+    for (const body of [
+      {},
+      { chainId: 'c', orderId: 'o', merchantId: 'm', amount: 10, currency: 'EUR' },
+      { chainId: 'c', orderId: 'o', merchantId: 'm', acknowledgementId: 'a', amount: 10.5, currency: 'EUR' },
+    ]) {
       const answer = await call<ErrorBody>(service, 'POST', '/credit-memos', body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
     }
@@ -123,7 +127,10 @@ describe('rebills', () => {
 
   it('recording the acknowledgement is idempotent on the chain: the first record stays', async () => {
     const chain = await acknowledgedChain();
-    const again = await service.chainActivities.recordCustomerAcknowledgement({ ...chain, acknowledgement: accepted({ accepted: false, evidence: 'changed' }) });
+    const again = await service.chainActivities.recordCustomerAcknowledgement({
+      ...chain,
+      acknowledgement: accepted({ accepted: false, evidence: 'changed' }),
+    });
     expect(again.acknowledgementId).toBe(chain.acknowledgementId);
     const stored = await call<{ accepted: boolean; evidence: string }>(service, 'GET', `/acknowledgements/${chain.acknowledgementId}`);
     expect(stored.body).toMatchObject({ accepted: true, evidence: 'I accept' });

@@ -52,8 +52,13 @@ describe('graceful shutdown', () => {
     const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
     try {
-      const refunds = await db.query<{ n: string }>('select count(*) as n from payments.refund where cancellation_id = $1', [cancellationId]);
-      const providerRefunds = await db.query<{ n: string }>('select count(*) as n from payments.sandbox_refund where idempotency_key like $1', [`${cancellationId}:%`]);
+      const refunds = await db.query<{ n: string }>('select count(*) as n from payments.refund where cancellation_id = $1', [
+        cancellationId,
+      ]);
+      const providerRefunds = await db.query<{ n: string }>(
+        'select count(*) as n from payments.sandbox_refund where idempotency_key like $1',
+        [`${cancellationId}:%`],
+      );
       expect(Number(refunds.rows[0]!.n)).toBe(1);
       expect(Number(providerRefunds.rows[0]!.n)).toBe(1);
     } finally {

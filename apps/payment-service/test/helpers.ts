@@ -36,7 +36,14 @@ export async function call<T = Record<string, unknown>>(
   const res = await fetch(`${service.url}${path}`, init);
   const text = await res.text();
   const parsed: unknown = text ? JSON.parse(text) : null;
-  await assertKeepsContract(service.url, { method, path, status: res.status, contentType: res.headers.get('content-type'), body: parsed, text });
+  await assertKeepsContract(service.url, {
+    method,
+    path,
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    body: parsed,
+    text,
+  });
   return { status: res.status, body: parsed as T };
 }
 
@@ -71,12 +78,7 @@ export async function waitForRefundStatus(
   throw new Error(`refund ${refundId} did not become ${status} in ${timeoutMs} ms; last seen ${JSON.stringify(last)}`);
 }
 
-export async function countRows(
-  service: RunningPaymentService,
-  table: string,
-  where: string,
-  params: unknown[],
-): Promise<number> {
+export async function countRows(service: RunningPaymentService, table: string, where: string, params: unknown[]): Promise<number> {
   const rows = await service.orm.em
     .fork()
     .execute<{ n: string }[]>(`select count(*) as n from "payments"."${table}" where ${where}`, params);

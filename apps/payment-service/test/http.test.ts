@@ -66,9 +66,21 @@ describe('GET /orders/:orderId/payments', () => {
 
     const res = await call<OrderPaymentsView>(service, 'GET', `/orders/${orderId}/payments`);
     expect(res.status).toBe(200);
-    expect(res.body.payments.map((p) => [p.method, p.amount])).toEqual([['CARD', 3000], ['STORE_CREDIT', 500]]);
+    expect(res.body.payments.map((p) => [p.method, p.amount])).toEqual([
+      ['CARD', 3000],
+      ['STORE_CREDIT', 500],
+    ]);
     expect(res.body.refunds).toMatchObject([{ cancellationId, status: 'SUCCEEDED', parts: [{ channel: 'STORE_CREDIT', amount: 500 }] }]);
-    expect(res.body.totals).toEqual({ currency: 'EUR', charged: 3500, refunded: 0, ledgerReturned: 500, recaptured: 0, rebilled: 0, paidAgain: 0, net: 3000 });
+    expect(res.body.totals).toEqual({
+      currency: 'EUR',
+      charged: 3500,
+      refunded: 0,
+      ledgerReturned: 500,
+      recaptured: 0,
+      rebilled: 0,
+      paidAgain: 0,
+      net: 3000,
+    });
   });
 
   it('answers 404 for an order with no payments or refunds', async () => {
@@ -88,7 +100,11 @@ describe('GET /refunds', () => {
   it('finds the refund of a cancellation by id and by cancellationId', async () => {
     const cancellationId = uniqueId('cancel');
     const outcome = await service.activities.requestRefund({
-      cancellationId, orderId: uniqueId('order'), currency: 'EUR', amount: 0, refundMethod: 'NONE',
+      cancellationId,
+      orderId: uniqueId('order'),
+      currency: 'EUR',
+      amount: 0,
+      refundMethod: 'NONE',
     });
     const byId = await call<RefundView>(service, 'GET', `/refunds/${outcome.refundId}`);
     expect(byId.status).toBe(200);
@@ -119,7 +135,9 @@ describe('POST /provider-events', () => {
     const eventId = uniqueId('evt');
     const res = await call(service, 'POST', '/provider-events', { eventId, type: 'refund.settled', providerRefundId: 're_unknown' });
     expect(res.status).toBe(404);
-    expect(res.body).toMatchObject({ error: { code: 'NOT_FOUND', message: expect.stringMatching(/no refund part has providerRefundId re_unknown/) } });
+    expect(res.body).toMatchObject({
+      error: { code: 'NOT_FOUND', message: expect.stringMatching(/no refund part has providerRefundId re_unknown/) },
+    });
     expect(await countRows(service, 'provider_event', 'event_id = ?', [eventId])).toBe(0);
   });
 

@@ -24,7 +24,11 @@ afterEach(() => {
 const card = (amount: number) => {
   const orderId = uniqueId('order');
   const cancellationId = uniqueId('cancel');
-  return { orderId, cancellationId, input: { cancellationId, orderId, currency: 'EUR', amount, refundMethod: 'ORIGINAL_PAYMENT' } as const };
+  return {
+    orderId,
+    cancellationId,
+    input: { cancellationId, orderId, currency: 'EUR', amount, refundMethod: 'ORIGINAL_PAYMENT' } as const,
+  };
 };
 
 async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -38,14 +42,19 @@ async function until<T>(what: string, read: () => Promise<T | undefined>, timeou
 }
 
 const sandboxStatus = async (s: RunningPaymentService, providerRefundId: string) =>
-  (await s.orm.em.fork().execute<{ status: string }[]>(`select "status" from "payments"."sandbox_refund" where "provider_refund_id" = ?`, [providerRefundId]))[0]?.status;
+  (
+    await s.orm.em
+      .fork()
+      .execute<{ status: string }[]>(`select "status" from "payments"."sandbox_refund" where "provider_refund_id" = ?`, [providerRefundId])
+  )[0]?.status;
 
 const outboxOf = async (s: RunningPaymentService, providerRefundId: string) =>
   s.orm.em
     .fork()
-    .execute<{ event_id: string; delivered_at: Date | null }[]>(`select "event_id", "delivered_at" from "payments"."sandbox_outbox" where "payload"->>'providerRefundId' = ?`, [
-      providerRefundId,
-    ]);
+    .execute<{ event_id: string; delivered_at: Date | null }[]>(
+      `select "event_id", "delivered_at" from "payments"."sandbox_outbox" where "payload"->>'providerRefundId' = ?`,
+      [providerRefundId],
+    );
 
 describe('a refund the provider ended is settled even when its event never comes', () => {
   it('a provider that never sends the event: asking it settles the refund, and the late event changes nothing', async () => {
@@ -56,7 +65,9 @@ describe('a refund the provider ended is settled even when its event never comes
     const pending = await service.activities.requestRefund(input);
     expect(pending.status).toBe('PENDING');
     const providerRefundId = (await service.book.refundByCancellation(cancellationId))!.parts[0]!.providerRefundId!;
-    await until('the provider to settle it', async () => ((await sandboxStatus(service, providerRefundId)) === 'SETTLED' ? true : undefined));
+    await until('the provider to settle it', async () =>
+      (await sandboxStatus(service, providerRefundId)) === 'SETTLED' ? true : undefined,
+    );
     // It owes no event at all: only asking can find out.
     expect(await outboxOf(service, providerRefundId)).toEqual([]);
     expect(await service.activities.getRefund(cancellationId)).toMatchObject({ status: 'PENDING' });
@@ -91,7 +102,10 @@ describe('a refund the provider ended is settled even when its event never comes
     const settled = await call(service, 'POST', `/sandbox/refunds/${providerRefundId}/settle`, { outcome: 'SETTLED' });
     expect(settled.status).toBe(200);
     expect(await service.activities.getRefund(cancellationId)).toMatchObject({ status: 'PENDING' });
-    expect(await service.activities.reconcileRefund(cancellationId)).toMatchObject({ status: 'SUCCEEDED', parts: [{ channel: 'BANK_DEPOSIT', status: 'SUCCEEDED' }] });
+    expect(await service.activities.reconcileRefund(cancellationId)).toMatchObject({
+      status: 'SUCCEEDED',
+      parts: [{ channel: 'BANK_DEPOSIT', status: 'SUCCEEDED' }],
+    });
   });
 
   it('a failure whose event was lost on the way is found by asking, with its reason', async () => {
@@ -104,7 +118,10 @@ describe('a refund the provider ended is settled even when its event never comes
       await quiet.activities.requestRefund(input);
       const providerRefundId = (await quiet.book.refundByCancellation(cancellationId))!.parts[0]!.providerRefundId!;
       disarms.push(armFault('sandbox.refund-settled', 'throw'));
-      expect((await call(quiet, 'POST', `/sandbox/refunds/${providerRefundId}/settle`, { outcome: 'FAILED', failureReason: 'account_closed' })).status).toBe(500);
+      expect(
+        (await call(quiet, 'POST', `/sandbox/refunds/${providerRefundId}/settle`, { outcome: 'FAILED', failureReason: 'account_closed' }))
+          .status,
+      ).toBe(500);
       expect(await sandboxStatus(quiet, providerRefundId)).toBe('FAILED');
       expect(await quiet.activities.reconcileRefund(cancellationId)).toMatchObject({ status: 'FAILED', failureReason: 'account_closed' });
     } finally {
@@ -116,7 +133,11 @@ describe('a refund the provider ended is settled even when its event never comes
 describe('an event and the answer to our question racing settle the refund once', () => {
   it('whichever comes second changes nothing: one status change, one signal', async () => {
     const signals: string[] = [];
-    const book = createPaymentBook({ orm: service.orm, provider: service.sandbox, onRefundStatusChanged: async (r) => void signals.push(r.cancellationId) });
+    const book = createPaymentBook({
+      orm: service.orm,
+      provider: service.sandbox,
+      onRefundStatusChanged: async (r) => void signals.push(r.cancellationId),
+    });
     const cases = await Promise.all(
       Array.from({ length: 6 }, async () => {
         const { orderId, cancellationId, input } = card(1100);
@@ -124,7 +145,9 @@ describe('an event and the answer to our question racing settle the refund once'
         await call(service, 'POST', '/sandbox/faults', { orderId, operation: 'refund', mode: 'SETTLE_SILENTLY' });
         await service.activities.requestRefund(input);
         const providerRefundId = (await service.book.refundByCancellation(cancellationId))!.parts[0]!.providerRefundId!;
-        await until('the provider to settle it', async () => ((await sandboxStatus(service, providerRefundId)) === 'SETTLED' ? true : undefined));
+        await until('the provider to settle it', async () =>
+          (await sandboxStatus(service, providerRefundId)) === 'SETTLED' ? true : undefined,
+        );
         return { cancellationId, providerRefundId };
       }),
     );
@@ -159,7 +182,9 @@ describe('a crash between two writes loses nothing', () => {
       disarms.push(armFault('sandbox.refund-settled', 'throw'));
       const outcome = await before.activities.requestRefund(input);
       providerRefundId = (await before.book.refundById(outcome.refundId))!.parts[0]!.providerRefundId!;
-      await until('the provider to settle it', async () => ((await sandboxStatus(before, providerRefundId)) === 'SETTLED' ? true : undefined));
+      await until('the provider to settle it', async () =>
+        (await sandboxStatus(before, providerRefundId)) === 'SETTLED' ? true : undefined,
+      );
       const [stored] = await outboxOf(before, providerRefundId);
       expect(stored).toMatchObject({ event_id: `sandbox:${providerRefundId}:settled` });
     } finally {
@@ -171,7 +196,9 @@ describe('a crash between two writes loses nothing', () => {
       const refund = (await after.book.refundByCancellation(cancellationId))!;
       const settled = await waitForRefundStatus(after, refund.id, 'SUCCEEDED');
       expect(settled.parts).toMatchObject([{ channel: 'CARD', status: 'SUCCEEDED', providerRefundId }]);
-      await until('the event to be marked delivered', async () => ((await outboxOf(after, providerRefundId))[0]?.delivered_at ? true : undefined));
+      await until('the event to be marked delivered', async () =>
+        (await outboxOf(after, providerRefundId))[0]?.delivered_at ? true : undefined,
+      );
     } finally {
       await after.close();
     }
@@ -245,7 +272,11 @@ describe('a payment request paid at the provider without a word to us', () => {
       currency: 'EUR',
       dueAt: new Date(Date.now() + 86_400_000).toISOString(),
     });
-    const paid = await call<{ providerPaymentId: string }>(service, 'POST', `/sandbox/payment-requests/${request.id}/pay`, { amount: 4200, currency: 'EUR', silent: true });
+    const paid = await call<{ providerPaymentId: string }>(service, 'POST', `/sandbox/payment-requests/${request.id}/pay`, {
+      amount: 4200,
+      currency: 'EUR',
+      silent: true,
+    });
     expect(paid.status).toBe(201);
     expect((await service.activities.getPaymentRequest(request.id)).status).toBe('OPEN');
 
@@ -274,7 +305,9 @@ describe('a payment request paid at the provider without a word to us', () => {
       dueAt: new Date(Date.now() + 86_400_000).toISOString(),
     });
     expect((await call(service, 'POST', `/sandbox/payment-requests/${request.id}/pay`, { amount: 800, currency: 'EUR' })).status).toBe(201);
-    await until('the payment request to be PAID', async () => ((await service.activities.getPaymentRequest(request.id)).status === 'PAID' ? true : undefined));
+    await until('the payment request to be PAID', async () =>
+      (await service.activities.getPaymentRequest(request.id)).status === 'PAID' ? true : undefined,
+    );
   });
   it('a payment the receiver refuses for good (its request expired) is not sent again, and says why', async () => {
     const { orderId, cancellationId } = card(0);
@@ -288,7 +321,10 @@ describe('a payment request paid at the provider without a word to us', () => {
       dueAt: new Date(Date.now() + 86_400_000).toISOString(),
     });
     await service.activities.expirePaymentRequest(request.id);
-    const paid = await call<{ providerPaymentId: string }>(service, 'POST', `/sandbox/payment-requests/${request.id}/pay`, { amount: 300, currency: 'EUR' });
+    const paid = await call<{ providerPaymentId: string }>(service, 'POST', `/sandbox/payment-requests/${request.id}/pay`, {
+      amount: 300,
+      currency: 'EUR',
+    });
     expect(paid.status).toBe(201);
     const [row] = await service.orm.em
       .fork()

@@ -20,8 +20,7 @@ const refundOf = async (cancellationId: string): Promise<RefundView> => {
   return refund;
 };
 
-const providerCalls = (cancellationId: string) =>
-  countRows(service, 'sandbox_refund', 'idempotency_key like ?', [`${cancellationId}:%`]);
+const providerCalls = (cancellationId: string) => countRows(service, 'sandbox_refund', 'idempotency_key like ?', [`${cancellationId}:%`]);
 
 describe('refunding a cancellation', () => {
   it('a card refund is PENDING at first and settles by itself through the provider event', async () => {
@@ -30,7 +29,11 @@ describe('refunding a cancellation', () => {
     await recordPayments(service, orderId, [{ method: 'CARD', amount: 5000 }]);
 
     const outcome = await service.activities.requestRefund({
-      cancellationId, orderId, currency: 'EUR', amount: 3000, refundMethod: 'ORIGINAL_PAYMENT',
+      cancellationId,
+      orderId,
+      currency: 'EUR',
+      amount: 3000,
+      refundMethod: 'ORIGINAL_PAYMENT',
     });
     expect(outcome).toMatchObject({ status: 'PENDING', parts: [{ channel: 'CARD', amount: 3000, status: 'PENDING' }] });
 
@@ -46,7 +49,11 @@ describe('refunding a cancellation', () => {
     await recordPayments(service, orderId, [{ method: 'BANK_TRANSFER', amount: 2500 }]);
 
     const outcome = await service.activities.requestRefund({
-      cancellationId, orderId, currency: 'EUR', amount: 2500, refundMethod: 'ORIGINAL_PAYMENT',
+      cancellationId,
+      orderId,
+      currency: 'EUR',
+      amount: 2500,
+      refundMethod: 'ORIGINAL_PAYMENT',
     });
     expect(outcome).toMatchObject({ status: 'PENDING', parts: [{ channel: 'BANK_DEPOSIT', amount: 2500 }] });
     await new Promise((resolve) => setTimeout(resolve, 800)); // longer than a card takes to settle
@@ -56,7 +63,12 @@ describe('refunding a cancellation', () => {
     const providerRefundId = waiting.parts[0]!.providerRefundId!;
     expect(providerRefundId).toMatch(/^bd_/);
     const event = { eventId: uniqueId('evt'), type: 'refund.settled', providerRefundId };
-    const first = await call<{ duplicate: boolean; statusChanged: boolean; refund: RefundView }>(service, 'POST', '/provider-events', event);
+    const first = await call<{ duplicate: boolean; statusChanged: boolean; refund: RefundView }>(
+      service,
+      'POST',
+      '/provider-events',
+      event,
+    );
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ duplicate: false, statusChanged: true, refund: { status: 'SUCCEEDED' } });
     expect(await service.activities.getRefund(cancellationId)).toMatchObject({ status: 'SUCCEEDED' });
@@ -71,13 +83,23 @@ describe('refunding a cancellation', () => {
 
     const eventId = uniqueId('evt');
     const failed = await call(service, 'POST', '/provider-events', {
-      eventId, type: 'refund.failed', providerRefundId, failureReason: 'account_closed',
+      eventId,
+      type: 'refund.failed',
+      providerRefundId,
+      failureReason: 'account_closed',
     });
-    expect(failed.body).toMatchObject({ duplicate: false, statusChanged: true, refund: { status: 'FAILED', failureReason: 'account_closed' } });
+    expect(failed.body).toMatchObject({
+      duplicate: false,
+      statusChanged: true,
+      refund: { status: 'FAILED', failureReason: 'account_closed' },
+    });
     const before = await refundOf(cancellationId);
 
     const again = await call(service, 'POST', '/provider-events', {
-      eventId, type: 'refund.failed', providerRefundId, failureReason: 'account_closed',
+      eventId,
+      type: 'refund.failed',
+      providerRefundId,
+      failureReason: 'account_closed',
     });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ duplicate: true, statusChanged: false });
@@ -125,7 +147,12 @@ describe('refunding a cancellation', () => {
     const orderId = uniqueId('order');
     const cancellationId = uniqueId('cancel');
     await recordPayments(service, orderId, [{ method: 'CARD', amount: 1500 }]);
-    const fault = await call(service, 'POST', '/sandbox/faults', { orderId, operation: 'refund', mode: 'FAIL', failureReason: 'card_expired' });
+    const fault = await call(service, 'POST', '/sandbox/faults', {
+      orderId,
+      operation: 'refund',
+      mode: 'FAIL',
+      failureReason: 'card_expired',
+    });
     expect(fault.status).toBe(201);
 
     const input = { cancellationId, orderId, currency: 'EUR', amount: 1500, refundMethod: 'ORIGINAL_PAYMENT' } as const;
@@ -176,18 +203,27 @@ describe('refunding a cancellation', () => {
     await recordPayments(service, orderId, [{ method: 'CARD', amount: 700 }]);
     await call(service, 'POST', '/sandbox/faults', { orderId, operation: 'refund', mode: 'SETTLE_MANUALLY' });
     const outcome = await service.activities.requestRefund({
-      cancellationId, orderId, currency: 'EUR', amount: 700, refundMethod: 'ORIGINAL_PAYMENT',
+      cancellationId,
+      orderId,
+      currency: 'EUR',
+      amount: 700,
+      refundMethod: 'ORIGINAL_PAYMENT',
     });
     await new Promise((resolve) => setTimeout(resolve, 800));
     const waiting = await refundOf(cancellationId);
     expect(waiting.status).toBe('PENDING');
 
     const providerRefundId = waiting.parts[0]!.providerRefundId!;
-    const settled = await call(service, 'POST', `/sandbox/refunds/${providerRefundId}/settle`, { outcome: 'FAILED', failureReason: 'issuer_unavailable' });
+    const settled = await call(service, 'POST', `/sandbox/refunds/${providerRefundId}/settle`, {
+      outcome: 'FAILED',
+      failureReason: 'issuer_unavailable',
+    });
     expect(settled.status).toBe(200);
     expect(settled.body).toMatchObject({ status: 'FAILED', failureReason: 'issuer_unavailable' });
     expect(await service.activities.getRefund(cancellationId)).toMatchObject({
-      refundId: outcome.refundId, status: 'FAILED', failureReason: 'issuer_unavailable',
+      refundId: outcome.refundId,
+      status: 'FAILED',
+      failureReason: 'issuer_unavailable',
     });
 
     const conflicting = await call(service, 'POST', `/sandbox/refunds/${providerRefundId}/settle`);
@@ -198,10 +234,17 @@ describe('refunding a cancellation', () => {
   it('an order paid fully in points is refunded at once through the ledger, without the provider', async () => {
     const orderId = uniqueId('order');
     const cancellationId = uniqueId('cancel');
-    await recordPayments(service, orderId, [{ method: 'POINTS', amount: 800 }, { method: 'STORE_CREDIT', amount: 200 }]);
+    await recordPayments(service, orderId, [
+      { method: 'POINTS', amount: 800 },
+      { method: 'STORE_CREDIT', amount: 200 },
+    ]);
 
     const outcome = await service.activities.requestRefund({
-      cancellationId, orderId, currency: 'EUR', amount: 1000, refundMethod: 'ORIGINAL_PAYMENT',
+      cancellationId,
+      orderId,
+      currency: 'EUR',
+      amount: 1000,
+      refundMethod: 'ORIGINAL_PAYMENT',
     });
     expect(outcome.status).toBe('SUCCEEDED');
     expect(outcome.parts).toEqual([
@@ -218,10 +261,17 @@ describe('refunding a cancellation', () => {
   it('a mixed card and points payment is refunded to the card first, the rest in points', async () => {
     const orderId = uniqueId('order');
     const cancellationId = uniqueId('cancel');
-    await recordPayments(service, orderId, [{ method: 'POINTS', amount: 1000 }, { method: 'CARD', amount: 3000 }]);
+    await recordPayments(service, orderId, [
+      { method: 'POINTS', amount: 1000 },
+      { method: 'CARD', amount: 3000 },
+    ]);
 
     const outcome = await service.activities.requestRefund({
-      cancellationId, orderId, currency: 'EUR', amount: 3500, refundMethod: 'ORIGINAL_PAYMENT',
+      cancellationId,
+      orderId,
+      currency: 'EUR',
+      amount: 3500,
+      refundMethod: 'ORIGINAL_PAYMENT',
     });
     expect(outcome).toMatchObject({
       status: 'PENDING',
@@ -234,7 +284,16 @@ describe('refunding a cancellation', () => {
     await waitForRefundStatus(service, outcome.refundId, 'SUCCEEDED');
 
     const order = await call<{ totals: unknown; refunds: RefundView[] }>(service, 'GET', `/orders/${orderId}/payments`);
-    expect(order.body.totals).toEqual({ currency: 'EUR', charged: 4000, refunded: 3000, ledgerReturned: 500, recaptured: 0, rebilled: 0, paidAgain: 0, net: 500 });
+    expect(order.body.totals).toEqual({
+      currency: 'EUR',
+      charged: 4000,
+      refunded: 3000,
+      ledgerReturned: 500,
+      recaptured: 0,
+      rebilled: 0,
+      paidAgain: 0,
+      net: 500,
+    });
     expect(order.body.refunds).toHaveLength(1);
   });
 
@@ -271,7 +330,10 @@ describe('refunding a cancellation', () => {
 
   it('an amount of 0 or the method NONE needs no refund: SUCCEEDED with no parts', async () => {
     const orderId = uniqueId('order');
-    for (const [amount, refundMethod] of [[0, 'ORIGINAL_PAYMENT'], [1200, 'NONE']] as const) {
+    for (const [amount, refundMethod] of [
+      [0, 'ORIGINAL_PAYMENT'],
+      [1200, 'NONE'],
+    ] as const) {
       const cancellationId = uniqueId('cancel');
       const outcome = await service.activities.requestRefund({ cancellationId, orderId, currency: 'EUR', amount, refundMethod });
       expect(outcome).toMatchObject({ status: 'SUCCEEDED', parts: [] });
@@ -288,7 +350,10 @@ describe('refunding a cancellation', () => {
     const providerRefundId = (await refundOf(cancellationId)).parts[0]!.providerRefundId!;
     const res = await call(service, 'POST', `/sandbox/refunds/${providerRefundId}/settle`);
     expect(res.status).toBe(200);
-    expect(await refundOf(cancellationId)).toMatchObject({ status: 'SUCCEEDED', parts: [{ channel: 'BANK_DEPOSIT', status: 'SUCCEEDED' }] });
+    expect(await refundOf(cancellationId)).toMatchObject({
+      status: 'SUCCEEDED',
+      parts: [{ channel: 'BANK_DEPOSIT', status: 'SUCCEEDED' }],
+    });
   });
 
   it('getRefund of a cancellation without a refund fails for good', async () => {
@@ -302,7 +367,11 @@ describe('refunding a cancellation', () => {
     const cancellationId = uniqueId('cancel');
     await expect(
       service.activities.requestRefund({ cancellationId, orderId: 'o', currency: 'euro', amount: 12.5, refundMethod: 'ORIGINAL_PAYMENT' }),
-    ).rejects.toMatchObject({ nonRetryable: true, type: 'ValidationError', message: expect.stringMatching(/requestRefund input is invalid/) });
+    ).rejects.toMatchObject({
+      nonRetryable: true,
+      type: 'ValidationError',
+      message: expect.stringMatching(/requestRefund input is invalid/),
+    });
     expect(await countRows(service, 'refund', 'cancellation_id = ?', [cancellationId])).toBe(0);
   });
 });

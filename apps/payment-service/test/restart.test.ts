@@ -35,7 +35,10 @@ describe('the sandbox provider across restarts', () => {
     const service = await startTestService();
     try {
       const orderId = uniqueId('order');
-      const payments = [{ method: 'CARD', amount: 1000 }, { method: 'POINTS', amount: 50 }] as const;
+      const payments = [
+        { method: 'CARD', amount: 1000 },
+        { method: 'POINTS', amount: 50 },
+      ] as const;
       await recordPayments(service, orderId, [...payments]);
       await recordPayments(service, orderId, [...payments]);
       expect(await countRows(service, 'payment', 'order_id = ?', [orderId])).toBe(2);

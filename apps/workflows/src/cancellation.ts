@@ -6,7 +6,15 @@
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import type { CancellationContext, ChannelNotification, RefundOutcome } from './contracts/cancellation.ts';
 import type { CancellationStep } from '@cancelflow/domain/cancellation';
-import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, refundSettledSignal, retryRefundUpdate, type CancellationProcessState, type CancellationWorkflowInput } from './contracts/cancellation.ts';
+import {
+  abortForUndoUpdate,
+  cancellationStateQuery,
+  disputeClosedSignal,
+  refundSettledSignal,
+  retryRefundUpdate,
+  type CancellationProcessState,
+  type CancellationWorkflowInput,
+} from './contracts/cancellation.ts';
 import { cancellationLoader, notifications, orders, payments } from './proxies.ts';
 import { recheckAfter } from './provider-recheck.ts';
 

@@ -12,8 +12,21 @@
  */
 import { condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { formatAmount } from '@cancelflow/domain/money';
-import { ACKNOWLEDGEMENT_CHANNEL_LABELS, readAcknowledgement, type CancelledButShippedStep } from '@cancelflow/domain/cancelled-but-shipped';
-import { approveRebillUpdate, cancelledButShippedStateQuery, emailReplyReceivedSignal, recordAcknowledgementUpdate, type CancelledButShippedInput, type RecordAcknowledgementArgs, type CancelledButShippedProcessState, type EmailReply } from './contracts/cancelled-but-shipped.ts';
+import {
+  ACKNOWLEDGEMENT_CHANNEL_LABELS,
+  readAcknowledgement,
+  type CancelledButShippedStep,
+} from '@cancelflow/domain/cancelled-but-shipped';
+import {
+  approveRebillUpdate,
+  cancelledButShippedStateQuery,
+  emailReplyReceivedSignal,
+  recordAcknowledgementUpdate,
+  type CancelledButShippedInput,
+  type RecordAcknowledgementArgs,
+  type CancelledButShippedProcessState,
+  type EmailReply,
+} from './contracts/cancelled-but-shipped.ts';
 import { chainLoader, chainNotifications, chainOrders, chainPayments, notifications } from './proxies.ts';
 import type { CancelledButShippedContext, RecordedAcknowledgement } from './contracts/cancelled-but-shipped.ts';
 
@@ -58,7 +71,11 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
   setHandler(approveRebillUpdate, ({ staffId }) => {
     if (state.rebillApprovedBy) return { approved: true, approvedBy: state.rebillApprovedBy, duplicate: true };
     if (state.phase === 'RETURN_REQUESTED') {
-      return { approved: false, duplicate: false, refusedBecause: 'the customer did not accept the item: the chain became a return and nothing is rebilled' };
+      return {
+        approved: false,
+        duplicate: false,
+        refusedBecause: 'the customer did not accept the item: the chain became a return and nothing is rebilled',
+      };
     }
     if (state.phase !== 'WAITING_FOR_REBILL_APPROVAL') {
       return {
@@ -72,8 +89,10 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
     return { approved: true, approvedBy: staffId, duplicate: false };
   });
 
-  const step = (name: CancelledButShippedStep, extra: Omit<Parameters<typeof chainOrders.recordCancelledButShippedStep>[0], 'chainId' | 'step'> = {}) =>
-    chainOrders.recordCancelledButShippedStep({ chainId, step: name, ...extra });
+  const step = (
+    name: CancelledButShippedStep,
+    extra: Omit<Parameters<typeof chainOrders.recordCancelledButShippedStep>[0], 'chainId' | 'step'> = {},
+  ) => chainOrders.recordCancelledButShippedStep({ chainId, step: name, ...extra });
 
   const chain = await chainLoader.loadCancelledButShipped(chainId);
   const customerEmailKey = `cancelled-but-shipped:${chainId}`;
@@ -237,7 +256,10 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
   async function forwardToSellerSupport(ack: RecordedAcknowledgement): Promise<void> {
     state.phase = 'FORWARDING';
     const to = input.sellerSupportEmail ?? DEFAULT_SELLER_SUPPORT;
-    const rootMessageKeys = [customerEmailKey, ...Array.from({ length: state.remindersSent }, (_, i) => `${customerEmailKey}:reminder:${i + 1}`)];
+    const rootMessageKeys = [
+      customerEmailKey,
+      ...Array.from({ length: state.remindersSent }, (_, i) => `${customerEmailKey}:reminder:${i + 1}`),
+    ];
     await chainNotifications.forwardEmailThread({
       messageKey: `${customerEmailKey}:forward`,
       to,
@@ -270,7 +292,10 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       currency: chain.currency,
       approvedBy,
     });
-    await step('REBILLED', { actor: approvedBy, detail: `customer rebilled ${formatAmount(chain.amount, chain.currency)} (rebill ${rebillId})` });
+    await step('REBILLED', {
+      actor: approvedBy,
+      detail: `customer rebilled ${formatAmount(chain.amount, chain.currency)} (rebill ${rebillId})`,
+    });
     return rebillId;
   }
 
@@ -284,7 +309,10 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       amount: chain.amount,
       currency: chain.currency,
     });
-    await step('CREDIT_MEMO_ISSUED', { key: creditMemoId, detail: `credit memo ${creditMemoId} of ${formatAmount(chain.amount, chain.currency)} to the seller` });
+    await step('CREDIT_MEMO_ISSUED', {
+      key: creditMemoId,
+      detail: `credit memo ${creditMemoId} of ${formatAmount(chain.amount, chain.currency)} to the seller`,
+    });
     return creditMemoId;
   }
 }

@@ -8,7 +8,15 @@
 import { ActivityFailure, ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { EmailTemplate } from '@cancelflow/domain/activities';
-import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, rejectCancellationRequestUpdate, shipmentRecordedSignal, withdrawCancellationRequestUpdate, type CancellationRequestProcessState, type CustomerCancellationRequestInput } from './contracts/customer-cancellation-request.ts';
+import {
+  acceptCancellationRequestUpdate,
+  cancellationRequestStateQuery,
+  rejectCancellationRequestUpdate,
+  shipmentRecordedSignal,
+  withdrawCancellationRequestUpdate,
+  type CancellationRequestProcessState,
+  type CustomerCancellationRequestInput,
+} from './contracts/customer-cancellation-request.ts';
 import { notifications, requestLoader, requests } from './proxies.ts';
 import type { CancellationRequestContext } from './contracts/customer-cancellation-request.ts';
 import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
@@ -32,9 +40,7 @@ export interface CancellationRequestResult {
   cancellationId?: string;
 }
 
-export async function customerCancellationRequestWorkflow(
-  input: CustomerCancellationRequestInput,
-): Promise<CancellationRequestResult> {
+export async function customerCancellationRequestWorkflow(input: CustomerCancellationRequestInput): Promise<CancellationRequestResult> {
   const { requestId } = input;
   const state: CancellationRequestProcessState = { requestId, phase: 'STARTING', remindersSent: 0, escalated: false };
   let outcome: Outcome | undefined;
@@ -135,7 +141,12 @@ export async function customerCancellationRequestWorkflow(
       orderId: req.orderId,
       data: { ...emailData(req), reminder: n },
     });
-    await requests.recordCancellationRequestEvent({ requestId, type: 'CANCELLATION_REQUEST_REMINDER_SENT', key: String(n), detail: `reminder ${n}` });
+    await requests.recordCancellationRequestEvent({
+      requestId,
+      type: 'CANCELLATION_REQUEST_REMINDER_SENT',
+      key: String(n),
+      detail: `reminder ${n}`,
+    });
     state.remindersSent = n;
   }
 
@@ -193,7 +204,11 @@ export async function customerCancellationRequestWorkflow(
   async function decide<T>(write: () => Promise<T>): Promise<T> {
     await condition(() => state.phase !== 'STARTING' && !deciding);
     if (outcome !== undefined) {
-      throw ApplicationFailure.create({ message: `the cancellation request is already closed (${outcome.kind})`, type: ACTIVITY_FAILURES.conflict, nonRetryable: true });
+      throw ApplicationFailure.create({
+        message: `the cancellation request is already closed (${outcome.kind})`,
+        type: ACTIVITY_FAILURES.conflict,
+        nonRetryable: true,
+      });
     }
     deciding = true;
     state.phase = 'DECIDING';

@@ -14,7 +14,12 @@ import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { formatAmount } from '@cancelflow/domain/money';
 import { planUndoMoney, sumOfSteps, type UndoMoneyStep, type UndoStep } from '@cancelflow/domain/undo-cancellation';
 import { CANCELLATION_WORKFLOW_TYPE } from './contracts/cancellation.ts';
-import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInput, type UndoProcessState } from './contracts/undo-cancellation.ts';
+import {
+  paymentReceivedSignal,
+  undoStateQuery,
+  type UndoCancellationWorkflowInput,
+  type UndoProcessState,
+} from './contracts/undo-cancellation.ts';
 import { notifications, undoLoader, undoOrders, undoPayments } from './proxies.ts';
 import { recheckAfter } from './provider-recheck.ts';
 import type { UndoContext } from './contracts/undo-cancellation.ts';
@@ -78,7 +83,14 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
   }
   if ((await undoOrders.reverseRestock(undoId)).reversed) await step('RESTOCK_REVERSED');
   const notice = await undoOrders.notifyChannelOfUndo(undoId);
-  await step('CHANNEL_NOTIFIED', notice.skipped === 'THIRD_PARTY_MANAGED' ? 'not synced: managed by a third party' : notice.skipped === 'OWN_SHOP' ? 'own web shop' : 'marketplace told the lines are open again');
+  await step(
+    'CHANNEL_NOTIFIED',
+    notice.skipped === 'THIRD_PARTY_MANAGED'
+      ? 'not synced: managed by a third party'
+      : notice.skipped === 'OWN_SHOP'
+        ? 'own web shop'
+        : 'marketplace told the lines are open again',
+  );
   if (inOrder) {
     await step('UNDONE');
     state.phase = 'UNDONE';
@@ -129,7 +141,13 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
     // passing leaves nothing to undo at the provider.
     let round = 0;
     const payAgain = sumOfSteps(plan, 'PAY_AGAIN');
-    if (payAgain > 0) await payAgainOrRefuse(u, ++round, payAgain, plan.filter((p) => p.action === 'PAY_AGAIN'));
+    if (payAgain > 0)
+      await payAgainOrRefuse(
+        u,
+        ++round,
+        payAgain,
+        plan.filter((p) => p.action === 'PAY_AGAIN'),
+      );
     let left = 0;
     for (const s of plan.filter((p) => p.action === 'STOP_REFUND')) {
       const { stopped } = await undoPayments.stopRefundPart({ undoId, partId: s.partId });
@@ -157,7 +175,11 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
       await step('RECAPTURED', `${formatAmount(s.amount, u.currency)} recaptured on the card`, s.partId);
       return 0;
     }
-    await step('RECAPTURE_REFUSED', `${formatAmount(s.amount, u.currency)}: ${result.reason ?? 'the provider refused'}; the customer pays again`, s.partId);
+    await step(
+      'RECAPTURE_REFUSED',
+      `${formatAmount(s.amount, u.currency)}: ${result.reason ?? 'the provider refused'}; the customer pays again`,
+      s.partId,
+    );
     return s.amount;
   }
 
@@ -176,7 +198,11 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
     });
     state.paymentRequestId = request.id;
     const because = why.length ? ` (${why.map((s) => `${formatAmount(s.amount, u.currency)} refunded by ${s.channel}`).join(', ')})` : '';
-    await step('PAYMENT_REQUESTED', `${formatAmount(amount, u.currency)}${because}, payment request ${request.id}, due ${request.dueAt}`, request.id);
+    await step(
+      'PAYMENT_REQUESTED',
+      `${formatAmount(amount, u.currency)}${because}, payment request ${request.id}, due ${request.dueAt}`,
+      request.id,
+    );
     const emailData = (reminder: number) => ({
       orderNo: u.channelOrderNo,
       customerName: u.customer.name,
@@ -245,7 +271,8 @@ export async function undoCancellationWorkflow(input: UndoCancellationWorkflowIn
     state.phase = 'FAILED';
     state.failureReason = reason;
     const { restored } = await undoPayments.restoreLedger({ undoId });
-    if (restored > 0) await step('LEDGER_RESTORED', `${formatAmount(restored, u.currency)} of points/credit given back to the customer again`);
+    if (restored > 0)
+      await step('LEDGER_RESTORED', `${formatAmount(restored, u.currency)} of points/credit given back to the customer again`);
     await undoOrders.failUndo({ undoId, reason });
     await step('FAILED', reason);
     if (cancellationStopped) {

@@ -10,10 +10,12 @@ export interface CancellationsWorkerOptions {
 
 /** The worker of the "cancellations" task queue: workflows only, no activities. */
 export async function createCancellationsWorker(options: CancellationsWorkerOptions): Promise<Worker> {
-  return Worker.create(withWorkerTelemetry({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: TASK_QUEUES.cancellations,
-    workflowBundle: await workflowBundle(),
-  }));
+  return Worker.create(
+    withWorkerTelemetry({
+      connection: options.connection,
+      namespace: options.namespace,
+      taskQueue: TASK_QUEUES.cancellations,
+      workflowBundle: await workflowBundle(),
+    }),
+  );
 }

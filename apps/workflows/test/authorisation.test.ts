@@ -39,7 +39,7 @@ describe('which role may do what on the payment service', () => {
     expect((await system.payments.withToken(tokens.service).post('/payments', payment)).status).not.toBe(403);
   });
 
-  it('a merchant reads its own order\'s money; another merchant\'s is 404, as if it did not exist', async () => {
+  it("a merchant reads its own order's money; another merchant's is 404, as if it did not exist", async () => {
     // The other merchant's order has money recorded: the 404 is the ownership check, not missing data.
     const payment = { orderId: other.id, method: 'CARD', amount: 100, currency: 'EUR', reference: unique('pi') };
     expect((await system.payments.withToken(tokens.service).post('/payments', payment)).status).toBeLessThan(300);
@@ -52,13 +52,18 @@ describe('which role may do what on the payment service', () => {
   });
 
   it('a merchant may not read across orders (refund lists, sandbox controls): 403', async () => {
-    expect((await system.payments.withToken(tokens.merchant).get('/refunds?cancellationId=00000000-0000-4000-8000-000000000000')).status).toBe(403);
-    expect((await system.payments.withToken(tokens.merchant).post('/sandbox/faults', { orderId: own.id, operation: 'refund', mode: 'FAIL' })).status).toBe(403);
+    expect(
+      (await system.payments.withToken(tokens.merchant).get('/refunds?cancellationId=00000000-0000-4000-8000-000000000000')).status,
+    ).toBe(403);
+    expect(
+      (await system.payments.withToken(tokens.merchant).post('/sandbox/faults', { orderId: own.id, operation: 'refund', mode: 'FAIL' }))
+        .status,
+    ).toBe(403);
   });
 });
 
 describe('which role may do what on the notification service', () => {
-  it('a merchant reads its own order\'s emails only; other lists are SERVICE and SUPPORT', async () => {
+  it("a merchant reads its own order's emails only; other lists are SERVICE and SUPPORT", async () => {
     const m = system.notifications.withToken(tokens.merchant);
     expect((await m.get(`/emails?orderId=${own.id}`)).status).toBe(200);
     expect((await m.get(`/emails?orderId=${other.id}`)).status).toBe(404);

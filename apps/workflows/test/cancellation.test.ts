@@ -31,16 +31,22 @@ const cancel = (order: OrderBody, body: Record<string, unknown> = {}) => cancelO
 const cancellation = async (id: string) => (await system.orders.get<CancellationBody>(`/cancellations/${id}`)).body;
 
 const untilStatus = (id: string, status: string, timeoutMs = 30_000) =>
-  eventually(async () => {
-    const c = await cancellation(id);
-    return c.status === status ? c : undefined;
-  }, { timeoutMs, what: `cancellation ${id} to be ${status}` });
+  eventually(
+    async () => {
+      const c = await cancellation(id);
+      return c.status === status ? c : undefined;
+    },
+    { timeoutMs, what: `cancellation ${id} to be ${status}` },
+  );
 
 const untilStep = (id: string, step: CancellationStep) =>
-  eventually(async () => {
-    const c = await cancellation(id);
-    return c.steps.some((s) => s.step === step) ? c : undefined;
-  }, { what: `cancellation ${id} to reach ${step}` });
+  eventually(
+    async () => {
+      const c = await cancellation(id);
+      return c.steps.some((s) => s.step === step) ? c : undefined;
+    },
+    { what: `cancellation ${id} to reach ${step}` },
+  );
 
 const money = async (orderId: string) => (await system.payments.get<OrderPayments>(`/orders/${orderId}/payments`)).body;
 
@@ -51,7 +57,9 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     const order = await importOrder(system.orders);
     const { cancellationId } = await cancel(order);
     const done = await untilStatus(cancellationId, 'CANCELLED');
-    expect(stepsOf(done)).toEqual(expect.arrayContaining(['RESERVED', 'CHANNEL_NOTIFIED', 'REFUND_REQUESTED', 'REFUND_SUCCEEDED', 'CANCELLED']));
+    expect(stepsOf(done)).toEqual(
+      expect.arrayContaining(['RESERVED', 'CHANNEL_NOTIFIED', 'REFUND_REQUESTED', 'REFUND_SUCCEEDED', 'CANCELLED']),
+    );
     expect(stepsOf(done).indexOf('REFUND_SUCCEEDED')).toBeLessThan(stepsOf(done).indexOf('CANCELLED'));
 
     const { totals } = await money(order.id);
@@ -60,7 +68,9 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     expect(orderAfter.status).toBe('CANCELLED');
 
     await untilStep(cancellationId, 'CUSTOMER_NOTIFIED');
-    const emails = await system.notifications.get<{ items: { template: string; toAddress?: string; to?: string }[] }>(`/emails?orderId=${order.id}`);
+    const emails = await system.notifications.get<{ items: { template: string; toAddress?: string; to?: string }[] }>(
+      `/emails?orderId=${order.id}`,
+    );
     expect(emails.body.items.map((e) => e.template)).toContain('CANCELLATION_CONFIRMED');
   });
 
@@ -122,7 +132,12 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
 
   it('a failed refund stays IN_PROGRESS and visible until support retries it', async () => {
     const order = await importOrder(system.orders);
-    const fault = await system.payments.post('/sandbox/faults', { orderId: order.id, operation: 'refund', mode: 'FAIL_ONCE', failureReason: 'card_expired' });
+    const fault = await system.payments.post('/sandbox/faults', {
+      orderId: order.id,
+      operation: 'refund',
+      mode: 'FAIL_ONCE',
+      failureReason: 'card_expired',
+    });
     expect(fault.status).toBeLessThan(300);
     const { cancellationId } = await cancel(order);
 
@@ -130,10 +145,13 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     expect(failed.status).toBe('IN_PROGRESS');
     expect(failed.refundStatus).toBe('FAILED');
     expect(failed.refundFailureReason).toMatch(/card_expired/);
-    await eventually(async () => {
-      const mails = await system.notifications.get<{ items: { template: string }[] }>(`/emails?orderId=${order.id}`);
-      return mails.body.items.some((m) => m.template === 'REFUND_FAILED_SUPPORT') ? true : undefined;
-    }, { what: 'the support email about the failed refund' });
+    await eventually(
+      async () => {
+        const mails = await system.notifications.get<{ items: { template: string }[] }>(`/emails?orderId=${order.id}`);
+        return mails.body.items.some((m) => m.template === 'REFUND_FAILED_SUPPORT') ? true : undefined;
+      },
+      { what: 'the support email about the failed refund' },
+    );
     // Nothing settles by itself: it waits for a person.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await cancellation(cancellationId)).status).toBe('IN_PROGRESS');
@@ -148,14 +166,20 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     const order = await importOrder(system.orders);
     const { cancellationId } = await cancel(order, { refundMethod: 'BANK_DEPOSIT' });
     await untilStep(cancellationId, 'REFUND_REQUESTED');
-    const retry = await system.orders.post<{ error: { message: string } }>(`/cancellations/${cancellationId}/retry-refund`, { staffId: 'support-17' });
+    const retry = await system.orders.post<{ error: { message: string } }>(`/cancellations/${cancellationId}/retry-refund`, {
+      staffId: 'support-17',
+    });
     expect(retry.status).toBe(409);
     expect(retry.body.error.message).toMatch(/only be retried after it failed/);
 
     // The refused retry must not trouble a replay of the history: a new worker finishes the process.
     await system.restartCancellationsWorker();
     const part = (await money(order.id)).refunds[0]!.parts[0]!;
-    await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'refund.settled', providerRefundId: part.providerRefundId });
+    await system.payments.post('/provider-events', {
+      eventId: unique('evt'),
+      type: 'refund.settled',
+      providerRefundId: part.providerRefundId,
+    });
     await untilStatus(cancellationId, 'CANCELLED');
   });
 });
@@ -176,19 +200,28 @@ describe('the money of an order with discounts, shipping and VAT', () => {
     const [mug, teapot] = order.lines;
 
     const preview = async (lines: string) =>
-      (await system.orders.get<{ refundPreview: { amount: number; vat: number; shipping: { amount: number } } }>(
-        `/orders/${order.id}/cancellation-eligibility${lines ? `?lines=${lines}` : ''}`,
-      )).body.refundPreview;
+      (
+        await system.orders.get<{ refundPreview: { amount: number; vat: number; shipping: { amount: number } } }>(
+          `/orders/${order.id}/cancellation-eligibility${lines ? `?lines=${lines}` : ''}`,
+        )
+      ).body.refundPreview;
     const firstPreview = await preview(`${mug!.id}:2`);
     const first = await cancel(order, { lines: [{ lineId: mug!.id, quantity: 2 }] });
     await untilStatus(first.cancellationId, 'CANCELLED');
     const secondPreview = await preview('');
     expect(secondPreview.shipping.amount).toBe(495);
-    const second = await cancel(order, { lines: [{ lineId: mug!.id, quantity: 1 }, { lineId: teapot!.id, quantity: 1 }] });
+    const second = await cancel(order, {
+      lines: [
+        { lineId: mug!.id, quantity: 1 },
+        { lineId: teapot!.id, quantity: 1 },
+      ],
+    });
     await untilStatus(second.cancellationId, 'CANCELLED');
 
     const parts = await Promise.all(
-      [first, second].map(async (c) => (await system.orders.get<{ amount: number; vat: number }>(`/cancellations/${c.cancellationId}`)).body),
+      [first, second].map(
+        async (c) => (await system.orders.get<{ amount: number; vat: number }>(`/cancellations/${c.cancellationId}`)).body,
+      ),
     );
     expect(parts.map((p) => p.amount)).toEqual([firstPreview.amount, secondPreview.amount]);
     expect(parts.every((p) => p.amount > 0)).toBe(true);
@@ -199,7 +232,9 @@ describe('the money of an order with discounts, shipping and VAT', () => {
 
     const { totals, refunds } = await money(order.id);
     expect(totals).toMatchObject({ charged: paid, refunded: paid });
-    expect(refunds.map((r) => r.parts.reduce((n, p) => n + p.amount, 0)).sort((a, b) => a - b)).toEqual(parts.map((p) => p.amount).sort((a, b) => a - b));
+    expect(refunds.map((r) => r.parts.reduce((n, p) => n + p.amount, 0)).sort((a, b) => a - b)).toEqual(
+      parts.map((p) => p.amount).sort((a, b) => a - b),
+    );
   });
 });
 
@@ -228,10 +263,13 @@ describe('channel rules during a cancellation', () => {
     expect(orderWhileOpen.status).not.toBe('CANCELLED');
     expect((await cancellation(cancellationId)).status).toBe('IN_PROGRESS');
 
-    const disputeId = await eventually(async () => {
-      const c = await system.orders.get<{ dispute?: { id: string } }>(`/cancellations/${cancellationId}`);
-      return c.body.dispute?.id;
-    }, { what: 'the dispute on the cancellation' });
+    const disputeId = await eventually(
+      async () => {
+        const c = await system.orders.get<{ dispute?: { id: string } }>(`/cancellations/${cancellationId}`);
+        return c.body.dispute?.id;
+      },
+      { what: 'the dispute on the cancellation' },
+    );
     const closed = await system.orders.post(`/disputes/${disputeId}/close`, { resolution: 'SELLER_REFUNDS' });
     expect(closed.status).toBe(200);
     await untilStatus(cancellationId, 'CANCELLED');
@@ -241,10 +279,13 @@ describe('channel rules during a cancellation', () => {
   it('eBay: when the marketplace refunded the buyer, we never refund a second time', async () => {
     const order = await importOrder(system.orders, { channel: 'ebay', channelOrderNo: unique('EB') });
     const { cancellationId } = await cancel(order);
-    const disputeId = await eventually(async () => {
-      const c = await system.orders.get<{ dispute?: { id: string } }>(`/cancellations/${cancellationId}`);
-      return c.body.dispute?.id;
-    }, { what: 'the dispute on the cancellation' });
+    const disputeId = await eventually(
+      async () => {
+        const c = await system.orders.get<{ dispute?: { id: string } }>(`/cancellations/${cancellationId}`);
+        return c.body.dispute?.id;
+      },
+      { what: 'the dispute on the cancellation' },
+    );
     await system.orders.post(`/disputes/${disputeId}/close`, { resolution: 'BUYER_REFUNDED_BY_MARKETPLACE' });
     const done = await untilStatus(cancellationId, 'CANCELLED');
     expect(stepsOf(done)).toContain('REFUND_NOT_NEEDED');
@@ -318,7 +359,11 @@ describe('repeats, races and crashes', () => {
     await untilStep(cancellationId, 'REFUND_REQUESTED');
     await system.restartCancellationsWorker();
     const part = (await money(order.id)).refunds[0]!.parts[0]!;
-    await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'refund.settled', providerRefundId: part.providerRefundId });
+    await system.payments.post('/provider-events', {
+      eventId: unique('evt'),
+      type: 'refund.settled',
+      providerRefundId: part.providerRefundId,
+    });
     const done = await untilStatus(cancellationId, 'CANCELLED');
     expect(done.steps.filter((s) => s.step === 'REFUND_REQUESTED')).toHaveLength(1);
     const { totals, refunds } = await money(order.id);

@@ -53,7 +53,11 @@ describe('cancelled but shipped: no answer', () => {
     expect(`${returnEmails[0]!.text}${returnEmails[0]!.html}`).not.toMatch(/https?:\/\/|<a[\s>]/i);
 
     expect(await rebillsOf(system, chainId)).toHaveLength(0);
-    const late = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, { staffId: 'grace', accepted: true, evidence: 'too late: "I accept"' });
+    const late = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
+      staffId: 'grace',
+      accepted: true,
+      evidence: 'too late: "I accept"',
+    });
     expect(late.status).toBe(409);
   });
 });

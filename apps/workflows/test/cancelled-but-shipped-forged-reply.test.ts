@@ -34,7 +34,13 @@ interface ReplyBody {
 }
 
 /** Mail as an attacker sends it: straight to CancelFlow's SMTP server, any headers it likes. */
-async function mail(message: { from: string; to: string; inReplyTo?: string; text: string; headers?: Record<string, string> }): Promise<string> {
+async function mail(message: {
+  from: string;
+  to: string;
+  inReplyTo?: string;
+  text: string;
+  headers?: Record<string, string>;
+}): Promise<string> {
   const client = nodemailer.createTransport({ host: system.smtp.host, port: system.smtp.port, ignoreTLS: true });
   try {
     const info = await client.sendMail({
@@ -65,33 +71,52 @@ async function awaitingAcknowledgement(): Promise<{ orderId: string; chainId: st
   const shipment = await shipCancelledMugs(system, order);
   const chainId = shipment.cancelledButShippedId!;
   const email = await customerEmail(system, order.id);
-  await untilChain(system, chainId, (c) => hasStep('CUSTOMER_EMAILED')(c) && c.live?.phase === 'WAITING_FOR_ACKNOWLEDGEMENT', 'waiting for the acknowledgement');
+  await untilChain(
+    system,
+    chainId,
+    (c) => hasStep('CUSTOMER_EMAILED')(c) && c.live?.phase === 'WAITING_FOR_ACKNOWLEDGEMENT',
+    'waiting for the acknowledgement',
+  );
   return { orderId: order.id, chainId, email };
 }
 
 describe('cancelled but shipped: a forged acknowledgement', () => {
-  it('another sender, a guessed Message-ID or a failing relay verdict is never the customer\'s acknowledgement and nothing is rebilled; the customer\'s own reply still is', async () => {
+  it("another sender, a guessed Message-ID or a failing relay verdict is never the customer's acknowledgement and nothing is rebilled; the customer's own reply still is", async () => {
     const { orderId, chainId, email } = await awaitingAcknowledgement();
     expect(email.replyTo).toBe('replies@cancelflow.local');
     expect(email.messageId).not.toBe(computedMessageId(chainId));
 
     const forged = [
       // Someone who saw the email (a forward, a shared mailbox) answers from their own address.
-      await mail({ from: 'attacker@evil.test', to: email.replyTo!, inReplyTo: email.messageId, text: 'I accept the item and the rebilling.' }),
+      await mail({
+        from: 'attacker@evil.test',
+        to: email.replyTo!,
+        inReplyTo: email.messageId,
+        text: 'I accept the item and the rebilling.',
+      }),
       // The customer's address written in From, threaded to the id computed from the chain id.
-      await mail({ from: email.to, to: email.replyTo!, inReplyTo: computedMessageId(chainId), text: 'I accept the item and the rebilling.' }),
+      await mail({
+        from: email.to,
+        to: email.replyTo!,
+        inReplyTo: computedMessageId(chainId),
+        text: 'I accept the item and the rebilling.',
+      }),
       // Everything right but the relay found the From forged.
       await mail({
         from: email.to,
         to: email.replyTo!,
         inReplyTo: email.messageId,
         text: 'I accept the item and the rebilling.',
-        headers: { 'Authentication-Results': 'mx.cancelflow.example; spf=fail smtp.mailfrom=evil.test; dmarc=fail header.from=example.com' },
+        headers: {
+          'Authentication-Results': 'mx.cancelflow.example; spf=fail smtp.mailfrom=evil.test; dmarc=fail header.from=example.com',
+        },
       }),
     ];
     // A recipient other than the reply address is refused in the SMTP conversation.
     for (const to of ['no-reply@cancelflow.local', 'seller-support@cancelflow.local']) {
-      await expect(mail({ from: 'attacker@evil.test', to, inReplyTo: email.messageId, text: 'I accept.' })).rejects.toMatchObject({ responseCode: 550 });
+      await expect(mail({ from: 'attacker@evil.test', to, inReplyTo: email.messageId, text: 'I accept.' })).rejects.toMatchObject({
+        responseCode: 550,
+      });
     }
 
     // Support sees each, under the order, with the reason it does not count.
@@ -114,7 +139,12 @@ describe('cancelled but shipped: a forged acknowledgement', () => {
     // the workflow took: the forged ones came earlier and were never handed to it.
     await replyByEmail(system, email, 'I accept, I will keep the mugs.');
     const acknowledged = await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded to seller support');
-    expect(acknowledged.acknowledgement).toMatchObject({ accepted: true, via: 'EMAIL_REPLY', by: email.to, evidence: 'I accept, I will keep the mugs.' });
+    expect(acknowledged.acknowledgement).toMatchObject({
+      accepted: true,
+      via: 'EMAIL_REPLY',
+      by: email.to,
+      evidence: 'I accept, I will keep the mugs.',
+    });
     expect(acknowledged.steps.filter((s) => s.step === 'REPLY_UNDECIDED')).toEqual([]);
     const counted = (await system.notifications.get<{ items: ReplyBody[] }>(`/replies?status=COUNTED&orderId=${orderId}`)).body.items;
     expect(counted.map((r) => r.from)).toEqual([email.to]);
@@ -124,7 +154,7 @@ describe('cancelled but shipped: a forged acknowledgement', () => {
     expect(forward.text).toMatch(/From: attacker@evil\.test[\s\S]*NOT counted as the customer's reply: it comes from attacker@evil\.test/);
   });
 
-  it('support reads an undecided reply and records the customer\'s answer through the support route', async () => {
+  it("support reads an undecided reply and records the customer's answer through the support route", async () => {
     const { orderId, chainId, email } = await awaitingAcknowledgement();
     // The customer answers from another address of theirs: not provably them.
     const other = `other.${email.to}`;

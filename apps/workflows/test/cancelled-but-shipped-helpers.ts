@@ -1,13 +1,12 @@
 import nodemailer from 'nodemailer';
 import { expect } from 'vitest';
 import { eventually, importOrder, unique, type OrderBody } from '@cancelflow/testing';
-import { type RunningSystem } from '@cancelflow/system';
+import type { RunningSystem } from '@cancelflow/system';
 import type { CancelledButShippedStatus, CancelledButShippedStep } from '@cancelflow/domain';
 
 /** The answers as the services document them (the domain's answer schemas). */
 export type { CancelledButShippedBody as ChainBody, CreditMemoBody, EmailBody } from '@cancelflow/domain';
 import type { CancelledButShippedBody as ChainBody, EmailBody } from '@cancelflow/domain';
-
 
 export interface ShipmentAnswer {
   id: string;
@@ -52,10 +51,13 @@ export const chain = async (system: RunningSystem, id: string): Promise<ChainBod
   (await system.orders.get<ChainBody>(`/cancelled-but-shipped/${id}`)).body;
 
 export const untilChain = (system: RunningSystem, id: string, done: (c: ChainBody) => boolean, what: string, timeoutMs = 30_000) =>
-  eventually(async () => {
-    const c = await chain(system, id);
-    return done(c) ? c : undefined;
-  }, { what: `chain ${id}: ${what}`, timeoutMs });
+  eventually(
+    async () => {
+      const c = await chain(system, id);
+      return done(c) ? c : undefined;
+    },
+    { what: `chain ${id}: ${what}`, timeoutMs },
+  );
 
 export const hasStep = (step: CancelledButShippedStep) => (c: ChainBody) => c.steps.some((s) => s.step === step);
 export const stepsOf = (c: ChainBody) => c.steps.map((s) => s.step);
@@ -82,7 +84,10 @@ export async function replyByEmail(system: RunningSystem, to: EmailBody, text: s
       subject: `Re: ${to.subject}`,
       inReplyTo: to.messageId,
       references: [to.messageId],
-      text: `${text}\n\nOn Sat, 21 Nov 2026 CancelFlow wrote:\n${to.text.split('\n').map((l) => `> ${l}`).join('\n')}`,
+      text: `${text}\n\nOn Sat, 21 Nov 2026 CancelFlow wrote:\n${to.text
+        .split('\n')
+        .map((l) => `> ${l}`)
+        .join('\n')}`,
     });
   } finally {
     transport.close();

@@ -40,7 +40,10 @@ interface SelfServiceChain {
 const tokenFor = async (orderId: string, now?: Date) => (await mintSelfServiceLink(selfService, orderId, now)).token;
 const q = (token: string) => `?token=${encodeURIComponent(token)}`;
 const acknowledge = (chainId: string, token: string, body: unknown) =>
-  customer.post<{ chainId: string; accepted: boolean; error: { message: string } }>(`/self-service/cancelled-but-shipped/${chainId}/acknowledgement${q(token)}`, body);
+  customer.post<{ chainId: string; accepted: boolean; error: { message: string } }>(
+    `/self-service/cancelled-but-shipped/${chainId}/acknowledgement${q(token)}`,
+    body,
+  );
 
 /** An order with a chain whose workflow waits for the customer's answer. */
 async function waitingChain() {
@@ -48,12 +51,17 @@ async function waitingChain() {
   const shipment = await shipCancelledMugs(system, order);
   const chainId = shipment.cancelledButShippedId!;
   await customerEmail(system, order.id);
-  await untilChain(system, chainId, (c) => hasStep('CUSTOMER_EMAILED')(c) && c.live?.phase === 'WAITING_FOR_ACKNOWLEDGEMENT', 'waiting for the acknowledgement');
+  await untilChain(
+    system,
+    chainId,
+    (c) => hasStep('CUSTOMER_EMAILED')(c) && c.live?.phase === 'WAITING_FOR_ACKNOWLEDGEMENT',
+    'waiting for the acknowledgement',
+  );
   return { order, chainId, token: await tokenFor(order.id) };
 }
 
 describe('cancelled but shipped: the customer answers on the self-service page', () => {
-  it('the customer sees what shipped though cancelled (carrier, tracking, amount to be rebilled) and accepts in their own words; the chain goes on as after support\'s record', async () => {
+  it("the customer sees what shipped though cancelled (carrier, tracking, amount to be rebilled) and accepts in their own words; the chain goes on as after support's record", async () => {
     const { order, chainId, token } = await waitingChain();
     const view = await customer.get<{ cancelledButShipped: SelfServiceChain[] }>(`/self-service/orders/${order.id}${q(token)}`);
     expect(view.status).toBe(200);
@@ -81,7 +89,9 @@ describe('cancelled but shipped: the customer answers on the self-service page',
     // The step and the order's timeline say where the answer came from, not "recorded by support".
     const acknowledged = forwarded.steps.find((s) => s.step === 'ACKNOWLEDGED')!;
     expect(acknowledged.detail).toMatch(/^answered by the customer on the self-service page: /);
-    const timeline = await system.orders.get<{ timeline: { type: string; detail: { chainId?: string; detail?: string } }[] }>(`/orders/${order.id}`);
+    const timeline = await system.orders.get<{ timeline: { type: string; detail: { chainId?: string; detail?: string } }[] }>(
+      `/orders/${order.id}`,
+    );
     const event = timeline.body.timeline.find((e) => e.type === 'CANCELLED_BUT_SHIPPED_ACKNOWLEDGED' && e.detail.chainId === chainId);
     expect(event?.detail.detail).toMatch(/self-service page/);
     expect(event?.detail.detail).not.toMatch(/recorded by support/);
@@ -108,7 +118,7 @@ describe('cancelled but shipped: the customer answers on the self-service page',
     expect(returned.steps.find((s) => s.step === 'REFUSED')!.detail).toMatch(/^answered by the customer on the self-service page: /);
   });
 
-  it('refuses without writing: no statement (400), another order\'s chain (404), a tampered or expired link (401)', async () => {
+  it("refuses without writing: no statement (400), another order's chain (404), a tampered or expired link (401)", async () => {
     const { order, chainId, token } = await waitingChain();
     const other = await orderWithCancelledLine(system, `${unique('other')}@example.com`);
     const otherToken = await tokenFor(other.id);
@@ -133,7 +143,10 @@ describe('cancelled but shipped: the customer answers on the self-service page',
     const late = await acknowledge(chainId, expired, { accepted: true, statement: 'I keep them' });
     expect(late.status).toBe(401);
     expect(late.body.error.message).toMatch(/expired/);
-    expect((await customer.post(`/self-service/cancelled-but-shipped/${chainId}/acknowledgement`, { accepted: true, statement: 'I keep them' })).status).toBe(401);
+    expect(
+      (await customer.post(`/self-service/cancelled-but-shipped/${chainId}/acknowledgement`, { accepted: true, statement: 'I keep them' }))
+        .status,
+    ).toBe(401);
 
     const untouched = await chain(system, chainId);
     expect(untouched.status).toBe('AWAITING_ACKNOWLEDGEMENT');
@@ -144,7 +157,11 @@ describe('cancelled but shipped: the customer answers on the self-service page',
 
   it('a chain that does not wait for an acknowledgement is refused (409) and left as it was', async () => {
     const { chainId, token } = await waitingChain();
-    const support = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, { staffId: 'grace', accepted: true, evidence: 'Phone: "keep them"' });
+    const support = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
+      staffId: 'grace',
+      accepted: true,
+      evidence: 'Phone: "keep them"',
+    });
     expect(support.status).toBe(202);
     const refused = await acknowledge(chainId, token, { accepted: false, statement: 'No, take them back' });
     expect(refused.status).toBe(409);

@@ -28,7 +28,12 @@ afterAll(async () => {
 });
 
 const waitingForAcknowledgement = (id: string) =>
-  untilChain(system, id, (c) => hasStep('CUSTOMER_EMAILED')(c) && c.live?.phase === 'WAITING_FOR_ACKNOWLEDGEMENT', 'waiting for the acknowledgement');
+  untilChain(
+    system,
+    id,
+    (c) => hasStep('CUSTOMER_EMAILED')(c) && c.live?.phase === 'WAITING_FOR_ACKNOWLEDGEMENT',
+    'waiting for the acknowledgement',
+  );
 
 describe('cancelled but shipped: the chain', () => {
   it('runs in order when the customer accepts by replying to the email: forward, approval, one rebill of exactly the shipped-after-cancel amount, credit memo', async () => {
@@ -37,7 +42,12 @@ describe('cancelled but shipped: the chain', () => {
     const chainId = shipment.cancelledButShippedId!;
 
     const started = await chain(system, chainId);
-    expect(started).toMatchObject({ status: 'AWAITING_ACKNOWLEDGEMENT', amount: 2 * 1250, currency: 'EUR', workflowId: `cancelled-but-shipped-${shipment.id}` });
+    expect(started).toMatchObject({
+      status: 'AWAITING_ACKNOWLEDGEMENT',
+      amount: 2 * 1250,
+      currency: 'EUR',
+      workflowId: `cancelled-but-shipped-${shipment.id}`,
+    });
 
     // 1. the customer is told, carrier and tracking number in plain text, no links at all.
     const email = await customerEmail(system, order.id);
@@ -52,7 +62,12 @@ describe('cancelled but shipped: the chain', () => {
     await waitingForAcknowledgement(chainId);
     await replyByEmail(system, email, 'I accept, I will keep the mugs.');
     const forwarded = await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded to seller support');
-    expect(forwarded.acknowledgement).toMatchObject({ accepted: true, via: 'EMAIL_REPLY', by: email.to, evidence: 'I accept, I will keep the mugs.' });
+    expect(forwarded.acknowledgement).toMatchObject({
+      accepted: true,
+      via: 'EMAIL_REPLY',
+      by: email.to,
+      evidence: 'I accept, I will keep the mugs.',
+    });
     expect(forwarded.acknowledgementId).toBeDefined();
 
     // 3. seller support receives the whole chain: our email and the customer's reply.
@@ -64,8 +79,12 @@ describe('cancelled but shipped: the chain', () => {
 
     // 4. support approves, twice at once: one approval, one rebill.
     const [first, second] = await Promise.all([
-      system.orders.post<{ approvedBy: string; duplicate: boolean }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' }),
-      system.orders.post<{ approvedBy: string; duplicate: boolean }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'linus' }),
+      system.orders.post<{ approvedBy: string; duplicate: boolean }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, {
+        staffId: 'grace',
+      }),
+      system.orders.post<{ approvedBy: string; duplicate: boolean }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, {
+        staffId: 'linus',
+      }),
     ]);
     expect([first.status, second.status].sort()).toEqual([200, 202]);
     expect(first.body.approvedBy).toBe(second.body.approvedBy);
@@ -85,7 +104,9 @@ describe('cancelled but shipped: the chain', () => {
       'COMPLETED',
     ]);
     expect(done.steps.find((s) => s.step === 'REBILL_APPROVED')!.actor).toBe(first.body.approvedBy);
-    const again = await system.orders.post<{ duplicate: boolean }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' });
+    const again = await system.orders.post<{ duplicate: boolean }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, {
+      staffId: 'grace',
+    });
     expect(again.status).toBe(200);
     expect(again.body.duplicate).toBe(true);
 
@@ -94,15 +115,28 @@ describe('cancelled but shipped: the chain', () => {
     expect(rebills[0]!.amount).toBe(2500);
 
     // Every step is on the order's timeline.
-    const detail = await system.orders.get<{ timeline: { type: string }[]; status: string; lines: { shippedQuantity: number; cancelledQuantity: number }[] }>(`/orders/${order.id}`);
+    const detail = await system.orders.get<{
+      timeline: { type: string }[];
+      status: string;
+      lines: { shippedQuantity: number; cancelledQuantity: number }[];
+    }>(`/orders/${order.id}`);
     const types = detail.body.timeline.map((e) => e.type);
-    for (const step of ['STARTED', 'CUSTOMER_EMAILED', 'ACKNOWLEDGED', 'FORWARDED_TO_SUPPORT', 'REBILL_APPROVED', 'REBILLED', 'CREDIT_MEMO_ISSUED', 'COMPLETED']) {
+    for (const step of [
+      'STARTED',
+      'CUSTOMER_EMAILED',
+      'ACKNOWLEDGED',
+      'FORWARDED_TO_SUPPORT',
+      'REBILL_APPROVED',
+      'REBILLED',
+      'CREDIT_MEMO_ISSUED',
+      'COMPLETED',
+    ]) {
       expect(types).toContain(`CANCELLED_BUT_SHIPPED_${step}`);
     }
     expect(detail.body.lines[0]).toMatchObject({ shippedQuantity: 2, cancelledQuantity: 0 });
   });
 
-  it('takes the acknowledgement recorded by support with the customer\'s words; an ambiguous reply waits for support', async () => {
+  it("takes the acknowledgement recorded by support with the customer's words; an ambiguous reply waits for support", async () => {
     const order = await orderWithCancelledLine(system);
     const shipment = await shipCancelledMugs(system, order);
     const chainId = shipment.cancelledButShippedId!;
@@ -110,7 +144,9 @@ describe('cancelled but shipped: the chain', () => {
     await waitingForAcknowledgement(chainId);
 
     // Approving before the acknowledgement skips a step: refused.
-    const early = await system.orders.post<{ error: { message: string } }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' });
+    const early = await system.orders.post<{ error: { message: string } }>(`/cancelled-but-shipped/${chainId}/rebill-approval`, {
+      staffId: 'grace',
+    });
     expect(early.status).toBe(409);
     expect(early.body.error.message).toMatch(/only be approved after the customer acknowledged/);
 
@@ -118,7 +154,10 @@ describe('cancelled but shipped: the chain', () => {
     await untilChain(system, chainId, hasStep('REPLY_UNDECIDED'), 'the undecided reply on the timeline');
     expect((await chain(system, chainId)).status).toBe('AWAITING_ACKNOWLEDGEMENT');
 
-    const bad = await system.orders.post<{ error: { message: string } }>(`/cancelled-but-shipped/${chainId}/acknowledgement`, { staffId: 'grace', accepted: true });
+    const bad = await system.orders.post<{ error: { message: string } }>(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
+      staffId: 'grace',
+      accepted: true,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/evidence/);
 
@@ -134,7 +173,11 @@ describe('cancelled but shipped: the chain', () => {
     expect(forward.text).toContain('Yes, I keep the mugs, charge me again.');
     expect(forward.text).toContain('Can you call me about this?');
 
-    const twice = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, { staffId: 'linus', accepted: false, evidence: 'changed mind' });
+    const twice = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
+      staffId: 'linus',
+      accepted: false,
+      evidence: 'changed mind',
+    });
     expect(twice.status).toBe(409);
 
     expect((await system.orders.post(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'linus' })).status).toBe(202);
@@ -165,7 +208,9 @@ describe('cancelled but shipped: the chain', () => {
 
     // The return of the shipped-after-cancel mugs is opened (issue 3's returns).
     expect(returned.returnId).toBeDefined();
-    const opened = await system.orders.get<{ status: string; lines: { lineId: string; quantity: number }[] }>(`/returns/${returned.returnId}`);
+    const opened = await system.orders.get<{ status: string; lines: { lineId: string; quantity: number }[] }>(
+      `/returns/${returned.returnId}`,
+    );
     expect(opened.status).toBe(200);
     expect(opened.body.lines).toEqual([expect.objectContaining({ lineId: order.lines[0]!.id, quantity: 2 })]);
     const detail = await system.orders.get<{ lines: { returnedQuantity: number; shippedQuantity: number }[] }>(`/orders/${order.id}`);
@@ -179,7 +224,9 @@ describe('cancelled but shipped: the chain', () => {
     expect(await rebillsOf(system, chainId)).toHaveLength(0);
     expect((await emailsOf(system, order.id)).some((e) => e.template === 'EMAIL_THREAD_FORWARD')).toBe(false);
 
-    const listed = await system.orders.get<{ items: { id: string }[] }>(`/cancelled-but-shipped?status=RETURN_REQUESTED&orderId=${order.id}`);
+    const listed = await system.orders.get<{ items: { id: string }[] }>(
+      `/cancelled-but-shipped?status=RETURN_REQUESTED&orderId=${order.id}`,
+    );
     expect(listed.body.items.map((c) => c.id)).toEqual([chainId]);
   });
 
@@ -193,21 +240,39 @@ describe('cancelled but shipped: the chain', () => {
 
     await system.restartCancellationsWorker();
 
-    expect((await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
-      staffId: 'grace',
-      accepted: true,
-      evidence: 'Chat: "ok, I keep it"',
-    })).status).toBe(202);
+    expect(
+      (
+        await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
+          staffId: 'grace',
+          accepted: true,
+          evidence: 'Chat: "ok, I keep it"',
+        })
+      ).status,
+    ).toBe(202);
     await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded after the restart');
 
     // And once more while it waits for the approval: the new worker replays the whole story.
     await system.restartCancellationsWorker();
-    const replayed = await untilChain(system, chainId, (c) => c.live?.phase === 'WAITING_FOR_REBILL_APPROVAL', 'the live state after the second restart');
+    const replayed = await untilChain(
+      system,
+      chainId,
+      (c) => c.live?.phase === 'WAITING_FOR_REBILL_APPROVAL',
+      'the live state after the second restart',
+    );
     expect(replayed.acknowledgement).toMatchObject({ accepted: true, by: 'grace' });
     expect((await system.orders.post(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' })).status).toBe(202);
     const done = await untilChain(system, chainId, (c) => c.status === 'COMPLETED', 'completed after the restart');
     // Nothing ran twice: one email to the customer, one of each step.
-    expect(stepsOf(done)).toEqual(['STARTED', 'CUSTOMER_EMAILED', 'ACKNOWLEDGED', 'FORWARDED_TO_SUPPORT', 'REBILL_APPROVED', 'REBILLED', 'CREDIT_MEMO_ISSUED', 'COMPLETED']);
+    expect(stepsOf(done)).toEqual([
+      'STARTED',
+      'CUSTOMER_EMAILED',
+      'ACKNOWLEDGED',
+      'FORWARDED_TO_SUPPORT',
+      'REBILL_APPROVED',
+      'REBILLED',
+      'CREDIT_MEMO_ISSUED',
+      'COMPLETED',
+    ]);
     expect((await emailsOf(system, order.id)).filter((e) => e.template === 'SHIPPED_AFTER_CANCELLATION')).toHaveLength(1);
     expect(await rebillsOf(system, chainId)).toHaveLength(1);
   });
@@ -226,7 +291,11 @@ describe('cancelled but shipped: the chain', () => {
 
 describe('fill or kill', () => {
   it('a partial shipment on walmart cancels the rest of the line at once (FILL_OR_KILL, SYSTEM) and refunds it through the cancellation workflow', async () => {
-    const order = await importOrder(system.orders, { channel: 'walmart', channelOrderNo: unique('WM'), lines: [{ sku: 'CHAIR', quantity: 10, unitPrice: 1000 }] });
+    const order = await importOrder(system.orders, {
+      channel: 'walmart',
+      channelOrderNo: unique('WM'),
+      lines: [{ sku: 'CHAIR', quantity: 10, unitPrice: 1000 }],
+    });
     const answer = await system.orders.post<ShipmentAnswer>(`/orders/${order.id}/shipments`, {
       lines: [{ lineId: order.lines[0]!.id, quantity: 3 }],
       carrier: 'UPS',
@@ -237,16 +306,22 @@ describe('fill or kill', () => {
     expect(answer.body.fillOrKillCancellationId).toBeDefined();
     expect(answer.body.cancelledButShippedId).toBeUndefined();
 
-    const detail = await system.orders.get<{ status: string; lines: { quantity: number; shippedQuantity: number; cancelledQuantity: number }[] }>(`/orders/${order.id}`);
+    const detail = await system.orders.get<{
+      status: string;
+      lines: { quantity: number; shippedQuantity: number; cancelledQuantity: number }[];
+    }>(`/orders/${order.id}`);
     expect(detail.body.lines[0]).toMatchObject({ quantity: 10, shippedQuantity: 3, cancelledQuantity: 7 });
     expect(detail.body.status).toBe('SHIPPED');
 
-    const cancelled = await eventually(async () => {
-      const c = await system.orders.get<{ status: string; reason: string; initiator: string; amount: number; refundStatus?: string }>(
-        `/cancellations/${answer.body.fillOrKillCancellationId}`,
-      );
-      return c.body.status === 'CANCELLED' ? c.body : undefined;
-    }, { what: 'the fill-or-kill cancellation to complete' });
+    const cancelled = await eventually(
+      async () => {
+        const c = await system.orders.get<{ status: string; reason: string; initiator: string; amount: number; refundStatus?: string }>(
+          `/cancellations/${answer.body.fillOrKillCancellationId}`,
+        );
+        return c.body.status === 'CANCELLED' ? c.body : undefined;
+      },
+      { what: 'the fill-or-kill cancellation to complete' },
+    );
     expect(cancelled).toMatchObject({ reason: 'FILL_OR_KILL', initiator: 'SYSTEM', amount: 7000, refundStatus: 'SUCCEEDED' });
   });
 });

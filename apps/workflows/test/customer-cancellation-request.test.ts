@@ -86,23 +86,32 @@ const orderOf = async (id: string) => (await system.orders.get<OrderDetail>(`/or
 const emailsOf = async (orderId: string) => (await system.notifications.get<{ items: Email[] }>(`/emails?orderId=${orderId}`)).body.items;
 
 const untilEmail = (orderId: string, template: string, count = 1) =>
-  eventually(async () => {
-    const found = (await emailsOf(orderId)).filter((e) => e.template === template);
-    return found.length >= count ? found : undefined;
-  }, { what: `${count} ${template} email(s) for order ${orderId}` });
+  eventually(
+    async () => {
+      const found = (await emailsOf(orderId)).filter((e) => e.template === template);
+      return found.length >= count ? found : undefined;
+    },
+    { what: `${count} ${template} email(s) for order ${orderId}` },
+  );
 
 /** The request's process has sent "received" and waits: answers can go to it now. */
 const untilWaiting = (requestId: string) =>
-  eventually(async () => {
-    const r = await requestOf(requestId);
-    return r.live?.phase === 'WAITING_FOR_MERCHANT' ? r : undefined;
-  }, { what: `request ${requestId} to wait for the merchant` });
+  eventually(
+    async () => {
+      const r = await requestOf(requestId);
+      return r.live?.phase === 'WAITING_FOR_MERCHANT' ? r : undefined;
+    },
+    { what: `request ${requestId} to wait for the merchant` },
+  );
 
 const untilCancelled = (cancellationId: string) =>
-  eventually(async () => {
-    const c = (await system.orders.get<CancellationBody>(`/cancellations/${cancellationId}`)).body;
-    return c.status === 'CANCELLED' ? c : undefined;
-  }, { what: `cancellation ${cancellationId} to be CANCELLED` });
+  eventually(
+    async () => {
+      const c = (await system.orders.get<CancellationBody>(`/cancellations/${cancellationId}`)).body;
+      return c.status === 'CANCELLED' ? c : undefined;
+    },
+    { what: `cancellation ${cancellationId} to be CANCELLED` },
+  );
 
 describe('an order the shop has not retrieved is cancelled at once', () => {
   it('AUTO_ACCEPTED: a customer cancellation with the reason from the request, refunded to the original payment, and the customer is emailed', async () => {
@@ -119,10 +128,12 @@ describe('an order the shop has not retrieved is cancelled at once', () => {
     const after = await orderOf(order.id);
     expect(after.status).toBe('CANCELLED');
     expect(after.cancellationRequested).toBe(false);
-    expect(after.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['CANCELLATION_REQUEST_RECEIVED', 'CANCELLATION_REQUEST_AUTO_ACCEPTED']));
+    expect(after.timeline.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['CANCELLATION_REQUEST_RECEIVED', 'CANCELLATION_REQUEST_AUTO_ACCEPTED']),
+    );
   });
 
-  it('a marketplace asking for the customer (an integration\'s SERVICE token) makes a MARKETPLACE cancellation', async () => {
+  it("a marketplace asking for the customer (an integration's SERVICE token) makes a MARKETPLACE cancellation", async () => {
     const order = await importOrder(system.orders, { merchantId: unique('m'), channel: 'rakuten' });
     const created = await request(order, { source: 'MARKETPLACE' }, system.orders.withToken(await serviceToken()));
     expect(created.status).toBe('AUTO_ACCEPTED');
@@ -165,7 +176,10 @@ describe('an order the shop is working on waits for the merchant', () => {
     expect((await orderOf(order.id)).cancellationRequested).toBe(false);
     await untilEmail(order.id, 'CANCELLATION_REQUEST_ACCEPTED');
 
-    const again = await system.orders.post<{ error: { message: string } }>(`/cancellation-requests/${created.requestId}/reject`, { staffId: 'sam', reason: 'no' });
+    const again = await system.orders.post<{ error: { message: string } }>(`/cancellation-requests/${created.requestId}/reject`, {
+      staffId: 'sam',
+      reason: 'no',
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/ACCEPTED/);
   });
@@ -181,7 +195,10 @@ describe('an order the shop is working on waits for the merchant', () => {
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     expect(accepted.body).toMatchObject({ requestId: created.requestId, status: 'ACCEPTED' });
     // Only "already decided" is a 409 now, and it says so.
-    const again = await system.orders.post<ErrorBody>(`/cancellation-requests/${created.requestId}/reject`, { staffId: 'mia', reason: 'too late' });
+    const again = await system.orders.post<ErrorBody>(`/cancellation-requests/${created.requestId}/reject`, {
+      staffId: 'mia',
+      reason: 'too late',
+    });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('ACCEPTED') });
   });
@@ -228,16 +245,21 @@ describe('an order the shop is working on waits for the merchant', () => {
     const escalation = await untilEmail(order.id, 'CANCELLATION_REQUEST_ESCALATION');
     expect(escalation).toHaveLength(1);
     expect(escalation[0]!.to).toBe(MERCHANT_EMAIL);
-    const live = await eventually(async () => {
-      const r = await requestOf(created.requestId);
-      return r.live?.escalated ? r : undefined;
-    }, { what: 'the process to record the escalation' });
+    const live = await eventually(
+      async () => {
+        const r = await requestOf(created.requestId);
+        return r.live?.escalated ? r : undefined;
+      },
+      { what: 'the process to record the escalation' },
+    );
     expect(live.live!.remindersSent).toBeGreaterThanOrEqual(2);
     const types = (await orderOf(order.id)).timeline.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['CANCELLATION_REQUEST_REMINDER_SENT', 'CANCELLATION_REQUEST_ESCALATED']));
 
     // Still answerable after the escalation; the reminders stop with the answer.
-    expect((await system.orders.post(`/cancellation-requests/${created.requestId}/reject`, { staffId: 'lee', reason: 'too late' })).status).toBe(200);
+    expect(
+      (await system.orders.post(`/cancellation-requests/${created.requestId}/reject`, { staffId: 'lee', reason: 'too late' })).status,
+    ).toBe(200);
     await untilEmail(order.id, 'CANCELLATION_REQUEST_REJECTED');
   });
 
@@ -245,13 +267,17 @@ describe('an order the shop is working on waits for the merchant', () => {
     const order = await acknowledgedOrder();
     const created = await request(order);
     await untilWaiting(created.requestId);
-    const withdrawn = await system.orders.post<{ status: string }>(`/cancellation-requests/${created.requestId}/withdraw`, { comment: 'found the colour I wanted' });
+    const withdrawn = await system.orders.post<{ status: string }>(`/cancellation-requests/${created.requestId}/withdraw`, {
+      comment: 'found the colour I wanted',
+    });
     expect(withdrawn.status).toBe(200);
     expect((await requestOf(created.requestId)).status).toBe('WITHDRAWN');
     expect((await orderOf(order.id)).cancellationRequested).toBe(false);
     expect((await orderOf(order.id)).timeline.map((e) => e.type)).toContain('CANCELLATION_REQUEST_WITHDRAWN');
 
-    const accept = await system.orders.post<{ error: { message: string } }>(`/cancellation-requests/${created.requestId}/accept`, { staffId: 'sam' });
+    const accept = await system.orders.post<{ error: { message: string } }>(`/cancellation-requests/${created.requestId}/accept`, {
+      staffId: 'sam',
+    });
     expect(accept.status).toBe(409);
     expect(accept.body.error.message).toMatch(/WITHDRAWN/);
     const again = await system.orders.post(`/cancellation-requests/${created.requestId}/withdraw`, {});
@@ -276,7 +302,9 @@ describe('a shipment that arrives while a request is open', () => {
     const emails = await untilEmail(order.id, 'CANCELLATION_REQUEST_REJECTED_RETURN');
     expect(emails[0]!.subject).toMatch(/return/i);
 
-    const accept = await system.orders.post<{ error: { message: string } }>(`/cancellation-requests/${created.requestId}/accept`, { staffId: 'sam' });
+    const accept = await system.orders.post<{ error: { message: string } }>(`/cancellation-requests/${created.requestId}/accept`, {
+      staffId: 'sam',
+    });
     expect(accept.status).toBe(409);
     expect(accept.body.error.message).toMatch(/open a return/);
     // Called again (a repeated shipment event): nothing more to close.
@@ -294,10 +322,13 @@ describe('a shipment that arrives while a request is open', () => {
       shipmentNumber: unique('S'),
     });
     expect(shipped.status, JSON.stringify(shipped.body)).toBe(201);
-    const closed = await eventually(async () => {
-      const r = await requestOf(created.requestId);
-      return r.status === 'REJECTED' ? r : undefined;
-    }, { what: 'the request to close on the shipment' });
+    const closed = await eventually(
+      async () => {
+        const r = await requestOf(created.requestId);
+        return r.status === 'REJECTED' ? r : undefined;
+      },
+      { what: 'the request to close on the shipment' },
+    );
     expect(closed).toMatchObject({ rejection: 'SHIPPED', returnInstead: true });
     await untilEmail(order.id, 'CANCELLATION_REQUEST_REJECTED_RETURN');
   });
@@ -311,7 +342,7 @@ describe('a shipment that arrives while a request is open', () => {
     await system.temporal.workflow.getHandle(created.workflowId).terminate('test done');
   });
 
-  it('racing the merchant\'s accept: exactly one wins, and the quantities stay right', async () => {
+  it("racing the merchant's accept: exactly one wins, and the quantities stay right", async () => {
     const order = await acknowledgedOrder();
     const created = await request(order, { lines: [{ lineId: order.lines[0]!.id, quantity: 2 }] });
     await untilWaiting(created.requestId);

@@ -17,7 +17,9 @@ let deps: HttpDeps;
 const disarms: (() => void)[] = [];
 
 beforeAll(async () => {
-  system = await startSystem({ env: { REQUEST_REMINDER_INTERVAL: '1s', REQUEST_ESCALATION_AFTER: '1h', ORDER_CONFIRMATION_RETRY_AFTER: '300ms' } });
+  system = await startSystem({
+    env: { REQUEST_REMINDER_INTERVAL: '1s', REQUEST_ESCALATION_AFTER: '1h', ORDER_CONFIRMATION_RETRY_AFTER: '300ms' },
+  });
   db = await openDatabase(databaseSettings(process.env.DATABASE_URL!));
   deps = { db, temporal: system.temporal, logger: createLogger('test'), liveStateTimeoutMs: 500, temporalTimeoutMs: 10_000 };
 });
@@ -41,10 +43,13 @@ describe('a customer cancellation request closed by a shipment', () => {
       reason: 'CUSTOMER_REQUEST',
     });
     expect(created.status).toBe(201);
-    await eventually(async () => {
-      const r = (await system.orders.get<{ live?: { phase: string } }>(`/cancellation-requests/${created.body.requestId}`)).body;
-      return r.live?.phase === 'WAITING_FOR_MERCHANT' ? r : undefined;
-    }, { what: 'the request to wait for the merchant' });
+    await eventually(
+      async () => {
+        const r = (await system.orders.get<{ live?: { phase: string } }>(`/cancellation-requests/${created.body.requestId}`)).body;
+        return r.live?.phase === 'WAITING_FOR_MERCHANT' ? r : undefined;
+      },
+      { what: 'the request to wait for the merchant' },
+    );
 
     await db.em.fork().execute(`update "orders"."order_line" set "shipped_quantity" = 2 where "id" = ?`, [order.lines[0]!.id]);
     disarms.push(armFault('request.closed-by-shipment', 'throw'));
@@ -61,17 +66,28 @@ describe('a customer cancellation request closed by a shipment', () => {
 describe('an imported order owed its confirmation email', () => {
   it('the order service dies after the import committed and before the confirmation started: the sweep starts it, once', async () => {
     disarms.push(armFault('order.confirmation-owed', 'throw'));
-    const input = { channel: 'webshop', channelOrderNo: unique('WS'), merchantId: unique('m'), currency: 'EUR', customer: { email: 'grace@example.com', name: 'Grace Hopper' }, lines: [{ sku: 'MUG', quantity: 1, unitPrice: 1000 }], payments: [{ method: 'CARD', amount: 1000, reference: unique('pi') }] };
+    const input = {
+      channel: 'webshop',
+      channelOrderNo: unique('WS'),
+      merchantId: unique('m'),
+      currency: 'EUR',
+      customer: { email: 'grace@example.com', name: 'Grace Hopper' },
+      lines: [{ sku: 'MUG', quantity: 1, unitPrice: 1000 }],
+      payments: [{ method: 'CARD', amount: 1000, reference: unique('pi') }],
+    };
     const imported = await system.orders.post('/orders', input);
     expect(imported.status).toBe(500);
     const again = await system.orders.post<{ id: string }>('/orders', input);
     expect(again.status).toBe(200); // the import had committed: a repeat is the same order, and sends nothing itself
     const orderId = again.body.id;
 
-    const emails = await eventually(async () => {
-      const items = (await system.notifications.get<{ items: { template: string }[] }>(`/emails?orderId=${orderId}`)).body.items;
-      return items.some((e) => e.template === 'ORDER_CONFIRMATION') ? items : undefined;
-    }, { what: 'the order confirmation', timeoutMs: 30_000 });
+    const emails = await eventually(
+      async () => {
+        const items = (await system.notifications.get<{ items: { template: string }[] }>(`/emails?orderId=${orderId}`)).body.items;
+        return items.some((e) => e.template === 'ORDER_CONFIRMATION') ? items : undefined;
+      },
+      { what: 'the order confirmation', timeoutMs: 30_000 },
+    );
     expect(emails.filter((e) => e.template === 'ORDER_CONFIRMATION')).toHaveLength(1);
   });
 });

@@ -41,12 +41,17 @@ afterEach(() => {
 
 const cancellation = async (id: string) => (await system.orders.get<CancellationBody>(`/cancellations/${id}`)).body;
 const untilCancelled = (id: string) =>
-  eventually(async () => {
-    const c = await cancellation(id);
-    return c.status === 'CANCELLED' && c.steps.some((s) => s.step === 'CUSTOMER_NOTIFIED') ? c : undefined;
-  }, { what: `cancellation ${id} to be CANCELLED`, timeoutMs: 60_000 });
+  eventually(
+    async () => {
+      const c = await cancellation(id);
+      return c.status === 'CANCELLED' && c.steps.some((s) => s.step === 'CUSTOMER_NOTIFIED') ? c : undefined;
+    },
+    { what: `cancellation ${id} to be CANCELLED`, timeoutMs: 60_000 },
+  );
 const untilStep = (id: string, step: CancellationStep) =>
-  eventually(async () => ((await cancellation(id)).steps.some((s) => s.step === step) ? true : undefined), { what: `cancellation ${id} to reach ${step}` });
+  eventually(async () => ((await cancellation(id)).steps.some((s) => s.step === step) ? true : undefined), {
+    what: `cancellation ${id} to reach ${step}`,
+  });
 const money = async (orderId: string) => (await system.payments.get<OrderPayments>(`/orders/${orderId}/payments`)).body;
 const emailsOf = async (orderId: string) =>
   (await system.notifications.get<{ items: { template: string }[] }>(`/emails?orderId=${orderId}`)).body.items.map((e) => e.template);
@@ -67,7 +72,9 @@ async function expectCompletedOnce(orderId: string, c: CancellationBody): Promis
 describe('a cancellation never waits forever on a provider event', () => {
   it('a provider that never sends the event: the workflow asks, completes once, and a duplicated event later changes nothing', async () => {
     const order = await importOrder(system.importer);
-    expect((await system.payments.post('/sandbox/faults', { orderId: order.id, operation: 'refund', mode: 'SETTLE_SILENTLY' })).status).toBe(201);
+    expect(
+      (await system.payments.post('/sandbox/faults', { orderId: order.id, operation: 'refund', mode: 'SETTLE_SILENTLY' })).status,
+    ).toBe(201);
     const { cancellationId } = await cancelOrder(system.orders, order);
     const done = await untilCancelled(cancellationId);
     await expectCompletedOnce(order.id, done);
@@ -116,18 +123,31 @@ describe('an undo never waits forever on a payment event', () => {
     await system.payments.post(`/sandbox/refunds/${providerRefundId}/settle`, { outcome: 'SETTLED' });
     await untilCancelled(cancellationId);
 
-    const undo = await system.orders.post<{ undoId: string }>(`/cancellations/${cancellationId}/undo`, { reason: 'customer changed their mind', staffId: 'sam' });
+    const undo = await system.orders.post<{ undoId: string }>(`/cancellations/${cancellationId}/undo`, {
+      reason: 'customer changed their mind',
+      staffId: 'sam',
+    });
     expect(undo.status).toBe(202);
-    const undoOf = async () => (await system.orders.get<{ status: string; steps: { step: UndoStep; detail?: string }[] }>(`/undos/${undo.body.undoId}`)).body;
-    const requested = await eventually(async () => (await undoOf()).steps.find((s) => s.step === 'PAYMENT_REQUESTED'), { what: 'the payment request' });
+    const undoOf = async () =>
+      (await system.orders.get<{ status: string; steps: { step: UndoStep; detail?: string }[] }>(`/undos/${undo.body.undoId}`)).body;
+    const requested = await eventually(async () => (await undoOf()).steps.find((s) => s.step === 'PAYMENT_REQUESTED'), {
+      what: 'the payment request',
+    });
     const paymentRequestId = /payment request ([0-9a-f-]{36})/.exec(requested.detail!)![1]!;
 
-    const paid = await system.payments.post(`/sandbox/payment-requests/${paymentRequestId}/pay`, { amount: 5500, currency: 'EUR', silent: true });
+    const paid = await system.payments.post(`/sandbox/payment-requests/${paymentRequestId}/pay`, {
+      amount: 5500,
+      currency: 'EUR',
+      silent: true,
+    });
     expect(paid.status).toBe(201);
-    const undone = await eventually(async () => {
-      const u = await undoOf();
-      return u.status === 'UNDONE' && u.steps.some((s) => s.step === 'CUSTOMER_NOTIFIED') ? u : undefined;
-    }, { what: 'the undo to complete', timeoutMs: 60_000 });
+    const undone = await eventually(
+      async () => {
+        const u = await undoOf();
+        return u.status === 'UNDONE' && u.steps.some((s) => s.step === 'CUSTOMER_NOTIFIED') ? u : undefined;
+      },
+      { what: 'the undo to complete', timeoutMs: 60_000 },
+    );
     const steps = undone.steps.map((s) => s.step);
     expect(count(steps, 'PAYMENT_RECEIVED')).toBe(1);
     expect(steps).not.toContain('PAYMENT_REMINDER_SENT');

@@ -53,22 +53,32 @@ describe('a rejected update, then an accepted one that ends a timed wait, surviv
     await sleep(1_500); // at least one recheck timer fired and a new one started
 
     // Rejected by the validator: the refund has not failed, it is pending.
-    const retry = await support.post<{ error: { message: string } }>(`/cancellations/${cancellationId}/retry-refund`, { staffId: 'support-17' });
+    const retry = await support.post<{ error: { message: string } }>(`/cancellations/${cancellationId}/retry-refund`, {
+      staffId: 'support-17',
+    });
     expect(retry.status).toBe(409);
-    expect(retry.body.error.message).toMatch(/the refund cannot be retried: the refund can only be retried after it failed; it is WAITING_FOR_REFUND/);
+    expect(retry.body.error.message).toMatch(
+      /the refund cannot be retried: the refund can only be retried after it failed; it is WAITING_FOR_REFUND/,
+    );
 
     // Accepted: abortForUndo ends the timed wait (its timer is cancelled).
-    const undone = await support.post<{ undoId: string }>(`/cancellations/${cancellationId}/undo`, { reason: 'customer changed their mind', staffId: 'sam' });
+    const undone = await support.post<{ undoId: string }>(`/cancellations/${cancellationId}/undo`, {
+      reason: 'customer changed their mind',
+      staffId: 'sam',
+    });
     expect(undone.status, JSON.stringify(undone.body)).toBe(202);
     expect(await handle.result()).toMatchObject({ status: 'STOPPED_FOR_UNDO', undoId: undone.body.undoId });
 
     await started.restartCancellationsWorker();
     // The new worker has nothing cached: the query replays the whole history of the stopped process.
     expect((await handle.query(cancellationStateQuery)).phase).toBe('STOPPED_FOR_UNDO');
-    await eventually(async () => {
-      const u = (await support.get<{ status: string; steps: { step: string }[] }>(`/undos/${undone.body.undoId}`)).body;
-      return u.status === 'UNDONE' && u.steps.some((s) => s.step === 'CUSTOMER_NOTIFIED') ? u : undefined;
-    }, { what: 'the undo to complete after the restart', timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        const u = (await support.get<{ status: string; steps: { step: string }[] }>(`/undos/${undone.body.undoId}`)).body;
+        return u.status === 'UNDONE' && u.steps.some((s) => s.step === 'CUSTOMER_NOTIFIED') ? u : undefined;
+      },
+      { what: 'the undo to complete after the restart', timeoutMs: 30_000 },
+    );
   });
 
   it('customer request: a refused answer while another is being recorded, then the accept ends the reminder wait; after a restart the process completes and replays', async () => {
@@ -81,17 +91,25 @@ describe('a rejected update, then an accepted one that ends a timed wait, surviv
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const handle = started.temporal.workflow.getHandle(created.body.workflowId);
-    await eventually(async () => ((await handle.query(cancellationRequestStateQuery)).phase === 'WAITING_FOR_MERCHANT' ? true : undefined), {
-      what: 'the request to wait for the merchant',
-    });
+    await eventually(
+      async () => ((await handle.query(cancellationRequestStateQuery)).phase === 'WAITING_FOR_MERCHANT' ? true : undefined),
+      {
+        what: 'the request to wait for the merchant',
+      },
+    );
     await sleep(1_200); // a reminder timer fired; the next one is pending
 
     // The accept is taken and ends the wait; the withdraw sent meanwhile is rejected by its validator.
     const [accepted, withdrawn] = await Promise.all([
-      started.orders.post<{ status: string; cancellationId: string }>(`/cancellation-requests/${created.body.requestId}/accept`, { staffId: 'sam' }),
+      started.orders.post<{ status: string; cancellationId: string }>(`/cancellation-requests/${created.body.requestId}/accept`, {
+        staffId: 'sam',
+      }),
       (async () => {
         // After the accept reached the process (a loaded machine takes a while to pass it on).
-        await eventually(async () => ((await handle.query(cancellationRequestStateQuery)).phase !== 'WAITING_FOR_MERCHANT' ? true : undefined), { what: 'the accept to reach the process', intervalMs: 5 });
+        await eventually(
+          async () => ((await handle.query(cancellationRequestStateQuery)).phase !== 'WAITING_FOR_MERCHANT' ? true : undefined),
+          { what: 'the accept to reach the process', intervalMs: 5 },
+        );
         return handle.executeUpdate(withdrawCancellationRequestUpdate, { args: [{}] }).then(
           () => 'taken',
           (error: unknown) => error,
@@ -105,10 +123,13 @@ describe('a rejected update, then an accepted one that ends a timed wait, surviv
     expect(await handle.result()).toMatchObject({ outcome: 'ACCEPTED' });
     await started.restartCancellationsWorker();
     expect((await handle.query(cancellationRequestStateQuery)).phase).toBe('ACCEPTED');
-    await eventually(async () => {
-      const c = (await started.orders.get<{ status: string }>(`/cancellations/${accepted.body.cancellationId}`)).body;
-      return c.status === 'CANCELLED' ? c : undefined;
-    }, { what: 'the accepted cancellation to complete after the restart' });
+    await eventually(
+      async () => {
+        const c = (await started.orders.get<{ status: string }>(`/cancellations/${accepted.body.cancellationId}`)).body;
+        return c.status === 'CANCELLED' ? c : undefined;
+      },
+      { what: 'the accepted cancellation to complete after the restart' },
+    );
   });
 });
 
@@ -126,13 +147,18 @@ describe('the SDK itself (1.24, no workflow cache: every task replays the whole 
     });
     try {
       await worker.runUntil(async () => {
-        const handle = await started.temporal.workflow.start('rejectedThenAcceptedWorkflow', { taskQueue, workflowId: unique('wf'), args: [] });
+        const handle = await started.temporal.workflow.start('rejectedThenAcceptedWorkflow', {
+          taskQueue,
+          workflowId: unique('wf'),
+          args: [],
+        });
         const rejected = await handle.executeUpdate(proceedUpdate, { args: [false] }).catch((error: unknown) => error);
         expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
         expect(await handle.executeUpdate(proceedUpdate, { args: [true] })).toBe('accepted');
         expect(await handle.result()).toBe('done after 0 timeouts');
         const { events } = await handle.fetchHistory();
-        for (const e of events ?? []) if (e.workflowTaskFailedEventAttributes) failures.push(e.workflowTaskFailedEventAttributes.failure?.message ?? 'failed');
+        for (const e of events ?? [])
+          if (e.workflowTaskFailedEventAttributes) failures.push(e.workflowTaskFailedEventAttributes.failure?.message ?? 'failed');
         expect(events?.some((e) => e.timerCanceledEventAttributes)).toBe(true);
         expect(events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(true);
       });

@@ -28,10 +28,9 @@ describe('tracing', () => {
     });
     expect(response.status).toBe(202);
 
-    const post = await eventually(async () =>
-      exporter.getFinishedSpans().find((s) => s.name === 'POST /orders/:id/cancellations'),
-      { what: 'the HTTP span of the POST' },
-    );
+    const post = await eventually(async () => exporter.getFinishedSpans().find((s) => s.name === 'POST /orders/:id/cancellations'), {
+      what: 'the HTTP span of the POST',
+    });
     const traceId = post.spanContext().traceId;
     const inTrace = (): ReadableSpan[] => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
 

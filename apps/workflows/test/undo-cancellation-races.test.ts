@@ -51,7 +51,8 @@ afterAll(async () => {
   await started?.close();
 });
 
-const cancel = (order: OrderBody, body: Record<string, unknown> = {}) => cancelOrder(system.orders, order, { reason: 'CUSTOMER_REQUEST', restock: true, ...body });
+const cancel = (order: OrderBody, body: Record<string, unknown> = {}) =>
+  cancelOrder(system.orders, order, { reason: 'CUSTOMER_REQUEST', restock: true, ...body });
 
 const cancellation = async (id: string) => (await system.orders.get<{ status: string }>(`/cancellations/${id}`)).body;
 const untilCancellation = (id: string, status: string) =>
@@ -61,18 +62,29 @@ const undoBody = { reason: 'customer changed their mind', staffId: 'sam' };
 const undoOf = async (undoId: string) => (await system.orders.get<UndoBody>(`/undos/${undoId}`)).body;
 /** The undo finished either way: UNDONE (customer told) or FAILED. */
 const untilUndoFinished = (undoId: string) =>
-  eventually(async () => {
-    const u = await undoOf(undoId);
-    const steps = u.steps.map((s) => s.step);
-    return (u.status === 'UNDONE' && steps.includes('CUSTOMER_NOTIFIED')) || (u.status === 'FAILED' && steps.includes('FAILED')) ? u : undefined;
-  }, { what: `undo ${undoId} to finish` });
+  eventually(
+    async () => {
+      const u = await undoOf(undoId);
+      const steps = u.steps.map((s) => s.step);
+      return (u.status === 'UNDONE' && steps.includes('CUSTOMER_NOTIFIED')) || (u.status === 'FAILED' && steps.includes('FAILED'))
+        ? u
+        : undefined;
+    },
+    { what: `undo ${undoId} to finish` },
+  );
 
 const ship = (order: OrderBody, lines: { lineId: string; quantity: number }[]) =>
-  system.service.post<ShipmentAnswer & ErrorAnswer>(`/orders/${order.id}/shipments`, { lines, carrier: 'DHL', trackingNumber: unique('JJD'), shipmentNumber: unique('S') });
+  system.service.post<ShipmentAnswer & ErrorAnswer>(`/orders/${order.id}/shipments`, {
+    lines,
+    carrier: 'DHL',
+    trackingNumber: unique('JJD'),
+    shipmentNumber: unique('S'),
+  });
 
 const orderOf = async (orderId: string) => (await system.orders.get<OrderDetail>(`/orders/${orderId}`)).body;
 const money = async (orderId: string) =>
-  (await system.payments.get<{ totals: MoneyTotals; refunds: { parts: { providerRefundId?: string }[] }[] }>(`/orders/${orderId}/payments`)).body;
+  (await system.payments.get<{ totals: MoneyTotals; refunds: { parts: { providerRefundId?: string }[] }[] }>(`/orders/${orderId}/payments`))
+    .body;
 const expectTotalsOf = async (orderId: string, expected: Partial<MoneyTotals>) => expect(await totalsOf(orderId)).toMatchObject(expected);
 const totalsOf = async (orderId: string) => (await system.payments.get<{ totals: MoneyTotals }>(`/orders/${orderId}/payments`)).body.totals;
 const chainAmount = async (chainId: string) =>
@@ -90,7 +102,9 @@ async function expectConsistent(orderId: string, chainIds: readonly string[]): P
     expect(line.openQuantity, `line ${line.lineNo}`).toBe(line.quantity - line.shippedQuantity - line.cancelledQuantity);
   }
   const totals = await totalsOf(orderId);
-  expect(totals.net).toBe(totals.charged - totals.refunded - totals.ledgerReturned + totals.recaptured + totals.rebilled + totals.paidAgain);
+  expect(totals.net).toBe(
+    totals.charged - totals.refunded - totals.ledgerReturned + totals.recaptured + totals.rebilled + totals.paidAgain,
+  );
   expect(totals.charged).toBe(5500);
   expect(totals.rebilled).toBe(0); // no chain got as far as rebilling in this file
   const toRebill = (await Promise.all(chainIds.map(chainAmount))).reduce((n, c) => n + c.amount, 0);
@@ -144,28 +158,45 @@ describe('undo and a shipment racing on the same line', () => {
     const [mugs] = order.lines;
     // Refunded by bank deposit: the undo waits for the customer to pay again, for as long as it takes.
     const { cancellationId } = await cancel(order, { refundMethod: 'BANK_DEPOSIT' });
-    await eventually(async () => ((await money(order.id)).refunds[0]?.parts[0]?.providerRefundId ? true : undefined), { what: 'the bank refund requested' });
+    await eventually(async () => ((await money(order.id)).refunds[0]?.parts[0]?.providerRefundId ? true : undefined), {
+      what: 'the bank refund requested',
+    });
     const part = (await money(order.id)).refunds[0]!.parts[0]!;
-    await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'refund.settled', providerRefundId: part.providerRefundId });
+    await system.payments.post('/provider-events', {
+      eventId: unique('evt'),
+      type: 'refund.settled',
+      providerRefundId: part.providerRefundId,
+    });
     await untilCancellation(cancellationId, 'CANCELLED');
     const accepted = await system.orders.post<UndoAccepted>(`/cancellations/${cancellationId}/undo`, undoBody);
     expect(accepted.status).toBe(202);
     const { undoId } = accepted.body;
-    const requested = await eventually(async () => {
-      const u = await undoOf(undoId);
-      return u.steps.find((s) => s.step === 'PAYMENT_REQUESTED');
-    }, { what: 'the payment request' });
+    const requested = await eventually(
+      async () => {
+        const u = await undoOf(undoId);
+        return u.steps.find((s) => s.step === 'PAYMENT_REQUESTED');
+      },
+      { what: 'the payment request' },
+    );
 
     const early = await ship(order, [{ lineId: mugs!.id, quantity: 2 }]);
     expect(early.status, JSON.stringify(early.body)).toBe(409);
     expect(early.body.error.message).toMatch(new RegExp(`line 1 \\(MUG-BLUE\\) are being reopened by undo ${undoId}`));
     expect(early.body.error.message).toMatch(/send the ship notice again once the undo finished/);
     const during = await orderOf(order.id);
-    expect(during.lines.map((l) => [l.shippedQuantity, l.cancelledQuantity])).toEqual([[0, 2], [0, 1]]);
+    expect(during.lines.map((l) => [l.shippedQuantity, l.cancelledQuantity])).toEqual([
+      [0, 2],
+      [0, 1],
+    ]);
     expect(during.timeline.map((e) => e.type)).not.toContain('SHIPMENT_RECORDED');
 
     const id = /payment request ([0-9a-f-]{36})/.exec(requested.detail!)![1]!;
-    const paid = await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'payment.received', paymentRequestId: id, amount: 5500 });
+    const paid = await system.payments.post('/provider-events', {
+      eventId: unique('evt'),
+      type: 'payment.received',
+      paymentRequestId: id,
+      amount: 5500,
+    });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
     expect((await untilUndoFinished(undoId)).status).toBe('UNDONE');
 
@@ -205,7 +236,10 @@ describe('fill or kill', () => {
     expect((await system.orders.get(`/cancellations/${fok}/undo`)).status).toBe(404);
     expect((await cancellation(fok)).status).toBe('CANCELLED');
     const after = await orderOf(order.id);
-    expect(after.lines.map((l) => [l.shippedQuantity, l.cancelledQuantity])).toEqual([[3, 7], [0, 0]]);
+    expect(after.lines.map((l) => [l.shippedQuantity, l.cancelledQuantity])).toEqual([
+      [3, 7],
+      [0, 0],
+    ]);
     expect(after.status).toBe(before.status);
     expect(after.timeline.map((e) => e.type)).not.toContain('UNDO_REQUESTED');
     expect(await totalsOf(order.id)).toEqual(totalsBefore);

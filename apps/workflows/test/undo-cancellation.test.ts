@@ -33,42 +33,58 @@ afterAll(async () => {
   await started?.close();
 });
 
-const cancel = (order: OrderBody, body: Record<string, unknown> = {}) => cancelOrder(system.orders, order, { reason: 'CUSTOMER_REQUEST', restock: true, ...body });
+const cancel = (order: OrderBody, body: Record<string, unknown> = {}) =>
+  cancelOrder(system.orders, order, { reason: 'CUSTOMER_REQUEST', restock: true, ...body });
 
-const cancellation = async (id: string) => (await system.orders.get<{ status: string; steps: { step: string }[] }>(`/cancellations/${id}`)).body;
+const cancellation = async (id: string) =>
+  (await system.orders.get<{ status: string; steps: { step: string }[] }>(`/cancellations/${id}`)).body;
 const untilCancellation = (id: string, status: string) =>
   eventually(async () => ((await cancellation(id)).status === status ? true : undefined), { what: `cancellation ${id} to be ${status}` });
 const untilCancellationStep = (id: string, step: string) =>
-  eventually(async () => ((await cancellation(id)).steps.some((s) => s.step === step) ? true : undefined), { what: `cancellation ${id} step ${step}` });
+  eventually(async () => ((await cancellation(id)).steps.some((s) => s.step === step) ? true : undefined), {
+    what: `cancellation ${id} step ${step}`,
+  });
 
 async function undo(cancellationId: string, expected = 202): Promise<UndoAccepted> {
-  const response = await system.orders.post<UndoAccepted>(`/cancellations/${cancellationId}/undo`, { reason: 'customer changed their mind', staffId: 'sam' });
+  const response = await system.orders.post<UndoAccepted>(`/cancellations/${cancellationId}/undo`, {
+    reason: 'customer changed their mind',
+    staffId: 'sam',
+  });
   expect(response.status, JSON.stringify(response.body)).toBe(expected);
   return response.body;
 }
 const undoOf = async (undoId: string) => (await system.orders.get<UndoBody>(`/undos/${undoId}`)).body;
 /** The status, and the process's last step for it (the status commits with the reopen, steps follow). */
 const untilUndo = (undoId: string, status: UndoBody['status'], timeoutMs = 30_000) =>
-  eventually(async () => {
-    const u = await undoOf(undoId);
-    const last: UndoStep = status === 'UNDONE' ? 'CUSTOMER_NOTIFIED' : 'FAILED';
-    return u.status === status && u.steps.some((s) => s.step === last) ? u : undefined;
-  }, { what: `undo ${undoId} to be ${status}`, timeoutMs });
+  eventually(
+    async () => {
+      const u = await undoOf(undoId);
+      const last: UndoStep = status === 'UNDONE' ? 'CUSTOMER_NOTIFIED' : 'FAILED';
+      return u.status === status && u.steps.some((s) => s.step === last) ? u : undefined;
+    },
+    { what: `undo ${undoId} to be ${status}`, timeoutMs },
+  );
 const untilUndoStep = (undoId: string, step: UndoStep) =>
-  eventually(async () => {
-    const u = await undoOf(undoId);
-    return u.steps.some((s) => s.step === step) ? u : undefined;
-  }, { what: `undo ${undoId} to reach ${step}` });
+  eventually(
+    async () => {
+      const u = await undoOf(undoId);
+      return u.steps.some((s) => s.step === step) ? u : undefined;
+    },
+    { what: `undo ${undoId} to reach ${step}` },
+  );
 const stepsOf = (u: UndoBody) => u.steps.map((s) => s.step);
 
 const money = async (orderId: string) => (await system.payments.get<OrderPayments>(`/orders/${orderId}/payments`)).body;
-const orderOf = async (orderId: string) => (await system.orders.get<OrderBody & { timeline: { type: string }[] }>(`/orders/${orderId}`)).body;
+const orderOf = async (orderId: string) =>
+  (await system.orders.get<OrderBody & { timeline: { type: string }[] }>(`/orders/${orderId}`)).body;
 
 /** After every scenario: what the merchant keeps adds up, and matches what the order holds now. */
 async function expectTotals(orderId: string, expected: Partial<MoneyTotals>): Promise<MoneyTotals> {
   const { totals } = await money(orderId);
   expect(totals).toMatchObject(expected);
-  expect(totals.net).toBe(totals.charged - totals.refunded - totals.ledgerReturned + totals.recaptured + totals.rebilled + totals.paidAgain);
+  expect(totals.net).toBe(
+    totals.charged - totals.refunded - totals.ledgerReturned + totals.recaptured + totals.rebilled + totals.paidAgain,
+  );
   return totals;
 }
 
@@ -77,7 +93,12 @@ async function payRequestOf(undoId: string, amount: number): Promise<PaymentRequ
   // The undo names its payment request: no id lives only inside a step's text.
   const id = requested.paymentRequestId!;
   expect(requested.steps.find((s) => s.step === 'PAYMENT_REQUESTED')!.detail).toContain(`payment request ${id}`);
-  const paid = await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'payment.received', paymentRequestId: id, amount });
+  const paid = await system.payments.post('/provider-events', {
+    eventId: unique('evt'),
+    type: 'payment.received',
+    paymentRequestId: id,
+    amount,
+  });
   expect(paid.status, JSON.stringify(paid.body)).toBe(200);
   return (await system.payments.get<PaymentRequestBody>(`/payment-requests/${id}`)).body;
 }
@@ -99,7 +120,12 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     expect(stepsOf(done)).toEqual(expect.arrayContaining(['REQUESTED', 'RECAPTURED', 'REOPENED', 'RESTOCK_REVERSED', 'UNDONE']));
     expect(stepsOf(done).indexOf('RECAPTURED')).toBeLessThan(stepsOf(done).indexOf('REOPENED'));
     // Recorded in the order they happen: the stock and the channel come back before the undo is UNDONE.
-    expect(stepsOf(done).filter((s) => ['REOPENED', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'UNDONE'].includes(s))).toEqual(['REOPENED', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'UNDONE']);
+    expect(stepsOf(done).filter((s) => ['REOPENED', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'UNDONE'].includes(s))).toEqual([
+      'REOPENED',
+      'RESTOCK_REVERSED',
+      'CHANNEL_NOTIFIED',
+      'UNDONE',
+    ]);
     expect(done.moneySteps.map((s) => s.step)).toEqual(['RECAPTURED', 'RECAPTURED'].slice(0, done.moneySteps.length));
 
     expect((await cancellation(cancellationId)).status).toBe('UNDONE');
@@ -157,7 +183,11 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     const { cancellationId } = await cancel(order, { refundMethod: 'BANK_DEPOSIT' });
     await untilCancellationStep(cancellationId, 'REFUND_REQUESTED');
     const part = (await money(order.id)).refunds[0]!.parts[0]!;
-    await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'refund.settled', providerRefundId: part.providerRefundId });
+    await system.payments.post('/provider-events', {
+      eventId: unique('evt'),
+      type: 'refund.settled',
+      providerRefundId: part.providerRefundId,
+    });
     await untilCancellation(cancellationId, 'CANCELLED');
 
     const { undoId } = await undo(cancellationId);
@@ -173,13 +203,19 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     const { cancellationId } = await cancel(order, { refundMethod: 'BANK_DEPOSIT' });
     await untilCancellationStep(cancellationId, 'REFUND_REQUESTED');
     const part = (await money(order.id)).refunds[0]!.parts[0]!;
-    await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'refund.settled', providerRefundId: part.providerRefundId });
+    await system.payments.post('/provider-events', {
+      eventId: unique('evt'),
+      type: 'refund.settled',
+      providerRefundId: part.providerRefundId,
+    });
     await untilCancellation(cancellationId, 'CANCELLED');
 
     const { undoId } = await undo(cancellationId);
     const failed = await untilUndo(undoId, 'FAILED');
     expect(failed.failureReason).toMatch(/did not pay 55.00 EUR again/);
-    expect(stepsOf(failed)).toEqual(expect.arrayContaining(['PAYMENT_REQUESTED', 'PAYMENT_REMINDER_SENT', 'PAYMENT_DEADLINE_PASSED', 'FAILED']));
+    expect(stepsOf(failed)).toEqual(
+      expect.arrayContaining(['PAYMENT_REQUESTED', 'PAYMENT_REMINDER_SENT', 'PAYMENT_DEADLINE_PASSED', 'FAILED']),
+    );
     expect(stepsOf(failed)).not.toContain('REOPENED');
     expect((await cancellation(cancellationId)).status).toBe('CANCELLED');
     const after = await orderOf(order.id);
@@ -190,7 +226,12 @@ describe('undoing a cancellation protects the merchant before anything reopens',
 
     // A late payment of the expired request is refused, so it can be refunded; a new undo may try again.
     const id = failed.paymentRequestId!;
-    const late = await system.payments.post<{ error: { message: string } }>('/provider-events', { eventId: unique('evt'), type: 'payment.received', paymentRequestId: id, amount: 5500 });
+    const late = await system.payments.post<{ error: { message: string } }>('/provider-events', {
+      eventId: unique('evt'),
+      type: 'payment.received',
+      paymentRequestId: id,
+      amount: 5500,
+    });
     expect(late.status).toBe(409);
     expect(late.body.error.message).toMatch(/expired/);
   });
@@ -221,7 +262,11 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     await untilUndo(undoId, 'UNDONE');
     // The deposit settles later: the money still adds up.
     const part = (await money(order.id)).refunds[0]!.parts[0]!;
-    await system.payments.post('/provider-events', { eventId: unique('evt'), type: 'refund.settled', providerRefundId: part.providerRefundId });
+    await system.payments.post('/provider-events', {
+      eventId: unique('evt'),
+      type: 'refund.settled',
+      providerRefundId: part.providerRefundId,
+    });
     await expectTotals(order.id, { refunded: 5500, paidAgain: 5500, net: 5500 });
   });
 
@@ -266,7 +311,10 @@ describe('undo refusals and races', () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/reason: is required/);
     expect((await system.orders.get(`/cancellations/${cancellationId}/undo`)).status).toBe(404);
-    expect((await system.orders.post(`/cancellations/00000000-0000-4000-8000-000000000000/undo`, { reason: 'changed mind', staffId: 'sam' })).status).toBe(404);
+    expect(
+      (await system.orders.post(`/cancellations/00000000-0000-4000-8000-000000000000/undo`, { reason: 'changed mind', staffId: 'sam' }))
+        .status,
+    ).toBe(404);
     expect((await system.orders.get('/undos/not-an-id')).status).toBe(404);
 
     const { undoId } = await undo(cancellationId);

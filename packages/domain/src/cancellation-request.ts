@@ -100,11 +100,17 @@ export function decideCancellationRequest(
   }
   const problems: ErrorDetail[] = [];
   const seen = new Set<string>();
-  requested.forEach((r, i) => {
+  for (const [i, r] of requested.entries()) {
     const path = `lines[${i}]`;
     const line = eligibility.lines.find((l) => l.lineId === r.lineId);
-    if (!line) return void problems.push({ path, message: `line ${r.lineId} is not a line of this order` });
-    if (seen.has(r.lineId)) return void problems.push({ path, message: `line ${line.lineNo} (${line.sku}) is listed twice` });
+    if (!line) {
+      problems.push({ path, message: `line ${r.lineId} is not a line of this order` });
+      continue;
+    }
+    if (seen.has(r.lineId)) {
+      problems.push({ path, message: `line ${line.lineNo} (${line.sku}) is listed twice` });
+      continue;
+    }
     seen.add(r.lineId);
     if (r.quantity > line.cancellableQuantity) {
       const why = line.notCancellable.length > 0 ? `: ${line.notCancellable.join('; ')}` : '';
@@ -118,12 +124,9 @@ export function decideCancellationRequest(
         message: `line ${line.lineNo} (${line.sku}): this channel cancels whole lines only; ask for all ${line.cancellableQuantity}`,
       });
     }
-  });
+  }
   if (problems.length > 0) {
-    throw new RuleViolationError(
-      problems.length === 1 ? problems[0]!.message : 'some lines cannot be cancelled as asked',
-      problems,
-    );
+    throw new RuleViolationError(problems.length === 1 ? problems[0]!.message : 'some lines cannot be cancelled as asked', problems);
   }
   return order.status === 'NEW' && !order.acknowledged ? { kind: 'AUTO_ACCEPT' } : { kind: 'ASK_MERCHANT' };
 }

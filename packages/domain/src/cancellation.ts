@@ -17,13 +17,7 @@ export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 export const CANCELLATION_INITIATORS = ['MERCHANT', 'CUSTOMER', 'MARKETPLACE', 'SYSTEM'] as const;
 export type CancellationInitiator = (typeof CANCELLATION_INITIATORS)[number];
 
-export const REFUND_METHODS = [
-  'ORIGINAL_PAYMENT',
-  'BANK_DEPOSIT',
-  'STORE_CREDIT',
-  'POINTS',
-  'NONE',
-] as const;
+export const REFUND_METHODS = ['ORIGINAL_PAYMENT', 'BANK_DEPOSIT', 'STORE_CREDIT', 'POINTS', 'NONE'] as const;
 export type RefundMethod = (typeof REFUND_METHODS)[number];
 
 export const CANCELLATION_STATUSES = ['IN_PROGRESS', 'CANCELLED', 'UNDONE'] as const;
@@ -51,8 +45,7 @@ const TRANSITIONS: Readonly<Record<CancellationStatus, readonly CancellationStat
   UNDONE: [],
 };
 
-export const canTransition = (from: CancellationStatus, to: CancellationStatus): boolean =>
-  TRANSITIONS[from].includes(to);
+export const canTransition = (from: CancellationStatus, to: CancellationStatus): boolean => TRANSITIONS[from].includes(to);
 
 export function assertTransition(from: CancellationStatus, to: CancellationStatus): void {
   if (!canTransition(from, to)) {
@@ -68,7 +61,10 @@ export interface RequestedLine {
 export interface CancellableOrder {
   channel: Channel;
   status: OrderStatus;
-  lines: readonly Pick<OrderLineView, 'id' | 'lineNo' | 'sku' | 'quantity' | 'shippedQuantity' | 'cancelledQuantity' | 'returnedQuantity'>[];
+  lines: readonly Pick<
+    OrderLineView,
+    'id' | 'lineNo' | 'sku' | 'quantity' | 'shippedQuantity' | 'cancelledQuantity' | 'returnedQuantity'
+  >[];
 }
 
 /**
@@ -82,9 +78,7 @@ export function assertCancellable(
   options: { fillOrKill?: boolean } = {},
 ): void {
   if (order.status === 'SHIPPED' || order.status === 'CLOSED') {
-    throw new RuleViolationError(
-      `the order is ${order.status} and cannot be cancelled: open a return for shipped items instead`,
-    );
+    throw new RuleViolationError(`the order is ${order.status} and cannot be cancelled: open a return for shipped items instead`);
   }
   if (order.status === 'CANCELLED') {
     throw new RuleViolationError('the order is already cancelled');
@@ -125,16 +119,12 @@ export function assertCancellable(
     }
   });
   if (problems.length > 0) {
-    throw new RuleViolationError(
-      problems.length === 1 ? problems[0]!.message : 'some lines cannot be cancelled as asked',
-      problems,
-    );
+    throw new RuleViolationError(problems.length === 1 ? problems[0]!.message : 'some lines cannot be cancelled as asked', problems);
   }
 }
 
 /** Workflow ids derive from business ids, so a repeated request finds the running process. */
-export const cancellationWorkflowId = (cancellationId: string): string =>
-  `cancellation-${cancellationId}`;
+export const cancellationWorkflowId = (cancellationId: string): string => `cancellation-${cancellationId}`;
 
 /**
  * Whether a cancellation may be undone (reopened). A FILL_OR_KILL cancellation never: the channel

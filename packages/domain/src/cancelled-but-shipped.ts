@@ -97,10 +97,6 @@ export function readAcknowledgement(text: string | null | undefined): { decision
     .replace(/[^a-z' ]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  const decision: AcknowledgementDecision = REFUSAL.test(normalised)
-    ? 'REFUSED'
-    : ACCEPTANCE.test(normalised)
-      ? 'ACCEPTED'
-      : 'UNDECIDED';
+  const decision: AcknowledgementDecision = REFUSAL.test(normalised) ? 'REFUSED' : ACCEPTANCE.test(normalised) ? 'ACCEPTED' : 'UNDECIDED';
   return { decision, words: own.join('\n').trim() };
 }

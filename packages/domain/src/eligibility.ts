@@ -104,12 +104,7 @@ function finishedReason(status: OrderStatus): string | undefined {
   }
 }
 
-function customerEligibility(
-  order: EligibilityOrder,
-  now: Date,
-  finished: string | undefined,
-  selfService: boolean,
-): PartyEligibility {
+function customerEligibility(order: EligibilityOrder, now: Date, finished: string | undefined, selfService: boolean): PartyEligibility {
   if (finished) return { allowed: false, reason: finished };
   const policy = policyFor(order.channel);
   if (selfService && selfServiceTurnedOff(order)) {

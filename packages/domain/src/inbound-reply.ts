@@ -39,7 +39,11 @@ export type ReplyJudgement = { status: 'COUNTED' } | { status: 'UNDECIDED'; reas
  * ASCII (punycode) form. Sub-addresses (+tag) and dots are kept: they can be another mailbox.
  */
 export function normaliseAddress(address: string): string {
-  const bare = address.trim().replace(/^<(.*)>$/, '$1').trim().normalize('NFC');
+  const bare = address
+    .trim()
+    .replace(/^<(.*)>$/, '$1')
+    .trim()
+    .normalize('NFC');
   const at = bare.lastIndexOf('@');
   if (at <= 0 || at === bare.length - 1) return bare.toLowerCase();
   const local = bare.slice(0, at).toLowerCase();

@@ -25,7 +25,14 @@ export const MERCHANT_API_ORDER_STATUSES = [
 export type MerchantApiOrderStatus = (typeof MERCHANT_API_ORDER_STATUSES)[number];
 
 /** ChannelEngine's "MancoReason": why the merchant cancels. */
-export const MERCHANT_API_CANCELLATION_REASONS = ['NOT_IN_STOCK', 'DAMAGED', 'INCOMPLETE', 'CLIENT_CANCELLED', 'INVALID_ADDRESS', 'OTHER'] as const;
+export const MERCHANT_API_CANCELLATION_REASONS = [
+  'NOT_IN_STOCK',
+  'DAMAGED',
+  'INCOMPLETE',
+  'CLIENT_CANCELLED',
+  'INVALID_ADDRESS',
+  'OTHER',
+] as const;
 export type MerchantApiCancellationReason = (typeof MERCHANT_API_CANCELLATION_REASONS)[number];
 
 export const MERCHANT_API_RETURN_STATUSES = ['IN_PROGRESS', 'RECEIVED', 'CANCELLED'] as const;

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** ISO 4217 alphabetic code, upper case. */
-export const currencySchema = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as EUR or USD');
+export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as EUR or USD');
 
 /**
  * The largest amount CancelFlow takes in one field or adds up to in one order: 10^10 minor units

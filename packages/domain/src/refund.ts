@@ -10,8 +10,7 @@ export const REFUND_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 /** Card refunds and bank deposits go through the provider; points and credit are our own ledger. */
-export const settlesThroughProvider = (channel: RefundChannel): boolean =>
-  channel === 'CARD' || channel === 'BANK_DEPOSIT';
+export const settlesThroughProvider = (channel: RefundChannel): boolean => channel === 'CARD' || channel === 'BANK_DEPOSIT';
 
 export interface RefundablePayment {
   method: PaymentMethod;
@@ -42,20 +41,14 @@ const CHANNEL_OF_PAYMENT: Readonly<Record<PaymentMethod, RefundChannel>> = {
  * Splits a refund of `amount` minor units into parts by the chosen refund method.
  * An amount of 0 or the method NONE needs no refund at all: the plan is empty.
  */
-export function planRefund(
-  amount: number,
-  method: RefundMethod,
-  payments: readonly RefundablePayment[],
-): RefundPart[] {
+export function planRefund(amount: number, method: RefundMethod, payments: readonly RefundablePayment[]): RefundPart[] {
   if (amount === 0 || method === 'NONE') return [];
   if (method !== 'ORIGINAL_PAYMENT') {
     return [{ channel: method, amount }];
   }
   const parts: RefundPart[] = [];
   let left = amount;
-  const ordered = [...payments].sort(
-    (a, b) => ORIGINAL_PAYMENT_ORDER.indexOf(a.method) - ORIGINAL_PAYMENT_ORDER.indexOf(b.method),
-  );
+  const ordered = [...payments].sort((a, b) => ORIGINAL_PAYMENT_ORDER.indexOf(a.method) - ORIGINAL_PAYMENT_ORDER.indexOf(b.method));
   for (const payment of ordered) {
     if (left === 0) break;
     const take = Math.min(left, payment.refundable);

@@ -16,19 +16,28 @@ export const returnableQuantity = (line: Pick<OrderLineView, 'shippedQuantity' |
   line.shippedQuantity - line.returnedQuantity;
 
 export function assertReturnable(
-  lines: readonly Pick<OrderLineView, 'id' | 'lineNo' | 'sku' | 'quantity' | 'shippedQuantity' | 'cancelledQuantity' | 'returnedQuantity'>[],
+  lines: readonly Pick<
+    OrderLineView,
+    'id' | 'lineNo' | 'sku' | 'quantity' | 'shippedQuantity' | 'cancelledQuantity' | 'returnedQuantity'
+  >[],
   requested: readonly { lineId: string; quantity: number }[],
 ): void {
   const problems: ErrorDetail[] = [];
   const seen = new Set<string>();
-  requested.forEach((r, i) => {
+  for (const [i, r] of requested.entries()) {
     const path = `lines[${i}]`;
     const line = lines.find((l) => l.id === r.lineId);
-    if (!line) return void problems.push({ path, message: `line ${r.lineId} is not a line of this order` });
-    if (seen.has(r.lineId)) return void problems.push({ path, message: `line ${line.lineNo} (${line.sku}) is listed twice` });
+    if (!line) {
+      problems.push({ path, message: `line ${r.lineId} is not a line of this order` });
+      continue;
+    }
+    if (seen.has(r.lineId)) {
+      problems.push({ path, message: `line ${line.lineNo} (${line.sku}) is listed twice` });
+      continue;
+    }
     seen.add(r.lineId);
     const returnable = returnableQuantity(line);
-    if (r.quantity <= returnable) return;
+    if (r.quantity <= returnable) continue;
     const unshipped = line.quantity - line.shippedQuantity - line.cancelledQuantity;
     if (line.shippedQuantity === 0) {
       problems.push({
@@ -46,7 +55,7 @@ export function assertReturnable(
         message: `line ${line.lineNo} (${line.sku}): cannot return ${r.quantity}, only ${returnable} shipped and not yet returned`,
       });
     }
-  });
+  }
   if (problems.length > 0) {
     throw new RuleViolationError(problems.length === 1 ? problems[0]!.message : 'some lines cannot be returned as asked', problems);
   }

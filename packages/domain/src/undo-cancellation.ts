@@ -170,7 +170,8 @@ export function planUndoMoney(amount: number, parts: readonly UndoRefundPart[]):
     left -= take;
     const step = (action: UndoMoneyAction): UndoMoneyStep => ({ action, partId: part.partId, channel: part.channel, amount: take });
     if (part.channel === 'POINTS' || part.channel === 'STORE_CREDIT') steps.push(step('TAKE_BACK_LEDGER'));
-    else if (part.channel === 'CARD' && part.status === 'PENDING' && part.stoppable && take === part.amount) steps.push(step('STOP_REFUND'));
+    else if (part.channel === 'CARD' && part.status === 'PENDING' && part.stoppable && take === part.amount)
+      steps.push(step('STOP_REFUND'));
     else if (part.channel === 'CARD' && part.recapturable) steps.push(step('RECAPTURE'));
     else steps.push(step('PAY_AGAIN'));
   }

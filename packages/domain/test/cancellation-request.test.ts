@@ -17,7 +17,14 @@ import { assertReturnable } from '../src/returns.ts';
 const placedAt = new Date('2026-11-21T10:00:00Z');
 const minutesLater = (m: number) => new Date(placedAt.getTime() + m * 60_000);
 const line = (over: Partial<EligibilityOrder['lines'][number]> = {}) => ({
-  id: 'l1', lineNo: 1, sku: 'MUG', quantity: 2, shippedQuantity: 0, cancelledQuantity: 0, returnedQuantity: 0, ...over,
+  id: 'l1',
+  lineNo: 1,
+  sku: 'MUG',
+  quantity: 2,
+  shippedQuantity: 0,
+  cancelledQuantity: 0,
+  returnedQuantity: 0,
+  ...over,
 });
 const order = (channel: Channel, over: Partial<EligibilityOrder & { acknowledged: boolean }> = {}) => ({
   channel,
@@ -63,7 +70,9 @@ describe('deciding a cancellation request', () => {
   const ask = [{ lineId: 'l1', quantity: 1 }];
 
   it('an order the shop has not retrieved is cancelled at once', () => {
-    expect(decideCancellationRequest(order('webshop', { status: 'NEW', acknowledged: false }), ask, minutesLater(5), 'CUSTOMER_SELF_SERVICE')).toEqual({ kind: 'AUTO_ACCEPT' });
+    expect(
+      decideCancellationRequest(order('webshop', { status: 'NEW', acknowledged: false }), ask, minutesLater(5), 'CUSTOMER_SELF_SERVICE'),
+    ).toEqual({ kind: 'AUTO_ACCEPT' });
   });
 
   it('an order the shop is working on waits for the merchant', () => {
@@ -84,17 +93,21 @@ describe('deciding a cancellation request', () => {
     for (const channel of ['webshop', 'ebay', 'rakuten'] as const) {
       expect(decideCancellationRequest(order(channel), ask, minutesLater(60 * 24 * 7), 'CUSTOMER_SELF_SERVICE').kind).toBe('ASK_MERCHANT');
     }
-    expect(decideCancellationRequest(order('walmart'), [{ lineId: 'l1', quantity: 2 }], minutesLater(60 * 24), 'CUSTOMER_SELF_SERVICE').kind).toBe('ASK_MERCHANT');
+    expect(
+      decideCancellationRequest(order('walmart'), [{ lineId: 'l1', quantity: 2 }], minutesLater(60 * 24), 'CUSTOMER_SELF_SERVICE').kind,
+    ).toBe('ASK_MERCHANT');
   });
 
   it('the web shop store setting turns the self-service page off, and only that', () => {
     const off = order('webshop', { selfServiceEnabled: false });
-    expect(() => decideCancellationRequest(off, ask, minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(/turned self-service cancellation off/);
+    expect(() => decideCancellationRequest(off, ask, minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(
+      /turned self-service cancellation off/,
+    );
     expect(decideCancellationRequest(off, ask, minutesLater(1), 'CUSTOMER_CONTACT')).toEqual({ kind: 'ASK_MERCHANT' });
     expect(decideCancellationRequest(off, ask, minutesLater(1), 'MARKETPLACE')).toEqual({ kind: 'ASK_MERCHANT' });
   });
 
-  it('a customer who contacts the shop is still held to the channel\'s window and to what is unshipped', () => {
+  it("a customer who contacts the shop is still held to the channel's window and to what is unshipped", () => {
     expect(() => decideCancellationRequest(order('amazon'), ask, minutesLater(31), 'CUSTOMER_CONTACT')).toThrow(/within 30 minutes/);
     const shipped = order('webshop', { selfServiceEnabled: false, status: 'SHIPPED', lines: [line({ shippedQuantity: 2 })] });
     expect(() => decideCancellationRequest(shipped, ask, minutesLater(1), 'MARKETPLACE')).toThrow(/open a return/);
@@ -107,7 +120,9 @@ describe('deciding a cancellation request', () => {
 
   it('shipped quantities of a line cannot be asked for, and the message says return', () => {
     const partly = order('webshop', { status: 'PARTIALLY_SHIPPED', lines: [line({ shippedQuantity: 1 })] });
-    expect(() => decideCancellationRequest(partly, [{ lineId: 'l1', quantity: 2 }], minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(/a return, not a cancellation/);
+    expect(() => decideCancellationRequest(partly, [{ lineId: 'l1', quantity: 2 }], minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(
+      /a return, not a cancellation/,
+    );
   });
 
   it('whole-lines-only channels take whole lines', () => {
@@ -115,7 +130,9 @@ describe('deciding a cancellation request', () => {
   });
 
   it('names a line that is not on the order', () => {
-    expect(() => decideCancellationRequest(order('webshop'), [{ lineId: 'nope', quantity: 1 }], minutesLater(1), 'CUSTOMER_SELF_SERVICE')).toThrow(/not a line of this order/);
+    expect(() =>
+      decideCancellationRequest(order('webshop'), [{ lineId: 'nope', quantity: 1 }], minutesLater(1), 'CUSTOMER_SELF_SERVICE'),
+    ).toThrow(/not a line of this order/);
   });
 });
 
@@ -135,7 +152,9 @@ describe('returns', () => {
   it('a return is for shipped quantities only: unshipped goods are cancelled instead', () => {
     expect(() => assertReturnable([line()], [{ lineId: 'l1', quantity: 1 }])).toThrow(/cancel the unshipped quantity instead/);
     expect(() => assertReturnable([line({ shippedQuantity: 1 })], [{ lineId: 'l1', quantity: 2 }])).toThrow(/cancel them instead/);
-    expect(() => assertReturnable([line({ shippedQuantity: 2, returnedQuantity: 1 })], [{ lineId: 'l1', quantity: 2 }])).toThrow(/only 1 shipped and not yet returned/);
+    expect(() => assertReturnable([line({ shippedQuantity: 2, returnedQuantity: 1 })], [{ lineId: 'l1', quantity: 2 }])).toThrow(
+      /only 1 shipped and not yet returned/,
+    );
     expect(() => assertReturnable([line({ shippedQuantity: 2 })], [{ lineId: 'l1', quantity: 2 }])).not.toThrow();
   });
 });

@@ -29,9 +29,7 @@ describe('what a merchant may cancel', () => {
   });
 
   it('refuses a shipped order and points to a return', () => {
-    expect(() =>
-      assertCancellable({ ...order('webshop'), status: 'SHIPPED' }, [{ lineId: 'l1', quantity: 1 }]),
-    ).toThrow(/open a return/);
+    expect(() => assertCancellable({ ...order('webshop'), status: 'SHIPPED' }, [{ lineId: 'l1', quantity: 1 }])).toThrow(/open a return/);
   });
 
   it('names unknown and repeated lines', () => {

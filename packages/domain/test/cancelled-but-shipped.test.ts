@@ -21,7 +21,7 @@ describe("reading the customer's acknowledgement from a reply", () => {
     },
   );
 
-  it('only reads the customer\'s own words, never the quoted email', () => {
+  it("only reads the customer's own words, never the quoted email", () => {
     const reply = '\n> Reply "I accept" or "I refuse"\n\nNo thanks\n\nOn Sat, 21 Nov 2026 CancelFlow wrote:\n> I accept';
     expect(readAcknowledgement(reply)).toEqual({ decision: 'REFUSED', words: 'No thanks' });
     expect(readAcknowledgement('On Monday Ada wrote:\n> yes').decision).toBe('UNDECIDED');

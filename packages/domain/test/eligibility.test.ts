@@ -31,7 +31,7 @@ describe('cancellation eligibility', () => {
     expect(e.merchant.allowed).toBe(true);
   });
 
-  it('the store\'s self-service setting does not bar a customer who asks the shop another way', () => {
+  it("the store's self-service setting does not bar a customer who asks the shop another way", () => {
     const off = order('webshop', { selfServiceEnabled: false });
     expect(selfServiceTurnedOff(off)).toBe(true);
     expect(cancellationEligibility(off, minutesLater(1), { selfService: false }).customer).toEqual({ allowed: true });

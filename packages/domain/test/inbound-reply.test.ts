@@ -7,7 +7,7 @@ const genuine: ReplyEvidence = {
   authentication: { verdict: 'NONE' },
 };
 
-describe('when a reply is the customer\'s word', () => {
+describe("when a reply is the customer's word", () => {
   it('counts a reply from the recipient that threads to our random Message-ID', () => {
     expect(judgeReply(genuine)).toEqual({ status: 'COUNTED' });
     expect(judgeReply({ ...genuine, authentication: { verdict: 'PASS', passed: ['dmarc=pass'] } })).toEqual({ status: 'COUNTED' });
@@ -21,14 +21,17 @@ describe('when a reply is the customer\'s word', () => {
 
   it('a reply that threads to none of our emails, or to one with a computable id, does not count', () => {
     const { repliesTo: _, ...unthreaded } = genuine;
-    expect(judgeReply(unthreaded)).toMatchObject({ status: 'UNDECIDED', reasons: [expect.stringMatching(/does not thread to an email CancelFlow sent/)] });
+    expect(judgeReply(unthreaded)).toMatchObject({
+      status: 'UNDECIDED',
+      reasons: [expect.stringMatching(/does not thread to an email CancelFlow sent/)],
+    });
     expect(judgeReply({ ...genuine, repliesTo: { sentTo: 'ada@example.com', unguessableMessageId: false } })).toMatchObject({
       status: 'UNDECIDED',
       reasons: [expect.stringMatching(/anyone could have computed/)],
     });
   });
 
-  it('the relay\'s failing verdict, or a missing verdict of the trusted relay, keeps it from counting', () => {
+  it("the relay's failing verdict, or a missing verdict of the trusted relay, keeps it from counting", () => {
     expect(judgeReply({ ...genuine, authentication: { verdict: 'FAIL', failed: ['dmarc=fail'] } })).toMatchObject({
       status: 'UNDECIDED',
       reasons: [expect.stringMatching(/found the sender forged \(dmarc=fail\)/)],
@@ -41,7 +44,10 @@ describe('when a reply is the customer\'s word', () => {
 
   it('no sender, or several, does not count', () => {
     expect(judgeReply({ ...genuine, from: [] }).status).toBe('UNDECIDED');
-    expect(judgeReply({ ...genuine, from: ['ada@example.com', 'attacker@evil.test'] })).toMatchObject({ status: 'UNDECIDED', reasons: [expect.stringMatching(/2 senders/)] });
+    expect(judgeReply({ ...genuine, from: ['ada@example.com', 'attacker@evil.test'] })).toMatchObject({
+      status: 'UNDECIDED',
+      reasons: [expect.stringMatching(/2 senders/)],
+    });
   });
 
   it('names every reason at once', () => {

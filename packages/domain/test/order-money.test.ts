@@ -61,7 +61,15 @@ describe('order money', () => {
       [3000, 100, 171, 2729, 474],
       [500, 0, 29, 471, 39],
     ]);
-    expect(totals).toMatchObject({ subtotal: 3500, discount: 300, orderDiscount: 200, shipping: 495, shippingVat: 86, total: 3695, vat: 599 });
+    expect(totals).toMatchObject({
+      subtotal: 3500,
+      discount: 300,
+      orderDiscount: 200,
+      shipping: 495,
+      shippingVat: 86,
+      total: 3695,
+      vat: 599,
+    });
   });
 
   it('the VAT in an amount is rounded half up: 21 % of 121 is 21, 9 % of 109 is 9, 0 % is nothing', () => {
@@ -91,7 +99,13 @@ describe('order money', () => {
       discounts: [{ amount: 300 }],
       shipping: { amount: 500, vatRate: 2100 },
     };
-    const [first, second] = cancelInParts(order, [[{ lineId: 'a', quantity: 1 }], [{ lineId: 'a', quantity: 1 }, { lineId: 'b', quantity: 1 }]]);
+    const [first, second] = cancelInParts(order, [
+      [{ lineId: 'a', quantity: 1 }],
+      [
+        { lineId: 'a', quantity: 1 },
+        { lineId: 'b', quantity: 1 },
+      ],
+    ]);
     // Line a's share of the discount is 200, line b's 100: a unit of a is worth 900.
     expect(first).toMatchObject({ amount: 900, vat: 156, shipping: { amount: 0, vat: 0 } });
     expect(second).toMatchObject({ amount: 900 + 900 + 500, shipping: { amount: 500, vat: 87 } });
@@ -117,10 +131,13 @@ describe('order money', () => {
       /discount 2001 is more than the line is worth \(2 x 1000 = 2000\)/,
     );
     expect(orderMoneyProblems({ ...base, discounts: [{ amount: 2500 }] }, [])[0]!.message).toMatch(/discounts add up to 2500, more than/);
-    expect(orderMoneyProblems({ ...base, discounts: [{ amount: 500 }], shipping: { amount: 495, vatRate: 0 } }, [{ amount: 2000 }])).toEqual([
+    expect(
+      orderMoneyProblems({ ...base, discounts: [{ amount: 500 }], shipping: { amount: 495, vatRate: 0 } }, [{ amount: 2000 }]),
+    ).toEqual([
       {
         path: 'payments',
-        message: 'payments add up to 2000 but the order totals 1995 (minor units: lines 2000 - discounts 500 + shipping 495): they must match',
+        message:
+          'payments add up to 2000 but the order totals 1995 (minor units: lines 2000 - discounts 500 + shipping 495): they must match',
       },
     ]);
   });
@@ -164,7 +181,10 @@ const orderArbitrary = fc
     const discounted = lines.reduce((n, l) => n + l.quantity * l.unitPrice - l.discount, 0);
     return fc.record({
       lines: fc.constant(lines),
-      discounts: fc.array(fc.integer({ min: 0, max: Math.floor(discounted / 3) }).map((amount) => ({ amount })), { maxLength: 3 }),
+      discounts: fc.array(
+        fc.integer({ min: 0, max: Math.floor(discounted / 3) }).map((amount) => ({ amount })),
+        { maxLength: 3 },
+      ),
       shipping: fc.record({ amount: fc.integer({ min: 0, max: 2000 }), vatRate: fc.constantFrom(0, 900, 2100) }),
     });
   });
@@ -242,7 +262,10 @@ describe('any order cancelled in any parts', () => {
         }
         expect(withShipping).toHaveLength(1);
         expect(refunds.indexOf(withShipping[0]!)).toBe(refunds.length - 1);
-        expect(withShipping[0]!.shipping).toEqual({ amount: order.shipping.amount, vat: vatIncluded(order.shipping.amount, order.shipping.vatRate) });
+        expect(withShipping[0]!.shipping).toEqual({
+          amount: order.shipping.amount,
+          vat: vatIncluded(order.shipping.amount, order.shipping.vatRate),
+        });
       }),
       { numRuns: 300 },
     );
@@ -285,7 +308,13 @@ describe('any order cancelled in any parts', () => {
           merchantId: 'm',
           currency: 'EUR',
           customer: { email: 'a@example.com', name: 'A' },
-          lines: order.lines.map((l) => ({ sku: l.id, quantity: l.quantity, unitPrice: l.unitPrice, vatRate: l.vatRate, discount: l.discount })),
+          lines: order.lines.map((l) => ({
+            sku: l.id,
+            quantity: l.quantity,
+            unitPrice: l.unitPrice,
+            vatRate: l.vatRate,
+            discount: l.discount,
+          })),
           discounts: order.discounts,
           shipping: order.shipping,
           payments: paid > 0 ? [{ method: 'CARD', amount: paid, reference: 'p' }] : [],
@@ -330,7 +359,9 @@ describe('cancellations undone in between', () => {
               for (const r of undone!.requested) lines.find((l) => l.id === r.lineId)!.cancelledQuantity -= r.quantity;
             }
           });
-          const open = lines.flatMap((l) => (l.quantity - l.cancelledQuantity > 0 ? [{ lineId: l.id, quantity: l.quantity - l.cancelledQuantity }] : []));
+          const open = lines.flatMap((l) =>
+            l.quantity - l.cancelledQuantity > 0 ? [{ lineId: l.id, quantity: l.quantity - l.cancelledQuantity }] : [],
+          );
           if (open.length > 0) cancel(open);
           const totals = orderTotals(order);
           expect(standing.reduce((n, s) => n + s.refund.amount, 0)).toBe(policy ? totals.total : totals.total - totals.shipping);

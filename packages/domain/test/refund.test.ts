@@ -30,9 +30,7 @@ describe('refund plan', () => {
   });
 
   it('never refunds more than is left on the original payment', () => {
-    expect(() => planRefund(200, 'ORIGINAL_PAYMENT', [{ method: 'CARD', reference: 'c', refundable: 150 }])).toThrow(
-      RuleViolationError,
-    );
+    expect(() => planRefund(200, 'ORIGINAL_PAYMENT', [{ method: 'CARD', reference: 'c', refundable: 150 }])).toThrow(RuleViolationError);
   });
 
   it('a refund fails if any part failed and succeeds only when all did', () => {

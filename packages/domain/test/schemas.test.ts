@@ -38,7 +38,11 @@ describe('create cancellation schema', () => {
   const valid = { lines: [{ lineId: 'l1', quantity: 1 }], reason: 'OUT_OF_STOCK', merchantCancellationNumber: 'C-1' };
 
   it('defaults to refunding the original payment without restock', () => {
-    expect(createCancellationSchema.parse(valid)).toMatchObject({ refundMethod: 'ORIGINAL_PAYMENT', restock: false, initiator: 'MERCHANT' });
+    expect(createCancellationSchema.parse(valid)).toMatchObject({
+      refundMethod: 'ORIGINAL_PAYMENT',
+      restock: false,
+      initiator: 'MERCHANT',
+    });
   });
 
   it('keeps FILL_OR_KILL for the system', () => {

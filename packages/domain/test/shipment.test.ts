@@ -68,7 +68,12 @@ describe('what a shipment sets off', () => {
       expect(error).toBeInstanceOf(RuleViolationError);
       expect((error as RuleViolationError).details.map((d) => d.path)).toEqual(['lines[0]', 'lines[1]']);
     }
-    expect(() => planShipment(order('webshop', [line()]), [{ lineId: 'l1', quantity: 1 }, { lineId: 'l1', quantity: 1 }])).toThrow(/listed twice/);
+    expect(() =>
+      planShipment(order('webshop', [line()]), [
+        { lineId: 'l1', quantity: 1 },
+        { lineId: 'l1', quantity: 1 },
+      ]),
+    ).toThrow(/listed twice/);
   });
 
   it('takes no ship notice for a CLOSED order', () => {

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, AmountOutOfRangeError, listEmailsQuerySchema, listOrdersQuerySchema, MAX_AMOUNT_MINOR, minorUnits, money, multiply, sumMinor, text } from '../src/index.ts';
+import {
+  add,
+  AmountOutOfRangeError,
+  listEmailsQuerySchema,
+  listOrdersQuerySchema,
+  MAX_AMOUNT_MINOR,
+  minorUnits,
+  money,
+  multiply,
+  sumMinor,
+  text,
+} from '../src/index.ts';
 
 const storable = (value: string) => !value.includes('\u0000') && !/\p{Cs}/u.test(value);
 
@@ -13,9 +24,14 @@ describe('the shared text schema', () => {
       { numRuns: 2000 },
     );
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff'), fc.string(), (a, bad, b) => {
-        expect(text().safeParse(`${a}${bad}${b}`).success).toBe(false);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme' }),
+        fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff'),
+        fc.string(),
+        (a, bad, b) => {
+          expect(text().safeParse(`${a}${bad}${b}`).success).toBe(false);
+        },
+      ),
     );
     expect(text().safeParse('emoji 😀 and 𝄞').success).toBe(true);
   });

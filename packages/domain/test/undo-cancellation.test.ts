@@ -4,20 +4,29 @@ import type { Channel } from '../src/channel-policies.ts';
 import { netOf, planUndo, planUndoMoney, type UndoRefundPart, type UndoRequestSubject } from '../src/undo-cancellation.ts';
 import { undoCancellationSchema, providerEventBodySchema } from '../src/schemas/index.ts';
 
-const subject = (overrides: {
-  channel?: Channel;
-  reason?: UndoRequestSubject['cancellation']['reason'];
-  status?: UndoRequestSubject['cancellation']['status'];
-  orderStatus?: UndoRequestSubject['order']['status'];
-  shipped?: number;
-  stillCancelled?: number;
-  disputed?: boolean;
-} = {}): UndoRequestSubject => ({
+const subject = (
+  overrides: {
+    channel?: Channel;
+    reason?: UndoRequestSubject['cancellation']['reason'];
+    status?: UndoRequestSubject['cancellation']['status'];
+    orderStatus?: UndoRequestSubject['order']['status'];
+    shipped?: number;
+    stillCancelled?: number;
+    disputed?: boolean;
+  } = {},
+): UndoRequestSubject => ({
   order: {
     channel: overrides.channel ?? 'webshop',
     status: overrides.orderStatus ?? 'IN_PROGRESS',
     lines: [
-      { id: 'l1', lineNo: 1, sku: 'MUG', quantity: 4, shippedQuantity: overrides.shipped ?? 0, cancelledQuantity: overrides.stillCancelled ?? 3 },
+      {
+        id: 'l1',
+        lineNo: 1,
+        sku: 'MUG',
+        quantity: 4,
+        shippedQuantity: overrides.shipped ?? 0,
+        cancelledQuantity: overrides.stillCancelled ?? 3,
+      },
       { id: 'l2', lineNo: 2, sku: 'TEA', quantity: 1, shippedQuantity: 0, cancelledQuantity: 1 },
     ],
   },
@@ -139,8 +148,12 @@ describe('undo request bodies', () => {
   it('provider events still take refund events and now payment.received', () => {
     expect(providerEventBodySchema.safeParse({ eventId: 'e', type: 'refund.settled', providerRefundId: 're_1' }).success).toBe(true);
     expect(
-      providerEventBodySchema.safeParse({ eventId: 'e', type: 'payment.received', paymentRequestId: '6f1c2b9e-4a57-4c1e-9a43-0a0b4b1c2d3e', amount: 100 })
-        .success,
+      providerEventBodySchema.safeParse({
+        eventId: 'e',
+        type: 'payment.received',
+        paymentRequestId: '6f1c2b9e-4a57-4c1e-9a43-0a0b4b1c2d3e',
+        amount: 100,
+      }).success,
     ).toBe(true);
     expect(providerEventBodySchema.safeParse({ eventId: 'e', type: 'payment.received' }).success).toBe(false);
   });

@@ -79,7 +79,8 @@ export type Authenticator = (req: Request) => Promise<Principal>;
 export function bearerAuthenticator(settings: AuthSettings = authSettingsFromEnv()): Authenticator {
   return async (req) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match) throw new UnauthenticatedError('this API needs a bearer token (Authorization: Bearer <token>): mint one with npm run token');
+    if (!match)
+      throw new UnauthenticatedError('this API needs a bearer token (Authorization: Bearer <token>): mint one with npm run token');
     return verifyAccessToken(settings, match[1]!);
   };
 }
@@ -154,7 +155,9 @@ async function assertOwner(owner: Owner, principal: Principal, req: Request): Pr
     throw new ValidationError(`${placeOf(owner.at)}: the ${owner.what} is required`, [{ path: placeOf(owner.at), message: 'required' }]);
   }
   if (typeof given !== 'string' || given.length === 0 || given.length > 200) {
-    throw new ValidationError(`${placeOf(owner.at)}: must be the id of the ${owner.what}`, [{ path: placeOf(owner.at), message: 'must be an id' }]);
+    throw new ValidationError(`${placeOf(owner.at)}: must be the id of the ${owner.what}`, [
+      { path: placeOf(owner.at), message: 'must be an id' },
+    ]);
   }
   const merchantId = await owner.merchantOf(given);
   if (merchantId === undefined || !canAccessMerchant(principal, merchantId)) throw new NotFoundError(`no ${owner.what} ${given}`);
@@ -168,7 +171,9 @@ function idAt(at: IdLocation, req: Request): unknown {
 
 function bodyField(req: Request, name: string): unknown {
   const body: unknown = req.body;
-  return typeof body === 'object' && body !== null && !Array.isArray(body) && Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && Object.hasOwn(body, name)
+    ? (body as Record<string, unknown>)[name]
+    : undefined;
 }
 
 const placeOf = (at: IdLocation) => ('param' in at ? at.param : 'query' in at ? at.query : at.body);

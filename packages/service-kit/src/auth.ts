@@ -74,8 +74,10 @@ export function durationSeconds(name: string, value: string): number {
 export function assertIssuedInTime(iat: unknown, maxAgeSeconds: number, what: string, wayOut: string, now = Date.now()): void {
   const nowSeconds = Math.floor(now / 1000);
   if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new UnauthenticatedError(`${what} has no valid "iat" claim: ${wayOut}`);
-  if (iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) throw new UnauthenticatedError(`${what} was issued in the future: check the clock of the machine that made it`);
-  if (nowSeconds - iat > maxAgeSeconds) throw new UnauthenticatedError(`${what} is older than ${maxAgeSeconds} seconds, the most it may be: ${wayOut}`);
+  if (iat > nowSeconds + CLOCK_TOLERANCE_SECONDS)
+    throw new UnauthenticatedError(`${what} was issued in the future: check the clock of the machine that made it`);
+  if (nowSeconds - iat > maxAgeSeconds)
+    throw new UnauthenticatedError(`${what} is older than ${maxAgeSeconds} seconds, the most it may be: ${wayOut}`);
 }
 
 const maxAgeOf = (settings: Pick<AuthSettings, 'maxTokenAgeSeconds'>): number =>
@@ -121,10 +123,18 @@ export async function verifyAccessToken(settings: Omit<AuthSettings, 'developmen
     }));
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw new UnauthenticatedError('the bearer token has expired: mint a new one (npm run token)');
-    if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing' && (error.claim === 'exp' || error.claim === 'iat')) {
-      throw new UnauthenticatedError(`the bearer token has no "${error.claim}" claim: tokens must say when they were issued and when they expire (npm run token)`);
+    if (
+      error instanceof errors.JWTClaimValidationFailed &&
+      error.reason === 'missing' &&
+      (error.claim === 'exp' || error.claim === 'iat')
+    ) {
+      throw new UnauthenticatedError(
+        `the bearer token has no "${error.claim}" claim: tokens must say when they were issued and when they expire (npm run token)`,
+      );
     }
-    throw new UnauthenticatedError('the bearer token is not valid (wrong signature, issuer or audience, or not a token): mint one with npm run token');
+    throw new UnauthenticatedError(
+      'the bearer token is not valid (wrong signature, issuer or audience, or not a token): mint one with npm run token',
+    );
   }
   assertIssuedInTime(claims.iat, maxAgeOf(settings), 'the bearer token', 'mint a new one (npm run token)');
   const role = claims.role;
@@ -133,7 +143,11 @@ export async function verifyAccessToken(settings: Omit<AuthSettings, 'developmen
   }
   const merchantId = typeof claims.merchantId === 'string' && claims.merchantId ? claims.merchantId : undefined;
   if (role === 'MERCHANT' && !merchantId) throw new UnauthenticatedError('a MERCHANT token must name its merchant (merchantId)');
-  return { role: role as Role, ...(merchantId ? { merchantId } : {}), subject: typeof claims.sub === 'string' ? claims.sub : role.toLowerCase() };
+  return {
+    role: role as Role,
+    ...(merchantId ? { merchantId } : {}),
+    subject: typeof claims.sub === 'string' ? claims.sub : role.toLowerCase(),
+  };
 }
 
 export function principalOf(res: Response): Principal {

@@ -41,11 +41,13 @@ function decodeUnreserved(segment: string): string {
   } catch {
     throw malformed(segment);
   }
-  return segment.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+  return segment.replace(/%([0-9A-Fa-f]{2})/g, (encoded, hex: string) => {
     const character = String.fromCharCode(Number.parseInt(hex, 16));
-    return UNRESERVED.test(character) ? character : escape.toUpperCase();
+    return UNRESERVED.test(character) ? character : encoded.toUpperCase();
   });
 }
 
 const malformed = (segment: string) =>
-  new ValidationError(`the path segment "${segment.slice(0, 80)}" is not valid percent-encoding: escape "%" as %25 and encode text as UTF-8`);
+  new ValidationError(
+    `the path segment "${segment.slice(0, 80)}" is not valid percent-encoding: escape "%" as %25 and encode text as UTF-8`,
+  );

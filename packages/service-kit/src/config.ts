@@ -43,7 +43,11 @@ export const commonEnv = {
     .int('SHUTDOWN_GRACE_MS must be a whole number of milliseconds')
     .min(0, 'SHUTDOWN_GRACE_MS must be a whole number of milliseconds')
     .default(10_000),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).optional(),
+  LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+      error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent',
+    })
+    .optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
     (value) => (value === '' ? undefined : value),

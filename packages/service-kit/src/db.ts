@@ -58,6 +58,6 @@ export async function migrateDatabase(settings: DatabaseSettings): Promise<void>
 
 /** PostgreSQL's unique_violation, for turning a lost race into a ConflictError. */
 export const isUniqueViolation = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null &&
-  ((error as { code?: unknown }).code === '23505' ||
-    (error as { name?: unknown }).name === 'UniqueConstraintViolationException');
+  typeof error === 'object' &&
+  error !== null &&
+  ((error as { code?: unknown }).code === '23505' || (error as { name?: unknown }).name === 'UniqueConstraintViolationException');

@@ -95,7 +95,17 @@ export function toRefusal(err: unknown): Refusal | undefined {
   const status = clientStatusOf(err);
   if (status === undefined) return undefined;
   const { type, code, message } = err as { type?: unknown; code?: unknown; message?: unknown };
-  return { status, code: CODE_OF_STATUS[status] ?? 'BAD_REQUEST', message: clientMessage(status, typeof type === 'string' ? type : undefined, typeof code === 'string' ? code : undefined, typeof message === 'string' ? message : '', err) };
+  return {
+    status,
+    code: CODE_OF_STATUS[status] ?? 'BAD_REQUEST',
+    message: clientMessage(
+      status,
+      typeof type === 'string' ? type : undefined,
+      typeof code === 'string' ? code : undefined,
+      typeof message === 'string' ? message : '',
+      err,
+    ),
+  };
 }
 
 const isJson = (raw: unknown): boolean => {

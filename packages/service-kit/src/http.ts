@@ -88,9 +88,18 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   app.use(securityHeaders());
   // Counted before anything is authenticated or parsed, so a flood costs one lookup per request.
   if (options.rateLimits) app.use(options.rateLimits.shell());
-  app.get('/healthz', describe({ summary: 'The process is alive', tags: ['operations'], access: 'public', responses: { 200: { description: 'alive', schema: healthBodySchema } } }), (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.get(
+    '/healthz',
+    describe({
+      summary: 'The process is alive',
+      tags: ['operations'],
+      access: 'public',
+      responses: { 200: { description: 'alive', schema: healthBodySchema } },
+    }),
+    (_req, res) => {
+      res.json({ status: 'ok' });
+    },
+  );
   app.get(
     '/readyz',
     describe({
@@ -106,11 +115,23 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   );
   app.get(
     '/metrics',
-    describe({ summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)', tags: ['operations'], access: 'public', responses: { 200: { description: 'metrics in the Prometheus text format', contentType: 'text/plain', schema: z.string() }, 401: 'no or a wrong metrics token' } }),
+    describe({
+      summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)',
+      tags: ['operations'],
+      access: 'public',
+      responses: {
+        200: { description: 'metrics in the Prometheus text format', contentType: 'text/plain', schema: z.string() },
+        401: 'no or a wrong metrics token',
+      },
+    }),
     metricsGuard(options.metricsToken),
     metricsRoute(registry),
   );
-  serveApiDocs(app, { title: `CancelFlow ${service}`, version: options.version ?? '1.0.0', ...(options.description ? { description: options.description } : {}) });
+  serveApiDocs(app, {
+    title: `CancelFlow ${service}`,
+    version: options.version ?? '1.0.0',
+    ...(options.description ? { description: options.description } : {}),
+  });
   app.use(routes);
   app.use(notFoundRoute);
   app.use(errorMapper(logger));

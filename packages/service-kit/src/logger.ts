@@ -39,13 +39,16 @@ export function redactUrl(url: string): string {
  */
 export function createLogger(service: string, destination?: DestinationStream): Logger {
   const format = process.env.LOG_FORMAT ?? (process.env.NODE_ENV === 'development' ? 'pretty' : 'json');
-  const logger = pino({
-    name: service,
-    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
-    mixin: () => currentLogContext(),
-    redact: { paths: REDACTED_PATHS, censor: REDACTED },
-    ...(format === 'pretty' && !destination ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
-  }, ...(destination ? [destination] : []));
+  const logger = pino(
+    {
+      name: service,
+      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+      mixin: () => currentLogContext(),
+      redact: { paths: REDACTED_PATHS, censor: REDACTED },
+      ...(format === 'pretty' && !destination ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+    },
+    ...(destination ? [destination] : []),
+  );
   first ??= logger;
   return logger;
 }

@@ -12,7 +12,12 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export function metricsGuard(token: string | undefined): RequestHandler {
   const wanted = token ? digest(token) : undefined;
   return (req, _res, next) => {
-    if (!wanted) throw new HttpClientError(403, 'FORBIDDEN', 'metrics are off on this service: set METRICS_TOKEN and scrape with Authorization: Bearer <METRICS_TOKEN>');
+    if (!wanted)
+      throw new HttpClientError(
+        403,
+        'FORBIDDEN',
+        'metrics are off on this service: set METRICS_TOKEN and scrape with Authorization: Bearer <METRICS_TOKEN>',
+      );
     const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!given || !timingSafeEqual(digest(given), wanted)) {
       throw new HttpClientError(401, 'UNAUTHENTICATED', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');

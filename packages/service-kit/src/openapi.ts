@@ -91,7 +91,8 @@ interface LayerLike {
 
 /** Every route express serves, with its description when it has one (walks app.router.stack). */
 export function mountedRoutes(app: Express | Router): MountedRoute[] {
-  const stack = ('router' in app && app.router ? (app.router as { stack: LayerLike[] }).stack : (app as unknown as { stack: LayerLike[] }).stack);
+  const stack =
+    'router' in app && app.router ? (app.router as { stack: LayerLike[] }).stack : (app as unknown as { stack: LayerLike[] }).stack;
   return walk(stack, '');
 }
 
@@ -122,7 +123,8 @@ function isRouter(handle: unknown): handle is { stack: LayerLike[] } {
   return typeof handle === 'function' && Array.isArray((handle as { stack?: unknown }).stack);
 }
 
-const join = (prefix: string, path: string) => (prefix === '' || prefix === '/' ? path : `${prefix.replace(/\/$/, '')}${path === '/' ? '' : path}`);
+const join = (prefix: string, path: string) =>
+  prefix === '' || prefix === '/' ? path : `${prefix.replace(/\/$/, '')}${path === '/' ? '' : path}`;
 
 /** Routes express serves that have no description: the document would not show them. */
 export function undocumentedRoutes(app: Express | Router): string[] {
@@ -152,7 +154,7 @@ export const SECURITY_SCHEMES = {
     type: 'apiKey',
     in: 'query',
     name: 'token',
-    description: 'The customer\'s order-scoped token from the signed link of the order email (a JWT for that one order, expiring).',
+    description: "The customer's order-scoped token from the signed link of the order email (a JWT for that one order, expiring).",
   },
   customerBearer: {
     type: 'http',
@@ -227,19 +229,29 @@ function toOperation(route: MountedRoute, doc: RouteDoc, access: RouteAccess): Z
   const responses: ZodOpenApiResponsesObject = {};
   const errorBody = { content: { 'application/json': { schema: ErrorBodySchema } } };
   for (const [status, answer] of Object.entries(doc.responses)) {
-    const { description, schema, contentType } = typeof answer === 'string' ? { description: answer, schema: undefined, contentType: undefined } : answer;
+    const { description, schema, contentType } =
+      typeof answer === 'string' ? { description: answer, schema: undefined, contentType: undefined } : answer;
     // Every refusal and failure answers the one error body; a success states its own schema.
     const content = schema ? { content: { [contentType ?? 'application/json']: { schema } } } : Number(status) >= 400 ? errorBody : {};
     responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = { description, ...content };
   }
-  if ((doc.body || doc.query || params) && !responses['400']) responses['400'] = { description: 'the input is invalid: the message names the field and why', ...errorBody };
+  if ((doc.body || doc.query || params) && !responses['400'])
+    responses['400'] = { description: 'the input is invalid: the message names the field and why', ...errorBody };
   if (access.kind === 'bearer' && !responses['401']) responses['401'] = { description: 'no valid bearer token', ...errorBody };
-  if (access.kind === 'customer' && !responses['401']) responses['401'] = { description: 'the link\'s token is missing, invalid or expired', ...errorBody };
-  if (access.kind === 'bearer' && !responses['403']) responses['403'] = { description: `the token's role is not ${access.roles.join(' or ')}, or it is scoped to another merchant where the route works across merchants`, ...errorBody };
+  if (access.kind === 'customer' && !responses['401'])
+    responses['401'] = { description: "the link's token is missing, invalid or expired", ...errorBody };
+  if (access.kind === 'bearer' && !responses['403'])
+    responses['403'] = {
+      description: `the token's role is not ${access.roles.join(' or ')}, or it is scoped to another merchant where the route works across merchants`,
+      ...errorBody,
+    };
   const accessLine = accessText(access);
   const description = [doc.description, accessLine].filter((d): d is string => d !== undefined).join('\n\n');
   const security = securityOf(access);
-  responses.default = { description: 'an error: 404 not found, 409 conflict, 422 a business rule refuses it, 503 unavailable', ...errorBody };
+  responses.default = {
+    description: 'an error: 404 not found, 409 conflict, 422 a business rule refuses it, 503 unavailable',
+    ...errorBody,
+  };
   return {
     summary: doc.summary,
     ...(description ? { description } : {}),
@@ -264,7 +276,12 @@ export function serveApiDocs(app: Express, info: ApiInfo): void {
   let document: ReturnType<typeof createDocument> | undefined;
   app.get(
     '/openapi.json',
-    describe({ summary: 'This API as an OpenAPI 3.1 document', tags: ['operations'], access: 'public', responses: { 200: { description: 'the OpenAPI document', schema: z.record(z.string(), z.unknown()) } } }),
+    describe({
+      summary: 'This API as an OpenAPI 3.1 document',
+      tags: ['operations'],
+      access: 'public',
+      responses: { 200: { description: 'the OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
+    }),
     (_req, res) => {
       document ??= openApiDocument(app, info);
       res.json(document);
@@ -272,7 +289,12 @@ export function serveApiDocs(app: Express, info: ApiInfo): void {
   );
   app.get(
     '/docs',
-    describe({ summary: 'Browsable API reference (Swagger UI)', tags: ['operations'], access: 'public', responses: { 200: { description: 'an HTML page', contentType: 'text/html', schema: z.string() } } }),
+    describe({
+      summary: 'Browsable API reference (Swagger UI)',
+      tags: ['operations'],
+      access: 'public',
+      responses: { 200: { description: 'an HTML page', contentType: 'text/html', schema: z.string() } },
+    }),
     (_req, res) => {
       res.type('html').send(docsPage(info.title));
     },

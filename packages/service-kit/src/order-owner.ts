@@ -21,7 +21,10 @@ export function merchantOfOrderFromOrderService(settings: OrderOwnerSettings): M
   let token: { value: Promise<string>; renewAt: number } | undefined;
   const bearer = () => {
     if (!token || Date.now() > token.renewAt) {
-      token = { value: mintAccessToken(auth, { role: 'SERVICE', subject: settings.service, expiresIn: '1h' }), renewAt: Date.now() + 50 * 60_000 };
+      token = {
+        value: mintAccessToken(auth, { role: 'SERVICE', subject: settings.service, expiresIn: '1h' }),
+        renewAt: Date.now() + 50 * 60_000,
+      };
     }
     return token.value;
   };

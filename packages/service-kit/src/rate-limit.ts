@@ -42,7 +42,10 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 };
 
 const count = (name: string) =>
-  z.coerce.number({ error: `${name} must be a whole number above 0` }).int(`${name} must be a whole number above 0`).positive(`${name} must be a whole number above 0`);
+  z.coerce
+    .number({ error: `${name} must be a whole number above 0` })
+    .int(`${name} must be a whole number above 0`)
+    .positive(`${name} must be a whole number above 0`);
 
 const envSchema = z.object({
   RATE_LIMIT_ENABLED: booleanFlag('RATE_LIMIT_ENABLED').optional(),
@@ -107,7 +110,12 @@ const tokenKey = (req: Request): string | undefined => {
  * The limits of one service, counted in its own PostgreSQL schema. With `enabled: false` every
  * middleware passes requests through and no connection is opened.
  */
-export async function startRateLimits(options: { databaseUrl: string; schema: string; settings?: RateLimitSettings; logger?: Logger }): Promise<RateLimits> {
+export async function startRateLimits(options: {
+  databaseUrl: string;
+  schema: string;
+  settings?: RateLimitSettings;
+  logger?: Logger;
+}): Promise<RateLimits> {
   const settings = options.settings ?? DEFAULT_RATE_LIMITS;
   const pass: RequestHandler = (_req, _res, next) => next();
   if (!settings.enabled) {
@@ -141,7 +149,8 @@ export async function startRateLimits(options: { databaseUrl: string; schema: st
     return limiter;
   };
 
-  const middleware = (policies: RateLimitPolicy[], counters: Promise<RateLimiterPostgres[]>): RequestHandler =>
+  const middleware =
+    (policies: RateLimitPolicy[], counters: Promise<RateLimiterPostgres[]>): RequestHandler =>
     async (req, res, next) => {
       if (UNLIMITED.has(req.path)) return next();
       const ready = await counters;
@@ -159,14 +168,26 @@ export async function startRateLimits(options: { databaseUrl: string; schema: st
       if (states.length === 0) return next();
       const seconds = (state: RateLimiterRes) => Math.max(1, Math.ceil(state.msBeforeNext / 1000));
       const label = (policy: RateLimitPolicy) => `"${policy.name}"`;
-      appendHeader(res, 'RateLimit-Policy', states.map(({ policy }) => `${label(policy)};q=${policy.limit};w=${settings.windowSeconds}`).join(', '));
-      appendHeader(res, 'RateLimit', states.map(({ policy, state }) => `${label(policy)};r=${state.remainingPoints};t=${seconds(state)}`).join(', '));
+      appendHeader(
+        res,
+        'RateLimit-Policy',
+        states.map(({ policy }) => `${label(policy)};q=${policy.limit};w=${settings.windowSeconds}`).join(', '),
+      );
+      appendHeader(
+        res,
+        'RateLimit',
+        states.map(({ policy, state }) => `${label(policy)};r=${state.remainingPoints};t=${seconds(state)}`).join(', '),
+      );
       const refused = states.filter((s) => s.refused);
       if (refused.length === 0) return next();
       const wait = Math.max(...refused.map((s) => seconds(s.state)));
       res.setHeader('Retry-After', String(wait));
       const names = refused.map((s) => s.policy.name).join(', ');
-      throw new HttpClientError(429, 'RATE_LIMITED', `too many requests (${names}: at most ${refused[0]!.policy.limit} per ${settings.windowSeconds} s): try again in ${wait} s`);
+      throw new HttpClientError(
+        429,
+        'RATE_LIMITED',
+        `too many requests (${names}: at most ${refused[0]!.policy.limit} per ${settings.windowSeconds} s): try again in ${wait} s`,
+      );
     };
 
   const shellPolicies: RateLimitPolicy[] = [
@@ -192,7 +213,11 @@ export async function startRateLimits(options: { databaseUrl: string; schema: st
 }
 
 /** Adds to a header another service-kit middleware may already have set. */
-function appendHeader(res: { getHeader(name: string): unknown; setHeader(name: string, value: string): unknown }, name: string, value: string): void {
+function appendHeader(
+  res: { getHeader(name: string): unknown; setHeader(name: string, value: string): unknown },
+  name: string,
+  value: string,
+): void {
   const before = res.getHeader(name);
   res.setHeader(name, typeof before === 'string' && before ? `${before}, ${value}` : value);
 }

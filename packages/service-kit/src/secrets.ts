@@ -33,7 +33,7 @@ export const SECRETS = {
   },
   SELF_SERVICE_TOKEN_SECRET: {
     name: 'SELF_SERVICE_TOKEN_SECRET',
-    purpose: "signs and checks the customers' \"view order\" links (HS256)",
+    purpose: 'signs and checks the customers\' "view order" links (HS256)',
     readBy: ['order-service'],
     requiredInProduction: true,
   },
@@ -63,7 +63,9 @@ export function secretProblems(env: NodeJS.ProcessEnv, names: readonly SecretNam
     const value = env[name];
     if (value === undefined || value === '') {
       if (production && spec.requiredInProduction) {
-        problems.push(`${name}: required in production (at least ${SECRET_MIN_LENGTH} characters, e.g. openssl rand -hex 32): it ${spec.purpose}`);
+        problems.push(
+          `${name}: required in production (at least ${SECRET_MIN_LENGTH} characters, e.g. openssl rand -hex 32): it ${spec.purpose}`,
+        );
       }
       continue;
     }
@@ -73,7 +75,9 @@ export function secretProblems(env: NodeJS.ProcessEnv, names: readonly SecretNam
     }
     if (!production) continue;
     if (PUBLISHED.has(value)) {
-      problems.push(`${name}: is a development secret published in the CancelFlow repository; production needs its own (openssl rand -hex 32)`);
+      problems.push(
+        `${name}: is a development secret published in the CancelFlow repository; production needs its own (openssl rand -hex 32)`,
+      );
       continue;
     }
     const twin = seen.get(value);

@@ -154,11 +154,19 @@ function wrapQuery(pg: PgModule): void {
     const parent = context.active();
     if (!active || !trace.getSpan(parent) || typeof args[args.length - 1] === 'function') return original.apply(this, args);
     const first = args[0];
-    const text = typeof first === 'string' ? first : typeof first === 'object' && first !== null && 'text' in first ? String((first as { text: unknown }).text) : '';
+    const text =
+      typeof first === 'string'
+        ? first
+        : typeof first === 'object' && first !== null && 'text' in first
+          ? String((first as { text: unknown }).text)
+          : '';
     const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
     const span = tracer().startSpan(
       `pg ${operation}`,
-      { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.operation.name': operation, 'db.query.text': text.slice(0, 2_000) } },
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'db.system': 'postgresql', 'db.operation.name': operation, 'db.query.text': text.slice(0, 2_000) },
+      },
       parent,
     );
     const result = context.with(trace.setSpan(parent, span), () => original.apply(this, args));

@@ -31,7 +31,8 @@ export function pinoTemporalLogger(logger: Logger): TemporalLogger {
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
     // Our workers run activities only or workflows only, by design: not worth a warning.
     if (/^No (workflows|activities) registered/.test(message)) level = 'DEBUG';
-    const method = level === 'WARN' ? 'warn' : level === 'ERROR' ? 'error' : level === 'DEBUG' ? 'debug' : level === 'TRACE' ? 'trace' : 'info';
+    const method =
+      level === 'WARN' ? 'warn' : level === 'ERROR' ? 'error' : level === 'DEBUG' ? 'debug' : level === 'TRACE' ? 'trace' : 'info';
     logger[method]({ ...meta }, message);
   };
   return {

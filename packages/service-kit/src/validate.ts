@@ -29,7 +29,10 @@ export function problemsOf(error: z.ZodError, what = 'request body'): { path: st
 
 /** lines[0].quantity, customer.email */
 export function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 /** zod's default messages; a schema's own message is kept (without the field name it repeats). */

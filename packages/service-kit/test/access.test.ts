@@ -18,16 +18,54 @@ function routes(): Router {
     handled.push(name);
     res.json({ name, body: req.body ?? null, principal: res.locals.principal ?? null });
   };
-  router.get('/things', describe({ summary: 'list', access: { roles: ['MERCHANT', 'SUPPORT'], list: true }, responses: { 200: 'ok' } }), (_req, res) => {
-    handled.push('list');
-    res.json({ merchant: merchantFilter(principalOf(res), typeof _req.query.merchantId === 'string' ? _req.query.merchantId : undefined) ?? 'all' });
-  });
-  router.get('/things/:id', describe({ summary: 'one', access: { roles: ['SERVICE', 'MERCHANT', 'SUPPORT'], owner: thing({ param: 'id' }) }, responses: { 200: 'ok' } }), answer('one'));
-  router.post('/things/:id/approve', describe({ summary: 'approve', access: { roles: ['SUPPORT'], owner: thing({ param: 'id' }) }, responses: { 200: 'ok' } }), answer('approve'));
-  router.post('/notes', describe({ summary: 'note', access: { roles: ['SERVICE', 'MERCHANT'], owner: thing({ body: 'thingId' }) }, responses: { 200: 'ok' } }), answer('note'));
-  router.post('/imports', describe({ summary: 'import', access: { roles: ['SERVICE'], actsFor: { body: 'merchantId' } }, responses: { 200: 'ok' } }), answer('import'));
-  router.get('/events', describe({ summary: 'across', access: { roles: ['SERVICE', 'SUPPORT'], acrossMerchants: true }, responses: { 200: 'ok' } }), answer('across'));
-  router.get('/by-thing', describe({ summary: 'per thing', access: { roles: ['SERVICE', 'MERCHANT', 'SUPPORT'], owner: thing({ query: 'thingId', optional: true }) }, responses: { 200: 'ok' } }), answer('by-thing'));
+  router.get(
+    '/things',
+    describe({ summary: 'list', access: { roles: ['MERCHANT', 'SUPPORT'], list: true }, responses: { 200: 'ok' } }),
+    (_req, res) => {
+      handled.push('list');
+      res.json({
+        merchant: merchantFilter(principalOf(res), typeof _req.query.merchantId === 'string' ? _req.query.merchantId : undefined) ?? 'all',
+      });
+    },
+  );
+  router.get(
+    '/things/:id',
+    describe({
+      summary: 'one',
+      access: { roles: ['SERVICE', 'MERCHANT', 'SUPPORT'], owner: thing({ param: 'id' }) },
+      responses: { 200: 'ok' },
+    }),
+    answer('one'),
+  );
+  router.post(
+    '/things/:id/approve',
+    describe({ summary: 'approve', access: { roles: ['SUPPORT'], owner: thing({ param: 'id' }) }, responses: { 200: 'ok' } }),
+    answer('approve'),
+  );
+  router.post(
+    '/notes',
+    describe({ summary: 'note', access: { roles: ['SERVICE', 'MERCHANT'], owner: thing({ body: 'thingId' }) }, responses: { 200: 'ok' } }),
+    answer('note'),
+  );
+  router.post(
+    '/imports',
+    describe({ summary: 'import', access: { roles: ['SERVICE'], actsFor: { body: 'merchantId' } }, responses: { 200: 'ok' } }),
+    answer('import'),
+  );
+  router.get(
+    '/events',
+    describe({ summary: 'across', access: { roles: ['SERVICE', 'SUPPORT'], acrossMerchants: true }, responses: { 200: 'ok' } }),
+    answer('across'),
+  );
+  router.get(
+    '/by-thing',
+    describe({
+      summary: 'per thing',
+      access: { roles: ['SERVICE', 'MERCHANT', 'SUPPORT'], owner: thing({ query: 'thingId', optional: true }) },
+      responses: { 200: 'ok' },
+    }),
+    answer('by-thing'),
+  );
   router.post('/open', describe({ summary: 'open', access: 'public', responses: { 200: 'ok' } }), answer('open'));
   return router;
 }
@@ -37,7 +75,11 @@ const token = (role: Role, merchantId?: string) => mintAccessToken(settings, { r
 const call = async (method: string, path: string, options: { token?: string; body?: string; headers?: Record<string, string> } = {}) => {
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
     ...(options.body !== undefined ? { body: options.body } : {}),
   });
   return { status: response.status, body: (await response.json()) as { name?: string; error?: { message: string }; merchant?: string } };
@@ -63,7 +105,7 @@ suite('access declared on the route, decided after routing', () => {
     expect((await call('POST', '/things/t-1/approve', { token: await token('SUPPORT'), body: '{}' })).status).toBe(200);
   });
 
-  it('another merchant\'s thing is 404 exactly like a missing one, for merchants and for scoped SERVICE and SUPPORT tokens', async () => {
+  it("another merchant's thing is 404 exactly like a missing one, for merchants and for scoped SERVICE and SUPPORT tokens", async () => {
     const a = await token('MERCHANT', 'm1');
     expect((await call('GET', '/things/t-1', { token: a })).status).toBe(200);
     const other = await call('GET', '/things/t-2', { token: a });
@@ -75,18 +117,28 @@ suite('access declared on the route, decided after routing', () => {
     expect((await call('GET', '/things/t-2', { token: await token('SUPPORT') })).status).toBe(200);
   });
 
-  it('the owner may be named in the body: another merchant\'s id there is 404, and nothing is handled', async () => {
+  it("the owner may be named in the body: another merchant's id there is 404, and nothing is handled", async () => {
     handled.length = 0;
-    expect((await call('POST', '/notes', { token: await token('MERCHANT', 'm1'), body: JSON.stringify({ thingId: 't-2' }) })).status).toBe(404);
-    expect((await call('POST', '/notes', { token: await token('MERCHANT', 'm1'), body: JSON.stringify({ thingId: 42 }) })).status).toBe(400);
+    expect((await call('POST', '/notes', { token: await token('MERCHANT', 'm1'), body: JSON.stringify({ thingId: 't-2' }) })).status).toBe(
+      404,
+    );
+    expect((await call('POST', '/notes', { token: await token('MERCHANT', 'm1'), body: JSON.stringify({ thingId: 42 }) })).status).toBe(
+      400,
+    );
     expect((await call('POST', '/notes', { token: await token('MERCHANT', 'm1'), body: '{}' })).status).toBe(400);
     expect(handled).toEqual([]);
-    expect((await call('POST', '/notes', { token: await token('MERCHANT', 'm1'), body: JSON.stringify({ thingId: 't-1' }) })).status).toBe(200);
+    expect((await call('POST', '/notes', { token: await token('MERCHANT', 'm1'), body: JSON.stringify({ thingId: 't-1' }) })).status).toBe(
+      200,
+    );
   });
 
   it('a scoped token acts for its merchant only; routes across merchants refuse scoped tokens', async () => {
-    expect((await call('POST', '/imports', { token: await token('SERVICE', 'm1'), body: JSON.stringify({ merchantId: 'm2' }) })).status).toBe(403);
-    expect((await call('POST', '/imports', { token: await token('SERVICE', 'm1'), body: JSON.stringify({ merchantId: 'm1' }) })).status).toBe(200);
+    expect(
+      (await call('POST', '/imports', { token: await token('SERVICE', 'm1'), body: JSON.stringify({ merchantId: 'm2' }) })).status,
+    ).toBe(403);
+    expect(
+      (await call('POST', '/imports', { token: await token('SERVICE', 'm1'), body: JSON.stringify({ merchantId: 'm1' }) })).status,
+    ).toBe(200);
     expect((await call('GET', '/events', { token: await token('SERVICE', 'm1') })).status).toBe(403);
     expect((await call('GET', '/events', { token: await token('SERVICE') })).status).toBe(200);
   });
@@ -98,15 +150,25 @@ suite('access declared on the route, decided after routing', () => {
     expect((await call('GET', '/by-thing', { token: await token('SUPPORT') })).status).toBe(200);
   });
 
-  it('lists are limited to the token\'s merchant; asking for another merchant\'s list matches nothing', async () => {
+  it("lists are limited to the token's merchant; asking for another merchant's list matches nothing", async () => {
     expect((await call('GET', '/things', { token: await token('MERCHANT', 'm1') })).body.merchant).toBe('m1');
     expect((await call('GET', '/things?merchantId=m2', { token: await token('MERCHANT', 'm1') })).body.merchant).toBe('all');
     expect((await call('GET', '/things?merchantId=m2', { token: await token('SUPPORT') })).body.merchant).toBe('m2');
   });
 
-  it('every spelling of a path gets the canonical path\'s answer', async () => {
+  it("every spelling of a path gets the canonical path's answer", async () => {
     const a = await token('MERCHANT', 'm1');
-    for (const path of ['/THINGS/t-2', '/things/t-2/', '/things//t-2', '/things/./t-2', '/x/../things/t-2', '/things/t-2;x=1', '/%74hings/t-2', '/things/%74-2', '/things/t%2D2']) {
+    for (const path of [
+      '/THINGS/t-2',
+      '/things/t-2/',
+      '/things//t-2',
+      '/things/./t-2',
+      '/x/../things/t-2',
+      '/things/t-2;x=1',
+      '/%74hings/t-2',
+      '/things/%74-2',
+      '/things/t%2D2',
+    ]) {
       expect((await call('GET', path, { token: a })).status, path).toBe(404);
     }
     for (const path of ['/THINGS/t-1', '/things/t-1/', '//things/t-1', '/things/%74-1', '/things/t-1;jsessionid=1']) {

@@ -21,7 +21,13 @@ describe('bearer tokens', () => {
 
   it('a merchant token without its merchant cannot be minted or used', async () => {
     await expect(mintAccessToken(settings, { role: 'MERCHANT' })).rejects.toThrow(/names its merchant/);
-    const forged = await new SignJWT({ role: 'MERCHANT' }).setProtectedHeader({ alg: 'HS256' }).setIssuer(settings.issuer).setAudience(settings.audience).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(settings.secret));
+    const forged = await new SignJWT({ role: 'MERCHANT' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(settings.issuer)
+      .setAudience(settings.audience)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(settings.secret));
     await expect(verifyAccessToken(settings, forged)).rejects.toThrow(/must name its merchant/);
   });
 
@@ -34,7 +40,13 @@ describe('bearer tokens', () => {
     await expect(verifyAccessToken(settings, audience)).rejects.toThrow(/not valid/);
     const good = await mintAccessToken(settings, { role: 'SUPPORT' });
     await expect(verifyAccessToken(settings, `${good}x`)).rejects.toThrow(/not valid/);
-    const noRole = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(settings.issuer).setAudience(settings.audience).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(settings.secret));
+    const noRole = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(settings.issuer)
+      .setAudience(settings.audience)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(settings.secret));
     await expect(verifyAccessToken(settings, noRole)).rejects.toThrow(/names no role/);
   });
 });

@@ -27,10 +27,14 @@ const NoteSchema = z.object({ text: z.string().min(1).meta({ description: 'what 
 
 function routes(): Router {
   const router = Router();
-  router.post('/orders/:id/notes', describe({ summary: 'Add a note', access: 'public', body: NoteSchema, responses: { 201: 'the note' } }), (req, res) => {
-    req.log.info('noting');
-    res.status(201).json({ orderId: req.params.id, cancellationId: 'c-1', text: String((req.body as { text: string }).text) });
-  });
+  router.post(
+    '/orders/:id/notes',
+    describe({ summary: 'Add a note', access: 'public', body: NoteSchema, responses: { 201: 'the note' } }),
+    (req, res) => {
+      req.log.info('noting');
+      res.status(201).json({ orderId: req.params.id, cancellationId: 'c-1', text: String((req.body as { text: string }).text) });
+    },
+  );
   router.get('/orders/:id', describe({ summary: 'An order', access: 'public', responses: { 200: 'the order' } }), (req, res) => {
     res.json({ id: req.params.id });
   });
@@ -68,10 +72,21 @@ suite('OpenAPI', () => {
   it('describes every route express serves, with the zod schemas of its input', async () => {
     const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name: string; in: string }[] }>>;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name: string; in: string }[] }>
+      >;
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/docs', '/healthz', '/metrics', '/openapi.json', '/orders/{id}', '/orders/{id}/notes', '/readyz']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/docs',
+      '/healthz',
+      '/metrics',
+      '/openapi.json',
+      '/orders/{id}',
+      '/orders/{id}/notes',
+      '/readyz',
+    ]);
     const post = doc.paths['/orders/{id}/notes']!.post!;
     expect(JSON.stringify(post.requestBody)).toContain('what to note');
     expect(post.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path' })]);
@@ -131,7 +146,9 @@ suite('metrics and readiness', () => {
 suite('configuration', () => {
   const schema = z.object({ PORT: z.coerce.number({ error: 'must be a port number' }).int().default(3000) });
   it('fails at start naming the bad variable', () => {
-    expect(() => loadConfig('svc', schema, { PORT: 'eighty' })).toThrow(new ConfigError('svc configuration is invalid: PORT: must be a port number'));
+    expect(() => loadConfig('svc', schema, { PORT: 'eighty' })).toThrow(
+      new ConfigError('svc configuration is invalid: PORT: must be a port number'),
+    );
   });
   it('WORKER_ENABLED is the one worker switch; the older per-service names still work', () => {
     expect(workerEnabled({})).toBe(true);

@@ -10,11 +10,21 @@ const good = { AUTH_TOKEN_SECRET: 'a'.repeat(40), SELF_SERVICE_TOKEN_SECRET: 'b'
 describe('secrets', () => {
   it('production needs every required secret, long, its own, and not one published here', () => {
     expect(secretProblems({ NODE_ENV: 'production', ...good })).toEqual([]);
-    expect(secretProblems({ NODE_ENV: 'production' }).join('\n')).toMatch(/AUTH_TOKEN_SECRET: required in production[^\n]*\nSELF_SERVICE_TOKEN_SECRET: required in production/);
-    expect(secretProblems({ NODE_ENV: 'production', ...good, AUTH_TOKEN_SECRET: DEVELOPMENT_AUTH_SECRET })).toEqual([expect.stringMatching(/^AUTH_TOKEN_SECRET: is a development secret published/)]);
-    expect(secretProblems({ NODE_ENV: 'production', ...good, SELF_SERVICE_TOKEN_SECRET: DEVELOPMENT_SELF_SERVICE_SECRET })).toEqual([expect.stringMatching(/^SELF_SERVICE_TOKEN_SECRET: is a development secret/)]);
-    expect(secretProblems({ NODE_ENV: 'production', ...good, SELF_SERVICE_TOKEN_SECRET: good.AUTH_TOKEN_SECRET })).toEqual([expect.stringMatching(/must differ from AUTH_TOKEN_SECRET/)]);
-    expect(secretProblems({ NODE_ENV: 'production', ...good, METRICS_TOKEN: 'short' })).toEqual([expect.stringMatching(/METRICS_TOKEN: must be at least 32/)]);
+    expect(secretProblems({ NODE_ENV: 'production' }).join('\n')).toMatch(
+      /AUTH_TOKEN_SECRET: required in production[^\n]*\nSELF_SERVICE_TOKEN_SECRET: required in production/,
+    );
+    expect(secretProblems({ NODE_ENV: 'production', ...good, AUTH_TOKEN_SECRET: DEVELOPMENT_AUTH_SECRET })).toEqual([
+      expect.stringMatching(/^AUTH_TOKEN_SECRET: is a development secret published/),
+    ]);
+    expect(secretProblems({ NODE_ENV: 'production', ...good, SELF_SERVICE_TOKEN_SECRET: DEVELOPMENT_SELF_SERVICE_SECRET })).toEqual([
+      expect.stringMatching(/^SELF_SERVICE_TOKEN_SECRET: is a development secret/),
+    ]);
+    expect(secretProblems({ NODE_ENV: 'production', ...good, SELF_SERVICE_TOKEN_SECRET: good.AUTH_TOKEN_SECRET })).toEqual([
+      expect.stringMatching(/must differ from AUTH_TOKEN_SECRET/),
+    ]);
+    expect(secretProblems({ NODE_ENV: 'production', ...good, METRICS_TOKEN: 'short' })).toEqual([
+      expect.stringMatching(/METRICS_TOKEN: must be at least 32/),
+    ]);
     // Development: nothing required, the published secrets are the defaults.
     expect(secretProblems({})).toEqual([]);
     expect(() => authSettingsFromEnv({ NODE_ENV: 'production', AUTH_TOKEN_SECRET: DEVELOPMENT_AUTH_SECRET })).toThrow(/published/);

@@ -25,17 +25,20 @@ const problems = (input: unknown): string[] => {
 };
 
 describe('validation messages speak in one voice: the field path as a client writes it, then what it must be', () => {
-  it('names array items by index and says the rule, not zod\'s wording', () => {
+  it("names array items by index and says the rule, not zod's wording", () => {
     expect(problems({ lines: [{ lineId: 'l-1', quantity: 0 }], reason: 'OTHER' })).toEqual(['lines[0].quantity: must be at least 1']);
     expect(problems({ lines: [{ lineId: 'l-1', quantity: 1 }], reason: 'NOPE', comment: 'too long' })).toEqual([
       'reason: must be one of OUT_OF_STOCK, OTHER',
       'comment: must be at most 5 characters long',
     ]);
     expect(problems({ lines: [], reason: 'OTHER' })).toEqual(['lines: must list at least 1 item']);
-    expect(problems({ lines: [{ quantity: 'two' }], reason: 'OTHER' })).toEqual(['lines[0].lineId: is required', 'lines[0].quantity: must be a number']);
+    expect(problems({ lines: [{ quantity: 'two' }], reason: 'OTHER' })).toEqual([
+      'lines[0].lineId: is required',
+      'lines[0].quantity: must be a number',
+    ]);
   });
 
-  it('keeps a schema\'s own message, without repeating the field it names', () => {
+  it("keeps a schema's own message, without repeating the field it names", () => {
     expect(problems({ lines: [{ lineId: 'l', quantity: 1 }], reason: 'OTHER', quantity: 'x' })).toEqual(['quantity: must be a number']);
   });
 
@@ -48,7 +51,11 @@ describe('validation messages speak in one voice: the field path as a client wri
     const server = await listen(app, 0);
     try {
       const send = async (raw: string) =>
-        ((await (await fetch(`${server.url}/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw })).json()) as { error: { message: string } }).error.message;
+        (
+          (await (
+            await fetch(`${server.url}/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw })
+          ).json()) as { error: { message: string } }
+        ).error.message;
       expect(await send('null')).toBe('the request body must be a JSON object');
       expect(await send('42')).toBe('the request body must be a JSON object');
       expect(await send('{"lines": [')).toBe('the request body is not valid JSON');

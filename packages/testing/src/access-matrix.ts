@@ -9,7 +9,15 @@
  */
 import type { Express } from 'express';
 import { describe, expect, it } from 'vitest';
-import { isBearerAccess, isCustomerAccess, mountedRoutes, ROLES, type BearerAccess, type Role, type RouteDoc } from '@cancelflow/service-kit';
+import {
+  isBearerAccess,
+  isCustomerAccess,
+  mountedRoutes,
+  ROLES,
+  type BearerAccess,
+  type Role,
+  type RouteDoc,
+} from '@cancelflow/service-kit';
 import { token } from './tokens.ts';
 
 export interface AccessMatrixFixture {
@@ -39,7 +47,9 @@ const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Generates the matrix for every route of `app` (built as the service builds it; requests go to fixture.baseUrl). */
 export function describeAccessMatrix(service: string, app: Express, fixture: () => AccessMatrixFixture): void {
-  const routes = mountedRoutes(app).filter((route): route is typeof route & { doc: RouteDoc } => route.doc !== undefined && route.doc.access !== 'public');
+  const routes = mountedRoutes(app).filter(
+    (route): route is typeof route & { doc: RouteDoc } => route.doc !== undefined && route.doc.access !== 'public',
+  );
   describe(`who may call each route of the ${service}, generated from its route table`, () => {
     it('the route table declares routes to probe', () => {
       expect(routes.length).toBeGreaterThan(0);
@@ -59,7 +69,9 @@ export function describeAccessMatrix(service: string, app: Express, fixture: () 
             for (const id of Object.values(f.ids)) expect(canonical!.text, `${where} lists none of the victim's things`).not.toContain(id);
           }
           answers.forEach((answer, i) => {
-            expect(answer.status, `${route.method} ${request.spellings[i]} as ${probe.who} answers as the canonical path`).toBe(canonical!.status);
+            expect(answer.status, `${route.method} ${request.spellings[i]} as ${probe.who} answers as the canonical path`).toBe(
+              canonical!.status,
+            );
           });
         }
         expect(await f.rows(), `${route.method} ${route.path}: refused requests write nothing`).toBe(before);
@@ -71,7 +83,7 @@ export function describeAccessMatrix(service: string, app: Express, fixture: () 
 function probesFor(doc: RouteDoc, f: AccessMatrixFixture): Probe[] {
   const probes: Probe[] = [{ who: 'no token', token: async () => undefined, expected: 401 }];
   if (isCustomerAccess(doc.access)) {
-    probes.push({ who: 'a staff token instead of the customer\'s link', token: () => token('SUPPORT'), expected: 401 });
+    probes.push({ who: "a staff token instead of the customer's link", token: () => token('SUPPORT'), expected: 401 });
     return probes;
   }
   if (!isBearerAccess(doc.access)) return probes;
@@ -105,17 +117,22 @@ interface Request {
 function requestFor(method: string, path: string, doc: RouteDoc, f: AccessMatrixFixture): Request {
   const idOf = (name: string, segment: string | undefined) => {
     const id = f.ids[name] ?? (segment ? f.ids[segment] : undefined);
-    if (!id) throw new Error(`the access matrix fixture names no id for :${name} of ${method} ${path}: add one (by parameter name or by "${segment}")`);
+    if (!id)
+      throw new Error(
+        `the access matrix fixture names no id for :${name} of ${method} ${path}: add one (by parameter name or by "${segment}")`,
+      );
     return id;
   };
   const segments = path.split('/').slice(1);
-  const parts = segments.map((segment, i) => (segment.startsWith(':') ? { id: idOf(segment.slice(1), segments[i - 1]) } : { text: segment }));
+  const parts = segments.map((segment, i) =>
+    segment.startsWith(':') ? { id: idOf(segment.slice(1), segments[i - 1]) } : { text: segment },
+  );
   const join = (render: (part: { id?: string; text?: string }) => string) => `/${parts.map(render).join('/')}`;
   const canonical = join((p) => p.id ?? p.text!);
   const access = doc.access;
   const owner = isBearerAccess(access) ? access.owner : undefined;
   const query = owner && 'query' in owner.at ? `?${owner.at.query}=${encodeURIComponent(idOf(owner.at.query, undefined))}` : '';
-  let body: Record<string, unknown> | undefined = METHODS_WITH_BODY.has(method) ? {} : undefined;
+  const body: Record<string, unknown> | undefined = METHODS_WITH_BODY.has(method) ? {} : undefined;
   if (body && owner && 'body' in owner.at) body[owner.at.body] = idOf(owner.at.body, undefined);
   if (body && isBearerAccess(access) && access.actsFor) body[access.actsFor.body] = f.victim;
   const spellings = [
@@ -130,10 +147,20 @@ function requestFor(method: string, path: string, doc: RouteDoc, f: AccessMatrix
 
 const percentEncodeFirst = (id: string) => `%${id.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}${id.slice(1)}`;
 
-async function call(baseUrl: string, method: string, path: string, body: unknown, bearer: string | undefined): Promise<{ status: number; text: string }> {
+async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body: unknown,
+  bearer: string | undefined,
+): Promise<{ status: number; text: string }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { accept: 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      accept: 'application/json',
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return { status: response.status, text: await response.text() };
@@ -156,7 +183,9 @@ export async function rowsAbout(
   for (const { table_schema, table_name, column_name } of columns) {
     const values = column_name === 'merchant_id' ? [about.merchantId] : about.orderIds;
     if (values.length === 0) continue;
-    const rows = (await execute(`select count(*)::int as n from "${table_schema}"."${table_name}" where "${column_name}"::text in (?)`, [values])) as { n: number }[];
+    const rows = (await execute(`select count(*)::int as n from "${table_schema}"."${table_name}" where "${column_name}"::text in (?)`, [
+      values,
+    ])) as { n: number }[];
     total += rows[0]?.n ?? 0;
   }
   return total;

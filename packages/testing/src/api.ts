@@ -44,7 +44,14 @@ export function apiClient(baseUrl: string, token?: string | null, options: ApiCl
     if (text && response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
     // Every answer is held to the service's OpenAPI document: status and body.
     if (options.checkContract !== false) {
-      await assertKeepsContract(baseUrl, { method, path, status: response.status, contentType: response.headers.get('content-type'), body: parsed, text });
+      await assertKeepsContract(baseUrl, {
+        method,
+        path,
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: parsed,
+        text,
+      });
     }
     return { status: response.status, body: parsed as T, headers: response.headers };
   };

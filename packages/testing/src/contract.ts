@@ -85,7 +85,9 @@ export function contractViolation(contract: ServiceContract, answer: Answer): st
   const what = `${answer.method} ${path} answered ${answer.status}`;
   const operation = contract.operations.find((o) => o.method === answer.method && o.pattern.test(path));
   if (!operation) {
-    return answer.status === 404 || answer.status === 405 ? undefined : `${what}, but its OpenAPI document has no ${answer.method} operation for this path`;
+    return answer.status === 404 || answer.status === 405
+      ? undefined
+      : `${what}, but its OpenAPI document has no ${answer.method} operation for this path`;
   }
   const where = `${answer.method} ${operation.template}`;
   const documented = operation.responses[String(answer.status)] ?? (answer.status >= 400 ? operation.responses.default : undefined);
@@ -123,7 +125,10 @@ function withDefinitions(schema: unknown, definitions: Record<string, unknown>):
     if (Array.isArray(value)) return value.map(rewrite);
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/$defs/') : rewrite(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/$defs/') : rewrite(v),
+      ]),
     );
   };
   return { ...(rewrite(schema) as object), $defs: rewrite(definitions), $schema: 'https://json-schema.org/draft/2020-12/schema' };

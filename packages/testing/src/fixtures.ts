@@ -20,7 +20,13 @@ export function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
     { sku: 'TEAPOT', quantity: 1, unitPrice: 3000 },
   ];
   const { total } = orderTotals({
-    lines: lines.map((l, i) => ({ id: String(i), quantity: l.quantity, unitPrice: l.unitPrice, vatRate: l.vatRate ?? 0, discount: l.discount ?? 0 })),
+    lines: lines.map((l, i) => ({
+      id: String(i),
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      vatRate: l.vatRate ?? 0,
+      discount: l.discount ?? 0,
+    })),
     discounts: overrides.discounts ?? [],
     shipping: { amount: overrides.shipping?.amount ?? 0, vatRate: overrides.shipping?.vatRate ?? 0 },
   });
@@ -51,11 +57,7 @@ export type CancellationAccepted = CancellationStarted;
  * Cancels every open unit of the order (reason OUT_OF_STOCK, a fresh merchant number) and expects
  * the 202 that starts the process; `body` overrides any field.
  */
-export async function cancelOrder(
-  orders: ApiClient,
-  order: OrderBody,
-  body: Record<string, unknown> = {},
-): Promise<CancellationAccepted> {
+export async function cancelOrder(orders: ApiClient, order: OrderBody, body: Record<string, unknown> = {}): Promise<CancellationAccepted> {
   const response = await orders.post<CancellationAccepted>(`/orders/${order.id}/cancellations`, {
     lines: order.lines.map((l) => ({ lineId: l.id, quantity: l.openQuantity })),
     reason: 'OUT_OF_STOCK',

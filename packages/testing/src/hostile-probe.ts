@@ -119,7 +119,12 @@ export async function probeService(target: ProbeTarget): Promise<ProbeResult> {
           const answer = await send(target.baseUrl, method.toUpperCase(), variant, bearer);
           result.requests += 1;
           result.byStatus[answer.status] = (result.byStatus[answer.status] ?? 0) + 1;
-          const finding = { operation: name, variant: `${variant.name}${bearer ? ' (with a token)' : ''}`, status: answer.status, body: answer.body.slice(0, 300) };
+          const finding = {
+            operation: name,
+            variant: `${variant.name}${bearer ? ' (with a token)' : ''}`,
+            status: answer.status,
+            body: answer.body.slice(0, 300),
+          };
           if (answer.status >= 500) result.serverErrors.push(finding);
           else if (answer.status < 300 && variant.odd) result.accepted.push(finding);
         }
@@ -160,7 +165,11 @@ function* variantsOf(template: string, method: string, operation: Operation, tar
       yield { name: `query ${parameter.name}: ${what}`, path: `${pathWith()}?${parameter.name}=${encodeAnything(value)}`, odd: true };
     }
     yield { name: `query ${parameter.name} given twice`, path: `${pathWith()}?${parameter.name}=a&${parameter.name}=b`, odd: true };
-    yield { name: `query ${parameter.name} as an object`, path: `${pathWith()}?${parameter.name}[a]=1&${parameter.name}[__proto__][x]=1`, odd: true };
+    yield {
+      name: `query ${parameter.name} as an object`,
+      path: `${pathWith()}?${parameter.name}[a]=1&${parameter.name}[__proto__][x]=1`,
+      odd: true,
+    };
     yield { name: `query ${parameter.name}: malformed %`, path: `${pathWith()}?${parameter.name}=%ZZ`, odd: true };
   }
 
@@ -176,7 +185,8 @@ function* variantsOf(template: string, method: string, operation: Operation, tar
   }
   if (example === undefined) return;
   yield { name: 'the example body', path: pathWith(), body: JSON.stringify(example), odd: false };
-  for (const [where, mutated] of mutations(example)) yield { name: `example with ${where}`, path: pathWith(), body: JSON.stringify(mutated), odd: true };
+  for (const [where, mutated] of mutations(example))
+    yield { name: `example with ${where}`, path: pathWith(), body: JSON.stringify(mutated), odd: true };
 }
 
 /** Copies of a value with one leaf (a string, number or boolean, however deep) replaced by an odd value. */
@@ -203,7 +213,9 @@ function encodeAnything(value: string): string {
     .map((character) => {
       const code = character.charCodeAt(0);
       if (character.length === 1 && code >= 0xd800 && code <= 0xdfff) {
-        return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+        return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+          .map((b) => `%${b.toString(16).toUpperCase()}`)
+          .join('');
       }
       return encodeURIComponent(character);
     })
@@ -220,7 +232,12 @@ function resolve(schema: JsonSchema | undefined, document: OpenApiDocument): Jso
   return schema;
 }
 
-async function send(baseUrl: string, method: string, variant: Variant, bearer: string | undefined): Promise<{ status: number; body: string }> {
+async function send(
+  baseUrl: string,
+  method: string,
+  variant: Variant,
+  bearer: string | undefined,
+): Promise<{ status: number; body: string }> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...(variant.body !== undefined ? { 'content-type': 'application/json' } : {}),

@@ -15,7 +15,8 @@ export const token = (role: Role, options: TokenOptions = {}): Promise<string> =
 
 export const serviceToken = (options: TokenOptions = {}) => token('SERVICE', { subject: 'test-integration', ...options });
 export const supportToken = (options: TokenOptions = {}) => token('SUPPORT', { subject: 'test-support', ...options });
-export const merchantToken = (merchantId: string, options: TokenOptions = {}) => token('MERCHANT', { subject: `staff-of-${merchantId}`, ...options, merchantId });
+export const merchantToken = (merchantId: string, options: TokenOptions = {}) =>
+  token('MERCHANT', { subject: `staff-of-${merchantId}`, ...options, merchantId });
 
 /**
  * The role a test calls a route with when it names none: what integrations do (import orders,
@@ -23,7 +24,10 @@ export const merchantToken = (merchantId: string, options: TokenOptions = {}) =>
  */
 export function defaultRoleFor(method: string, path: string): Role {
   const p = path.split('?')[0]!;
-  if (method === 'POST' && (p === '/orders' || /^\/orders\/[^/]+\/(acknowledge|shipments)$/.test(p) || p === '/provider-events' || p === '/payments')) {
+  if (
+    method === 'POST' &&
+    (p === '/orders' || /^\/orders\/[^/]+\/(acknowledge|shipments)$/.test(p) || p === '/provider-events' || p === '/payments')
+  ) {
     return 'SERVICE';
   }
   return 'SUPPORT';

@@ -10,18 +10,34 @@ function app() {
   const a = express();
   const thing = z.object({ id: z.string(), quantity: z.number().int() }).meta({ id: 'Thing' });
   const router = express.Router();
-  router.get('/things/:id', describeRoute({ summary: 'a thing', access: 'public', responses: { 200: { description: 'the thing', schema: thing }, 404: 'no such thing' } }), (req, res) => {
-    if (req.params.id === 'missing') return void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such thing' } });
-    if (req.params.id === 'extra') return void res.json({ id: 'extra', quantity: 1, secret: 'x' });
-    if (req.params.id === 'wrong') return void res.json({ id: 'wrong', quantity: '1' });
-    res.json({ id: req.params.id, quantity: 1 });
-  });
-  router.post('/things', describeRoute({ summary: 'make a thing', access: 'public', responses: { 201: { description: 'the thing', schema: thing } } }), (_req, res) => {
-    res.status(202).json({ id: 'late', quantity: 1 });
-  });
-  router.get('/things/:id/history', describeRoute({ summary: 'no body documented', access: 'public', responses: { 204: 'nothing' } }), (_req, res) => {
-    res.json({ surprise: true });
-  });
+  router.get(
+    '/things/:id',
+    describeRoute({
+      summary: 'a thing',
+      access: 'public',
+      responses: { 200: { description: 'the thing', schema: thing }, 404: 'no such thing' },
+    }),
+    (req, res) => {
+      if (req.params.id === 'missing') return void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such thing' } });
+      if (req.params.id === 'extra') return void res.json({ id: 'extra', quantity: 1, secret: 'x' });
+      if (req.params.id === 'wrong') return void res.json({ id: 'wrong', quantity: '1' });
+      res.json({ id: req.params.id, quantity: 1 });
+    },
+  );
+  router.post(
+    '/things',
+    describeRoute({ summary: 'make a thing', access: 'public', responses: { 201: { description: 'the thing', schema: thing } } }),
+    (_req, res) => {
+      res.status(202).json({ id: 'late', quantity: 1 });
+    },
+  );
+  router.get(
+    '/things/:id/history',
+    describeRoute({ summary: 'no body documented', access: 'public', responses: { 204: 'nothing' } }),
+    (_req, res) => {
+      res.json({ surprise: true });
+    },
+  );
   a.use(express.json());
   serveApiDocs(a, { title: 'things', version: 'test' });
   a.use(router);
@@ -37,9 +53,19 @@ afterAll(async () => {
 });
 
 const answerOf = async (method: string, path: string) => {
-  const response = await fetch(`${server.url}${path}`, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+  });
   const text = await response.text();
-  return { method, path, status: response.status, contentType: response.headers.get('content-type'), body: text ? (JSON.parse(text) as unknown) : undefined, text };
+  return {
+    method,
+    path,
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+    text,
+  };
 };
 
 describe('every answer a test receives is held to the OpenAPI document of its service', () => {
@@ -51,7 +77,9 @@ describe('every answer a test receives is held to the OpenAPI document of its se
 
   it('a status the operation does not describe fails, naming the statuses it does', async () => {
     const contract = (await contractOf(server.url))!;
-    expect(contractViolation(contract, await answerOf('POST', '/things'))).toMatch(/POST \/things answered 202, a status its OpenAPI document does not describe for POST \/things \(it describes 201/);
+    expect(contractViolation(contract, await answerOf('POST', '/things'))).toMatch(
+      /POST \/things answered 202, a status its OpenAPI document does not describe for POST \/things \(it describes 201/,
+    );
   });
 
   it('a field the schema does not have, or a field of the wrong type, fails with the field path', async () => {
@@ -62,7 +90,9 @@ describe('every answer a test receives is held to the OpenAPI document of its se
 
   it('a body where the document describes none fails', async () => {
     const contract = (await contractOf(server.url))!;
-    expect(contractViolation(contract, await answerOf('GET', '/things/t-1/history'))).toMatch(/answered 200, a status its OpenAPI document does not describe/);
+    expect(contractViolation(contract, await answerOf('GET', '/things/t-1/history'))).toMatch(
+      /answered 200, a status its OpenAPI document does not describe/,
+    );
   });
 
   it('the test client refuses the answer, so the test that met it fails', async () => {

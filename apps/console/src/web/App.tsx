@@ -47,10 +47,7 @@ export function ConsoleProvider({ config, children, fetch, initialSession }: Pro
     [navigate],
   );
 
-  const apiFor = useCallback(
-    (token: string | null): Api => createApi({ token: () => token, ...(fetch ? { fetch } : {}) }),
-    [fetch],
-  );
+  const apiFor = useCallback((token: string | null): Api => createApi({ token: () => token, ...(fetch ? { fetch } : {}) }), [fetch]);
   const api = useMemo(
     () =>
       createApi({

@@ -40,7 +40,6 @@ const sendEmailInput = z.object({
   orderId: text().trim().min(1).max(64, 'orderId is at most 64 characters').optional(),
 });
 
-
 export function createNotificationActivities(deps: NotificationActivityDeps): NotificationActivities {
   return {
     /**
@@ -77,11 +76,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
         .execute();
 
       const outcome = await em.transactional(async (tx) => {
-        const email = await tx.findOneOrFail(
-          OutboundEmail,
-          { messageKey: input.messageKey },
-          { lockMode: LockMode.PESSIMISTIC_WRITE },
-        );
+        const email = await tx.findOneOrFail(OutboundEmail, { messageKey: input.messageKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (email.status === 'SENT') return { sent: true as const, messageId: email.messageId };
 
         // A retry renders what it was asked now: the latest data wins until the email is sent.

@@ -7,7 +7,6 @@ import { isUuid } from '@cancelflow/domain';
 
 export const SERVICE_AND_SUPPORT: readonly Role[] = ['SERVICE', 'SUPPORT'];
 
-
 export interface NotificationOwners {
   order: (at: IdLocation) => Owner;
   email: (at: IdLocation) => Owner;
@@ -16,7 +15,9 @@ export interface NotificationOwners {
 export function notificationOwners(db: Database, merchantOfOrder: MerchantLookup): NotificationOwners {
   const merchantOfEmail: MerchantLookup = async (id) => {
     if (!isUuid(id)) return undefined;
-    const rows = await db.em.fork().execute<{ order_id: string | null }[]>(`select "order_id" from "notifications"."outbound_email" where "id" = ?`, [id.toLowerCase()]);
+    const rows = await db.em
+      .fork()
+      .execute<{ order_id: string | null }[]>(`select "order_id" from "notifications"."outbound_email" where "id" = ?`, [id.toLowerCase()]);
     const orderId = rows[0]?.order_id;
     return orderId ? merchantOfOrder(orderId) : undefined;
   };

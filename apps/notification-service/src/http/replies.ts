@@ -14,17 +14,27 @@ import { replyView } from './views.ts';
 export function repliesRouter(owners: NotificationOwners, db: Database): Router {
   const router = Router();
 
-  router.get('/replies', describe({ summary: 'Replies received, with whether each counts as the customer\'s word (filter by status, order)', tags: ['replies'], access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ query: 'orderId', optional: true }) }, query: listRepliesQuerySchema, responses: { 200: { description: 'a page of replies', schema: inboundReplyPageSchema } } }), async (req, res) => {
-    const query = parse(listRepliesQuerySchema, req.query, 'query');
-    const where: FilterQuery<MailboxMessage> = { replyStatus: query.status ?? { $ne: null } };
-    if (query.orderId) where.orderId = query.orderId;
-    const [replies, total] = await db.em.fork().findAndCount(MailboxMessage, where, {
-      orderBy: { receivedAt: 'desc', id: 'asc' },
-      limit: query.limit,
-      offset: query.offset,
-    });
-    res.json({ items: replies.map(replyView), total, limit: query.limit, offset: query.offset } satisfies InboundReplyPage);
-  });
+  router.get(
+    '/replies',
+    describe({
+      summary: "Replies received, with whether each counts as the customer's word (filter by status, order)",
+      tags: ['replies'],
+      access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ query: 'orderId', optional: true }) },
+      query: listRepliesQuerySchema,
+      responses: { 200: { description: 'a page of replies', schema: inboundReplyPageSchema } },
+    }),
+    async (req, res) => {
+      const query = parse(listRepliesQuerySchema, req.query, 'query');
+      const where: FilterQuery<MailboxMessage> = { replyStatus: query.status ?? { $ne: null } };
+      if (query.orderId) where.orderId = query.orderId;
+      const [replies, total] = await db.em.fork().findAndCount(MailboxMessage, where, {
+        orderBy: { receivedAt: 'desc', id: 'asc' },
+        limit: query.limit,
+        offset: query.offset,
+      });
+      res.json({ items: replies.map(replyView), total, limit: query.limit, offset: query.offset } satisfies InboundReplyPage);
+    },
+  );
 
   return router;
 }

@@ -50,11 +50,23 @@ export function senderAuthentication(headerValues: readonly string[], trustedAut
   if (dmarc.includes('fail')) return { verdict: 'FAIL', failed: named('dmarc', ['fail']) };
   if (dmarc.includes('pass')) return { verdict: 'PASS', passed: named('dmarc', ['pass']) };
   const failed = [
-    ...named('spf', spf.filter((r) => r === 'fail' || r === 'softfail')),
+    ...named(
+      'spf',
+      spf.filter((r) => r === 'fail' || r === 'softfail'),
+    ),
     ...(dkim.includes('fail') && !dkim.includes('pass') ? named('dkim', ['fail']) : []),
   ];
   if (failed.length > 0) return { verdict: 'FAIL', failed };
-  const passed = [...named('spf', spf.filter((r) => r === 'pass')), ...named('dkim', dkim.filter((r) => r === 'pass'))];
+  const passed = [
+    ...named(
+      'spf',
+      spf.filter((r) => r === 'pass'),
+    ),
+    ...named(
+      'dkim',
+      dkim.filter((r) => r === 'pass'),
+    ),
+  ];
   return passed.length > 0 ? { verdict: 'PASS', passed } : { verdict: 'NONE' };
 }
 

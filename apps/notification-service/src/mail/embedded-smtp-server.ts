@@ -66,7 +66,12 @@ export async function startEmbeddedSmtpServer(options: SmtpServerOptions): Promi
     logger: false,
     closeTimeout: 2_000,
     onAuth(auth, _session, callback) {
-      if (submission && auth.username !== undefined && sameSecret(auth.username, submission.user) && sameSecret(auth.password ?? '', submission.pass)) {
+      if (
+        submission &&
+        auth.username !== undefined &&
+        sameSecret(auth.username, submission.user) &&
+        sameSecret(auth.password ?? '', submission.pass)
+      ) {
         callback(null, { user: submission.user });
         return;
       }
@@ -76,7 +81,11 @@ export async function startEmbeddedSmtpServer(options: SmtpServerOptions): Promi
       if (session.user) return callback();
       options.rateLimiter.take(`smtp:${session.remoteAddress}`).then(
         (verdict) =>
-          callback(verdict.allowed ? null : smtpError(451, `4.7.1 too many messages from ${session.remoteAddress}: try again in ${verdict.retryAfterSeconds} s`)),
+          callback(
+            verdict.allowed
+              ? null
+              : smtpError(451, `4.7.1 too many messages from ${session.remoteAddress}: try again in ${verdict.retryAfterSeconds} s`),
+          ),
         (error: unknown) => {
           logger.error({ err: error }, 'SMTP rate limit could not be checked');
           callback(smtpError(451, '4.3.0 try again later'));

@@ -45,8 +45,9 @@ export async function parseReceivedMessage(raw: Buffer, envelope: ReceivedEnvelo
 }
 
 /** In-Reply-To and References: the Message-IDs a message says it answers. */
-export const threadIdsOf = (m: { inReplyTo: string | null | undefined; references: readonly string[] }): string[] =>
-  [...new Set([m.inReplyTo, ...m.references].filter((id): id is string => !!id))];
+export const threadIdsOf = (m: { inReplyTo: string | null | undefined; references: readonly string[] }): string[] => [
+  ...new Set([m.inReplyTo, ...m.references].filter((id): id is string => !!id)),
+];
 
 const toList = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
@@ -56,7 +57,7 @@ const unique = (values: string[]): string[] => [...new Set(values)];
 function addressesOf(value: AddressObject | AddressObject[] | undefined): string[] {
   if (!value) return [];
   const objects = Array.isArray(value) ? value : [value];
-  return objects.flatMap((o) =>
-    o.value.flatMap((a) => [a.address, ...(a.group ?? []).map((g) => g.address)]).filter((a): a is string => !!a),
-  ).map((a) => a.toLowerCase());
+  return objects
+    .flatMap((o) => o.value.flatMap((a) => [a.address, ...(a.group ?? []).map((g) => g.address)]).filter((a): a is string => !!a))
+    .map((a) => a.toLowerCase());
 }

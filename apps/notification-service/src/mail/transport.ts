@@ -13,15 +13,17 @@ export function createMailTransport(url: string, options: { embedded: boolean; a
   const auth =
     options.auth ??
     (parsed.username !== '' ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } : undefined);
-  return tracedSendMail(nodemailer.createTransport({
-    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: parsed.port ? Number(parsed.port) : parsed.protocol === 'smtps:' ? 465 : 587,
-    secure: parsed.protocol === 'smtps:',
-    // The embedded server speaks plain SMTP on loopback; a relay gets STARTTLS when it offers it.
-    ignoreTLS: options.embedded,
-    ...(auth ? { auth } : {}),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  }));
+  return tracedSendMail(
+    nodemailer.createTransport({
+      host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: parsed.port ? Number(parsed.port) : parsed.protocol === 'smtps:' ? 465 : 587,
+      secure: parsed.protocol === 'smtps:',
+      // The embedded server speaks plain SMTP on loopback; a relay gets STARTTLS when it offers it.
+      ignoreTLS: options.embedded,
+      ...(auth ? { auth } : {}),
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    }),
+  );
 }

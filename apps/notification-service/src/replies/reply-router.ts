@@ -46,7 +46,13 @@ export function createReplyRouter(options: {
   let sweeping: Promise<void> | undefined;
 
   const describeAuthentication = (a: SenderAuthentication): string | null =>
-    a.verdict === 'FAIL' ? `FAIL: ${a.failed.join(', ')}` : a.verdict === 'PASS' ? `PASS: ${a.passed.join(', ')}` : a.verdict === 'MISSING' ? `MISSING: nothing from ${a.authservId}` : null;
+    a.verdict === 'FAIL'
+      ? `FAIL: ${a.failed.join(', ')}`
+      : a.verdict === 'PASS'
+        ? `PASS: ${a.passed.join(', ')}`
+        : a.verdict === 'MISSING'
+          ? `MISSING: nothing from ${a.authservId}`
+          : null;
 
   /** Our emails with an unguessable id, sent to this sender, that the message threads to. */
   const answeredBy = (emails: OutboundEmail[], from: readonly string[]) =>
@@ -82,10 +88,12 @@ export function createReplyRouter(options: {
         replyReasons: [] as string[],
       };
       // Our own outbound email, kept by the development sink: not a reply.
-      if (envelope.submitted) return fork.create(MailboxMessage, { ...kept, replyStatus: null, senderAuthentication: null, orderId: null, repliedEmailId: null });
+      if (envelope.submitted)
+        return fork.create(MailboxMessage, { ...kept, replyStatus: null, senderAuthentication: null, orderId: null, repliedEmailId: null });
 
       const ids = threadIdsOf(parsed);
-      const threaded = ids.length > 0 ? await fork.find(OutboundEmail, { messageId: { $in: ids } }, { orderBy: { createdAt: 'desc' } }) : [];
+      const threaded =
+        ids.length > 0 ? await fork.find(OutboundEmail, { messageId: { $in: ids } }, { orderBy: { createdAt: 'desc' } }) : [];
       const answered = answeredBy(threaded, parsed.from);
       const repliedTo = answered[0] ?? threaded[0];
       const authentication = senderAuthentication(parsed.authenticationResults, options.trustedAuthservId);
@@ -107,12 +115,17 @@ export function createReplyRouter(options: {
       });
       await fork.flush();
       if (judgement.status === 'COUNTED') await recordDeliveries(fork, message.id, answered);
-      else logger.info({ mailboxMessageId: message.id, from: parsed.fromAddress, reasons: judgement.reasons }, 'a reply does not count as the customer\'s word: kept for support');
+      else
+        logger.info(
+          { mailboxMessageId: message.id, from: parsed.fromAddress, reasons: judgement.reasons },
+          "a reply does not count as the customer's word: kept for support",
+        );
       return message;
     });
     // Stored first: a reply that cannot be signalled now is retried by the sweep. Not awaited:
     // the SMTP answer must not wait on Temporal.
-    if (stored.replyStatus === 'COUNTED') void deliverPending().catch((error: unknown) => logger.warn({ err: error }, 'could not signal a reply'));
+    if (stored.replyStatus === 'COUNTED')
+      void deliverPending().catch((error: unknown) => logger.warn({ err: error }, 'could not signal a reply'));
     return stored;
   }
 
@@ -193,7 +206,8 @@ export function createReplyRouter(options: {
       });
       for (const message of earlier) {
         // Counted for this email only when it came from this email's recipient.
-        if (answeredBy([email], message.fromAddress ? [message.fromAddress] : []).length > 0) await recordDeliveries(fork, message.id, [email]);
+        if (answeredBy([email], message.fromAddress ? [message.fromAddress] : []).length > 0)
+          await recordDeliveries(fork, message.id, [email]);
       }
       await deliverPending();
     },

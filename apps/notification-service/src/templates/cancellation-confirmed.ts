@@ -20,8 +20,7 @@ export type CancellationConfirmedData = z.infer<typeof cancellationConfirmedData
 const HOW_IT_COMES_BACK: Readonly<Record<Exclude<RefundMethod, 'NONE'>, string>> = {
   ORIGINAL_PAYMENT:
     'It goes back to the payment method you paid with. Depending on your bank or card issuer it can take a few business days to show on your statement.',
-  BANK_DEPOSIT:
-    'It is paid by bank transfer to your account; you will see it as soon as the transfer has been settled.',
+  BANK_DEPOSIT: 'It is paid by bank transfer to your account; you will see it as soon as the transfer has been settled.',
   STORE_CREDIT: 'It has been added to your account as store credit, which you can use right away.',
   POINTS: 'It has been added back to your account as loyalty points.',
 };
@@ -37,7 +36,9 @@ export function renderCancellationConfirmed(data: CancellationConfirmedData): Re
   const closing = 'If you have a question about this cancellation, just reply to this email.';
   const subject = `Your order ${data.orderNo} has been cancelled`;
 
-  const text = [greeting, '', cancelled, '', indent(data.lines), '', ...refund.flatMap((r) => [r, '']), closing, '', 'CancelFlow'].join('\n');
+  const text = [greeting, '', cancelled, '', indent(data.lines), '', ...refund.flatMap((r) => [r, '']), closing, '', 'CancelFlow'].join(
+    '\n',
+  );
   const html = layout(
     subject,
     [

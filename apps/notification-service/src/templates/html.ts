@@ -22,5 +22,4 @@ export function layout(title: string, bodyHtml: string): string {
 }
 
 /** Text paragraphs -> `<p>` elements, escaped, single line breaks kept. */
-export const paragraphs = (...texts: string[]): string =>
-  texts.map((t) => `<p>${escapeHtml(t).replace(/\n/g, '<br>')}</p>`).join('\n');
+export const paragraphs = (...texts: string[]): string => texts.map((t) => `<p>${escapeHtml(t).replace(/\n/g, '<br>')}</p>`).join('\n');

@@ -16,7 +16,10 @@ export const shippedAfterCancellationData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
   customerName: text().trim().max(200).nullish(),
   carrier: requiredText('carrier is required: who delivers the parcel').refine(noLink, 'carrier must be a name, no links in this email'),
-  trackingNumber: requiredText('trackingNumber is required: the carrier\'s tracking number').refine(noLink, 'trackingNumber must be the number itself, no links in this email'),
+  trackingNumber: requiredText("trackingNumber is required: the carrier's tracking number").refine(
+    noLink,
+    'trackingNumber must be the number itself, no links in this email',
+  ),
   amount: minorUnitsAmount,
   currency: currencySchema,
   lines: requiredText('lines is required: a short summary of what shipped after the cancellation').max(2000),
@@ -45,7 +48,9 @@ function render(data: ShippedAfterCancellationData, reminder: boolean): Rendered
     ? `Reminder: your cancelled order ${data.orderNo} was shipped, please answer`
     : `Your cancelled order ${data.orderNo} was shipped: please confirm`;
 
-  const text = [greeting, '', opening, '', `  ${shipped}`, '', ...tracking, '', rebill, '', answer, '', noAnswer, '', 'CancelFlow'].join('\n');
+  const text = [greeting, '', opening, '', `  ${shipped}`, '', ...tracking, '', rebill, '', answer, '', noAnswer, '', 'CancelFlow'].join(
+    '\n',
+  );
   const html = layout(
     subject,
     [
@@ -68,9 +73,14 @@ export const shippedAfterCancellationReturnData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
   customerName: text().trim().max(200).nullish(),
   carrier: requiredText('carrier is required: who delivered the parcel').refine(noLink, 'carrier must be a name, no links in this email'),
-  trackingNumber: requiredText('trackingNumber is required: the carrier\'s tracking number').refine(noLink, 'trackingNumber must be the number itself, no links in this email'),
+  trackingNumber: requiredText("trackingNumber is required: the carrier's tracking number").refine(
+    noLink,
+    'trackingNumber must be the number itself, no links in this email',
+  ),
   lines: requiredText('lines is required: a short summary of what is to be returned').max(2000),
-  reason: z.enum(['REFUSED', 'NO_ANSWER'], { error: 'reason must be REFUSED (the customer refused the item) or NO_ANSWER (no answer by the deadline)' }),
+  reason: z.enum(['REFUSED', 'NO_ANSWER'], {
+    error: 'reason must be REFUSED (the customer refused the item) or NO_ANSWER (no answer by the deadline)',
+  }),
   alreadyReturned: z.boolean().default(false),
 });
 export type ShippedAfterCancellationReturnData = z.infer<typeof shippedAfterCancellationReturnData>;
@@ -91,7 +101,20 @@ export function renderShippedAfterCancellationReturn(data: ShippedAfterCancellat
     ? `Your cancelled order ${data.orderNo}: the item came back, nothing will be charged`
     : `Your cancelled order ${data.orderNo}: please return the item, nothing will be charged`;
 
-  const text = [greeting, '', opening, '', `  ${shipped}`, '', tracking, '', returnIt, ...(nothingCharged ? ['', nothingCharged] : []), '', 'CancelFlow'].join('\n');
+  const text = [
+    greeting,
+    '',
+    opening,
+    '',
+    `  ${shipped}`,
+    '',
+    tracking,
+    '',
+    returnIt,
+    ...(nothingCharged ? ['', nothingCharged] : []),
+    '',
+    'CancelFlow',
+  ].join('\n');
   const html = layout(
     subject,
     [

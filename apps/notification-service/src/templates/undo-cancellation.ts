@@ -36,7 +36,11 @@ export function renderPaymentRequest(data: PaymentRequestData): RenderedEmail {
   const text = [...body.flatMap((p) => [p, '']), indent(data.lines), '', ...after.flatMap((p) => [p, ''])].join('\n').trimEnd();
   const html = layout(
     subject,
-    [paragraphs(...body), `<pre style="font-family: inherit; margin-left: 1em;">${escapeHtml(data.lines)}</pre>`, paragraphs(...after)].join('\n'),
+    [
+      paragraphs(...body),
+      `<pre style="font-family: inherit; margin-left: 1em;">${escapeHtml(data.lines)}</pre>`,
+      paragraphs(...after),
+    ].join('\n'),
   );
   return { subject, text, html };
 }
@@ -59,11 +63,19 @@ export function renderCancellationUndone(data: CancellationUndoneData): Rendered
     data.customerName ? `Dear ${data.customerName},` : 'Dear customer,',
     `As you asked, we have undone the cancellation of your order ${data.orderNo}. These items are back on your order and will ship as usual:`,
   ];
-  const after = [...(data.moneySteps ? [`Payment: ${data.moneySteps}.`] : []), 'If you have a question, just reply to this email.', 'CancelFlow'];
+  const after = [
+    ...(data.moneySteps ? [`Payment: ${data.moneySteps}.`] : []),
+    'If you have a question, just reply to this email.',
+    'CancelFlow',
+  ];
   const text = [...before.flatMap((p) => [p, '']), indent(data.lines), '', ...after.flatMap((p) => [p, ''])].join('\n').trimEnd();
   const html = layout(
     subject,
-    [paragraphs(...before), `<pre style="font-family: inherit; margin-left: 1em;">${escapeHtml(data.lines)}</pre>`, paragraphs(...after)].join('\n'),
+    [
+      paragraphs(...before),
+      `<pre style="font-family: inherit; margin-left: 1em;">${escapeHtml(data.lines)}</pre>`,
+      paragraphs(...after),
+    ].join('\n'),
   );
   return { subject, text, html };
 }

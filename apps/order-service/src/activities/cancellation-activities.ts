@@ -6,7 +6,7 @@ import { assertTransition, DomainError, policyFor, type CancellationStep } from 
 import type { Database } from '@cancelflow/service-kit';
 import type { ChannelAdapter } from '../adapters/channel.ts';
 import type { InventoryAdapter } from '../adapters/inventory.ts';
-import { Cancellation, CancellationLine, Dispute, Order, OrderLine } from '../db/entities/index.ts';
+import { Cancellation, CancellationLine, Dispute, Order, type OrderLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { CancellationContext, ChannelNotification, OrderActivities } from '@cancelflow/workflows/contracts/cancellation';
 import { isUuid } from '@cancelflow/domain';
@@ -17,7 +17,6 @@ export interface OrderActivityDeps {
   channel: ChannelAdapter;
   inventory: InventoryAdapter;
 }
-
 
 interface Loaded {
   cancellation: Cancellation;

@@ -10,16 +10,20 @@ import type { CancelledButShippedContext, CancelledButShippedOrderActivities } f
 import { isUuid } from '@cancelflow/domain';
 import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
-
 /** The order service's side of the cancelled-but-shipped chain; idempotent on chain, step and key. */
 export function createCancelledButShippedActivities(deps: { db: Database }): CancelledButShippedOrderActivities {
   const fresh = (): EntityManager => deps.db.em.fork();
 
   const find = async (em: EntityManager, chainId: string): Promise<CancelledButShipped> => {
-    if (!isUuid(chainId)) throw ApplicationFailure.nonRetryable(`${chainId} is not a chain id`, ACTIVITY_FAILURES.cancelledButShippedNotFound);
+    if (!isUuid(chainId))
+      throw ApplicationFailure.nonRetryable(`${chainId} is not a chain id`, ACTIVITY_FAILURES.cancelledButShippedNotFound);
     const chain = await em.findOne(CancelledButShipped, { id: chainId });
     // The workflow starts a moment before the shipment's transaction commits: try again.
-    if (!chain) throw ApplicationFailure.retryable(`cancelled-but-shipped chain ${chainId} does not exist (yet)`, ACTIVITY_FAILURES.cancelledButShippedNotFound);
+    if (!chain)
+      throw ApplicationFailure.retryable(
+        `cancelled-but-shipped chain ${chainId} does not exist (yet)`,
+        ACTIVITY_FAILURES.cancelledButShippedNotFound,
+      );
     return chain;
   };
 

@@ -28,7 +28,6 @@ export interface UndoActivityDeps {
   channel: ChannelReopenAdapter;
 }
 
-
 export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActivities {
   const fresh = (): EntityManager => deps.db.em.fork();
 
@@ -85,7 +84,12 @@ export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActi
           em,
           undo.orderId,
           `UNDO_${input.step}`,
-          { undoId: undo.id, cancellationId: undo.cancellationId, ...(input.detail ? { detail: input.detail } : {}), ...(input.key ? { key: input.key } : {}) },
+          {
+            undoId: undo.id,
+            cancellationId: undo.cancellationId,
+            ...(input.detail ? { detail: input.detail } : {}),
+            ...(input.key ? { key: input.key } : {}),
+          },
           input.actor ?? 'workflow',
         );
       });
@@ -106,7 +110,9 @@ export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActi
         if (description.status.name === 'RUNNING') throw error;
         const result: unknown = await handle.result().catch(() => undefined);
         const stoppedFor = (result as { status?: string; undoId?: string } | undefined) ?? {};
-        return stoppedFor.status === 'STOPPED_FOR_UNDO' && stoppedFor.undoId === undoId ? { outcome: 'STOPPED' } : { outcome: 'NOT_RUNNING' };
+        return stoppedFor.status === 'STOPPED_FOR_UNDO' && stoppedFor.undoId === undoId
+          ? { outcome: 'STOPPED' }
+          : { outcome: 'NOT_RUNNING' };
       }
     },
 
@@ -123,7 +129,11 @@ export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActi
         const order = await lockOrderOrFail(em, undo.orderId);
         const row = (await em.findOne(CancellationUndo, { id: undoId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }))!;
         if (row.status === 'UNDONE') return { lines: row.lines };
-        const cancellation = (await em.findOne(Cancellation, { id: row.cancellationId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }))!;
+        const cancellation = (await em.findOne(
+          Cancellation,
+          { id: row.cancellationId },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+        ))!;
         try {
           assertTransition(cancellation.status, 'UNDONE');
         } catch (error) {
@@ -198,7 +208,8 @@ export function createUndoOrderActivities(deps: UndoActivityDeps): UndoOrderActi
           { id: undo.id, status: 'IN_PROGRESS' },
           { status: 'FAILED', failureReason: reason, completedAt: new Date() },
         );
-        if (updated === 1) recordOrderEvent(em, undo.orderId, 'UNDO_FAILED', { undoId, cancellationId: undo.cancellationId, reason }, 'workflow');
+        if (updated === 1)
+          recordOrderEvent(em, undo.orderId, 'UNDO_FAILED', { undoId, cancellationId: undo.cancellationId, reason }, 'workflow');
       });
     },
   };

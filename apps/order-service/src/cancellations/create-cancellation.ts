@@ -14,7 +14,7 @@ import {
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
 import { CANCELLATION_WORKFLOW_TYPE, type CancellationWorkflowInput } from '@cancelflow/workflows/contracts/cancellation';
-import { Cancellation, CancellationLine, CancellationStepRecord, Order } from '../db/entities/index.ts';
+import { Cancellation, CancellationLine, CancellationStepRecord, type Order } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { HttpDeps } from '../http/deps.ts';
 import { priceCancellation } from '../orders/order-money.ts';
@@ -149,11 +149,7 @@ export async function reserveCancellation(
  * The same number again: an identical request for the same order is a client's retry and gets the
  * first answer; anything else is a reuse of the number, which is refused.
  */
-async function findRepeat(
-  em: EntityManager,
-  order: Order,
-  input: CreateCancellationInput,
-): Promise<CreateCancellationResult | undefined> {
+async function findRepeat(em: EntityManager, order: Order, input: CreateCancellationInput): Promise<CreateCancellationResult | undefined> {
   const existing = await em.findOne(Cancellation, {
     merchantId: order.merchantId,
     merchantCancellationNumber: input.merchantCancellationNumber,

@@ -5,7 +5,6 @@ import { deriveOrderStatus, NotFoundError, type OrderStatus } from '@cancelflow/
 import { Dispute, Order, OrderEvent, OrderLine } from './entities/index.ts';
 import { isUuid } from '@cancelflow/domain';
 
-
 /** A malformed id names nothing, so it is "not found" rather than a server error. */
 export function assertId(id: string | undefined, what: string): string {
   if (!id || !isUuid(id)) throw new NotFoundError(`no ${what} ${id ?? ''}`.trim());
@@ -23,13 +22,7 @@ export const linesOf = (em: EntityManager, orderId: string): Promise<OrderLine[]
   em.find(OrderLine, { orderId }, { orderBy: { lineNo: 'asc' } });
 
 /** Adds an entry to the order's timeline (flushed with the unit of work). */
-export function recordOrderEvent(
-  em: EntityManager,
-  orderId: string,
-  type: string,
-  detail: Record<string, unknown>,
-  actor: string,
-): void {
+export function recordOrderEvent(em: EntityManager, orderId: string, type: string, detail: Record<string, unknown>, actor: string): void {
   em.create(OrderEvent, { id: randomUUID(), orderId, type, detail, actor, at: new Date() });
 }
 

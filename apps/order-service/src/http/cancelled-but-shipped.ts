@@ -66,51 +66,104 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
     );
   };
 
-  router.get('/cancelled-but-shipped', describe({ summary: 'Cancelled-but-shipped chains (filter by status)', tags: ['cancelled but shipped'], access: { roles: ALL, list: true }, query: listCancelledButShippedQuerySchema, responses: { 200: { description: 'a page of chains', schema: cancelledButShippedPageSchema } } }), async (req, res) => {
-    const query = parse(listCancelledButShippedQuerySchema, req.query, 'query');
-    const scope = merchantFilter(principalOf(res), undefined);
-    const where: FilterQuery<CancelledButShipped> = scope ? { merchantId: scope } : {};
-    if (query.status) where.status = query.status;
-    if (query.orderId) where.orderId = query.orderId;
-    const [chains, total] = await deps.db.em.fork().findAndCount(CancelledButShipped, where, {
-      orderBy: { createdAt: 'desc', id: 'asc' },
-      limit: query.limit,
-      offset: query.offset,
-    });
-    res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset } satisfies CancelledButShippedPage);
-  });
+  router.get(
+    '/cancelled-but-shipped',
+    describe({
+      summary: 'Cancelled-but-shipped chains (filter by status)',
+      tags: ['cancelled but shipped'],
+      access: { roles: ALL, list: true },
+      query: listCancelledButShippedQuerySchema,
+      responses: { 200: { description: 'a page of chains', schema: cancelledButShippedPageSchema } },
+    }),
+    async (req, res) => {
+      const query = parse(listCancelledButShippedQuerySchema, req.query, 'query');
+      const scope = merchantFilter(principalOf(res), undefined);
+      const where: FilterQuery<CancelledButShipped> = scope ? { merchantId: scope } : {};
+      if (query.status) where.status = query.status;
+      if (query.orderId) where.orderId = query.orderId;
+      const [chains, total] = await deps.db.em.fork().findAndCount(CancelledButShipped, where, {
+        orderBy: { createdAt: 'desc', id: 'asc' },
+        limit: query.limit,
+        offset: query.offset,
+      });
+      res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset } satisfies CancelledButShippedPage);
+    },
+  );
 
-  router.get('/cancelled-but-shipped/:id', describe({ summary: 'A cancelled-but-shipped chain with its steps', tags: ['cancelled but shipped'], access: { roles: ALL, owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, responses: { 200: { description: 'the chain', schema: cancelledButShippedBodySchema }, 404: 'no such chain' } }), async (req, res) => {
-    const chain = await findChain(req.params.id);
-    const [view] = await views([chain]);
-    res.json({ ...view!, live: await liveState(deps, chain.workflowId) } satisfies CancelledButShippedBody);
-  });
+  router.get(
+    '/cancelled-but-shipped/:id',
+    describe({
+      summary: 'A cancelled-but-shipped chain with its steps',
+      tags: ['cancelled but shipped'],
+      access: { roles: ALL, owner: owners['cancelled-but-shipped chain']({ param: 'id' }) },
+      responses: { 200: { description: 'the chain', schema: cancelledButShippedBodySchema }, 404: 'no such chain' },
+    }),
+    async (req, res) => {
+      const chain = await findChain(req.params.id);
+      const [view] = await views([chain]);
+      res.json({ ...view!, live: await liveState(deps, chain.workflowId) } satisfies CancelledButShippedBody);
+    },
+  );
 
   /** Support records the customer's acknowledgement, with the customer's own words as evidence. */
-  router.post('/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'Record the customer\'s acknowledgement (keep and pay, or return)', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: recordAcknowledgementSchema, responses: { 202: { description: 'the acknowledgement is recorded: the chain goes on', schema: acknowledgementRecordedSchema }, 404: 'no such chain', 409: 'already acknowledged' } }), async (req, res) => {
-    const chain = await findChain(req.params.id);
-    const input = parse(recordAcknowledgementSchema, req.body);
-    const result = await recordChainAcknowledgement(deps, chain, input);
-    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId } satisfies AcknowledgementRecorded);
-  });
+  router.post(
+    '/cancelled-but-shipped/:id/acknowledgement',
+    describe({
+      summary: "Record the customer's acknowledgement (keep and pay, or return)",
+      tags: ['cancelled but shipped'],
+      access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) },
+      body: recordAcknowledgementSchema,
+      responses: {
+        202: { description: 'the acknowledgement is recorded: the chain goes on', schema: acknowledgementRecordedSchema },
+        404: 'no such chain',
+        409: 'already acknowledged',
+      },
+    }),
+    async (req, res) => {
+      const chain = await findChain(req.params.id);
+      const input = parse(recordAcknowledgementSchema, req.body);
+      const result = await recordChainAcknowledgement(deps, chain, input);
+      res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId } satisfies AcknowledgementRecorded);
+    },
+  );
 
   /** Support approves the rebill; a repeat answers with the first approval and changes nothing. */
-  router.post('/cancelled-but-shipped/:id/rebill-approval', describe({ summary: 'Approve rebilling the customer', tags: ['cancelled but shipped'], access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) }, body: approveRebillSchema, responses: { 202: { description: 'the approval is recorded: the rebill follows', schema: rebillApprovedSchema }, 200: { description: 'the rebill was approved before: the first approval, nothing changed', schema: rebillApprovedSchema }, 404: 'no such chain', 409: 'not waiting for a rebill approval' } }), async (req, res) => {
-    const chain = await findChain(req.params.id);
-    const input = parse(approveRebillSchema, req.body);
-    if (!chain.rebillApprovedBy && (chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED')) {
-      throw new ConflictError(`cannot approve the rebill: the chain is ${chain.status}${chain.status === 'RETURN_REQUESTED' ? ' (the customer refused or did not answer: the item comes back)' : ''}`);
-    }
-    if (chain.rebillApprovedBy) {
-      res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true } satisfies RebillApproved);
-      return;
-    }
-    const result = await update(deps, chain, 'approve the rebill', (handle) =>
-      handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: input.staffId }] }),
-    );
-    if (!result.approved) throw new ConflictError(`cannot approve the rebill: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
-    res.status(result.duplicate ? 200 : 202).json({ chainId: chain.id, approvedBy: result.approvedBy, duplicate: result.duplicate } satisfies RebillApproved);
-  });
+  router.post(
+    '/cancelled-but-shipped/:id/rebill-approval',
+    describe({
+      summary: 'Approve rebilling the customer',
+      tags: ['cancelled but shipped'],
+      access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) },
+      body: approveRebillSchema,
+      responses: {
+        202: { description: 'the approval is recorded: the rebill follows', schema: rebillApprovedSchema },
+        200: { description: 'the rebill was approved before: the first approval, nothing changed', schema: rebillApprovedSchema },
+        404: 'no such chain',
+        409: 'not waiting for a rebill approval',
+      },
+    }),
+    async (req, res) => {
+      const chain = await findChain(req.params.id);
+      const input = parse(approveRebillSchema, req.body);
+      if (!chain.rebillApprovedBy && (chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED')) {
+        throw new ConflictError(
+          `cannot approve the rebill: the chain is ${chain.status}${chain.status === 'RETURN_REQUESTED' ? ' (the customer refused or did not answer: the item comes back)' : ''}`,
+        );
+      }
+      if (chain.rebillApprovedBy) {
+        res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true } satisfies RebillApproved);
+        return;
+      }
+      const result = await update(deps, chain, 'approve the rebill', (handle) =>
+        handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: input.staffId }] }),
+      );
+      if (!result.approved)
+        throw new ConflictError(`cannot approve the rebill: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
+      res
+        .status(result.duplicate ? 200 : 202)
+        .json({ chainId: chain.id, approvedBy: result.approvedBy, duplicate: result.duplicate } satisfies RebillApproved);
+    },
+  );
 
   return router;
 }
@@ -134,7 +187,8 @@ export async function recordChainAcknowledgement(
   const result = await update(deps, chain, 'record the acknowledgement', (handle) =>
     handle.executeUpdate(recordAcknowledgementUpdate, { args: [input] }),
   );
-  if (!result.recorded) throw new ConflictError(`cannot record the acknowledgement: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
+  if (!result.recorded)
+    throw new ConflictError(`cannot record the acknowledgement: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
   return { accepted: result.accepted ?? input.accepted };
 }
 

@@ -21,39 +21,64 @@ export function disputesRouter(deps: HttpDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  router.get('/disputes/:id', describe({ summary: 'An eBay dispute opened by a cancellation', tags: ['disputes'], access: { roles: ALL, owner: owners.dispute({ param: 'id' }) }, responses: { 200: { description: 'the dispute', schema: disputeBodySchema }, 404: 'no such dispute' } }), async (req, res) => {
-    const id = assertId(req.params.id, 'dispute');
-    const dispute = await deps.db.em.fork().findOne(Dispute, { id });
-    if (!dispute) throw new NotFoundError(`no dispute ${id}`);
-    res.json(disputeView(dispute));
-  });
+  router.get(
+    '/disputes/:id',
+    describe({
+      summary: 'An eBay dispute opened by a cancellation',
+      tags: ['disputes'],
+      access: { roles: ALL, owner: owners.dispute({ param: 'id' }) },
+      responses: { 200: { description: 'the dispute', schema: disputeBodySchema }, 404: 'no such dispute' },
+    }),
+    async (req, res) => {
+      const id = assertId(req.params.id, 'dispute');
+      const dispute = await deps.db.em.fork().findOne(Dispute, { id });
+      if (!dispute) throw new NotFoundError(`no dispute ${id}`);
+      res.json(disputeView(dispute));
+    },
+  );
 
   /** The marketplace closed the dispute: the cancellation that waits for it may go on. */
-  router.post('/disputes/:id/close', describe({ summary: 'Close an eBay dispute: the waiting cancellation goes on', tags: ['disputes'], access: { roles: ['SERVICE', 'SUPPORT'], owner: owners.dispute({ param: 'id' }) }, body: closeDisputeSchema, responses: { 200: { description: 'the dispute, closed', schema: disputeBodySchema }, 404: 'no such dispute', 409: 'already closed' } }), async (req, res) => {
-    const id = assertId(req.params.id, 'dispute');
-    const input = parse(closeDisputeSchema, req.body);
-    const closed = await deps.db.em.fork().transactional(async (em) => {
-      const found = await em.findOne(Dispute, { id });
-      if (!found) throw new NotFoundError(`no dispute ${id}`);
-      // Lock order first, then dispute: the same order every writer of an order takes locks in.
-      const order = await lockOrderOrFail(em, found.orderId);
-      const dispute = (await em.findOne(Dispute, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }))!;
-      if (dispute.status === 'CLOSED') {
-        throw new ConflictError(`dispute ${id} is already closed (${dispute.resolution ?? 'no resolution'})`);
-      }
-      dispute.status = 'CLOSED';
-      dispute.resolution = input.resolution;
-      dispute.note = input.note ?? null;
-      dispute.closedAt = new Date();
-      await em.flush();
-      recordOrderEvent(em, order.id, 'DISPUTE_CLOSED', { disputeId: id, resolution: input.resolution, cancellationId: dispute.cancellationId }, order.channel);
-      await recomputeOrderStatus(em, order, await linesOf(em, order.id));
-      await em.flush();
-      await signalWorkflow(deps, dispute);
-      return dispute;
-    });
-    res.json(disputeView(closed));
-  });
+  router.post(
+    '/disputes/:id/close',
+    describe({
+      summary: 'Close an eBay dispute: the waiting cancellation goes on',
+      tags: ['disputes'],
+      access: { roles: ['SERVICE', 'SUPPORT'], owner: owners.dispute({ param: 'id' }) },
+      body: closeDisputeSchema,
+      responses: { 200: { description: 'the dispute, closed', schema: disputeBodySchema }, 404: 'no such dispute', 409: 'already closed' },
+    }),
+    async (req, res) => {
+      const id = assertId(req.params.id, 'dispute');
+      const input = parse(closeDisputeSchema, req.body);
+      const closed = await deps.db.em.fork().transactional(async (em) => {
+        const found = await em.findOne(Dispute, { id });
+        if (!found) throw new NotFoundError(`no dispute ${id}`);
+        // Lock order first, then dispute: the same order every writer of an order takes locks in.
+        const order = await lockOrderOrFail(em, found.orderId);
+        const dispute = (await em.findOne(Dispute, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }))!;
+        if (dispute.status === 'CLOSED') {
+          throw new ConflictError(`dispute ${id} is already closed (${dispute.resolution ?? 'no resolution'})`);
+        }
+        dispute.status = 'CLOSED';
+        dispute.resolution = input.resolution;
+        dispute.note = input.note ?? null;
+        dispute.closedAt = new Date();
+        await em.flush();
+        recordOrderEvent(
+          em,
+          order.id,
+          'DISPUTE_CLOSED',
+          { disputeId: id, resolution: input.resolution, cancellationId: dispute.cancellationId },
+          order.channel,
+        );
+        await recomputeOrderStatus(em, order, await linesOf(em, order.id));
+        await em.flush();
+        await signalWorkflow(deps, dispute);
+        return dispute;
+      });
+      res.json(disputeView(closed));
+    },
+  );
 
   return router;
 }
@@ -71,6 +96,8 @@ async function signalWorkflow(deps: HttpDeps, dispute: Dispute): Promise<void> {
       return;
     }
     deps.logger.warn({ err: error, disputeId: dispute.id }, 'could not signal the cancellation process');
-    throw new UnavailableError('the cancellation process cannot be reached now (Temporal is unreachable): nothing was changed, try again shortly');
+    throw new UnavailableError(
+      'the cancellation process cannot be reached now (Temporal is unreachable): nothing was changed, try again shortly',
+    );
   }
 }

@@ -9,7 +9,6 @@ import { isUuid } from '@cancelflow/domain';
 export const ALL: readonly Role[] = ['SERVICE', 'MERCHANT', 'SUPPORT'];
 export const STAFF: readonly Role[] = ['MERCHANT', 'SUPPORT'];
 
-
 const MERCHANT_OF = {
   order: `select "merchant_id" from "orders"."order" where "id" = ?`,
   cancellation: `select "merchant_id" from "orders"."cancellation" where "id" = ?`,
@@ -27,11 +26,13 @@ export type OwnedThing = keyof typeof MERCHANT_OF;
 export type Owners = Record<OwnedThing, (at: IdLocation) => Owner>;
 
 export function ordersOwners(db: Database): Owners {
-  const lookup = (what: OwnedThing) => async (id: string): Promise<string | undefined> => {
-    if (!isUuid(id)) return undefined;
-    const rows = await db.em.fork().execute<{ merchant_id: string }[]>(MERCHANT_OF[what], [id.toLowerCase()]);
-    return rows[0]?.merchant_id;
-  };
+  const lookup =
+    (what: OwnedThing) =>
+    async (id: string): Promise<string | undefined> => {
+      if (!isUuid(id)) return undefined;
+      const rows = await db.em.fork().execute<{ merchant_id: string }[]>(MERCHANT_OF[what], [id.toLowerCase()]);
+      return rows[0]?.merchant_id;
+    };
   return Object.fromEntries(
     (Object.keys(MERCHANT_OF) as OwnedThing[]).map((what) => {
       const merchantOf = lookup(what);

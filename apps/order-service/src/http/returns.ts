@@ -19,22 +19,46 @@ export function returnsRouter(deps: HttpDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  router.post('/orders/:id/returns', describe({ summary: 'Record a return of shipped quantities', tags: ['returns'], access: { roles: STAFF, owner: owners.order({ param: 'id' }) }, body: createReturnSchema, responses: { 201: { description: 'the return', schema: returnBodySchema }, 404: 'no such order', 409: 'the merchantReturnNumber is taken', 422: 'more than was shipped' } }), async (req, res) => {
-    const orderId = assertId(req.params.id, 'order');
-    const input = parse(createReturnSchema, req.body);
-    const { ret, lines, orderLines } = await createReturn(deps.db, orderId, input);
-    const created = returnView(ret, lines, orderLines);
-    res.status(201).location(`/returns/${created.id}`).json(created);
-  });
+  router.post(
+    '/orders/:id/returns',
+    describe({
+      summary: 'Record a return of shipped quantities',
+      tags: ['returns'],
+      access: { roles: STAFF, owner: owners.order({ param: 'id' }) },
+      body: createReturnSchema,
+      responses: {
+        201: { description: 'the return', schema: returnBodySchema },
+        404: 'no such order',
+        409: 'the merchantReturnNumber is taken',
+        422: 'more than was shipped',
+      },
+    }),
+    async (req, res) => {
+      const orderId = assertId(req.params.id, 'order');
+      const input = parse(createReturnSchema, req.body);
+      const { ret, lines, orderLines } = await createReturn(deps.db, orderId, input);
+      const created = returnView(ret, lines, orderLines);
+      res.status(201).location(`/returns/${created.id}`).json(created);
+    },
+  );
 
-  router.get('/returns/:id', describe({ summary: 'A return', tags: ['returns'], access: { roles: ALL, owner: owners.return({ param: 'id' }) }, responses: { 200: { description: 'the return', schema: returnBodySchema }, 404: 'no such return' } }), async (req, res) => {
-    const id = assertId(req.params.id, 'return');
-    const em = deps.db.em.fork();
-    const ret = await em.findOne(Return, { id });
-    if (!ret) throw new NotFoundError(`no return ${id}`);
-    const [lines, orderLines] = await Promise.all([em.find(ReturnLine, { returnId: id }), em.find(OrderLine, { orderId: ret.orderId })]);
-    res.json(returnView(ret, lines, orderLines));
-  });
+  router.get(
+    '/returns/:id',
+    describe({
+      summary: 'A return',
+      tags: ['returns'],
+      access: { roles: ALL, owner: owners.return({ param: 'id' }) },
+      responses: { 200: { description: 'the return', schema: returnBodySchema }, 404: 'no such return' },
+    }),
+    async (req, res) => {
+      const id = assertId(req.params.id, 'return');
+      const em = deps.db.em.fork();
+      const ret = await em.findOne(Return, { id });
+      if (!ret) throw new NotFoundError(`no return ${id}`);
+      const [lines, orderLines] = await Promise.all([em.find(ReturnLine, { returnId: id }), em.find(OrderLine, { orderId: ret.orderId })]);
+      res.json(returnView(ret, lines, orderLines));
+    },
+  );
 
   return router;
 }

@@ -32,7 +32,13 @@ import { totalsOf } from '../orders/order-money.ts';
  */
 
 /** Chains the customer still has something to see or answer: not finished, not turned into a return. */
-const OPEN_CHAIN_STATUSES = ['AWAITING_ACKNOWLEDGEMENT', 'ACKNOWLEDGED', 'AWAITING_REBILL_APPROVAL', 'REBILLING', 'AWAITING_CREDIT_MEMO'] as const;
+const OPEN_CHAIN_STATUSES = [
+  'AWAITING_ACKNOWLEDGEMENT',
+  'ACKNOWLEDGED',
+  'AWAITING_REBILL_APPROVAL',
+  'REBILLING',
+  'AWAITING_CREDIT_MEMO',
+] as const;
 
 /** Who the acknowledgement is recorded as when the customer answers on the self-service page. */
 export const SELF_SERVICE_ACKNOWLEDGER = 'customer (self-service page)';
@@ -53,13 +59,17 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     return deps.selfService;
   };
   /** The link's token must be for the order of the path. */
-  const linkToThisOrder = { customer: async (req: Request): Promise<string> => {
-    const orderId = typeof req.params.id === 'string' ? req.params.id.toLowerCase() : '';
-    await verifySelfServiceToken(settings(), tokenOf(req.query, req.headers.authorization), orderId);
-    return assertId(orderId, 'order');
-  } };
+  const linkToThisOrder = {
+    customer: async (req: Request): Promise<string> => {
+      const orderId = typeof req.params.id === 'string' ? req.params.id.toLowerCase() : '';
+      await verifySelfServiceToken(settings(), tokenOf(req.query, req.headers.authorization), orderId);
+      return assertId(orderId, 'order');
+    },
+  };
   /** Any valid link: the route checks that what it addresses belongs to the link's order. */
-  const linkToAnOrder = { customer: (req: Request): Promise<string> => orderOfSelfServiceToken(settings(), tokenOf(req.query, req.headers.authorization)) };
+  const linkToAnOrder = {
+    customer: (req: Request): Promise<string> => orderOfSelfServiceToken(settings(), tokenOf(req.query, req.headers.authorization)),
+  };
   /** The order of the customer's link, checked by the route's access before the handler runs. */
   const linkedOrder = (res: Response): string => res.locals.customer as string;
 
@@ -78,7 +88,11 @@ export function selfServiceRouter(deps: HttpDeps): Router {
   /** What shipped though it was cancelled, with which carrier, and what the customer will be charged again. */
   const openChainsOf = async (orderId: string) => {
     const em = deps.db.em.fork();
-    const chains = await em.find(CancelledButShipped, { orderId, status: { $in: [...OPEN_CHAIN_STATUSES] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const chains = await em.find(
+      CancelledButShipped,
+      { orderId, status: { $in: [...OPEN_CHAIN_STATUSES] } },
+      { orderBy: { createdAt: 'asc', id: 'asc' } },
+    );
     if (chains.length === 0) return [];
     const [chainLines, shipments] = await Promise.all([
       em.find(CancelledButShippedLine, { chainId: { $in: chains.map((c) => c.id) } }),
@@ -107,46 +121,82 @@ export function selfServiceRouter(deps: HttpDeps): Router {
     });
   };
 
-  router.get('/self-service/orders/:id', describe({ summary: 'The customer\'s view of an order (signed self-service link)', tags: ['self-service'], access: linkToThisOrder, responses: { 200: { description: 'the order as the customer sees it', schema: selfServiceOrderSchema }, 401: 'the link is invalid or expired', 404: 'no such order' } }), async (req, res) => {
-    const orderId = linkedOrder(res);
-    const { order, lines, eligibility, requests } = await eligibilityOf(orderId);
-    const cancelledButShipped = await openChainsOf(order.id);
-    const totals = totalsOf(order, lines);
-    res.json({
-      id: order.id,
-      channel: order.channel,
-      channelOrderNo: order.channelOrderNo,
-      status: order.status,
-      placedAt: order.placedAt.toISOString(),
-      currency: order.currency,
-      customer: { name: order.customerName },
-      cancellationRequested: order.cancellationRequested,
-      lines: lines.map((l, i) => lineView(l, totals.lines[i])),
-      total: totals.total,
-      eligibility: { customer: eligibility.customer, lines: eligibility.lines },
-      cancellationRequests: requests.map((r) => ({
-        id: r.id,
-        status: r.status,
-        createdAt: r.createdAt.toISOString(),
-        returnInstead: r.returnInstead,
-        rejectionReason: r.rejectionReason ?? undefined,
-      })),
-      cancelledButShipped,
-    } satisfies SelfServiceOrder);
-  });
+  router.get(
+    '/self-service/orders/:id',
+    describe({
+      summary: "The customer's view of an order (signed self-service link)",
+      tags: ['self-service'],
+      access: linkToThisOrder,
+      responses: {
+        200: { description: 'the order as the customer sees it', schema: selfServiceOrderSchema },
+        401: 'the link is invalid or expired',
+        404: 'no such order',
+      },
+    }),
+    async (req, res) => {
+      const orderId = linkedOrder(res);
+      const { order, lines, eligibility, requests } = await eligibilityOf(orderId);
+      const cancelledButShipped = await openChainsOf(order.id);
+      const totals = totalsOf(order, lines);
+      res.json({
+        id: order.id,
+        channel: order.channel,
+        channelOrderNo: order.channelOrderNo,
+        status: order.status,
+        placedAt: order.placedAt.toISOString(),
+        currency: order.currency,
+        customer: { name: order.customerName },
+        cancellationRequested: order.cancellationRequested,
+        lines: lines.map((l, i) => lineView(l, totals.lines[i])),
+        total: totals.total,
+        eligibility: { customer: eligibility.customer, lines: eligibility.lines },
+        cancellationRequests: requests.map((r) => ({
+          id: r.id,
+          status: r.status,
+          createdAt: r.createdAt.toISOString(),
+          returnInstead: r.returnInstead,
+          rejectionReason: r.rejectionReason ?? undefined,
+        })),
+        cancelledButShipped,
+      } satisfies SelfServiceOrder);
+    },
+  );
 
-  router.get('/self-service/orders/:id/cancellation-eligibility', describe({ summary: 'What the customer may ask to cancel (signed self-service link)', tags: ['self-service'], access: linkToThisOrder, responses: { 200: { description: 'eligibility per line', schema: eligibilityBodySchema }, 401: 'the link is invalid or expired' } }), async (req, res) => {
-    const orderId = linkedOrder(res);
-    const { order, eligibility } = await eligibilityOf(orderId);
-    res.json({ orderId: order.id, status: order.status, ...eligibility } satisfies EligibilityBody);
-  });
+  router.get(
+    '/self-service/orders/:id/cancellation-eligibility',
+    describe({
+      summary: 'What the customer may ask to cancel (signed self-service link)',
+      tags: ['self-service'],
+      access: linkToThisOrder,
+      responses: { 200: { description: 'eligibility per line', schema: eligibilityBodySchema }, 401: 'the link is invalid or expired' },
+    }),
+    async (req, res) => {
+      const orderId = linkedOrder(res);
+      const { order, eligibility } = await eligibilityOf(orderId);
+      res.json({ orderId: order.id, status: order.status, ...eligibility } satisfies EligibilityBody);
+    },
+  );
 
-  router.post('/self-service/orders/:id/cancellation-requests', describe({ summary: 'The customer asks to cancel through the self-service link', tags: ['self-service'], access: linkToThisOrder, body: selfServiceCancellationRequestSchema, responses: { 201: { description: 'the request', schema: cancellationRequestCreatedSchema }, 401: 'the link is invalid or expired', 422: 'the order cannot be cancelled now' } }), async (req, res) => {
-    const orderId = linkedOrder(res);
-    const input = parse(selfServiceCancellationRequestSchema, req.body);
-    const created = await createCancellationRequest(deps, orderId, { ...input, source: 'CUSTOMER_SELF_SERVICE' });
-    res.status(201).json(created);
-  });
+  router.post(
+    '/self-service/orders/:id/cancellation-requests',
+    describe({
+      summary: 'The customer asks to cancel through the self-service link',
+      tags: ['self-service'],
+      access: linkToThisOrder,
+      body: selfServiceCancellationRequestSchema,
+      responses: {
+        201: { description: 'the request', schema: cancellationRequestCreatedSchema },
+        401: 'the link is invalid or expired',
+        422: 'the order cannot be cancelled now',
+      },
+    }),
+    async (req, res) => {
+      const orderId = linkedOrder(res);
+      const input = parse(selfServiceCancellationRequestSchema, req.body);
+      const created = await createCancellationRequest(deps, orderId, { ...input, source: 'CUSTOMER_SELF_SERVICE' });
+      res.status(201).json(created);
+    },
+  );
 
   /**
    * The customer answers a cancelled-but-shipped chain of the token's order: keep the item and be
@@ -154,20 +204,37 @@ export function selfServiceRouter(deps: HttpDeps): Router {
    * coming from the self-service page (via SELF_SERVICE), with the customer's statement as the
    * evidence. Another order's chain is "not found".
    */
-  router.post('/self-service/cancelled-but-shipped/:id/acknowledgement', describe({ summary: 'The customer accepts or refuses a cancelled-but-shipped rebilling (signed self-service link)', tags: ['self-service'], access: linkToAnOrder, body: selfServiceAcknowledgementSchema, responses: { 202: { description: 'the acknowledgement is recorded', schema: acknowledgementRecordedSchema }, 401: 'the link is invalid or expired', 404: 'no such chain for this order', 409: 'the chain does not wait for an acknowledgement' } }), async (req, res) => {
-    const orderId = linkedOrder(res);
-    const chainId = assertId(req.params.id, 'cancelled-but-shipped chain');
-    const chain = await deps.db.em.fork().findOne(CancelledButShipped, { id: chainId });
-    if (!chain || chain.orderId !== orderId) throw new NotFoundError(`no cancelled-but-shipped chain ${chainId} for this order`);
-    const input = parse(selfServiceAcknowledgementSchema, req.body);
-    const result = await recordChainAcknowledgement(deps, chain, {
-      staffId: SELF_SERVICE_ACKNOWLEDGER,
-      via: 'SELF_SERVICE',
-      accepted: input.accepted,
-      evidence: `The customer ${input.accepted ? 'accepted' : 'refused'} on the self-service page, in their own words: "${input.statement}"`,
-    });
-    res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: SELF_SERVICE_ACKNOWLEDGER } satisfies AcknowledgementRecorded);
-  });
+  router.post(
+    '/self-service/cancelled-but-shipped/:id/acknowledgement',
+    describe({
+      summary: 'The customer accepts or refuses a cancelled-but-shipped rebilling (signed self-service link)',
+      tags: ['self-service'],
+      access: linkToAnOrder,
+      body: selfServiceAcknowledgementSchema,
+      responses: {
+        202: { description: 'the acknowledgement is recorded', schema: acknowledgementRecordedSchema },
+        401: 'the link is invalid or expired',
+        404: 'no such chain for this order',
+        409: 'the chain does not wait for an acknowledgement',
+      },
+    }),
+    async (req, res) => {
+      const orderId = linkedOrder(res);
+      const chainId = assertId(req.params.id, 'cancelled-but-shipped chain');
+      const chain = await deps.db.em.fork().findOne(CancelledButShipped, { id: chainId });
+      if (!chain || chain.orderId !== orderId) throw new NotFoundError(`no cancelled-but-shipped chain ${chainId} for this order`);
+      const input = parse(selfServiceAcknowledgementSchema, req.body);
+      const result = await recordChainAcknowledgement(deps, chain, {
+        staffId: SELF_SERVICE_ACKNOWLEDGER,
+        via: 'SELF_SERVICE',
+        accepted: input.accepted,
+        evidence: `The customer ${input.accepted ? 'accepted' : 'refused'} on the self-service page, in their own words: "${input.statement}"`,
+      });
+      res
+        .status(202)
+        .json({ chainId: chain.id, accepted: result.accepted, recordedBy: SELF_SERVICE_ACKNOWLEDGER } satisfies AcknowledgementRecorded);
+    },
+  );
 
   return router;
 }

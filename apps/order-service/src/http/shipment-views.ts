@@ -58,12 +58,26 @@ export function cancelledButShippedView(
 }
 
 /** The order's shipments and cancelled-but-shipped chains, for GET /orders/:id. */
-export async function shipmentsOfOrder(em: EntityManager, orderId: string): Promise<Pick<OrderDetail, 'shipments' | 'cancelledButShipped'>> {
+export async function shipmentsOfOrder(
+  em: EntityManager,
+  orderId: string,
+): Promise<Pick<OrderDetail, 'shipments' | 'cancelledButShipped'>> {
   const shipments = await em.find(Shipment, { orderId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   const lines = shipments.length ? await em.find(ShipmentLine, { shipmentId: { $in: shipments.map((s) => s.id) } }) : [];
   const chains = await em.find(CancelledButShipped, { orderId }, { orderBy: { createdAt: 'asc' } });
   return {
-    shipments: shipments.map((s) => shipmentView(s, lines.filter((l) => l.shipmentId === s.id))),
-    cancelledButShipped: chains.map((c) => ({ id: c.id, shipmentId: c.shipmentId, status: c.status, amount: c.amount, currency: c.currency })),
+    shipments: shipments.map((s) =>
+      shipmentView(
+        s,
+        lines.filter((l) => l.shipmentId === s.id),
+      ),
+    ),
+    cancelledButShipped: chains.map((c) => ({
+      id: c.id,
+      shipmentId: c.shipmentId,
+      status: c.status,
+      amount: c.amount,
+      currency: c.currency,
+    })),
   };
 }

@@ -121,7 +121,15 @@ export function cancellationView(
     completedAt: c.completedAt?.toISOString(),
     lines: lines.map((l) => {
       const line = orderLines.find((o) => o.id === l.orderLineId);
-      return { lineId: l.orderLineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: line?.unitPrice, refund: l.amount, vat: l.vat };
+      return {
+        lineId: l.orderLineId,
+        lineNo: line?.lineNo,
+        sku: line?.sku,
+        quantity: l.quantity,
+        unitPrice: line?.unitPrice,
+        refund: l.amount,
+        vat: l.vat,
+      };
     }),
     steps: steps.map(stepView),
     dispute: dispute ? disputeView(dispute) : undefined,

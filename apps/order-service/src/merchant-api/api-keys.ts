@@ -50,12 +50,17 @@ export function merchantApiAuthenticator(db: Database, bearer: Authenticator): A
     if (key === undefined) return bearer(req);
     if (!merchantApiRequests.has(req)) {
       if (req.headers.authorization !== undefined) return bearer(req);
-      throw new UnauthenticatedError('an API key (apikey, X-CE-KEY) opens the Merchant API under /api/v2 only: this API needs a bearer token');
+      throw new UnauthenticatedError(
+        'an API key (apikey, X-CE-KEY) opens the Merchant API under /api/v2 only: this API needs a bearer token',
+      );
     }
     if (typeof key !== 'string' || key.length < 16 || key.length > 200) throw unknownKey();
     const rows = await db.em
       .fork()
-      .execute<{ id: string; merchant_id: string }[]>(`select "id", "merchant_id" from "orders"."api_key" where "key_hash" = ? and "revoked_at" is null`, [hashApiKey(key)]);
+      .execute<{ id: string; merchant_id: string }[]>(
+        `select "id", "merchant_id" from "orders"."api_key" where "key_hash" = ? and "revoked_at" is null`,
+        [hashApiKey(key)],
+      );
     const found = rows[0];
     if (!found) throw unknownKey();
     const principal: Principal = { role: 'MERCHANT', merchantId: found.merchant_id, subject: `api-key:${found.id}` };
@@ -63,4 +68,7 @@ export function merchantApiAuthenticator(db: Database, bearer: Authenticator): A
   };
 }
 
-const unknownKey = () => new UnauthenticatedError('the API key is not valid: it is unknown or was revoked; create a key in the console (API keys) and send it as apikey or X-CE-KEY');
+const unknownKey = () =>
+  new UnauthenticatedError(
+    'the API key is not valid: it is unknown or was revoked; create a key in the console (API keys) and send it as apikey or X-CE-KEY',
+  );

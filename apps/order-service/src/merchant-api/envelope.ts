@@ -22,7 +22,10 @@ export function sendPage<T>(req: Request, res: Response, page: number, content: 
     StatusCode: 200,
     RequestId: requestIdOf(req),
     Success: true,
-    Message: page > 1 && content.length === 0 && totalCount > 0 ? `page ${page} is past the last page (${Math.ceil(totalCount / MERCHANT_API_PAGE_SIZE)})` : null,
+    Message:
+      page > 1 && content.length === 0 && totalCount > 0
+        ? `page ${page} is past the last page (${Math.ceil(totalCount / MERCHANT_API_PAGE_SIZE)})`
+        : null,
     ValidationErrors: {},
   });
 }
@@ -102,11 +105,18 @@ export const merchantApiNotFound: RequestHandler = (req) => {
 export function merchantApiErrors(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const answer = (status: number, message: string, validationErrors: Record<string, string[]>) =>
-      res.status(status).json({ StatusCode: status, RequestId: requestIdOf(req), Success: false, Message: message, ValidationErrors: validationErrors });
+      res
+        .status(status)
+        .json({ StatusCode: status, RequestId: requestIdOf(req), Success: false, Message: message, ValidationErrors: validationErrors });
     if (err instanceof MerchantApiError) return void answer(err.status, err.message, err.validationErrors);
     if (err instanceof DomainError) return void answer(httpStatusOf(err), err.message, validationErrorsOf(err.details));
     if (isBodyParserError(err)) {
-      const message = err.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : err.type === 'entity.too.large' ? 'the request body is too large' : err.message;
+      const message =
+        err.type === 'entity.parse.failed'
+          ? 'the request body is not valid JSON'
+          : err.type === 'entity.too.large'
+            ? 'the request body is too large'
+            : err.message;
       return void answer(400, message, {});
     }
     logger.error({ err }, 'unhandled error in the Merchant API');
@@ -115,9 +125,15 @@ export function merchantApiErrors(logger: Logger): ErrorRequestHandler {
 }
 
 function isBodyParserError(err: unknown): err is { type: string; message: string; status: number } {
-  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err && typeof (err as { status: unknown }).status === 'number' && (err as { status: number }).status < 500;
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'type' in err &&
+    'status' in err &&
+    typeof (err as { status: unknown }).status === 'number' &&
+    (err as { status: number }).status < 500
+  );
 }
-
 
 /** Parses a Merchant API body or query; a failure is keyed by ChannelEngine's paths (Lines[0].Quantity). */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, what = 'the request body'): z.output<S> {
@@ -125,9 +141,16 @@ export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, wha
   if (result.success) return result.data;
   const errors: Record<string, string[]> = {};
   for (const issue of result.error.issues) {
-    const key = issue.path.reduce<string>((p, part) => (typeof part === 'number' ? `${p}[${part}]` : p ? `${p}.${String(part)}` : String(part)), '');
+    const key = issue.path.reduce<string>(
+      (p, part) => (typeof part === 'number' ? `${p}[${part}]` : p ? `${p}.${String(part)}` : String(part)),
+      '',
+    );
     (errors[key] ??= []).push(issue.message);
   }
   const [first] = Object.entries(errors);
-  throw new MerchantApiError(400, `${what} is invalid: ${first ? `${first[0] ? `${first[0]}: ` : ''}${first[1][0]}` : 'not what this call takes'}`, errors);
+  throw new MerchantApiError(
+    400,
+    `${what} is invalid: ${first ? `${first[0] ? `${first[0]}: ` : ''}${first[1][0]}` : 'not what this call takes'}`,
+    errors,
+  );
 }

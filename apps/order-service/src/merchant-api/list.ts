@@ -12,7 +12,10 @@ export async function pageOfIds(
   const where = conditions.map(([sql]) => sql).join(' and ');
   const params = conditions.flatMap(([, ...p]) => p);
   const [rows, counted] = await Promise.all([
-    em.execute<{ id: string }[]>(`select x."id" from ${from} where ${where} order by ${orderBy} limit ${MERCHANT_API_PAGE_SIZE} offset ?`, [...params, (page - 1) * MERCHANT_API_PAGE_SIZE]),
+    em.execute<{ id: string }[]>(`select x."id" from ${from} where ${where} order by ${orderBy} limit ${MERCHANT_API_PAGE_SIZE} offset ?`, [
+      ...params,
+      (page - 1) * MERCHANT_API_PAGE_SIZE,
+    ]),
     em.execute<{ n: number }[]>(`select count(*)::int as n from ${from} where ${where}`, params),
   ]);
   return { ids: rows.map((r) => r.id), total: counted[0]?.n ?? 0 };

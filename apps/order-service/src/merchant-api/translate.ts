@@ -9,7 +9,7 @@ import { MerchantApiError } from './envelope.ts';
 /** The merchant the key (or token) acts for: the Merchant API is always one merchant's. */
 export function merchantOf(res: Response): string {
   const { merchantId } = principalOf(res);
-  if (merchantId === undefined) throw new ForbiddenError('the Merchant API works for one merchant: use that merchant\'s API key');
+  if (merchantId === undefined) throw new ForbiddenError("the Merchant API works for one merchant: use that merchant's API key");
   return merchantId;
 }
 
@@ -42,7 +42,12 @@ export interface NativeLines {
  * order, each up to `room` (what it can still take); what does not fit goes to the product's last
  * line, where the native rule refuses it with its own message. Quantities of 0 name nothing.
  */
-export function nativeLines(orderLines: readonly OrderLine[], requested: readonly ProductLine[], room: (line: OrderLine) => number, what: string): NativeLines {
+export function nativeLines(
+  orderLines: readonly OrderLine[],
+  requested: readonly ProductLine[],
+  room: (line: OrderLine) => number,
+  what: string,
+): NativeLines {
   const taken = new Map<string, number>();
   const origins = new Map<string, number>();
   const unknown: Record<string, string[]> = {};
@@ -70,6 +75,9 @@ export function nativeLines(orderLines: readonly OrderLine[], requested: readonl
   const [firstUnknown] = Object.values(unknown);
   if (firstUnknown) throw new MerchantApiError(400, `cannot ${what}: ${firstUnknown[0]}`, unknown);
   const lines = orderLines.filter((l) => taken.has(l.id)).map((l) => ({ lineId: l.id, quantity: taken.get(l.id)! }));
-  if (lines.length === 0) throw new MerchantApiError(400, `name at least one line with a Quantity of 1 or more to ${what}`, { Lines: [`name at least one line with a Quantity of 1 or more to ${what}`] });
+  if (lines.length === 0)
+    throw new MerchantApiError(400, `name at least one line with a Quantity of 1 or more to ${what}`, {
+      Lines: [`name at least one line with a Quantity of 1 or more to ${what}`],
+    });
   return { lines, origins: lines.map((l) => origins.get(l.lineId)!) };
 }

@@ -124,12 +124,21 @@ export function merchantApiOrder(order: Order, lines: readonly OrderLine[], requ
 
 const productOf = (orderLines: readonly OrderLine[], lineId: string) => orderLines.find((l) => l.id === lineId)?.sku ?? null;
 
-export function merchantApiCancellation(c: Cancellation, lines: readonly CancellationLine[], orderLines: readonly OrderLine[], order: Order) {
+export function merchantApiCancellation(
+  c: Cancellation,
+  lines: readonly CancellationLine[],
+  orderLines: readonly OrderLine[],
+  order: Order,
+) {
   return {
     MerchantCancellationNo: c.merchantCancellationNumber,
     MerchantOrderNo: order.merchantOrderNo ?? '',
     ChannelOrderNo: order.channelOrderNo,
-    Lines: lines.map((l) => ({ MerchantProductNo: productOf(orderLines, l.orderLineId), ChannelProductNo: productOf(orderLines, l.orderLineId), Quantity: l.quantity })),
+    Lines: lines.map((l) => ({
+      MerchantProductNo: productOf(orderLines, l.orderLineId),
+      ChannelProductNo: productOf(orderLines, l.orderLineId),
+      Quantity: l.quantity,
+    })),
     CreatedAt: iso(c.createdAt),
     Reason: c.comment,
     ReasonCode: merchantApiCancellationReason(c.reason),

@@ -38,9 +38,10 @@ export async function acknowledgeOrder(
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new ConflictError(`merchantOrderNo ${options.merchantOrderNo} is already the number of another order of this merchant: name each order by its own number`, [
-        { path: 'merchantOrderNo', message: 'already the number of another order of this merchant' },
-      ]);
+      throw new ConflictError(
+        `merchantOrderNo ${options.merchantOrderNo} is already the number of another order of this merchant: name each order by its own number`,
+        [{ path: 'merchantOrderNo', message: 'already the number of another order of this merchant' }],
+      );
     }
     throw error;
   }

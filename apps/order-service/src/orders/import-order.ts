@@ -92,9 +92,23 @@ function differencesFrom(order: Order, lines: readonly OrderLine[], input: Impor
   if (order.thirdPartyManaged !== input.thirdPartyManaged) diff.push('thirdPartyManaged');
   if (order.selfServiceEnabled !== input.selfServiceEnabled) diff.push('selfServiceEnabled');
   const given = input.lines
-    .map((l, i) => ({ lineNo: l.lineNo ?? i + 1, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, vatRate: l.vatRate, discount: l.discount }))
+    .map((l, i) => ({
+      lineNo: l.lineNo ?? i + 1,
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      vatRate: l.vatRate,
+      discount: l.discount,
+    }))
     .sort((a, b) => a.lineNo - b.lineNo);
-  const stored = lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, vatRate: l.vatRate, discount: l.discount }));
+  const stored = lines.map((l) => ({
+    lineNo: l.lineNo,
+    sku: l.sku,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    vatRate: l.vatRate,
+    discount: l.discount,
+  }));
   if (JSON.stringify(given) !== JSON.stringify(stored)) diff.push('lines');
   const payments = (list: readonly { method: string; amount: number; reference: string }[]) =>
     JSON.stringify(list.map((p) => ({ method: p.method, amount: p.amount, reference: p.reference })));

@@ -1,6 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { selfServiceTurnedOff, TASK_QUEUES } from '@cancelflow/domain';
-import { ORDER_CONFIRMATION_WORKFLOW_TYPE, orderConfirmationWorkflowId, type OrderConfirmationInput } from '@cancelflow/workflows/contracts/order-confirmation';
+import {
+  ORDER_CONFIRMATION_WORKFLOW_TYPE,
+  orderConfirmationWorkflowId,
+  type OrderConfirmationInput,
+} from '@cancelflow/workflows/contracts/order-confirmation';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import { Order as OrderEntity, OrderLine as OrderLineEntity, type Order, type OrderLine } from '../db/entities/index.ts';
 import type { HttpDeps } from '../http/deps.ts';
@@ -51,7 +55,11 @@ export async function sendOrderConfirmation(deps: HttpDeps, order: Order, lines:
 }
 
 const markStarted = async (deps: HttpDeps, orderId: string): Promise<void> => {
-  await deps.db.em.fork().execute(`update "orders"."order" set "confirmation_started_at" = now() where "id" = ? and "confirmation_started_at" is null`, [orderId]);
+  await deps.db.em
+    .fork()
+    .execute(`update "orders"."order" set "confirmation_started_at" = now() where "id" = ? and "confirmation_started_at" is null`, [
+      orderId,
+    ]);
 };
 
 /**

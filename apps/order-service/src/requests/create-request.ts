@@ -13,7 +13,10 @@ import {
   type CreateCancellationRequestInput,
   type CancellationRequestCreated,
 } from '@cancelflow/domain';
-import { CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE, type CustomerCancellationRequestInput } from '@cancelflow/workflows/contracts/customer-cancellation-request';
+import {
+  CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE,
+  type CustomerCancellationRequestInput,
+} from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import { CancellationRequest, CancellationRequestLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';

@@ -7,7 +7,15 @@
 import { LockMode } from '@mikro-orm/core';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertRequestTransition, cancellationWorkflowId, initiatorOfRequest, overtakenByShipment, rejectionPointsToReturn, requestCancellationNumber, type RefundMethod } from '@cancelflow/domain';
+import {
+  assertRequestTransition,
+  cancellationWorkflowId,
+  initiatorOfRequest,
+  overtakenByShipment,
+  rejectionPointsToReturn,
+  requestCancellationNumber,
+  type RefundMethod,
+} from '@cancelflow/domain';
 import { shipmentRecordedSignal } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import { CancellationRequest, Order, OrderEvent } from '../db/entities/index.ts';
@@ -78,7 +86,13 @@ export function acceptRequest(
     request.cancellationId = cancellation.cancellationId;
     request.decidedBy = input.staffId;
     request.decidedAt = new Date();
-    recordOrderEvent(em, order.id, 'CANCELLATION_REQUEST_ACCEPTED', { requestId, cancellationId: cancellation.cancellationId, refundMethod: input.refundMethod }, input.staffId);
+    recordOrderEvent(
+      em,
+      order.id,
+      'CANCELLATION_REQUEST_ACCEPTED',
+      { requestId, cancellationId: cancellation.cancellationId, refundMethod: input.refundMethod },
+      input.staffId,
+    );
     await refreshCancellationRequestedFlag(em, order);
     await em.flush();
     return { cancellationId: cancellation.cancellationId, workflowId: cancellation.workflowId };
@@ -95,7 +109,10 @@ export function rejectRequest(
     if (request.status === 'REJECTED' && request.rejection === 'MERCHANT') return { returnInstead: request.returnInstead };
     assertRequestTransition(request.status, 'REJECTED');
     const [asked, lines] = await Promise.all([requestLinesOf(em, request.id), linesOf(em, order.id)]);
-    const returnInstead = rejectionPointsToReturn(lines, asked.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity })));
+    const returnInstead = rejectionPointsToReturn(
+      lines,
+      asked.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity })),
+    );
     request.status = 'REJECTED';
     request.rejection = 'MERCHANT';
     request.rejectionReason = input.reason;
@@ -117,7 +134,13 @@ export function withdrawRequest(deps: HttpDeps, requestId: string, input: { comm
     request.status = 'WITHDRAWN';
     request.decidedBy = 'customer';
     request.decidedAt = new Date();
-    recordOrderEvent(em, order.id, 'CANCELLATION_REQUEST_WITHDRAWN', { requestId, ...(input.comment ? { comment: input.comment } : {}) }, 'customer');
+    recordOrderEvent(
+      em,
+      order.id,
+      'CANCELLATION_REQUEST_WITHDRAWN',
+      { requestId, ...(input.comment ? { comment: input.comment } : {}) },
+      'customer',
+    );
     await refreshCancellationRequestedFlag(em, order);
     await em.flush();
   });
@@ -129,11 +152,7 @@ export function withdrawRequest(deps: HttpDeps, requestId: string, input: { comm
  * rejected-shipped, and its process told, which points the customer to a return.
  * Returns the ids of the requests it closed.
  */
-export async function closeOpenRequestsOnShipment(
-  deps: HttpDeps,
-  orderId: string,
-  shipmentId?: string,
-): Promise<string[]> {
+export async function closeOpenRequestsOnShipment(deps: HttpDeps, orderId: string, shipmentId?: string): Promise<string[]> {
   const closed = await deps.db.em.fork().transactional(async (em) => {
     const order = await lockOrderOrFail(em, orderId);
     const open = await em.find(CancellationRequest, { orderId: order.id, status: 'REQUESTED' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -142,14 +161,26 @@ export async function closeOpenRequestsOnShipment(
     const overtaken: CancellationRequest[] = [];
     for (const request of open) {
       const asked = await requestLinesOf(em, request.id);
-      if (!overtakenByShipment(lines, asked.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity })))) continue;
+      if (
+        !overtakenByShipment(
+          lines,
+          asked.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity })),
+        )
+      )
+        continue;
       request.status = 'REJECTED';
       request.rejection = 'SHIPPED';
       request.rejectionReason = 'the order shipped before the request was answered';
       request.returnInstead = true;
       request.decidedBy = 'shipment';
       request.decidedAt = new Date();
-      recordOrderEvent(em, order.id, 'CANCELLATION_REQUEST_CLOSED_SHIPPED', { requestId: request.id, ...(shipmentId ? { shipmentId } : {}), returnInstead: true }, 'warehouse');
+      recordOrderEvent(
+        em,
+        order.id,
+        'CANCELLATION_REQUEST_CLOSED_SHIPPED',
+        { requestId: request.id, ...(shipmentId ? { shipmentId } : {}), returnInstead: true },
+        'warehouse',
+      );
       overtaken.push(request);
     }
     await refreshCancellationRequestedFlag(em, order);
@@ -161,7 +192,9 @@ export async function closeOpenRequestsOnShipment(
   for (const request of closed) {
     try {
       await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-        deps.temporal.workflow.getHandle(request.workflowId).signal(shipmentRecordedSignal, { orderId, ...(shipmentId ? { shipmentId } : {}) }),
+        deps.temporal.workflow
+          .getHandle(request.workflowId)
+          .signal(shipmentRecordedSignal, { orderId, ...(shipmentId ? { shipmentId } : {}) }),
       );
     } catch (error) {
       // The request is closed either way; only the customer's email depends on the process.

@@ -27,7 +27,11 @@ export async function refreshCancellationRequestedFlag(em: EntityManager, order:
   order.cancellationRequested = (await em.count(CancellationRequest, { orderId: order.id, status: 'REQUESTED' })) > 0;
 }
 
-export function requestView(r: CancellationRequest, lines: readonly CancellationRequestLine[], orderLines: readonly OrderLine[]): CancellationRequestBody {
+export function requestView(
+  r: CancellationRequest,
+  lines: readonly CancellationRequestLine[],
+  orderLines: readonly OrderLine[],
+): CancellationRequestBody {
   return {
     id: r.id,
     orderId: r.orderId,

@@ -22,7 +22,10 @@ export async function createReturn(db: Database, orderId: string, input: CreateR
       const lines = await linesOf(em, order.id);
       assertReturnable(lines, input.lines);
       if (input.cancellationRequestId) {
-        const request = await em.findOne(CancellationRequest, { id: assertId(input.cancellationRequestId, 'cancellation request'), orderId: order.id });
+        const request = await em.findOne(CancellationRequest, {
+          id: assertId(input.cancellationRequestId, 'cancellation request'),
+          orderId: order.id,
+        });
         if (!request) throw new RuleViolationError(`cancellation request ${input.cancellationRequestId} is not a request of this order`);
       }
       const ret = em.create(Return, {
@@ -48,9 +51,10 @@ export async function createReturn(db: Database, orderId: string, input: CreateR
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new ConflictError(`merchantReturnNumber ${input.merchantReturnNumber} is already used by another return of this merchant: use a new number for a new return`, [
-        { path: 'merchantReturnNumber', message: 'already used by another return of this merchant' },
-      ]);
+      throw new ConflictError(
+        `merchantReturnNumber ${input.merchantReturnNumber} is already used by another return of this merchant: use a new number for a new return`,
+        [{ path: 'merchantReturnNumber', message: 'already used by another return of this merchant' }],
+      );
     }
     throw error;
   }

@@ -70,7 +70,12 @@ export async function orderOfSelfServiceToken(settings: SelfServiceSettings, tok
     throw new UnauthenticatedError('the link is not valid (it was changed or is not from us): open the link from your order email again');
   }
   // Older than the longest a link may live, or made in the future: refused whatever `exp` says.
-  assertIssuedInTime(claims.iat, settings.maxAgeSeconds ?? settings.ttlSeconds, 'the link from your order email', 'ask the shop for a new one');
+  assertIssuedInTime(
+    claims.iat,
+    settings.maxAgeSeconds ?? settings.ttlSeconds,
+    'the link from your order email',
+    'ask the shop for a new one',
+  );
   if (typeof claims.orderId !== 'string' || claims.orderId !== claims.sub) {
     throw new UnauthenticatedError('the link is not valid (it was changed or is not from us): open the link from your order email again');
   }

@@ -12,7 +12,10 @@ export async function afterShipmentRecorded(deps: HttpDeps, shipment: { orderId:
   try {
     return await closeOpenRequestsOnShipment(deps, shipment.orderId, shipment.shipmentId);
   } catch (error) {
-    deps.logger.warn({ err: error, ...shipment }, 'the shipment is recorded, but open cancellation requests could not be closed: send the notice again');
+    deps.logger.warn(
+      { err: error, ...shipment },
+      'the shipment is recorded, but open cancellation requests could not be closed: send the notice again',
+    );
     return [];
   }
 }

@@ -170,7 +170,10 @@ async function refuseUnitsAnUndoReopens(
   for (const shipped of plan.shippedAfterCancel) {
     const line = lines.find((l) => l.id === shipped.lineId)!;
     const holding = undos.filter((u) => u.lines.some((l) => l.lineId === line.id));
-    const reserved = holding.flatMap((u) => u.lines).filter((l) => l.lineId === line.id).reduce((n, l) => n + l.quantity, 0);
+    const reserved = holding
+      .flatMap((u) => u.lines)
+      .filter((l) => l.lineId === line.id)
+      .reduce((n, l) => n + l.quantity, 0);
     // The plan is not applied yet: cancelledQuantity is what is cancelled before this shipment.
     if (line.cancelledQuantity - shipped.quantity >= reserved) continue;
     const by = holding.map((u) => `undo ${u.id} of cancellation ${u.cancellationId}`).join(' and ');
@@ -182,7 +185,10 @@ async function refuseUnitsAnUndoReopens(
     });
   }
   if (problems.length > 0) {
-    throw new ConflictError(problems.length === 1 ? problems[0]!.message : 'cancelled units of several lines are being reopened by an undo in progress', problems);
+    throw new ConflictError(
+      problems.length === 1 ? problems[0]!.message : 'cancelled units of several lines are being reopened by an undo in progress',
+      problems,
+    );
   }
 }
 
@@ -237,7 +243,11 @@ async function startChain(
   // Which cancellations the shipped units had been cancelled by (newest first: the last word).
   const cancelled = await em.find(CancellationLine, { orderLineId: { $in: chainLines.map((l) => l.lineId) } });
   const cancellations = cancelled.length
-    ? await em.find(Cancellation, { id: { $in: cancelled.map((c) => c.cancellationId) }, status: { $ne: 'UNDONE' } }, { orderBy: { createdAt: 'desc' } })
+    ? await em.find(
+        Cancellation,
+        { id: { $in: cancelled.map((c) => c.cancellationId) }, status: { $ne: 'UNDONE' } },
+        { orderBy: { createdAt: 'desc' } },
+      )
     : [];
   // The customer is rebilled what those units were refunded (their share of the discounts off),
   // taken from the newest cancellations first; units no standing cancellation refunded count at
@@ -276,7 +286,9 @@ async function startChain(
   for (const l of chainLines) {
     em.create(CancelledButShippedLine, { chainId, orderLineId: l.lineId, quantity: l.quantity, unitPrice: l.unitPrice });
   }
-  const detail = chainLines.map((l) => `line ${lines.find((o) => o.id === l.lineId)!.lineNo}: ${l.quantity} shipped after cancellation`).join(', ');
+  const detail = chainLines
+    .map((l) => `line ${lines.find((o) => o.id === l.lineId)!.lineNo}: ${l.quantity} shipped after cancellation`)
+    .join(', ');
   em.create(CancelledButShippedStepRecord, { id: randomUUID(), chainId, step: 'STARTED', key: '', detail, actor: 'system', at: now });
   recordOrderEvent(em, order.id, 'CANCELLED_BUT_SHIPPED_STARTED', { chainId, shipmentId, amount, detail }, 'system');
   await em.flush();

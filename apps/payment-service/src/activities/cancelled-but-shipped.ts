@@ -21,4 +21,3 @@ export function createCancelledButShippedPaymentActivities(book: RebillBook): Ca
       }),
   };
 }
-

@@ -20,4 +20,3 @@ export function createUndoPaymentActivities(money: UndoMoney): UndoPaymentActivi
     expirePaymentRequest: (id) => failingForGood(() => money.expirePaymentRequest(id)),
   };
 }
-

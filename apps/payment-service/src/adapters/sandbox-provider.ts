@@ -23,12 +23,7 @@ import {
 } from '@cancelflow/domain';
 import type { Database, Logger } from '@cancelflow/service-kit';
 import { faultPoint } from '@cancelflow/service-kit/faults';
-import {
-  SandboxFaultEntity,
-  SandboxRefundEntity,
-  type SandboxFault,
-  type SandboxRefund,
-} from '../db/entities/index.ts';
+import { SandboxFaultEntity, SandboxRefundEntity, type SandboxFault, type SandboxRefund } from '../db/entities/index.ts';
 import type {
   PaymentProvider,
   ProviderEventInput,
@@ -60,7 +55,12 @@ export interface SandboxProvider extends PaymentProvider {
   /** Ends a PENDING refund the way the provider would, and sends the event. */
   settle(providerRefundId: string, input: SandboxSettleInput): Promise<SandboxRefund>;
   /** The customer pays a payment request (a test control); the provider tells us with payment.received. */
-  payPaymentRequest(input: { paymentRequestId: string; amount: number; currency: string; silent?: boolean }): Promise<{ providerPaymentId: string; created: boolean }>;
+  payPaymentRequest(input: {
+    paymentRequestId: string;
+    amount: number;
+    currency: string;
+    silent?: boolean;
+  }): Promise<{ providerPaymentId: string; created: boolean }>;
   /** What the provider's books say about the payment of a payment request (null: not paid). */
   paymentOf(paymentRequestId: string): Promise<{ providerPaymentId: string; amount: number; paidAt: string } | null>;
   /** Delivers every stored event that is due now (the sweep calls it; tests may too). */
@@ -146,11 +146,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
   }
 
   async function activeFault(em: Database['em'], orderId: string): Promise<SandboxFault | null> {
-    return em.findOne(
-      SandboxFaultEntity,
-      { orderId, operation: 'refund', consumed: false },
-      { orderBy: { createdAt: 'desc' } },
-    );
+    return em.findOne(SandboxFaultEntity, { orderId, operation: 'refund', consumed: false }, { orderBy: { createdAt: 'desc' } });
   }
 
   /** The quick path: settle on time in this process. The sweep settles what a restart left behind. */
@@ -158,10 +154,13 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     if (closed) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      track(settleAndDeliver(providerRefundId, { outcome: 'SETTLED' }).catch((err: unknown) => {
-        // Someone ended it by hand first, or the process is going away: the books say what is left.
-        if (!(err instanceof ConflictError) && !closed) logger.warn({ err, providerRefundId }, 'sandbox provider could not settle a card refund now; the sweep will');
-      }));
+      track(
+        settleAndDeliver(providerRefundId, { outcome: 'SETTLED' }).catch((err: unknown) => {
+          // Someone ended it by hand first, or the process is going away: the books say what is left.
+          if (!(err instanceof ConflictError) && !closed)
+            logger.warn({ err, providerRefundId }, 'sandbox provider could not settle a card refund now; the sweep will');
+        }),
+      );
     }, delayMs);
     timers.add(timer);
   }
@@ -193,9 +192,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         await tem.flush();
         if (!row.silent) await storeEvent(tem, eventOf(row));
       } else if (row.status !== input.outcome) {
-        throw new ConflictError(
-          `sandbox refund ${providerRefundId} is already ${row.status}; it cannot become ${input.outcome}`,
-        );
+        throw new ConflictError(`sandbox refund ${providerRefundId} is already ${row.status}; it cannot become ${input.outcome}`);
       }
       return row;
     });
@@ -225,7 +222,9 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     const em = orm.em.fork();
     try {
       await deliverEvent(row.payload);
-      await em.execute(`update "payments"."sandbox_outbox" set "delivered_at" = now(), "last_error" = null where "event_id" = ?`, [row.event_id]);
+      await em.execute(`update "payments"."sandbox_outbox" set "delivered_at" = now(), "last_error" = null where "event_id" = ?`, [
+        row.event_id,
+      ]);
       return true;
     } catch (err) {
       const age = Date.now() - new Date(row.created_at).getTime();
@@ -234,13 +233,22 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
       // receiver answered; like a real provider's dashboard, the event stays marked with why.
       const refused = err instanceof ConflictError || err instanceof RuleViolationError || err instanceof ValidationError;
       if (refused) {
-        await em.execute(`update "payments"."sandbox_outbox" set "abandoned_at" = now(), "last_error" = ? where "event_id" = ?`, [message, row.event_id]);
+        await em.execute(`update "payments"."sandbox_outbox" set "abandoned_at" = now(), "last_error" = ? where "event_id" = ?`, [
+          message,
+          row.event_id,
+        ]);
         logger.warn({ err, eventId: row.event_id }, 'the receiver refused an event of the sandbox provider; it is not sent again');
         return false;
       }
       if (age >= deliveryWindowMs) {
-        await em.execute(`update "payments"."sandbox_outbox" set "abandoned_at" = now(), "last_error" = ? where "event_id" = ?`, [message, row.event_id]);
-        logger.error({ err, eventId: row.event_id, attempts: row.attempts }, 'sandbox provider gave up delivering an event; asking for the status still finds it');
+        await em.execute(`update "payments"."sandbox_outbox" set "abandoned_at" = now(), "last_error" = ? where "event_id" = ?`, [
+          message,
+          row.event_id,
+        ]);
+        logger.error(
+          { err, eventId: row.event_id, attempts: row.attempts },
+          'sandbox provider gave up delivering an event; asking for the status still finds it',
+        );
         return false;
       }
       const delay = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, row.attempts - 1));
@@ -248,7 +256,11 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         `update "payments"."sandbox_outbox" set "next_attempt_at" = now() + (? * interval '1 millisecond'), "last_error" = ? where "event_id" = ?`,
         [delay, message, row.event_id],
       );
-      if (!closed) logger.warn({ err, eventId: row.event_id, attempt: row.attempts, retryInMs: delay }, 'sandbox provider will retry delivering an event');
+      if (!closed)
+        logger.warn(
+          { err, eventId: row.event_id, attempt: row.attempts, retryInMs: delay },
+          'sandbox provider will retry delivering an event',
+        );
       return false;
     }
   }
@@ -262,11 +274,13 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     if (sweeping || closed) return 0;
     sweeping = true;
     try {
-      const due = await orm.em.fork().find(
-        SandboxRefundEntity,
-        { kind: 'CARD', status: 'PENDING', autoSettle: true, createdAt: { $lte: new Date(Date.now() - cardSettleMs) } },
-        { limit: 100 },
-      );
+      const due = await orm.em
+        .fork()
+        .find(
+          SandboxRefundEntity,
+          { kind: 'CARD', status: 'PENDING', autoSettle: true, createdAt: { $lte: new Date(Date.now() - cardSettleMs) } },
+          { limit: 100 },
+        );
       for (const row of due) {
         if (closed) break;
         const settled = await markSettled(row.providerRefundId, { outcome: 'SETTLED' }).catch((err: unknown) => {
@@ -303,11 +317,13 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     async start() {
       if (closed || sweeper) return;
       const tick = () => {
-        track(sweep()).catch((err: unknown) => {
-          if (!closed) logger.warn({ err }, 'sandbox provider sweep failed; it runs again shortly');
-        }).finally(() => {
-          if (!closed) sweeper = setTimeout(tick, sweepMs);
-        });
+        track(sweep())
+          .catch((err: unknown) => {
+            if (!closed) logger.warn({ err }, 'sandbox provider sweep failed; it runs again shortly');
+          })
+          .finally(() => {
+            if (!closed) sweeper = setTimeout(tick, sweepMs);
+          });
       };
       tick();
     },
@@ -359,11 +375,15 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     },
 
     async paymentOf(paymentRequestId) {
-      const [row] = await orm.em.fork().execute<{ provider_payment_id: string; amount: string | number; paid_at: Date }[]>(
-        `select "provider_payment_id", "amount", "paid_at" from "payments"."sandbox_payment" where "payment_request_id" = ?`,
-        [paymentRequestId],
-      );
-      return row ? { providerPaymentId: row.provider_payment_id, amount: Number(row.amount), paidAt: new Date(row.paid_at).toISOString() } : null;
+      const [row] = await orm.em
+        .fork()
+        .execute<{ provider_payment_id: string; amount: string | number; paid_at: Date }[]>(
+          `select "provider_payment_id", "amount", "paid_at" from "payments"."sandbox_payment" where "payment_request_id" = ?`,
+          [paymentRequestId],
+        );
+      return row
+        ? { providerPaymentId: row.provider_payment_id, amount: Number(row.amount), paidAt: new Date(row.paid_at).toISOString() }
+        : null;
     },
 
     deliverDue: () => track(sweep()),
@@ -391,7 +411,12 @@ function answerOf(row: SandboxRefund): ProviderRefundAnswer {
 function eventOf(row: SandboxRefund): ProviderEventInput {
   const base = { providerRefundId: row.providerRefundId, merchantReference: row.idempotencyKey };
   return row.status === 'FAILED'
-    ? { ...base, eventId: `sandbox:${row.providerRefundId}:failed`, type: 'refund.failed', failureReason: row.failureReason ?? 'refund_failed' }
+    ? {
+        ...base,
+        eventId: `sandbox:${row.providerRefundId}:failed`,
+        type: 'refund.failed',
+        failureReason: row.failureReason ?? 'refund_failed',
+      }
     : { ...base, eventId: `sandbox:${row.providerRefundId}:settled`, type: 'refund.settled' };
 }
 

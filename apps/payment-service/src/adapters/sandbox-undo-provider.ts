@@ -80,10 +80,12 @@ export function createSandboxUndoProvider(options: { orm: Database; authorisatio
     },
 
     async paymentOf(paymentRequestId) {
-      const [row] = await orm.em.fork().execute<{ provider_payment_id: string; amount: string | number }[]>(
-        `select "provider_payment_id", "amount" from "payments"."sandbox_payment" where "payment_request_id" = ?`,
-        [paymentRequestId],
-      );
+      const [row] = await orm.em
+        .fork()
+        .execute<{ provider_payment_id: string; amount: string | number }[]>(
+          `select "provider_payment_id", "amount" from "payments"."sandbox_payment" where "payment_request_id" = ?`,
+          [paymentRequestId],
+        );
       return row ? { providerPaymentId: row.provider_payment_id, amount: Number(row.amount) } : null;
     },
 

@@ -12,9 +12,7 @@ export interface RecaptureRequest {
   currency: string;
 }
 
-export type RecaptureAnswer =
-  | { status: 'SUCCEEDED'; providerRecaptureId: string }
-  | { status: 'REFUSED'; reason: string };
+export type RecaptureAnswer = { status: 'SUCCEEDED'; providerRecaptureId: string } | { status: 'REFUSED'; reason: string };
 
 export interface UndoPaymentProvider {
   /** Whether a refund is still pending and the provider can still cancel it. */

@@ -17,21 +17,27 @@ const ORDER_OF = {
   'sandbox refund': { sql: `select "order_id" from "payments"."sandbox_refund" where "provider_refund_id" = ?`, uuid: false },
 } as const;
 
-
 type HeldThing = keyof typeof ORDER_OF;
 
 export type PaymentOwners = Record<HeldThing | 'order', (at: IdLocation) => Owner>;
 
 export function paymentOwners(db: Database, merchantOfOrder: MerchantLookup): PaymentOwners {
-  const viaOrder = (what: HeldThing): MerchantLookup => async (id) => {
-    const { sql, uuid } = ORDER_OF[what];
-    if (uuid && !isUuid(id)) return undefined;
-    const rows = await db.em.fork().execute<{ order_id: string }[]>(sql, [uuid ? id.toLowerCase() : id]);
-    return rows[0] ? merchantOfOrder(rows[0].order_id) : undefined;
-  };
-  const owner = (what: string, merchantOf: MerchantLookup) => (at: IdLocation): Owner => ({ what, at, merchantOf });
+  const viaOrder =
+    (what: HeldThing): MerchantLookup =>
+    async (id) => {
+      const { sql, uuid } = ORDER_OF[what];
+      if (uuid && !isUuid(id)) return undefined;
+      const rows = await db.em.fork().execute<{ order_id: string }[]>(sql, [uuid ? id.toLowerCase() : id]);
+      return rows[0] ? merchantOfOrder(rows[0].order_id) : undefined;
+    };
+  const owner =
+    (what: string, merchantOf: MerchantLookup) =>
+    (at: IdLocation): Owner => ({ what, at, merchantOf });
   return {
     order: owner('order', merchantOfOrder),
-    ...(Object.fromEntries((Object.keys(ORDER_OF) as HeldThing[]).map((what) => [what, owner(what, viaOrder(what))])) as Record<HeldThing, (at: IdLocation) => Owner>),
+    ...(Object.fromEntries((Object.keys(ORDER_OF) as HeldThing[]).map((what) => [what, owner(what, viaOrder(what))])) as Record<
+      HeldThing,
+      (at: IdLocation) => Owner
+    >),
   };
 }

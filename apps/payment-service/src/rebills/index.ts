@@ -5,7 +5,15 @@
  * the item, for the same chain, order and amount. Each is idempotent on the chain id.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, RuleViolationError, type CreateCreditMemoInput, type CustomerAcknowledgementBody, type RebillBody, type CreditMemoBody } from '@cancelflow/domain';
+import {
+  ConflictError,
+  NotFoundError,
+  RuleViolationError,
+  type CreateCreditMemoInput,
+  type CustomerAcknowledgementBody,
+  type RebillBody,
+  type CreditMemoBody,
+} from '@cancelflow/domain';
 import { isUniqueViolation, type Database } from '@cancelflow/service-kit';
 import type { ChargeProvider } from '../adapters/charge-provider.ts';
 import {
@@ -22,7 +30,6 @@ import { isUuid } from '@cancelflow/domain';
 
 type RecordInput = Parameters<CancelledButShippedPaymentActivities['recordCustomerAcknowledgement']>[0];
 type RebillInput = Parameters<CancelledButShippedPaymentActivities['rebillCustomer']>[0];
-
 
 export function createRebillBook(deps: { orm: Database; charges: ChargeProvider }) {
   const em = () => deps.orm.em.fork();
@@ -51,7 +58,9 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
       );
     }
     if (!ack.accepted) {
-      throw new RuleViolationError(`${what} refused: the customer refused the item (acknowledgement ${ack.id}): it is returned, nothing is paid`);
+      throw new RuleViolationError(
+        `${what} refused: the customer refused the item (acknowledgement ${ack.id}): it is returned, nothing is paid`,
+      );
     }
     if (ack.amount !== ref.amount || ack.currency !== ref.currency) {
       throw new RuleViolationError(
@@ -67,7 +76,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
       const existing = await em().findOne(CustomerAcknowledgementEntity, { chainId: input.chainId });
       if (existing) return existing;
       const a = input.acknowledgement;
-      if (!a.evidence.trim()) throw new RuleViolationError('an acknowledgement needs the customer\'s words as evidence');
+      if (!a.evidence.trim()) throw new RuleViolationError("an acknowledgement needs the customer's words as evidence");
       try {
         const fork = em();
         const row = fork.create(CustomerAcknowledgementEntity, {
@@ -132,7 +141,10 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
     },
 
     async rebillsOf(query: { chainId?: string; orderId?: string }): Promise<Rebill[]> {
-      return em().find(RebillEntity, { ...(query.chainId ? { chainId: query.chainId } : {}), ...(query.orderId ? { orderId: query.orderId } : {}) });
+      return em().find(RebillEntity, {
+        ...(query.chainId ? { chainId: query.chainId } : {}),
+        ...(query.orderId ? { orderId: query.orderId } : {}),
+      });
     },
 
     /** Pays the seller. Refused unless it references the chain's recorded, accepting acknowledgement. */
@@ -141,12 +153,16 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
       const existing = await em().findOne(CreditMemoEntity, { chainId: input.chainId });
       if (existing) {
         if (existing.amount !== input.amount || existing.acknowledgementId !== ack.id || existing.merchantId !== input.merchantId) {
-          throw new ConflictError(`chain ${input.chainId} already has credit memo ${existing.id} of ${existing.amount} ${existing.currency}`);
+          throw new ConflictError(
+            `chain ${input.chainId} already has credit memo ${existing.id} of ${existing.amount} ${existing.currency}`,
+          );
         }
         return { creditMemo: existing, created: false };
       }
       if (ack.merchantId !== input.merchantId) {
-        throw new RuleViolationError(`the credit memo refused: chain ${input.chainId} is of merchant ${ack.merchantId}, not ${input.merchantId}`);
+        throw new RuleViolationError(
+          `the credit memo refused: chain ${input.chainId} is of merchant ${ack.merchantId}, not ${input.merchantId}`,
+        );
       }
       try {
         const fork = em();

@@ -38,7 +38,8 @@ export function createPaymentBook(deps: PaymentBookDeps) {
       // The change is stored; the workflow hearing of it is not. A crash here leaves the workflow
       // to find it by asking (reconcileRefund); a provider retry of the event signals again.
       faultPoint('refund.event-applied');
-      if (result.statusChanged || (result.duplicate && result.refund.status !== 'PENDING')) await deps.onRefundStatusChanged?.(result.refund);
+      if (result.statusChanged || (result.duplicate && result.refund.status !== 'PENDING'))
+        await deps.onRefundStatusChanged?.(result.refund);
       return result;
     },
   };

@@ -1,20 +1,8 @@
 /** The payments an order was paid with, as imported: recorded once per order and reference. */
 import { randomUUID } from 'node:crypto';
-import {
-  ConflictError,
-  NotFoundError,
-  type RecordPaymentInput,
-  type PaymentBody,
-  type OrderPaymentsBody,
-} from '@cancelflow/domain';
+import { ConflictError, NotFoundError, type RecordPaymentInput, type PaymentBody, type OrderPaymentsBody } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
-import {
-  LedgerEntryEntity,
-  PaymentEntity,
-  RefundEntity,
-  RefundPartEntity,
-  type Payment,
-} from '../db/entities/index.ts';
+import { LedgerEntryEntity, PaymentEntity, RefundEntity, RefundPartEntity, type Payment } from '../db/entities/index.ts';
 import type { EntityManager } from './store.ts';
 import { refundView, type RefundView } from './views.ts';
 import { netOf, type MoneyTotals } from '@cancelflow/domain/undo-cancellation';
@@ -33,10 +21,7 @@ export const paymentView = (payment: Payment): PaymentView => ({
 });
 
 /** Insert if absent by (order, reference); the same payment again is not an error, a different one is. */
-export async function recordPayment(
-  em: EntityManager,
-  input: RecordPaymentInput,
-): Promise<{ payment: PaymentView; created: boolean }> {
+export async function recordPayment(em: EntityManager, input: RecordPaymentInput): Promise<{ payment: PaymentView; created: boolean }> {
   const where = { orderId: input.orderId, reference: input.reference };
   let created = false;
   const existingBefore = await em.findOne(PaymentEntity, where, { refresh: true });
@@ -69,9 +54,7 @@ export async function orderPayments(em: EntityManager, orderId: string): Promise
   if (payments.length === 0 && refunds.length === 0) {
     throw new NotFoundError(`no payments or refunds are recorded for order ${orderId}`);
   }
-  const parts = refunds.length
-    ? await em.find(RefundPartEntity, { refundId: { $in: refunds.map((r) => r.id) } }, { refresh: true })
-    : [];
+  const parts = refunds.length ? await em.find(RefundPartEntity, { refundId: { $in: refunds.map((r) => r.id) } }, { refresh: true }) : [];
   const refunded = parts
     .filter((part) => part.status === 'SUCCEEDED' && (part.channel === 'CARD' || part.channel === 'BANK_DEPOSIT'))
     .reduce((total, part) => total + part.amount, 0);
@@ -87,7 +70,12 @@ export async function orderPayments(em: EntityManager, orderId: string): Promise
   return {
     orderId,
     payments: payments.map(paymentView),
-    refunds: refunds.map((refund) => refundView(refund, parts.filter((part) => part.refundId === refund.id))),
+    refunds: refunds.map((refund) =>
+      refundView(
+        refund,
+        parts.filter((part) => part.refundId === refund.id),
+      ),
+    ),
     totals: { currency: payments[0]?.currency ?? refunds[0]?.currency ?? null, ...moved, net: netOf(moved) },
   };
 }

@@ -27,11 +27,7 @@ export async function applyProviderEvent(em: EntityManager, event: ProviderEvent
           'or it belongs to an attempt that has since been retried',
       );
     }
-    const refund = await tem.findOneOrFail(
-      RefundEntity,
-      { id: part.refundId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-    );
+    const refund = await tem.findOneOrFail(RefundEntity, { id: part.refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     const recorded = await tem.execute<{ event_id: string }[]>(
       `insert into "payments"."provider_event" ("event_id", "type", "payload", "received_at")
        values (?, ?, ?::jsonb, now()) on conflict ("event_id") do nothing returning "event_id"`,
@@ -45,7 +41,9 @@ export async function applyProviderEvent(em: EntityManager, event: ProviderEvent
     const same = part.providerRefundId ? part.providerRefundId === event.providerRefundId : part.idempotencyKey === event.merchantReference;
     if (!same) {
       // A retry of a failed refund reset the part meanwhile: this event is about the old attempt.
-      throw new NotFoundError(`refund part ${part.id} is no longer the provider's ${event.providerRefundId}: a retry replaced that attempt`);
+      throw new NotFoundError(
+        `refund part ${part.id} is no longer the provider's ${event.providerRefundId}: a retry replaced that attempt`,
+      );
     }
     part.providerRefundId = event.providerRefundId;
     if (part.status === 'PENDING') {

@@ -38,11 +38,7 @@ import { undoCreditsOf } from '../undo/undo-money.ts';
 export const idempotencyKeyOf = (cancellationId: string, partNo: number, attempt: number): string =>
   `${cancellationId}:${partNo}:${attempt}`;
 
-export async function requestRefund(
-  em: EntityManager,
-  provider: PaymentProvider,
-  input: RequestRefundInput,
-): Promise<RefundView> {
+export async function requestRefund(em: EntityManager, provider: PaymentProvider, input: RequestRefundInput): Promise<RefundView> {
   let refund = await em.findOne(RefundEntity, { cancellationId: input.cancellationId }, { refresh: true });
   if (refund) assertSameRefund(refund, input);
   else refund = await storePlannedRefund(em, input);
@@ -159,9 +155,7 @@ async function planFor(em: EntityManager, input: RequestRefundInput): Promise<Re
   }
   const foreign = payments.find((payment) => payment.currency !== input.currency);
   if (foreign) {
-    throw new RuleViolationError(
-      `cannot refund in ${input.currency}: order ${input.orderId} was paid in ${foreign.currency}`,
-    );
+    throw new RuleViolationError(`cannot refund in ${input.currency}: order ${input.orderId} was paid in ${foreign.currency}`);
   }
   const earlierRefunds = await em.find(RefundEntity, { orderId: input.orderId });
   const earlierParts = earlierRefunds.length
@@ -181,7 +175,10 @@ async function planFor(em: EntityManager, input: RequestRefundInput): Promise<Re
   return planRefund(
     input.amount,
     input.refundMethod,
-    refundablePayments(payments, earlierParts).map((p) => ({ ...p, refundable: p.refundable + (undone.byReference.get(p.reference) ?? 0) })),
+    refundablePayments(payments, earlierParts).map((p) => ({
+      ...p,
+      refundable: p.refundable + (undone.byReference.get(p.reference) ?? 0),
+    })),
   );
 }
 
@@ -191,9 +188,7 @@ function refundablePayments(payments: readonly Payment[], earlierParts: readonly
   return payments.map((payment) => ({
     method: payment.method,
     reference: payment.reference,
-    refundable:
-      payment.amount -
-      sumOf(earlierParts.filter((part) => part.paymentReference === payment.reference)),
+    refundable: payment.amount - sumOf(earlierParts.filter((part) => part.paymentReference === payment.reference)),
   }));
 }
 
@@ -249,7 +244,12 @@ export async function submitToProvider(em: EntityManager, provider: PaymentProvi
         RefundPartEntity,
         { id: part.id, attempt: part.attempt, providerRefundId: null },
         answer.status === 'FAILED'
-          ? { providerRefundId: answer.providerRefundId, status: 'FAILED', failureReason: answer.failureReason ?? 'declined by the provider', settledAt: new Date() }
+          ? {
+              providerRefundId: answer.providerRefundId,
+              status: 'FAILED',
+              failureReason: answer.failureReason ?? 'declined by the provider',
+              settledAt: new Date(),
+            }
           : { providerRefundId: answer.providerRefundId },
       );
       if (linked === 1) await recomputeRefundStatus(tem, locked);

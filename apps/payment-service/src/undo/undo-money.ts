@@ -7,24 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
-import {
-  ConflictError,
-  NotFoundError,
-  RuleViolationError,
-  type PaymentReceivedEvent,
-} from '@cancelflow/domain';
+import { ConflictError, NotFoundError, RuleViolationError, type PaymentReceivedEvent } from '@cancelflow/domain';
 import { undoCancellationWorkflowId, type UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
 import type { Database, Logger } from '@cancelflow/service-kit';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import { paymentReceivedSignal } from '@cancelflow/workflows/contracts/undo-cancellation';
 import type { UndoPaymentProvider } from '../adapters/undo-provider.ts';
-import {
-  PaymentRequestEntity,
-  RecaptureEntity,
-  RefundEntity,
-  RefundPartEntity,
-  type PaymentRequest,
-} from '../db/entities/index.ts';
+import { PaymentRequestEntity, RecaptureEntity, RefundEntity, RefundPartEntity, type PaymentRequest } from '../db/entities/index.ts';
 import { isUuid, recomputeRefundStatus } from '../refunds/store.ts';
 import type { PaymentRequestView } from '@cancelflow/workflows/contracts/undo-cancellation';
 
@@ -126,7 +115,11 @@ export function createUndoMoney(deps: UndoMoneyDeps) {
   /** OPEN -> PAID once per event id, under the request's row lock. */
   async function recordPaymentReceived(event: PaymentReceivedEvent): Promise<{ duplicate: boolean; request: PaymentRequest }> {
     return em().transactional(async (tem) => {
-      const request = await tem.findOne(PaymentRequestEntity, { id: event.paymentRequestId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      const request = await tem.findOne(
+        PaymentRequestEntity,
+        { id: event.paymentRequestId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
       if (!request) throw new NotFoundError(`no payment request ${event.paymentRequestId}: it is not one this service sent`);
       const recorded = await tem.execute<{ event_id: string }[]>(
         `insert into "payments"."provider_event" ("event_id", "type", "payload", "received_at")
@@ -174,7 +167,8 @@ export function createUndoMoney(deps: UndoMoneyDeps) {
         const card = part.channel === 'CARD';
         const providerRefundId = part.providerRefundId;
         const paymentReference = part.paymentReference;
-        const stoppable = card && part.status === 'PENDING' && !!providerRefundId && (await deps.provider.canCancelRefund(providerRefundId));
+        const stoppable =
+          card && part.status === 'PENDING' && !!providerRefundId && (await deps.provider.canCancelRefund(providerRefundId));
         const recapturable =
           card && !!paymentReference && (await deps.provider.authorisation({ orderId: refund.orderId, paymentReference })).active;
         assessed.push({ partId: part.id, channel: part.channel, amount: part.amount, status: part.status, stoppable, recapturable });
@@ -196,13 +190,19 @@ export function createUndoMoney(deps: UndoMoneyDeps) {
           [input.undoId, part.id],
         );
         if (done.length > 0) return;
-        const given = await sum(tem, `select sum("amount") as total from "payments"."ledger_entry" where "order_id" = ? and "kind" = ?`, [input.orderId, kind]);
+        const given = await sum(tem, `select sum("amount") as total from "payments"."ledger_entry" where "order_id" = ? and "kind" = ?`, [
+          input.orderId,
+          kind,
+        ]);
         const takenBack = await sum(
           tem,
           `select sum("amount") as total from "payments"."ledger_reversal" where "order_id" = ? and "kind" = ? and "restored_at" is null`,
           [input.orderId, kind],
         );
-        const spent = await sum(tem, `select sum("amount") as total from "payments"."ledger_spend" where "order_id" = ? and "kind" = ?`, [input.orderId, kind]);
+        const spent = await sum(tem, `select sum("amount") as total from "payments"."ledger_spend" where "order_id" = ? and "kind" = ?`, [
+          input.orderId,
+          kind,
+        ]);
         const available = given - takenBack - spent;
         const what = kind === 'POINTS' ? 'points' : 'store credit';
         if (available < input.amount) {
@@ -235,7 +235,11 @@ export function createUndoMoney(deps: UndoMoneyDeps) {
       if (part.channel !== 'CARD' || part.status !== 'PENDING' || !part.providerRefundId) return { stopped: false };
       if (!(await deps.provider.cancelRefund(part.providerRefundId))) return { stopped: false };
       await em().transactional(async (tem) => {
-        const refund = await tem.findOneOrFail(RefundEntity, { id: part.refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+        const refund = await tem.findOneOrFail(
+          RefundEntity,
+          { id: part.refundId },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+        );
         await tem.nativeUpdate(
           RefundPartEntity,
           { id: part.id, status: 'PENDING' },
@@ -264,7 +268,16 @@ export function createUndoMoney(deps: UndoMoneyDeps) {
       await em().execute(
         `insert into "payments"."recapture" ("id", "undo_id", "refund_part_id", "order_id", "amount", "currency", "payment_reference", "provider_recapture_id")
          values (?, ?, ?, ?, ?, ?, ?, ?) on conflict ("undo_id", "refund_part_id") do nothing`,
-        [randomUUID(), input.undoId, part.id, input.orderId, input.amount, input.currency, part.paymentReference, answer.providerRecaptureId],
+        [
+          randomUUID(),
+          input.undoId,
+          part.id,
+          input.orderId,
+          input.amount,
+          input.currency,
+          part.paymentReference,
+          answer.providerRecaptureId,
+        ],
       );
       const row = await em().findOneOrFail(RecaptureEntity, { undoId: input.undoId, refundPartId: part.id }, { refresh: true });
       return { recaptured: true, recaptureId: row.id };
@@ -332,13 +345,19 @@ export function createUndoMoney(deps: UndoMoneyDeps) {
     async spendLedger(orderId: string, input: { kind: 'POINTS' | 'STORE_CREDIT'; amount?: number }): Promise<{ spent: number }> {
       return em().transactional(async (tem) => {
         await tem.execute('select pg_advisory_xact_lock(hashtext(?))', [`ledger:${orderId}`]);
-        const given = await sum(tem, `select sum("amount") as total from "payments"."ledger_entry" where "order_id" = ? and "kind" = ?`, [orderId, input.kind]);
+        const given = await sum(tem, `select sum("amount") as total from "payments"."ledger_entry" where "order_id" = ? and "kind" = ?`, [
+          orderId,
+          input.kind,
+        ]);
         const takenBack = await sum(
           tem,
           `select sum("amount") as total from "payments"."ledger_reversal" where "order_id" = ? and "kind" = ? and "restored_at" is null`,
           [orderId, input.kind],
         );
-        const spent = await sum(tem, `select sum("amount") as total from "payments"."ledger_spend" where "order_id" = ? and "kind" = ?`, [orderId, input.kind]);
+        const spent = await sum(tem, `select sum("amount") as total from "payments"."ledger_spend" where "order_id" = ? and "kind" = ?`, [
+          orderId,
+          input.kind,
+        ]);
         const left = given - takenBack - spent;
         const amount = input.amount ?? left;
         if (amount <= 0 || amount > left) {

@@ -96,19 +96,21 @@ export async function overdueWaits(orm: Database, expected: WaitExpectations, no
         lastAskedAt: p.provider_checked_at ? new Date(p.provider_checked_at).toISOString() : null,
       };
     }),
-    ...requests.map((r): OverdueWait => ({
-      kind: 'PAYMENT_REQUEST',
-      id: r.id,
-      orderId: r.order_id,
-      cancellationId: r.cancellation_id,
-      waitingFor: `the customer to pay payment request ${r.id}, due ${new Date(r.due_at).toISOString()} (the undo should have ended it)`,
-      providerId: null,
-      amount: Number(r.amount),
-      currency: r.currency,
-      since: new Date(r.created_at).toISOString(),
-      expectedMs: new Date(r.due_at).getTime() - new Date(r.created_at).getTime(),
-      lastAskedAt: r.provider_checked_at ? new Date(r.provider_checked_at).toISOString() : null,
-    })),
+    ...requests.map(
+      (r): OverdueWait => ({
+        kind: 'PAYMENT_REQUEST',
+        id: r.id,
+        orderId: r.order_id,
+        cancellationId: r.cancellation_id,
+        waitingFor: `the customer to pay payment request ${r.id}, due ${new Date(r.due_at).toISOString()} (the undo should have ended it)`,
+        providerId: null,
+        amount: Number(r.amount),
+        currency: r.currency,
+        since: new Date(r.created_at).toISOString(),
+        expectedMs: new Date(r.due_at).getTime() - new Date(r.created_at).getTime(),
+        lastAskedAt: r.provider_checked_at ? new Date(r.provider_checked_at).toISOString() : null,
+      }),
+    ),
   ];
   return waits.sort((a, b) => a.since.localeCompare(b.since));
 }

@@ -106,11 +106,7 @@ export interface RefundOutcome {
 
 export interface PaymentActivities {
   /** Records the order's payments as imported (idempotent on order and reference). */
-  recordOrderPayments(input: {
-    orderId: string;
-    currency: string;
-    payments: CancellationContext['payments'];
-  }): Promise<void>;
+  recordOrderPayments(input: { orderId: string; currency: string; payments: CancellationContext['payments'] }): Promise<void>;
   /**
    * Refunds a cancellation, idempotent on cancellationId: asking again returns the same refund.
    * With retry, the parts that failed are submitted again (under a new provider idempotency key).

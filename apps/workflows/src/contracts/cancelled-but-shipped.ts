@@ -56,9 +56,10 @@ export interface RecordAcknowledgementArgs {
   /** Where the answer came from; absent means support's record (as before this field existed). */
   via?: 'SUPPORT_STAFF' | 'SELF_SERVICE';
 }
-export const recordAcknowledgementUpdate = defineUpdate<{ recorded: boolean; accepted?: boolean; refusedBecause?: string }, [RecordAcknowledgementArgs]>(
-  'recordAcknowledgement',
-);
+export const recordAcknowledgementUpdate = defineUpdate<
+  { recorded: boolean; accepted?: boolean; refusedBecause?: string },
+  [RecordAcknowledgementArgs]
+>('recordAcknowledgement');
 
 /** Support approves the rebill. A repeat answers with the first approval and does nothing else. */
 export const approveRebillUpdate = defineUpdate<

@@ -30,9 +30,10 @@ export interface AcceptCancellationRequestArgs {
 }
 
 /** The merchant accepts: the cancellation starts with the customer's reason. Refused unless open. */
-export const acceptCancellationRequestUpdate = defineUpdate<{ cancellationId: string; workflowId: string }, [AcceptCancellationRequestArgs]>(
-  'acceptCancellationRequest',
-);
+export const acceptCancellationRequestUpdate = defineUpdate<
+  { cancellationId: string; workflowId: string },
+  [AcceptCancellationRequestArgs]
+>('acceptCancellationRequest');
 
 /** The merchant rejects, with a reason for the customer. Refused unless open. */
 export const rejectCancellationRequestUpdate = defineUpdate<{ returnInstead: boolean }, [{ staffId: string; reason: string }]>(
@@ -40,7 +41,9 @@ export const rejectCancellationRequestUpdate = defineUpdate<{ returnInstead: boo
 );
 
 /** The customer takes the request back. Refused unless open. */
-export const withdrawCancellationRequestUpdate = defineUpdate<{ status: 'WITHDRAWN' }, [{ comment?: string }]>('withdrawCancellationRequest');
+export const withdrawCancellationRequestUpdate = defineUpdate<{ status: 'WITHDRAWN' }, [{ comment?: string }]>(
+  'withdrawCancellationRequest',
+);
 
 /**
  * A shipment was recorded for the order: the order service has closed the open request as

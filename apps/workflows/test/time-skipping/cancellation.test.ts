@@ -5,7 +5,14 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { cancellationWorkflow } from '../../src/cancellation.ts';
-import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, refundSettledSignal, retryRefundUpdate, type CancellationWorkflowInput } from '../../src/contracts/cancellation.ts';
+import {
+  abortForUndoUpdate,
+  cancellationStateQuery,
+  disputeClosedSignal,
+  refundSettledSignal,
+  retryRefundUpdate,
+  type CancellationWorkflowInput,
+} from '../../src/contracts/cancellation.ts';
 import { startTimeSkippingEnvironment, until, type TimeSkippingEnvironment } from './environment.ts';
 import { cancellationActivities, cancellationContext, refund, type CancellationMocks } from './fixtures.ts';
 import type { CancellationContext } from '../../src/contracts/cancellation.ts';
@@ -22,7 +29,8 @@ afterAll(async () => {
 const context = cancellationContext;
 
 /** Every activity answers as on a good day unless the test says otherwise. */
-const serve = (cancellation: CancellationContext, mocks: CancellationMocks = {}) => env.activities(cancellationActivities(cancellation, mocks));
+const serve = (cancellation: CancellationContext, mocks: CancellationMocks = {}) =>
+  env.activities(cancellationActivities(cancellation, mocks));
 
 function start(cancellationId: string, input: Partial<CancellationWorkflowInput> = {}) {
   return env.workflow.start(cancellationWorkflow, {
@@ -55,7 +63,11 @@ describe('a cancellation completes only after its refund succeeded', () => {
     expect(calls.count('requestRefund')).toBe(1);
     expect(calls.count('completeCancellation')).toBe(1);
     expect(calls.inputsOf<{ template: string }>('sendEmail').map((e) => e.template)).toEqual(['CANCELLATION_CONFIRMED']);
-    const order = calls.names().filter((n) => ['restockCancellation', 'notifyChannelOfCancellation', 'requestRefund', 'completeCancellation', 'sendEmail'].includes(n));
+    const order = calls
+      .names()
+      .filter((n) =>
+        ['restockCancellation', 'notifyChannelOfCancellation', 'requestRefund', 'completeCancellation', 'sendEmail'].includes(n),
+      );
     expect(order).toEqual(['restockCancellation', 'notifyChannelOfCancellation', 'requestRefund', 'completeCancellation', 'sendEmail']);
     expect(stepsRecorded(calls)).toEqual(['RESTOCKED', 'CHANNEL_NOTIFIED', 'REFUND_REQUESTED', 'REFUND_SUCCEEDED', 'CUSTOMER_NOTIFIED']);
   });
@@ -108,7 +120,9 @@ describe('a pending refund keeps the cancellation IN_PROGRESS until the provider
     const handle = await start(id);
     expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED', refundAttempts: 1 });
 
-    expect(waitsBeforeAsking(calls, 10 * SECOND)).toEqual([10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600, 3600, 3600].map((s) => s * SECOND));
+    expect(waitsBeforeAsking(calls, 10 * SECOND)).toEqual(
+      [10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600, 3600, 3600].map((s) => s * SECOND),
+    );
     expect(calls.count('getRefund')).toBe(0); // nothing was heard: the provider is asked, not our own record
     expect(calls.names().indexOf('completeCancellation')).toBeGreaterThan(calls.names().lastIndexOf('reconcileRefund'));
     expect(stepsRecorded(calls)).toEqual(['RESTOCKED', 'CHANNEL_NOTIFIED', 'REFUND_REQUESTED', 'REFUND_SUCCEEDED', 'CUSTOMER_NOTIFIED']);
@@ -118,7 +132,10 @@ describe('a pending refund keeps the cancellation IN_PROGRESS until the provider
     const id = randomUUID();
     let asks = 0;
     const calls = await serve(context(id), {
-      payments: { requestRefund: async () => refund('PENDING'), reconcileRefund: async () => (++asks < 5 ? refund('PENDING') : refund('SUCCEEDED')) },
+      payments: {
+        requestRefund: async () => refund('PENDING'),
+        reconcileRefund: async () => (++asks < 5 ? refund('PENDING') : refund('SUCCEEDED')),
+      },
     });
     const handle = await start(id, { refundRecheckFirst: '1 minute', refundRecheckInterval: '5 minutes' });
     expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED' });
@@ -131,7 +148,8 @@ describe('a pending refund keeps the cancellation IN_PROGRESS until the provider
     const calls = await serve(context(id), {
       payments: {
         requestRefund: async () => refund('PENDING'),
-        reconcileRefund: async () => (++asks < 3 ? refund('PENDING') : asks === 3 ? refund('FAILED', 'account closed') : refund('SUCCEEDED')),
+        reconcileRefund: async () =>
+          ++asks < 3 ? refund('PENDING') : asks === 3 ? refund('FAILED', 'account closed') : refund('SUCCEEDED'),
       },
     });
     const handle = await start(id, { refundRecheckFirst: '1 minute', refundRecheckInterval: '1 hour', supportEmail: 'help@shop.example' });
@@ -182,19 +200,34 @@ describe('a failed refund waits for support to retry it', () => {
     expect((await handle.query(cancellationStateQuery)).phase).toBe('REFUND_FAILED');
     expect(calls.count('completeCancellation')).toBe(0);
     const failures = calls.inputsOf<{ template: string; to: string; data: { failureReason: string } }>('sendEmail');
-    expect(failures).toEqual([expect.objectContaining({ template: 'REFUND_FAILED_SUPPORT', to: 'help@shop.example', data: expect.objectContaining({ failureReason: 'card expired' }) })]);
+    expect(failures).toEqual([
+      expect.objectContaining({
+        template: 'REFUND_FAILED_SUPPORT',
+        to: 'help@shop.example',
+        data: expect.objectContaining({ failureReason: 'card expired' }),
+      }),
+    ]);
 
     expect(await handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: 'staff-7' }] })).toEqual({ attempt: 2 });
     expect(await handle.result()).toEqual({ status: 'CANCELLED', refund: 'SUCCEEDED', refundAttempts: 2 });
     expect(calls.inputsOf<{ retry: boolean }>('requestRefund').map((r) => r.retry)).toEqual([false, true]);
-    const retried = calls.inputsOf<{ step: string; key: string; actor?: string }>('recordCancellationStep').filter((s) => s.step === 'REFUND_REQUESTED');
-    expect(retried.map((s) => [s.key, s.actor])).toEqual([['1', undefined], ['2', 'staff-7']]);
+    const retried = calls
+      .inputsOf<{ step: string; key: string; actor?: string }>('recordCancellationStep')
+      .filter((s) => s.step === 'REFUND_REQUESTED');
+    expect(retried.map((s) => [s.key, s.actor])).toEqual([
+      ['1', undefined],
+      ['2', 'staff-7'],
+    ]);
   });
 
   it('refuses a retry while the refund has not failed', async () => {
     const id = randomUUID();
     await serve(context(id), {
-      payments: { requestRefund: async () => refund('PENDING'), getRefund: async () => refund('PENDING'), reconcileRefund: async () => refund('PENDING') },
+      payments: {
+        requestRefund: async () => refund('PENDING'),
+        getRefund: async () => refund('PENDING'),
+        reconcileRefund: async () => refund('PENDING'),
+      },
     });
     const handle = await start(id);
     await phaseOf(handle, 'WAITING_FOR_REFUND');
@@ -209,7 +242,9 @@ describe('an eBay dispute must close before anything is refunded', () => {
     ['SELLER_REFUNDS', 1],
   ])('when the dispute closes as %s the seller refunds %i times', async (resolution, refunds) => {
     const id = randomUUID();
-    const calls = await serve(context(id, { channel: 'ebay' }), { orders: { notifyChannelOfCancellation: async () => ({ disputeId: 'dispute-9' }) } });
+    const calls = await serve(context(id, { channel: 'ebay' }), {
+      orders: { notifyChannelOfCancellation: async () => ({ disputeId: 'dispute-9' }) },
+    });
     const handle = await start(id);
     await phaseOf(handle, 'WAITING_FOR_DISPUTE');
     await env.sleep('10 days');
@@ -224,7 +259,9 @@ describe('an eBay dispute must close before anything is refunded', () => {
 describe('an undo stops the cancellation at a checkpoint, never during a step', () => {
   it('stops while it waits for a dispute: nothing was refunded and nothing completes', async () => {
     const id = randomUUID();
-    const calls = await serve(context(id, { channel: 'ebay' }), { orders: { notifyChannelOfCancellation: async () => ({ disputeId: 'dispute-1' }) } });
+    const calls = await serve(context(id, { channel: 'ebay' }), {
+      orders: { notifyChannelOfCancellation: async () => ({ disputeId: 'dispute-1' }) },
+    });
     const handle = await start(id);
     await phaseOf(handle, 'WAITING_FOR_DISPUTE');
     const answer = await handle.executeUpdate(abortForUndoUpdate, { args: [{ undoId: 'undo-1' }] });
@@ -240,7 +277,10 @@ describe('an undo stops the cancellation at a checkpoint, never during a step', 
     const calls = await serve(context(id), { payments: { requestRefund: async () => refund('FAILED', 'declined') } });
     const handle = await start(id);
     await phaseOf(handle, 'REFUND_FAILED');
-    expect(await handle.executeUpdate(abortForUndoUpdate, { args: [{ undoId: 'undo-2' }] })).toEqual({ stoppedAt: 'REFUND_FAILED', refundRequested: true });
+    expect(await handle.executeUpdate(abortForUndoUpdate, { args: [{ undoId: 'undo-2' }] })).toEqual({
+      stoppedAt: 'REFUND_FAILED',
+      refundRequested: true,
+    });
     expect(await handle.result()).toMatchObject({ status: 'STOPPED_FOR_UNDO', stoppedAt: 'REFUND_FAILED' });
     expect(calls.count('requestRefund')).toBe(1);
     expect(calls.count('completeCancellation')).toBe(0);

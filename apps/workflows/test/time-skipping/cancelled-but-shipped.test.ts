@@ -5,7 +5,14 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { cancelledButShippedWorkflow } from '../../src/cancelled-but-shipped.ts';
-import { approveRebillUpdate, cancelledButShippedStateQuery, emailReplyReceivedSignal, recordAcknowledgementUpdate, type CancelledButShippedInput, type EmailReply } from '../../src/contracts/cancelled-but-shipped.ts';
+import {
+  approveRebillUpdate,
+  cancelledButShippedStateQuery,
+  emailReplyReceivedSignal,
+  recordAcknowledgementUpdate,
+  type CancelledButShippedInput,
+  type EmailReply,
+} from '../../src/contracts/cancelled-but-shipped.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
 import { chainActivities, chainContext, type ChainMocks } from './fixtures.ts';
 import type { CancelledButShippedContext } from '../../src/contracts/cancelled-but-shipped.ts';
@@ -53,7 +60,11 @@ describe('the customer is emailed before anything else, and replies to that emai
     const calls = await serve(chainContext(id));
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
-    expect(calls.names().filter((n) => n !== 'loadCancelledButShipped')).toEqual(['watchReplies', 'sendEmail', 'recordCancelledButShippedStep']);
+    expect(calls.names().filter((n) => n !== 'loadCancelledButShipped')).toEqual([
+      'watchReplies',
+      'sendEmail',
+      'recordCancelledButShippedStep',
+    ]);
     expect(templates(calls)).toEqual(['SHIPPED_AFTER_CANCELLATION']);
   });
 });
@@ -69,15 +80,31 @@ describe('an acknowledged chain is forwarded, rebilled once after approval, and 
     await env.sleep('30 days');
     expect(calls.count('rebillCustomer')).toBe(0);
 
-    expect(await handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: 'staff-2' }] })).toEqual({ approved: true, approvedBy: 'staff-2', duplicate: false });
+    expect(await handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: 'staff-2' }] })).toEqual({
+      approved: true,
+      approvedBy: 'staff-2',
+      duplicate: false,
+    });
     expect(await handle.result()).toEqual({ outcome: 'REBILLED', rebillId: 'rebill-1', creditMemoId: 'memo-1' });
-    expect(calls.inputsOf('rebillCustomer')).toEqual([{ chainId: id, orderId: 'order-3', amount: 2500, currency: 'EUR', approvedBy: 'staff-2' }]);
+    expect(calls.inputsOf('rebillCustomer')).toEqual([
+      { chainId: id, orderId: 'order-3', amount: 2500, currency: 'EUR', approvedBy: 'staff-2' },
+    ]);
     expect(calls.inputsOf<{ acknowledgementId: string }>('issueCreditMemo').map((m) => m.acknowledgementId)).toEqual(['ack-1']);
-    expect(calls.inputsOf<{ acknowledgement: { via: string; evidence: string } }>('recordCustomerAcknowledgement')[0]!.acknowledgement).toMatchObject({
+    expect(
+      calls.inputsOf<{ acknowledgement: { via: string; evidence: string } }>('recordCustomerAcknowledgement')[0]!.acknowledgement,
+    ).toMatchObject({
       via: 'EMAIL_REPLY',
       evidence: 'Yes, I accept.',
     });
-    expect(steps(calls)).toEqual(['CUSTOMER_EMAILED', 'ACKNOWLEDGED', 'FORWARDED_TO_SUPPORT', 'REBILL_APPROVED', 'REBILLED', 'CREDIT_MEMO_ISSUED', 'COMPLETED']);
+    expect(steps(calls)).toEqual([
+      'CUSTOMER_EMAILED',
+      'ACKNOWLEDGED',
+      'FORWARDED_TO_SUPPORT',
+      'REBILL_APPROVED',
+      'REBILLED',
+      'CREDIT_MEMO_ISSUED',
+      'COMPLETED',
+    ]);
   });
 
   it('support may approve only after the acknowledgement and the forward; a repeat approval does nothing', async () => {
@@ -94,14 +121,23 @@ describe('an acknowledged chain is forwarded, rebilled once after approval, and 
     });
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
-    expect(await handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: 'staff-2' }] })).toMatchObject({ approved: false, duplicate: false });
-    await handle.executeUpdate(recordAcknowledgementUpdate, { args: [{ staffId: 'staff-3', accepted: true, evidence: 'said yes on the phone' }] });
+    expect(await handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: 'staff-2' }] })).toMatchObject({
+      approved: false,
+      duplicate: false,
+    });
+    await handle.executeUpdate(recordAcknowledgementUpdate, {
+      args: [{ staffId: 'staff-3', accepted: true, evidence: 'said yes on the phone' }],
+    });
     await phase(handle, 'FORWARDING');
     expect(await handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: 'staff-2' }] })).toMatchObject({ approved: false });
     forwarding();
     await phase(handle, 'WAITING_FOR_REBILL_APPROVAL');
     await handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: 'staff-2' }] });
-    expect(await handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: 'staff-9' }] })).toEqual({ approved: true, approvedBy: 'staff-2', duplicate: true });
+    expect(await handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: 'staff-9' }] })).toEqual({
+      approved: true,
+      approvedBy: 'staff-2',
+      duplicate: true,
+    });
     await handle.result();
     expect(calls.count('rebillCustomer')).toBe(1);
   });
@@ -112,10 +148,16 @@ describe('an acknowledged chain is forwarded, rebilled once after approval, and 
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await env.sleep('7 days'); // two reminders
-    await handle.executeUpdate(recordAcknowledgementUpdate, { args: [{ staffId: 'self-service', accepted: true, evidence: 'ok', via: 'SELF_SERVICE' }] });
+    await handle.executeUpdate(recordAcknowledgementUpdate, {
+      args: [{ staffId: 'self-service', accepted: true, evidence: 'ok', via: 'SELF_SERVICE' }],
+    });
     await phase(handle, 'WAITING_FOR_REBILL_APPROVAL');
     const [forward] = calls.inputsOf<{ rootMessageKeys: string[] }>('forwardEmailThread');
-    expect(forward!.rootMessageKeys).toEqual([`cancelled-but-shipped:${id}`, `cancelled-but-shipped:${id}:reminder:1`, `cancelled-but-shipped:${id}:reminder:2`]);
+    expect(forward!.rootMessageKeys).toEqual([
+      `cancelled-but-shipped:${id}`,
+      `cancelled-but-shipped:${id}:reminder:1`,
+      `cancelled-but-shipped:${id}:reminder:2`,
+    ]);
   });
 
   it('a credit memo the payment service refuses fails the chain for good, unretried', async () => {
@@ -153,7 +195,15 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
     ]);
     // Each reminder is watched for replies before it is sent.
     expect(calls.inputsOf<{ messageKey: string }>('watchReplies').map((w) => w.messageKey)).toHaveLength(5);
-    expect(steps(calls)).toEqual(['CUSTOMER_EMAILED', 'REMINDER_SENT', 'REMINDER_SENT', 'REMINDER_SENT', 'REMINDER_SENT', 'NO_ANSWER', 'RETURN_REQUESTED']);
+    expect(steps(calls)).toEqual([
+      'CUSTOMER_EMAILED',
+      'REMINDER_SENT',
+      'REMINDER_SENT',
+      'REMINDER_SENT',
+      'REMINDER_SENT',
+      'NO_ANSWER',
+      'RETURN_REQUESTED',
+    ]);
     expect(calls.count('rebillCustomer') + calls.count('issueCreditMemo') + calls.count('recordCustomerAcknowledgement')).toBe(0);
     const { startTime, closeTime } = await handle.describe();
     expect(closeTime!.getTime() - startTime.getTime()).toBeGreaterThanOrEqual(14 * 86_400_000);
@@ -179,10 +229,15 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await handle.signal(emailReplyReceivedSignal, reply('What is this about?', 1));
     await handle.signal(emailReplyReceivedSignal, reply('What is this about?', 1));
-    await until(async () => ((await handle.query(cancelledButShippedStateQuery)).undecidedReplies === 1 ? true : undefined), 'the reply to be read');
+    await until(
+      async () => ((await handle.query(cancelledButShippedStateQuery)).undecidedReplies === 1 ? true : undefined),
+      'the reply to be read',
+    );
     expect(steps(calls)).toEqual(['CUSTOMER_EMAILED', 'REPLY_UNDECIDED']);
     expect((await handle.query(cancelledButShippedStateQuery)).phase).toBe('WAITING_FOR_ACKNOWLEDGEMENT');
-    await handle.executeUpdate(recordAcknowledgementUpdate, { args: [{ staffId: 'staff-3', accepted: false, evidence: 'refused on the phone' }] });
+    await handle.executeUpdate(recordAcknowledgementUpdate, {
+      args: [{ staffId: 'staff-3', accepted: false, evidence: 'refused on the phone' }],
+    });
     expect(await handle.result()).toEqual({ outcome: 'RETURN_REQUESTED' });
   });
 
@@ -191,8 +246,12 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
     await serve(chainContext(id));
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
-    expect(await handle.executeUpdate(recordAcknowledgementUpdate, { args: [{ staffId: 'staff-3', accepted: true, evidence: 'yes' }] })).toEqual({ recorded: true, accepted: true });
-    const second = await handle.executeUpdate(recordAcknowledgementUpdate, { args: [{ staffId: 'staff-4', accepted: false, evidence: 'no' }] });
+    expect(
+      await handle.executeUpdate(recordAcknowledgementUpdate, { args: [{ staffId: 'staff-3', accepted: true, evidence: 'yes' }] }),
+    ).toEqual({ recorded: true, accepted: true });
+    const second = await handle.executeUpdate(recordAcknowledgementUpdate, {
+      args: [{ staffId: 'staff-4', accepted: false, evidence: 'no' }],
+    });
     expect(second).toMatchObject({ recorded: false });
     await phase(handle, 'WAITING_FOR_REBILL_APPROVAL');
   });

@@ -5,7 +5,14 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { customerCancellationRequestWorkflow } from '../../src/customer-cancellation-request.ts';
-import { acceptCancellationRequestUpdate, cancellationRequestStateQuery, rejectCancellationRequestUpdate, shipmentRecordedSignal, withdrawCancellationRequestUpdate, type CustomerCancellationRequestInput } from '../../src/contracts/customer-cancellation-request.ts';
+import {
+  acceptCancellationRequestUpdate,
+  cancellationRequestStateQuery,
+  rejectCancellationRequestUpdate,
+  shipmentRecordedSignal,
+  withdrawCancellationRequestUpdate,
+  type CustomerCancellationRequestInput,
+} from '../../src/contracts/customer-cancellation-request.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
 import { requestActivities, requestContext, type RequestMocks } from './fixtures.ts';
 import type { CancellationRequestContext } from '../../src/contracts/customer-cancellation-request.ts';
@@ -32,7 +39,10 @@ function start(requestId: string, input: Partial<CustomerCancellationRequestInpu
 const templates = (calls: RecordedCalls) => calls.inputsOf<{ template: string }>('sendEmail').map((e) => e.template);
 
 const waiting = (handle: Awaited<ReturnType<typeof start>>) =>
-  until(async () => ((await handle.query(cancellationRequestStateQuery)).phase === 'WAITING_FOR_MERCHANT' ? true : undefined), 'the merchant to be asked');
+  until(
+    async () => ((await handle.query(cancellationRequestStateQuery)).phase === 'WAITING_FOR_MERCHANT' ? true : undefined),
+    'the merchant to be asked',
+  );
 
 const accept = { staffId: 'staff-1', refundMethod: 'ORIGINAL_PAYMENT' as const, restock: true };
 
@@ -40,7 +50,12 @@ describe('a request the shop had not yet retrieved was cancelled at once', () =>
   it('tells the customer it was accepted, and waits for nobody', async () => {
     const id = randomUUID();
     const calls = await serve(requestContext(id, { status: 'AUTO_ACCEPTED', cancellationId: 'cancellation-9' }));
-    expect(await (await start(id)).result()).toEqual({ outcome: 'AUTO_ACCEPTED', remindersSent: 0, escalated: false, cancellationId: 'cancellation-9' });
+    expect(await (await start(id)).result()).toEqual({
+      outcome: 'AUTO_ACCEPTED',
+      remindersSent: 0,
+      escalated: false,
+      cancellationId: 'cancellation-9',
+    });
     expect(calls.inputsOf<{ template: string; data: { automatic: boolean } }>('sendEmail')).toEqual([
       expect.objectContaining({ template: 'CANCELLATION_REQUEST_ACCEPTED', data: expect.objectContaining({ automatic: true }) }),
     ]);
@@ -76,7 +91,9 @@ describe('while the merchant does not answer, they are reminded and then escalat
     expect(templates(calls).filter((t) => t === 'CANCELLATION_REQUEST_ESCALATION')).toHaveLength(1);
     const events = calls.inputsOf<{ type: string; key: string }>('recordCancellationRequestEvent');
     expect(events.filter((e) => e.type === 'CANCELLATION_REQUEST_ESCALATED')).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'CANCELLATION_REQUEST_REMINDER_SENT').map((e) => e.key)).toEqual(Array.from({ length: 14 }, (_, i) => String(i + 1)));
+    expect(events.filter((e) => e.type === 'CANCELLATION_REQUEST_REMINDER_SENT').map((e) => e.key)).toEqual(
+      Array.from({ length: 14 }, (_, i) => String(i + 1)),
+    );
 
     await handle.executeUpdate(acceptCancellationRequestUpdate, { args: [accept] });
     expect(await handle.result()).toMatchObject({ outcome: 'ACCEPTED', remindersSent: 14, escalated: true });
@@ -89,7 +106,9 @@ describe('while the merchant does not answer, they are reminded and then escalat
     await waiting(handle);
     await env.sleep('121 minutes');
     expect(await handle.query(cancellationRequestStateQuery)).toMatchObject({ remindersSent: 2, escalated: true });
-    const toMerchant = calls.inputsOf<{ template: string; to: string }>('sendEmail').filter((e) => e.template !== 'CANCELLATION_REQUEST_RECEIVED');
+    const toMerchant = calls
+      .inputsOf<{ template: string; to: string }>('sendEmail')
+      .filter((e) => e.template !== 'CANCELLATION_REQUEST_RECEIVED');
     expect(toMerchant.map((e) => e.to)).toEqual(['shop@merchant.example', 'shop@merchant.example', 'shop@merchant.example']);
     await handle.terminate('test over');
   });
@@ -125,7 +144,9 @@ describe('the merchant answers, the customer withdraws, or a shipment closes the
     const calls = await serve(requestContext(id), { requests: { rejectCancellationRequest: async () => ({ returnInstead: true }) } });
     const handle = await start(id);
     await waiting(handle);
-    expect(await handle.executeUpdate(rejectCancellationRequestUpdate, { args: [{ staffId: 'staff-1', reason: 'shipped' }] })).toEqual({ returnInstead: true });
+    expect(await handle.executeUpdate(rejectCancellationRequestUpdate, { args: [{ staffId: 'staff-1', reason: 'shipped' }] })).toEqual({
+      returnInstead: true,
+    });
     await handle.result();
     expect(templates(calls)).toEqual(['CANCELLATION_REQUEST_RECEIVED', 'CANCELLATION_REQUEST_REJECTED_RETURN']);
   });

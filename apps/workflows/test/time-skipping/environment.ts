@@ -15,7 +15,13 @@
  *   expect(calls.count('sendEmail')).toBe(1);
  */
 import { Context } from '@temporalio/activity';
-import { Connection, WorkflowClient, type WorkflowHandleWithStartDetails, type WorkflowResultOptions, type WorkflowStartOptions } from '@temporalio/client';
+import {
+  Connection,
+  WorkflowClient,
+  type WorkflowHandleWithStartDetails,
+  type WorkflowResultOptions,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import { InternalConnectionOptionsSymbol, type InternalConnectionOptions } from '@temporalio/client/lib/connection.js';
 import type { Duration, Workflow, WorkflowResultType } from '@temporalio/common';
 import { msToNumber, msToTs, tsToMs } from '@temporalio/common/lib/time.js';
@@ -36,7 +42,10 @@ type TestService = NonNullable<Connection['testService']>;
 class TestWorkflowClient extends WorkflowClient {
   readonly started: string[] = [];
 
-  override async start<T extends Workflow>(workflowTypeOrFunc: string | T, options: WorkflowStartOptions<T>): Promise<WorkflowHandleWithStartDetails<T>> {
+  override async start<T extends Workflow>(
+    workflowTypeOrFunc: string | T,
+    options: WorkflowStartOptions<T>,
+  ): Promise<WorkflowHandleWithStartDetails<T>> {
     const handle = await super.start(workflowTypeOrFunc, options);
     this.started.push(handle.workflowId);
     return handle;
@@ -44,7 +53,13 @@ class TestWorkflowClient extends WorkflowClient {
 
   async endLeftovers(): Promise<void> {
     const ids = this.started.splice(0);
-    await Promise.all(ids.map((id) => this.getHandle(id).terminate('the test that started it is over').catch(() => undefined)));
+    await Promise.all(
+      ids.map((id) =>
+        this.getHandle(id)
+          .terminate('the test that started it is over')
+          .catch(() => undefined),
+      ),
+    );
   }
 }
 
@@ -58,7 +73,11 @@ class TimeSkippingWorkflowClient extends TestWorkflowClient {
     this.#testService = connection.testService;
   }
 
-  override async result<T extends Workflow>(workflowId: string, runId?: string, opts?: WorkflowResultOptions): Promise<WorkflowResultType<T>> {
+  override async result<T extends Workflow>(
+    workflowId: string,
+    runId?: string,
+    opts?: WorkflowResultOptions,
+  ): Promise<WorkflowResultType<T>> {
     await this.#testService.unlockTimeSkipping({});
     try {
       return await super.result<T>(workflowId, runId, opts);

@@ -6,7 +6,12 @@
 import type { UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
 import type { MockActivities } from './environment.ts';
 import type { CancellationContext, OrderActivities, PaymentActivities, RefundOutcome } from '../../src/contracts/cancellation.ts';
-import type { CancelledButShippedContext, CancelledButShippedNotificationActivities, CancelledButShippedOrderActivities, CancelledButShippedPaymentActivities } from '../../src/contracts/cancelled-but-shipped.ts';
+import type {
+  CancelledButShippedContext,
+  CancelledButShippedNotificationActivities,
+  CancelledButShippedOrderActivities,
+  CancelledButShippedPaymentActivities,
+} from '../../src/contracts/cancelled-but-shipped.ts';
 import type { CancellationRequestActivities, CancellationRequestContext } from '../../src/contracts/customer-cancellation-request.ts';
 import type { NotificationActivities } from '../../src/contracts/notifications.ts';
 import type { PaymentRequestView, UndoContext, UndoOrderActivities, UndoPaymentActivities } from '../../src/contracts/undo-cancellation.ts';
@@ -98,7 +103,10 @@ export interface RequestMocks {
 export function requestActivities(request: CancellationRequestContext, mocks: RequestMocks = {}): MockActivities {
   const orders: CancellationRequestActivities = {
     loadCancellationRequest: async () => request,
-    acceptCancellationRequest: async () => ({ cancellationId: 'cancellation-from-request', workflowId: 'cancellation-cancellation-from-request' }),
+    acceptCancellationRequest: async () => ({
+      cancellationId: 'cancellation-from-request',
+      workflowId: 'cancellation-cancellation-from-request',
+    }),
     rejectCancellationRequest: async () => ({ returnInstead: false }),
     withdrawCancellationRequest: async () => undefined,
     recordCancellationRequestEvent: async () => undefined,

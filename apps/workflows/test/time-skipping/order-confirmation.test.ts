@@ -16,7 +16,13 @@ afterAll(async () => {
   await env?.stop();
 });
 
-const data = { orderNo: 'WEB-1005', customerName: 'Ada', viewOrderUrl: 'http://127.0.0.1:3000/self-service/t', expiresAt: '2027-01-01T00:00:00.000Z', lines: '1 x SKU-5' };
+const data = {
+  orderNo: 'WEB-1005',
+  customerName: 'Ada',
+  viewOrderUrl: 'http://127.0.0.1:3000/self-service/t',
+  expiresAt: '2027-01-01T00:00:00.000Z',
+  lines: '1 x SKU-5',
+};
 const start = (orderId: string) =>
   env.workflow.start(orderConfirmationWorkflow, {
     taskQueue: TASK_QUEUES.cancellations,
@@ -27,9 +33,13 @@ const start = (orderId: string) =>
 describe('the order confirmation is sent once per order, however long the mail service is down', () => {
   it('sends one ORDER_CONFIRMATION keyed by the order, with the self-service link', async () => {
     const orderId = randomUUID();
-    const calls = await env.activities({ notifications: { sendEmail: async () => ({ messageId: '<confirmation@test>' }) } satisfies NotificationActivities });
+    const calls = await env.activities({
+      notifications: { sendEmail: async () => ({ messageId: '<confirmation@test>' }) } satisfies NotificationActivities,
+    });
     expect(await (await start(orderId)).result()).toEqual({ messageId: '<confirmation@test>' });
-    expect(calls.inputsOf('sendEmail')).toEqual([{ messageKey: `order-confirmation:${orderId}`, to: 'ada@example.com', template: 'ORDER_CONFIRMATION', orderId, data }]);
+    expect(calls.inputsOf('sendEmail')).toEqual([
+      { messageKey: `order-confirmation:${orderId}`, to: 'ada@example.com', template: 'ORDER_CONFIRMATION', orderId, data },
+    ]);
   });
 
   it('keeps retrying while sending fails, and sends it when the service is back', async () => {

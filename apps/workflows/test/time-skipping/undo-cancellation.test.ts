@@ -50,7 +50,10 @@ describe('the money comes back before anything reopens', () => {
       refundPart({ partId: 'pending', amount: 2000, status: 'PENDING', stoppable: true }),
       refundPart({ partId: 'settled', amount: 3000 }),
     ]);
-    expect(await (await start(id)).result()).toEqual({ status: 'UNDONE', collected: { takenBack: 1000, stopped: 2000, recaptured: 3000, paidAgain: 0 } });
+    expect(await (await start(id)).result()).toEqual({
+      status: 'UNDONE',
+      collected: { takenBack: 1000, stopped: 2000, recaptured: 3000, paidAgain: 0 },
+    });
     const names = calls.names();
     expect(names.indexOf('takeBackLedger')).toBeLessThan(names.indexOf('stopRefundPart'));
     expect(names.indexOf('recapture')).toBeLessThan(names.indexOf('reopenCancellation'));
@@ -93,7 +96,10 @@ const asking = { refundRecheckFirst: '1 hour', refundRecheckInterval: '12 hours'
 /** When each call of `name` was scheduled, counted from the payment request, cut down to whole `unit`s. */
 const sinceRequested = (calls: RecordedCalls, name: string, unit: number) => {
   const requested = calls.timesOf('requestPayment')[0]!;
-  return calls.timesOf(name).filter((t) => t >= requested).map((t) => Math.floor((t - requested) / unit) * unit);
+  return calls
+    .timesOf(name)
+    .filter((t) => t >= requested)
+    .map((t) => Math.floor((t - requested) / unit) * unit);
 };
 
 const reminderTimes = (calls: RecordedCalls, unit: number) => {
@@ -111,17 +117,27 @@ describe('what cannot be recaptured the customer pays again, by a deadline', () 
       payments: { getPaymentRequest: async () => paymentRequest(paid ? 'PAID' : 'OPEN') },
     });
     const handle = await start(id, { cancellationProcess: asking });
-    await until(async () => ((await handle.query(undoStateQuery)).phase === 'WAITING_FOR_PAYMENT' ? true : undefined), 'the payment request');
+    await until(
+      async () => ((await handle.query(undoStateQuery)).phase === 'WAITING_FOR_PAYMENT' ? true : undefined),
+      'the payment request',
+    );
     await env.sleep('110 hours');
     expect((await handle.query(undoStateQuery)).remindersSent).toBe(2);
     expect(calls.count('reopenCancellation')).toBe(0);
     // Asked after 1, 2, 4, 8, then 12 hours, and at each reminder's time before reminding.
-    expect(sinceRequested(calls, 'reconcilePaymentRequest', HOUR)).toEqual([1, 3, 7, 15, 27, 39, 48, 60, 72, 84, 96, 108].map((h) => h * HOUR));
+    expect(sinceRequested(calls, 'reconcilePaymentRequest', HOUR)).toEqual(
+      [1, 3, 7, 15, 27, 39, 48, 60, 72, 84, 96, 108].map((h) => h * HOUR),
+    );
     expect(reminderTimes(calls, HOUR)).toEqual([48 * HOUR, 96 * HOUR]);
     paid = true;
     await handle.signal(paymentReceivedSignal, { paymentRequestId: 'payment-request-1' });
     expect(await handle.result()).toEqual({ status: 'UNDONE', collected: { ...none, paidAgain: 4000 } });
-    expect(calls.inputsOf<{ template: string }>('sendEmail').map((e) => e.template)).toEqual(['PAYMENT_REQUEST', 'PAYMENT_REQUEST_REMINDER', 'PAYMENT_REQUEST_REMINDER', 'CANCELLATION_UNDONE']);
+    expect(calls.inputsOf<{ template: string }>('sendEmail').map((e) => e.template)).toEqual([
+      'PAYMENT_REQUEST',
+      'PAYMENT_REQUEST_REMINDER',
+      'PAYMENT_REQUEST_REMINDER',
+      'CANCELLATION_UNDONE',
+    ]);
     expect(calls.count('requestPayment')).toBe(1);
   });
 
@@ -134,12 +150,20 @@ describe('what cannot be recaptured the customer pays again, by a deadline', () 
     const handle = await start(id);
     expect(await handle.result()).toEqual({ status: 'UNDONE', collected: { ...none, paidAgain: 4000 } });
     expect(sinceRequested(calls, 'reconcilePaymentRequest', 10 * SECOND)).toEqual([10, 30, 70, 150, 310].map((s) => s * SECOND));
-    expect(steps(calls)).toEqual(['PAYMENT_REQUESTED', 'PAYMENT_RECEIVED', 'REOPENED', 'RESTOCK_REVERSED', 'CHANNEL_NOTIFIED', 'UNDONE', 'CUSTOMER_NOTIFIED']);
+    expect(steps(calls)).toEqual([
+      'PAYMENT_REQUESTED',
+      'PAYMENT_RECEIVED',
+      'REOPENED',
+      'RESTOCK_REVERSED',
+      'CHANNEL_NOTIFIED',
+      'UNDONE',
+      'CUSTOMER_NOTIFIED',
+    ]);
     expect(calls.names().indexOf('reopenCancellation')).toBeGreaterThan(calls.names().lastIndexOf('reconcilePaymentRequest'));
     expect(calls.inputsOf<{ template: string }>('sendEmail').map((e) => e.template)).toEqual(['PAYMENT_REQUEST', 'CANCELLATION_UNDONE']);
   });
 
-  it('sends no reminder when the question at the reminder\'s time finds the payment', async () => {
+  it("sends no reminder when the question at the reminder's time finds the payment", async () => {
     const id = randomUUID();
     let asks = 0;
     const calls = await serve(undoContext(id), cardOnly(), {
@@ -154,9 +178,13 @@ describe('what cannot be recaptured the customer pays again, by a deadline', () 
 
   it('without payment by 7 days the undo FAILS, the points come back and the cancellation stays as it was', async () => {
     const id = randomUUID();
-    const calls = await serve(undoContext(id), [refundPart({ partId: 'points', channel: 'POINTS', amount: 1000 }), refundPart({ amount: 3000, recapturable: false })], {
-      payments: { restoreLedger: async () => ({ restored: 1000 }) },
-    });
+    const calls = await serve(
+      undoContext(id),
+      [refundPart({ partId: 'points', channel: 'POINTS', amount: 1000 }), refundPart({ amount: 3000, recapturable: false })],
+      {
+        payments: { restoreLedger: async () => ({ restored: 1000 }) },
+      },
+    );
     const handle = await start(id, { cancellationProcess: asking });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'FAILED', collected: { ...none, takenBack: 1000 } });
@@ -168,7 +196,9 @@ describe('what cannot be recaptured the customer pays again, by a deadline', () 
     expect(steps(calls).slice(-3)).toEqual(['PAYMENT_DEADLINE_PASSED', 'LEDGER_RESTORED', 'FAILED']);
     // Reminders at 2, 4 and 6 days; the provider asked between them and never after the deadline at 7.
     expect(reminderTimes(calls, DAY)).toEqual([2 * DAY, 4 * DAY, 6 * DAY]);
-    expect(sinceRequested(calls, 'reconcilePaymentRequest', HOUR)).toEqual([1, 3, 7, 15, 27, 39, 48, 60, 72, 84, 96, 108, 120, 132, 144, 156].map((h) => h * HOUR));
+    expect(sinceRequested(calls, 'reconcilePaymentRequest', HOUR)).toEqual(
+      [1, 3, 7, 15, 27, 39, 48, 60, 72, 84, 96, 108, 120, 132, 144, 156].map((h) => h * HOUR),
+    );
     expect(sinceRequested(calls, 'expirePaymentRequest', HOUR)).toEqual([168 * HOUR]);
     const { startTime, closeTime } = await handle.describe();
     expect(closeTime!.getTime() - startTime.getTime()).toBeGreaterThanOrEqual(7 * DAY);
@@ -178,14 +208,19 @@ describe('what cannot be recaptured the customer pays again, by a deadline', () 
   it('a payment at the last moment still counts', async () => {
     const id = randomUUID();
     await serve(undoContext(id), cardOnly(), { payments: { expirePaymentRequest: async () => paymentRequest('PAID') } });
-    expect(await (await start(id, { paymentDeadline: '1 day', cancellationProcess: asking })).result()).toMatchObject({ status: 'UNDONE', collected: { paidAgain: 4000 } });
+    expect(await (await start(id, { paymentDeadline: '1 day', cancellationProcess: asking })).result()).toMatchObject({
+      status: 'UNDONE',
+      collected: { paidAgain: 4000 },
+    });
   });
 
   it('when the undo that stopped the cancellation fails, the cancellation process resumes under its own id', async () => {
     const id = randomUUID();
     const undo = undoContext(id, { cancellationStatus: 'IN_PROGRESS' });
     const calls = await serve(undo, cardOnly());
-    const result = await (await start(id, { paymentDeadline: '1 day', cancellationProcess: { ...asking, supportEmail: 'help@shop.example' } })).result();
+    const result = await (
+      await start(id, { paymentDeadline: '1 day', cancellationProcess: { ...asking, supportEmail: 'help@shop.example' } })
+    ).result();
     expect(result.status).toBe('FAILED');
     expect(steps(calls).slice(-2)).toEqual(['FAILED', 'CANCELLATION_PROCESS_RESUMED']);
     const resumed = await env.workflow.getHandle(undo.cancellationWorkflowId).describe();
@@ -200,7 +235,11 @@ describe('spent points refuse the undo', () => {
     const calls = await serve(undoContext(id), [refundPart({ partId: 'points', channel: 'POINTS', amount: 4000 })], {
       payments: {
         takeBackLedger: async () => {
-          throw ApplicationFailure.create({ type: 'LedgerSpentError', message: 'the customer spent 4000 points meanwhile', nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'LedgerSpentError',
+            message: 'the customer spent 4000 points meanwhile',
+            nonRetryable: true,
+          });
         },
       },
     });

@@ -27,7 +27,7 @@ export const createCancellationRequestSchema = z.object({
   lines: requestedLines('cancel'),
   reason: z
     .enum(CANCELLATION_REASONS, { error: `reason must be one of ${CANCELLATION_REASONS.join(', ')}` })
-    .refine((r) => r !== 'FILL_OR_KILL', { message: 'FILL_OR_KILL is the system\'s reason, not a customer\'s' })
+    .refine((r) => r !== 'FILL_OR_KILL', { message: "FILL_OR_KILL is the system's reason, not a customer's" })
     .default('CUSTOMER_REQUEST'),
   comment: text().trim().max(1000, 'comment is at most 1000 characters').optional(),
 });
@@ -75,6 +75,11 @@ export const createReturnSchema = z.object({
   comment: text().trim().max(1000).optional(),
   cancellationRequestId: idSchema.optional(),
   /** The merchant's own number for the return (unique per merchant; the Merchant API's MerchantReturnNo). */
-  merchantReturnNumber: z.string().trim().min(1, 'merchantReturnNumber cannot be empty').max(50, 'merchantReturnNumber is at most 50 characters').optional(),
+  merchantReturnNumber: z
+    .string()
+    .trim()
+    .min(1, 'merchantReturnNumber cannot be empty')
+    .max(50, 'merchantReturnNumber is at most 50 characters')
+    .optional(),
 });
 export type CreateReturnInput = z.infer<typeof createReturnSchema>;

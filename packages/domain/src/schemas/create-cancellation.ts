@@ -35,7 +35,6 @@ export const closeDisputeSchema = z.object({
 });
 export type CloseDisputeInput = z.infer<typeof closeDisputeSchema>;
 
-
 /**
  * GET /orders/:id/cancellation-eligibility?lines=<lineId>:<quantity>,...: the refund preview of
  * cancelling those quantities (without it: of cancelling everything cancellable now).

@@ -6,7 +6,12 @@ import { MAX_VAT_RATE, orderMoneyProblems } from '../order-money.ts';
 import { minorUnits, paginationSchema, quantitySchema, text } from './common.ts';
 
 export const orderLineInputSchema = z.object({
-  lineNo: z.number({ error: 'lineNo must be a number' }).int('lineNo is a whole number').positive('lineNo starts at 1').max(100_000, 'lineNo is at most 100000').optional(),
+  lineNo: z
+    .number({ error: 'lineNo must be a number' })
+    .int('lineNo is a whole number')
+    .positive('lineNo starts at 1')
+    .max(100_000, 'lineNo is at most 100000')
+    .optional(),
   sku: text().trim().min(1, 'sku is required').max(100),
   quantity: quantitySchema,
   /** Price of one unit, VAT included, in minor units of the order's currency. */
@@ -79,7 +84,11 @@ export const importOrderSchema = z
     } else {
       const money = { lines: order.lines.map((l, i) => ({ ...l, id: String(i) })), discounts: order.discounts, shipping: order.shipping };
       for (const problem of orderMoneyProblems(money, order.payments)) {
-        ctx.addIssue({ code: 'custom', path: problem.path!.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: problem.message });
+        ctx.addIssue({
+          code: 'custom',
+          path: problem.path!.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+          message: problem.message,
+        });
       }
     }
     const lineNos = order.lines.map((l, i) => l.lineNo ?? i + 1);

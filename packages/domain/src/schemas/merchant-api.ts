@@ -21,7 +21,10 @@ export const merchantApiDateTime = (field: string) =>
   z
     .string({ error: `${field} must be a date-time such as 2024-01-01T00:00:00` })
     .trim()
-    .refine((v) => NAIVE_OR_OFFSET.test(v) && !Number.isNaN(Date.parse(withOffset(v))), `${field} must be a date-time such as 2024-01-01T00:00:00`)
+    .refine(
+      (v) => NAIVE_OR_OFFSET.test(v) && !Number.isNaN(Date.parse(withOffset(v))),
+      `${field} must be a date-time such as 2024-01-01T00:00:00`,
+    )
     .transform((v) => new Date(withOffset(v)));
 
 function withOffset(value: string): string {
@@ -43,11 +46,23 @@ const flag = (field: string) =>
     .transform((v) => v.toLowerCase() === 'true')
     .optional();
 
-const page = z.coerce.number({ error: 'page must be a page number from 1' }).int('page must be a whole number').min(1, 'page starts at 1').max(1_000_000).default(1);
+const page = z.coerce
+  .number({ error: 'page must be a page number from 1' })
+  .int('page must be a whole number')
+  .min(1, 'page starts at 1')
+  .max(1_000_000)
+  .default(1);
 /** The shared text schema (common.ts): what PostgreSQL can store, else a 400 of the field. */
 const text = (field: string, max: number) =>
-  storable({ error: `${field} must be text` }).trim().min(1, `${field} cannot be empty`).max(max, `${field} is at most ${max} characters`);
-const note = (field: string, max: number) => storable({ error: `${field} must be text` }).trim().max(max, `${field} is at most ${max} characters`).nullish();
+  storable({ error: `${field} must be text` })
+    .trim()
+    .min(1, `${field} cannot be empty`)
+    .max(max, `${field} is at most ${max} characters`);
+const note = (field: string, max: number) =>
+  storable({ error: `${field} must be text` })
+    .trim()
+    .max(max, `${field} is at most ${max} characters`)
+    .nullish();
 const orderStatus = z.enum(MERCHANT_API_ORDER_STATUSES, { error: `statuses must be of ${MERCHANT_API_ORDER_STATUSES.join(', ')}` });
 
 /** GET /v2/orders */
@@ -74,7 +89,10 @@ export type MerchantApiOrdersQuery = z.infer<typeof merchantApiOrdersQuerySchema
 /** POST /v2/orders/acknowledge */
 export const merchantApiAcknowledgeSchema = z.object({
   MerchantOrderNo: text('MerchantOrderNo', 50),
-  OrderId: z.number({ error: 'OrderId must be the order\'s Id (a number)' }).int('OrderId is a whole number').positive('OrderId is a positive number'),
+  OrderId: z
+    .number({ error: "OrderId must be the order's Id (a number)" })
+    .int('OrderId is a whole number')
+    .positive('OrderId is a positive number'),
 });
 
 const productLine = z.object({
@@ -82,7 +100,10 @@ const productLine = z.object({
   Quantity: z.number({ error: 'Quantity must be a number' }).int('Quantity is a whole number').min(0, 'Quantity cannot be negative'),
 });
 const lines = (what: string) =>
-  z.array(productLine, { error: `Lines must be a list of { MerchantProductNo, Quantity } to ${what}` }).min(1, `name at least one line to ${what}`).max(500);
+  z
+    .array(productLine, { error: `Lines must be a list of { MerchantProductNo, Quantity } to ${what}` })
+    .min(1, `name at least one line to ${what}`)
+    .max(500);
 const extraData = z.record(storable(), storable().nullable()).nullish();
 
 /** POST /v2/cancellations */
@@ -91,7 +112,9 @@ export const merchantApiCancellationSchema = z.object({
   MerchantOrderNo: text('MerchantOrderNo', 50),
   Lines: lines('cancel'),
   Reason: note('Reason', 1000),
-  ReasonCode: z.enum(MERCHANT_API_CANCELLATION_REASONS, { error: `ReasonCode must be one of ${MERCHANT_API_CANCELLATION_REASONS.join(', ')}` }).default('OTHER'),
+  ReasonCode: z
+    .enum(MERCHANT_API_CANCELLATION_REASONS, { error: `ReasonCode must be one of ${MERCHANT_API_CANCELLATION_REASONS.join(', ')}` })
+    .default('OTHER'),
 });
 export type MerchantApiCancellationInput = z.infer<typeof merchantApiCancellationSchema>;
 
@@ -105,7 +128,10 @@ export const merchantApiCancellationsQuerySchema = z.object({
 export const merchantApiShipmentSchema = z.object({
   MerchantShipmentNo: text('MerchantShipmentNo', 250),
   MerchantOrderNo: text('MerchantOrderNo', 50),
-  Lines: z.array(productLine.extend({ ExtraData: extraData }), { error: 'Lines must be a list of { MerchantProductNo, Quantity } that shipped' }).min(1, 'name at least one line that shipped').max(500),
+  Lines: z
+    .array(productLine.extend({ ExtraData: extraData }), { error: 'Lines must be a list of { MerchantProductNo, Quantity } that shipped' })
+    .min(1, 'name at least one line that shipped')
+    .max(500),
   ExtraData: extraData,
   TrackTraceNo: note('TrackTraceNo', 50),
   TrackTraceUrl: note('TrackTraceUrl', 250),
@@ -132,8 +158,15 @@ export const merchantApiShipmentsQuerySchema = z.object({
 export const merchantApiReturnSchema = z.object({
   MerchantOrderNo: text('MerchantOrderNo', 50),
   MerchantReturnNo: text('MerchantReturnNo', 50),
-  Lines: z.array(productLine.extend({ ExtraData: extraData }), { error: 'Lines must be a list of { MerchantProductNo, Quantity } that came back' }).min(1, 'name at least one line that came back').max(500),
-  Reason: z.enum(MERCHANT_API_RETURN_REASONS, { error: `Reason must be one of ${MERCHANT_API_RETURN_REASONS.join(', ')}` }).default('OTHER'),
+  Lines: z
+    .array(productLine.extend({ ExtraData: extraData }), {
+      error: 'Lines must be a list of { MerchantProductNo, Quantity } that came back',
+    })
+    .min(1, 'name at least one line that came back')
+    .max(500),
+  Reason: z
+    .enum(MERCHANT_API_RETURN_REASONS, { error: `Reason must be one of ${MERCHANT_API_RETURN_REASONS.join(', ')}` })
+    .default('OTHER'),
   CustomerComment: note('CustomerComment', 4001),
   MerchantComment: note('MerchantComment', 4001),
   RefundInclVat: z.number().min(0).nullish(),
@@ -159,7 +192,10 @@ export const merchantApiReturnsQuerySchema = z.object({
 /** POST /api-keys (native API): the merchant names the key after the integration that will use it. */
 export const createApiKeySchema = z
   .object({
-    name: storable({ error: 'name is required: what will use the key, e.g. "ERP"' }).trim().min(1, 'name is required: what will use the key, e.g. "ERP"').max(100, 'name is at most 100 characters'),
+    name: storable({ error: 'name is required: what will use the key, e.g. "ERP"' })
+      .trim()
+      .min(1, 'name is required: what will use the key, e.g. "ERP"')
+      .max(100, 'name is at most 100 characters'),
   })
   .strict();
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;

@@ -18,7 +18,10 @@ export const createShipmentSchema = z
       .trim()
       .min(1, "shipmentNumber is required: the warehouse's number of this shipment")
       .max(100, 'shipmentNumber is at most 100 characters')
-      .meta({ description: "the warehouse's number of this shipment and its identity: the same number with the same content is the same shipment (200), with other content 409; a reused tracking number under another shipment number is another shipment" }),
+      .meta({
+        description:
+          "the warehouse's number of this shipment and its identity: the same number with the same content is the same shipment (200), with other content 409; a reused tracking number under another shipment number is another shipment",
+      }),
     lines: z
       .array(
         z.object({
@@ -32,11 +35,11 @@ export const createShipmentSchema = z
       .trim()
       .min(1, 'carrier is required, e.g. "DHL"')
       .max(100)
-      .refine((v) => !LINK.test(v), 'carrier is the carrier\'s name, not a link'),
+      .refine((v) => !LINK.test(v), "carrier is the carrier's name, not a link"),
     trackingNumber: z
-      .string({ error: 'trackingNumber is required: the carrier\'s tracking number' })
+      .string({ error: "trackingNumber is required: the carrier's tracking number" })
       .trim()
-      .min(1, 'trackingNumber is required: the carrier\'s tracking number')
+      .min(1, "trackingNumber is required: the carrier's tracking number")
       .max(100)
       .refine((v) => !LINK.test(v), 'trackingNumber is the number itself, not a tracking link'),
     shippedAt: z.iso.datetime({ error: 'shippedAt must be an ISO date-time such as 2026-11-21T10:00:00Z', offset: true }).optional(),
@@ -50,9 +53,9 @@ export const recordAcknowledgementSchema = z
     staffId: staffIdSchema,
     accepted: z.boolean({ error: 'accepted must be true (the customer keeps the item and accepts the rebill) or false (refuses)' }),
     evidence: z
-      .string({ error: 'evidence is required: the customer\'s own words (e.g. the phone note or chat transcript)' })
+      .string({ error: "evidence is required: the customer's own words (e.g. the phone note or chat transcript)" })
       .trim()
-      .min(3, 'evidence is required: the customer\'s own words (e.g. the phone note or chat transcript)')
+      .min(3, "evidence is required: the customer's own words (e.g. the phone note or chat transcript)")
       .max(5000),
   })
   .strict();
@@ -63,7 +66,9 @@ export const approveRebillSchema = z.object({ staffId: staffIdSchema }).strict()
 export type ApproveRebillInput = z.infer<typeof approveRebillSchema>;
 
 export const listCancelledButShippedQuerySchema = paginationSchema.extend({
-  status: z.enum(CANCELLED_BUT_SHIPPED_STATUSES, { error: `status must be one of ${CANCELLED_BUT_SHIPPED_STATUSES.join(', ')}` }).optional(),
+  status: z
+    .enum(CANCELLED_BUT_SHIPPED_STATUSES, { error: `status must be one of ${CANCELLED_BUT_SHIPPED_STATUSES.join(', ')}` })
+    .optional(),
   orderId: z.uuid('orderId must be an order id').optional(),
 });
 
@@ -73,7 +78,10 @@ export const createCreditMemoSchema = z
     chainId: idSchema,
     orderId: idSchema,
     merchantId: text().trim().min(1, 'merchantId is required').max(64),
-    acknowledgementId: text({ error: 'acknowledgementId is required: a credit memo needs the customer\'s recorded acknowledgement' }).trim().min(1, 'acknowledgementId is required: a credit memo needs the customer\'s recorded acknowledgement').max(64),
+    acknowledgementId: text({ error: "acknowledgementId is required: a credit memo needs the customer's recorded acknowledgement" })
+      .trim()
+      .min(1, "acknowledgementId is required: a credit memo needs the customer's recorded acknowledgement")
+      .max(64),
     amount: minorUnits('amount').refine((n) => n > 0, 'amount must be more than 0'),
     currency: currencySchema,
   })

@@ -38,7 +38,9 @@ export const sandboxLedgerSpendSchema = z
   .object({
     kind: z.enum(['POINTS', 'STORE_CREDIT'], { error: 'kind must be POINTS or STORE_CREDIT' }),
     /** Default: everything of that kind given back on the order. */
-    amount: minorUnits('amount').refine((n) => n > 0, 'amount must be more than 0').optional(),
+    amount: minorUnits('amount')
+      .refine((n) => n > 0, 'amount must be more than 0')
+      .optional(),
   })
   .strict();
 export type SandboxLedgerSpendInput = z.infer<typeof sandboxLedgerSpendSchema>;

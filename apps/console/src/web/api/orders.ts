@@ -69,11 +69,7 @@ export function ordersApi(t: Transport) {
       t.request<CancellationStarted>('POST', `/orders/${id(orderId)}/cancellations`, { body }),
     getCancellation: (cancellationId: string) => t.request<Cancellation>('GET', `/cancellations/${id(cancellationId)}`),
     retryRefund: (cancellationId: string, body: { staffId: string; note?: string }) =>
-      t.request<RetryRefundAnswer>(
-        'POST',
-        `/cancellations/${id(cancellationId)}/retry-refund`,
-        { body },
-      ),
+      t.request<RetryRefundAnswer>('POST', `/cancellations/${id(cancellationId)}/retry-refund`, { body }),
     closeDispute: (disputeId: string, body: { resolution: DisputeResolution; note?: string }) =>
       t.request<Dispute>('POST', `/disputes/${id(disputeId)}/close`, { body }),
     requestCancellation: (orderId: string, body: CancellationRequestBody) =>
@@ -84,11 +80,7 @@ export function ordersApi(t: Transport) {
       t.request<CancellationRequestList>('GET', '/cancellation-requests', { query: { ...filter } }),
     getRequest: (requestId: string) => t.request<CancellationRequest>('GET', `/cancellation-requests/${id(requestId)}`),
     acceptRequest: (requestId: string, body: AcceptRequestBody) =>
-      t.request<AcceptedRequest>(
-        'POST',
-        `/cancellation-requests/${id(requestId)}/accept`,
-        { body },
-      ),
+      t.request<AcceptedRequest>('POST', `/cancellation-requests/${id(requestId)}/accept`, { body }),
     rejectRequest: (requestId: string, body: { staffId: string; reason: string }) =>
       t.request<RejectedRequest>('POST', `/cancellation-requests/${id(requestId)}/reject`, { body }),
 
@@ -119,9 +111,15 @@ export function ordersApi(t: Transport) {
       get: (orderId: string, token: string) =>
         t.request<SelfServiceOrder>('GET', `/self-service/orders/${id(orderId)}`, { query: { token } }),
       requestCancellation: (orderId: string, token: string, body: Omit<CancellationRequestBody, 'source'>) =>
-        t.request<CancellationRequestCreatedAnswer>('POST', `/self-service/orders/${id(orderId)}/cancellation-requests`, { query: { token }, body }),
+        t.request<CancellationRequestCreatedAnswer>('POST', `/self-service/orders/${id(orderId)}/cancellation-requests`, {
+          query: { token },
+          body,
+        }),
       acknowledge: (chainId: string, token: string, body: SelfServiceAcknowledgementBody) =>
-        t.request<ChainAcknowledged>('POST', `/self-service/cancelled-but-shipped/${id(chainId)}/acknowledgement`, { query: { token }, body }),
+        t.request<ChainAcknowledged>('POST', `/self-service/cancelled-but-shipped/${id(chainId)}/acknowledgement`, {
+          query: { token },
+          body,
+        }),
     },
   };
 }

@@ -14,8 +14,7 @@ export function paymentsApi(t: Transport) {
       }
     },
     /** Rebills of a cancelled-but-shipped chain (issue 4). */
-    rebillsOfChain: (chainId: string) =>
-      t.request<{ items: Rebill[] }>('GET', '/rebills', { query: { chainId } }),
+    rebillsOfChain: (chainId: string) => t.request<{ items: Rebill[] }>('GET', '/rebills', { query: { chainId } }),
     /** Refunds and payment requests waiting on the provider or the customer longer than expected (support). */
     overdueWaits: () => t.request<{ waits: OverdueWait[] }>('GET', '/overdue-waits'),
   };

@@ -93,7 +93,11 @@ export type CreateShipmentBody = z.input<typeof createShipmentSchema>;
 export type SelfServiceAcknowledgementBody = z.input<typeof selfServiceAcknowledgementSchema>;
 
 export type DisputeResolution = z.infer<typeof closeDisputeSchema>['resolution'];
-export const DISPUTE_RESOLUTIONS: readonly DisputeResolution[] = ['BUYER_REFUNDED_BY_MARKETPLACE', 'SELLER_REFUNDS', 'CLOSED_WITHOUT_REFUND'];
+export const DISPUTE_RESOLUTIONS: readonly DisputeResolution[] = [
+  'BUYER_REFUNDED_BY_MARKETPLACE',
+  'SELLER_REFUNDS',
+  'CLOSED_WITHOUT_REFUND',
+];
 
 export type { RefundPreview } from '@cancelflow/domain/order-money';
 export type OrderMoneyView = OrderBody['money'];

@@ -45,6 +45,7 @@ export function useResource<T>(key: string, load: () => Promise<T>, options: Res
     }
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new key is what loads again
   useEffect(() => {
     generation.current += 1;
     setLoading(true);

@@ -85,8 +85,8 @@ export function ApiKeysPage() {
     <section aria-labelledby="api-keys-title">
       <h1 id="api-keys-title">API keys</h1>
       <p className="hint">
-        Keys for the Merchant API v2 (ChannelEngine-compatible, under <code>/api/v2</code> of the order service). An integration sends one as the{' '}
-        <code>apikey</code> query parameter or the <code>X-CE-KEY</code> header and sees this merchant's orders only.
+        Keys for the Merchant API v2 (ChannelEngine-compatible, under <code>/api/v2</code> of the order service). An integration sends one
+        as the <code>apikey</code> query parameter or the <code>X-CE-KEY</code> header and sees this merchant's orders only.
       </p>
       {canCreate ? (
         <form onSubmit={create} className="filters">
@@ -107,7 +107,9 @@ export function ApiKeysPage() {
             Key <strong>{created.name}</strong> created. Copy it now: it is shown this once and cannot be shown again.
           </p>
           <p>
-            <code aria-label="The new API key">{created.key}</code>
+            <output aria-label="The new API key">
+              <code>{created.key}</code>
+            </output>
           </p>
         </div>
       ) : null}
@@ -115,9 +117,7 @@ export function ApiKeysPage() {
       <ErrorMessage error={keys.error} title="The keys cannot be shown" />
       {keys.loading && !keys.data ? <p role="status">Loading keys…</p> : null}
       {keys.data && items.length === 0 ? <p className="hint">No keys yet.</p> : null}
-      {items.length > 0 ? (
-        <Table caption="API keys, the newest first" columns={columns} rows={items} rowKey={(k) => k.id} />
-      ) : null}
+      {items.length > 0 ? <Table caption="API keys, the newest first" columns={columns} rows={items} rowKey={(k) => k.id} /> : null}
     </section>
   );
 }

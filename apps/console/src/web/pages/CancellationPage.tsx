@@ -28,12 +28,16 @@ export function CancellationPage() {
   const cancellation = useResource(`cancellation:${cancellationId}`, () => api.orders.getCancellation(cancellationId), {
     pollWhile: (c) => c.status === 'IN_PROGRESS',
   });
-  const refund = useResource(`refund:${cancellationId}:${cancellation.data?.orderId ?? ''}`, async () => {
-    const orderId = cancellation.data?.orderId;
-    if (!orderId) return undefined;
-    const payments = await api.payments.forOrder(orderId);
-    return payments?.refunds.find((r) => r.cancellationId === cancellationId);
-  }, { pollWhile: () => cancellation.data?.status === 'IN_PROGRESS' });
+  const refund = useResource(
+    `refund:${cancellationId}:${cancellation.data?.orderId ?? ''}`,
+    async () => {
+      const orderId = cancellation.data?.orderId;
+      if (!orderId) return undefined;
+      const payments = await api.payments.forOrder(orderId);
+      return payments?.refunds.find((r) => r.cancellationId === cancellationId);
+    },
+    { pollWhile: () => cancellation.data?.status === 'IN_PROGRESS' },
+  );
 
   if (cancellation.loading && !cancellation.data) return <p role="status">Loading the cancellation…</p>;
   if (!cancellation.data) return <ErrorMessage error={cancellation.error} title="The cancellation cannot be shown" />;
@@ -115,11 +119,7 @@ export function CancellationPage() {
 
       <section aria-labelledby="steps-title">
         <h2 id="steps-title">Steps</h2>
-        {c.steps.length === 0 ? (
-          <p>No step recorded yet.</p>
-        ) : (
-          <StepList steps={c.steps} />
-        )}
+        {c.steps.length === 0 ? <p>No step recorded yet.</p> : <StepList steps={c.steps} />}
       </section>
 
       {refund.data ? (

@@ -23,10 +23,14 @@ export function CancellationRequestsPage() {
   const [done, setDone] = useState<string>();
   const statusId = useId();
 
-  const requests = useResource(`requests:${status}:${orderId}`, () => api.orders.listRequests({ status, ...(orderId ? { orderId } : {}), limit: 100 }), {
-    pollWhile: () => true,
-    intervalMs: QUEUE_REFRESH_MS,
-  });
+  const requests = useResource(
+    `requests:${status}:${orderId}`,
+    () => api.orders.listRequests({ status, ...(orderId ? { orderId } : {}), limit: 100 }),
+    {
+      pollWhile: () => true,
+      intervalMs: QUEUE_REFRESH_MS,
+    },
+  );
   const items = requests.data?.items ?? [];
 
   const columns: Column<CancellationRequest>[] = [
@@ -171,7 +175,8 @@ export function AnswerForm({ request, onClose, onAnswered }: AnswerProps) {
   return (
     <form onSubmit={submit} noValidate aria-busy={busy}>
       <p>
-        {humanize(request.source)} asks to cancel {request.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ')}: {humanize(request.reason).toLowerCase()}
+        {humanize(request.source)} asks to cancel {request.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ')}:{' '}
+        {humanize(request.reason).toLowerCase()}
         {request.comment ? ` (“${request.comment}”)` : ''}.
       </p>
       <fieldset>

@@ -29,7 +29,10 @@ export function ChainsPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
   const statusId = useId();
-  const chains = useResource(`chains:${status}`, () => api.orders.listChains({ status, limit: 100 }), { pollWhile: () => true, intervalMs: 5_000 });
+  const chains = useResource(`chains:${status}`, () => api.orders.listChains({ status, limit: 100 }), {
+    pollWhile: () => true,
+    intervalMs: 5_000,
+  });
   const items = chains.data?.items ?? [];
   return (
     <section aria-labelledby="chains-title">
@@ -64,14 +67,18 @@ export function ChainPage() {
   const chain = useResource(`chain:${chainId}`, () => api.orders.getChain(chainId), { pollWhile: (c) => !finished(c) });
   const c = chain.data;
   const version = c ? `${c.status}:${c.steps.length}` : '';
-  const emails = useResource(`chain-emails:${c?.orderId ?? ''}:${version}`, async () => (c ? api.notifications.emailsForOrder(c.orderId) : undefined));
+  const emails = useResource(`chain-emails:${c?.orderId ?? ''}:${version}`, async () =>
+    c ? api.notifications.emailsForOrder(c.orderId) : undefined,
+  );
   const rebills = useResource(`rebills:${chainId}:${version}`, () => api.payments.rebillsOfChain(chainId));
 
   if (chain.loading && !c) return <p role="status">Loading the chain…</p>;
   if (!c) return <ErrorMessage error={chain.error} title="The chain cannot be shown" />;
   const creditMemo = c.steps.find((s) => s.step === 'CREDIT_MEMO_ISSUED');
   const waitingForApproval = c.status === 'AWAITING_REBILL_APPROVAL';
-  const thread = (emails.data?.items ?? []).filter((e) => /SHIPPED_AFTER|CANCELLED_BUT_SHIPPED|EMAIL_THREAD|REMINDER|REBILL|CREDIT/i.test(e.template));
+  const thread = (emails.data?.items ?? []).filter((e) =>
+    /SHIPPED_AFTER|CANCELLED_BUT_SHIPPED|EMAIL_THREAD|REMINDER|REBILL|CREDIT/i.test(e.template),
+  );
 
   return (
     <article aria-labelledby="chain-title">
@@ -111,7 +118,16 @@ export function ChainPage() {
             : 'None'}
         </dd>
         <dt>Credit memo</dt>
-        <dd>{creditMemo ? <>Issued {formatTime(creditMemo.at)}{creditMemo.detail ? <span className="hint"> ({creditMemo.detail})</span> : null}</> : 'Not issued'}</dd>
+        <dd>
+          {creditMemo ? (
+            <>
+              Issued {formatTime(creditMemo.at)}
+              {creditMemo.detail ? <span className="hint"> ({creditMemo.detail})</span> : null}
+            </>
+          ) : (
+            'Not issued'
+          )}
+        </dd>
         <dt>Workflow</dt>
         <dd>
           <a href={workflowUrl(config, c.workflowId)} target="_blank" rel="noreferrer">
@@ -120,7 +136,9 @@ export function ChainPage() {
         </dd>
       </dl>
 
-      {c.status === 'AWAITING_ACKNOWLEDGEMENT' && (session?.role === 'SUPPORT' || session?.role === 'SERVICE') ? <UndecidedReplies chain={c} /> : null}
+      {c.status === 'AWAITING_ACKNOWLEDGEMENT' && (session?.role === 'SUPPORT' || session?.role === 'SERVICE') ? (
+        <UndecidedReplies chain={c} />
+      ) : null}
       {c.status === 'AWAITING_ACKNOWLEDGEMENT' ? <AcknowledgementForm chain={c} onDone={chain.reload} /> : null}
       {waitingForApproval ? <ApproveRebill chain={c} canApprove={session?.role === 'SUPPORT'} onDone={chain.reload} /> : null}
 
@@ -146,7 +164,10 @@ export function ChainPage() {
  */
 function UndecidedReplies({ chain }: { chain: CancelledButShippedChain }) {
   const { api } = useConsole();
-  const replies = useResource(`undecided-replies:${chain.orderId}`, () => api.notifications.undecidedReplies(chain.orderId), { pollWhile: () => true, intervalMs: 5_000 });
+  const replies = useResource(`undecided-replies:${chain.orderId}`, () => api.notifications.undecidedReplies(chain.orderId), {
+    pollWhile: () => true,
+    intervalMs: 5_000,
+  });
   const items = replies.data?.items ?? [];
   if (!replies.error && items.length === 0) return null;
   return (
@@ -194,7 +215,11 @@ function AcknowledgementForm({ chain, onDone }: { chain: CancelledButShippedChai
     setError(undefined);
     setBusy(true);
     try {
-      await api.orders.recordAcknowledgement(chain.id, { staffId: session?.staffId ?? 'staff', accepted: accepted === 'yes', evidence: evidence.trim() });
+      await api.orders.recordAcknowledgement(chain.id, {
+        staffId: session?.staffId ?? 'staff',
+        accepted: accepted === 'yes',
+        evidence: evidence.trim(),
+      });
       await onDone();
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));
@@ -205,7 +230,9 @@ function AcknowledgementForm({ chain, onDone }: { chain: CancelledButShippedChai
   return (
     <section aria-labelledby="ack-title" className="card">
       <h2 id="ack-title">Record the customer's answer</h2>
-      <p className="hint">The customer can also answer by replying to our email; a reply from their address to our email is recorded by itself.</p>
+      <p className="hint">
+        The customer can also answer by replying to our email; a reply from their address to our email is recorded by itself.
+      </p>
       <form onSubmit={submit} noValidate aria-busy={busy}>
         <fieldset>
           <legend>The customer</legend>
@@ -255,9 +282,7 @@ function ApproveRebill({ chain, canApprove, onDone }: { chain: CancelledButShipp
   return (
     <section aria-labelledby="approve-title" className="card">
       <h2 id="approve-title">Rebilling waits for support</h2>
-      <p>
-        The customer accepted. Approving charges {formatMoney(chain.amount, chain.currency)} once and issues the seller's credit memo.
-      </p>
+      <p>The customer accepted. Approving charges {formatMoney(chain.amount, chain.currency)} once and issues the seller's credit memo.</p>
       <ErrorMessage error={error} title="The rebilling was not approved" />
       <div className="actions">
         <button type="button" onClick={approve} disabled={busy || !canApprove} aria-describedby={canApprove ? undefined : 'approve-why'}>

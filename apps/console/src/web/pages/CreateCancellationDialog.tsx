@@ -8,9 +8,7 @@ import { useConsole } from '../context.tsx';
 import { formatMoney, humanize } from '../format.ts';
 
 /** FILL_OR_KILL cancellations are made by the system when a line ships in part, never by hand. */
-export const MERCHANT_REASONS = CANCELLATION_REASONS.filter(
-  (r): r is Exclude<CancellationReason, 'FILL_OR_KILL'> => r !== 'FILL_OR_KILL',
-);
+export const MERCHANT_REASONS = CANCELLATION_REASONS.filter((r): r is Exclude<CancellationReason, 'FILL_OR_KILL'> => r !== 'FILL_OR_KILL');
 
 interface Props {
   open: boolean;
@@ -216,7 +214,11 @@ function CancellationForm({ order, eligibility, onClose, onCreated }: Omit<Props
   );
 }
 
-type PreviewState = { state: 'none' } | { state: 'loading' } | { state: 'ready'; preview: RefundPreview } | { state: 'failed'; message: string };
+type PreviewState =
+  | { state: 'none' }
+  | { state: 'loading' }
+  | { state: 'ready'; preview: RefundPreview }
+  | { state: 'failed'; message: string };
 
 /** What the order service says the chosen lines would refund (its rule, with discounts, shipping and earlier cancellations). */
 function useRefundPreview(orderId: string, requested: readonly { lineId: string; quantity: number }[]): PreviewState {
@@ -260,12 +262,14 @@ function RefundPreviewNote({ preview, currency }: { preview: PreviewState; curre
       <ul className="hint">
         {p.lines.map((l) => (
           <li key={l.lineId}>
-            Line {l.lineNo} · {l.sku} × {l.quantity}: {formatMoney(l.amount, p.currency || currency)} (VAT {formatMoney(l.vat, p.currency || currency)})
+            Line {l.lineNo} · {l.sku} × {l.quantity}: {formatMoney(l.amount, p.currency || currency)} (VAT{' '}
+            {formatMoney(l.vat, p.currency || currency)})
           </li>
         ))}
         {p.shipping.amount > 0 ? (
           <li>
-            Shipping: {formatMoney(p.shipping.amount, p.currency || currency)} (VAT {formatMoney(p.shipping.vat, p.currency || currency)}), with the last open item
+            Shipping: {formatMoney(p.shipping.amount, p.currency || currency)} (VAT {formatMoney(p.shipping.vat, p.currency || currency)}),
+            with the last open item
           </li>
         ) : null}
       </ul>

@@ -38,9 +38,7 @@ function ShipmentForm({ order, onClose, onRecorded }: Omit<Props, 'open'>) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const found: string[] = [];
-    const lines = shippable
-      .map((l) => ({ line: l, quantity: Number(quantities[l.id] ?? '0') }))
-      .filter((c) => c.quantity !== 0);
+    const lines = shippable.map((l) => ({ line: l, quantity: Number(quantities[l.id] ?? '0') })).filter((c) => c.quantity !== 0);
     for (const c of lines) {
       const max = c.line.quantity - c.line.shippedQuantity;
       if (!Number.isInteger(c.quantity) || c.quantity < 0 || c.quantity > max) {
@@ -79,7 +77,10 @@ function ShipmentForm({ order, onClose, onRecorded }: Omit<Props, 'open'>) {
           <div key={line.id} className="qty">
             <label htmlFor={`${base}-${line.id}`}>
               Line {line.lineNo} · {line.sku} ({line.openQuantity} open
-              {line.cancelledQuantity > 0 ? `, ${line.cancelledQuantity} cancelled: shipping those starts a cancelled-but-shipped chain` : ''})
+              {line.cancelledQuantity > 0
+                ? `, ${line.cancelledQuantity} cancelled: shipping those starts a cancelled-but-shipped chain`
+                : ''}
+              )
             </label>
             <input
               id={`${base}-${line.id}`}

@@ -64,13 +64,13 @@ function ChainCard({ chain, token, api, onDone }: Omit<Props, 'chains'> & { chai
   const answered = sent ?? chain.acknowledgement?.accepted;
   return (
     <>
-      <h3 id={ids.title}>
-        {chain.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ')}
-      </h3>
+      <h3 id={ids.title}>{chain.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ')}</h3>
       <p>
         These items shipped although they were cancelled
-        {chain.carrier ? ` (${chain.carrier}, tracking number ${chain.trackingNumber ?? 'unknown'}${chain.shippedAt ? `, ${formatTime(chain.shippedAt)}` : ''})` : ''}. If you keep them,
-        you will be charged <strong>{amount}</strong> again.
+        {chain.carrier
+          ? ` (${chain.carrier}, tracking number ${chain.trackingNumber ?? 'unknown'}${chain.shippedAt ? `, ${formatTime(chain.shippedAt)}` : ''})`
+          : ''}
+        . If you keep them, you will be charged <strong>{amount}</strong> again.
       </p>
       {answered !== undefined ? (
         <p role="status" className="notice">
@@ -83,16 +83,35 @@ function ChainCard({ chain, token, api, onDone }: Omit<Props, 'chains'> & { chai
           <fieldset>
             <legend>Do you keep the items?</legend>
             <div className="check">
-              <input type="radio" id={`${ids.choice}-keep`} name={ids.choice} checked={accepted === true} onChange={() => setAccepted(true)} />
+              <input
+                type="radio"
+                id={`${ids.choice}-keep`}
+                name={ids.choice}
+                checked={accepted === true}
+                onChange={() => setAccepted(true)}
+              />
               <label htmlFor={`${ids.choice}-keep`}>Yes, I keep them and accept to be charged {amount} again</label>
             </div>
             <div className="check">
-              <input type="radio" id={`${ids.choice}-return`} name={ids.choice} checked={accepted === false} onChange={() => setAccepted(false)} />
+              <input
+                type="radio"
+                id={`${ids.choice}-return`}
+                name={ids.choice}
+                checked={accepted === false}
+                onChange={() => setAccepted(false)}
+              />
               <label htmlFor={`${ids.choice}-return`}>No, I send them back and will not be charged</label>
             </div>
           </fieldset>
           <label htmlFor={ids.statement}>In your own words</label>
-          <textarea id={ids.statement} value={statement} rows={3} maxLength={5000} required onChange={(e) => setStatement(e.target.value)} />
+          <textarea
+            id={ids.statement}
+            value={statement}
+            rows={3}
+            maxLength={5000}
+            required
+            onChange={(e) => setStatement(e.target.value)}
+          />
           {problem ? (
             <p role="alert" className="error">
               {problem}

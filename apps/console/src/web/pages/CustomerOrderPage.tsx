@@ -36,11 +36,20 @@ export function CustomerOrderPage() {
   const orderId = params.orderId ?? orderIdFromToken(token);
   const api = useMemo(() => apiFor(token), [apiFor, token]);
 
-  const screen = useResource(`customer:${orderId ?? ''}:${token ?? ''}`, async () => {
-    if (!orderId) throw new Error('this link names no order: open the link from your order email again');
-    if (!token) throw new Error('this page needs the link from your order email (its token is missing)');
-    return api.orders.selfService.get(orderId, token);
-  }, { pollWhile: (o) => o.cancellationRequests.some((r) => r.status === 'REQUESTED') || o.status === 'IN_PROGRESS' && o.cancellationRequests.some((r) => r.status === 'ACCEPTED' || r.status === 'AUTO_ACCEPTED'), intervalMs: 3_000 });
+  const screen = useResource(
+    `customer:${orderId ?? ''}:${token ?? ''}`,
+    async () => {
+      if (!orderId) throw new Error('this link names no order: open the link from your order email again');
+      if (!token) throw new Error('this page needs the link from your order email (its token is missing)');
+      return api.orders.selfService.get(orderId, token);
+    },
+    {
+      pollWhile: (o) =>
+        o.cancellationRequests.some((r) => r.status === 'REQUESTED') ||
+        (o.status === 'IN_PROGRESS' && o.cancellationRequests.some((r) => r.status === 'ACCEPTED' || r.status === 'AUTO_ACCEPTED')),
+      intervalMs: 3_000,
+    },
+  );
 
   return (
     <main id="main" className="customer">

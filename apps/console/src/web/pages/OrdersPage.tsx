@@ -56,7 +56,12 @@ export function OrdersPage() {
     { header: 'Channel', cell: (o) => CHANNEL_POLICIES[o.channel]?.label ?? o.channel },
     { header: 'Status', cell: (o) => <StatusBadge status={o.status} /> },
     ...(showRequested
-      ? [{ header: 'Cancellation requested', cell: (o: OrderSummary) => (o.cancellationRequested ? <span className="badge badge-bad">Cancellation requested</span> : '') }]
+      ? [
+          {
+            header: 'Cancellation requested',
+            cell: (o: OrderSummary) => (o.cancellationRequested ? <span className="badge badge-bad">Cancellation requested</span> : ''),
+          },
+        ]
       : []),
     { header: 'Placed', cell: (o) => formatTime(o.placedAt) },
     { header: 'Items', numeric: true, cell: (o) => o.lines.reduce((n, l) => n + l.quantity, 0) },
@@ -110,13 +115,9 @@ export function OrdersPage() {
       {orders.data ? (
         <>
           <p role="status" className="hint">
-            {total === 0
-              ? 'No orders match.'
-              : `Showing ${offset + 1}–${Math.min(offset + items.length, total)} of ${total} orders.`}
+            {total === 0 ? 'No orders match.' : `Showing ${offset + 1}–${Math.min(offset + items.length, total)} of ${total} orders.`}
           </p>
-          {items.length > 0 ? (
-            <Table caption="Orders, newest first" columns={columns} rows={items} rowKey={(o) => o.id} />
-          ) : null}
+          {items.length > 0 ? <Table caption="Orders, newest first" columns={columns} rows={items} rowKey={(o) => o.id} /> : null}
           <nav className="pager" aria-label="Pages">
             <button
               type="button"

@@ -39,7 +39,10 @@ export function OverdueWaitsPage() {
   return (
     <section aria-labelledby="waits-title">
       <h1 id="waits-title">Overdue waits</h1>
-      <p className="hint">Refunds and payment requests waiting on the outside world longer than expected. The system asks the provider again by itself; these need a look.</p>
+      <p className="hint">
+        Refunds and payment requests waiting on the outside world longer than expected. The system asks the provider again by itself; these
+        need a look.
+      </p>
       <ErrorMessage error={waits.error} title="The overdue waits cannot be shown" />
       {waits.loading && !waits.data ? <p role="status">Loading overdue waits…</p> : null}
       {waits.data && items.length === 0 ? <p className="hint">Nothing is waiting longer than expected.</p> : null}

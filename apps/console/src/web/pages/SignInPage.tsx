@@ -57,8 +57,7 @@ export function SignInPage() {
           autoComplete="off"
         />
         <p id={ids.help} className="hint">
-          A bearer token for your role (merchant or support). In development, <code>npm start</code> prints a ready
-          token per role.
+          A bearer token for your role (merchant or support). In development, <code>npm start</code> prints a ready token per role.
         </p>
         <label htmlFor={ids.name}>Your name or staff id (used when the token names nobody)</label>
         <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
@@ -74,9 +73,7 @@ export function SignInPage() {
       {config.allowUnauthenticated ? (
         <section aria-labelledby="no-token" className="card">
           <h2 id="no-token">Without a token</h2>
-          <p className="hint">
-            Only while the services do not check tokens yet. Pick the role whose screens you want to see.
-          </p>
+          <p className="hint">Only while the services do not check tokens yet. Pick the role whose screens you want to see.</p>
           <label htmlFor={ids.role}>Role</label>
           <select id={ids.role} value={role} onChange={(e) => setRole(e.target.value as StaffRole)}>
             {STAFF_ROLES.filter((r) => r !== 'SERVICE').map((r) => (

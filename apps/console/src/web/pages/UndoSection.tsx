@@ -32,7 +32,8 @@ export function UndoSection({ cancellation }: { cancellation: Cancellation }) {
   const [problem, setProblem] = useState<string>();
   const reasonId = useId();
   const current = undo.data;
-  const canStart = cancellation.status === 'CANCELLED' && cancellation.reason !== 'FILL_OR_KILL' && (!current || current.status === 'FAILED');
+  const canStart =
+    cancellation.status === 'CANCELLED' && cancellation.reason !== 'FILL_OR_KILL' && (!current || current.status === 'FAILED');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

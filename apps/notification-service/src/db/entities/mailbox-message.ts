@@ -12,7 +12,10 @@ export const MailboxMessage = defineEntity({
   name: 'MailboxMessage',
   tableName: 'mailbox_message',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     messageId: p.text().nullable(),
     inReplyTo: p.text().nullable(),
     references: p.array().columnType('text[]'),
@@ -33,7 +36,10 @@ export const MailboxMessage = defineEntity({
     orderId: p.string().length(64).nullable(),
     /** The outbound email it threads to. */
     repliedEmailId: p.uuid().nullable(),
-    receivedAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+    receivedAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date()),
   },
 });
 export type MailboxMessage = InferEntity<typeof MailboxMessage>;

@@ -10,7 +10,10 @@ export const OutboundEmail = defineEntity({
   name: 'OutboundEmail',
   tableName: 'outbound_email',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     messageKey: p.string().length(200).unique(),
     toAddress: p.string().length(320),
     template: p.enum(EMAIL_TEMPLATES).columnType('text'),
@@ -27,7 +30,10 @@ export const OutboundEmail = defineEntity({
     status: p.enum(OUTBOUND_EMAIL_STATUSES).columnType('text'),
     error: p.text().nullable(),
     attempts: p.integer().default(0),
-    createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date()),
     sentAt: p.datetime().columnType('timestamptz').nullable(),
   },
 });

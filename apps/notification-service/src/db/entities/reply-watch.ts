@@ -11,11 +11,17 @@ export const ReplyWatch = defineEntity({
   name: 'ReplyWatch',
   tableName: 'reply_watch',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     messageKey: p.string().length(200),
     messageId: p.string().length(255).nullable(),
     workflowId: p.string().length(255),
-    createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date()),
   },
 });
 export type ReplyWatch = InferEntity<typeof ReplyWatch>;
@@ -30,7 +36,10 @@ export const ReplyDelivery = defineEntity({
     watchedMessageId: p.string().length(255),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
-    createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date()),
     signalledAt: p.datetime().columnType('timestamptz').nullable(),
   },
 });

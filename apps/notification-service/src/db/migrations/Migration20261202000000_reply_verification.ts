@@ -18,7 +18,9 @@ export class Migration20261202000000_reply_verification extends Migration {
     this.addSql(`alter table "mailbox_message" add column "sender_authentication" text null;`);
     this.addSql(`alter table "mailbox_message" add column "order_id" varchar(64) null;`);
     this.addSql(`alter table "mailbox_message" add column "replied_email_id" uuid null;`);
-    this.addSql(`create index "mailbox_message_reply_index" on "mailbox_message" ("reply_status", "order_id", "received_at") where "reply_status" is not null;`);
+    this.addSql(
+      `create index "mailbox_message_reply_index" on "mailbox_message" ("reply_status", "order_id", "received_at") where "reply_status" is not null;`,
+    );
 
     this.addSql(`alter table "reply_watch" alter column "message_id" drop not null;`);
     this.addSql(`create unique index "reply_watch_key_workflow_unique" on "reply_watch" ("message_key", "workflow_id");`);
@@ -35,7 +37,9 @@ export class Migration20261202000000_reply_verification extends Migration {
     this.addSql(`drop table if exists "smtp_rate_limit";`);
     this.addSql(`drop index if exists "reply_watch_key_workflow_unique";`);
     this.addSql(`drop index if exists "mailbox_message_reply_index";`);
-    this.addSql(`alter table "mailbox_message" drop column "replied_email_id", drop column "order_id", drop column "sender_authentication", drop column "reply_reasons", drop column "reply_status";`);
+    this.addSql(
+      `alter table "mailbox_message" drop column "replied_email_id", drop column "order_id", drop column "sender_authentication", drop column "reply_reasons", drop column "reply_status";`,
+    );
     this.addSql(`drop index if exists "outbound_email_message_id_index";`);
     this.addSql(`alter table "outbound_email" drop column "message_id_unguessable", drop column "reply_to";`);
   }

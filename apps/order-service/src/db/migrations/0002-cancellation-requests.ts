@@ -7,7 +7,9 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration0002CancellationRequests extends Migration {
   override up(): void {
     this.addSql(`alter table "orders"."order" add column "cancellation_requested" boolean not null default false`);
-    this.addSql(`create index "order_cancellation_requested_index" on "orders"."order" ("cancellation_requested") where "cancellation_requested"`);
+    this.addSql(
+      `create index "order_cancellation_requested_index" on "orders"."order" ("cancellation_requested") where "cancellation_requested"`,
+    );
 
     this.addSql(`create table "orders"."cancellation_request" (
       "id" uuid primary key,

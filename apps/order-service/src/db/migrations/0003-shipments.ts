@@ -64,7 +64,13 @@ export class Migration0003Shipments extends Migration {
   }
 
   override down(): void {
-    for (const table of ['cancelled_but_shipped_step', 'cancelled_but_shipped_line', 'cancelled_but_shipped', 'shipment_line', 'shipment']) {
+    for (const table of [
+      'cancelled_but_shipped_step',
+      'cancelled_but_shipped_line',
+      'cancelled_but_shipped',
+      'shipment_line',
+      'shipment',
+    ]) {
       this.addSql(`drop table if exists "orders"."${table}"`);
     }
   }

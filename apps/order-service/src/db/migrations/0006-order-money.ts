@@ -29,8 +29,14 @@ export class Migration0006OrderMoney extends Migration {
 
   override down(): void {
     this.addSql(`alter table "orders"."cancellation_line" drop column if exists "amount", drop column if exists "vat"`);
-    this.addSql(`alter table "orders"."cancellation" drop column if exists "vat", drop column if exists "shipping_amount", drop column if exists "shipping_vat"`);
-    this.addSql(`alter table "orders"."order_line" drop constraint if exists "order_line_discount_within_line", drop column if exists "vat_rate", drop column if exists "discount"`);
-    this.addSql(`alter table "orders"."order" drop column if exists "discounts", drop column if exists "shipping_amount", drop column if exists "shipping_vat_rate"`);
+    this.addSql(
+      `alter table "orders"."cancellation" drop column if exists "vat", drop column if exists "shipping_amount", drop column if exists "shipping_vat"`,
+    );
+    this.addSql(
+      `alter table "orders"."order_line" drop constraint if exists "order_line_discount_within_line", drop column if exists "vat_rate", drop column if exists "discount"`,
+    );
+    this.addSql(
+      `alter table "orders"."order" drop column if exists "discounts", drop column if exists "shipping_amount", drop column if exists "shipping_vat_rate"`,
+    );
   }
 }

@@ -17,7 +17,10 @@ export const RefundEntity = defineEntity({
     attempt: p.integer(),
     failureReason: p.string().length(500).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type Refund = InferEntity<typeof RefundEntity>;

@@ -47,7 +47,9 @@ export class ProviderReconciliation extends Migration {
     this.addSql(`alter table "payments"."payment_request" drop column if exists "provider_checked_at"`);
     this.addSql(`alter table "payments"."refund_part" drop column if exists "provider_checked_at"`);
     this.addSql(`alter table "payments"."sandbox_fault" drop constraint if exists "sandbox_fault_mode_check"`);
-    this.addSql(`alter table "payments"."sandbox_fault" add constraint "sandbox_fault_mode_check" check ("mode" in ('FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY'))`);
+    this.addSql(
+      `alter table "payments"."sandbox_fault" add constraint "sandbox_fault_mode_check" check ("mode" in ('FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY'))`,
+    );
     this.addSql(`alter table "payments"."sandbox_refund" drop column if exists "silent"`);
     this.addSql(`drop table if exists "payments"."sandbox_payment"`);
     this.addSql(`drop table if exists "payments"."sandbox_outbox"`);

@@ -11,12 +11,14 @@ export const timestampSchema = z.iso.datetime({ offset: true }).meta({ descripti
 /** An amount in integer minor units of the currency next to it (1999 = 19.99 EUR). */
 export const minorUnitsSchema = z.number().int().meta({ description: 'integer minor units (1999 = 19.99)' });
 
-
 /** One recorded step of a process, as its record lists it (oldest first). */
 export const stepRecordSchema = z
   .object({
     step: z.string(),
-    key: z.string().optional().meta({ description: 'what the step was about, when it can happen more than once (a refund part, a reminder round ...)' }),
+    key: z
+      .string()
+      .optional()
+      .meta({ description: 'what the step was about, when it can happen more than once (a refund part, a reminder round ...)' }),
     detail: z.string().optional(),
     actor: z.string(),
     at: timestampSchema,

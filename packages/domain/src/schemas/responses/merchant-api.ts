@@ -7,7 +7,7 @@ export const apiKeyBodySchema = z
     id: z.string(),
     merchantId: z.string(),
     name: z.string(),
-    prefix: z.string().meta({ description: 'the key\'s first characters, to tell keys apart (never enough to use)' }),
+    prefix: z.string().meta({ description: "the key's first characters, to tell keys apart (never enough to use)" }),
     status: z.enum(['ACTIVE', 'REVOKED']),
     createdBy: z.string(),
     createdAt: timestampSchema,
@@ -18,8 +18,14 @@ export const apiKeyBodySchema = z
   .meta({ id: 'ApiKey' });
 export type ApiKeyBody = z.infer<typeof apiKeyBodySchema>;
 
-export const apiKeyCreatedSchema = apiKeyBodySchema.extend({ key: z.string().meta({ description: 'the key: shown in this answer only, stored hashed' }) }).strict().meta({ id: 'ApiKeyCreated' });
-export const apiKeyListSchema = z.object({ items: z.array(apiKeyBodySchema) }).strict().meta({ id: 'ApiKeyList' });
+export const apiKeyCreatedSchema = apiKeyBodySchema
+  .extend({ key: z.string().meta({ description: 'the key: shown in this answer only, stored hashed' }) })
+  .strict()
+  .meta({ id: 'ApiKeyCreated' });
+export const apiKeyListSchema = z
+  .object({ items: z.array(apiKeyBodySchema) })
+  .strict()
+  .meta({ id: 'ApiKeyList' });
 
 /** ChannelEngine's envelope of a command's answer (and of every error). */
 export const merchantApiAnswerSchema = z
@@ -37,7 +43,8 @@ export const merchantApiAnswerSchema = z
 export const merchantApiPageSchema = merchantApiAnswerSchema
   .extend({
     Content: z.array(z.record(z.string(), z.unknown())).meta({
-      description: 'ChannelEngine\'s objects (MerchantOrderResponse, MerchantCancellationResponse, MerchantShipmentResponse, MerchantReturnResponse), with exactly the fields of its Merchant API v2 document',
+      description:
+        "ChannelEngine's objects (MerchantOrderResponse, MerchantCancellationResponse, MerchantShipmentResponse, MerchantReturnResponse), with exactly the fields of its Merchant API v2 document",
     }),
     Count: z.number().int(),
     TotalCount: z.number().int(),

@@ -55,7 +55,7 @@ export const inboundReplyBodySchema = z
   .object({
     id: z.string(),
     status: z.enum(INBOUND_REPLY_STATUSES),
-    reasons: z.array(z.string()).meta({ description: 'why it does not count as the customer\'s word (UNDECIDED only)' }),
+    reasons: z.array(z.string()).meta({ description: "why it does not count as the customer's word (UNDECIDED only)" }),
     orderId: z.string().nullable(),
     repliedEmailId: z.string().nullable(),
     senderAuthentication: z.string().nullable(),

@@ -1,7 +1,11 @@
 /** The order service's answers: orders, cancellations, requests, returns, shipments, chains, undos. */
 import { z } from 'zod';
 import { CANCELLATION_INITIATORS, CANCELLATION_REASONS, CANCELLATION_STATUSES, REFUND_METHODS } from '../../cancellation.ts';
-import { CANCELLATION_REQUEST_REJECTIONS, CANCELLATION_REQUEST_SOURCES, CANCELLATION_REQUEST_STATUSES } from '../../cancellation-request.ts';
+import {
+  CANCELLATION_REQUEST_REJECTIONS,
+  CANCELLATION_REQUEST_SOURCES,
+  CANCELLATION_REQUEST_STATUSES,
+} from '../../cancellation-request.ts';
 import { ACKNOWLEDGEMENT_CHANNELS, CANCELLED_BUT_SHIPPED_STATUSES } from '../../cancelled-but-shipped.ts';
 import { CHANNELS } from '../../channel-policies.ts';
 import { ORDER_STATUSES, PAYMENT_METHODS } from '../../order.ts';
@@ -27,8 +31,8 @@ export const orderLineBodySchema = z
     quantity: z.number().int(),
     unitPrice: minorUnitsSchema.meta({ description: 'VAT included' }),
     vatRate: z.number().int().meta({ description: 'basis points (2100 = 21 %)' }),
-    discount: minorUnitsSchema.meta({ description: 'the line\'s own discount' }),
-    orderDiscountShare: minorUnitsSchema.optional().meta({ description: 'its share of the order\'s discounts' }),
+    discount: minorUnitsSchema.meta({ description: "the line's own discount" }),
+    orderDiscountShare: minorUnitsSchema.optional().meta({ description: "its share of the order's discounts" }),
     total: minorUnitsSchema.optional().meta({ description: 'what the customer paid for the line' }),
     vat: minorUnitsSchema.optional().meta({ description: 'the VAT in total' }),
     shippedQuantity: z.number().int(),
@@ -45,13 +49,16 @@ export const orderBodySchema = z
     merchantId: z.string(),
     channel: z.enum(CHANNELS),
     channelOrderNo: z.string(),
-    integerId: z.number().int().meta({ description: 'the order\'s integer id in the Merchant API v2 (OrderId)' }),
-    merchantOrderNo: z.string().optional().meta({ description: 'the shop\'s own order number, named when it acknowledged the order through the Merchant API' }),
+    integerId: z.number().int().meta({ description: "the order's integer id in the Merchant API v2 (OrderId)" }),
+    merchantOrderNo: z
+      .string()
+      .optional()
+      .meta({ description: "the shop's own order number, named when it acknowledged the order through the Merchant API" }),
     status: z.enum(ORDER_STATUSES),
     acknowledged: z.boolean(),
     thirdPartyManaged: z.boolean(),
     selfServiceEnabled: z.boolean(),
-    cancellationRequested: z.boolean().meta({ description: 'a customer\'s cancellation request waits for the merchant' }),
+    cancellationRequested: z.boolean().meta({ description: "a customer's cancellation request waits for the merchant" }),
     currency: currencySchema,
     placedAt: timestampSchema,
     customer: z.object({ email: z.string(), name: z.string() }),
@@ -135,7 +142,7 @@ export const shipmentBodySchema = z
   .object({
     id: z.string(),
     orderId: z.string(),
-    shipmentNumber: z.string().meta({ description: 'the warehouse\'s shipment number: the identity of the shipment' }),
+    shipmentNumber: z.string().meta({ description: "the warehouse's shipment number: the identity of the shipment" }),
     carrier: z.string(),
     trackingNumber: z.string(),
     shippedAt: timestampSchema,
@@ -157,7 +164,10 @@ export const shipmentRecordedSchema = shipmentBodySchema
   .extend({
     fillOrKillCancellationId: z.string().optional().meta({ description: 'the FILL_OR_KILL cancellation this shipment caused' }),
     cancelledButShippedId: z.string().optional().meta({ description: 'the cancelled-but-shipped chain this shipment started' }),
-    closedCancellationRequestIds: z.array(z.string()).optional().meta({ description: 'open customer requests it overtook (now rejected: shipped)' }),
+    closedCancellationRequestIds: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'open customer requests it overtook (now rejected: shipped)' }),
   })
   .meta({ id: 'ShipmentRecorded' });
 export type ShipmentRecorded = z.infer<typeof shipmentRecordedSchema>;
@@ -204,7 +214,16 @@ export const lineEligibilitySchema = z.object({
 export const refundPreviewSchema = z
   .object({
     currency: currencySchema,
-    lines: z.array(z.object({ lineId: z.string(), lineNo: z.number().int(), sku: z.string(), quantity: z.number().int(), amount: minorUnitsSchema, vat: minorUnitsSchema })),
+    lines: z.array(
+      z.object({
+        lineId: z.string(),
+        lineNo: z.number().int(),
+        sku: z.string(),
+        quantity: z.number().int(),
+        amount: minorUnitsSchema,
+        vat: minorUnitsSchema,
+      }),
+    ),
     shipping: z.object({ amount: minorUnitsSchema, vat: minorUnitsSchema }),
     amount: minorUnitsSchema,
     vat: minorUnitsSchema,
@@ -218,8 +237,14 @@ export const eligibilityBodySchema = z
     channel: z.enum(CHANNELS),
     merchant: partyEligibilitySchema,
     customer: partyEligibilitySchema,
-    lines: z.array(lineEligibilitySchema.extend({ refundPreview: refundPreviewSchema.optional().meta({ description: 'what cancelling its cancellable rest would refund' }) })),
-    refundPreview: refundPreviewSchema.optional().meta({ description: 'what cancelling the lines asked about (or all cancellable) would refund' }),
+    lines: z.array(
+      lineEligibilitySchema.extend({
+        refundPreview: refundPreviewSchema.optional().meta({ description: 'what cancelling its cancellable rest would refund' }),
+      }),
+    ),
+    refundPreview: refundPreviewSchema
+      .optional()
+      .meta({ description: 'what cancelling the lines asked about (or all cancellable) would refund' }),
   })
   .meta({ id: 'CancellationEligibility' });
 export type EligibilityBody = z.infer<typeof eligibilityBodySchema>;
@@ -298,7 +323,10 @@ export const returnBodySchema = z
     comment: z.string().optional(),
     status: z.enum(RETURN_STATUSES),
     cancellationRequestId: z.string().optional(),
-    merchantReturnNumber: z.string().optional().meta({ description: 'the merchant\'s own return number (Merchant API v2 MerchantReturnNo)' }),
+    merchantReturnNumber: z
+      .string()
+      .optional()
+      .meta({ description: "the merchant's own return number (Merchant API v2 MerchantReturnNo)" }),
     createdAt: timestampSchema,
     lines: z.array(recordLine),
   })

@@ -67,7 +67,10 @@ export const moneyTotalsSchema = z
     recaptured: minorUnitsSchema,
     rebilled: minorUnitsSchema,
     paidAgain: minorUnitsSchema,
-    net: z.number().int().meta({ description: 'what the merchant keeps: charged - refunded - ledgerReturned + recaptured + rebilled + paidAgain' }),
+    net: z
+      .number()
+      .int()
+      .meta({ description: 'what the merchant keeps: charged - refunded - ledgerReturned + recaptured + rebilled + paidAgain' }),
   })
   .meta({ id: 'MoneyTotals' });
 export type MoneyTotalsBody = z.infer<typeof moneyTotalsSchema>;
@@ -198,7 +201,9 @@ export type SandboxLedgerSpent = z.infer<typeof sandboxLedgerSpentSchema>;
 export type SandboxAuthorisationExpired = z.infer<typeof sandboxAuthorisationExpiredSchema>;
 
 /** POST /provider-events: a refund event applied (refund.*), or the payment a payment request asked for (payment.received). */
-export const providerEventAnswerSchema = z.union([providerEventAppliedSchema, paymentReceivedAppliedSchema]).meta({ id: 'ProviderEventAnswer' });
+export const providerEventAnswerSchema = z
+  .union([providerEventAppliedSchema, paymentReceivedAppliedSchema])
+  .meta({ id: 'ProviderEventAnswer' });
 
 export const sandboxPaymentTakenSchema = z
   .object({ paymentRequestId: z.string(), providerPaymentId: z.string(), amount: minorUnitsSchema, currency: currencySchema })

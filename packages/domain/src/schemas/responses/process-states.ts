@@ -74,15 +74,21 @@ export const cancelledButShippedProcessStateSchema = z
     phase: z.enum(CANCELLED_BUT_SHIPPED_PHASES),
     remindersSent: z.number().int(),
     undecidedReplies: z.number().int(),
-    acknowledgement: z
-      .object({ accepted: z.boolean(), via: z.enum(ACKNOWLEDGEMENT_CHANNELS), by: z.string(), at: z.string() })
-      .optional(),
+    acknowledgement: z.object({ accepted: z.boolean(), via: z.enum(ACKNOWLEDGEMENT_CHANNELS), by: z.string(), at: z.string() }).optional(),
     rebillApprovedBy: z.string().optional(),
   })
   .meta({ id: 'CancelledButShippedProcessState', description: 'the running chain process, absent once it has finished' });
 export type CancelledButShippedProcessState = z.infer<typeof cancelledButShippedProcessStateSchema>;
 
-export const UNDO_PHASES = ['STARTING', 'STOPPING_CANCELLATION', 'COLLECTING_MONEY', 'WAITING_FOR_PAYMENT', 'REOPENING', 'UNDONE', 'FAILED'] as const;
+export const UNDO_PHASES = [
+  'STARTING',
+  'STOPPING_CANCELLATION',
+  'COLLECTING_MONEY',
+  'WAITING_FOR_PAYMENT',
+  'REOPENING',
+  'UNDONE',
+  'FAILED',
+] as const;
 
 export const undoProcessStateSchema = z
   .object({

@@ -35,7 +35,9 @@ export function OrderSummary({ order }: { order: OrderDetail }) {
             <dt>Discounts</dt>
             <dd>
               {formatMoney(order.money.discount, order.currency)}
-              {order.money.discounts.some((d) => d.description) ? ` (${order.money.discounts.flatMap((d) => d.description ?? []).join(', ')})` : ''}
+              {order.money.discounts.some((d) => d.description)
+                ? ` (${order.money.discounts.flatMap((d) => d.description ?? []).join(', ')})`
+                : ''}
             </dd>
           </>
         ) : null}

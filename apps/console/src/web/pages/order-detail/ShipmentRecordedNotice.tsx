@@ -15,7 +15,8 @@ export function ShipmentRecordedNotice({ shipped }: { shipped: ShipmentRecorded 
       {shipped.fillOrKillCancellationId ? (
         <>
           {' '}
-          The rest of the line is cancelled (fill or kill): <Link to={`/cancellations/${shipped.fillOrKillCancellationId}`}>its cancellation</Link>.
+          The rest of the line is cancelled (fill or kill):{' '}
+          <Link to={`/cancellations/${shipped.fillOrKillCancellationId}`}>its cancellation</Link>.
         </>
       ) : null}
     </p>
