@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createLogger, type Database } from '@cancelflow/service-kit';
-import type { HttpDeps } from '@cancelflow/order-service/http/deps';
+import type { ServiceDeps } from '@cancelflow/order-service/deps';
 import { buildServer as orderServer } from '@cancelflow/order-service/server';
 import { buildServer as paymentServer } from '@cancelflow/payment-service/server';
 import { buildServer as notificationServer } from '@cancelflow/notification-service/server';
@@ -16,7 +16,7 @@ import { startSystem, type RunningSystem } from '../src/system.ts';
 
 // The route tables: the apps as the services build them (their routers touch nothing until a request comes).
 const logger = createLogger('access-matrix');
-const orderRoutes = orderServer({ logger } as HttpDeps);
+const orderRoutes = orderServer({ logger } as ServiceDeps);
 const paymentRoutes = paymentServer({
   logger,
   db: {} as Database,

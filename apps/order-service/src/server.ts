@@ -1,6 +1,6 @@
 import { Router, type Express } from 'express';
 import { createHttpApp, type HttpAppOptions } from '@cancelflow/service-kit';
-import type { HttpDeps } from './http/deps.ts';
+import type { ServiceDeps } from './deps.ts';
 import { ordersRouter } from './http/orders.ts';
 import { cancellationsRouter } from './http/cancellations.ts';
 import { undosRouter } from './http/undos.ts';
@@ -17,7 +17,7 @@ import { merchantApiAuthenticator } from './merchant-api/api-keys.ts';
 import { merchantApiRouter } from './merchant-api/router.ts';
 
 /** The express app of the order service: orders, cancellations, disputes, sandbox records, the Merchant API v2. */
-export function buildServer(deps: HttpDeps, options: HttpAppOptions = {}): Express {
+export function buildServer(deps: ServiceDeps, options: HttpAppOptions = {}): Express {
   const routes = Router();
   // First: its errors are answered in ChannelEngine's envelope by its own error handler.
   routes.use(merchantApiRouter(deps));

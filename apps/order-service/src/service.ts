@@ -16,7 +16,7 @@ import { createCancellationRequestActivities } from './activities/request-activi
 import { createUndoOrderActivities } from './activities/undo-activities.ts';
 import { createSandboxChannelReopenAdapter } from './adapters/sandbox-channel-reopen.ts';
 import { createSandboxInventoryAdapter } from './adapters/sandbox-inventory.ts';
-import type { HttpDeps } from './http/deps.ts';
+import type { ServiceDeps } from './deps.ts';
 import type { ChannelAdapter } from './adapters/channel.ts';
 import type { InventoryAdapter } from './adapters/inventory.ts';
 import type { OrderServiceConfig } from './config.ts';
@@ -74,7 +74,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       logger,
     });
     cleanups.push(() => rateLimits.close());
-    const deps: HttpDeps = {
+    const deps: ServiceDeps = {
       db,
       temporal,
       logger,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@cancelflow/service-kit';
 import { describeDocumentedAccess, describeRouteCoverage, servedDocument } from '@cancelflow/testing/openapi';
-import type { HttpDeps } from '../src/http/deps.ts';
+import type { ServiceDeps } from '../src/deps.ts';
 import { buildServer } from '../src/server.ts';
 
 // The routers only touch their dependencies when a request comes: building the app is enough.
-const app = buildServer({ logger: createLogger('order-service-openapi') } as HttpDeps);
+const app = buildServer({ logger: createLogger('order-service-openapi') } as ServiceDeps);
 
 describeRouteCoverage('order service', app, 'POST /orders/{id}/cancellations');
 describeDocumentedAccess('order service', app);

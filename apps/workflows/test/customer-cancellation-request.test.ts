@@ -4,7 +4,7 @@ import { createLogger, openDatabase, type Database } from '@cancelflow/service-k
 import { eventually, importOrder, serviceToken, unique, type OrderBody } from '@cancelflow/testing';
 import { startSystem, type RunningSystem } from '@cancelflow/system';
 import { databaseSettings } from '@cancelflow/order-service/db/index';
-import type { HttpDeps } from '@cancelflow/order-service/http/deps';
+import type { ServiceDeps } from '@cancelflow/order-service/deps';
 import { closeOpenRequestsOnShipment } from '@cancelflow/order-service/requests/decide-request';
 
 interface RequestBody {
@@ -46,7 +46,7 @@ interface OrderDetail extends OrderBody {
 const MERCHANT_EMAIL = 'merchant-desk@example.com';
 let system: RunningSystem;
 let db: Database;
-let deps: HttpDeps;
+let deps: ServiceDeps;
 
 beforeAll(async () => {
   // Short reminder and escalation durations, so that both fire within a test.

@@ -4,7 +4,7 @@ import { armFault } from '@cancelflow/service-kit/faults';
 import { eventually, importOrder, unique } from '@cancelflow/testing';
 import { startSystem, type RunningSystem } from '@cancelflow/system';
 import { databaseSettings } from '@cancelflow/order-service/db/index';
-import type { HttpDeps } from '@cancelflow/order-service/http/deps';
+import type { ServiceDeps } from '@cancelflow/order-service/deps';
 import { closeOpenRequestsOnShipment } from '@cancelflow/order-service/requests/decide-request';
 
 /**
@@ -13,7 +13,7 @@ import { closeOpenRequestsOnShipment } from '@cancelflow/order-service/requests/
  */
 let system: RunningSystem;
 let db: Database;
-let deps: HttpDeps;
+let deps: ServiceDeps;
 const disarms: (() => void)[] = [];
 
 beforeAll(async () => {

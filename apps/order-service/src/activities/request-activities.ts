@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError } from '@cancelflow/domain';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { acceptRequest, loadRequestContext, recordRequestEvent, rejectRequest, withdrawRequest } from '../requests/decide-request.ts';
 import type { CancellationRequestActivities } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 
@@ -9,7 +9,7 @@ import type { CancellationRequestActivities } from '@cancelflow/workflows/contra
  * Business refusals keep their type (ConflictError, RuleViolationError, NotFoundError), which the
  * workflow does not retry and hands back to whoever answered.
  */
-export function createCancellationRequestActivities(deps: HttpDeps): CancellationRequestActivities {
+export function createCancellationRequestActivities(deps: ServiceDeps): CancellationRequestActivities {
   return {
     loadCancellationRequest: (requestId) => typed(() => loadRequestContext(deps, requestId), true),
     acceptCancellationRequest: ({ requestId, ...input }) => typed(() => acceptRequest(deps, requestId, input)),

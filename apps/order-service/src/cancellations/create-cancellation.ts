@@ -16,7 +16,7 @@ import { isUniqueViolation } from '@cancelflow/service-kit';
 import { CANCELLATION_WORKFLOW_TYPE, type CancellationWorkflowInput } from '@cancelflow/workflows/contracts/cancellation';
 import { Cancellation, CancellationLine, CancellationStepRecord, type Order } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { priceCancellation } from '../orders/order-money.ts';
 
 export interface CreateCancellationResult {
@@ -33,7 +33,7 @@ export interface CreateCancellationResult {
  * and two requests for the same line are served one after the other.
  */
 export async function createCancellation(
-  deps: HttpDeps,
+  deps: ServiceDeps,
   orderId: string,
   input: CreateCancellationInput,
 ): Promise<CreateCancellationResult> {
@@ -67,7 +67,7 @@ export type CancellationOrderInput = Omit<CreateCancellationInput, 'initiator' |
  * fill-or-kill channels (reason FILL_OR_KILL, initiator SYSTEM, the whole rest of the line).
  */
 export async function reserveCancellation(
-  deps: HttpDeps,
+  deps: ServiceDeps,
   em: EntityManager,
   order: Order,
   input: CancellationOrderInput,
@@ -176,7 +176,7 @@ async function findRepeat(em: EntityManager, order: Order, input: CreateCancella
   return { created: false, cancellationId: existing.id, workflowId: existing.workflowId, status: existing.status };
 }
 
-async function startWorkflow(deps: HttpDeps, cancellationId: string, workflowId: string): Promise<void> {
+async function startWorkflow(deps: ServiceDeps, cancellationId: string, workflowId: string): Promise<void> {
   const args: [CancellationWorkflowInput] = [{ ...deps.cancellationProcess, cancellationId }];
   try {
     await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>

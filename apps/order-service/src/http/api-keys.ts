@@ -15,10 +15,10 @@ import { ApiKey } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { newApiKey } from '../merchant-api/api-keys.ts';
 import { STAFF, ordersOwners } from './owners.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 
 /** The merchant's keys for the Merchant API (/api/v2): created (shown once), listed, revoked. */
-export function apiKeysRouter(deps: HttpDeps): Router {
+export function apiKeysRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 

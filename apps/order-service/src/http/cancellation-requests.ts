@@ -39,13 +39,13 @@ import { assertId } from '../db/order-store.ts';
 import { createCancellationRequest } from '../requests/create-request.ts';
 import { findRequestOrFail, requestLinesOf, requestView } from '../requests/request-store.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 
 /**
  * Customers' cancellation requests: asked for on an order, answered by the merchant (accept,
  * reject) or taken back by the customer (withdraw), each answer sent to the request's process.
  */
-export function cancellationRequestsRouter(deps: HttpDeps): Router {
+export function cancellationRequestsRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
   const em = () => deps.db.em.fork();
@@ -217,7 +217,7 @@ export function cancellationRequestsRouter(deps: HttpDeps): Router {
 }
 
 /** Sends one answer to the request's process; a refusal keeps the activity's own error type. */
-async function answer<T>(deps: HttpDeps, request: CancellationRequest, send: () => Promise<T>): Promise<T> {
+async function answer<T>(deps: ServiceDeps, request: CancellationRequest, send: () => Promise<T>): Promise<T> {
   try {
     return await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, send);
   } catch (error) {
@@ -243,7 +243,7 @@ function domainErrorOf(cause: Error | undefined): DomainError {
   return new ConflictError(message);
 }
 
-async function liveState(deps: HttpDeps, workflowId: string): Promise<CancellationRequestProcessState | undefined> {
+async function liveState(deps: ServiceDeps, workflowId: string): Promise<CancellationRequestProcessState | undefined> {
   try {
     const handle = deps.temporal.workflow.getHandle(workflowId);
     return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {

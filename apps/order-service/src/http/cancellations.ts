@@ -16,10 +16,10 @@ import { cancellationStateQuery, retryRefundUpdate, type CancellationProcessStat
 import { Cancellation, CancellationLine, CancellationStepRecord, Dispute, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { cancellationView } from './views.ts';
 
-export function cancellationsRouter(deps: HttpDeps): Router {
+export function cancellationsRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
@@ -98,7 +98,7 @@ export function cancellationsRouter(deps: HttpDeps): Router {
 }
 
 /** The running process's own view, best effort: left out when it is closed or unreachable. */
-async function liveState(deps: HttpDeps, workflowId: string): Promise<CancellationProcessState | undefined> {
+async function liveState(deps: ServiceDeps, workflowId: string): Promise<CancellationProcessState | undefined> {
   try {
     const handle = deps.temporal.workflow.getHandle(workflowId);
     return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {

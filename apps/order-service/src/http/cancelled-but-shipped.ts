@@ -29,14 +29,14 @@ import {
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { cancelledButShippedView } from './shipment-views.ts';
 
 /**
  * Cancelled-but-shipped chains (process 3): list, detail with its steps, support's record of the
  * customer's acknowledgement, and support's approval of the rebill.
  */
-export function cancelledButShippedRouter(deps: HttpDeps): Router {
+export function cancelledButShippedRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
@@ -175,7 +175,7 @@ export function cancelledButShippedRouter(deps: HttpDeps): Router {
  * update refuses without changing anything.
  */
 export async function recordChainAcknowledgement(
-  deps: HttpDeps,
+  deps: ServiceDeps,
   chain: CancelledButShipped,
   input: RecordAcknowledgementInput & { via?: RecordAcknowledgementArgs['via'] },
 ): Promise<{ accepted: boolean }> {
@@ -192,9 +192,9 @@ export async function recordChainAcknowledgement(
   return { accepted: result.accepted ?? input.accepted };
 }
 
-type Handle = ReturnType<HttpDeps['temporal']['workflow']['getHandle']>;
+type Handle = ReturnType<ServiceDeps['temporal']['workflow']['getHandle']>;
 
-async function update<T>(deps: HttpDeps, chain: CancelledButShipped, what: string, send: (handle: Handle) => Promise<T>): Promise<T> {
+async function update<T>(deps: ServiceDeps, chain: CancelledButShipped, what: string, send: (handle: Handle) => Promise<T>): Promise<T> {
   const handle = deps.temporal.workflow.getHandle(chain.workflowId);
   try {
     return await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () => send(handle));
@@ -216,7 +216,7 @@ async function update<T>(deps: HttpDeps, chain: CancelledButShipped, what: strin
   }
 }
 
-async function finishedState(deps: HttpDeps, workflowId: string): Promise<string | undefined> {
+async function finishedState(deps: ServiceDeps, workflowId: string): Promise<string | undefined> {
   try {
     const description = await deps.temporal.workflow.getHandle(workflowId).describe();
     return description.status.name === 'RUNNING' ? undefined : description.status.name;
@@ -226,7 +226,7 @@ async function finishedState(deps: HttpDeps, workflowId: string): Promise<string
 }
 
 /** The running process's own view, best effort: left out when it is closed or unreachable. */
-async function liveState(deps: HttpDeps, workflowId: string): Promise<CancelledButShippedProcessState | undefined> {
+async function liveState(deps: ServiceDeps, workflowId: string): Promise<CancelledButShippedProcessState | undefined> {
   try {
     const handle = deps.temporal.workflow.getHandle(workflowId);
     return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {

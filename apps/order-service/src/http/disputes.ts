@@ -14,10 +14,10 @@ import { disputeClosedSignal } from '@cancelflow/workflows/contracts/cancellatio
 import { Dispute } from '../db/entities/index.ts';
 import { assertId, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { disputeView } from './views.ts';
 
-export function disputesRouter(deps: HttpDeps): Router {
+export function disputesRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
@@ -83,7 +83,7 @@ export function disputesRouter(deps: HttpDeps): Router {
   return router;
 }
 
-async function signalWorkflow(deps: HttpDeps, dispute: Dispute): Promise<void> {
+async function signalWorkflow(deps: ServiceDeps, dispute: Dispute): Promise<void> {
   const handle = deps.temporal.workflow.getHandle(cancellationWorkflowId(dispute.cancellationId));
   try {
     await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>

@@ -25,11 +25,11 @@ import { sendOrderConfirmation } from '../orders/order-confirmation.ts';
 import { createCancellation } from '../cancellations/create-cancellation.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
 import { refundPreviews } from '../orders/order-money.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { cancellationView, eventView, orderView } from './views.ts';
 import { shipmentsOfOrder } from './shipment-views.ts';
 
-export function ordersRouter(deps: HttpDeps): Router {
+export function ordersRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
   const em = () => deps.db.em.fork();

@@ -12,10 +12,10 @@ import { OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { createReturn } from '../returns/create-return.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 
 /** Returns of shipped quantities: never a cancellation (and a cancellation is never a return). */
-export function returnsRouter(deps: HttpDeps): Router {
+export function returnsRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 

@@ -9,10 +9,10 @@ import {
 import { describe, parse } from '@cancelflow/service-kit';
 import { ChannelMessage, InventoryMovement } from '../db/entities/index.ts';
 import { ALL, ordersOwners } from './owners.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 
 /** What the sandbox adapters were told, so people and tests can see it. */
-export function sandboxRouter(deps: HttpDeps): Router {
+export function sandboxRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 

@@ -19,7 +19,7 @@ import { assertId, findOrderOrFail, linesOf } from '../db/order-store.ts';
 import { createCancellationRequest } from '../requests/create-request.ts';
 import { orderOfSelfServiceToken, tokenOf, verifySelfServiceToken } from '../self-service/tokens.ts';
 import { recordChainAcknowledgement } from './cancelled-but-shipped.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import type { SelfServiceSettings } from '../config.ts';
 import { lineView } from './views.ts';
 import { totalsOf } from '../orders/order-money.ts';
@@ -42,7 +42,7 @@ const OPEN_CHAIN_STATUSES = [
 
 /** Who the acknowledgement is recorded as when the customer answers on the self-service page. */
 export const SELF_SERVICE_ACKNOWLEDGER = 'customer (self-service page)';
-export function selfServiceRouter(deps: HttpDeps): Router {
+export function selfServiceRouter(deps: ServiceDeps): Router {
   const router = Router();
   // Per order: one link's page cannot be hammered (or its token guessed) faster than a person reads.
   if (deps.rateLimits) {

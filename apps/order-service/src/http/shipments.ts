@@ -5,11 +5,11 @@ import { Shipment, ShipmentLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { createShipment } from '../shipments/create-shipment.ts';
 import { ALL, ordersOwners } from './owners.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { shipmentView } from './shipment-views.ts';
 
 /** Advance ship notices: POST /orders/:id/shipments, GET /shipments/:id. */
-export function shipmentsRouter(deps: HttpDeps): Router {
+export function shipmentsRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 

@@ -7,11 +7,11 @@ import { OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { requestUndo } from '../undo/request-undo.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
-import type { HttpDeps } from './deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { stepView } from './views.ts';
 
 /** Undoing cancellations: POST /cancellations/:id/undo, GET /undos/:id, GET /cancellations/:id/undo. */
-export function undosRouter(deps: HttpDeps): Router {
+export function undosRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
@@ -78,7 +78,7 @@ export function undosRouter(deps: HttpDeps): Router {
   return router;
 }
 
-async function undoView(deps: HttpDeps, undo: CancellationUndo): Promise<UndoBody> {
+async function undoView(deps: ServiceDeps, undo: CancellationUndo): Promise<UndoBody> {
   const em = deps.db.em.fork();
   const [steps, lines] = await Promise.all([
     em.find(CancellationUndoStep, { undoId: undo.id }, { orderBy: { at: 'asc' } }),
@@ -124,7 +124,7 @@ async function undoView(deps: HttpDeps, undo: CancellationUndo): Promise<UndoBod
   };
 }
 
-async function liveState(deps: HttpDeps, workflowId: string): Promise<UndoProcessState | undefined> {
+async function liveState(deps: ServiceDeps, workflowId: string): Promise<UndoProcessState | undefined> {
   try {
     const handle = deps.temporal.workflow.getHandle(workflowId);
     return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {

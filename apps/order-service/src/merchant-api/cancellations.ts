@@ -12,7 +12,7 @@ import { describe, parse } from '@cancelflow/service-kit';
 import { Cancellation, CancellationLine, Order, OrderLine } from '../db/entities/index.ts';
 import { linesOf } from '../db/order-store.ts';
 import { createCancellation } from '../cancellations/create-cancellation.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { inWordsOf, parseRequest, sendDone, sendPage, type Translation } from './envelope.ts';
 import { inOrderOf, pageOfIds } from './list.ts';
 import { merchantOf, nativeLines, orderByMerchantOrderNo } from './translate.ts';
@@ -28,7 +28,7 @@ const FIELDS = {
 };
 
 /** POST /v2/cancellations (the same cancellation process as the native API), GET /v2/cancellations/merchant. */
-export function merchantApiCancellationsRouter(deps: HttpDeps): Router {
+export function merchantApiCancellationsRouter(deps: ServiceDeps): Router {
   const router = Router();
 
   router.post(

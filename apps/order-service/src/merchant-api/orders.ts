@@ -15,7 +15,7 @@ import {
 import { describe } from '@cancelflow/service-kit';
 import { CancellationRequest, CancellationRequestLine, Order, OrderLine } from '../db/entities/index.ts';
 import { acknowledgeOrder } from '../orders/acknowledge-order.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { inWordsOf, MerchantApiError, parseRequest, sendDone, sendPage } from './envelope.ts';
 import { merchantOf } from './translate.ts';
 import { merchantApiOrder } from './views.ts';
@@ -23,7 +23,7 @@ import { merchantApiOrder } from './views.ts';
 const MERCHANT = ['MERCHANT'] as const;
 
 /** GET /v2/orders/new, POST /v2/orders/acknowledge, GET /v2/orders. */
-export function merchantApiOrdersRouter(deps: HttpDeps): Router {
+export function merchantApiOrdersRouter(deps: ServiceDeps): Router {
   const router = Router();
 
   router.get(

@@ -13,7 +13,7 @@ import { describe, parse } from '@cancelflow/service-kit';
 import { Order, OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
 import { linesOf } from '../db/order-store.ts';
 import { createReturn } from '../returns/create-return.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { inWordsOf, parseRequest, sendDone, sendPage, type Translation } from './envelope.ts';
 import { inOrderOf, pageOfIds } from './list.ts';
 import { merchantOf, nativeLines, orderByMerchantOrderNo } from './translate.ts';
@@ -29,7 +29,7 @@ const FIELDS = {
 };
 
 /** POST /v2/returns/merchant (shipped goods only, the native rule), GET /v2/returns/merchant. */
-export function merchantApiReturnsRouter(deps: HttpDeps): Router {
+export function merchantApiReturnsRouter(deps: ServiceDeps): Router {
   const router = Router();
 
   router.post(

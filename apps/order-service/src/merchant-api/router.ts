@@ -5,7 +5,7 @@
  * process, so every rule is the native one; answers and errors are ChannelEngine's envelope.
  */
 import { Router } from 'express';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { markMerchantApiRequest } from './api-keys.ts';
 import { merchantApiCancellationsRouter } from './cancellations.ts';
 import { merchantApiErrors, merchantApiNotFound } from './envelope.ts';
@@ -13,7 +13,7 @@ import { merchantApiOrdersRouter } from './orders.ts';
 import { merchantApiReturnsRouter } from './returns.ts';
 import { merchantApiShipmentsRouter } from './shipments.ts';
 
-export function merchantApiRouter(deps: HttpDeps): Router {
+export function merchantApiRouter(deps: ServiceDeps): Router {
   const router = Router();
   // Only here does an API key stand for a caller (api-keys.ts).
   router.use('/api/v2', markMerchantApiRequest);

@@ -10,7 +10,7 @@ import { describe, parse } from '@cancelflow/service-kit';
 import { Order, OrderLine, Shipment, ShipmentLine } from '../db/entities/index.ts';
 import { linesOf } from '../db/order-store.ts';
 import { createShipment } from '../shipments/create-shipment.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { inWordsOf, parseRequest, sendDone, sendPage, type Translation } from './envelope.ts';
 import { inOrderOf, pageOfIds } from './list.ts';
 import { merchantOf, nativeLines, orderByMerchantOrderNo } from './translate.ts';
@@ -27,7 +27,7 @@ const FIELDS = {
 };
 
 /** POST /v2/shipments (the same shipment rules as the native API: cancelled but shipped, fill or kill), GET /v2/shipments/merchant. */
-export function merchantApiShipmentsRouter(deps: HttpDeps): Router {
+export function merchantApiShipmentsRouter(deps: ServiceDeps): Router {
   const router = Router();
 
   router.post(

@@ -7,7 +7,7 @@ import {
 } from '@cancelflow/workflows/contracts/order-confirmation';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import { Order as OrderEntity, OrderLine as OrderLineEntity, type Order, type OrderLine } from '../db/entities/index.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { mintSelfServiceLink } from '../self-service/tokens.ts';
 
 /**
@@ -18,7 +18,7 @@ import { mintSelfServiceLink } from '../self-service/tokens.ts';
  * itself never fails for the email: when Temporal cannot be reached it is logged, and the order
  * stays owed a confirmation (confirmation_started_at is null) until the sweep starts it.
  */
-export async function sendOrderConfirmation(deps: HttpDeps, order: Order, lines: readonly OrderLine[]): Promise<void> {
+export async function sendOrderConfirmation(deps: ServiceDeps, order: Order, lines: readonly OrderLine[]): Promise<void> {
   if (!deps.selfService) return;
   // The order is committed; its confirmation is not started yet: a crash here leaves it to the sweep.
   faultPoint('order.confirmation-owed');
@@ -54,7 +54,7 @@ export async function sendOrderConfirmation(deps: HttpDeps, order: Order, lines:
   }
 }
 
-const markStarted = async (deps: HttpDeps, orderId: string): Promise<void> => {
+const markStarted = async (deps: ServiceDeps, orderId: string): Promise<void> => {
   await deps.db.em
     .fork()
     .execute(`update "orders"."order" set "confirmation_started_at" = now() where "id" = ? and "confirmation_started_at" is null`, [
@@ -67,7 +67,7 @@ const markStarted = async (deps: HttpDeps, orderId: string): Promise<void> => {
  * import's commit and the start, or Temporal unreachable then), every `afterMs`. The process id
  * comes from the order id, so a confirmation that did start is never sent twice.
  */
-export function startOrderConfirmationSweep(deps: HttpDeps, afterMs: number): () => Promise<void> {
+export function startOrderConfirmationSweep(deps: ServiceDeps, afterMs: number): () => Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;

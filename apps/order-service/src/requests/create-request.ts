@@ -20,7 +20,7 @@ import {
 import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import { CancellationRequest, CancellationRequestLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 
 /** The answer of POST /orders/:id/cancellation-requests. */
 export type CreateRequestResult = CancellationRequestCreated;
@@ -33,7 +33,7 @@ export type CreateRequestResult = CancellationRequestCreated;
  * Either way the request's process starts before the commit, so a refused start writes nothing.
  */
 export async function createCancellationRequest(
-  deps: HttpDeps,
+  deps: ServiceDeps,
   orderId: string,
   input: CreateCancellationRequestInput & { source: CancellationRequestSource },
   now: Date = new Date(),
@@ -126,7 +126,7 @@ export async function createCancellationRequest(
   });
 }
 
-async function startRequestProcess(deps: HttpDeps, requestId: string, workflowId: string): Promise<void> {
+async function startRequestProcess(deps: ServiceDeps, requestId: string, workflowId: string): Promise<void> {
   const args: [CustomerCancellationRequestInput] = [{ ...deps.requestProcess, requestId }];
   try {
     await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>

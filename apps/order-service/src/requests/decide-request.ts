@@ -20,14 +20,14 @@ import { shipmentRecordedSignal } from '@cancelflow/workflows/contracts/customer
 import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import { CancellationRequest, Order, OrderEvent } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { findRequestOrFail, lockRequest, refreshCancellationRequestedFlag, requestLinesOf } from './request-store.ts';
 import type { CancellationRequestContext } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 
 type Locked = { em: EntityManager; order: Order; request: CancellationRequest };
 
 /** Locks the order, then the request, in the order every writer takes them. */
-async function underLocks<T>(deps: HttpDeps, requestId: string, work: (locked: Locked) => Promise<T>): Promise<T> {
+async function underLocks<T>(deps: ServiceDeps, requestId: string, work: (locked: Locked) => Promise<T>): Promise<T> {
   return deps.db.em.fork().transactional(async (em) => {
     const found = await findRequestOrFail(em, requestId);
     const order = await lockOrderOrFail(em, found.orderId);
@@ -36,7 +36,7 @@ async function underLocks<T>(deps: HttpDeps, requestId: string, work: (locked: L
   });
 }
 
-export async function loadRequestContext(deps: Pick<HttpDeps, 'db'>, requestId: string): Promise<CancellationRequestContext> {
+export async function loadRequestContext(deps: Pick<ServiceDeps, 'db'>, requestId: string): Promise<CancellationRequestContext> {
   const em = deps.db.em.fork();
   const request = await findRequestOrFail(em, requestId);
   const order = (await em.findOne(Order, { id: request.orderId }))!;
@@ -62,7 +62,7 @@ export async function loadRequestContext(deps: Pick<HttpDeps, 'db'>, requestId: 
 
 /** The merchant accepts: a cancellation with the customer's reason and the merchant's refund method. */
 export function acceptRequest(
-  deps: HttpDeps,
+  deps: ServiceDeps,
   requestId: string,
   input: { staffId: string; refundMethod: RefundMethod; restock: boolean },
 ): Promise<{ cancellationId: string; workflowId: string }> {
@@ -101,7 +101,7 @@ export function acceptRequest(
 
 /** The merchant rejects; when goods of the request have shipped, the customer is pointed to a return. */
 export function rejectRequest(
-  deps: HttpDeps,
+  deps: ServiceDeps,
   requestId: string,
   input: { staffId: string; reason: string },
 ): Promise<{ returnInstead: boolean }> {
@@ -127,7 +127,7 @@ export function rejectRequest(
 }
 
 /** The customer takes the request back while it is open. */
-export function withdrawRequest(deps: HttpDeps, requestId: string, input: { comment?: string }): Promise<void> {
+export function withdrawRequest(deps: ServiceDeps, requestId: string, input: { comment?: string }): Promise<void> {
   return underLocks(deps, requestId, async ({ em, order, request }) => {
     if (request.status === 'WITHDRAWN') return;
     assertRequestTransition(request.status, 'WITHDRAWN');
@@ -152,7 +152,7 @@ export function withdrawRequest(deps: HttpDeps, requestId: string, input: { comm
  * rejected-shipped, and its process told, which points the customer to a return.
  * Returns the ids of the requests it closed.
  */
-export async function closeOpenRequestsOnShipment(deps: HttpDeps, orderId: string, shipmentId?: string): Promise<string[]> {
+export async function closeOpenRequestsOnShipment(deps: ServiceDeps, orderId: string, shipmentId?: string): Promise<string[]> {
   const closed = await deps.db.em.fork().transactional(async (em) => {
     const order = await lockOrderOrFail(em, orderId);
     const open = await em.find(CancellationRequest, { orderId: order.id, status: 'REQUESTED' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -206,7 +206,7 @@ export async function closeOpenRequestsOnShipment(deps: HttpDeps, orderId: strin
 
 /** Adds a reminder or escalation to the order's timeline, once per request and key. */
 export async function recordRequestEvent(
-  deps: Pick<HttpDeps, 'db'>,
+  deps: Pick<ServiceDeps, 'db'>,
   input: { requestId: string; type: string; key: string; detail?: string },
 ): Promise<void> {
   const em = deps.db.em.fork();

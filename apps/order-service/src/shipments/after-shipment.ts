@@ -6,9 +6,9 @@
  * undoes the shipment, and sending the notice again retries it.
  */
 import { closeOpenRequestsOnShipment } from '../requests/decide-request.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 
-export async function afterShipmentRecorded(deps: HttpDeps, shipment: { orderId: string; shipmentId: string }): Promise<string[]> {
+export async function afterShipmentRecorded(deps: ServiceDeps, shipment: { orderId: string; shipmentId: string }): Promise<string[]> {
   try {
     return await closeOpenRequestsOnShipment(deps, shipment.orderId, shipment.shipmentId);
   } catch (error) {

@@ -43,7 +43,7 @@ import {
 } from '../db/entities/index.ts';
 import { CancellationUndo } from '../db/entities/undo.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 import { afterShipmentRecorded } from './after-shipment.ts';
 
 export interface CreateShipmentResult {
@@ -58,13 +58,13 @@ export interface CreateShipmentResult {
   closedCancellationRequestIds?: string[];
 }
 
-export async function createShipment(deps: HttpDeps, orderId: string, input: CreateShipmentInput): Promise<CreateShipmentResult> {
+export async function createShipment(deps: ServiceDeps, orderId: string, input: CreateShipmentInput): Promise<CreateShipmentResult> {
   const result = await recordShipment(deps, orderId, input);
   const closed = await afterShipmentRecorded(deps, { orderId, shipmentId: result.shipmentId });
   return closed.length > 0 ? { ...result, closedCancellationRequestIds: closed } : result;
 }
 
-async function recordShipment(deps: HttpDeps, orderId: string, input: CreateShipmentInput): Promise<CreateShipmentResult> {
+async function recordShipment(deps: ServiceDeps, orderId: string, input: CreateShipmentInput): Promise<CreateShipmentResult> {
   const { shipmentNumber } = input;
   try {
     return await deps.db.em.fork().transactional(async (em) => {
@@ -230,7 +230,7 @@ async function findRepeat(
 
 /** Records the chain with its lines and starts its workflow (id derived from the shipment). */
 async function startChain(
-  deps: HttpDeps,
+  deps: ServiceDeps,
   em: EntityManager,
   order: Order,
   lines: readonly OrderLine[],

@@ -23,12 +23,12 @@ import { UNDO_CANCELLATION_WORKFLOW_TYPE, type UndoCancellationWorkflowInput } f
 import { Cancellation, CancellationLine, Dispute } from '../db/entities/index.ts';
 import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
 import { assertId, linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
-import type { HttpDeps } from '../http/deps.ts';
+import type { ServiceDeps } from '../deps.ts';
 
 /** The answer of POST /cancellations/:id/undo (created false: an undo was already there, in progress or done). */
 export type RequestUndoResult = UndoStarted;
 
-export async function requestUndo(deps: HttpDeps, id: string | undefined, input: UndoCancellationInput): Promise<RequestUndoResult> {
+export async function requestUndo(deps: ServiceDeps, id: string | undefined, input: UndoCancellationInput): Promise<RequestUndoResult> {
   const cancellationId = assertId(id, 'cancellation');
   const first = await deps.db.em.fork().findOne(Cancellation, { id: cancellationId });
   if (!first) throw new NotFoundError(`no cancellation ${cancellationId}`);
@@ -114,7 +114,7 @@ async function liveUndoOf(em: EntityManager, cancellationId: string): Promise<Ca
   return em.findOne(CancellationUndo, { cancellationId, status: { $ne: 'FAILED' } }, { refresh: true });
 }
 
-async function startWorkflow(deps: HttpDeps, undoId: string, workflowId: string): Promise<void> {
+async function startWorkflow(deps: ServiceDeps, undoId: string, workflowId: string): Promise<void> {
   const args: [UndoCancellationWorkflowInput] = [
     { ...deps.undoProcess, ...(deps.cancellationProcess ? { cancellationProcess: deps.cancellationProcess } : {}), undoId },
   ];

@@ -5,10 +5,10 @@ import type { Duration } from '@temporalio/common';
 import type { CancellationWorkflowInput } from '@cancelflow/workflows/contracts/cancellation';
 import type { CancelledButShippedInput } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import type { CustomerCancellationRequestInput } from '@cancelflow/workflows/contracts/customer-cancellation-request';
-import type { SelfServiceSettings } from '../config.ts';
+import type { SelfServiceSettings } from './config.ts';
 
-/** What the HTTP routers need. */
-export interface HttpDeps {
+/** What the use cases, the routers and the activities that start processes need. */
+export interface ServiceDeps {
   db: Database;
   temporal: Client;
   logger: Logger;
