@@ -72,7 +72,7 @@ export async function startService(
     const inboundDb = await openDatabase(databaseSettings(config.databaseUrl));
     closers.push(() => inboundDb.close(true));
 
-    // Replies that count as the customer's word are signalled to the waiting workflow (process 3).
+    // Replies that count as the customer's word are signalled to the waiting workflow.
     const temporal = await connectTemporalClient(config.temporal);
     closers.push(() => temporal.connection.close());
     const replies: ReplyRouter = createReplyRouter({

@@ -1,5 +1,5 @@
 /**
- * Process 1, the cancellation: reserve the lines (done by the API before this starts), restock if
+ * The cancellation: reserve the lines (done by the API before this starts), restock if
  * asked, tell the channel, refund, and only when the refund has succeeded complete as CANCELLED.
  * A failed refund keeps the cancellation IN_PROGRESS and waits for support to retry it.
  */

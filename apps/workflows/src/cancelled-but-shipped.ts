@@ -1,5 +1,5 @@
 /**
- * Process 3, cancelled but shipped: goods shipped for quantities that were already cancelled.
+ * Cancelled but shipped: goods shipped for quantities that were already cancelled.
  * The chain runs in order and no step can be skipped:
  *   1. email the customer: shipped though cancelled, will be rebilled (carrier, tracking, no links);
  *   2. wait for the customer's acknowledgement: a reply to that email, support's record of the

@@ -1,5 +1,5 @@
 /**
- * Process 2, the customer's cancellation request. Not yet retrieved by the shop: the order
+ * The customer's cancellation request. Not yet retrieved by the shop: the order
  * service cancelled at once (AUTO_ACCEPTED) and this process only tells the customer. Otherwise
  * the merchant decides: accept (a cancellation follows, with the customer's reason) or reject
  * (already shipped -> the answer is a return); the customer may withdraw; a shipment closes the

@@ -43,13 +43,13 @@ const LOADS_BEFORE_COMMIT: ActivityOptions = {
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 8 },
 };
 
-// Process 1, the cancellation.
+// The cancellation.
 export const orders = proxyActivities<OrderActivities>(ORDERS);
 export const cancellationLoader = proxyActivities<Pick<OrderActivities, 'loadCancellation'>>(LOADS_BEFORE_COMMIT);
 export const payments = proxyActivities<PaymentActivities>(PAYMENTS);
 export const notifications = proxyActivities<NotificationActivities>(NOTIFICATIONS);
 
-// Process 2, the customer cancellation request. A decision that the current state refuses
+// The customer cancellation request. A decision that the current state refuses
 // (ConflictError: the request was closed meanwhile) fails at once and goes back to whoever asked.
 export const requests = proxyActivities<CancellationRequestActivities>({
   ...ORDERS,
@@ -57,13 +57,13 @@ export const requests = proxyActivities<CancellationRequestActivities>({
 });
 export const requestLoader = proxyActivities<Pick<CancellationRequestActivities, 'loadCancellationRequest'>>(LOADS_BEFORE_COMMIT);
 
-// Process 3, cancelled but shipped. A refused credit memo (no acknowledgement) fails for good.
+// Cancelled but shipped. A refused credit memo (no acknowledgement) fails for good.
 export const chainOrders = proxyActivities<CancelledButShippedOrderActivities>(ORDERS);
 export const chainLoader = proxyActivities<Pick<CancelledButShippedOrderActivities, 'loadCancelledButShipped'>>(LOADS_BEFORE_COMMIT);
 export const chainPayments = proxyActivities<CancelledButShippedPaymentActivities>(PAYMENTS);
 export const chainNotifications = proxyActivities<CancelledButShippedNotificationActivities>(NOTIFICATIONS);
 
-// Process 4, undoing a cancellation. Stopping the cancellation's process may wait for its
+// Undoing a cancellation. Stopping the cancellation's process may wait for its
 // current step; points or credit already spent fail for good (LedgerSpentError).
 export const undoOrders = proxyActivities<UndoOrderActivities>(queue(TASK_QUEUES.orders, '60 seconds'));
 export const undoLoader = proxyActivities<Pick<UndoOrderActivities, 'loadUndo'>>(LOADS_BEFORE_COMMIT);

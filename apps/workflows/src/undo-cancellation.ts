@@ -1,5 +1,5 @@
 /**
- * Process 4, undoing a cancellation. The merchant is protected before anything reopens:
+ * Undoing a cancellation. The merchant is protected before anything reopens:
  * stop the cancellation's own process (it must not complete, nor move money, from now on), then
  * get the money back — points/credit taken back (refused if spent), a pending card refund
  * stopped at the provider, a settled card refund recaptured while the authorisation lasts, and

@@ -206,7 +206,7 @@ describe('cancelled but shipped: the chain', () => {
     expect(returnEmails[0]!.text).toMatch(/nothing will be rebilled/i);
     expect(`${returnEmails[0]!.text}${returnEmails[0]!.html}`).not.toMatch(/https?:\/\/|<a[\s>]/i);
 
-    // The return of the shipped-after-cancel mugs is opened (issue 3's returns).
+    // The return of the shipped-after-cancel mugs is opened.
     expect(returned.returnId).toBeDefined();
     const opened = await system.orders.get<{ status: string; lines: { lineId: string; quantity: number }[] }>(
       `/returns/${returned.returnId}`,

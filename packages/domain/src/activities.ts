@@ -13,7 +13,7 @@ export const TASK_QUEUES = {
 export const EMAIL_TEMPLATES = [
   'CANCELLATION_CONFIRMED',
   'REFUND_FAILED_SUPPORT',
-  // Process 2, the customer's cancellation request (and the order confirmation that links to it).
+  // The customer's cancellation request (and the order confirmation that links to it).
   'ORDER_CONFIRMATION',
   'CANCELLATION_REQUEST_RECEIVED',
   'CANCELLATION_REQUEST_REMINDER',
@@ -21,12 +21,12 @@ export const EMAIL_TEMPLATES = [
   'CANCELLATION_REQUEST_ACCEPTED',
   'CANCELLATION_REQUEST_REJECTED',
   'CANCELLATION_REQUEST_REJECTED_RETURN',
-  // Process 3, cancelled but shipped (no links in any of them).
+  // Cancelled but shipped (no links in any of them).
   'SHIPPED_AFTER_CANCELLATION',
   'SHIPPED_AFTER_CANCELLATION_REMINDER',
   'SHIPPED_AFTER_CANCELLATION_RETURN',
   'EMAIL_THREAD_FORWARD',
-  // Process 4, undoing a cancellation: pay again (and reminders), and the undo done.
+  // Undoing a cancellation: pay again (and reminders), and the undo done.
   'PAYMENT_REQUEST',
   'PAYMENT_REQUEST_REMINDER',
   'CANCELLATION_UNDONE',

@@ -1,5 +1,5 @@
 /**
- * A customer, or a marketplace on the customer's behalf, asks to cancel (process 2 of the design).
+ * A customer, or a marketplace on the customer's behalf, asks to cancel.
  * Where the order is decides what happens: not yet retrieved by the shop -> accepted at once;
  * being worked on -> the merchant accepts or rejects; shipped -> the answer is a return.
  */

@@ -1,5 +1,5 @@
 /**
- * Cancelled but shipped (process 3): goods shipped for quantities that were already cancelled.
+ * Cancelled but shipped: goods shipped for quantities that were already cancelled.
  * The chain, in order, none of it skippable: email the customer (no links) -> the customer's
  * acknowledgement (a reply or support's record) -> forward the acknowledged chain to seller
  * support -> support approves the rebill -> rebill -> credit memo to the seller. No answer by the

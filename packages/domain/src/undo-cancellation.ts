@@ -1,5 +1,5 @@
 /**
- * Undoing a cancellation (process 4): the merchant or support reopens what a cancellation took.
+ * Undoing a cancellation: the merchant or support reopens what a cancellation took.
  * The merchant is protected first: money that went back to the customer is stopped, recaptured,
  * taken back from the ledger or paid again BEFORE anything reopens. The rules live here once:
  * the API refuses with them, the workflow decides with them.

@@ -1,5 +1,5 @@
 /**
- * Activities for email conversations (process 3): watch an email for replies, and forward a
+ * Activities for email conversations: watch an email for replies, and forward a
  * whole thread (our emails and the replies to them) to someone, e.g. seller support.
  */
 import { randomUUID } from 'node:crypto';

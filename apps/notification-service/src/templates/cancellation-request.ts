@@ -1,5 +1,5 @@
 /**
- * The emails of process 2, the customer's cancellation request: to the customer (received,
+ * The emails of the customer's cancellation request: to the customer (received,
  * accepted, rejected, rejected-return-instead) and to the merchant (reminder, escalation).
  */
 import { z } from 'zod';

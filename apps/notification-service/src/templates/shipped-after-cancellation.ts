@@ -5,7 +5,7 @@ import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
 
 /**
- * Process 3: the order shipped although it was cancelled, and the customer will be rebilled.
+ * Cancelled but shipped: the order shipped although it was cancelled, and the customer will be rebilled.
  * Carrier and tracking number in plain text and NO links at all (marketplaces refuse emails
  * with links in this situation): the customer answers by replying to this email.
  */

@@ -1,4 +1,4 @@
-/** Process 4, undoing a cancellation: the customer pays again (and is reminded), then hears it is undone. */
+/** Undoing a cancellation: the customer pays again (and is reminded), then hears it is undone. */
 import { z } from 'zod';
 import { currencySchema, formatMoney, text } from '@cancelflow/domain';
 import { minorUnitsAmount, requiredText } from './fields.ts';

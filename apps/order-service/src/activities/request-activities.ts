@@ -5,7 +5,7 @@ import { acceptRequest, loadRequestContext, recordRequestEvent, rejectRequest, w
 import type { CancellationRequestActivities } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 
 /**
- * The order service's side of a cancellation request (process 2), idempotent by request id.
+ * The order service's side of a cancellation request, idempotent by request id.
  * Business refusals keep their type (ConflictError, RuleViolationError, NotFoundError), which the
  * workflow does not retry and hands back to whoever answered.
  */

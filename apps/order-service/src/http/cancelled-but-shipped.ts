@@ -33,7 +33,7 @@ import type { ServiceDeps } from '../deps.ts';
 import { cancelledButShippedView } from './shipment-views.ts';
 
 /**
- * Cancelled-but-shipped chains (process 3): list, detail with its steps, support's record of the
+ * Cancelled-but-shipped chains: list, detail with its steps, support's record of the
  * customer's acknowledgement, and support's approval of the rebill.
  */
 export function cancelledButShippedRouter(deps: ServiceDeps): Router {

@@ -1,7 +1,7 @@
 /**
  * What else reacts to a shipment, once it is committed: open customer cancellation requests the
  * shipment overtook close as rejected-shipped and their customers are pointed to a return
- * (closeOpenRequestsOnShipment, process 2). It takes the order's lock itself, so it runs after
+ * (closeOpenRequestsOnShipment). It takes the order's lock itself, so it runs after
  * the shipment's transaction, also for a repeated notice (it is idempotent): a failure here never
  * undoes the shipment, and sending the notice again retries it.
  */

@@ -1,5 +1,5 @@
 /**
- * Process 3's money: the customer's recorded acknowledgement, the rebill and the credit memo.
+ * The money of cancelled but shipped: the customer's recorded acknowledgement, the rebill and the credit memo.
  * The rule this service enforces itself, whoever asks (a workflow's activity or POST /credit-memos):
  * no credit memo, and no rebill, without a recorded acknowledgement in which the customer accepted
  * the item, for the same chain, order and amount. Each is idempotent on the chain id.

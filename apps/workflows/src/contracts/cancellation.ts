@@ -1,5 +1,5 @@
 /**
- * Process 1, the cancellation: everything a caller of the process needs, in one module — its
+ * The cancellation: everything a caller of the process needs, in one module — its
  * workflow type and id, input, state, signals, updates and query, and the activities it asks of
  * the services. Names are part of the API of running workflows: never rename one.
  */

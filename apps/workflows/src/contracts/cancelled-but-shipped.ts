@@ -1,5 +1,5 @@
 /**
- * Process 3, cancelled but shipped (acknowledgement, forward, rebill, credit memo): its workflow
+ * Cancelled but shipped (acknowledgement, forward, rebill, credit memo): its workflow
  * type and id, input, state, signal, updates and query, and the activities it asks of the three
  * services. Names are part of the API of running workflows: never rename one.
  */

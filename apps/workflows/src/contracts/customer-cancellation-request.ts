@@ -1,5 +1,5 @@
 /**
- * Process 2, a customer's (or marketplace's) cancellation request waiting for the merchant: its
+ * A customer's (or marketplace's) cancellation request waiting for the merchant: its
  * workflow type and id, input, state, updates, signal and query, and the activities it asks of
  * the order service. Names are part of the API of running workflows: never rename one.
  */
@@ -70,7 +70,7 @@ export interface CancellationRequestContext {
   createdAt: string;
 }
 
-/** The order service's side of process 2, on the "orders" task queue; idempotent by request id. */
+/** The order service's side of the cancellation request, on the "orders" task queue; idempotent by request id. */
 export interface CancellationRequestActivities {
   loadCancellationRequest(requestId: string): Promise<CancellationRequestContext>;
   /** REQUESTED -> ACCEPTED and the cancellation (with the customer's reason) starts; a repeat returns it. */

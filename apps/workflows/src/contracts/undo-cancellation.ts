@@ -1,5 +1,5 @@
 /**
- * Process 4, undoing a cancellation: its workflow type and id, input, state, signal and query,
+ * Undoing a cancellation: its workflow type and id, input, state, signal and query,
  * and the activities it asks of the services. It stops the cancellation's own process through
  * that process's abortForUndo update (contracts/cancellation.ts). Names are part of the API of
  * running workflows: never rename one.

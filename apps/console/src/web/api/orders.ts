@@ -75,7 +75,7 @@ export function ordersApi(t: Transport) {
     requestCancellation: (orderId: string, body: CancellationRequestBody) =>
       t.request<CancellationRequestCreatedAnswer>('POST', `/orders/${id(orderId)}/cancellation-requests`, { body }),
 
-    // Issue 3: the merchant's queue of customers' requests.
+    // the merchant's queue of customers' requests.
     listRequests: (filter: { status?: CancellationRequestStatus | ''; orderId?: string; limit?: number; offset?: number }) =>
       t.request<CancellationRequestList>('GET', '/cancellation-requests', { query: { ...filter } }),
     getRequest: (requestId: string) => t.request<CancellationRequest>('GET', `/cancellation-requests/${id(requestId)}`),
@@ -84,7 +84,7 @@ export function ordersApi(t: Transport) {
     rejectRequest: (requestId: string, body: { staffId: string; reason: string }) =>
       t.request<RejectedRequest>('POST', `/cancellation-requests/${id(requestId)}/reject`, { body }),
 
-    // Issue 4: shipments and cancelled-but-shipped chains.
+    // shipments and cancelled-but-shipped chains.
     createShipment: (orderId: string, body: CreateShipmentBody) =>
       t.request<ShipmentRecorded>('POST', `/orders/${id(orderId)}/shipments`, { body }),
     listChains: (filter: { status?: string; orderId?: string; limit?: number; offset?: number }) =>
@@ -95,7 +95,7 @@ export function ordersApi(t: Transport) {
     approveRebill: (chainId: string, body: { staffId: string }) =>
       t.request<ChainRebillApproved>('POST', `/cancelled-but-shipped/${id(chainId)}/rebill-approval`, { body }),
 
-    // Issue 5: undoing a cancellation (the money comes back first).
+    // undoing a cancellation (the money comes back first).
     undoCancellation: (cancellationId: string, body: { staffId: string; reason: string }) =>
       t.request<UndoStarted>('POST', `/cancellations/${id(cancellationId)}/undo`, { body }),
     /** The latest undo of a cancellation; 404 when it was never undone. */

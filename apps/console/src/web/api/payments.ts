@@ -13,7 +13,7 @@ export function paymentsApi(t: Transport) {
         throw error;
       }
     },
-    /** Rebills of a cancelled-but-shipped chain (issue 4). */
+    /** Rebills of a cancelled-but-shipped chain. */
     rebillsOfChain: (chainId: string) => t.request<{ items: Rebill[] }>('GET', '/rebills', { query: { chainId } }),
     /** Refunds and payment requests waiting on the provider or the customer longer than expected (support). */
     overdueWaits: () => t.request<{ waits: OverdueWait[] }>('GET', '/overdue-waits'),

@@ -33,7 +33,7 @@ export const ShipmentLine = defineEntity({
 });
 export type ShipmentLine = InferEntity<typeof ShipmentLine>;
 
-/** Process 3: one chain per shipment that covered cancelled quantities. */
+/** Cancelled but shipped: one chain per shipment that covered cancelled quantities. */
 export const CancelledButShipped = defineEntity({
   name: 'CancelledButShipped',
   tableName: 'cancelled_but_shipped',

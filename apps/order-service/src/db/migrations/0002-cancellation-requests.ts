@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Process 2: customers' cancellation requests (with the order's visible "cancellation requested"
+ * Cancellation requests: customers' cancellation requests (with the order's visible "cancellation requested"
  * flag), and returns of shipped quantities.
  */
 export class Migration0002CancellationRequests extends Migration {

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Process 3, cancelled but shipped: the customer's recorded acknowledgement, the rebill (one per
+ * Cancelled but shipped: the customer's recorded acknowledgement, the rebill (one per
  * chain), the credit memo to the seller (one per chain, only with an accepting acknowledgement)
  * and the sandbox provider's charges.
  */

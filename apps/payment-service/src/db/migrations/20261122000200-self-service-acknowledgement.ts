@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Process 3: the customer's acknowledgement can also come from the self-service page. */
+/** Cancelled but shipped: the customer's acknowledgement can also come from the self-service page. */
 export class SelfServiceAcknowledgement extends Migration {
   override up(): void {
     this.addSql(`alter table "payments"."customer_acknowledgement" drop constraint if exists "customer_acknowledgement_via_check"`);
