@@ -1,13 +1,17 @@
 import { Migration0001Orders } from './0001-orders.ts';
 import { Migration0002CancellationRequests } from './0002-cancellation-requests.ts';
-import { Migration0004CancellationUndo } from './0004-cancellation-undo.ts';
 import { Migration0003Shipments } from './0003-shipments.ts';
+import { Migration0004CancellationUndo } from './0004-cancellation-undo.ts';
 import { Migration0005CancelledButShippedReturn } from './0005-cancelled-but-shipped-return.ts';
 import { Migration0006OrderMoney } from './0006-order-money.ts';
 import { Migration0007OrderConfirmationStarted } from './0007-order-confirmation-started.ts';
 import { Migration0008MerchantApi } from './0008-merchant-api.ts';
 
-/** Oldest first; the names are what the migrations table records: never rename one. */
+/**
+ * Every migration of the orders schema, oldest first: `NNNN-what-it-does.ts`, class
+ * `MigrationNNNNWhatItDoes`, as in every service. `name` is what the migrations table recorded
+ * when it ran: never change one, or an existing database runs it again.
+ */
 export const migrations = [
   { name: 'Migration0001Orders', class: Migration0001Orders },
   { name: 'Migration0002CancellationRequests', class: Migration0002CancellationRequests },
