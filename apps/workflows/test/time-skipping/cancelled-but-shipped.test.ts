@@ -14,6 +14,7 @@ import {
   type EmailReply,
 } from '../../src/contracts/cancelled-but-shipped.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
+import { renderedEmails } from './emails.ts';
 import { chainActivities, chainContext, type ChainMocks } from './fixtures.ts';
 import type { CancelledButShippedContext } from '../../src/contracts/cancelled-but-shipped.ts';
 
@@ -232,6 +233,12 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
       }),
     ]);
     expect(calls.inputsOf<{ chainId: string }>('openReturnForCancelledButShipped')).toEqual([expect.objectContaining({ chainId: id })]);
+    // The notification service renders each as sent: the reminder and the no-answer return email.
+    const [reminder, returned] = renderedEmails(calls).filter((e) => e.template !== 'SHIPPED_AFTER_CANCELLATION');
+    expect(reminder).toMatchObject({ template: 'SHIPPED_AFTER_CANCELLATION_REMINDER', text: expect.stringContaining('Carrier: DHL') });
+    expect(returned!.template).toBe('SHIPPED_AFTER_CANCELLATION_RETURN');
+    expect(returned!.text).toMatch(/did not hear from you/);
+    expect(returned!.text).toMatch(/nothing will be rebilled/i);
     // The return is opened before the customer is asked to send the item back.
     expect(calls.names().indexOf('openReturnForCancelledButShipped')).toBeLessThan(calls.names().lastIndexOf('sendEmail'));
     expect(calls.count('recordCustomerAcknowledgement') + calls.count('rebillCustomer') + calls.count('forwardEmailThread')).toBe(0);
