@@ -239,6 +239,8 @@ describe('a failed refund waits for support to retry it', () => {
 describe('an eBay dispute must close before anything is refunded', () => {
   it.each([
     ['MARKETPLACE_REFUNDED', 0],
+    ['BUYER_REFUNDED_BY_MARKETPLACE', 0],
+    ['CLOSED_WITHOUT_REFUND', 0],
     ['SELLER_REFUNDS', 1],
   ])('when the dispute closes as %s the seller refunds %i times', async (resolution, refunds) => {
     const id = randomUUID();
