@@ -51,7 +51,7 @@ interface Step {
   detail?: string;
   actor: string;
 }
-const stepsOf = async (cancellationId: string): Promise<Step[]> => (await api.get(`/cancellations/${cancellationId}`)).body.steps;
+const stepsOf = async (cancellationId: string): Promise<Step[]> => (await api.get(`/cancellations/${cancellationId}`)).body.steps as Step[];
 const timelineOf = async (orderId: string): Promise<{ type: string; step?: string; cancellationId?: string }[]> =>
   (await api.get(`/orders/${orderId}`)).body.timeline;
 /** The order events of the order, as written (the timeline adds the steps to them). */
