@@ -5,6 +5,7 @@ import { describe, parse } from '@cancelflow/service-kit';
 import { disputeClosedSignal } from '@cancelflow/workflows/contracts/cancellation';
 import { Dispute } from '../db/entities/index.ts';
 import { assertId, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import { recordStepOnce } from '../db/cancellation-steps.ts';
 import { ALL, ordersOwners } from './owners.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { signalProcess } from '../temporal/gateway.ts';
@@ -64,6 +65,13 @@ export function disputesRouter(deps: ServiceDeps): Router {
           { disputeId: id, resolution: input.resolution, cancellationId: dispute.cancellationId },
           order.channel,
         );
+        // The cancellation's step is written with the closing it records.
+        await recordStepOnce(em, {
+          cancellationId: dispute.cancellationId,
+          step: 'DISPUTE_CLOSED',
+          detail: input.resolution,
+          actor: order.channel,
+        });
         await recomputeOrderStatus(em, order, await linesOf(em, order.id));
         await em.flush();
         await signalWorkflow(deps, dispute);
