@@ -134,6 +134,21 @@ describe('a merchant cancels every open unit of a SKU across its orders, each th
     expect(lines.slice(1).every((l) => l.includes(',CANCELLED,2,') && l.includes(',CANCELLED,2500,EUR,'))).toBe(true);
   }, 180_000);
 
+  it('the workflows worker replaced mid-job: the job goes on where it was, each order refunded once', async () => {
+    const sku = unique('BOWL');
+    const orders: OrderBody[] = [];
+    for (let i = 0; i < 12; i += 1) orders.push(await order(sku));
+    const started = await merchant.post<BulkCancellationBody>('/bulk-cancellations', { sku, reason: 'DEFECTIVE' });
+    expect(started.status).toBe(202);
+    await eventually(async () => ((await job(started.body.id)).progress.processed > 0 ? true : undefined), { what: 'the job under way' });
+    await system.restartCancellationsWorker();
+    const ended = await untilEnded(started.body.id);
+    expect(ended.progress).toMatchObject({ total: 12, processed: 12, cancelled: 12 });
+    const ids = orders.map((o) => o.id);
+    await eventually(async () => ((await refundsOf(ids)).length === 12 ? true : undefined), { what: '12 refunds', timeoutMs: 60_000 });
+    expect((await refundsOf(ids)).every((r) => r.n === 1)).toBe(true);
+  }, 180_000);
+
   it("another merchant's job is not found, exactly like a missing one", async () => {
     const sku = unique('LAMP');
     await order(sku);
