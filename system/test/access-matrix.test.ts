@@ -166,6 +166,28 @@ beforeAll(async () => {
     'the API key',
   );
 
+  // A bulk cancellation of the merchant, run to its end (its order cancelled and refunded).
+  const bulkSku = unique('BULK');
+  await order({ lines: [{ sku: bulkSku, quantity: 1, unitPrice: 1000 }] });
+  const bulk = await expectStatus(
+    system.orders
+      .withToken(await merchantToken(victim))
+      .post<{ id: string }>('/bulk-cancellations', { sku: bulkSku, reason: 'OUT_OF_STOCK' }),
+    202,
+    'the bulk cancellation',
+  );
+  const bulkCancellation = await one<{ cancellation_id: string }>(
+    `select "cancellation_id" from "orders"."bulk_cancellation_item" where "bulk_cancellation_id" = ? and "outcome" = 'CANCELLED'`,
+    [bulk.id],
+    'the bulk cancellation of its order',
+  );
+  await cancellationStatus(bulkCancellation.cancellation_id, 'CANCELLED');
+  await one(
+    `select 1 as done from "orders"."bulk_cancellation" where "id" = ? and "status" = 'COMPLETED'`,
+    [bulk.id],
+    'the bulk job ended',
+  );
+
   const refund = await one<{ id: string }>(
     `select "id" from "payments"."refund" where "cancellation_id" = ?`,
     [cancellation.cancellationId],
@@ -193,6 +215,7 @@ beforeAll(async () => {
     'cancelled-but-shipped': chainId,
     undos: undo.id,
     'api-keys': apiKey.id,
+    'bulk-cancellations': bulk.id,
     disputes: dispute.id,
     refunds: refund.id,
     providerRefundId: providerRefund.provider_refund_id,

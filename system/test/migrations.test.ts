@@ -22,6 +22,8 @@ const RECORDED: Record<string, { settings: (url: string) => DatabaseSettings; na
       'Migration0006OrderMoney',
       'Migration0007OrderConfirmationStarted',
       'Migration0008MerchantApi',
+      'Migration0009StepsRecordedOnce',
+      'Migration0010BulkCancellations',
     ],
   },
   payments: {

@@ -13,6 +13,7 @@ import { returnsRouter } from './http/returns.ts';
 import { selfServiceRouter } from './http/self-service.ts';
 import { bearerAuthenticator } from '@cancelflow/service-kit';
 import { apiKeysRouter } from './http/api-keys.ts';
+import { bulkCancellationsRouter } from './http/bulk-cancellations.ts';
 import { merchantApiAuthenticator } from './merchant-api/api-keys.ts';
 import { merchantApiRouter } from './merchant-api/router.ts';
 
@@ -31,6 +32,7 @@ export function buildServer(deps: ServiceDeps, options: HttpAppOptions = {}): Ex
   routes.use(cancellationRequestsRouter(deps));
   routes.use(returnsRouter(deps));
   routes.use(apiKeysRouter(deps));
+  routes.use(bulkCancellationsRouter(deps));
   routes.use(sandboxRouter(deps));
   // Each route declares who may call it and whose thing it addresses (describe({ access })); on the
   // Merchant API a merchant's API key is a MERCHANT caller of its merchant.

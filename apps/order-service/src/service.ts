@@ -14,6 +14,7 @@ import {
 import { createOrderActivities } from './activities/index.ts';
 import { createCancellationRequestActivities } from './activities/request-activities.ts';
 import { createUndoOrderActivities } from './activities/undo-activities.ts';
+import { createBulkCancellationActivities } from './activities/bulk-cancellation-activities.ts';
 import { createSandboxChannelReopenAdapter } from './adapters/sandbox-channel-reopen.ts';
 import { createSandboxInventoryAdapter } from './adapters/sandbox-inventory.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -101,6 +102,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
             ...(options.inventory ? { inventory: options.inventory } : {}),
           }),
           ...createCancellationRequestActivities(deps),
+          ...createBulkCancellationActivities(deps),
           ...createUndoOrderActivities({
             db,
             temporal,

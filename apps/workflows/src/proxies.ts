@@ -13,6 +13,7 @@ import type {
   CancelledButShippedPaymentActivities,
 } from './contracts/cancelled-but-shipped.ts';
 import type { UndoOrderActivities, UndoPaymentActivities } from './contracts/undo-cancellation.ts';
+import type { BulkCancellationActivities } from './contracts/bulk-cancellation.ts';
 import { ACTIVITY_FAILURES, NON_RETRYABLE_FAILURES } from '@cancelflow/domain/activity-failures';
 
 const RETRY_FOREVER: RetryPolicy = {
@@ -68,3 +69,13 @@ export const chainNotifications = proxyActivities<CancelledButShippedNotificatio
 export const undoOrders = proxyActivities<UndoOrderActivities>(queue(TASK_QUEUES.orders, '60 seconds'));
 export const undoLoader = proxyActivities<Pick<UndoOrderActivities, 'loadUndo'>>(LOADS_BEFORE_COMMIT);
 export const undoPayments = proxyActivities<UndoPaymentActivities>(PAYMENTS);
+
+// The bulk cancellation job. One order's cancellation that keeps failing is recorded as FAILED
+// after its attempts, and the job goes on with the next order.
+export const bulkJobs = proxyActivities<BulkCancellationActivities>(ORDERS);
+export const bulkLoader = proxyActivities<Pick<BulkCancellationActivities, 'loadBulkCancellation'>>(LOADS_BEFORE_COMMIT);
+export const bulkItems = proxyActivities<Pick<BulkCancellationActivities, 'cancelBulkCancellationItem'>>({
+  taskQueue: TASK_QUEUES.orders,
+  startToCloseTimeout: '60 seconds',
+  retry: { ...RETRY_FOREVER, maximumAttempts: 8 },
+});

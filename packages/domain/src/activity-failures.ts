@@ -22,6 +22,7 @@ export const ACTIVITY_FAILURES = {
   cancellationNotFound: 'CancellationNotFound',
   undoNotFound: 'UndoNotFound',
   cancelledButShippedNotFound: 'ChainNotFound',
+  bulkCancellationNotFound: 'BulkCancellationNotFound',
   /** The cancellation's own process is still completing: the undo waits for it. */
   cancellationCompleting: 'CancellationCompleting',
   /** The state machine refuses the step. */

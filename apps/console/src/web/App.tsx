@@ -5,6 +5,7 @@ import { Layout } from './components/Layout.tsx';
 import type { ConsoleConfig } from './config.ts';
 import { ConsoleContext, useConsole, type ConsoleContextValue } from './context.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
+import { BulkCancellationJobPage, BulkCancellationStartPage } from './pages/BulkCancellationPage.tsx';
 import { CancellationPage } from './pages/CancellationPage.tsx';
 import { CancellationRequestsPage } from './pages/CancellationRequestsPage.tsx';
 import { ChainPage, ChainsPage } from './pages/ChainsPage.tsx';
@@ -90,6 +91,8 @@ export function AppRoutes() {
           <Route path="/cancelled-but-shipped/:chainId" element={<ChainPage />} />
           <Route path="/overdue-waits" element={<OverdueWaitsPage />} />
           <Route path="/api-keys" element={<ApiKeysPage />} />
+          <Route path="/bulk-cancellations" element={<BulkCancellationStartPage />} />
+          <Route path="/bulk-cancellations/:jobId" element={<BulkCancellationJobPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

@@ -69,7 +69,7 @@ export async function reserveCancellation(
   em: EntityManager,
   order: Order,
   input: CancellationOrderInput,
-  options: { fillOrKill?: boolean } = {},
+  options: { fillOrKill?: boolean; cancellationId?: string } = {},
 ): Promise<CreateCancellationResult> {
   const lines = await linesOf(em, order.id);
   assertCancellable({ channel: order.channel, status: order.status, lines }, input.lines, options);
@@ -80,7 +80,8 @@ export async function reserveCancellation(
   const amount = refund.amount;
 
   // The reservation: the cancelled quantities are taken now, before anything else happens.
-  const cancellationId = randomUUID();
+  // A caller that may run twice (a bulk job) derives the id, so its process and refund are found again.
+  const cancellationId = options.cancellationId ?? randomUUID();
   const workflowId = cancellationWorkflowId(cancellationId);
   for (const requested of input.lines) {
     lines.find((l) => l.id === requested.lineId)!.cancelledQuantity += requested.quantity;

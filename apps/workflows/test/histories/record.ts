@@ -46,8 +46,16 @@ import {
 import { orderConfirmationWorkflow } from '../../src/order-confirmation.ts';
 import { undoCancellationWorkflow } from '../../src/undo-cancellation.ts';
 import { paymentReceivedSignal, undoStateQuery } from '../../src/contracts/undo-cancellation.ts';
+import { bulkCancellationWorkflow } from '../../src/bulk-cancellation.ts';
+import {
+  bulkCancellationStateQuery,
+  pauseBulkCancellationUpdate,
+  resumeBulkCancellationUpdate,
+  stopBulkCancellationUpdate,
+} from '../../src/contracts/bulk-cancellation.ts';
 import { connectEnvironment, until, type TimeSkippingEnvironment } from '../time-skipping/environment.ts';
 import {
+  bulkJobStore,
   cancellationActivities,
   cancellationContext,
   chainActivities,
@@ -78,6 +86,15 @@ const startCancellation = (env: TimeSkippingEnvironment, id: string, input: Part
 /** Waits until the process's state query says it reached `phase`. */
 const untilPhase = <S extends { phase: string }>(handle: WorkflowHandle<Workflow>, query: QueryDefinition<S>, phase: string) =>
   until(async () => ((await handle.query(query)).phase === phase ? true : undefined), `phase ${phase}`);
+
+/** Every attempt of a bulk job's order waits until the scenario opens this. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { wait: () => opened, open: () => open() };
+}
 
 const SCENARIOS: Record<string, Scenario> = {
   'cancellation-refunded': async (env, id) => {
@@ -345,6 +362,48 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       ],
     });
+  },
+  // Two orders under way, paused, resumed; one refused by its channel, one that fails for good.
+  'bulk-cancellation-paused-resumed': async (env, id) => {
+    const held = gate();
+    const store = bulkJobStore(
+      6,
+      (n) =>
+        n === 4
+          ? { outcome: 'REFUSED', detail: 'line 1 (MUG): Walmart cancels whole lines only' }
+          : n === 5
+            ? ApplicationFailure.nonRetryable('no order 5 in bulk cancellation', 'NotFoundError')
+            : { outcome: 'CANCELLED', cancellationId: `c-${n}` },
+      held.wait,
+    );
+    await env.activities(store.activities);
+    const handle = await env.workflow.start(bulkCancellationWorkflow, {
+      ...Q,
+      workflowId: `bulk-cancellation-${id}`,
+      args: [{ jobId: id, concurrency: 2 }],
+    });
+    await until(async () => (store.inFlight() === 2 ? true : undefined), 'two orders under way');
+    await handle.executeUpdate(pauseBulkCancellationUpdate, { args: [{ staffId: 'staff-1' }] });
+    held.open();
+    await until(async () => ((await handle.query(bulkCancellationStateQuery)).progress.processed === 2 ? true : undefined), 'two done');
+    await handle.executeUpdate(resumeBulkCancellationUpdate, { args: [{ staffId: 'staff-1' }] });
+    return handle;
+  },
+  'bulk-cancellation-stopped': async (env, id) => {
+    const held = gate();
+    const store = bulkJobStore(5, undefined, held.wait);
+    await env.activities(store.activities);
+    const handle = await env.workflow.start(bulkCancellationWorkflow, {
+      ...Q,
+      workflowId: `bulk-cancellation-${id}`,
+      args: [{ jobId: id, concurrency: 1 }],
+    });
+    await until(async () => (store.inFlight() === 1 ? true : undefined), 'one order under way');
+    const stopping = handle.executeUpdate(stopBulkCancellationUpdate, { args: [{ staffId: 'staff-1' }] });
+    await until(async () => ((await handle.query(bulkCancellationStateQuery)).phase === 'STOPPING' ? true : undefined), 'stopping');
+    held.open();
+    await stopping;
+    return handle;
   },
 };
 

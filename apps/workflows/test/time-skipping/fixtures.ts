@@ -15,6 +15,7 @@ import type {
 import type { CancellationRequestActivities, CancellationRequestContext } from '../../src/contracts/customer-cancellation-request.ts';
 import type { NotificationActivities } from '../../src/contracts/notifications.ts';
 import type { PaymentRequestView, UndoContext, UndoOrderActivities, UndoPaymentActivities } from '../../src/contracts/undo-cancellation.ts';
+import type { BulkCancellationActivities, BulkItemOutcome } from '../../src/contracts/bulk-cancellation.ts';
 
 const customer = { email: 'ada@example.com', name: 'Ada Lovelace' };
 
@@ -243,4 +244,65 @@ export function undoActivities(undo: UndoContext, parts: UndoRefundPart[], mocks
     ...mocks.payments,
   };
   return { orders, payments, notifications: emails(mocks.notifications) };
+}
+
+// ------------------------------------------------------------------------------------------
+// The bulk cancellation job
+
+export interface BulkJobStore {
+  activities: MockActivities;
+  /** Each item's recorded outcome, as the order service keeps it. */
+  outcomes: Map<number, BulkItemOutcome>;
+  /** How many cancellations were made per item (never more than one). */
+  made: Map<number, number>;
+  /** The statuses the job's record was given, in order. */
+  statuses: string[];
+  /** Items being cancelled right now, and the most at once. */
+  inFlight: () => number;
+  maxInFlight: () => number;
+}
+
+/**
+ * An order service of `itemCount` orders that keeps outcomes as the real one does: an item with
+ * an outcome returns it, a cancellation is made once. `decide` says what happens to each order
+ * (an Error: the attempt fails); `gate`, when given, holds every attempt until it resolves.
+ */
+export function bulkJobStore(
+  itemCount: number,
+  decide: (itemNo: number) => BulkItemOutcome | Error = (itemNo) => ({ outcome: 'CANCELLED', cancellationId: `c-${itemNo}` }),
+  gate?: () => Promise<void>,
+): BulkJobStore {
+  const outcomes = new Map<number, BulkItemOutcome>();
+  const made = new Map<number, number>();
+  const statuses: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const orders: BulkCancellationActivities = {
+    loadBulkCancellation: async (jobId) => ({ jobId, merchantId: 'merchant-1', itemCount }),
+    cancelBulkCancellationItem: async ({ itemNo }) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        if (gate) await gate();
+        const known = outcomes.get(itemNo);
+        if (known) return known;
+        const decided = decide(itemNo);
+        if (decided instanceof Error) throw decided;
+        if (decided.outcome === 'CANCELLED') made.set(itemNo, (made.get(itemNo) ?? 0) + 1);
+        outcomes.set(itemNo, decided);
+        return decided;
+      } finally {
+        inFlight -= 1;
+      }
+    },
+    failBulkCancellationItem: async ({ itemNo, detail }) => {
+      const known = outcomes.get(itemNo) ?? { outcome: 'FAILED' as const, detail };
+      outcomes.set(itemNo, known);
+      return known;
+    },
+    recordBulkCancellationStatus: async ({ status }) => {
+      statuses.push(status);
+    },
+  };
+  return { activities: { orders }, outcomes, made, statuses, inFlight: () => inFlight, maxInFlight: () => maxInFlight };
 }

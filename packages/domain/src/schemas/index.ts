@@ -11,3 +11,4 @@ export * from './undo-cancellation.ts';
 export * from './self-service-acknowledgement.ts';
 export * from './merchant-api.ts';
 export * from './responses/index.ts';
+export * from './bulk-cancellation.ts';

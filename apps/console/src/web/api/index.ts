@@ -1,3 +1,4 @@
+import { bulkCancellationsApi, fileFetcher, type BulkCancellationsApi } from './bulk-cancellations.ts';
 import { createTransport, type ApiError } from './http.ts';
 import { notificationsApi, type NotificationsApi } from './notifications.ts';
 import { ordersApi, type OrdersApi } from './orders.ts';
@@ -7,6 +8,7 @@ export interface Api {
   orders: OrdersApi;
   payments: PaymentsApi;
   notifications: NotificationsApi;
+  bulkCancellations: BulkCancellationsApi;
 }
 
 export interface ApiOptions {
@@ -29,8 +31,17 @@ export function createApi(options: ApiOptions): Api {
     orders: ordersApi(transport('orders')),
     payments: paymentsApi(transport('payments')),
     notifications: notificationsApi(transport('notifications')),
+    bulkCancellations: bulkCancellationsApi(
+      transport('orders'),
+      fileFetcher({
+        baseUrl: `${options.origin ?? ''}/api/orders`,
+        token: options.token,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    ),
   };
 }
 
 export { ApiError } from './http.ts';
 export * from './types.ts';
+export type { BulkCancellation, BulkCancellationDryRun, StartBulkCancellationBody } from './bulk-cancellations.ts';

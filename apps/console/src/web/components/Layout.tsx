@@ -16,6 +16,9 @@ export function Layout() {
           <NavLink to="/orders">Orders</NavLink>
           <NavLink to="/cancellation-requests">Cancellation requests</NavLink>
           <NavLink to="/cancelled-but-shipped">Cancelled but shipped</NavLink>
+          {session?.role === 'MERCHANT' || session?.role === 'SUPPORT' ? (
+            <NavLink to="/bulk-cancellations">Bulk cancellation</NavLink>
+          ) : null}
           {session?.role === 'SUPPORT' ? <NavLink to="/overdue-waits">Overdue waits</NavLink> : null}
           {session?.role === 'MERCHANT' || session?.role === 'SUPPORT' ? <NavLink to="/api-keys">API keys</NavLink> : null}
         </nav>

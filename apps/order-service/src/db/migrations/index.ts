@@ -7,6 +7,7 @@ import { Migration0006OrderMoney } from './0006-order-money.ts';
 import { Migration0007OrderConfirmationStarted } from './0007-order-confirmation-started.ts';
 import { Migration0008MerchantApi } from './0008-merchant-api.ts';
 import { Migration0009StepsRecordedOnce } from './0009-steps-recorded-once.ts';
+import { Migration0010BulkCancellations } from './0010-bulk-cancellations.ts';
 
 /**
  * Every migration of the orders schema, oldest first: `NNNN-what-it-does.ts`, class
@@ -23,4 +24,5 @@ export const migrations = [
   { name: 'Migration0007OrderConfirmationStarted', class: Migration0007OrderConfirmationStarted },
   { name: 'Migration0008MerchantApi', class: Migration0008MerchantApi },
   { name: 'Migration0009StepsRecordedOnce', class: Migration0009StepsRecordedOnce },
+  { name: 'Migration0010BulkCancellations', class: Migration0010BulkCancellations },
 ];
