@@ -24,12 +24,13 @@ interface App {
   env?: Record<string, string>;
 }
 
-const ORDER_PORT = 3001;
-const PAYMENT_PORT = 3002;
-const NOTIFICATION_PORT = 3003;
-const SMTP_PORT = 2525;
-const CONSOLE_PORT = 3000;
-const TEMPORAL_UI_PORT = 8233;
+// Fixed ports, each movable by its variable (the benchmark runs beside a running `npm start`).
+const ORDER_PORT = portFromEnv('ORDER_SERVICE_PORT', 3001);
+const PAYMENT_PORT = portFromEnv('PAYMENT_SERVICE_PORT', 3002);
+const NOTIFICATION_PORT = portFromEnv('NOTIFICATION_SERVICE_PORT', 3003);
+const SMTP_PORT = portFromEnv('SMTP_PORT', 2525);
+const CONSOLE_PORT = portFromEnv('CONSOLE_PORT', 3000);
+const TEMPORAL_UI_PORT = portFromEnv('TEMPORAL_UI_PORT', 8233);
 const dataDir = join(repoRoot, '.cancelflow');
 const color = process.stdout.isTTY;
 
@@ -233,6 +234,17 @@ function waitForPort(port: number, timeoutMs: number, alive: () => boolean): Pro
     };
     attempt();
   });
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    process.stderr.write(`[cancelflow] cannot start: ${name} must be a port number, got "${raw}"\n`);
+    process.exit(1);
+  }
+  return port;
 }
 
 function paint(text: string, code: number): string {
