@@ -19,6 +19,7 @@
  *   BENCH_RATE_SECONDS      how long each rate lasts (60; quick 10)
  *   BENCH_READ_RATE         requests per second of each read (200)
  *   BENCH_READ_SECONDS      how long each read lasts (20; quick 5)
+ *   BENCH_ONLY              some of single,rates,reads (the burst and the floor always run)
  *   BENCH_LABEL             also writes bench/results/<label>.json (for comparing settings)
  *   SANDBOX_CARD_SETTLE_MS  how long the sandbox card refund takes to settle (default 0 here)
  * Any other variable (TEMPORAL_MAX_CACHED_WORKFLOWS, DATABASE_POOL_MAX ...) reaches the apps.
@@ -45,16 +46,27 @@ import {
 } from './src/scenarios.ts';
 import { startBenchSystem } from './src/systems.ts';
 import { readmeFigures } from './src/readme.ts';
+import type { LatencySummary } from './src/stats.ts';
 
 const QUICK = process.env.BENCH_QUICK === 'true' || process.argv.includes('--quick');
 const N = positiveInt('BENCH_ORDERS', QUICK ? 100 : 500);
 const CONCURRENCY = positiveInt('BENCH_CONCURRENCY', N);
-const SINGLE = positiveInt('BENCH_SINGLE', QUICK ? 10 : 20);
-const RATES = (process.env.BENCH_RATES || '2,4,8,12').split(',').map((r) => {
-  const rate = Number(r.trim());
-  if (!(rate > 0)) throw new Error(`BENCH_RATES must be rates per second separated by commas, got "${process.env.BENCH_RATES}"`);
-  return rate;
-});
+// The burst and the floor always run: the reads use the burst's cancellations.
+const SCENARIOS = ['single', 'rates', 'reads'] as const;
+const ONLY = new Set((process.env.BENCH_ONLY || SCENARIOS.join(',')).split(',').map((s) => s.trim()));
+for (const name of ONLY) {
+  if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY names ${SCENARIOS.join(', ')}; not "${name}"`);
+}
+const ALL = SCENARIOS.every((name) => ONLY.has(name));
+const SINGLE = ONLY.has('single') ? positiveInt('BENCH_SINGLE', QUICK ? 10 : 20) : 0;
+const RATES = (ONLY.has('rates') ? process.env.BENCH_RATES || '2,4,8,12' : '')
+  .split(',')
+  .filter(Boolean)
+  .map((r) => {
+    const rate = Number(r.trim());
+    if (!(rate > 0)) throw new Error(`BENCH_RATES must be rates per second separated by commas, got "${process.env.BENCH_RATES}"`);
+    return rate;
+  });
 const RATE_SECONDS = positiveInt('BENCH_RATE_SECONDS', QUICK ? 10 : 60);
 const READ_RATE = positiveInt('BENCH_READ_RATE', 200);
 const READ_SECONDS = positiveInt('BENCH_READ_SECONDS', QUICK ? 5 : 20);
@@ -85,10 +97,13 @@ try {
   let next = 0;
   const take = (count: number) => orders.slice(next, (next += count));
 
-  sampler.phase('one at a time');
-  say(`${SINGLE} cancellations one at a time`);
-  const single = await oneAtATime(system, take(SINGLE));
-  say(`  p50 ${single.p50Ms} ms`);
+  let single: LatencySummary | null = null;
+  if (SINGLE > 0) {
+    sampler.phase('one at a time');
+    say(`${SINGLE} cancellations one at a time`);
+    single = await oneAtATime(system, take(SINGLE));
+    say(`  p50 ${single.p50Ms} ms`);
+  }
 
   const rates: RateFigures[] = [];
   for (const [i, rate] of RATES.entries()) {
@@ -126,7 +141,7 @@ try {
     },
   ];
   const readFigures = [];
-  for (const read of readPaths) {
+  for (const read of ONLY.has('reads') ? readPaths : []) {
     sampler.phase(read.label);
     say(`reads: ${read.label} at ${READ_RATE}/s for ${READ_SECONDS} s`);
     const figures = await reads(system.ordersUrl, read.label, read.paths, READ_RATE, READ_SECONDS);
@@ -199,8 +214,12 @@ try {
       activitiesPerCancellation: activities,
     }),
   );
-  const readmeFile = fileURLToPath(new URL('./README.md', import.meta.url));
-  await writeFile(readmeFile, readmeFigures(await readFile(readmeFile, 'utf8'), results));
+  // The README shows whole runs only.
+  if (ALL && single) {
+    const readmeFile = fileURLToPath(new URL('./README.md', import.meta.url));
+    const whole = { ...results, oneAtATime: { latencyPostToCancelled: single } };
+    await writeFile(readmeFile, readmeFigures(await readFile(readmeFile, 'utf8'), whole));
+  }
   process.stdout.write(json);
   say('written to bench/results/latest.json, bench/results/latency-by-rate.svg and bench/README.md');
 } finally {

@@ -33,6 +33,8 @@ export interface LogFigures {
   /** Lines at warn or above. */
   warnings: number;
   bytes: number;
+  /** The first few distinct messages at warn or above. */
+  warningMessages: string[];
 }
 
 export interface BenchSystemOptions {
@@ -138,10 +140,15 @@ class LogCounter {
     // start.ts paints its labels only on a terminal: these lines are plain.
     for (const plain of lines) {
       const app = /^\[([\w-]+)\]/.exec(plain)?.[1] ?? 'other';
-      const figures = this.perApp.get(app) ?? { lines: 0, warnings: 0, bytes: 0 };
+      const figures = this.perApp.get(app) ?? { lines: 0, warnings: 0, bytes: 0, warningMessages: [] };
       figures.lines += 1;
       figures.bytes += plain.length + 1;
-      if (/"level":(40|50|60)/.test(plain)) figures.warnings += 1;
+      if (/"level":(40|50|60)/.test(plain)) {
+        figures.warnings += 1;
+        const message = /"msg":"([^"]{0,160})/.exec(plain)?.[1];
+        if (message && !figures.warningMessages.includes(message) && figures.warningMessages.length < 5)
+          figures.warningMessages.push(message);
+      }
       this.perApp.set(app, figures);
       this.last.push(plain);
       if (this.last.length > 60) this.last.shift();
