@@ -45,7 +45,8 @@ function nameOf(pid: number, cmdline: string[], stat: string): string {
   const joined = cmdline.join(' ');
   const app = /apps\/([\w-]+)\/src\/main\.ts/.exec(joined)?.[1];
   if (app) return app;
-  if (cmdline[1] === 'src/main.ts') {
+  // scripts/start.ts runs each app as `node [flags] src/main.ts` in the app's folder.
+  if (cmdline.includes('src/main.ts')) {
     try {
       const cwd = readlinkCwd(pid);
       const fromCwd = /apps\/([\w-]+)$/.exec(cwd)?.[1];
