@@ -1,7 +1,7 @@
 // The system under measurement, started one of several ways (BENCH_SYSTEM):
 //   processes   (default) scripts/start.ts, as `npm start` runs it: each app its own process
 //   in-process  startSystem: the three services and the workflow worker in the bench's process
-//   script:<path> any start script that honours DATABASE_URL, TEMPORAL_ADDRESS and the port
+//   script:<path> [args] any start script (e.g. "script:scripts/start.ts --production") that honours DATABASE_URL, TEMPORAL_ADDRESS and the port
 //               variables of scripts/start.ts (ORDER_SERVICE_PORT ...), e.g. a production topology
 // Either way PostgreSQL and Temporal are the bench's own, fresh for the run.
 
@@ -82,7 +82,8 @@ async function fromScript(script: string, options: BenchSystemOptions): Promise<
     TEMPORAL_ADDRESS: options.temporalAddress,
   };
   delete env.NODE_ENV; // as a person runs `npm start`
-  const child = spawn(process.execPath, [join(repoRoot, script)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [path, ...args] = script.trim().split(/\s+/);
+  const child = spawn(process.execPath, [join(repoRoot, path!), ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs = new LogCounter();
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => logs.add(chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => logs.add(chunk));

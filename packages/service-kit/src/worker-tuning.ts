@@ -27,12 +27,12 @@ type TunedOptions = Pick<
   | 'activityTaskPollerBehavior'
 >;
 
-/** Defaults chosen by measurement (bench/README.md, "Worker settings"); the environment overrides them. */
-export const MEASURED_WORKER_DEFAULTS: Partial<Record<keyof typeof WORKER_TUNING_VARIABLES, number>> = {
-  // The SDK sizes the cache by the heap limit: some 2,400 workflows here, so the workflows
-  // process kept growing with the load. With a hundred the burst kept its pace against the floor.
-  TEMPORAL_MAX_CACHED_WORKFLOWS: 100,
-};
+/**
+ * Defaults chosen by measurement (bench/README.md, "Worker settings"); the environment overrides
+ * them. None yet: a cache of 100 (the SDK's heap-based default is some 2,400 here) kept the
+ * workflows process neither smaller nor faster, and cost it replays.
+ */
+export const MEASURED_WORKER_DEFAULTS: Partial<Record<keyof typeof WORKER_TUNING_VARIABLES, number>> = {};
 
 /** The worker options the environment asks for; those of workflows only when the worker runs workflows. */
 export function workerTuningFromEnv(env: NodeJS.ProcessEnv, runsWorkflows: boolean): TunedOptions {
