@@ -117,14 +117,16 @@ export async function atRate(system: BenchSystem, orders: OrderBody[], ratePerSe
   for (let t = started; t <= drainedAt; t += 1000) {
     backlogPeak = Math.max(backlogPeak, done.filter((d) => d.postedAt <= t && d.completedAt > t).length);
   }
+  const backlogAtEnd = done.filter((d) => d.completedAt > lastSentAt).length;
   return {
     ratePerSecond,
     seconds,
     arrivals: count,
     sentPerSecond: round(count / ((lastSentAt - started) / 1000 + 1 / ratePerSecond)),
     latencyPostToCancelled: summarize(done.map((d) => d.latencyMs)),
-    backlogAtEnd: done.filter((d) => d.completedAt > lastSentAt).length,
-    backlogPeak,
+    backlogAtEnd,
+    // The whole seconds miss the moment of the last arrival.
+    backlogPeak: Math.max(backlogPeak, backlogAtEnd),
     drainMs: Math.max(0, drainedAt - lastSentAt),
   };
 }
