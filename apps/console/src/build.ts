@@ -1,7 +1,9 @@
-// Builds the browser app with Vite's JS API when dist/ is missing or older than its sources.
+// Builds the browser app with Vite when dist/ is missing or older than its sources.
 
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@cancelflow/service-kit/logger';
 
@@ -41,8 +43,21 @@ export function isBuildStale(): boolean {
 export async function buildConsole(logger: Logger): Promise<void> {
   const started = Date.now();
   logger.info('building the console into dist/ ...');
-  const [{ build }, { consoleViteConfig }] = await Promise.all([import('vite'), import('../vite.config.ts')]);
-  await build({ ...consoleViteConfig, configFile: false, logLevel: 'warn' });
+  // In a process of its own: Vite and its bundler loaded here would stay in the server's memory
+  // for as long as it serves (some 150 MB of RSS).
+  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  const output: string[] = [];
+  const child = spawn(process.execPath, [vite, 'build', '--config', join(appDir, 'vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: appDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`building the console failed (vite build exited ${code}):\n${output.join('').trim()}`);
   logger.info({ ms: Date.now() - started }, 'console built');
 }
 

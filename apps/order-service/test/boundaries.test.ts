@@ -34,7 +34,8 @@ let service: RunningOrderService;
 let limited: RunningOrderService;
 beforeAll(async () => {
   const logger = createLogger('order-service', sink);
-  logger.level = 'info';
+  // Answered requests are logged at debug.
+  logger.level = 'debug';
   service = await startTestService({ logger }, { selfService, metricsToken: METRICS_TOKEN });
   // The same service with tiny limits per token and per customer link (per address stays generous:
   // every test file of the run calls from 127.0.0.1).

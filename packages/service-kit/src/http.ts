@@ -54,6 +54,9 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
   app.use(
     pinoHttp({
       logger,
+      // One line per answered request costs a busy service more than its work: successes are
+      // debug (LOG_LEVEL=debug shows them); refusals stay info and failures error.
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       // The headers and the query are redacted by the logger itself (logger.ts); the URL is one string.
       serializers: {
         req: (req: { url?: string }) => {

@@ -21,3 +21,4 @@ export * from './activity-worker.ts';
 export * from './rate-limit.ts';
 export * from './security-headers.ts';
 export * from './metrics-guard.ts';
+export * from './worker-tuning.ts';

@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import { addLogContext, idsIn, withLogContext } from './context.ts';
 import { processLogger } from './logger.ts';
 import { workflowSpanTarget } from './telemetry.ts';
+import { workerTuningFromEnv } from './worker-tuning.ts';
 
 /** For bundleWorkflowCode({ workflowInterceptorModules }): traces workflows and their activity calls. */
 export const workflowInterceptorModules: string[] = [
@@ -101,14 +102,16 @@ class LogContextActivityInbound implements ActivityInboundCallsInterceptor {
 }
 
 /**
- * Adds tracing, log context, graceful shutdown time and (when the worker runs workflows) the
- * workflow span sink to a worker's options.
+ * Adds tracing, log context, graceful shutdown time, the tuning of worker-tuning.ts and (when the
+ * worker runs workflows) the workflow span sink to a worker's options.
  */
 export function withWorkerTelemetry<T extends WorkerOptions>(options: T, env: NodeJS.ProcessEnv = process.env): T {
   const grace = Number(env.SHUTDOWN_GRACE_MS ?? 10_000);
   const target = workflowSpanTarget();
+  const runsWorkflows = Boolean(options.workflowBundle || options.workflowsPath);
   return {
     shutdownGraceTime: Number.isFinite(grace) ? grace : 10_000,
+    ...workerTuningFromEnv(env, runsWorkflows),
     ...options,
     interceptors: {
       ...options.interceptors,
@@ -123,7 +126,7 @@ export function withWorkerTelemetry<T extends WorkerOptions>(options: T, env: No
     },
     sinks: {
       ...options.sinks,
-      ...(options.workflowBundle || options.workflowsPath ? { exporter: makeWorkflowExporter(target.processor, target.resource) } : {}),
+      ...(runsWorkflows ? { exporter: makeWorkflowExporter(target.processor, target.resource) } : {}),
     },
   };
 }

@@ -35,7 +35,8 @@ let healthy = true;
 const METRICS_TOKEN = 'm'.repeat(40);
 beforeAll(async () => {
   const logger = createLogger('kit-test', sink);
-  logger.level = 'info';
+  // Answered requests are logged at debug.
+  logger.level = 'debug';
   const app = createHttpApp(logger, routes(), {
     service: 'kit-test',
     metricsToken: METRICS_TOKEN,
