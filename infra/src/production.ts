@@ -65,6 +65,8 @@ export interface ProductionOptions {
   restartAfterMs?: number;
   /** Start the console too (default true). */
   console?: boolean;
+  /** PostgreSQL in a temporary folder, removed on stop (a chaos run), instead of dataDir/postgres. */
+  temporaryPostgres?: boolean;
   log: (name: string) => (line: string) => void;
 }
 
@@ -127,6 +129,39 @@ export function productionEnvironment(
   return env;
 }
 
+/** Where one replica finds everything on this machine. */
+export interface ReplicaAddresses {
+  databaseUrl: string;
+  temporalAddress: string;
+  orderServiceUrl: string;
+  smtpUrl: string;
+  metricsPort: number;
+  /** HTTP port (the services). */
+  port?: number;
+  /** Where its SMTP server takes replies (the notification service). */
+  smtpPort?: number;
+}
+
+/** One replica's environment: compose's for its service, with this machine's loopback addresses. */
+export function replicaEnvironment(app: string, compose: Record<string, string>, at: ReplicaAddresses): Record<string, string> {
+  const where: Partial<Record<AddressVariable, string>> = {
+    TEMPORAL_ADDRESS: at.temporalAddress,
+    TEMPORAL_METRICS_BIND_ADDRESS: `${HOST}:${at.metricsPort}`,
+  };
+  // Only what compose gives the service: the workflow worker has no database and no HTTP.
+  if ('HOST' in compose) where.HOST = HOST;
+  if ('DATABASE_URL' in compose) where.DATABASE_URL = at.databaseUrl;
+  if ('ORDER_SERVICE_URL' in compose) where.ORDER_SERVICE_URL = at.orderServiceUrl;
+  if (at.port !== undefined) where.PORT = String(at.port);
+  if (app === 'notification-service') {
+    where.SMTP_URL = at.smtpUrl;
+    where.SMTP_HOST = HOST;
+    // Compose gives every container its own 2525; two replicas on one machine need two ports.
+    if (at.smtpPort !== undefined) where.SMTP_PORT = String(at.smtpPort);
+  }
+  return productionEnvironment(compose, where);
+}
+
 export async function startProduction(options: ProductionOptions): Promise<Production> {
   const { log } = options;
   const input = options.env ?? process.env;
@@ -142,7 +177,11 @@ export async function startProduction(options: ProductionOptions): Promise<Produ
 
   const [install, postgres] = await Promise.all([
     ensureTemporalServer(log('temporal')),
-    startPostgres({ dataDir: join(options.dataDir, 'postgres'), port: await freePort(54339), log: log('postgres') }),
+    startPostgres({
+      ...(options.temporaryPostgres ? {} : { dataDir: join(options.dataDir, 'postgres') }),
+      port: await freePort(54339),
+      log: log('postgres'),
+    }),
   ]);
   const temporalDatabase = { host: postgres.host, port: postgres.port, user: TEMPORAL_DB_USER, password: secrets.TEMPORAL_DB_PASSWORD! };
   await setupTemporalSchema(install, temporalDatabase, postgres.adminUrl, log('temporal'));
@@ -154,6 +193,7 @@ export async function startProduction(options: ProductionOptions): Promise<Produ
     namespace,
     retentionDays: retentionDays(compose['temporal-create-namespace']?.TEMPORAL_NAMESPACE_RETENTION),
     logLevel: compose.temporal?.LOG_LEVEL || 'warn',
+    ...(options.restartAfterMs === undefined ? {} : { restartAfterMs: options.restartAfterMs }),
     log: log('temporal'),
   });
 
@@ -175,30 +215,24 @@ export async function startProduction(options: ProductionOptions): Promise<Produ
   }
 
   const replicas: Replica[] = [];
-  const common: Partial<Record<AddressVariable, string>> = {
-    HOST,
-    DATABASE_URL: postgres.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    ORDER_SERVICE_URL: urls['order-service'],
-  };
   // A container sees only what compose declares; a process here also needs to find programs and its home.
   const machine = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   for (const app of [...SERVICES.map((s) => s.app), ...WORKERS]) {
     const fromCompose = compose[app];
     if (!fromCompose) throw new Error(`docker-compose.yml has no ${app} service`);
     for (let i = 0; i < REPLICAS; i++) {
-      const where: Partial<Record<AddressVariable, string>> = {
-        TEMPORAL_METRICS_BIND_ADDRESS: `${HOST}:${await freePort()}`,
+      const env = {
+        ...replicaEnvironment(app, fromCompose, {
+          databaseUrl: postgres.url,
+          temporalAddress: temporal.address,
+          orderServiceUrl: urls['order-service'],
+          smtpUrl: relay.url,
+          metricsPort: await freePort(),
+          ...(app === 'workflows' ? {} : { port: replicaPorts.get(app as ServiceApp)![i]! }),
+          ...(app === 'notification-service' ? { smtpPort: await freePort(i === 0 ? 2525 : undefined) } : {}),
+        }),
+        ...options.extraEnv,
       };
-      if (app !== 'workflows') {
-        Object.assign(where, common, { PORT: String(replicaPorts.get(app as ServiceApp)![i]) });
-      } else {
-        where.TEMPORAL_ADDRESS = temporal.address;
-      }
-      if (app === 'notification-service') {
-        Object.assign(where, { SMTP_URL: relay.url, SMTP_HOST: HOST, SMTP_PORT: String(i === 0 ? 2525 : await freePort()) });
-      }
-      const env = { ...productionEnvironment(fromCompose, where), ...options.extraEnv };
       const name = `${app}#${i + 1}`;
       const process_ = startAppProcess({
         app,

@@ -191,6 +191,11 @@ export interface TemporalServerOptions {
   retentionDays?: number;
   /** The server's log level (compose: TEMPORAL_LOG_LEVEL, default warn). */
   logLevel?: string;
+  /**
+   * Start it again this long after an exit nobody asked for (it exits when its database goes
+   * away), as compose's `restart: unless-stopped` does; absent: leave it down.
+   */
+  restartAfterMs?: number;
   log?: (message: string) => void;
 }
 
@@ -199,9 +204,14 @@ export interface TemporalServer {
   address: string;
   pid(): number | undefined;
   alive(): boolean;
+  /** How many times it was started again after an exit nobody asked for. */
+  restarts(): number;
   /** Starts the process again after kill(), with the same configuration and ports; resolves once it serves. */
   start(): Promise<void>;
-  /** Sends a signal to the server's process group and waits for it to exit (SIGKILL by default: a crash). */
+  /**
+   * Sends a signal to the server's process group and waits for it to exit (SIGKILL by default:
+   * a crash); with restartAfterMs it comes back by itself.
+   */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Stops it for good. */
   stop(): Promise<void>;
@@ -279,6 +289,8 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   let child: ChildProcess | undefined;
   let tail = '';
   let stopping = false;
+  let restarts = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
   const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const signal = (s: NodeJS.Signals) => {
     if (!alive() || !child?.pid) return;
@@ -312,12 +324,23 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     started.stdout?.on('data', keep);
     started.stderr?.on('data', keep);
     started.on('exit', (code, s) => {
-      if (!stopping) log(`temporal-server exited (${s ?? `code ${code}`})`);
+      if (stopping) return;
+      if (options.restartAfterMs === undefined) {
+        log(`temporal-server exited (${s ?? `code ${code}`})`);
+        return;
+      }
+      log(`temporal-server exited (${s ?? `code ${code}`}); starting it again in ${options.restartAfterMs} ms`);
+      restarts += 1;
+      restartTimer = setTimeout(() => {
+        // A start that fails exits again, and this handler tries once more.
+        start().catch((error: unknown) => log(`temporal-server did not come back yet: ${String(error).split('\n')[0]}`));
+      }, options.restartAfterMs);
     });
     await waitUntilServing(address, started, () => tail, 120_000);
   };
   const stop = async () => {
     stopping = true;
+    if (restartTimer) clearTimeout(restartTimer);
     await kill('SIGTERM');
   };
   const unregister = onShutdown({ name: 'Temporal server', stop, killSync: () => signal('SIGTERM') });
@@ -333,8 +356,9 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   log(`Temporal server ${TEMPORAL_SERVER_VERSION} is serving on ${address} (PostgreSQL ${options.database.host}:${options.database.port})`);
   return {
     address,
-    pid: () => child?.pid,
+    pid: () => (alive() ? child?.pid : undefined),
     alive,
+    restarts: () => restarts,
     start,
     kill,
     stop: async () => {
