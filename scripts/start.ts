@@ -65,103 +65,99 @@ const APPS: App[] = [
 
 const say = (message: string) => process.stdout.write(`${paint('[cancelflow]', 1)} ${message}\n`);
 
-if (process.argv.includes('--production')) {
-  await runProduction();
-} else {
-  await runDevelopment();
+// The production topology has its own start; it returns only through process exit (Ctrl-C or
+// SIGTERM stop everything through shutdown.ts), so nothing below runs in that mode.
+if (process.argv.includes('--production')) await runProductionUntilStopped();
+
+// A newcomer without the Temporal CLI and without Go hears what to install before anything starts.
+if (!process.env.TEMPORAL_ADDRESS && !(await temporalCliFindable())) {
+  for (const line of WITHOUT_TEMPORAL_CLI.split('\n')) say(line);
+  process.exit(1);
 }
 
-async function runDevelopment(): Promise<void> {
-  // A newcomer without the Temporal CLI and without Go hears what to install before anything starts.
-  if (!process.env.TEMPORAL_ADDRESS && !(await temporalCliFindable())) {
-    for (const line of WITHOUT_TEMPORAL_CLI.split('\n')) say(line);
-    process.exit(1);
-  }
+// Every secret of every app is checked here, before anything starts: NODE_ENV=production without
+// them, or with the development ones published in this repository, stops here.
+const secretsWrong = secretProblems(process.env);
+if (secretsWrong.length > 0) {
+  for (const problem of secretsWrong) say(`cannot start: ${problem}`);
+  process.exit(1);
+}
+// Bearer tokens: AUTH_TOKEN_SECRET, or in development a fixed secret (said loudly below).
+let auth: AuthSettings;
+try {
+  auth = authSettingsFromEnv();
+} catch (error) {
+  say(`cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+onShutdown({
+  name: 'summary',
+  stop: async () => {
+    say('everything stopped');
+  },
+});
 
-  // Every secret of every app is checked here, before anything starts: NODE_ENV=production without
-  // them, or with the development ones published in this repository, stops here.
-  const secretsWrong = secretProblems(process.env);
-  if (secretsWrong.length > 0) {
-    for (const problem of secretsWrong) say(`cannot start: ${problem}`);
-    process.exit(1);
-  }
-  // Bearer tokens: AUTH_TOKEN_SECRET, or in development a fixed secret (said loudly below).
-  let auth: AuthSettings;
-  try {
-    auth = authSettingsFromEnv();
-  } catch (error) {
-    say(`cannot start: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  onShutdown({
-    name: 'summary',
-    stop: async () => {
-      say('everything stopped');
-    },
-  });
-
-  const present = APPS.filter((app) => {
-    const found = existsSync(join(repoRoot, 'apps', app.name, 'src', 'main.ts'));
-    if (!found) say(`skipping ${app.name}: apps/${app.name}/src/main.ts does not exist yet`);
-    return found;
-  });
-  // Fail before starting anything when a fixed port is taken.
-  for (const app of present) {
-    if (app.port !== undefined) await requirePort(app.port, app.name);
-    if (app.env?.SMTP_PORT) await requirePort(SMTP_PORT, `${app.name} SMTP`);
-  }
-
-  say('starting PostgreSQL and Temporal ...');
-  const [postgres, temporal] = await Promise.all([
-    startPostgres({ dataDir: join(dataDir, 'postgres'), port: await freePort(54329), log: prefixed('postgres') }),
-    process.env.TEMPORAL_ADDRESS
-      ? undefined
-      : startTemporalDevServer({
-          port: await freePort(7233),
-          uiPort: TEMPORAL_UI_PORT,
-          dbFilename: join(dataDir, 'temporal.db'),
-          log: prefixed('temporal'),
-        }),
-  ]);
-  const temporalAddress = temporal?.address ?? process.env.TEMPORAL_ADDRESS!;
-  const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
-
-  // /metrics needs METRICS_TOKEN; outside production, one is made up for this run (printed below).
-  const metricsToken = process.env.METRICS_TOKEN || (process.env.NODE_ENV === 'production' ? undefined : randomBytes(24).toString('hex'));
-  const baseEnv = {
-    ...process.env,
-    ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
-    DATABASE_URL: postgres.url,
-    TEMPORAL_ADDRESS: temporalAddress,
-    TEMPORAL_NAMESPACE: namespace,
-  };
-  const running = present.map((app) => startApp(app, baseEnv));
-
-  const answering = await Promise.all(
-    present.map((app, i) => (app.port === undefined ? true : waitForPort(app.port, 30_000, running[i]!.alive))),
-  );
-  const lines = [
-    '',
-    'CancelFlow is running. Ctrl-C stops everything.',
-    '',
-    ...present.map((app, i) => {
-      const status = !running[i]!.alive() ? '  (exited, see its log above)' : answering[i] ? '' : '  (not answering yet)';
-      const where = `${app.port === undefined ? 'worker' : `http://127.0.0.1:${app.port}`}${status}`;
-      return `  ${app.name.padEnd(22)} ${where}`;
-    }),
-    ...(present.some((app) => app.name === 'notification-service') ? [`  ${'SMTP'.padEnd(22)} smtp://127.0.0.1:${SMTP_PORT}`] : []),
-    `  ${'Temporal'.padEnd(22)} ${temporalAddress} (namespace ${namespace})`,
-    ...(temporal?.uiUrl ? [`  ${'Temporal web UI'.padEnd(22)} ${temporal.uiUrl}`] : []),
-    `  ${'PostgreSQL'.padEnd(22)} ${postgres.url}`,
-    '',
-  ];
-  for (const line of lines) say(line);
-  if (metricsToken && !process.env.METRICS_TOKEN)
-    say(`GET /metrics of every service: Authorization: Bearer ${metricsToken} (made up for this run; set METRICS_TOKEN to choose one)`);
-  await printDevelopmentTokens(auth);
+const present = APPS.filter((app) => {
+  const found = existsSync(join(repoRoot, 'apps', app.name, 'src', 'main.ts'));
+  if (!found) say(`skipping ${app.name}: apps/${app.name}/src/main.ts does not exist yet`);
+  return found;
+});
+// Fail before starting anything when a fixed port is taken.
+for (const app of present) {
+  if (app.port !== undefined) await requirePort(app.port, app.name);
+  if (app.env?.SMTP_PORT) await requirePort(SMTP_PORT, `${app.name} SMTP`);
 }
 
-async function runProduction(): Promise<void> {
+say('starting PostgreSQL and Temporal ...');
+const [postgres, temporal] = await Promise.all([
+  startPostgres({ dataDir: join(dataDir, 'postgres'), port: await freePort(54329), log: prefixed('postgres') }),
+  process.env.TEMPORAL_ADDRESS
+    ? undefined
+    : startTemporalDevServer({
+        port: await freePort(7233),
+        uiPort: TEMPORAL_UI_PORT,
+        dbFilename: join(dataDir, 'temporal.db'),
+        log: prefixed('temporal'),
+      }),
+]);
+const temporalAddress = temporal?.address ?? process.env.TEMPORAL_ADDRESS!;
+const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+
+// /metrics needs METRICS_TOKEN; outside production, one is made up for this run (printed below).
+const metricsToken = process.env.METRICS_TOKEN || (process.env.NODE_ENV === 'production' ? undefined : randomBytes(24).toString('hex'));
+const baseEnv = {
+  ...process.env,
+  ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
+  DATABASE_URL: postgres.url,
+  TEMPORAL_ADDRESS: temporalAddress,
+  TEMPORAL_NAMESPACE: namespace,
+};
+const running = present.map((app) => startApp(app, baseEnv));
+
+const answering = await Promise.all(
+  present.map((app, i) => (app.port === undefined ? true : waitForPort(app.port, 30_000, running[i]!.alive))),
+);
+const lines = [
+  '',
+  'CancelFlow is running. Ctrl-C stops everything.',
+  '',
+  ...present.map((app, i) => {
+    const status = !running[i]!.alive() ? '  (exited, see its log above)' : answering[i] ? '' : '  (not answering yet)';
+    const where = `${app.port === undefined ? 'worker' : `http://127.0.0.1:${app.port}`}${status}`;
+    return `  ${app.name.padEnd(22)} ${where}`;
+  }),
+  ...(present.some((app) => app.name === 'notification-service') ? [`  ${'SMTP'.padEnd(22)} smtp://127.0.0.1:${SMTP_PORT}`] : []),
+  `  ${'Temporal'.padEnd(22)} ${temporalAddress} (namespace ${namespace})`,
+  ...(temporal?.uiUrl ? [`  ${'Temporal web UI'.padEnd(22)} ${temporal.uiUrl}`] : []),
+  `  ${'PostgreSQL'.padEnd(22)} ${postgres.url}`,
+  '',
+];
+for (const line of lines) say(line);
+if (metricsToken && !process.env.METRICS_TOKEN)
+  say(`GET /metrics of every service: Authorization: Bearer ${metricsToken} (made up for this run; set METRICS_TOKEN to choose one)`);
+await printDevelopmentTokens(auth);
+
+async function runProductionUntilStopped(): Promise<never> {
   const productionDir = join(dataDir, 'production');
   if (!(await isExecutable(join(temporalServerCacheDir(), 'temporal-server'))) && !(await findGo())) {
     say(
@@ -212,6 +208,7 @@ async function runProduction(): Promise<void> {
   ];
   for (const line of lines) say(line);
   await printDevelopmentTokens(authSettingsFromEnv({ ...process.env, ...secrets, NODE_ENV: 'production' }));
+  return new Promise<never>(() => undefined);
 }
 
 /** True when a `temporal` binary is at hand or can be built (Go present). */
