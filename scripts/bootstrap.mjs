@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry of `npm start`, `npm test` and `npm run bench`. Plain JavaScript that runs on the
+// Entry of `npm start`, `npm test`, `npm run bench` and the other npm scripts. Plain JavaScript that runs on the
 // machine's Node (>= 18): it installs the dependencies when needed (`npm ci` when
 // node_modules is missing or package-lock.json changed since the last install), then runs
 // the real command with the project's Node 24 (the `node` npm package, node_modules/.bin/node),
@@ -12,8 +12,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// A command is its script, or its script and the arguments it always gets.
 const COMMANDS = {
   start: 'scripts/start.ts',
+  'start:production': ['scripts/start.ts', '--production'],
+  chaos: 'bench/chaos.ts',
   test: 'scripts/test.ts',
   bench: 'bench/run.ts',
   token: 'scripts/mint-token.ts',
@@ -28,7 +31,7 @@ const MIN_NODE_MAJOR = 24;
 const say = (message) => process.stderr.write(`[bootstrap] ${message}\n`);
 
 const [command, ...args] = process.argv.slice(2);
-const script = COMMANDS[command];
+const [script, ...fixedArgs] = [COMMANDS[command]].flat();
 if (!script) {
   say(`usage: node scripts/bootstrap.mjs ${Object.keys(COMMANDS).join('|')} [args...]`);
   process.exit(2);
@@ -40,7 +43,7 @@ if (!existsSync(join(root, script))) {
   say(`${script} does not exist yet: nothing to run for "${command}"`);
   process.exit(1);
 }
-run(script, args);
+run(script, [...fixedArgs, ...args]);
 
 function installIfNeeded() {
   const lockFile = join(root, 'package-lock.json');

@@ -3,17 +3,27 @@
 // .cancelflow/temporal.db, web UI on 8233, unless TEMPORAL_ADDRESS is set), then each app's
 // src/main.ts with Node 24, their output prefixed with the app's name. Ctrl-C or SIGTERM stops
 // everything, last started first.
+//
+// `npm run start:production` (--production): the topology of docker-compose.yml instead
+// (infra/src/production.ts): the Temporal server built from source on the embedded PostgreSQL
+// (data in .cancelflow/production), two replicas of every service and of the workflow worker,
+// loopback balancers in front of the services on their usual ports, an SMTP relay on 1025 where
+// compose has Mailpit, and the console; each process with the environment compose gives it.
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { startAppProcess } from '../infra/src/app-process.ts';
 import { freePort, requirePort } from '../infra/src/free-port.ts';
+import { findGo, findOnPath, isExecutable } from '../infra/src/go-install.ts';
 import { startPostgres } from '../infra/src/postgres.ts';
+import { productionSecrets, REPLICAS, startProduction } from '../infra/src/production.ts';
 import { repoRoot } from '../infra/src/repo.ts';
-import { onShutdown } from '../infra/src/shutdown.ts';
+import { onShutdown, stopAll } from '../infra/src/shutdown.ts';
+import { temporalCliCacheDir, WITHOUT_TEMPORAL_CLI } from '../infra/src/temporal-cli.ts';
 import { startTemporalDevServer } from '../infra/src/temporal-dev-server.ts';
+import { temporalServerCacheDir } from '../infra/src/temporal-server.ts';
 import { authSettingsFromEnv, mintAccessToken, type AuthSettings } from '../packages/service-kit/src/auth.ts';
 import { secretProblems } from '../packages/service-kit/src/secrets.ts';
 
@@ -32,9 +42,6 @@ const SMTP_PORT = portFromEnv('SMTP_PORT', 2525);
 const CONSOLE_PORT = portFromEnv('CONSOLE_PORT', 3000);
 const TEMPORAL_UI_PORT = portFromEnv('TEMPORAL_UI_PORT', 8233);
 const dataDir = join(repoRoot, '.cancelflow');
-// A young generation of 4 MB instead of V8's 16: the order service's code loaded takes 159 MB of
-// RSS instead of 202 (bench/README.md, "Worker settings").
-const APP_NODE_FLAGS = ['--max-semi-space-size=4'];
 const color = process.stdout.isTTY;
 
 const APPS: App[] = [
@@ -58,6 +65,16 @@ const APPS: App[] = [
 ];
 
 const say = (message: string) => process.stdout.write(`${paint('[cancelflow]', 1)} ${message}\n`);
+
+// The production topology has its own start; it returns only through process exit (Ctrl-C or
+// SIGTERM stop everything through shutdown.ts), so nothing below runs in that mode.
+if (process.argv.includes('--production')) await runProductionUntilStopped();
+
+// A newcomer without the Temporal CLI and without Go hears what to install before anything starts.
+if (!process.env.TEMPORAL_ADDRESS && !(await temporalCliFindable())) {
+  for (const line of WITHOUT_TEMPORAL_CLI.split('\n')) say(line);
+  process.exit(1);
+}
 
 // Every secret of every app is checked here, before anything starts: NODE_ENV=production without
 // them, or with the development ones published in this repository, stops here.
@@ -116,7 +133,7 @@ const baseEnv = {
   TEMPORAL_ADDRESS: temporalAddress,
   TEMPORAL_NAMESPACE: namespace,
 };
-const running = present.map(startApp);
+const running = present.map((app) => startApp(app, baseEnv));
 
 const answering = await Promise.all(
   present.map((app, i) => (app.port === undefined ? true : waitForPort(app.port, 30_000, running[i]!.alive))),
@@ -141,6 +158,82 @@ if (metricsToken && !process.env.METRICS_TOKEN)
   say(`GET /metrics of every service: Authorization: Bearer ${metricsToken} (made up for this run; set METRICS_TOKEN to choose one)`);
 await printDevelopmentTokens(auth);
 
+async function runProductionUntilStopped(): Promise<never> {
+  const productionDir = join(dataDir, 'production');
+  if (!(await isExecutable(join(temporalServerCacheDir(), 'temporal-server'))) && !(await findGo())) {
+    say(
+      `the production topology runs the Temporal server built from source (Go needed once, to build it into ${temporalServerCacheDir()}).`,
+    );
+    say('Install Go 1.25+ (https://go.dev/dl) and run this again, or use `npm start` (the Temporal CLI dev server).');
+    process.exit(1);
+  }
+  // Compose requires its secrets from .env; here they come from the environment, else are made up once and kept.
+  const secrets = await productionSecrets(productionDir, process.env);
+  const secretsWrong = secretProblems({ ...process.env, ...secrets, NODE_ENV: 'production' });
+  if (secretsWrong.length > 0) {
+    for (const problem of secretsWrong) say(`cannot start: ${problem}`);
+    process.exit(1);
+  }
+  onShutdown({
+    name: 'summary',
+    stop: async () => {
+      say('everything stopped');
+    },
+  });
+
+  say(`starting the production topology: Temporal server, PostgreSQL, ${REPLICAS} replicas of every service and worker ...`);
+  let topology: Awaited<ReturnType<typeof startProduction>>;
+  try {
+    topology = await startProduction({ dataDir: productionDir, log: prefixed, restartAfterMs: 2_000 });
+  } catch (error) {
+    say(`cannot start: ${(error as Error).message}`);
+    await stopAll();
+    process.exit(1);
+  }
+  const ready = await Promise.all(
+    Object.entries(topology.urls).map(async ([name, url]) => [name, url, await answersHttp(`${url}/readyz`, 90_000)] as const),
+  );
+  const lines = [
+    '',
+    'CancelFlow (production topology) is running. Ctrl-C stops everything.',
+    '',
+    ...ready.map(([name, url, ok]) => `  ${name.padEnd(22)} ${url}${ok ? '' : '  (not ready yet)'}`),
+    ...topology.replicas.map(
+      (r) => `  ${`  ${r.process.name}`.padEnd(22)} pid ${r.process.pid() ?? '-'}${r.env.PORT ? ` on :${r.env.PORT}` : ''}`,
+    ),
+    `  ${'SMTP relay'.padEnd(22)} ${topology.relay.url} (what the notification service sends)`,
+    `  ${'Temporal server'.padEnd(22)} ${topology.temporal.address} (namespace ${topology.namespace}; no web UI)`,
+    `  ${'PostgreSQL'.padEnd(22)} ${topology.postgres.url.replace(/:[^:@/]+@/, ':***@')}`,
+    `  ${'secrets'.padEnd(22)} ${join(productionDir, 'secrets.json')} (unless set in the environment)`,
+    '',
+  ];
+  for (const line of lines) say(line);
+  await printDevelopmentTokens(authSettingsFromEnv({ ...process.env, ...secrets, NODE_ENV: 'production' }));
+  return new Promise<never>(() => undefined);
+}
+
+/** True when a `temporal` binary is at hand or can be built (Go present). */
+async function temporalCliFindable(): Promise<boolean> {
+  if (process.env.TEMPORAL_CLI) return true;
+  if (await findOnPath('temporal')) return true;
+  if (await isExecutable(join(temporalCliCacheDir(), 'temporal'))) return true;
+  return (await findGo()) !== undefined;
+}
+
+/** Polls until the URL answers 200, or the time is up. */
+async function answersHttp(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(3_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return false;
+}
+
 /** A ready token per role, so a person can try the API at once; `npm run token` mints more. */
 async function printDevelopmentTokens(settings: AuthSettings): Promise<void> {
   if (settings.development) {
@@ -160,68 +253,16 @@ async function printDevelopmentTokens(settings: AuthSettings): Promise<void> {
   say('');
 }
 
-function startApp(app: App): { alive: () => boolean } {
-  const cwd = join(repoRoot, 'apps', app.name);
+function startApp(app: App, baseEnv: NodeJS.ProcessEnv): { alive: () => boolean } {
   const env: NodeJS.ProcessEnv = { ...baseEnv, ...app.env };
   if (app.port === undefined) delete env.PORT;
   else env.PORT = String(app.port);
-  // Own process group, so that we stop the apps before the servers they use.
-  const child = spawn(process.execPath, [...APP_NODE_FLAGS, 'src/main.ts'], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const log = prefixed(app.name);
-  pipeLines(child.stdout, log);
-  pipeLines(child.stderr, log);
-  let stopping = false;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.on('exit', (code, signal) => {
-    if (!stopping) log(`exited (${signal ?? `code ${code}`}); the others keep running`);
-  });
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  const kill = (signal: NodeJS.Signals) => {
-    if (!alive() || !child.pid) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      child.kill(signal);
-    }
-  };
-  onShutdown({
-    name: app.name,
-    stop: async () => {
-      stopping = true;
-      if (!alive()) return;
-      say(`stopping ${app.name} ...`);
-      kill('SIGTERM');
-      const timer = setTimeout(() => kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-    killSync: () => kill('SIGTERM'),
-  });
-  return { alive };
+  return startAppProcess({ app: app.name, env, log: prefixed(app.name) });
 }
 
 function prefixed(name: string): (line: string) => void {
   const label = paint(`[${name}]`.padEnd(24), 36);
   return (line) => process.stdout.write(`${label}${line}\n`);
-}
-
-function pipeLines(stream: NodeJS.ReadableStream, log: (line: string) => void): void {
-  let buffer = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buffer += chunk;
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    for (const line of parts) log(line);
-  });
-  stream.on('end', () => {
-    if (buffer) log(buffer);
-  });
 }
 
 /** Resolves true once something accepts connections on the port; false on timeout or when the app died. */

@@ -315,6 +315,24 @@ export function dockerfileProblems(dockerfile: string): string[] {
   return problems;
 }
 
+/**
+ * Each service's environment as Compose gives it: merge keys followed, variables interpolated
+ * from `env`. A required variable that `env` lacks is an error naming it.
+ */
+export function composeEnvironment(
+  env: Record<string, string | undefined>,
+  file: string = defaultComposeFile,
+): Record<string, Record<string, string>> {
+  const raw = loadYaml(readFileSync(file, 'utf8'));
+  const problems: string[] = [];
+  const model = interpolateAll(raw, env, '', problems);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  const services = isDict(model) && isDict(model.services) ? model.services : {};
+  return Object.fromEntries(
+    Object.entries(services).flatMap(([name, service]) => (isDict(service) ? [[name, environmentOf(service)]] : [])),
+  );
+}
+
 export function validateCompose(file: string = defaultComposeFile, options: ValidateOptions = {}): ComposeValidation {
   const text = readFileSync(file, 'utf8');
   const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import getPort from 'get-port';
+import getPort, { portNumbers } from 'get-port';
 
 const HOST = '127.0.0.1';
 
@@ -22,5 +22,12 @@ export async function requirePort(port: number, what: string): Promise<number> {
   if (!free) {
     throw new Error(`port ${port} for ${what} is already in use: stop what uses it or choose another port`);
   }
+  return port;
+}
+
+/** A free TCP port on 127.0.0.1 in [from, to], the first free one from `from` on. */
+export async function freePortInRange(from: number, to: number): Promise<number> {
+  const port = await getPort({ host: HOST, port: portNumbers(from, to) });
+  if (port < from || port > to) throw new Error(`no free port between ${from} and ${to}`);
   return port;
 }

@@ -31,7 +31,17 @@ export interface Postgres {
   url: string;
   /** True when this process started the server (false when DATABASE_URL was used). */
   embedded: boolean;
+  /** postgres://… of the maintenance database, as the superuser (creating roles and databases). */
+  adminUrl: string;
+  host: string;
+  port: number;
   stop(): Promise<void>;
+  /**
+   * Embedded only: an immediate shutdown (SIGQUIT to the postmaster, as `pg_ctl stop -m immediate`:
+   * no checkpoint, every connection cut), for crash tests; restart() brings it back through recovery.
+   */
+  crash(): Promise<void>;
+  restart(): Promise<void>;
 }
 
 export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres> {
@@ -39,7 +49,22 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const external = process.env.DATABASE_URL;
   if (external && !options.ignoreDatabaseUrl) {
     log(`using DATABASE_URL (${redact(external)}); not starting PostgreSQL`);
-    return { url: external, embedded: false, stop: async () => undefined };
+    const parsed = new URL(external);
+    const adminUrl = new URL(external);
+    adminUrl.pathname = '/postgres';
+    const notOurs = async () => {
+      throw new Error("PostgreSQL of DATABASE_URL is not this process's to crash or restart");
+    };
+    return {
+      url: external,
+      embedded: false,
+      adminUrl: adminUrl.toString(),
+      host: parsed.hostname,
+      port: Number(parsed.port || 5432),
+      stop: async () => undefined,
+      crash: notOurs,
+      restart: notOurs,
+    };
   }
 
   const persistent = options.dataDir !== undefined;
@@ -93,8 +118,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const unregister = onShutdown({ name: 'PostgreSQL', stop, killSync: () => void serverProcess()?.kill('SIGINT') });
 
   const url = `postgres://${USER}:${PASSWORD}@${HOST}:${port}/${DATABASE_NAME}`;
+  const adminUrl = `postgres://${USER}:${PASSWORD}@${HOST}:${port}/postgres`;
   try {
-    await ensureDatabase(`postgres://${USER}:${PASSWORD}@${HOST}:${port}/postgres`, DATABASE_NAME, log);
+    await ensureDatabase(adminUrl, DATABASE_NAME, log);
   } catch (error) {
     unregister();
     await stop();
@@ -105,9 +131,27 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   return {
     url,
     embedded: true,
+    adminUrl,
+    host: HOST,
+    port,
     stop: async () => {
       unregister();
       await stop();
+    },
+    crash: async () => {
+      const child = serverProcess();
+      if (!child || !running()) return;
+      const exited = new Promise<void>((resolve) => (child as unknown as NodeJS.EventEmitter).once('exit', () => resolve()));
+      child.kill('SIGQUIT');
+      await exited;
+    },
+    restart: async () => {
+      if (running()) return;
+      try {
+        await server.start();
+      } catch (error) {
+        throw new Error(`PostgreSQL did not start again (data in ${dataDir}, port ${port}): ${error ?? ''}\n${serverLog}`);
+      }
     },
   };
 }
