@@ -4,3 +4,4 @@ export { customerCancellationRequestWorkflow } from './customer-cancellation-req
 export { orderConfirmationWorkflow } from './order-confirmation.ts';
 export { cancelledButShippedWorkflow } from './cancelled-but-shipped.ts';
 export { undoCancellationWorkflow } from './undo-cancellation.ts';
+export { webhookDeliveryWorkflow } from './webhook-delivery.ts';

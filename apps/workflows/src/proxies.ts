@@ -13,6 +13,7 @@ import type {
   CancelledButShippedPaymentActivities,
 } from './contracts/cancelled-but-shipped.ts';
 import type { UndoOrderActivities, UndoPaymentActivities } from './contracts/undo-cancellation.ts';
+import type { WebhookActivities } from './contracts/webhook-delivery.ts';
 import { ACTIVITY_FAILURES, NON_RETRYABLE_FAILURES } from '@cancelflow/domain/activity-failures';
 
 const RETRY_FOREVER: RetryPolicy = {
@@ -68,3 +69,8 @@ export const chainNotifications = proxyActivities<CancelledButShippedNotificatio
 export const undoOrders = proxyActivities<UndoOrderActivities>(queue(TASK_QUEUES.orders, '60 seconds'));
 export const undoLoader = proxyActivities<Pick<UndoOrderActivities, 'loadUndo'>>(LOADS_BEFORE_COMMIT);
 export const undoPayments = proxyActivities<UndoPaymentActivities>(PAYMENTS);
+
+// Outbound webhooks. One attempt is one POST (its timeout well inside the activity's): a failed
+// answer comes back as an outcome and the process waits and retries on its own schedule; only a
+// lost worker or database is retried here.
+export const webhooks = proxyActivities<WebhookActivities>(queue(TASK_QUEUES.webhooks, '1 minute'));

@@ -15,3 +15,4 @@ export * from './cancelled-but-shipped.ts';
 export * from './inbound-reply.ts';
 export * from './order-money.ts';
 export * from './merchant-api.ts';
+export * from './webhooks.ts';

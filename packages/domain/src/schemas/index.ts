@@ -10,4 +10,5 @@ export * from './shipment.ts';
 export * from './undo-cancellation.ts';
 export * from './self-service-acknowledgement.ts';
 export * from './merchant-api.ts';
+export * from './webhooks.ts';
 export * from './responses/index.ts';

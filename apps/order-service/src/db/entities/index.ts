@@ -4,6 +4,7 @@ import { ChannelMessage, InventoryMovement } from './sandbox.ts';
 import { CancellationRequest, CancellationRequestLine, Return, ReturnLine } from './cancellation-request.ts';
 import { undoEntities } from './undo.ts';
 import { ApiKey } from './api-key.ts';
+import { webhookEntities } from './webhook.ts';
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, Shipment, ShipmentLine } from './shipment.ts';
 
 export * from './order.ts';
@@ -12,6 +13,7 @@ export * from './sandbox.ts';
 export * from './cancellation-request.ts';
 export * from './shipment.ts';
 export * from './api-key.ts';
+export * from './webhook.ts';
 
 export const entities = [
   Order,
@@ -34,4 +36,5 @@ export const entities = [
   CancelledButShippedLine,
   CancelledButShippedStepRecord,
   ApiKey,
+  ...webhookEntities,
 ];

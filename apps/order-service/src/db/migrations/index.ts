@@ -6,6 +6,7 @@ import { Migration0005CancelledButShippedReturn } from './0005-cancelled-but-shi
 import { Migration0006OrderMoney } from './0006-order-money.ts';
 import { Migration0007OrderConfirmationStarted } from './0007-order-confirmation-started.ts';
 import { Migration0008MerchantApi } from './0008-merchant-api.ts';
+import { Migration0009Webhooks } from './0009-webhooks.ts';
 
 /** Oldest first; the names are what the migrations table records: never rename one. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   { name: 'Migration0006OrderMoney', class: Migration0006OrderMoney },
   { name: 'Migration0007OrderConfirmationStarted', class: Migration0007OrderConfirmationStarted },
   { name: 'Migration0008MerchantApi', class: Migration0008MerchantApi },
+  { name: 'Migration0009Webhooks', class: Migration0009Webhooks },
 ];

@@ -4,3 +4,4 @@ export * from './orders.ts';
 export * from './payments.ts';
 export * from './notifications.ts';
 export * from './merchant-api.ts';
+export * from './webhooks.ts';
