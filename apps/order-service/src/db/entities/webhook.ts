@@ -39,7 +39,8 @@ export const WebhookEvent = defineEntity({
     orderId: p.uuid(),
     type: p.string(),
     occurredAt: p.datetime(),
-    payload: p.json<Record<string, unknown>>(),
+    /** The JSON body exactly as it is POSTed (text, not jsonb: its bytes are what the signature covers). */
+    payload: p.text(),
   },
 });
 export type WebhookEvent = InferEntity<typeof WebhookEvent>;

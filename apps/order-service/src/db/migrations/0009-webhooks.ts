@@ -46,7 +46,7 @@ export class Migration0009Webhooks extends Migration {
       "order_id" uuid not null,
       "type" varchar(64) not null,
       "occurred_at" timestamptz not null,
-      "payload" jsonb not null
+      "payload" text not null
     )`);
     this.addSql(`create index "webhook_event_merchant_time" on "orders"."webhook_event" ("merchant_id", "occurred_at")`);
     this.addSql(`create table "orders"."webhook_delivery" (
