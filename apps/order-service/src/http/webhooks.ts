@@ -84,7 +84,7 @@ export function webhooksRouter(deps: ServiceDeps): Router {
       body: createWebhookSubscriptionSchema,
       responses: {
         201: { description: 'the subscription, with `secret` shown this once', schema: webhookSubscriptionCreatedSchema },
-        422: 'a field is invalid, or the URL points to a private, loopback or link-local address',
+        400: 'a field is invalid, or the URL points to a private, loopback or link-local address',
       },
     }),
     async (req, res) => {
@@ -162,7 +162,7 @@ export function webhooksRouter(deps: ServiceDeps): Router {
       responses: {
         200: { description: 'the subscription as changed', schema: webhookSubscriptionBodySchema },
         404: 'no such subscription',
-        422: 'a field is invalid',
+        400: 'a field is invalid',
       },
     }),
     async (req, res) => {
@@ -249,7 +249,7 @@ export function webhooksRouter(deps: ServiceDeps): Router {
         202: { description: 'the deliveries queued (the log shows how they go)', schema: webhookRedeliveryAcceptedSchema },
         404: 'no such subscription, or no such event of its merchant',
         409: 'the subscription is disabled: enable it first',
-        422: 'neither eventId nor a valid range',
+        400: 'neither eventId nor a valid range',
       },
     }),
     async (req, res) => {
