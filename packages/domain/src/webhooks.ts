@@ -102,6 +102,8 @@ export function webhookEventOf(orderId: string, entry: TimelineEntry): WebhookEv
     if (type === 'CANCELLATION_REQUESTED') return { type: 'cancellation.requested', resourceId: cancellationId };
     if (type === 'CANCELLATION_COMPLETED') return { type: 'cancellation.cancelled', resourceId: cancellationId };
     if (type === 'CANCELLATION_UNDONE') return { type: 'cancellation.undone', resourceId: cancellationId };
+    // The customer's email is not a change of the cancellation (and comes after it completed).
+    if (type === 'CANCELLATION_CUSTOMER_NOTIFIED') return undefined;
     if (type === 'CANCELLATION_REFUND_FAILED')
       return { type: 'cancellation.refund_failed', resourceId: cancellationId, step: 'REFUND_FAILED' };
     return { type: 'cancellation.in_progress', resourceId: cancellationId, step: type.slice('CANCELLATION_'.length) };
