@@ -166,6 +166,15 @@ beforeAll(async () => {
     'the API key',
   );
 
+  // A webhook subscription, for an event nothing below causes (probes must write nothing, a delivery included).
+  const subscription = await expectStatus(
+    system.orders
+      .withToken(await merchantToken(victim))
+      .post<{ id: string }>('/webhook-subscriptions', { url: 'https://93.184.215.14/hook', events: ['shipment.recorded'] }),
+    201,
+    'the webhook subscription',
+  );
+
   const refund = await one<{ id: string }>(
     `select "id" from "payments"."refund" where "cancellation_id" = ?`,
     [cancellation.cancellationId],
@@ -193,6 +202,7 @@ beforeAll(async () => {
     'cancelled-but-shipped': chainId,
     undos: undo.id,
     'api-keys': apiKey.id,
+    'webhook-subscriptions': subscription.id,
     disputes: dispute.id,
     refunds: refund.id,
     providerRefundId: providerRefund.provider_refund_id,
