@@ -5,6 +5,7 @@ import { Layout } from './components/Layout.tsx';
 import type { ConsoleConfig } from './config.ts';
 import { ConsoleContext, useConsole, type ConsoleContextValue } from './context.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
+import { WebhooksPage } from './pages/WebhooksPage.tsx';
 import { CancellationPage } from './pages/CancellationPage.tsx';
 import { CancellationRequestsPage } from './pages/CancellationRequestsPage.tsx';
 import { ChainPage, ChainsPage } from './pages/ChainsPage.tsx';
@@ -90,6 +91,7 @@ export function AppRoutes() {
           <Route path="/cancelled-but-shipped/:chainId" element={<ChainPage />} />
           <Route path="/overdue-waits" element={<OverdueWaitsPage />} />
           <Route path="/api-keys" element={<ApiKeysPage />} />
+          <Route path="/webhooks" element={<WebhooksPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

@@ -18,6 +18,7 @@ export function Layout() {
           <NavLink to="/cancelled-but-shipped">Cancelled but shipped</NavLink>
           {session?.role === 'SUPPORT' ? <NavLink to="/overdue-waits">Overdue waits</NavLink> : null}
           {session?.role === 'MERCHANT' || session?.role === 'SUPPORT' ? <NavLink to="/api-keys">API keys</NavLink> : null}
+          {session?.role === 'MERCHANT' || session?.role === 'SUPPORT' ? <NavLink to="/webhooks">Webhooks</NavLink> : null}
         </nav>
         {session ? (
           <div className="who">
