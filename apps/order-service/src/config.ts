@@ -170,9 +170,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       'order-service configuration is invalid: SELF_SERVICE_TOKEN_MAX_AGE is shorter than SELF_SERVICE_TOKEN_TTL: new links would be refused before they expire',
     );
   }
-  if (env.NODE_ENV === 'production' && !e.WEBHOOK_SECRETS_KEY) {
+  if (env.NODE_ENV === 'production' && (!e.WEBHOOK_SECRETS_KEY || e.WEBHOOK_SECRETS_KEY === DEVELOPMENT_WEBHOOK_SECRETS_KEY)) {
     throw new ConfigError(
-      'order-service configuration is invalid: WEBHOOK_SECRETS_KEY is required in production (it encrypts the webhook secrets)',
+      'order-service configuration is invalid: WEBHOOK_SECRETS_KEY is required in production (it encrypts the webhook secrets; not the published development key)',
     );
   }
   const ms = (value: string) => msToNumber(value as Duration);
