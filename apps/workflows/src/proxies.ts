@@ -72,5 +72,5 @@ export const undoPayments = proxyActivities<UndoPaymentActivities>(PAYMENTS);
 
 // Outbound webhooks. One attempt is one POST (its timeout well inside the activity's): a failed
 // answer comes back as an outcome and the process waits and retries on its own schedule; only a
-// lost worker or database is retried here.
-export const webhooks = proxyActivities<WebhookActivities>(queue(TASK_QUEUES.webhooks, '1 minute'));
+// lost worker or database is retried here (a lost worker within the heartbeat timeout).
+export const webhooks = proxyActivities<WebhookActivities>({ ...queue(TASK_QUEUES.webhooks, '1 minute'), heartbeatTimeout: '10 seconds' });

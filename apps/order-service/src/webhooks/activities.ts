@@ -4,6 +4,7 @@
  * the delivery log whatever its outcome; a failed answer is an outcome, not an error, so the
  * process keeps its own schedule of retries.
  */
+import { Context } from '@temporalio/activity';
 import { LockMode } from '@mikro-orm/core';
 import { isAccepted, WEBHOOK_HEADERS } from '@cancelflow/domain';
 import type {
@@ -18,6 +19,8 @@ import { decryptSecret } from './secrets.ts';
 import { postEvent, type PostResult } from './sender.ts';
 import { signatureHeader } from './signature.ts';
 import type { WebhookSettings } from './settings.ts';
+
+const HEARTBEAT_MS = 1_000;
 
 export function createWebhookActivities(deps: { db: Database; settings: WebhookSettings }): WebhookActivities {
   const fresh = () => deps.db.em.fork();
@@ -49,6 +52,10 @@ export function createWebhookActivities(deps: { db: Database; settings: WebhookS
         [deliveryId],
       );
       let result: PostResult;
+      // Beats while the receiver takes its time: a worker lost mid-POST is noticed within the
+      // heartbeat timeout and the attempt runs again elsewhere (same event id, so nothing is lost or doubled for the receiver).
+      const context = Context.current();
+      const beating = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
       try {
         const secret = decryptSecret(deps.settings.secretsKey, subscription.secretCiphertext);
         const timestamp = Math.floor(Date.now() / 1000);
@@ -69,6 +76,8 @@ export function createWebhookActivities(deps: { db: Database; settings: WebhookS
       } catch (error) {
         // A secret that no longer decrypts (WEBHOOK_SECRETS_KEY changed) fails like a receiver that never answers.
         result = { error: (error as Error).message };
+      } finally {
+        clearInterval(beating);
       }
       const accepted = 'status' in result && isAccepted(result.status);
       await em.execute(
