@@ -15,6 +15,15 @@ module.exports = {
       to: { path: '(^|/)apps/[^/]+/src/http/' },
     },
     {
+      name: 'order-service-temporal-through-the-gateway',
+      comment:
+        "The order service's routes and use cases reach their processes only through temporal/gateway.ts, " +
+        'where the deadline, the already-running start and the mapping of Temporal failures are written once.',
+      severity: 'error',
+      from: { path: '^apps/order-service/src/(http|cancellations|requests|undo|orders|shipments|returns|self-service|merchant-api)/' },
+      to: { path: '(^|/)node_modules/@temporalio/(client|common)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'packages-import-no-apps',
       comment: 'packages/ hold what apps use; they never reach up into an app.',
       severity: 'error',

@@ -4,7 +4,7 @@ import { configFromEnv as orderConfig } from '@cancelflow/order-service/config';
 import { startService as startOrderService } from '@cancelflow/order-service/service';
 import { configFromEnv as paymentConfig } from '@cancelflow/payment-service/config';
 import { startService as startPaymentService } from '@cancelflow/payment-service/service';
-import { loadConfig as notificationConfig } from '@cancelflow/notification-service/config';
+import { configFromEnv as notificationConfig } from '@cancelflow/notification-service/config';
 import { startService as startNotificationService } from '@cancelflow/notification-service/service';
 import { createCancellationsWorker } from '@cancelflow/workflows/worker';
 import { createLogger } from '@cancelflow/service-kit';
@@ -19,6 +19,8 @@ export interface SystemOptions {
   namespace?: string;
   /** Environment variables given to every service's configuration (e.g. REFUND_RECHECK_INTERVAL). */
   env?: Record<string, string>;
+  /** Variables for one service only, on top of env: { payments: { WORKER_ENABLED: 'false' } } leaves its worker to another process. */
+  serviceEnv?: Partial<Record<'orders' | 'payments' | 'notifications', Record<string, string>>>;
 }
 
 export interface RunningSystem {
@@ -74,11 +76,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
 
   try {
-    const notificationService = await startNotificationService(notificationConfig(env));
+    const only = options.serviceEnv ?? {};
+    const notificationService = await startNotificationService(notificationConfig({ ...env, ...only.notifications }));
     closers.push(() => notificationService.close());
-    const paymentService = await startPaymentService(paymentConfig(env));
+    const paymentService = await startPaymentService(paymentConfig({ ...env, ...only.payments }));
     closers.push(() => paymentService.close());
-    const orderService = await startOrderService(orderConfig(env));
+    const orderService = await startOrderService(orderConfig({ ...env, ...only.orders }));
     closers.push(() => orderService.close());
     // Payments and notifications ask the order service who owns an order (merchant tokens).
     process.env.ORDER_SERVICE_URL ??= orderService.url;

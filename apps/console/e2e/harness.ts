@@ -16,7 +16,7 @@ import { createLogger } from '@cancelflow/service-kit/logger';
 import { startSystem, type RunningSystem, type SystemOptions } from '@cancelflow/system';
 import { findChromium } from '@cancelflow/infra/chromium';
 import { distDir, ensureBuilt } from '../src/build.ts';
-import { loadConfig } from '../src/config.ts';
+import { configFromEnv } from '../src/config.ts';
 import { startConsole, type RunningConsole } from '../src/service.ts';
 
 export const CHROMIUM = findChromium();
@@ -150,7 +150,7 @@ export async function startStack(options: SystemOptions = {}): Promise<Stack> {
     const logger = createLogger('console-e2e');
     logger.level = 'warn';
     const running = await startConsole(
-      loadConfig({
+      configFromEnv({
         PORT: String(consolePort),
         ORDER_SERVICE_URL: system.orders.baseUrl,
         PAYMENT_SERVICE_URL: system.payments.baseUrl,

@@ -1,20 +1,18 @@
 import { z } from 'zod';
+import { httpEnv, loadConfig, processEnv, temporalEnv } from '@cancelflow/service-kit/config';
 
 const url = (name: string) => z.url({ error: `${name} must be a URL such as http://127.0.0.1:3001` });
 
+/** The common settings of a process serving HTTP (the console has no database or worker) and its own. */
 const configSchema = z.object({
-  PORT: z.coerce
-    .number({ error: 'PORT must be a port number' })
-    .int('PORT must be a whole number')
-    .min(0, 'PORT must be between 0 and 65535')
-    .max(65535, 'PORT must be between 0 and 65535')
-    .default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  ...processEnv,
+  ...httpEnv(3000),
   ORDER_SERVICE_URL: url('ORDER_SERVICE_URL').default('http://127.0.0.1:3001'),
   PAYMENT_SERVICE_URL: url('PAYMENT_SERVICE_URL').default('http://127.0.0.1:3002'),
   NOTIFICATION_SERVICE_URL: url('NOTIFICATION_SERVICE_URL').default('http://127.0.0.1:3003'),
   TEMPORAL_UI_URL: url('TEMPORAL_UI_URL').default('http://127.0.0.1:8233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** The namespace the Temporal UI links open. */
+  TEMPORAL_NAMESPACE: temporalEnv.TEMPORAL_NAMESPACE,
   /** auto: build when dist/ is missing or older than the sources; always; never (use dist/ as is). */
   CONSOLE_BUILD: z.enum(['auto', 'always', 'never'], { error: 'CONSOLE_BUILD must be auto, always or never' }).default('auto'),
   /**
@@ -31,14 +29,10 @@ const configSchema = z.object({
 export type ConsoleConfig = z.infer<typeof configSchema>;
 
 /** Reads the console's settings from the environment; fails naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
+  // An empty variable counts as unset, so `PORT=` in a .env file falls back to the default.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`bad console configuration: ${problems}`);
-  }
-  return parsed.data;
+  return loadConfig('console', configSchema, present);
 }
 
 /** What the browser app reads from GET /config.json. */

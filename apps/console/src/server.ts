@@ -3,11 +3,13 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from '@cancelflow/service-kit/logger';
 import { securityHeaders } from '@cancelflow/service-kit/security-headers';
+import { readinessRoute } from '@cancelflow/service-kit/health';
 import { publicConfig, type ConsoleConfig } from './config.ts';
 
 export interface ServerOptions {
@@ -33,6 +35,8 @@ export function createConsoleApp({ config, logger, distDir }: ServerOptions): Ex
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // The services' shape: ready once the built app is there to serve (the services it proxies answer for themselves).
+  app.get('/readyz', readinessRoute({ app: () => access(join(distDir, 'index.html')) }));
   app.get('/config.json', (_req, res) => {
     res.set('cache-control', 'no-store').json(publicConfig(config));
   });

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { OrderDetail } from '../src/web/api/index.ts';
+import type { Cancellation, OrderDetail, TimelineEvent } from '../src/web/api/index.ts';
 import { aCancellation, anOrder, eligibilityOf, FakeServices, renderConsole, withEmptySidePanels } from './helpers.tsx';
 
 const ORDER = /^\/api\/orders\/orders\/order-1$/;
@@ -194,26 +194,22 @@ describe('order detail', () => {
 
   it('follows a running cancellation live until it is CANCELLED, with its steps in the timeline', async () => {
     let polls = 0;
+    const steps: Cancellation['steps'] = [
+      { step: 'RESERVED', actor: 'mia', at: '2026-11-20T11:00:00.000Z' },
+      { step: 'REFUND_SUCCEEDED', actor: 'payments', at: '2026-11-20T11:00:04.000Z' },
+      { step: 'CANCELLED', actor: 'workflow', at: '2026-11-20T11:00:05.000Z' },
+      { step: 'CUSTOMER_NOTIFIED', actor: 'workflow', at: '2026-11-20T11:00:06.000Z' },
+    ];
     const order = () => {
       polls += 1;
       const done = polls >= 2;
       return anOrder({
         cancellations: [
-          aCancellation(
-            done
-              ? {
-                  status: 'CANCELLED',
-                  refundStatus: 'SUCCEEDED',
-                  completedAt: '2026-11-20T11:00:05.000Z',
-                  steps: [
-                    { step: 'RESERVED', actor: 'mia', at: '2026-11-20T11:00:00.000Z' },
-                    { step: 'REFUND_SUCCEEDED', actor: 'payments', at: '2026-11-20T11:00:04.000Z' },
-                    { step: 'CANCELLED', actor: 'workflow', at: '2026-11-20T11:00:05.000Z' },
-                    { step: 'CUSTOMER_NOTIFIED', actor: 'workflow', at: '2026-11-20T11:00:06.000Z' },
-                  ],
-                }
-              : {},
-          ),
+          aCancellation(done ? { status: 'CANCELLED', refundStatus: 'SUCCEEDED', completedAt: '2026-11-20T11:00:05.000Z', steps } : {}),
+        ],
+        timeline: [
+          { type: 'IMPORTED', detail: {}, actor: 'channel', at: '2026-11-20T10:00:00.000Z' },
+          ...(done ? steps.map((s) => stepEntry('canc-1', s)) : []),
         ],
       });
     };
@@ -231,14 +227,27 @@ describe('order detail', () => {
   });
 });
 
+/** A cancellation step as the order's timeline holds it. */
+const stepEntry = (cancellationId: string, s: Cancellation['steps'][number]): TimelineEvent => ({
+  type: `CANCELLATION_${s.step}`,
+  detail: { cancellationId, ...(s.detail ? { detail: s.detail } : {}) },
+  actor: s.actor,
+  at: s.at,
+  cancellationId,
+  step: s.step as NonNullable<TimelineEvent['step']>,
+});
+
 describe('order timeline', () => {
-  it('shows a cancellation step once, as the step, though the order service also records it as an order event', async () => {
+  it("shows each step once, as the order's timeline holds it, named by its cancellation, the first linking to its workflow", async () => {
+    const steps: Cancellation['steps'] = [
+      { step: 'RESTOCKED', actor: 'workflow', at: '2026-11-20T11:00:01.000Z' },
+      { step: 'CHANNEL_NOTIFIED', detail: 'marketplace told', actor: 'workflow', at: '2026-11-20T11:00:02.000Z' },
+    ];
     const order = anOrder({
-      cancellations: [aCancellation({ steps: [{ step: 'RESTOCKED', actor: 'workflow', at: '2026-11-20T11:00:01.000Z' }] })],
+      cancellations: [aCancellation({ steps })],
       timeline: [
         { type: 'IMPORTED', detail: {}, actor: 'channel', at: '2026-11-20T10:00:00.000Z' },
-        { type: 'CANCELLATION_RESTOCKED', detail: { cancellationId: 'canc-1' }, actor: 'workflow', at: '2026-11-20T11:00:01.000Z' },
-        { type: 'CANCELLATION_RESTOCKED', detail: { cancellationId: 'another' }, actor: 'workflow', at: '2026-11-20T11:00:02.000Z' },
+        ...steps.map((s) => stepEntry('canc-1', s)),
       ],
     });
     renderConsole(
@@ -246,8 +255,11 @@ describe('order timeline', () => {
       servicesFor(() => order),
     );
     expect(await screen.findByText('Cancellation MC-1: Restocked')).toBeTruthy();
-    const entries = screen.getByRole('heading', { name: 'Timeline' }).parentElement!.querySelectorAll('li');
-    expect(entries).toHaveLength(3);
+    const timeline = screen.getByRole('heading', { name: 'Timeline' }).parentElement!;
+    expect(timeline.querySelectorAll('li')).toHaveLength(3);
+    expect(timeline.textContent).toContain('Cancellation MC-1: Channel notified');
+    expect(timeline.textContent).toContain('marketplace told');
+    expect(timeline.querySelectorAll('a[href*="workflows"]')).toHaveLength(1);
   });
 });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@cancelflow/service-kit/logger';
 import { listen, type RunningServer } from '@cancelflow/service-kit/http';
-import { loadConfig } from '../src/config.ts';
+import { configFromEnv } from '../src/config.ts';
 import { createConsoleApp } from '../src/server.ts';
 
 // An upstream that answers with what it received, standing in for a service's HTTP port.
@@ -34,7 +34,7 @@ beforeAll(async () => {
   mkdirSync(join(dist, 'assets'));
   writeFileSync(join(dist, 'assets', 'index-1.js'), 'console.log(1);\n//# sourceMappingURL=index-1.js.map');
   writeFileSync(join(dist, 'assets', 'index-1.js.map'), '{"sources":["secret.tsx"]}');
-  const config = loadConfig({
+  const config = configFromEnv({
     ORDER_SERVICE_URL: upstreamUrl,
     PAYMENT_SERVICE_URL: 'http://127.0.0.1:1',
     TEMPORAL_UI_URL: 'http://temporal.example:8233/',
@@ -105,9 +105,19 @@ describe('console server', () => {
     expect((await fetch(`${console_.url}/assets/index-1.js.map`)).status).toBe(404);
   });
 
-  it('refuses bad settings naming the variable', () => {
-    expect(() => loadConfig({ PORT: 'eighty', ORDER_SERVICE_URL: 'not a url' })).toThrow(
-      /PORT: PORT must be a port number.*ORDER_SERVICE_URL: ORDER_SERVICE_URL must be a URL/,
+  it('answers /healthz and /readyz in the shape every service answers them', async () => {
+    expect(await (await fetch(`${console_.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${console_.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { app: 'ok' } });
+  });
+
+  it('refuses bad settings naming the variable, through the common configuration', () => {
+    expect(() => configFromEnv({ PORT: 'eighty', ORDER_SERVICE_URL: 'not a url', LOG_LEVEL: 'loud' })).toThrow(
+      /console configuration is invalid: .*PORT must be a port number.*ORDER_SERVICE_URL must be a URL/,
     );
+    expect(() => configFromEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/);
+    // An empty variable is unset, as a .env file leaves it.
+    expect(configFromEnv({ PORT: '', TEMPORAL_NAMESPACE: '' })).toMatchObject({ PORT: 3000, TEMPORAL_NAMESPACE: 'default' });
   });
 });

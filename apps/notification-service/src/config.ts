@@ -1,34 +1,15 @@
 import { z } from 'zod';
-import { commonEnv, loadConfig as loadEnv } from '@cancelflow/service-kit/config';
+import { loadConfig, port, serviceConfig, serviceEnv, type ServiceConfig } from '@cancelflow/service-kit/config';
 import { assertSecrets } from '@cancelflow/service-kit/secrets';
 import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
 import { TASK_QUEUES } from '@cancelflow/domain';
 
-const port = (name: string) =>
-  z.coerce
-    .number({ error: `${name} must be a port number` })
-    .int(`${name} must be a whole port number`)
-    .min(0, `${name} must be between 0 and 65535 (0 = any free port)`)
-    .max(65535, `${name} must be between 0 and 65535 (0 = any free port)`);
-
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 const envSchema = z.object({
-  ...commonEnv,
-  DATABASE_URL: z
-    .string({ error: 'DATABASE_URL is required: postgres://user:password@host:port/database' })
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: port('PORT').default(3003),
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  ...serviceEnv(3003),
   /** The task queue the worker polls; tests may use their own to stay apart. */
   NOTIFICATIONS_TASK_QUEUE: z.string().min(1).default(TASK_QUEUES.notifications),
-  /** false: serve HTTP (and SMTP) only; another process runs the worker. */
-  WORKER_ENABLED: z
-    .enum(['true', 'false'], { error: 'WORKER_ENABLED must be true or false' })
-    .default('true')
-    .transform((value) => value === 'true'),
   /** A real relay for outbound mail, e.g. smtp://user:pass@relay:587; when set, the SMTP server takes replies only (no development sink). */
   SMTP_URL: z.preprocess(
     emptyAsUndefined,
@@ -78,13 +59,9 @@ const envSchema = z.object({
   INBOUND_AUTHSERV_ID: z.preprocess(emptyAsUndefined, z.string().trim().min(1).max(255).optional()),
 });
 
-export interface NotificationServiceConfig {
-  databaseUrl: string;
-  host: string;
-  port: number;
-  temporal: { address: string; namespace: string };
+/** The common settings (worker false: serve HTTP and SMTP only) and the notification service's own. */
+export interface NotificationServiceConfig extends ServiceConfig {
   taskQueue: string;
-  workerEnabled: boolean;
   smtp: {
     /** A real relay; when set, the embedded SMTP server does not start. */
     url?: string;
@@ -106,17 +83,13 @@ export interface NotificationServiceConfig {
 }
 
 /** Reads the environment; a bad variable fails start-up with its name and what it must be. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotificationServiceConfig {
-  const e = loadEnv('notification-service', envSchema, env);
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NotificationServiceConfig {
+  const e = loadConfig('notification-service', envSchema, env);
   // Every secret is checked before anything starts; production refuses the published ones.
   assertSecrets('notification-service', env, ['AUTH_TOKEN_SECRET', 'METRICS_TOKEN']);
   return {
-    databaseUrl: e.DATABASE_URL,
-    host: e.HOST,
-    port: e.PORT,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
+    ...serviceConfig(e),
     taskQueue: e.NOTIFICATIONS_TASK_QUEUE,
-    workerEnabled: e.WORKER_ENABLED,
     smtp: {
       ...(e.SMTP_URL ? { url: e.SMTP_URL } : {}),
       host: e.SMTP_HOST,

@@ -1,5 +1,5 @@
 import { createLogger, runService, startTracing } from '@cancelflow/service-kit';
-import { loadConfig } from './config.ts';
+import { configFromEnv } from './config.ts';
 import { startService } from './service.ts';
 
 const logger = createLogger('notification-service');
@@ -7,7 +7,7 @@ startTracing({ service: 'notification-service' });
 await runService({
   name: 'notification-service',
   logger,
-  start: () => startService(loadConfig(), { logger }),
+  start: () => startService(configFromEnv(), { logger }),
   started: (service) =>
     `notification-service: HTTP ${service.url}, SMTP ${service.smtp.embedded ? service.smtp.url : 'relay from SMTP_URL'}`,
 });

@@ -143,7 +143,7 @@ export async function startService(
     closers.push(() => http.close());
 
     let worker: RunningActivityWorker | undefined;
-    if (config.workerEnabled) {
+    if (config.worker) {
       worker = await startActivityWorker({
         address: config.temporal.address,
         namespace: config.temporal.namespace,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_AUTH_SECRET } from '@cancelflow/service-kit/secrets';
-import { loadConfig } from '../src/config.ts';
+import { configFromEnv } from '../src/config.ts';
 import { supportToken } from '@cancelflow/testing/tokens';
 import type { RunningNotificationService } from '../src/service.ts';
 import { startTestService } from './helpers.ts';
@@ -39,8 +39,8 @@ describe('notification service boundaries', () => {
 describe('production secrets', () => {
   it('the configuration refuses the published development secrets and missing ones in production', () => {
     const env = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/c', AUTH_TOKEN_SECRET: DEVELOPMENT_AUTH_SECRET };
-    expect(() => loadConfig(env)).toThrow(/AUTH_TOKEN_SECRET: is a development secret published/);
-    expect(() => loadConfig({ ...env, AUTH_TOKEN_SECRET: undefined })).toThrow(/AUTH_TOKEN_SECRET: required in production/);
-    expect(() => loadConfig({ ...env, AUTH_TOKEN_SECRET: 'p'.repeat(40) })).not.toThrow();
+    expect(() => configFromEnv(env)).toThrow(/AUTH_TOKEN_SECRET: is a development secret published/);
+    expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: undefined })).toThrow(/AUTH_TOKEN_SECRET: required in production/);
+    expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: 'p'.repeat(40) })).not.toThrow();
   });
 });

@@ -29,7 +29,7 @@ export function testConfig(overrides: Partial<NotificationServiceConfig> = {}): 
     },
     // A queue of its own, so this file's worker never takes another file's notification tasks.
     taskQueue: uniqueId('notifications-test'),
-    workerEnabled: true,
+    worker: true,
     smtp: { host: '127.0.0.1', port: 0, maxMessageBytes: 1024 * 1024, rateLimitPerMinute: 100_000 },
     mailFrom: 'CancelFlow <no-reply@cancelflow.local>',
     replyAddresses: [REPLY_ADDRESS],

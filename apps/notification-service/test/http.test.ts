@@ -16,7 +16,7 @@ let service: RunningNotificationService;
 let sent: { orderId: string; to: string; messageId: string };
 
 beforeAll(async () => {
-  service = await startTestService({ workerEnabled: false });
+  service = await startTestService({ worker: false });
   const orderId = uniqueId('order');
   const to = `${uniqueId('Http.Customer')}@Example.com`;
   const { messageId } = await service.activities.sendEmail({

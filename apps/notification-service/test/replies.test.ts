@@ -29,7 +29,7 @@ interface ReplyView {
 let service: RunningNotificationService;
 
 beforeAll(async () => {
-  service = await startTestService({ workerEnabled: false });
+  service = await startTestService({ worker: false });
 });
 afterAll(async () => {
   await service?.close();
@@ -221,7 +221,7 @@ describe('the SMTP server takes replies only', () => {
   });
 
   it('limits the messages per client address (451, try later), without touching other clients', async () => {
-    const limited = await startTestService({ workerEnabled: false, smtp: { ...testConfig().smtp, rateLimitPerMinute: 2 } });
+    const limited = await startTestService({ worker: false, smtp: { ...testConfig().smtp, rateLimitPerMinute: 2 } });
     try {
       // Client addresses of their own: the counters are shared by every test in this PostgreSQL.
       const from = (a: number) => ({
@@ -245,7 +245,7 @@ describe('the SMTP server takes replies only', () => {
 
   it('with a relay for outbound mail, the SMTP server still takes replies, offers no log-in and sends nowhere', async () => {
     const relayed = await startTestService({
-      workerEnabled: false,
+      worker: false,
       smtp: { ...testConfig().smtp, url: `smtp://127.0.0.1:${await closedPort()}` },
     });
     try {

@@ -219,7 +219,7 @@ describe('sendEmail with the SMTP relay down', () => {
   beforeAll(async () => {
     relayDown = await startTestService({
       smtp: { ...testConfig().smtp, url: `smtp://127.0.0.1:${await closedPort()}` },
-      workerEnabled: false,
+      worker: false,
     });
   });
   afterAll(async () => {

@@ -1,7 +1,14 @@
 import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
-import { commonEnv, ConfigError, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
+import {
+  ConfigError,
+  duration,
+  durationMs,
+  loadConfig,
+  serviceConfig,
+  serviceEnv,
+  type ServiceConfig,
+} from '@cancelflow/service-kit/config';
 import { assertSecrets, DEVELOPMENT_SELF_SERVICE_SECRET } from '@cancelflow/service-kit/secrets';
 import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
 import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
@@ -9,77 +16,37 @@ import { WEBHOOK_RETRY_SCHEDULE } from '@cancelflow/domain/webhooks';
 import { DEVELOPMENT_WEBHOOK_SECRETS_KEY, type WebhookSettings } from './webhooks/settings.ts';
 
 const envSchema = z.object({
-  ...commonEnv,
+  ...serviceEnv(3001),
   /** Cancellation requests: how often the merchant is reminded while nobody answers. */
-  REQUEST_REMINDER_INTERVAL: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h')
-    .default('4h'),
+  REQUEST_REMINDER_INTERVAL: duration('REQUEST_REMINDER_INTERVAL').default('4h'),
   /** Cancellation requests: when an unanswered request is escalated. */
-  REQUEST_ESCALATION_AFTER: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h')
-    .default('48h'),
+  REQUEST_ESCALATION_AFTER: duration('REQUEST_ESCALATION_AFTER').default('48h'),
   /** Where reminders and escalations of unanswered cancellation requests go. */
   MERCHANT_EMAIL: z.email().default('merchant-support@cancelflow.local'),
   /** Signs the customer's "view order" links (HS256, at least 32 characters). Required in production. */
   SELF_SERVICE_TOKEN_SECRET: z.string().optional(),
   /** How long a "view order" link works. */
-  SELF_SERVICE_TOKEN_TTL: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 4h')
-    .default('30d'),
+  SELF_SERVICE_TOKEN_TTL: duration('SELF_SERVICE_TOKEN_TTL').default('30d'),
   /** The oldest a link may be, whatever its own expiry says (default: SELF_SERVICE_TOKEN_TTL); shorten it to retire older links. */
-  SELF_SERVICE_TOKEN_MAX_AGE: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 7d or 30d')
-    .optional(),
+  SELF_SERVICE_TOKEN_MAX_AGE: duration('SELF_SERVICE_TOKEN_MAX_AGE').optional(),
   /** The customer's self-service page; the link is <this>/orders/<id>?token=… */
   SELF_SERVICE_BASE_URL: z.url().default('http://127.0.0.1:3000/self-service'),
   NODE_ENV: z.string().optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3001),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  /** Run the worker of the "orders" task queue in this process (default yes). */
-  ORDER_WORKER: z.enum(['true', 'false']).default('true'),
   /** A pending refund with no provider event: the provider is asked after this long, then after waits that double... */
-  REFUND_RECHECK_FIRST: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 10s or 1m')
-    .default('10s'),
+  REFUND_RECHECK_FIRST: duration('REFUND_RECHECK_FIRST').default('10s'),
   /** ...up to this long between two questions (Temporal duration). */
-  REFUND_RECHECK_INTERVAL: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 1h')
-    .default('1h'),
+  REFUND_RECHECK_INTERVAL: duration('REFUND_RECHECK_INTERVAL').default('1h'),
   /** An order whose confirmation did not start at import (a crash, Temporal away) is started by a sweep after this long. */
-  ORDER_CONFIRMATION_RETRY_AFTER: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 30s or 5m')
-    .default('30s'),
+  ORDER_CONFIRMATION_RETRY_AFTER: duration('ORDER_CONFIRMATION_RETRY_AFTER').default('30s'),
   /** Where refund failures are reported. */
   SUPPORT_EMAIL: z.email().default('support@cancelflow.local'),
   /** Undoing a cancellation: how often the customer is reminded to pay again, and how long they have. */
-  UNDO_PAYMENT_REMINDER_INTERVAL: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 2d')
-    .default('2d'),
-  UNDO_PAYMENT_DEADLINE: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 7d')
-    .default('7d'),
+  UNDO_PAYMENT_REMINDER_INTERVAL: duration('UNDO_PAYMENT_REMINDER_INTERVAL').default('2d'),
+  UNDO_PAYMENT_DEADLINE: duration('UNDO_PAYMENT_DEADLINE').default('7d'),
   /** Cancelled but shipped: how often the customer is reminded while no acknowledgement came. */
-  CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 3d')
-    .default('3d'),
+  CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL: duration('CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL').default('3d'),
   /** Cancelled but shipped: after this long without an answer the chain becomes a return. */
-  CANCELLED_BUT_SHIPPED_DEADLINE: z
-    .string()
-    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 30s, 10m or 14d')
-    .default('14d'),
+  CANCELLED_BUT_SHIPPED_DEADLINE: duration('CANCELLED_BUT_SHIPPED_DEADLINE').default('14d'),
   /** Where acknowledged cancelled-but-shipped email chains are forwarded. */
   SELLER_SUPPORT_EMAIL: z.email().default('seller-support@cancelflow.local'),
   /** Encrypts the webhook subscriptions' signing secrets at rest (at least 32 characters). Required in production. */
@@ -113,13 +80,8 @@ const envSchema = z.object({
     .default('1s'),
 });
 
-export interface OrderServiceConfig {
-  port: number;
-  host: string;
-  databaseUrl: string;
-  temporal: { address: string; namespace: string };
-  /** Start the worker of the "orders" task queue beside the HTTP API. */
-  worker: boolean;
+/** The common settings (worker: the "orders" task queue's) and the order service's own. */
+export interface OrderServiceConfig extends ServiceConfig {
   /** How long GET /cancellations/:id waits for the live workflow state before leaving it out. */
   liveStateTimeoutMs?: number;
   /** How long starting a workflow may take before the request is answered 503. */
@@ -163,8 +125,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
   const e = loadConfig('order-service', envSchema, env);
   // Every secret is checked before anything starts; production refuses the published ones.
   assertSecrets('order-service', env, ['AUTH_TOKEN_SECRET', 'SELF_SERVICE_TOKEN_SECRET', 'METRICS_TOKEN']);
-  const ttlSeconds = Math.round(msToNumber(e.SELF_SERVICE_TOKEN_TTL as Duration) / 1000);
-  const maxAgeSeconds = e.SELF_SERVICE_TOKEN_MAX_AGE ? Math.round(msToNumber(e.SELF_SERVICE_TOKEN_MAX_AGE as Duration) / 1000) : ttlSeconds;
+  const ttlSeconds = Math.round(durationMs(e.SELF_SERVICE_TOKEN_TTL) / 1000);
+  const maxAgeSeconds = e.SELF_SERVICE_TOKEN_MAX_AGE ? Math.round(durationMs(e.SELF_SERVICE_TOKEN_MAX_AGE) / 1000) : ttlSeconds;
   if (maxAgeSeconds < ttlSeconds) {
     throw new ConfigError(
       'order-service configuration is invalid: SELF_SERVICE_TOKEN_MAX_AGE is shorter than SELF_SERVICE_TOKEN_TTL: new links would be refused before they expire',
@@ -175,31 +137,27 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       'order-service configuration is invalid: WEBHOOK_SECRETS_KEY is required in production (it encrypts the webhook secrets; not the published development key)',
     );
   }
-  const ms = (value: string) => msToNumber(value as Duration);
+  const ms = (value: string) => durationMs(value as Duration);
   return {
-    port: e.PORT,
-    host: e.HOST,
-    databaseUrl: e.DATABASE_URL,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
-    worker: workerEnabled(env, 'ORDER_WORKER'),
+    ...serviceConfig(e),
     cancellationProcess: {
-      refundRecheckFirst: e.REFUND_RECHECK_FIRST as Duration,
-      refundRecheckInterval: e.REFUND_RECHECK_INTERVAL as Duration,
+      refundRecheckFirst: e.REFUND_RECHECK_FIRST,
+      refundRecheckInterval: e.REFUND_RECHECK_INTERVAL,
       supportEmail: e.SUPPORT_EMAIL,
     },
     undoProcess: {
-      paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL as Duration,
-      paymentDeadline: e.UNDO_PAYMENT_DEADLINE as Duration,
+      paymentReminderInterval: e.UNDO_PAYMENT_REMINDER_INTERVAL,
+      paymentDeadline: e.UNDO_PAYMENT_DEADLINE,
     },
     auth: authSettings(env),
     rateLimits: rateLimitSettingsFromEnv(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     requestProcess: {
-      reminderInterval: e.REQUEST_REMINDER_INTERVAL as Duration,
-      escalateAfter: e.REQUEST_ESCALATION_AFTER as Duration,
+      reminderInterval: e.REQUEST_REMINDER_INTERVAL,
+      escalateAfter: e.REQUEST_ESCALATION_AFTER,
       merchantEmail: e.MERCHANT_EMAIL,
     },
-    orderConfirmationRetryAfterMs: msToNumber(e.ORDER_CONFIRMATION_RETRY_AFTER as Duration),
+    orderConfirmationRetryAfterMs: durationMs(e.ORDER_CONFIRMATION_RETRY_AFTER),
     selfService: {
       secret: e.SELF_SERVICE_TOKEN_SECRET || DEVELOPMENT_SELF_SERVICE_SECRET,
       ttlSeconds,
@@ -207,8 +165,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       baseUrl: e.SELF_SERVICE_BASE_URL.replace(/\/+$/, ''),
     },
     cancelledButShippedProcess: {
-      reminderInterval: e.CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL as Duration,
-      acknowledgementDeadline: e.CANCELLED_BUT_SHIPPED_DEADLINE as Duration,
+      reminderInterval: e.CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL,
+      acknowledgementDeadline: e.CANCELLED_BUT_SHIPPED_DEADLINE,
       sellerSupportEmail: e.SELLER_SUPPORT_EMAIL,
     },
     webhooks: {
@@ -230,6 +188,6 @@ function authSettings(env: NodeJS.ProcessEnv): AuthSettings {
   try {
     return authSettingsFromEnv(env);
   } catch (error) {
-    throw new Error(`order-service configuration is invalid: ${(error as Error).message}`);
+    throw new ConfigError(`order-service configuration is invalid: ${(error as Error).message}`);
   }
 }

@@ -45,6 +45,23 @@ async function cancelledOrder(
 
 const count = async (sql: string, params: unknown[]) => Number((await service.db.em.fork().execute<{ n: string }[]>(sql, params))[0]!.n);
 
+interface Step {
+  step: string;
+  key?: string;
+  detail?: string;
+  actor: string;
+}
+const stepsOf = async (cancellationId: string): Promise<Step[]> => (await api.get(`/cancellations/${cancellationId}`)).body.steps as Step[];
+const timelineOf = async (orderId: string): Promise<{ type: string; step?: string; cancellationId?: string }[]> =>
+  (await api.get(`/orders/${orderId}`)).body.timeline;
+/** The order events of the order, as written (the timeline adds the steps to them). */
+const orderEvents = async (orderId: string): Promise<string[]> =>
+  (
+    await service.db.em
+      .fork()
+      .execute<{ type: string }[]>(`select "type" from "orders"."order_event" where "order_id" = ? order by "at"`, [orderId])
+  ).map((e) => e.type);
+
 describe('loadCancellation', () => {
   it('returns what the workflow needs: order, customer, cancelled lines, amount and payments', async () => {
     const { orderId, lineIds, cancellationId } = await cancelledOrder('amazon');
@@ -85,12 +102,15 @@ describe('restockCancellation', () => {
       ['TEA-9', 1],
     ]);
     expect(movements[0]!.idempotencyKey).toMatch(new RegExp(`^restock:${cancellationId}:`));
+    // Run again after its transaction committed (a retry), it writes its step no second time.
+    expect((await stepsOf(cancellationId)).map((s) => s.step)).toEqual(['RESERVED', 'RESTOCKED']);
   });
 
   it('does not restock when the cancellation did not ask for it', async () => {
     const { orderId, cancellationId } = await cancelledOrder('webshop', { restock: false });
     await activities.restockCancellation(cancellationId);
     expect((await api.get(`/sandbox/inventory-movements?orderId=${orderId}`)).body.items).toEqual([]);
+    expect((await stepsOf(cancellationId)).map((s) => s.step)).toEqual(['RESERVED']);
   });
 });
 
@@ -111,6 +131,10 @@ describe('notifyChannelOfCancellation', () => {
         lines: [{ lineNo: 1, sku: 'MUG-1', quantity: 1 }],
       },
     });
+    expect((await stepsOf(cancellationId)).map((s) => [s.step, s.detail])).toEqual([
+      ['RESERVED', 'line 1: 1'],
+      ['CHANNEL_NOTIFIED', 'marketplace told'],
+    ]);
   });
 
   it('mirakl is told without a marketplace restock', async () => {
@@ -123,6 +147,10 @@ describe('notifyChannelOfCancellation', () => {
   it('the own web shop and third-party-managed orders are never synced back', async () => {
     const shop = await cancelledOrder('webshop');
     expect(await activities.notifyChannelOfCancellation(shop.cancellationId)).toEqual({ skipped: 'OWN_SHOP' });
+    expect((await stepsOf(shop.cancellationId)).at(-1)).toMatchObject({
+      step: 'CHANNEL_NOTIFIED',
+      detail: 'own web shop: no marketplace to tell',
+    });
     const managed = await cancelledOrder('rakuten', { order: { thirdPartyManaged: true } });
     expect(await activities.notifyChannelOfCancellation(managed.cancellationId)).toEqual({ skipped: 'THIRD_PARTY_MANAGED' });
     for (const { orderId } of [shop, managed]) {
@@ -152,6 +180,13 @@ describe('notifyChannelOfCancellation', () => {
     const timeline = (await api.get(`/orders/${orderId}`)).body.timeline.map((e: { type: string }) => e.type);
     expect(timeline.filter((t: string) => t === 'DISPUTE_OPENED')).toHaveLength(1);
     expect(timeline.filter((t: string) => t === 'DISPUTE_CLOSED')).toHaveLength(1);
+    // The dispute's steps are written with the dispute: opened with it, closed with its closing.
+    expect((await stepsOf(cancellationId)).map((s) => [s.step, s.detail])).toEqual([
+      ['RESERVED', expect.any(String)],
+      ['DISPUTE_OPENED', `dispute ${first.disputeId}`],
+      ['CHANNEL_NOTIFIED', 'marketplace told; it opened a dispute'],
+      ['DISPUTE_CLOSED', 'SELLER_REFUNDS'],
+    ]);
   });
 
   it('eBay, unpaid: a plain message, no dispute', async () => {
@@ -164,8 +199,8 @@ describe('notifyChannelOfCancellation', () => {
   });
 });
 
-describe('recordCancellationStep', () => {
-  it('records a step once per step and key, on the cancellation and the order timeline', async () => {
+describe('recordCancellationStep (processes started before the activities recorded their steps)', () => {
+  it('records a step once per step and key, on the cancellation and so on the order timeline', async () => {
     const { orderId, cancellationId } = await cancelledOrder('webshop');
     await activities.recordCancellationStep({ cancellationId, step: 'RESTOCKED' });
     await activities.recordCancellationStep({ cancellationId, step: 'RESTOCKED' });
@@ -199,6 +234,84 @@ describe('recordCancellationStep', () => {
     const c = (await api.get(`/cancellations/${cancellationId}`)).body;
     expect(c.refundStatus).toBe('SUCCEEDED');
     expect(c.refundFailureReason).toBeUndefined();
+  });
+});
+
+describe('recordRefund', () => {
+  it('a pending attempt, then its failure, then a second attempt: each step once, the refund status in step', async () => {
+    const { cancellationId } = await cancelledOrder('webshop');
+    const first = { attempt: 1, requested: 'attempt 1: 1000 by CARD PENDING' };
+    await activities.recordRefund({ cancellationId, refund: { ...first, status: 'PENDING' } });
+    await activities.recordRefund({ cancellationId, refund: { ...first, status: 'PENDING' } });
+    expect((await api.get(`/cancellations/${cancellationId}`)).body.refundStatus).toBe('PENDING');
+    await activities.recordRefund({ cancellationId, refund: { ...first, status: 'FAILED', failureReason: 'card_declined' } });
+    await activities.recordRefund({ cancellationId, refund: { ...first, status: 'FAILED', failureReason: 'card_declined' } });
+    expect((await api.get(`/cancellations/${cancellationId}`)).body).toMatchObject({
+      status: 'IN_PROGRESS',
+      refundStatus: 'FAILED',
+      refundFailureReason: 'card_declined',
+    });
+    await activities.recordRefund({
+      cancellationId,
+      refund: { attempt: 2, requested: 'attempt 2: 1000 by CARD PENDING', requestedBy: 'sue', status: 'PENDING' },
+    });
+    expect((await api.get(`/cancellations/${cancellationId}`)).body).toMatchObject({ refundStatus: 'PENDING' });
+    expect((await api.get(`/cancellations/${cancellationId}`)).body.refundFailureReason).toBeUndefined();
+    expect((await stepsOf(cancellationId)).map((s) => [s.step, s.key, s.detail, s.actor])).toEqual([
+      ['RESERVED', undefined, expect.any(String), expect.any(String)],
+      ['REFUND_REQUESTED', '1', 'attempt 1: 1000 by CARD PENDING', 'workflow'],
+      ['REFUND_FAILED', '1', 'card_declined', 'workflow'],
+      ['REFUND_REQUESTED', '2', 'attempt 2: 1000 by CARD PENDING', 'sue'],
+    ]);
+  });
+});
+
+describe('recordCustomerNotified', () => {
+  it('records CUSTOMER_NOTIFIED once, however often it runs', async () => {
+    const { cancellationId } = await cancelledOrder('webshop');
+    await activities.recordCustomerNotified(cancellationId);
+    await activities.recordCustomerNotified(cancellationId);
+    expect((await stepsOf(cancellationId)).filter((s) => s.step === 'CUSTOMER_NOTIFIED')).toHaveLength(1);
+  });
+});
+
+describe('each step is written once, and the order timeline reads it', () => {
+  it('a whole cancellation run twice over (every activity retried after it committed): each step once, no copy as an order event', async () => {
+    const { orderId, cancellationId } = await cancelledOrder('amazon', { restock: true });
+    const succeeded = {
+      attempt: 1,
+      status: 'SUCCEEDED' as const,
+      requested: 'attempt 1: 1000 by CARD SUCCEEDED',
+      settled: '1000 by CARD SUCCEEDED',
+    };
+    for (let run = 0; run < 2; run++) {
+      await activities.restockCancellation(cancellationId);
+      await activities.notifyChannelOfCancellation(cancellationId);
+      await activities.completeCancellation(cancellationId, { refund: succeeded });
+      await activities.recordCustomerNotified(cancellationId);
+    }
+    const c = (await api.get(`/cancellations/${cancellationId}`)).body;
+    expect(c).toMatchObject({ status: 'CANCELLED', refundStatus: 'SUCCEEDED' });
+    const steps = ['RESERVED', 'RESTOCKED', 'CHANNEL_NOTIFIED', 'REFUND_REQUESTED', 'REFUND_SUCCEEDED', 'CANCELLED', 'CUSTOMER_NOTIFIED'];
+    expect((c.steps as Step[]).map((s) => s.step)).toEqual(steps);
+    expect((c.steps as Step[]).find((s) => s.step === 'REFUND_SUCCEEDED')).toMatchObject({ key: '1', detail: '1000 by CARD SUCCEEDED' });
+
+    const timeline = await timelineOf(orderId);
+    expect(timeline.filter((e) => e.cancellationId === cancellationId).map((e) => [e.type, e.step])).toEqual(
+      steps.map((step) => [`CANCELLATION_${step}`, step]),
+    );
+    expect((await orderEvents(orderId)).filter((type) => steps.some((step) => type === `CANCELLATION_${step}`))).toEqual([]);
+  });
+
+  it('completing without a refund records why, with the status', async () => {
+    const { cancellationId } = await cancelledOrder('webshop');
+    await activities.completeCancellation(cancellationId, { refundNotNeeded: 'nothing to refund' });
+    await activities.completeCancellation(cancellationId, { refundNotNeeded: 'nothing to refund' });
+    expect((await stepsOf(cancellationId)).map((s) => [s.step, s.detail ?? null])).toEqual([
+      ['RESERVED', expect.any(String)],
+      ['REFUND_NOT_NEEDED', 'nothing to refund'],
+      ['CANCELLED', null],
+    ]);
   });
 });
 

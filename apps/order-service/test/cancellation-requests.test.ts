@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '@cancelflow/domain';
+import { createLogger } from '@cancelflow/service-kit';
+import { createCancellationRequestActivities } from '../src/activities/request-activities.ts';
 import { DEVELOPMENT_SELF_SERVICE_SECRET, type SelfServiceSettings } from '../src/config.ts';
 import type { RunningOrderService } from '../src/service.ts';
 import { mintSelfServiceLink } from '../src/self-service/tokens.ts';
@@ -318,5 +320,38 @@ describe('customer self-service with the signed link of the order email', () => 
       expect(write.status).toBe(status);
     }
     expect(await requestCount(order.id)).toBe(0);
+  });
+});
+
+describe("the request's process writes its reminders and escalation to the order's timeline", () => {
+  it('once per reminder and once for the escalation, however often the activity runs', async () => {
+    const order = await importOrder();
+    const asked = await ask(order);
+    expect(asked.status).toBe(201);
+    const { recordCancellationRequestEvent } = createCancellationRequestActivities({
+      db: service.db,
+      temporal: service.temporal,
+      logger: createLogger('test'),
+      liveStateTimeoutMs: 300,
+      temporalTimeoutMs: 10_000,
+    });
+    const { requestId } = asked.body as unknown as { requestId: string };
+    for (const key of ['1', '1', '2']) await recordCancellationRequestEvent({ requestId, type: 'CANCELLATION_REQUEST_REMINDER_SENT', key });
+    for (let i = 0; i < 2; i++)
+      await recordCancellationRequestEvent({ requestId, type: 'CANCELLATION_REQUEST_ESCALATED', key: 'escalation' });
+
+    const timeline = (
+      (await api.get(`/orders/${order.id}`)).body.timeline as { type: string; detail: { requestId?: string; key?: string } }[]
+    )
+      .filter((e) => e.detail.requestId === requestId)
+      .map((e) => [e.type, e.detail.key]);
+    expect(timeline).toEqual(
+      expect.arrayContaining([
+        ['CANCELLATION_REQUEST_REMINDER_SENT', '1'],
+        ['CANCELLATION_REQUEST_REMINDER_SENT', '2'],
+        ['CANCELLATION_REQUEST_ESCALATED', 'escalation'],
+      ]),
+    );
+    expect(timeline.filter(([type]) => type !== 'CANCELLATION_REQUEST_RECEIVED')).toHaveLength(3);
   });
 });

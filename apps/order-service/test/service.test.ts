@@ -13,9 +13,28 @@ describe('configuration', () => {
   });
 
   it('fails naming the bad variable', () => {
-    expect(() => configFromEnv({ DATABASE_URL: 'mysql://x', PORT: '3001' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
+    expect(() => configFromEnv({ DATABASE_URL: 'mysql://x', PORT: '3001' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
     expect(() => configFromEnv({ DATABASE_URL: 'postgres://x', PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => configFromEnv({})).toThrow(/DATABASE_URL/);
+    expect(() => configFromEnv({ DATABASE_URL: 'postgres://x', UNDO_PAYMENT_DEADLINE: 'a week' })).toThrow(
+      /UNDO_PAYMENT_DEADLINE must be a duration such as 30s, 10m or 4h/,
+    );
+    expect(() => configFromEnv({ DATABASE_URL: 'postgres://x', ORDER_WORKER: 'false' })).toThrow(
+      /ORDER_WORKER is no longer read: set WORKER_ENABLED/,
+    );
+  });
+
+  it('reads the durations of the processes in one format, as Temporal takes them', () => {
+    const config = configFromEnv({
+      DATABASE_URL: 'postgres://x',
+      WORKER_ENABLED: 'false',
+      SELF_SERVICE_TOKEN_TTL: '2h',
+      ORDER_CONFIRMATION_RETRY_AFTER: '500ms',
+    });
+    expect(config.worker).toBe(false);
+    expect(config.requestProcess).toMatchObject({ reminderInterval: '4h', escalateAfter: '48h' });
+    expect(config.selfService).toMatchObject({ ttlSeconds: 7200, maxAgeSeconds: 7200 });
+    expect(config.orderConfirmationRetryAfterMs).toBe(500);
   });
 });
 

@@ -317,4 +317,25 @@ describe('GET /cancelled-but-shipped', () => {
     const listed = await api.get(`/cancelled-but-shipped?orderId=${o.id}`);
     expect(listed.body.items.map((c) => c.id)).toEqual([id]);
   });
+
+  it('an acknowledgement after the chain became a return for want of an answer is refused (409), the process not asked, nothing written', async () => {
+    const o = await importOrder('webshop', [{ sku: 'MUG-1', quantity: 1, unitPrice: 1000 }]);
+    await cancel(o.id, o.lines[0]!.id, 1);
+    const id = (await ship(o.id, [{ lineId: o.lines[0]!.id, quantity: 1 }])).body.cancelledButShippedId!;
+    // The deadline passed without an answer: the process turned the chain into a return.
+    await service.db.em.fork().execute(`update "orders"."cancelled_but_shipped" set "status" = 'RETURN_REQUESTED' where "id" = ?`, [id]);
+    const late = await api.post(`/cancelled-but-shipped/${id}/acknowledgement`, {
+      staffId: 'grace',
+      accepted: true,
+      evidence: 'too late: "I accept"',
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toMatch(/already settled \(RETURN_REQUESTED\)/);
+    const after = (await api.get(`/cancelled-but-shipped/${id}`)).body as unknown as {
+      acknowledgement?: unknown;
+      steps: { step: string }[];
+    };
+    expect(after.acknowledgement).toBeUndefined();
+    expect(after.steps.map((s) => s.step)).toEqual(['STARTED']);
+  });
 });

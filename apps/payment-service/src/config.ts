@@ -1,17 +1,12 @@
 import { z } from 'zod';
-import { commonEnv, loadConfig, workerEnabled } from '@cancelflow/service-kit/config';
+import { loadConfig, milliseconds, serviceConfig, serviceEnv, type ServiceConfig } from '@cancelflow/service-kit/config';
 import { assertSecrets } from '@cancelflow/service-kit/secrets';
 import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
 
-export interface PaymentServiceConfig {
-  port: number;
-  host: string;
-  databaseUrl: string;
-  temporal: { address: string; namespace: string };
+/** The common settings (worker: the payments task queue's; tests may bring their own) and the payment service's own. */
+export interface PaymentServiceConfig extends ServiceConfig {
   /** How long the sandbox provider keeps a card refund PENDING before it settles by itself. */
   sandboxCardSettleMs: number;
-  /** Run the worker of the payments task queue in this process (tests may bring their own). */
-  runWorker: boolean;
   /** How long the sandbox provider's card authorisations last after the payment (default 7 days). */
   sandboxAuthorisationDays?: number;
   /** RATE_LIMIT_*: per token and per client address (defaults when not given). */
@@ -25,41 +20,17 @@ export interface PaymentServiceConfig {
 }
 
 const envSchema = z.object({
-  ...commonEnv,
-  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number').default(3002),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z
-    .string({ error: 'is required: postgres://user:password@host:port/database' })
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  SANDBOX_CARD_SETTLE_MS: z.coerce
-    .number({ error: 'must be a whole number of milliseconds' })
-    .int('must be a whole number of milliseconds')
-    .min(0, 'must be a whole number of milliseconds')
-    .default(300),
-  PAYMENTS_WORKER: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  ...serviceEnv(3002),
+  SANDBOX_CARD_SETTLE_MS: milliseconds('SANDBOX_CARD_SETTLE_MS').default(300),
   SANDBOX_AUTHORISATION_DAYS: z.coerce
-    .number({ error: 'must be a number of days' })
-    .positive('must be a number of days above 0')
+    .number({ error: 'SANDBOX_AUTHORISATION_DAYS must be a number of days' })
+    .positive('SANDBOX_AUTHORISATION_DAYS must be a number of days above 0')
     .default(7),
-  SANDBOX_SWEEP_MS: z.coerce
-    .number({ error: 'must be a whole number of milliseconds' })
-    .int('must be a whole number of milliseconds')
-    .min(1, 'must be a whole number of milliseconds above 0')
-    .default(1000),
+  SANDBOX_SWEEP_MS: milliseconds('SANDBOX_SWEEP_MS', 1).default(1000),
   /** A card refund still pending after this long is overdue (default 1 hour). */
-  EXPECTED_CARD_REFUND_MS: z.coerce
-    .number({ error: 'must be a whole number of milliseconds' })
-    .int('must be a whole number of milliseconds')
-    .min(1, 'must be a whole number of milliseconds above 0')
-    .default(3_600_000),
+  EXPECTED_CARD_REFUND_MS: milliseconds('EXPECTED_CARD_REFUND_MS', 1).default(3_600_000),
   /** A bank deposit still pending after this long is overdue (default 5 days). */
-  EXPECTED_BANK_DEPOSIT_MS: z.coerce
-    .number({ error: 'must be a whole number of milliseconds' })
-    .int('must be a whole number of milliseconds')
-    .min(1, 'must be a whole number of milliseconds above 0')
-    .default(432_000_000),
+  EXPECTED_BANK_DEPOSIT_MS: milliseconds('EXPECTED_BANK_DEPOSIT_MS', 1).default(432_000_000),
 });
 
 /** Reads the configuration from the environment; a bad variable is named in the error. */
@@ -68,12 +39,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentServ
   // Every secret is checked before anything starts; production refuses the published ones.
   assertSecrets('payment-service', env, ['AUTH_TOKEN_SECRET', 'METRICS_TOKEN']);
   return {
-    port: e.PORT,
-    host: e.HOST,
-    databaseUrl: e.DATABASE_URL,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
+    ...serviceConfig(e),
     sandboxCardSettleMs: e.SANDBOX_CARD_SETTLE_MS,
-    runWorker: workerEnabled(env, 'PAYMENTS_WORKER'),
     sandboxAuthorisationDays: e.SANDBOX_AUTHORISATION_DAYS,
     rateLimits: rateLimitSettingsFromEnv(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),

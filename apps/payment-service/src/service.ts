@@ -116,7 +116,7 @@ export async function startService(config: PaymentServiceConfig, options: { logg
     );
     closers.push(() => http.close());
 
-    if (config.runWorker) {
+    if (config.worker) {
       const worker = await startActivityWorker({
         ...config.temporal,
         taskQueue: TASK_QUEUES.payments,

@@ -21,7 +21,10 @@ let db: pg.Client;
 beforeAll(async () => {
   // Everything in this process except the payments worker, and a sandbox here that neither settles
   // card refunds nor sweeps its outbox: the child process alone does, so its death is what counts.
-  system = await startSystem({ env: { PAYMENTS_WORKER: 'false', SANDBOX_CARD_SETTLE_MS: '3600000', SANDBOX_SWEEP_MS: '3600000' } });
+  system = await startSystem({
+    env: { SANDBOX_CARD_SETTLE_MS: '3600000', SANDBOX_SWEEP_MS: '3600000' },
+    serviceEnv: { payments: { WORKER_ENABLED: 'false' } },
+  });
   db = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await db.connect();
 });

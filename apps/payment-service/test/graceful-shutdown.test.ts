@@ -9,7 +9,7 @@ let running: PaymentsProcess | undefined;
 
 beforeAll(async () => {
   // Everything in this process except the worker of the payments task queue: that one is the child.
-  system = await startSystem({ env: { PAYMENTS_WORKER: 'false' } });
+  system = await startSystem({ serviceEnv: { payments: { WORKER_ENABLED: 'false' } } });
 });
 
 afterAll(async () => {

@@ -4,8 +4,8 @@
  * A failed refund keeps the cancellation IN_PROGRESS and waits for support to retry it.
  */
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
-import type { CancellationContext, ChannelNotification, RefundOutcome } from './contracts/cancellation.ts';
-import type { CancellationStep } from '@cancelflow/domain/cancellation';
+import type { CancellationContext, RefundOutcome, RefundProgress } from './contracts/cancellation.ts';
+import { describeChannelNotice, type CancellationStep } from '@cancelflow/domain/cancellation';
 import {
   abortForUndoUpdate,
   cancellationStateQuery,
@@ -24,6 +24,13 @@ import { recheckAfter } from './provider-recheck.ts';
  * has ended. Histories recorded before asking the provider waited an hour and re-read our own record. */
 const RECONCILE_WITH_PROVIDER = 'reconcile-pending-refund-with-provider';
 const LEGACY_REFUND_RECHECK = '1 hour';
+
+/**
+ * Each activity records the step of its work in the same transaction, and the payments are
+ * recorded with the refund they are refunded by. Processes started before recorded every step
+ * with an activity of its own after the work, and the payments with one more.
+ */
+const STEPS_WITH_THEIR_WORK = 'steps-recorded-with-their-work';
 
 export interface CancellationResult {
   status: 'CANCELLED';
@@ -116,17 +123,21 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
     throw new StoppedForUndo(undo.undoId, stoppedAt);
   };
 
+  const ownSteps = patched(STEPS_WITH_THEIR_WORK);
+  /** A step the activity just run wrote with its work; older processes record it after. */
   const step = async (name: CancellationStep, detail?: string, key?: string): Promise<void> => {
-    await orders.recordCancellationStep({ cancellationId, step: name, detail, key });
+    if (!ownSteps) await orders.recordCancellationStep({ cancellationId, step: name, detail, key });
     state.steps.push(name);
   };
 
   const cancellation = await cancellationLoader.loadCancellation(cancellationId);
-  await payments.recordOrderPayments({
-    orderId: cancellation.orderId,
-    currency: cancellation.currency,
-    payments: cancellation.payments,
-  });
+  const orderPayments = { orderId: cancellation.orderId, currency: cancellation.currency, payments: cancellation.payments };
+  if (!ownSteps) await payments.recordOrderPayments(orderPayments);
+  /** The refund attempt that succeeded: completing records it. */
+  let succeeded: RefundProgress | undefined;
+  /** The refund attempt under way, and whether its PENDING was recorded. */
+  let attempt: RefundProgress | undefined;
+  let pendingRecorded = false;
 
   checkpoint();
   if (cancellation.restock) {
@@ -138,7 +149,7 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
   checkpoint();
   state.phase = 'NOTIFYING_CHANNEL';
   const notice = await orders.notifyChannelOfCancellation(cancellationId);
-  await step('CHANNEL_NOTIFIED', describeNotice(notice));
+  await step('CHANNEL_NOTIFIED', describeChannelNotice(notice));
 
   let refundDue = true;
   if (notice.disputeId) {
@@ -146,6 +157,7 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
     state.phase = 'WAITING_FOR_DISPUTE';
     await condition(() => dispute !== undefined || undo !== undefined);
     checkpoint();
+    // Closing the dispute recorded it; older processes record it here.
     await step('DISPUTE_CLOSED', dispute!.resolution);
     // The marketplace refunded the buyer itself, or nobody is owed money: refunding again would pay twice.
     refundDue = dispute!.resolution === 'SELLER_REFUNDS';
@@ -153,13 +165,22 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
 
   checkpoint();
   const refund = refundDue ? await refundUntilSucceeded() : 'NOT_NEEDED';
-  if (refund === 'NOT_NEEDED') {
-    await step('REFUND_NOT_NEEDED', refundDue ? 'nothing to refund' : `dispute closed: ${dispute!.resolution}`);
+  const refundNotNeeded =
+    refund === 'NOT_NEEDED' ? (refundDue ? 'nothing to refund' : `dispute closed: ${dispute!.resolution}`) : undefined;
+  if (refundNotNeeded !== undefined) {
+    // No refund carried the payments: they are recorded on their own.
+    if (ownSteps) await payments.recordOrderPayments(orderPayments);
+    // Completing records it with the status.
+    await step('REFUND_NOT_NEEDED', refundNotNeeded);
   }
 
   checkpoint();
   state.phase = 'COMPLETING';
-  await orders.completeCancellation(cancellationId);
+  if (ownSteps) {
+    await orders.completeCancellation(cancellationId, succeeded ? { refund: succeeded } : { refundNotNeeded });
+  } else {
+    await orders.completeCancellation(cancellationId);
+  }
   state.phase = 'CANCELLED';
   state.steps.push('CANCELLED'); // recorded by completeCancellation together with the status
 
@@ -170,7 +191,10 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
     orderId: cancellation.orderId,
     data: emailData(cancellation, refund === 'NOT_NEEDED' ? 0 : cancellation.amount),
   });
-  await step('CUSTOMER_NOTIFIED');
+  // The email is the notification service's; the step is the order service's: it follows the email.
+  if (ownSteps) await orders.recordCustomerNotified(cancellationId);
+  else await orders.recordCancellationStep({ cancellationId, step: 'CUSTOMER_NOTIFIED' });
+  state.steps.push('CUSTOMER_NOTIFIED');
 
   return { status: 'CANCELLED', refund, refundAttempts: state.refundAttempt };
 
@@ -183,10 +207,19 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
     for (;;) {
       track(outcome);
       if (outcome.status === 'SUCCEEDED') {
-        await step('REFUND_SUCCEEDED', describeParts(outcome), String(state.refundAttempt));
+        if (ownSteps) {
+          succeeded = { ...attempt!, status: 'SUCCEEDED', settled: describeParts(outcome) };
+          state.steps.push('REFUND_SUCCEEDED');
+        } else {
+          await step('REFUND_SUCCEEDED', describeParts(outcome), String(state.refundAttempt));
+        }
         return 'SUCCEEDED';
       }
       if (outcome.status === 'PENDING') {
+        if (ownSteps && !pendingRecorded) {
+          await orders.recordRefund({ cancellationId, refund: { ...attempt!, status: 'PENDING' } });
+          pendingRecorded = true;
+        }
         state.phase = 'WAITING_FOR_REFUND';
         const asksProvider = patched(RECONCILE_WITH_PROVIDER);
         const wait = asksProvider ? recheckAfter(input, waits++) : (input.refundRecheckInterval ?? LEGACY_REFUND_RECHECK);
@@ -218,7 +251,21 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
       amount: cancellation.amount,
       refundMethod: cancellation.refundMethod,
       retry: again,
+      // The first attempt records the order's payments the refund is planned on.
+      ...(ownSteps && !again ? { payments: cancellation.payments } : {}),
     });
+    if (ownSteps) {
+      // Recorded by whichever activity learns how the attempt goes on (pending, failed or completing).
+      attempt = {
+        attempt: state.refundAttempt,
+        status: outcome.status,
+        requested: `attempt ${state.refundAttempt}: ${describeParts(outcome)}`,
+        ...(staffId ? { requestedBy: staffId } : {}),
+      };
+      pendingRecorded = false;
+      state.steps.push('REFUND_REQUESTED');
+      return outcome;
+    }
     await orders.recordCancellationStep({
       cancellationId,
       step: 'REFUND_REQUESTED',
@@ -231,10 +278,16 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
   }
 
   async function refundFailed(outcome: RefundOutcome): Promise<void> {
-    const attempt = String(state.refundAttempt);
-    await step('REFUND_FAILED', outcome.failureReason ?? 'the provider declined the refund', attempt);
+    const key = String(state.refundAttempt);
+    const failureReason = outcome.failureReason ?? 'the provider declined the refund';
+    if (ownSteps) {
+      await orders.recordRefund({ cancellationId, refund: { ...attempt!, status: 'FAILED', failureReason } });
+      state.steps.push('REFUND_FAILED');
+    } else {
+      await step('REFUND_FAILED', failureReason, key);
+    }
     await notifications.sendEmail({
-      messageKey: `refund-failed:${cancellationId}:${attempt}`,
+      messageKey: `refund-failed:${cancellationId}:${key}`,
       to: input.supportEmail ?? 'support@cancelflow.local',
       template: 'REFUND_FAILED_SUPPORT',
       orderId: cancellation.orderId,
@@ -246,12 +299,6 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
     state.refundStatus = outcome.status;
     state.refundFailureReason = outcome.failureReason;
   }
-}
-
-function describeNotice(notice: ChannelNotification): string {
-  if (notice.skipped === 'THIRD_PARTY_MANAGED') return 'not synced: the order is managed by a third party';
-  if (notice.skipped === 'OWN_SHOP') return 'own web shop: no marketplace to tell';
-  return notice.disputeId ? 'marketplace told; it opened a dispute' : 'marketplace told';
 }
 
 function describeParts(outcome: RefundOutcome): string {

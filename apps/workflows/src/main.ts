@@ -1,4 +1,4 @@
-import { connectWorker, createLogger, runService, startTracing, temporalSettingsFromEnv } from '@cancelflow/service-kit';
+import { connectWorker, createLogger, runService, startTracing, workerSettingsFromEnv } from '@cancelflow/service-kit';
 import { createCancellationsWorker } from './worker.ts';
 
 const logger = createLogger('workflows');
@@ -10,7 +10,7 @@ await runService({
   logger,
   started: () => 'workflows: worker of the cancellations task queue running',
   start: async () => {
-    const settings = temporalSettingsFromEnv();
+    const settings = workerSettingsFromEnv('workflows');
     const connection = await connectWorker(settings.address);
     const worker = await createCancellationsWorker({ connection, namespace: settings.namespace });
     const running = worker.run();

@@ -84,21 +84,6 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     expect((await money(order.id)).totals.ledgerReturned).toBe(ledger);
   });
 
-  it('refund method NONE completes without moving money', async () => {
-    const order = await importOrder(system.orders);
-    const { cancellationId } = await cancel(order, { refundMethod: 'NONE' });
-    const done = await untilStatus(cancellationId, 'CANCELLED');
-    expect(stepsOf(done)).toContain('REFUND_NOT_NEEDED');
-    expect((await money(order.id)).totals.refunded).toBe(0);
-  });
-
-  it('a zero-amount order needs no refund and completes at once', async () => {
-    const order = await importOrder(system.orders, { lines: [{ sku: 'FREE-SAMPLE', quantity: 1, unitPrice: 0 }] });
-    const { cancellationId } = await cancel(order);
-    const done = await untilStatus(cancellationId, 'CANCELLED');
-    expect(stepsOf(done)).toContain('REFUND_NOT_NEEDED');
-  });
-
   it('an order paid fully in points completes at once, the points given back', async () => {
     const order = await importOrder(system.orders, {
       lines: [{ sku: 'MUG', quantity: 2, unitPrice: 1000 }],
@@ -109,25 +94,6 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     const { totals, refunds } = await money(order.id);
     expect(totals.ledgerReturned).toBe(2000);
     expect(refunds[0]!.parts).toEqual([expect.objectContaining({ channel: 'POINTS', amount: 2000, status: 'SUCCEEDED' })]);
-  });
-
-  it('a bank-deposit refund keeps the cancellation IN_PROGRESS until the provider settles it', async () => {
-    const order = await importOrder(system.orders);
-    const { cancellationId } = await cancel(order, { refundMethod: 'BANK_DEPOSIT' });
-    await untilStep(cancellationId, 'REFUND_REQUESTED');
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // longer than the recheck interval
-    expect((await cancellation(cancellationId)).status).toBe('IN_PROGRESS');
-
-    const part = (await money(order.id)).refunds[0]!.parts[0]!;
-    expect(part).toMatchObject({ channel: 'BANK_DEPOSIT', status: 'PENDING' });
-    const event = await system.payments.post('/provider-events', {
-      eventId: unique('evt'),
-      type: 'refund.settled',
-      providerRefundId: part.providerRefundId,
-    });
-    expect(event.status).toBe(200);
-    await untilStatus(cancellationId, 'CANCELLED');
-    expect((await money(order.id)).totals.refunded).toBe(5500);
   });
 
   it('a failed refund stays IN_PROGRESS and visible until support retries it', async () => {
@@ -160,27 +126,6 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     expect(retry.status, JSON.stringify(retry.body)).toBeLessThan(300);
     await untilStatus(cancellationId, 'CANCELLED');
     expect((await money(order.id)).totals.refunded).toBe(5500);
-  });
-
-  it('a retry is refused while the refund has not failed', async () => {
-    const order = await importOrder(system.orders);
-    const { cancellationId } = await cancel(order, { refundMethod: 'BANK_DEPOSIT' });
-    await untilStep(cancellationId, 'REFUND_REQUESTED');
-    const retry = await system.orders.post<{ error: { message: string } }>(`/cancellations/${cancellationId}/retry-refund`, {
-      staffId: 'support-17',
-    });
-    expect(retry.status).toBe(409);
-    expect(retry.body.error.message).toMatch(/only be retried after it failed/);
-
-    // The refused retry must not trouble a replay of the history: a new worker finishes the process.
-    await system.restartCancellationsWorker();
-    const part = (await money(order.id)).refunds[0]!.parts[0]!;
-    await system.payments.post('/provider-events', {
-      eventId: unique('evt'),
-      type: 'refund.settled',
-      providerRefundId: part.providerRefundId,
-    });
-    await untilStatus(cancellationId, 'CANCELLED');
   });
 });
 
@@ -274,22 +219,6 @@ describe('channel rules during a cancellation', () => {
     expect(closed.status).toBe(200);
     await untilStatus(cancellationId, 'CANCELLED');
     expect((await money(order.id)).totals.refunded).toBe(5500);
-  });
-
-  it('eBay: when the marketplace refunded the buyer, we never refund a second time', async () => {
-    const order = await importOrder(system.orders, { channel: 'ebay', channelOrderNo: unique('EB') });
-    const { cancellationId } = await cancel(order);
-    const disputeId = await eventually(
-      async () => {
-        const c = await system.orders.get<{ dispute?: { id: string } }>(`/cancellations/${cancellationId}`);
-        return c.body.dispute?.id;
-      },
-      { what: 'the dispute on the cancellation' },
-    );
-    await system.orders.post(`/disputes/${disputeId}/close`, { resolution: 'BUYER_REFUNDED_BY_MARKETPLACE' });
-    const done = await untilStatus(cancellationId, 'CANCELLED');
-    expect(stepsOf(done)).toContain('REFUND_NOT_NEEDED');
-    expect((await money(order.id)).totals.refunded).toBe(0);
   });
 
   it('a third-party-managed order is never synced back to its marketplace', async () => {

@@ -17,7 +17,7 @@ let system: { orders: ApiClient; importer: ApiClient; payments: ApiClient; notif
 
 beforeAll(async () => {
   started = await startSystem({
-    env: { UNDO_PAYMENT_REMINDER_INTERVAL: '1500ms', UNDO_PAYMENT_DEADLINE: '5s', REFUND_RECHECK_INTERVAL: '1s' },
+    env: { REFUND_RECHECK_INTERVAL: '1s' },
   });
   const [support, service] = await Promise.all([supportToken(), serviceToken()]);
   system = {
@@ -196,44 +196,6 @@ describe('undoing a cancellation protects the merchant before anything reopens',
     await payRequestOf(undoId, 5500);
     await untilUndo(undoId, 'UNDONE');
     await expectTotals(order.id, { refunded: 5500, paidAgain: 5500, net: 5500 });
-  });
-
-  it('no payment by the deadline: the undo FAILS after reminders and the cancellation stays as it was', async () => {
-    const order = await importOrder(system.importer);
-    const { cancellationId } = await cancel(order, { refundMethod: 'BANK_DEPOSIT' });
-    await untilCancellationStep(cancellationId, 'REFUND_REQUESTED');
-    const part = (await money(order.id)).refunds[0]!.parts[0]!;
-    await system.payments.post('/provider-events', {
-      eventId: unique('evt'),
-      type: 'refund.settled',
-      providerRefundId: part.providerRefundId,
-    });
-    await untilCancellation(cancellationId, 'CANCELLED');
-
-    const { undoId } = await undo(cancellationId);
-    const failed = await untilUndo(undoId, 'FAILED');
-    expect(failed.failureReason).toMatch(/did not pay 55.00 EUR again/);
-    expect(stepsOf(failed)).toEqual(
-      expect.arrayContaining(['PAYMENT_REQUESTED', 'PAYMENT_REMINDER_SENT', 'PAYMENT_DEADLINE_PASSED', 'FAILED']),
-    );
-    expect(stepsOf(failed)).not.toContain('REOPENED');
-    expect((await cancellation(cancellationId)).status).toBe('CANCELLED');
-    const after = await orderOf(order.id);
-    expect(after.status).toBe('CANCELLED');
-    expect(after.lines.map((l) => l.cancelledQuantity)).toEqual([2, 1]);
-    expect(await emailsOf(order.id)).toContain('PAYMENT_REQUEST_REMINDER');
-    await expectTotals(order.id, { refunded: 5500, paidAgain: 0, net: 0 });
-
-    // A late payment of the expired request is refused, so it can be refunded; a new undo may try again.
-    const id = failed.paymentRequestId!;
-    const late = await system.payments.post<{ error: { message: string } }>('/provider-events', {
-      eventId: unique('evt'),
-      type: 'payment.received',
-      paymentRequestId: id,
-      amount: 5500,
-    });
-    expect(late.status).toBe(409);
-    expect(late.body.error.message).toMatch(/expired/);
   });
 
   it('a pending card refund is stopped at the provider: the cancellation process stops without completing', async () => {

@@ -1,6 +1,7 @@
 /**
- * The types of the failures activities end with, written once: the services throw them, the
- * workflows' retry policies and error handling read them. They live in the domain because both
+ * The types of the failures activities end with, written once: the services throw them (a domain
+ * error through its failureType, see errors.ts), the workflows' retry policies and error handling
+ * read them. They live in the domain because both
  * the activity side (service-kit, the services) and workflow code may import it, and the values
  * are recorded in workflow histories: never change one.
  */
@@ -11,6 +12,10 @@ export const ACTIVITY_FAILURES = {
   notFound: 'NotFoundError',
   /** The state changed meanwhile (a request already decided, a cancellation already closed). */
   conflict: 'ConflictError',
+  /** A dependency (Temporal, the database, a provider) cannot be reached now: retried. */
+  unavailable: 'UnavailableError',
+  unauthenticated: 'UnauthenticatedError',
+  forbidden: 'ForbiddenError',
   /** Points or store credit of the order were spent since: the undo cannot take them back. */
   ledgerSpent: 'LedgerSpentError',
   /** A process's record is not there, or not yet: its creating transaction may still commit. */

@@ -39,6 +39,13 @@ export const CANCELLATION_STEPS = [
 ] as const;
 export type CancellationStep = (typeof CANCELLATION_STEPS)[number];
 
+/** How the channel was told of a cancellation, as its CHANNEL_NOTIFIED step says it. */
+export function describeChannelNotice(notice: { skipped?: 'THIRD_PARTY_MANAGED' | 'OWN_SHOP'; disputeId?: string }): string {
+  if (notice.skipped === 'THIRD_PARTY_MANAGED') return 'not synced: the order is managed by a third party';
+  if (notice.skipped === 'OWN_SHOP') return 'own web shop: no marketplace to tell';
+  return notice.disputeId ? 'marketplace told; it opened a dispute' : 'marketplace told';
+}
+
 const TRANSITIONS: Readonly<Record<CancellationStatus, readonly CancellationStatus[]>> = {
   IN_PROGRESS: ['CANCELLED', 'UNDONE'],
   CANCELLED: ['UNDONE'],

@@ -1,3 +1,5 @@
+import { ACTIVITY_FAILURES, type ActivityFailureType } from './activity-failures.ts';
+
 /**
  * Typed domain errors. Each service maps them to HTTP status in one place (@cancelflow/http);
  * the message names the rule that failed and, where there is one, the way out.
@@ -24,7 +26,25 @@ export abstract class DomainError extends Error {
     this.name = new.target.name;
     this.details = details;
   }
+
+  /**
+   * The type an activity that meets this error fails with, which the workflows read: by the kind
+   * of error; a refinement the workflows tell apart (points already spent) names its own.
+   */
+  get failureType(): ActivityFailureType {
+    return FAILURE_TYPES[this.code];
+  }
 }
+
+const FAILURE_TYPES: Record<DomainErrorCode, ActivityFailureType> = {
+  VALIDATION_FAILED: ACTIVITY_FAILURES.validation,
+  NOT_FOUND: ACTIVITY_FAILURES.notFound,
+  CONFLICT: ACTIVITY_FAILURES.conflict,
+  RULE_VIOLATED: ACTIVITY_FAILURES.ruleViolation,
+  UNAUTHENTICATED: ACTIVITY_FAILURES.unauthenticated,
+  FORBIDDEN: ACTIVITY_FAILURES.forbidden,
+  UNAVAILABLE: ACTIVITY_FAILURES.unavailable,
+};
 
 /** The input does not have the required shape (400). */
 export class ValidationError extends DomainError {

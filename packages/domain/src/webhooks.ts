@@ -96,17 +96,24 @@ export function webhookEventOf(orderId: string, entry: TimelineEntry): WebhookEv
     const undoId = idIn(detail, 'undoId');
     return undoId ? { type: 'undo.step', resourceId: undoId, step: type.slice('UNDO_'.length) } : undefined;
   }
+  if (type === 'CANCELLATION_STEP') {
+    const cancellationId = idIn(detail, 'cancellationId');
+    const step = idIn(detail, 'step');
+    // RESERVED is the request itself, CANCELLED is told by cancellation.cancelled, and the
+    // customer's email is not a change of the cancellation.
+    if (!cancellationId || !step || step === 'RESERVED' || step === 'CANCELLED' || step === 'CUSTOMER_NOTIFIED') return undefined;
+    return step === 'REFUND_FAILED'
+      ? { type: 'cancellation.refund_failed', resourceId: cancellationId, step }
+      : { type: 'cancellation.in_progress', resourceId: cancellationId, step };
+  }
   if (type.startsWith('CANCELLATION_')) {
     const cancellationId = idIn(detail, 'cancellationId');
     if (!cancellationId) return undefined;
     if (type === 'CANCELLATION_REQUESTED') return { type: 'cancellation.requested', resourceId: cancellationId };
     if (type === 'CANCELLATION_COMPLETED') return { type: 'cancellation.cancelled', resourceId: cancellationId };
     if (type === 'CANCELLATION_UNDONE') return { type: 'cancellation.undone', resourceId: cancellationId };
-    // The customer's email is not a change of the cancellation (and comes after it completed).
-    if (type === 'CANCELLATION_CUSTOMER_NOTIFIED') return undefined;
-    if (type === 'CANCELLATION_REFUND_FAILED')
-      return { type: 'cancellation.refund_failed', resourceId: cancellationId, step: 'REFUND_FAILED' };
-    return { type: 'cancellation.in_progress', resourceId: cancellationId, step: type.slice('CANCELLATION_'.length) };
+    // Its steps come from the cancellation's own record (CANCELLATION_STEP), not from the timeline.
+    return undefined;
   }
   return undefined;
 }

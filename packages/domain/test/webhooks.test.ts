@@ -9,13 +9,13 @@ describe('which timeline entries are webhook events', () => {
     ['ACKNOWLEDGED', { merchantOrderNo: 'X' }, { type: 'order.acknowledged', resourceId: ORDER }],
     ['CANCELLATION_REQUESTED', { cancellationId: 'c-1' }, { type: 'cancellation.requested', resourceId: 'c-1' }],
     [
-      'CANCELLATION_CHANNEL_NOTIFIED',
-      { cancellationId: 'c-1' },
+      'CANCELLATION_STEP',
+      { cancellationId: 'c-1', step: 'CHANNEL_NOTIFIED' },
       { type: 'cancellation.in_progress', resourceId: 'c-1', step: 'CHANNEL_NOTIFIED' },
     ],
     [
-      'CANCELLATION_REFUND_FAILED',
-      { cancellationId: 'c-1' },
+      'CANCELLATION_STEP',
+      { cancellationId: 'c-1', step: 'REFUND_FAILED' },
       { type: 'cancellation.refund_failed', resourceId: 'c-1', step: 'REFUND_FAILED' },
     ],
     ['CANCELLATION_COMPLETED', { cancellationId: 'c-1' }, { type: 'cancellation.cancelled', resourceId: 'c-1' }],
@@ -32,8 +32,11 @@ describe('which timeline entries are webhook events', () => {
 
   it.each([
     ['RETURN_OPENED', { returnId: 'x' }],
-    ['CANCELLATION_CUSTOMER_NOTIFIED', { cancellationId: 'c-1' }],
+    ['CANCELLATION_STEP', { cancellationId: 'c-1', step: 'CUSTOMER_NOTIFIED' }],
+    ['CANCELLATION_STEP', { cancellationId: 'c-1', step: 'RESERVED' }],
     ['CANCELLATION_REQUEST_REMINDER_SENT', { requestId: 'r-1' }],
+    // A copy of a step on the timeline (older rows): the step itself is the event.
+    ['CANCELLATION_CHANNEL_NOTIFIED', { cancellationId: 'c-1' }],
     ['SHIPMENT_RECORDED', {}],
   ])('%s (%j) is none', (type, detail) => {
     expect(webhookEventOf(ORDER, { type, detail })).toBeUndefined();

@@ -1,17 +1,32 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { DomainError, UnavailableError } from '@cancelflow/domain';
+import { DomainError } from '@cancelflow/domain';
+
+/** Which domain errors a retry may cure; by default only an unreachable dependency. */
+export type RetryableWhen = (error: DomainError) => boolean;
+
+const unreachable: RetryableWhen = (error) => error.code === 'UNAVAILABLE';
 
 /**
- * Runs an activity's work so that a broken business rule fails for good: retrying it gives the
- * same answer. An unreachable dependency (UnavailableError) and any other error stay retryable.
+ * The one way an activity fails on a domain error: an ApplicationFailure whose type is the
+ * error's constant from ACTIVITY_FAILURES (what the workflows' retry policies and handlers read),
+ * non-retryable because a broken rule gives the same answer on every attempt. Errors that are not
+ * domain errors (a dropped connection, a bug) stay retryable as they are.
  */
-export async function failingForGood<T>(work: () => Promise<T>): Promise<T> {
+export async function failingForGood<T>(work: () => Promise<T>, retryable: RetryableWhen = unreachable): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof DomainError && !(error instanceof UnavailableError)) {
-      throw ApplicationFailure.nonRetryable(error.message, error.name, { code: error.code, details: error.details });
-    }
+    if (error instanceof DomainError) throw activityFailure(error, retryable(error));
     throw error;
   }
+}
+
+/** A domain error as the failure of an activity. */
+export function activityFailure(error: DomainError, retryable = false): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: error.message,
+    type: error.failureType,
+    nonRetryable: !retryable,
+    details: [{ code: error.code, details: error.details }],
+  });
 }

@@ -2,18 +2,7 @@ import { Writable } from 'node:stream';
 import { Router } from 'express';
 import { afterAll, beforeAll, describe as suite, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  ConfigError,
-  createHttpApp,
-  createLogger,
-  databaseGauge,
-  describe,
-  listen,
-  loadConfig,
-  undocumentedRoutes,
-  workerEnabled,
-  type RunningServer,
-} from '../src/index.ts';
+import { createHttpApp, createLogger, databaseGauge, describe, listen, undocumentedRoutes, type RunningServer } from '../src/index.ts';
 
 const lines: Record<string, unknown>[] = [];
 const sink = new Writable({
@@ -140,22 +129,6 @@ suite('metrics and readiness', () => {
     expect(await down.json()).toEqual({ status: 'unavailable', checks: { database: 'ok', temporal: 'down: connection refused' } });
     healthy = true;
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
-  });
-});
-
-suite('configuration', () => {
-  const schema = z.object({ PORT: z.coerce.number({ error: 'must be a port number' }).int().default(3000) });
-  it('fails at start naming the bad variable', () => {
-    expect(() => loadConfig('svc', schema, { PORT: 'eighty' })).toThrow(
-      new ConfigError('svc configuration is invalid: PORT: must be a port number'),
-    );
-  });
-  it('WORKER_ENABLED is the one worker switch; the older per-service names still work', () => {
-    expect(workerEnabled({})).toBe(true);
-    expect(workerEnabled({ WORKER_ENABLED: 'false' }, 'ORDER_WORKER')).toBe(false);
-    expect(workerEnabled({ ORDER_WORKER: 'false' }, 'ORDER_WORKER')).toBe(false);
-    expect(workerEnabled({ WORKER_ENABLED: 'true', ORDER_WORKER: 'false' }, 'ORDER_WORKER')).toBe(true);
-    expect(() => workerEnabled({ PAYMENTS_WORKER: 'maybe' }, 'PAYMENTS_WORKER')).toThrow(/PAYMENTS_WORKER must be true or false/);
   });
 });
 

@@ -2,13 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
-import { assertTransition, DomainError, policyFor, type CancellationStep } from '@cancelflow/domain';
+import { assertTransition, describeChannelNotice, DomainError, policyFor, type RefundStatus } from '@cancelflow/domain';
 import type { Database } from '@cancelflow/service-kit';
 import type { ChannelAdapter } from '../adapters/channel.ts';
 import type { InventoryAdapter } from '../adapters/inventory.ts';
 import { Cancellation, CancellationLine, Dispute, Order, type OrderLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
-import type { CancellationContext, ChannelNotification, OrderActivities } from '@cancelflow/workflows/contracts/cancellation';
+import { recordStepOnce, type StepToRecord } from '../db/cancellation-steps.ts';
+import type {
+  CancellationContext,
+  ChannelNotification,
+  OrderActivities,
+  RefundProgress,
+} from '@cancelflow/workflows/contracts/cancellation';
 import { isUuid } from '@cancelflow/domain';
 import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
@@ -48,6 +54,19 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
   };
 
   const fresh = (): EntityManager => deps.db.em.fork();
+
+  /**
+   * Records steps of work done outside the database (the inventory, the channel, the payment
+   * service), once each, with the refund status they bring. The order first, as every writer of an
+   * order and its cancellations locks (an undo locks the order, then the cancellation): the step's
+   * foreign key would otherwise take the two rows in the other order and deadlock with it.
+   */
+  const recordSteps = (cancellation: Cancellation, steps: Omit<StepToRecord, 'cancellationId'>[], refund?: RefundState) =>
+    fresh().transactional(async (em) => {
+      await lockOrderOrFail(em, cancellation.orderId);
+      for (const step of steps) await recordStepOnce(em, { ...step, cancellationId: cancellation.id });
+      if (refund) await em.nativeUpdate(Cancellation, { id: cancellation.id }, refund);
+    });
 
   return {
     async loadCancellation(cancellationId: string): Promise<CancellationContext> {
@@ -89,71 +108,44 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
           reference: cancellation.id,
         });
       }
+      await recordSteps(cancellation, [{ step: 'RESTOCKED' }]);
     },
 
     async notifyChannelOfCancellation(cancellationId: string): Promise<ChannelNotification> {
       const { cancellation, order, lines } = await load(fresh(), cancellationId);
-      if (order.thirdPartyManaged) return { skipped: 'THIRD_PARTY_MANAGED' };
-      if (order.channel === 'webshop') return { skipped: 'OWN_SHOP' };
-      const policy = policyFor(order.channel);
-      const paid = order.payments.reduce((n, p) => n + p.amount, 0);
-      const unshipped = lines.every(({ line }) => line.shippedQuantity === 0);
-      if (policy.paidUnshippedCancelOpensDispute && paid > 0 && unshipped) {
-        const disputeId = await openDispute(fresh(), cancellation, order);
-        await deps.channel.openDispute({
-          idempotencyKey: `dispute:${cancellation.id}`,
-          disputeId,
-          orderId: order.id,
-          channel: order.channel,
-          channelOrderNo: order.channelOrderNo,
-          cancellationId: cancellation.id,
-          amount: cancellation.amount,
-          currency: cancellation.currency,
-        });
-        return { disputeId };
-      }
-      await deps.channel.notifyCancellation({
-        idempotencyKey: `cancel:${cancellation.id}`,
-        orderId: order.id,
-        channel: order.channel,
-        channelOrderNo: order.channelOrderNo,
-        cancellationId: cancellation.id,
-        reason: cancellation.reason,
-        lines: lines.map(({ line, quantity }) => ({ lineNo: line.lineNo, sku: line.sku, quantity })),
-        marketplaceRestock: policy.marketplaceRestock,
-      });
-      return {};
+      const notice = await notifyChannel(cancellation, order, lines);
+      await recordSteps(cancellation, [{ step: 'CHANNEL_NOTIFIED', detail: describeChannelNotice(notice) }]);
+      return notice;
+    },
+
+    async recordRefund({ cancellationId, refund }): Promise<void> {
+      const { cancellation } = await load(fresh(), cancellationId);
+      await recordSteps(cancellation, refundSteps(refund), refundState(refund));
+    },
+
+    async recordCustomerNotified(cancellationId: string): Promise<void> {
+      const { cancellation } = await load(fresh(), cancellationId);
+      await recordSteps(cancellation, [{ step: 'CUSTOMER_NOTIFIED' }]);
     },
 
     async recordCancellationStep(input): Promise<void> {
       const { cancellation } = await load(fresh(), input.cancellationId);
+      const refund =
+        input.step === 'REFUND_REQUESTED'
+          ? refundState({ status: 'PENDING' })
+          : input.step === 'REFUND_SUCCEEDED'
+            ? refundState({ status: 'SUCCEEDED' })
+            : input.step === 'REFUND_FAILED'
+              ? refundState({ status: 'FAILED', failureReason: input.detail ?? 'the refund failed' })
+              : undefined;
       await fresh().transactional(async (em) => {
-        // The order first, as every writer of an order and its cancellations locks (an undo locks
-        // the order, then the cancellation): the step's and the event's foreign keys would
-        // otherwise take the two rows in the other order and deadlock with it.
         await lockOrderOrFail(em, cancellation.orderId);
-        const inserted = await insertStepOnce(em, { ...input, cancellationId: cancellation.id });
-        if (!inserted) return; // recorded before: a retried activity
-        recordOrderEvent(
-          em,
-          cancellation.orderId,
-          `CANCELLATION_${input.step}`,
-          { cancellationId: cancellation.id, ...(input.detail ? { detail: input.detail } : {}), ...(input.key ? { key: input.key } : {}) },
-          input.actor ?? 'workflow',
-        );
-        const refund =
-          input.step === 'REFUND_REQUESTED'
-            ? { refundStatus: 'PENDING' as const, refundFailureReason: null }
-            : input.step === 'REFUND_SUCCEEDED'
-              ? { refundStatus: 'SUCCEEDED' as const, refundFailureReason: null }
-              : input.step === 'REFUND_FAILED'
-                ? { refundStatus: 'FAILED' as const, refundFailureReason: input.detail ?? 'the refund failed' }
-                : undefined;
-        if (refund) await em.nativeUpdate(Cancellation, { id: cancellation.id }, refund);
+        const inserted = await recordStepOnce(em, { ...input, cancellationId: cancellation.id });
+        if (inserted && refund) await em.nativeUpdate(Cancellation, { id: cancellation.id }, refund);
       });
     },
 
-    async completeCancellation(cancellationId: string): Promise<void> {
+    async completeCancellation(cancellationId: string, outcome = {}): Promise<void> {
       const { cancellation } = await load(fresh(), cancellationId);
       await fresh().transactional(async (em) => {
         const order = await lockOrderOrFail(em, cancellation.orderId);
@@ -165,28 +157,77 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
           if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, ACTIVITY_FAILURES.invalidTransition);
           throw error;
         }
+        // Why it completes, then that it did: written with the status, so nobody ever sees
+        // CANCELLED without them.
+        const steps: Omit<StepToRecord, 'cancellationId'>[] = outcome.refund
+          ? refundSteps(outcome.refund)
+          : outcome.refundNotNeeded !== undefined
+            ? [{ step: 'REFUND_NOT_NEEDED', detail: outcome.refundNotNeeded }]
+            : [];
+        for (const step of [...steps, { step: 'CANCELLED' as const }]) await recordStepOnce(em, { ...step, cancellationId });
         c.status = 'CANCELLED';
         c.completedAt = new Date();
-        // The step is written with the status, so nobody ever sees CANCELLED without it.
-        await insertStepOnce(em, { cancellationId, step: 'CANCELLED' });
+        if (outcome.refund) Object.assign(c, refundState(outcome.refund));
         recordOrderEvent(em, order.id, 'CANCELLATION_COMPLETED', { cancellationId, amount: c.amount }, 'workflow');
         await recomputeOrderStatus(em, order, await linesOf(em, order.id));
       });
     },
   };
+
+  async function notifyChannel(cancellation: Cancellation, order: Order, lines: Loaded['lines']): Promise<ChannelNotification> {
+    if (order.thirdPartyManaged) return { skipped: 'THIRD_PARTY_MANAGED' };
+    if (order.channel === 'webshop') return { skipped: 'OWN_SHOP' };
+    const policy = policyFor(order.channel);
+    const paid = order.payments.reduce((n, p) => n + p.amount, 0);
+    const unshipped = lines.every(({ line }) => line.shippedQuantity === 0);
+    if (policy.paidUnshippedCancelOpensDispute && paid > 0 && unshipped) {
+      const disputeId = await openDispute(fresh(), cancellation, order);
+      await deps.channel.openDispute({
+        idempotencyKey: `dispute:${cancellation.id}`,
+        disputeId,
+        orderId: order.id,
+        channel: order.channel,
+        channelOrderNo: order.channelOrderNo,
+        cancellationId: cancellation.id,
+        amount: cancellation.amount,
+        currency: cancellation.currency,
+      });
+      return { disputeId };
+    }
+    await deps.channel.notifyCancellation({
+      idempotencyKey: `cancel:${cancellation.id}`,
+      orderId: order.id,
+      channel: order.channel,
+      channelOrderNo: order.channelOrderNo,
+      cancellationId: cancellation.id,
+      reason: cancellation.reason,
+      lines: lines.map(({ line, quantity }) => ({ lineNo: line.lineNo, sku: line.sku, quantity })),
+      marketplaceRestock: policy.marketplaceRestock,
+    });
+    return {};
+  }
 }
 
-/** Inserts a step unless the same step and key is there already; true when it was inserted. */
-async function insertStepOnce(
-  em: EntityManager,
-  step: { cancellationId: string; step: CancellationStep; key?: string; detail?: string; actor?: string },
-): Promise<boolean> {
-  const inserted = await em.execute<{ id: string }[]>(
-    `insert into "orders"."cancellation_step" ("id", "cancellation_id", "step", "key", "detail", "actor")
-     values (?, ?, ?, ?, ?, ?) on conflict ("cancellation_id", "step", "key") do nothing returning "id"`,
-    [randomUUID(), step.cancellationId, step.step, step.key ?? '', step.detail ?? null, step.actor ?? 'workflow'],
-  );
-  return inserted.length > 0;
+type RefundState = { refundStatus: RefundStatus; refundFailureReason: string | null };
+
+const refundState = (refund: Pick<RefundProgress, 'status' | 'failureReason'>): RefundState => ({
+  refundStatus: refund.status,
+  refundFailureReason: refund.status === 'FAILED' ? (refund.failureReason ?? 'the refund failed') : null,
+});
+
+/** A refund attempt's steps as far as it went: requested, then succeeded or failed. */
+function refundSteps(refund: RefundProgress): Omit<StepToRecord, 'cancellationId'>[] {
+  const key = String(refund.attempt);
+  const requested = {
+    step: 'REFUND_REQUESTED' as const,
+    key,
+    detail: refund.requested,
+    ...(refund.requestedBy ? { actor: refund.requestedBy } : {}),
+  };
+  if (refund.status === 'SUCCEEDED')
+    return [requested, { step: 'REFUND_SUCCEEDED', key, ...(refund.settled ? { detail: refund.settled } : {}) }];
+  if (refund.status === 'FAILED') return [requested, { step: 'REFUND_FAILED', key, detail: refund.failureReason ?? 'the refund failed' }];
+  return [requested];
 }
 
 /** One dispute per cancellation: a retry finds the one opened before. */
@@ -207,6 +248,7 @@ async function openDispute(root: EntityManager, cancellation: Cancellation, orde
     });
     await em.flush();
     recordOrderEvent(em, order.id, 'DISPUTE_OPENED', { disputeId: dispute.id, cancellationId: cancellation.id }, 'system');
+    await recordStepOnce(em, { cancellationId: cancellation.id, step: 'DISPUTE_OPENED', detail: `dispute ${dispute.id}` });
     // An eBay order stays open while its dispute is open.
     await recomputeOrderStatus(em, locked, await linesOf(em, order.id));
     return dispute.id;

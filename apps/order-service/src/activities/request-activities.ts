@@ -1,33 +1,25 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { DomainError } from '@cancelflow/domain';
+import type { DomainError } from '@cancelflow/domain';
+import { failingForGood } from '@cancelflow/service-kit/activity-errors';
 import type { ServiceDeps } from '../deps.ts';
 import { acceptRequest, loadRequestContext, recordRequestEvent, rejectRequest, withdrawRequest } from '../requests/decide-request.ts';
 import type { CancellationRequestActivities } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 
+/** On load a request may not be committed yet: "not found" is tried again there, and nowhere else. */
+const notFoundYet = (error: DomainError) => error.code === 'NOT_FOUND';
+const never = () => false;
+
 /**
  * The order service's side of a cancellation request, idempotent by request id.
- * Business refusals keep their type (ConflictError, RuleViolationError, NotFoundError), which the
- * workflow does not retry and hands back to whoever answered.
+ * Business refusals fail for good with their type (ACTIVITY_FAILURES: conflict, ruleViolation,
+ * notFound), which the workflow hands back to whoever answered; so does an unreachable Temporal,
+ * since a person is waiting for the answer.
  */
 export function createCancellationRequestActivities(deps: ServiceDeps): CancellationRequestActivities {
   return {
-    loadCancellationRequest: (requestId) => typed(() => loadRequestContext(deps, requestId), true),
-    acceptCancellationRequest: ({ requestId, ...input }) => typed(() => acceptRequest(deps, requestId, input)),
-    rejectCancellationRequest: ({ requestId, ...input }) => typed(() => rejectRequest(deps, requestId, input)),
-    withdrawCancellationRequest: ({ requestId, ...input }) => typed(() => withdrawRequest(deps, requestId, input)),
-    recordCancellationRequestEvent: (input) => typed(() => recordRequestEvent(deps, input)),
+    loadCancellationRequest: (requestId) => failingForGood(() => loadRequestContext(deps, requestId), notFoundYet),
+    acceptCancellationRequest: ({ requestId, ...input }) => failingForGood(() => acceptRequest(deps, requestId, input), never),
+    rejectCancellationRequest: ({ requestId, ...input }) => failingForGood(() => rejectRequest(deps, requestId, input), never),
+    withdrawCancellationRequest: ({ requestId, ...input }) => failingForGood(() => withdrawRequest(deps, requestId, input), never),
+    recordCancellationRequestEvent: (input) => failingForGood(() => recordRequestEvent(deps, input), never),
   };
-}
-
-/** A domain error becomes an ApplicationFailure of the same type; "not found yet" may be retried on load. */
-async function typed<T>(work: () => Promise<T>, notFoundRetryable = false): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DomainError) {
-      const retryable = notFoundRetryable && error.code === 'NOT_FOUND';
-      throw ApplicationFailure.create({ message: error.message, type: error.name, nonRetryable: !retryable });
-    }
-    throw error;
-  }
 }

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   assertCancellable,
   cancellationWorkflowId,
   ConflictError,
-  TASK_QUEUES,
-  UnavailableError,
   type CancellationInitiator,
   type CancellationReason,
   type CancellationStatus,
@@ -17,6 +14,7 @@ import { CANCELLATION_WORKFLOW_TYPE, type CancellationWorkflowInput } from '@can
 import { Cancellation, CancellationLine, CancellationStepRecord, type Order } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { startProcess } from '../temporal/gateway.ts';
 import { priceCancellation } from '../orders/order-money.ts';
 
 export interface CreateCancellationResult {
@@ -178,20 +176,11 @@ async function findRepeat(em: EntityManager, order: Order, input: CreateCancella
 
 async function startWorkflow(deps: ServiceDeps, cancellationId: string, workflowId: string): Promise<void> {
   const args: [CancellationWorkflowInput] = [{ ...deps.cancellationProcess, cancellationId }];
-  try {
-    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-      deps.temporal.workflow.start(CANCELLATION_WORKFLOW_TYPE, {
-        taskQueue: TASK_QUEUES.cancellations,
-        workflowId,
-        args,
-      }),
-    );
-  } catch (error) {
-    // The id is new, so a running process with it can only be ours: nothing to undo.
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
-    deps.logger.warn({ err: error, cancellationId }, 'could not start the cancellation workflow');
-    throw new UnavailableError(
-      'the cancellation process could not be started (Temporal is unreachable): nothing was changed, try again shortly',
-    );
-  }
+  // The id is new, so a process already running under it can only be ours: nothing to undo.
+  await startProcess(deps, {
+    type: CANCELLATION_WORKFLOW_TYPE,
+    workflowId,
+    args,
+    unreachable: 'the cancellation process could not be started (Temporal is unreachable): nothing was changed, try again shortly',
+  });
 }

@@ -1,19 +1,13 @@
 import { Router } from 'express';
 import type { FilterQuery } from '@mikro-orm/core';
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import {
   acceptCancellationRequestSchema,
   ConflictError,
   createCancellationRequestSchema,
   listCancellationRequestsQuerySchema,
-  NotFoundError,
   rejectCancellationRequestSchema,
-  RuleViolationError,
-  UnavailableError,
   requestSourceOfCaller,
   withdrawCancellationRequestSchema,
-  type DomainError,
   type CancellationRequestPage,
   type CancellationRequestBody,
   type CancellationRequestAccepted,
@@ -32,7 +26,6 @@ import {
   cancellationRequestStateQuery,
   rejectCancellationRequestUpdate,
   withdrawCancellationRequestUpdate,
-  type CancellationRequestProcessState,
 } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import { CancellationRequest, CancellationRequestLine, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
@@ -40,6 +33,14 @@ import { createCancellationRequest } from '../requests/create-request.ts';
 import { findRequestOrFail, requestLinesOf, requestView } from '../requests/request-store.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { liveState, updateProcess, type ProcessAnswers } from '../temporal/gateway.ts';
+
+/** The answers go to the request's process; a refusal keeps the activity's own error type. */
+const REQUEST_PROCESS: ProcessAnswers = {
+  process: 'the cancellation request process',
+  ended: 'the cancellation request process is no longer running: the request can no longer be answered',
+  unreachable: 'the cancellation request process cannot be reached now (Temporal is unreachable): nothing was changed, try again shortly',
+};
 
 /**
  * Customers' cancellation requests: asked for on an order, answered by the merchant (accept,
@@ -128,7 +129,7 @@ export function cancellationRequestsRouter(deps: ServiceDeps): Router {
       const orderLines = await fork.find(OrderLine, { orderId: request.orderId });
       res.json({
         ...requestView(request, lines, orderLines),
-        live: await liveState(deps, request.workflowId),
+        live: await liveState(deps, request.workflowId, cancellationRequestStateQuery),
       } satisfies CancellationRequestBody);
     },
   );
@@ -149,9 +150,7 @@ export function cancellationRequestsRouter(deps: ServiceDeps): Router {
     async (req, res) => {
       const request = await openRequest(req.params.id);
       const input = parse(acceptCancellationRequestSchema, req.body);
-      const accepted = await answer(deps, request, () =>
-        deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(acceptCancellationRequestUpdate, { args: [input] }),
-      );
+      const accepted = await updateProcess(deps, request.workflowId, acceptCancellationRequestUpdate, [input], REQUEST_PROCESS);
       res.json({ requestId: request.id, status: 'ACCEPTED', ...accepted } satisfies CancellationRequestAccepted);
     },
   );
@@ -172,9 +171,7 @@ export function cancellationRequestsRouter(deps: ServiceDeps): Router {
     async (req, res) => {
       const request = await openRequest(req.params.id);
       const input = parse(rejectCancellationRequestSchema, req.body);
-      const rejected = await answer(deps, request, () =>
-        deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(rejectCancellationRequestUpdate, { args: [input] }),
-      );
+      const rejected = await updateProcess(deps, request.workflowId, rejectCancellationRequestUpdate, [input], REQUEST_PROCESS);
       res.json({ requestId: request.id, status: 'REJECTED', ...rejected } satisfies CancellationRequestRejected);
     },
   );
@@ -195,9 +192,7 @@ export function cancellationRequestsRouter(deps: ServiceDeps): Router {
     async (req, res) => {
       const request = await openRequest(req.params.id);
       const input = parse(withdrawCancellationRequestSchema, req.body ?? {});
-      await answer(deps, request, () =>
-        deps.temporal.workflow.getHandle(request.workflowId).executeUpdate(withdrawCancellationRequestUpdate, { args: [input] }),
-      );
+      await updateProcess(deps, request.workflowId, withdrawCancellationRequestUpdate, [input], REQUEST_PROCESS);
       res.json({ requestId: request.id, status: 'WITHDRAWN' } satisfies CancellationRequestWithdrawn);
     },
   );
@@ -214,44 +209,4 @@ export function cancellationRequestsRouter(deps: ServiceDeps): Router {
   }
 
   return router;
-}
-
-/** Sends one answer to the request's process; a refusal keeps the activity's own error type. */
-async function answer<T>(deps: ServiceDeps, request: CancellationRequest, send: () => Promise<T>): Promise<T> {
-  try {
-    return await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, send);
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw domainErrorOf(error.cause);
-    if (error instanceof WorkflowNotFoundError) {
-      throw new ConflictError('the cancellation request process is no longer running: the request can no longer be answered');
-    }
-    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-      throw new UnavailableError('the cancellation request process did not answer in time: try again shortly');
-    }
-    deps.logger.warn({ err: error, requestId: request.id }, 'cancellation request update failed');
-    throw new UnavailableError(
-      'the cancellation request process cannot be reached now (Temporal is unreachable): nothing was changed, try again shortly',
-    );
-  }
-}
-
-function domainErrorOf(cause: Error | undefined): DomainError {
-  const message = cause?.message ?? 'the answer was refused';
-  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
-  if (type === 'RuleViolationError') return new RuleViolationError(message);
-  if (type === 'NotFoundError') return new NotFoundError(message);
-  return new ConflictError(message);
-}
-
-async function liveState(deps: ServiceDeps, workflowId: string): Promise<CancellationRequestProcessState | undefined> {
-  try {
-    const handle = deps.temporal.workflow.getHandle(workflowId);
-    return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {
-      const description = await handle.describe();
-      if (description.status.name !== 'RUNNING') return undefined;
-      return handle.query(cancellationRequestStateQuery);
-    });
-  } catch {
-    return undefined;
-  }
 }

@@ -1,22 +1,20 @@
 import { Router } from 'express';
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import {
   ConflictError,
   NotFoundError,
   retryRefundSchema,
-  UnavailableError,
   type CancellationBody,
   type RefundRetried,
   cancellationBodySchema,
   refundRetriedSchema,
 } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
-import { cancellationStateQuery, retryRefundUpdate, type CancellationProcessState } from '@cancelflow/workflows/contracts/cancellation';
+import { cancellationStateQuery, retryRefundUpdate } from '@cancelflow/workflows/contracts/cancellation';
 import { Cancellation, CancellationLine, CancellationStepRecord, Dispute, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { liveState, updateProcess } from '../temporal/gateway.ts';
 import { cancellationView } from './views.ts';
 
 export function cancellationsRouter(deps: ServiceDeps): Router {
@@ -47,7 +45,7 @@ export function cancellationsRouter(deps: ServiceDeps): Router {
         em.findOne(Dispute, { cancellationId: cancellation.id }),
       ]);
       const orderLines = await em.find(OrderLine, { id: { $in: lines.map((l) => l.orderLineId) } });
-      const live = await liveState(deps, cancellation.workflowId);
+      const live = await liveState(deps, cancellation.workflowId, cancellationStateQuery);
       res.json({ ...cancellationView(cancellation, lines, orderLines, steps, dispute), live } satisfies CancellationBody);
     },
   );
@@ -71,42 +69,20 @@ export function cancellationsRouter(deps: ServiceDeps): Router {
       if (cancellation.status !== 'IN_PROGRESS') {
         throw new ConflictError(`the cancellation is ${cancellation.status}: only a cancellation whose refund failed can retry the refund`);
       }
-      const handle = deps.temporal.workflow.getHandle(cancellation.workflowId);
-      try {
-        const result = await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-          handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: input.staffId, ...(input.note ? { note: input.note } : {}) }] }),
-        );
-        res.json({ cancellationId: cancellation.id, workflowId: cancellation.workflowId, attempt: result.attempt } satisfies RefundRetried);
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) {
-          const reason = error.cause?.message ?? error.message;
-          throw new ConflictError(`the refund cannot be retried: ${reason}`);
-        }
-        if (error instanceof WorkflowNotFoundError) {
-          throw new ConflictError('the cancellation process is no longer running: there is no refund left to retry');
-        }
-        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-          throw new UnavailableError('the cancellation process did not answer in time: try again shortly');
-        }
-        deps.logger.warn({ err: error, cancellationId: cancellation.id }, 'retry-refund update failed');
-        throw new UnavailableError('the cancellation process cannot be reached now (Temporal is unreachable): try again shortly');
-      }
+      const result = await updateProcess(
+        deps,
+        cancellation.workflowId,
+        retryRefundUpdate,
+        [{ staffId: input.staffId, ...(input.note ? { note: input.note } : {}) }],
+        {
+          process: 'the cancellation process',
+          refused: 'the refund cannot be retried',
+          ended: 'the cancellation process is no longer running: there is no refund left to retry',
+        },
+      );
+      res.json({ cancellationId: cancellation.id, workflowId: cancellation.workflowId, attempt: result.attempt } satisfies RefundRetried);
     },
   );
 
   return router;
-}
-
-/** The running process's own view, best effort: left out when it is closed or unreachable. */
-async function liveState(deps: ServiceDeps, workflowId: string): Promise<CancellationProcessState | undefined> {
-  try {
-    const handle = deps.temporal.workflow.getHandle(workflowId);
-    return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {
-      const description = await handle.describe();
-      if (description.status.name !== 'RUNNING') return undefined;
-      return handle.query(cancellationStateQuery);
-    });
-  } catch {
-    return undefined;
-  }
 }

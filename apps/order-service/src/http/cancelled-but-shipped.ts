@@ -1,13 +1,11 @@
 import { Router } from 'express';
 import type { FilterQuery } from '@mikro-orm/core';
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import {
   approveRebillSchema,
   ConflictError,
   listCancelledButShippedQuerySchema,
   NotFoundError,
   recordAcknowledgementSchema,
-  UnavailableError,
   type RecordAcknowledgementInput,
   type CancelledButShippedPage,
   type CancelledButShippedBody,
@@ -23,13 +21,13 @@ import {
   approveRebillUpdate,
   cancelledButShippedStateQuery,
   recordAcknowledgementUpdate,
-  type CancelledButShippedProcessState,
   type RecordAcknowledgementArgs,
 } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { liveState, updateProcess, type ProcessAnswers } from '../temporal/gateway.ts';
 import { cancelledButShippedView } from './shipment-views.ts';
 
 /**
@@ -101,7 +99,10 @@ export function cancelledButShippedRouter(deps: ServiceDeps): Router {
     async (req, res) => {
       const chain = await findChain(req.params.id);
       const [view] = await views([chain]);
-      res.json({ ...view!, live: await liveState(deps, chain.workflowId) } satisfies CancelledButShippedBody);
+      res.json({
+        ...view!,
+        live: await liveState(deps, chain.workflowId, cancelledButShippedStateQuery),
+      } satisfies CancelledButShippedBody);
     },
   );
 
@@ -154,8 +155,12 @@ export function cancelledButShippedRouter(deps: ServiceDeps): Router {
         res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true } satisfies RebillApproved);
         return;
       }
-      const result = await update(deps, chain, 'approve the rebill', (handle) =>
-        handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: input.staffId }] }),
+      const result = await updateProcess(
+        deps,
+        chain.workflowId,
+        approveRebillUpdate,
+        [{ staffId: input.staffId }],
+        chainProcess(deps, chain, 'approve the rebill'),
       );
       if (!result.approved)
         throw new ConflictError(`cannot approve the rebill: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
@@ -184,57 +189,27 @@ export async function recordChainAcknowledgement(
       `the acknowledgement of this chain is already settled (${chain.status}${chain.acknowledgement ? `, ${chain.acknowledgement.accepted ? 'accepted' : 'refused'} by ${chain.acknowledgement.by}` : ''})`,
     );
   }
-  const result = await update(deps, chain, 'record the acknowledgement', (handle) =>
-    handle.executeUpdate(recordAcknowledgementUpdate, { args: [input] }),
+  const result = await updateProcess(
+    deps,
+    chain.workflowId,
+    recordAcknowledgementUpdate,
+    [input],
+    chainProcess(deps, chain, 'record the acknowledgement'),
   );
   if (!result.recorded)
     throw new ConflictError(`cannot record the acknowledgement: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
   return { accepted: result.accepted ?? input.accepted };
 }
 
-type Handle = ReturnType<ServiceDeps['temporal']['workflow']['getHandle']>;
-
-async function update<T>(deps: ServiceDeps, chain: CancelledButShipped, what: string, send: (handle: Handle) => Promise<T>): Promise<T> {
-  const handle = deps.temporal.workflow.getHandle(chain.workflowId);
-  try {
-    return await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () => send(handle));
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      throw new ConflictError(`cannot ${what}: ${error.cause?.message ?? error.message}`);
-    }
-    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-      throw new UnavailableError(`the cancelled-but-shipped process did not answer in time: try again shortly`);
-    }
-    const finished = await finishedState(deps, chain.workflowId);
-    if (finished) {
-      // Say the chain's own status word (RETURN_REQUESTED, COMPLETED), not the process's run state.
+/** How the chain's process answers `what` support or the customer asked of it. */
+function chainProcess(deps: ServiceDeps, chain: CancelledButShipped, what: string): ProcessAnswers {
+  return {
+    process: 'the cancelled-but-shipped process',
+    refused: `cannot ${what}`,
+    // Say the chain's own status word (RETURN_REQUESTED, COMPLETED), not the process's run state.
+    ended: async () => {
       const now = await deps.db.em.fork().findOne(CancelledButShipped, { id: chain.id });
-      throw new ConflictError(`cannot ${what}: the chain is ${now?.status ?? chain.status} and its process has ended`);
-    }
-    deps.logger.warn({ err: error, chainId: chain.id }, `${what} failed`);
-    throw new UnavailableError('the cancelled-but-shipped process cannot be reached now (Temporal is unreachable): try again shortly');
-  }
-}
-
-async function finishedState(deps: ServiceDeps, workflowId: string): Promise<string | undefined> {
-  try {
-    const description = await deps.temporal.workflow.getHandle(workflowId).describe();
-    return description.status.name === 'RUNNING' ? undefined : description.status.name;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The running process's own view, best effort: left out when it is closed or unreachable. */
-async function liveState(deps: ServiceDeps, workflowId: string): Promise<CancelledButShippedProcessState | undefined> {
-  try {
-    const handle = deps.temporal.workflow.getHandle(workflowId);
-    return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {
-      const description = await handle.describe();
-      if (description.status.name !== 'RUNNING') return undefined;
-      return handle.query(cancelledButShippedStateQuery);
-    });
-  } catch {
-    return undefined;
-  }
+      return `cannot ${what}: the chain is ${now?.status ?? chain.status} and its process has ended`;
+    },
+  };
 }

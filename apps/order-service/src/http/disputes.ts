@@ -1,20 +1,14 @@
 import { Router } from 'express';
 import { LockMode } from '@mikro-orm/core';
-import { WorkflowNotFoundError } from '@temporalio/common';
-import {
-  cancellationWorkflowId,
-  closeDisputeSchema,
-  ConflictError,
-  NotFoundError,
-  UnavailableError,
-  disputeBodySchema,
-} from '@cancelflow/domain';
+import { cancellationWorkflowId, closeDisputeSchema, ConflictError, NotFoundError, disputeBodySchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { disputeClosedSignal } from '@cancelflow/workflows/contracts/cancellation';
 import { Dispute } from '../db/entities/index.ts';
 import { assertId, linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
+import { recordStepOnce } from '../db/cancellation-steps.ts';
 import { ALL, ordersOwners } from './owners.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { signalProcess } from '../temporal/gateway.ts';
 import { disputeView } from './views.ts';
 
 export function disputesRouter(deps: ServiceDeps): Router {
@@ -71,6 +65,13 @@ export function disputesRouter(deps: ServiceDeps): Router {
           { disputeId: id, resolution: input.resolution, cancellationId: dispute.cancellationId },
           order.channel,
         );
+        // The cancellation's step is written with the closing it records.
+        await recordStepOnce(em, {
+          cancellationId: dispute.cancellationId,
+          step: 'DISPUTE_CLOSED',
+          detail: input.resolution,
+          actor: order.channel,
+        });
         await recomputeOrderStatus(em, order, await linesOf(em, order.id));
         await em.flush();
         await signalWorkflow(deps, dispute);
@@ -84,20 +85,16 @@ export function disputesRouter(deps: ServiceDeps): Router {
 }
 
 async function signalWorkflow(deps: ServiceDeps, dispute: Dispute): Promise<void> {
-  const handle = deps.temporal.workflow.getHandle(cancellationWorkflowId(dispute.cancellationId));
-  try {
-    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-      handle.signal(disputeClosedSignal, { disputeId: dispute.id, resolution: dispute.resolution ?? '' }),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) {
-      // No process waits for it any more (finished or terminated): closing is still right.
-      deps.logger.warn({ disputeId: dispute.id }, 'dispute closed but its cancellation process is not running');
-      return;
-    }
-    deps.logger.warn({ err: error, disputeId: dispute.id }, 'could not signal the cancellation process');
-    throw new UnavailableError(
-      'the cancellation process cannot be reached now (Temporal is unreachable): nothing was changed, try again shortly',
-    );
-  }
+  const sent = await signalProcess(
+    deps,
+    cancellationWorkflowId(dispute.cancellationId),
+    disputeClosedSignal,
+    [{ disputeId: dispute.id, resolution: dispute.resolution ?? '' }],
+    {
+      process: 'the cancellation process',
+      unreachable: 'the cancellation process cannot be reached now (Temporal is unreachable): nothing was changed, try again shortly',
+    },
+  );
+  // No process waits for it any more (finished or terminated): closing is still right.
+  if (sent === 'NOT_RUNNING') deps.logger.warn({ disputeId: dispute.id }, 'dispute closed but its cancellation process is not running');
 }

@@ -26,7 +26,8 @@ import { createCancellation } from '../cancellations/create-cancellation.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
 import { refundPreviews } from '../orders/order-money.ts';
 import type { ServiceDeps } from '../deps.ts';
-import { cancellationView, eventView, orderView } from './views.ts';
+import { cancellationView, orderView } from './views.ts';
+import { orderTimeline } from '../orders/order-timeline.ts';
 import { shipmentsOfOrder } from './shipment-views.ts';
 
 export function ordersRouter(deps: ServiceDeps): Router {
@@ -129,7 +130,7 @@ export function ordersRouter(deps: ServiceDeps): Router {
             disputes.find((d) => d.cancellationId === c.id),
           ),
         ),
-        timeline: events.map(eventView),
+        timeline: orderTimeline(events, steps),
         ...(await shipmentsOfOrder(fork, order.id)),
       } satisfies OrderDetail);
     },

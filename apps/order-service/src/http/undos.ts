@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import { NotFoundError, undoCancellationSchema, type UndoBody, undoBodySchema, undoStartedSchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
-import { undoStateQuery, type UndoProcessState } from '@cancelflow/workflows/contracts/undo-cancellation';
+import { undoStateQuery } from '@cancelflow/workflows/contracts/undo-cancellation';
 import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
 import { OrderLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { requestUndo } from '../undo/request-undo.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { liveState } from '../temporal/gateway.ts';
 import { stepView } from './views.ts';
 
 /** Undoing cancellations: POST /cancellations/:id/undo, GET /undos/:id, GET /cancellations/:id/undo. */
@@ -120,19 +121,6 @@ async function undoView(deps: ServiceDeps, undo: CancellationUndo): Promise<Undo
     }),
     steps: stepViews,
     moneySteps: stepViews.filter((s) => MONEY.has(s.step)),
-    live: await liveState(deps, undo.workflowId),
+    live: await liveState(deps, undo.workflowId, undoStateQuery),
   };
-}
-
-async function liveState(deps: ServiceDeps, workflowId: string): Promise<UndoProcessState | undefined> {
-  try {
-    const handle = deps.temporal.workflow.getHandle(workflowId);
-    return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {
-      const description = await handle.describe();
-      if (description.status.name !== 'RUNNING') return undefined;
-      return handle.query(undoStateQuery);
-    });
-  } catch {
-    return undefined;
-  }
 }

@@ -6,17 +6,8 @@ import {
   type OrderBody,
   type OrderLineBody,
   type StepRecordBody,
-  type TimelineEventBody,
 } from '@cancelflow/domain';
-import type {
-  Cancellation,
-  CancellationLine,
-  CancellationStepRecord,
-  Dispute,
-  Order,
-  OrderEvent,
-  OrderLine,
-} from '../db/entities/index.ts';
+import type { Cancellation, CancellationLine, CancellationStepRecord, Dispute, Order, OrderLine } from '../db/entities/index.ts';
 import { totalsOf } from '../orders/order-money.ts';
 
 /** A line; with what the customer paid for it (`paid`) where the order's discounts are known. */
@@ -135,10 +126,3 @@ export function cancellationView(
     dispute: dispute ? disputeView(dispute) : undefined,
   };
 }
-
-export const eventView = (e: OrderEvent): TimelineEventBody => ({
-  type: e.type,
-  detail: e.detail,
-  actor: e.actor,
-  at: e.at.toISOString(),
-});

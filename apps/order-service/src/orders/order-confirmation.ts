@@ -1,5 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { selfServiceTurnedOff, TASK_QUEUES } from '@cancelflow/domain';
+import { selfServiceTurnedOff } from '@cancelflow/domain';
 import {
   ORDER_CONFIRMATION_WORKFLOW_TYPE,
   orderConfirmationWorkflowId,
@@ -9,6 +8,7 @@ import { faultPoint } from '@cancelflow/service-kit/faults';
 import { Order as OrderEntity, OrderLine as OrderLineEntity, type Order, type OrderLine } from '../db/entities/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { mintSelfServiceLink } from '../self-service/tokens.ts';
+import { startProcess } from '../temporal/gateway.ts';
 
 /**
  * Sends the order confirmation with the customer's "view order" link (which offers cancelling
@@ -40,16 +40,15 @@ export async function sendOrderConfirmation(deps: ServiceDeps, order: Order, lin
         },
       },
     ];
-    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-      deps.temporal.workflow.start(ORDER_CONFIRMATION_WORKFLOW_TYPE, {
-        taskQueue: TASK_QUEUES.cancellations,
-        workflowId: orderConfirmationWorkflowId(order.id),
-        args,
-      }),
-    );
+    // Already running is the same confirmation: started either way.
+    await startProcess(deps, {
+      type: ORDER_CONFIRMATION_WORKFLOW_TYPE,
+      workflowId: orderConfirmationWorkflowId(order.id),
+      args,
+      unreachable: 'the order confirmation could not be started (Temporal is unreachable): the sweep will try again',
+    });
     await markStarted(deps, order.id);
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return markStarted(deps, order.id);
     deps.logger.warn({ err: error, orderId: order.id }, 'could not start the order confirmation email; the sweep will try again');
   }
 }

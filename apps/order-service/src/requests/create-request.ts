@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   type CancellationRequestSource,
   cancellationRequestWorkflowId,
@@ -7,9 +6,6 @@ import {
   decideCancellationRequest,
   initiatorOfRequest,
   requestCancellationNumber,
-  TASK_QUEUES,
-  UnavailableError,
-  type CancellationRequestStatus,
   type CreateCancellationRequestInput,
   type CancellationRequestCreated,
 } from '@cancelflow/domain';
@@ -21,6 +17,7 @@ import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import { CancellationRequest, CancellationRequestLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { startProcess } from '../temporal/gateway.ts';
 
 /** The answer of POST /orders/:id/cancellation-requests. */
 export type CreateRequestResult = CancellationRequestCreated;
@@ -128,19 +125,10 @@ export async function createCancellationRequest(
 
 async function startRequestProcess(deps: ServiceDeps, requestId: string, workflowId: string): Promise<void> {
   const args: [CustomerCancellationRequestInput] = [{ ...deps.requestProcess, requestId }];
-  try {
-    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-      deps.temporal.workflow.start(CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE, {
-        taskQueue: TASK_QUEUES.cancellations,
-        workflowId,
-        args,
-      }),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
-    deps.logger.warn({ err: error, requestId }, 'could not start the cancellation request process');
-    throw new UnavailableError(
-      'the cancellation request could not be taken (Temporal is unreachable): nothing was changed, try again shortly',
-    );
-  }
+  await startProcess(deps, {
+    type: CUSTOMER_CANCELLATION_REQUEST_WORKFLOW_TYPE,
+    workflowId,
+    args,
+    unreachable: 'the cancellation request could not be taken (Temporal is unreachable): nothing was changed, try again shortly',
+  });
 }

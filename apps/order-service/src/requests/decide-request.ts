@@ -21,6 +21,7 @@ import { reserveCancellation } from '../cancellations/create-cancellation.ts';
 import { CancellationRequest, Order, OrderEvent } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { signalProcess } from '../temporal/gateway.ts';
 import { findRequestOrFail, lockRequest, refreshCancellationRequestedFlag, requestLinesOf } from './request-store.ts';
 import type { CancellationRequestContext } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 
@@ -190,15 +191,22 @@ export async function closeOpenRequestsOnShipment(deps: ServiceDeps, orderId: st
   // Closed and committed; the processes hearing of it is not: each re-reads its request when it wakes.
   faultPoint('request.closed-by-shipment');
   for (const request of closed) {
+    // The request is closed either way; only the customer's email depends on the process.
     try {
-      await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-        deps.temporal.workflow
-          .getHandle(request.workflowId)
-          .signal(shipmentRecordedSignal, { orderId, ...(shipmentId ? { shipmentId } : {}) }),
+      const sent = await signalProcess(
+        deps,
+        request.workflowId,
+        shipmentRecordedSignal,
+        [{ orderId, ...(shipmentId ? { shipmentId } : {}) }],
+        {
+          process: 'the cancellation request process',
+        },
       );
-    } catch (error) {
-      // The request is closed either way; only the customer's email depends on the process.
-      deps.logger.warn({ err: error, requestId: request.id }, 'could not tell the cancellation request process about the shipment');
+      if (sent === 'NOT_RUNNING') {
+        deps.logger.warn({ requestId: request.id }, 'the cancellation request process has ended: it does not hear of the shipment');
+      }
+    } catch {
+      // Unreachable, and logged as such by the gateway: the shipment stands.
     }
   }
   return closed.map((r) => r.id);

@@ -14,15 +14,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   applyAllocation,
   cancelledButShippedWorkflowId,
   ConflictError,
   planShipment,
   refundShareOf,
-  TASK_QUEUES,
-  UnavailableError,
   type CreateShipmentInput,
   type ErrorDetail,
   type ShipmentPlan,
@@ -44,6 +41,7 @@ import {
 import { CancellationUndo } from '../db/entities/undo.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { startProcess } from '../temporal/gateway.ts';
 import { afterShipmentRecorded } from './after-shipment.ts';
 
 export interface CreateShipmentResult {
@@ -294,16 +292,12 @@ async function startChain(
   await em.flush();
 
   const args: [CancelledButShippedInput] = [{ ...deps.cancelledButShippedProcess, chainId }];
-  try {
-    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-      deps.temporal.workflow.start(CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE, { taskQueue: TASK_QUEUES.cancellations, workflowId, args }),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return chainId;
-    deps.logger.warn({ err: error, chainId }, 'could not start the cancelled-but-shipped workflow');
-    throw new UnavailableError(
+  await startProcess(deps, {
+    type: CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE,
+    workflowId,
+    args,
+    unreachable:
       'the cancelled-but-shipped process could not be started (Temporal is unreachable): nothing was recorded, send the ship notice again shortly',
-    );
-  }
+  });
   return chainId;
 }

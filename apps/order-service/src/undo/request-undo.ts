@@ -7,23 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import {
-  ConflictError,
-  NotFoundError,
-  policyFor,
-  refundShareOf,
-  TASK_QUEUES,
-  UnavailableError,
-  type UndoCancellationInput,
-  type UndoStarted,
-} from '@cancelflow/domain';
-import { planUndo, undoCancellationWorkflowId, type UndoStatus } from '@cancelflow/domain/undo-cancellation';
+import { ConflictError, NotFoundError, policyFor, refundShareOf, type UndoCancellationInput, type UndoStarted } from '@cancelflow/domain';
+import { planUndo, undoCancellationWorkflowId } from '@cancelflow/domain/undo-cancellation';
 import { UNDO_CANCELLATION_WORKFLOW_TYPE, type UndoCancellationWorkflowInput } from '@cancelflow/workflows/contracts/undo-cancellation';
 import { Cancellation, CancellationLine, Dispute } from '../db/entities/index.ts';
 import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
 import { assertId, linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { startProcess } from '../temporal/gateway.ts';
 
 /** The answer of POST /cancellations/:id/undo (created false: an undo was already there, in progress or done). */
 export type RequestUndoResult = UndoStarted;
@@ -118,15 +109,14 @@ async function startWorkflow(deps: ServiceDeps, undoId: string, workflowId: stri
   const args: [UndoCancellationWorkflowInput] = [
     { ...deps.undoProcess, ...(deps.cancellationProcess ? { cancellationProcess: deps.cancellationProcess } : {}), undoId },
   ];
-  try {
-    await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-      deps.temporal.workflow.start(UNDO_CANCELLATION_WORKFLOW_TYPE, { taskQueue: TASK_QUEUES.cancellations, workflowId, args }),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new ConflictError('the previous undo of this cancellation is still finishing (it failed): try again in a few seconds');
-    }
-    deps.logger.warn({ err: error, undoId }, 'could not start the undo workflow');
-    throw new UnavailableError('the undo process could not be started (Temporal is unreachable): nothing was changed, try again shortly');
+  const started = await startProcess(deps, {
+    type: UNDO_CANCELLATION_WORKFLOW_TYPE,
+    workflowId,
+    args,
+    unreachable: 'the undo process could not be started (Temporal is unreachable): nothing was changed, try again shortly',
+  });
+  // The id is the cancellation's, so the process running under it is an earlier attempt.
+  if (started === 'ALREADY_RUNNING') {
+    throw new ConflictError('the previous undo of this cancellation is still finishing (it failed): try again in a few seconds');
   }
 }

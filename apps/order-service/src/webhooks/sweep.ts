@@ -40,7 +40,7 @@ export interface SweepDeps {
 
 interface OutboxRow {
   seq: string;
-  order_event_id: string;
+  source_id: string;
   order_id: string;
   timeline_type: string;
   detail: Record<string, unknown>;
@@ -59,7 +59,7 @@ export async function sweepOutbox(deps: SweepDeps): Promise<number> {
     );
     if (!lock?.locked) return 0;
     const rows = await em.execute<OutboxRow[]>(
-      `select "seq", "order_event_id", "order_id", "timeline_type", "detail", "at" from "orders"."webhook_outbox" order by "seq" limit ?`,
+      `select "seq", "source_id", "order_id", "timeline_type", "detail", "at" from "orders"."webhook_outbox" order by "seq" limit ?`,
       [BATCH],
     );
     if (rows.length === 0) return 0;
@@ -103,7 +103,7 @@ export async function sweepOutbox(deps: SweepDeps): Promise<number> {
       em.create(WebhookEvent, {
         id,
         seq,
-        orderEventId: row.order_event_id,
+        sourceId: row.source_id,
         merchantId,
         orderId: row.order_id,
         type: source.type satisfies WebhookEventType,

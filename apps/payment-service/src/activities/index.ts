@@ -17,25 +17,30 @@ export interface PaymentActivityDeps {
 
 export function createPaymentActivities(deps: PaymentActivityDeps): PaymentActivities {
   const book = createPaymentBook({ orm: deps.orm, provider: deps.provider });
+
+  const recordPayments = async (raw: unknown): Promise<void> => {
+    const input = parse(recordOrderPaymentsSchema, raw, 'recordOrderPayments input');
+    for (const payment of input.payments) {
+      try {
+        await book.recordPayment({ orderId: input.orderId, currency: input.currency, ...payment });
+      } catch (error) {
+        // The first record of a payment stays; a different one under the same reference is
+        // the channel's inconsistency, not a reason to stop the cancellation.
+        if (!(error instanceof ConflictError)) throw error;
+        deps.logger?.warn({ err: error, orderId: input.orderId }, 'payment already recorded differently');
+      }
+    }
+  };
+
   return {
-    recordOrderPayments: (raw) =>
-      failingForGood(async () => {
-        const input = parse(recordOrderPaymentsSchema, raw, 'recordOrderPayments input');
-        for (const payment of input.payments) {
-          try {
-            await book.recordPayment({ orderId: input.orderId, currency: input.currency, ...payment });
-          } catch (error) {
-            // The first record of a payment stays; a different one under the same reference is
-            // the channel's inconsistency, not a reason to stop the cancellation.
-            if (!(error instanceof ConflictError)) throw error;
-            deps.logger?.warn({ err: error, orderId: input.orderId }, 'payment already recorded differently');
-          }
-        }
-      }),
+    recordOrderPayments: (raw) => failingForGood(() => recordPayments(raw)),
 
     requestRefund: (raw) =>
       failingForGood(async () => {
-        const input = parse(requestRefundSchema, raw, 'requestRefund input');
+        // The first attempt carries the order's payments: they are recorded before the refund is planned on them.
+        const { payments, ...request } = raw;
+        if (payments) await recordPayments({ orderId: request.orderId, currency: request.currency, payments });
+        const input = parse(requestRefundSchema, request, 'requestRefund input');
         return outcomeOf(await book.requestRefund(input));
       }),
 

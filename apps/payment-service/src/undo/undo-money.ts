@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
-import { ConflictError, NotFoundError, RuleViolationError, type PaymentReceivedEvent } from '@cancelflow/domain';
+import { ACTIVITY_FAILURES, ConflictError, NotFoundError, RuleViolationError, type PaymentReceivedEvent } from '@cancelflow/domain';
 import { undoCancellationWorkflowId, type UndoRefundPart } from '@cancelflow/domain/undo-cancellation';
 import type { Database, Logger } from '@cancelflow/service-kit';
 import { faultPoint } from '@cancelflow/service-kit/faults';
@@ -51,7 +51,11 @@ export async function undoCreditsOf(em: Database['em'], orderId: string): Promis
 }
 
 /** The points or credit given back were spent: they cannot be taken back, the undo is refused. */
-export class LedgerSpentError extends RuleViolationError {}
+export class LedgerSpentError extends RuleViolationError {
+  override get failureType() {
+    return ACTIVITY_FAILURES.ledgerSpent;
+  }
+}
 
 export interface UndoMoneyDeps {
   orm: Database;

@@ -79,12 +79,52 @@ export interface ChannelNotification {
   disputeId?: string;
 }
 
+/**
+ * A refund attempt as the cancellation records it: what the provider answered to the request and,
+ * once known, how it ended.
+ */
+export interface RefundProgress {
+  attempt: number;
+  status: RefundStatus;
+  /** What the provider answered to the request (the REFUND_REQUESTED step). */
+  requested: string;
+  /** Who asked for this attempt, when support retried a failed refund. */
+  requestedBy?: string;
+  /** The parts as they settled (the REFUND_SUCCEEDED step). */
+  settled?: string;
+  failureReason?: string;
+}
+
+/** Why the cancellation completes: its refund succeeded, or none was needed (and why). */
+export interface CompletionOutcome {
+  refund?: RefundProgress;
+  refundNotNeeded?: string;
+}
+
+/**
+ * Each activity that does a step's work records the step in the same transaction, once per step
+ * and key: a retry after the commit finds it there and writes nothing again.
+ */
 export interface OrderActivities {
   /** Reads the cancellation the workflow runs for; fails for good when it does not exist. */
   loadCancellation(cancellationId: string): Promise<CancellationContext>;
+  /** Restocks the cancelled units and records RESTOCKED. */
   restockCancellation(cancellationId: string): Promise<void>;
+  /** Tells the channel and records CHANNEL_NOTIFIED (and DISPUTE_OPENED with the dispute it opens). */
   notifyChannelOfCancellation(cancellationId: string): Promise<ChannelNotification>;
-  /** Appends a step to the cancellation and to the order's timeline (once per step and key). */
+  /** A refund attempt still PENDING or FAILED: the cancellation's refund status and its steps. */
+  recordRefund(input: { cancellationId: string; refund: RefundProgress }): Promise<void>;
+  /**
+   * IN_PROGRESS -> CANCELLED, only after the refund succeeded or was not needed; the refund's
+   * steps and CANCELLED are written with the status.
+   */
+  completeCancellation(cancellationId: string, outcome?: CompletionOutcome): Promise<void>;
+  /** The customer was sent the confirmation: records CUSTOMER_NOTIFIED. */
+  recordCustomerNotified(cancellationId: string): Promise<void>;
+  /**
+   * Appends a step to the cancellation (once per step and key). Processes started before the
+   * activities recorded their own steps still call it; new ones do not.
+   */
   recordCancellationStep(input: {
     cancellationId: string;
     step: CancellationStep;
@@ -93,8 +133,6 @@ export interface OrderActivities {
     /** Distinguishes repeated steps, e.g. one REFUND_REQUESTED per attempt. */
     key?: string;
   }): Promise<void>;
-  /** IN_PROGRESS -> CANCELLED, only after the refund succeeded or was not needed. */
-  completeCancellation(cancellationId: string): Promise<void>;
 }
 
 export interface RefundOutcome {
@@ -118,6 +156,8 @@ export interface PaymentActivities {
     amount: number;
     refundMethod: RefundMethod;
     retry?: boolean;
+    /** The order's payments as imported, recorded before the refund is planned on them (idempotent). */
+    payments?: CancellationContext['payments'];
   }): Promise<RefundOutcome>;
   getRefund(cancellationId: string): Promise<RefundOutcome>;
   /**

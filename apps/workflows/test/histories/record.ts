@@ -16,14 +16,21 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ApplicationFailure, type Workflow } from '@temporalio/common';
+import { ApplicationFailure, type QueryDefinition, type Workflow } from '@temporalio/common';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { ensureTemporalCli } from '@cancelflow/infra/temporal-cli';
 import { startTemporalDevServer } from '@cancelflow/infra/temporal-dev-server';
 import { cancellationWorkflow } from '../../src/cancellation.ts';
 import { cancelledButShippedWorkflow } from '../../src/cancelled-but-shipped.ts';
 import { customerCancellationRequestWorkflow } from '../../src/customer-cancellation-request.ts';
-import { abortForUndoUpdate, cancellationStateQuery, disputeClosedSignal, retryRefundUpdate } from '../../src/contracts/cancellation.ts';
+import {
+  abortForUndoUpdate,
+  cancellationStateQuery,
+  disputeClosedSignal,
+  refundSettledSignal,
+  retryRefundUpdate,
+  type CancellationWorkflowInput,
+} from '../../src/contracts/cancellation.ts';
 import {
   acceptCancellationRequestUpdate,
   cancellationRequestStateQuery,
@@ -63,10 +70,21 @@ type Scenario = (env: TimeSkippingEnvironment, id: string) => Promise<WorkflowHa
 
 const Q = { taskQueue: TASK_QUEUES.cancellations };
 
+/** Starts a process on the cancellations task queue with its one argument. */
+const start = <I>(env: TimeSkippingEnvironment, workflow: (input: I) => Promise<unknown>, workflowId: string, input: I) =>
+  env.workflow.start(workflow, { ...Q, workflowId, args: [input] });
+
+const startCancellation = (env: TimeSkippingEnvironment, id: string, input: Partial<CancellationWorkflowInput> = {}) =>
+  env.workflow.start(cancellationWorkflow, { ...Q, workflowId: `cancellation-${id}`, args: [{ cancellationId: id, ...input }] });
+
+/** Waits until the process's state query says it reached `phase`. */
+const untilPhase = <S extends { phase: string }>(handle: WorkflowHandle<Workflow>, query: QueryDefinition<S>, phase: string) =>
+  until(async () => ((await handle.query(query)).phase === phase ? true : undefined), `phase ${phase}`);
+
 const SCENARIOS: Record<string, Scenario> = {
   'cancellation-refunded': async (env, id) => {
     await env.activities(cancellationActivities(cancellationContext(id)));
-    return env.workflow.start(cancellationWorkflow, { ...Q, workflowId: `cancellation-${id}`, args: [{ cancellationId: id }] });
+    return startCancellation(env, id);
   },
   'cancellation-refund-pending-rechecked': async (env, id) => {
     let reads = 0;
@@ -75,11 +93,7 @@ const SCENARIOS: Record<string, Scenario> = {
         payments: { requestRefund: async () => refund('PENDING'), getRefund: async () => refund(++reads < 2 ? 'PENDING' : 'SUCCEEDED') },
       }),
     );
-    return env.workflow.start(cancellationWorkflow, {
-      ...Q,
-      workflowId: `cancellation-${id}`,
-      args: [{ cancellationId: id, refundRecheckInterval: '1 second' }],
-    });
+    return startCancellation(env, id, { refundRecheckInterval: '1 second' });
   },
   // Asks the provider (patched): the history above was recorded before, and is kept for processes of that shape.
   'cancellation-refund-pending-asked-provider': async (env, id) => {
@@ -92,11 +106,7 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       }),
     );
-    return env.workflow.start(cancellationWorkflow, {
-      ...Q,
-      workflowId: `cancellation-${id}`,
-      args: [{ cancellationId: id, refundRecheckFirst: '500 ms', refundRecheckInterval: '1 second' }],
-    });
+    return startCancellation(env, id, { refundRecheckFirst: '500 ms', refundRecheckInterval: '1 second' });
   },
   'cancellation-refund-failed-retried': async (env, id) => {
     let attempts = 0;
@@ -105,15 +115,8 @@ const SCENARIOS: Record<string, Scenario> = {
         payments: { requestRefund: async () => (++attempts === 1 ? refund('FAILED', 'card expired') : refund('SUCCEEDED')) },
       }),
     );
-    const handle = await env.workflow.start(cancellationWorkflow, {
-      ...Q,
-      workflowId: `cancellation-${id}`,
-      args: [{ cancellationId: id }],
-    });
-    await until(
-      async () => ((await handle.query(cancellationStateQuery)).phase === 'REFUND_FAILED' ? true : undefined),
-      'the refund to fail',
-    );
+    const handle = await startCancellation(env, id);
+    await untilPhase(handle, cancellationStateQuery, 'REFUND_FAILED');
     await handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: 'staff-7' }] });
     return handle;
   },
@@ -123,15 +126,8 @@ const SCENARIOS: Record<string, Scenario> = {
         orders: { notifyChannelOfCancellation: async () => ({ disputeId: 'dispute-1' }) },
       }),
     );
-    const handle = await env.workflow.start(cancellationWorkflow, {
-      ...Q,
-      workflowId: `cancellation-${id}`,
-      args: [{ cancellationId: id }],
-    });
-    await until(
-      async () => ((await handle.query(cancellationStateQuery)).phase === 'WAITING_FOR_DISPUTE' ? true : undefined),
-      'the dispute',
-    );
+    const handle = await startCancellation(env, id);
+    await untilPhase(handle, cancellationStateQuery, 'WAITING_FOR_DISPUTE');
     await handle.signal(disputeClosedSignal, { disputeId: 'dispute-1', resolution: 'MARKETPLACE_REFUNDED' });
     return handle;
   },
@@ -139,33 +135,59 @@ const SCENARIOS: Record<string, Scenario> = {
     await env.activities(
       cancellationActivities(cancellationContext(id), { payments: { requestRefund: async () => refund('FAILED', 'declined') } }),
     );
-    const handle = await env.workflow.start(cancellationWorkflow, {
-      ...Q,
-      workflowId: `cancellation-${id}`,
-      args: [{ cancellationId: id }],
-    });
-    await until(
-      async () => ((await handle.query(cancellationStateQuery)).phase === 'REFUND_FAILED' ? true : undefined),
-      'the refund to fail',
-    );
+    const handle = await startCancellation(env, id);
+    await untilPhase(handle, cancellationStateQuery, 'REFUND_FAILED');
     await handle.executeUpdate(abortForUndoUpdate, { args: [{ undoId: 'undo-1' }] });
+    return handle;
+  },
+
+  // Each activity records its own step (patched): the histories above were recorded before, and are
+  // kept for processes of that shape.
+  'cancellation-own-steps-refunded': async (env, id) => {
+    await env.activities(cancellationActivities(cancellationContext(id)));
+    return startCancellation(env, id);
+  },
+  'cancellation-own-steps-pending-failed-retried': async (env, id) => {
+    let attempts = 0;
+    let settled = false;
+    await env.activities(
+      cancellationActivities(cancellationContext(id, { restock: false }), {
+        payments: {
+          requestRefund: async () => refund(++attempts === 1 ? 'PENDING' : 'SUCCEEDED'),
+          getRefund: async () => refund(settled ? 'FAILED' : 'PENDING', settled ? 'account closed' : undefined),
+        },
+      }),
+    );
+    const handle = await startCancellation(env, id, { refundRecheckFirst: '1 hour' });
+    await untilPhase(handle, cancellationStateQuery, 'WAITING_FOR_REFUND');
+    settled = true;
+    await handle.signal(refundSettledSignal, { refundId: 'refund-1' });
+    await untilPhase(handle, cancellationStateQuery, 'REFUND_FAILED');
+    await handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: 'staff-7' }] });
+    return handle;
+  },
+  'cancellation-own-steps-dispute-closed': async (env, id) => {
+    await env.activities(
+      cancellationActivities(cancellationContext(id, { channel: 'ebay' }), {
+        orders: { notifyChannelOfCancellation: async () => ({ disputeId: 'dispute-1' }) },
+      }),
+    );
+    const handle = await startCancellation(env, id);
+    await untilPhase(handle, cancellationStateQuery, 'WAITING_FOR_DISPUTE');
+    await handle.signal(disputeClosedSignal, { disputeId: 'dispute-1', resolution: 'MARKETPLACE_REFUNDED' });
     return handle;
   },
 
   'request-auto-accepted': async (env, id) => {
     await env.activities(requestActivities(requestContext(id, { status: 'AUTO_ACCEPTED', cancellationId: 'cancellation-9' })));
-    return env.workflow.start(customerCancellationRequestWorkflow, {
-      ...Q,
-      workflowId: `cancellation-request-${id}`,
-      args: [{ requestId: id }],
-    });
+    return start(env, customerCancellationRequestWorkflow, `cancellation-request-${id}`, { requestId: id });
   },
   'request-reminded-escalated-accepted': async (env, id) => {
     await env.activities(requestActivities(requestContext(id)));
-    const handle = await env.workflow.start(customerCancellationRequestWorkflow, {
-      ...Q,
-      workflowId: `cancellation-request-${id}`,
-      args: [{ requestId: id, reminderInterval: '1 second', escalateAfter: '2 seconds' }],
+    const handle = await start(env, customerCancellationRequestWorkflow, `cancellation-request-${id}`, {
+      requestId: id,
+      reminderInterval: '1 second',
+      escalateAfter: '2 seconds',
     });
     await until(async () => ((await handle.query(cancellationRequestStateQuery)).escalated ? true : undefined), 'the escalation');
     await handle.executeUpdate(acceptCancellationRequestUpdate, { args: [accept] });
@@ -181,30 +203,16 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       }),
     );
-    const handle = await env.workflow.start(customerCancellationRequestWorkflow, {
-      ...Q,
-      workflowId: `cancellation-request-${id}`,
-      args: [{ requestId: id }],
-    });
-    await until(
-      async () => ((await handle.query(cancellationRequestStateQuery)).phase === 'WAITING_FOR_MERCHANT' ? true : undefined),
-      'the merchant to be asked',
-    );
+    const handle = await start(env, customerCancellationRequestWorkflow, `cancellation-request-${id}`, { requestId: id });
+    await untilPhase(handle, cancellationRequestStateQuery, 'WAITING_FOR_MERCHANT');
     await handle.executeUpdate(acceptCancellationRequestUpdate, { args: [accept] }).catch(() => undefined);
     await handle.executeUpdate(withdrawCancellationRequestUpdate, { args: [{ comment: 'found it' }] });
     return handle;
   },
   'request-closed-by-shipment': async (env, id) => {
     await env.activities(requestActivities(requestContext(id)));
-    const handle = await env.workflow.start(customerCancellationRequestWorkflow, {
-      ...Q,
-      workflowId: `cancellation-request-${id}`,
-      args: [{ requestId: id }],
-    });
-    await until(
-      async () => ((await handle.query(cancellationRequestStateQuery)).phase === 'WAITING_FOR_MERCHANT' ? true : undefined),
-      'the merchant to be asked',
-    );
+    const handle = await start(env, customerCancellationRequestWorkflow, `cancellation-request-${id}`, { requestId: id });
+    await untilPhase(handle, cancellationRequestStateQuery, 'WAITING_FOR_MERCHANT');
     await handle.signal(shipmentRecordedSignal, { orderId: 'order-2', shipmentId: 'shipment-1' });
     return handle;
   },
@@ -217,24 +225,13 @@ const SCENARIOS: Record<string, Scenario> = {
         requests: { loadCancellationRequest: async () => requestContext(id, ++loads < 3 ? {} : { status: 'REJECTED' }) },
       }),
     );
-    return env.workflow.start(customerCancellationRequestWorkflow, {
-      ...Q,
-      workflowId: `cancellation-request-${id}`,
-      args: [{ requestId: id, reminderInterval: '1 second' }],
-    });
+    return start(env, customerCancellationRequestWorkflow, `cancellation-request-${id}`, { requestId: id, reminderInterval: '1 second' });
   },
 
   'cancelled-but-shipped-accepted-rebilled': async (env, id) => {
     await env.activities(chainActivities(chainContext(id)));
-    const handle = await env.workflow.start(cancelledButShippedWorkflow, {
-      ...Q,
-      workflowId: `cancelled-but-shipped-${id}`,
-      args: [{ chainId: id }],
-    });
-    await until(
-      async () => ((await handle.query(cancelledButShippedStateQuery)).phase === 'WAITING_FOR_ACKNOWLEDGEMENT' ? true : undefined),
-      'the customer email',
-    );
+    const handle = await start(env, cancelledButShippedWorkflow, `cancelled-but-shipped-${id}`, { chainId: id });
+    await untilPhase(handle, cancelledButShippedStateQuery, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await handle.signal(emailReplyReceivedSignal, {
       mailboxMessageId: 'mailbox-1',
       messageId: '<reply-1@customer.example>',
@@ -244,32 +241,22 @@ const SCENARIOS: Record<string, Scenario> = {
       text: 'Yes, I accept',
       receivedAt: new Date().toISOString(),
     });
-    await until(
-      async () => ((await handle.query(cancelledButShippedStateQuery)).phase === 'WAITING_FOR_REBILL_APPROVAL' ? true : undefined),
-      'the forward',
-    );
+    await untilPhase(handle, cancelledButShippedStateQuery, 'WAITING_FOR_REBILL_APPROVAL');
     await handle.executeUpdate(approveRebillUpdate, { args: [{ staffId: 'staff-2' }] });
     return handle;
   },
   'cancelled-but-shipped-no-answer-return': async (env, id) => {
     await env.activities(chainActivities(chainContext(id)));
-    return env.workflow.start(cancelledButShippedWorkflow, {
-      ...Q,
-      workflowId: `cancelled-but-shipped-${id}`,
-      args: [{ chainId: id, reminderInterval: '1 second', acknowledgementDeadline: '2500 ms' }],
+    return start(env, cancelledButShippedWorkflow, `cancelled-but-shipped-${id}`, {
+      chainId: id,
+      reminderInterval: '1 second',
+      acknowledgementDeadline: '2500 ms',
     });
   },
   'cancelled-but-shipped-refused-by-support-record': async (env, id) => {
     await env.activities(chainActivities(chainContext(id)));
-    const handle = await env.workflow.start(cancelledButShippedWorkflow, {
-      ...Q,
-      workflowId: `cancelled-but-shipped-${id}`,
-      args: [{ chainId: id }],
-    });
-    await until(
-      async () => ((await handle.query(cancelledButShippedStateQuery)).phase === 'WAITING_FOR_ACKNOWLEDGEMENT' ? true : undefined),
-      'the customer email',
-    );
+    const handle = await start(env, cancelledButShippedWorkflow, `cancelled-but-shipped-${id}`, { chainId: id });
+    await untilPhase(handle, cancelledButShippedStateQuery, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await handle.executeUpdate(recordAcknowledgementUpdate, {
       args: [{ staffId: 'staff-3', accepted: false, evidence: 'refused on the phone' }],
     });
@@ -284,7 +271,7 @@ const SCENARIOS: Record<string, Scenario> = {
         refundPart({ partId: 'settled', amount: 3000 }),
       ]),
     );
-    return env.workflow.start(undoCancellationWorkflow, { ...Q, workflowId: `undo-cancellation-${id}`, args: [{ undoId: id }] });
+    return start(env, undoCancellationWorkflow, `undo-cancellation-${id}`, { undoId: id });
   },
   'undo-paid-again-after-reminder': async (env, id) => {
     let paid = false;
@@ -293,10 +280,10 @@ const SCENARIOS: Record<string, Scenario> = {
         payments: { getPaymentRequest: async () => paymentRequest(paid ? 'PAID' : 'OPEN') },
       }),
     );
-    const handle = await env.workflow.start(undoCancellationWorkflow, {
-      ...Q,
-      workflowId: `undo-cancellation-${id}`,
-      args: [{ undoId: id, paymentReminderInterval: '1 second', paymentDeadline: '1 minute' }],
+    const handle = await start(env, undoCancellationWorkflow, `undo-cancellation-${id}`, {
+      undoId: id,
+      paymentReminderInterval: '1 second',
+      paymentDeadline: '1 minute',
     });
     await until(async () => ((await handle.query(undoStateQuery)).remindersSent >= 1 ? true : undefined), 'a reminder');
     paid = true;
@@ -334,10 +321,10 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       ),
     );
-    return env.workflow.start(undoCancellationWorkflow, {
-      ...Q,
-      workflowId: `undo-cancellation-${id}`,
-      args: [{ undoId: id, paymentReminderInterval: '1 second', paymentDeadline: '2500 ms' }],
+    return start(env, undoCancellationWorkflow, `undo-cancellation-${id}`, {
+      undoId: id,
+      paymentReminderInterval: '1 second',
+      paymentDeadline: '2500 ms',
     });
   },
 

@@ -40,8 +40,8 @@ function start(cancellationId: string, input: Partial<CancellationWorkflowInput>
   });
 }
 
-const stepsRecorded = (calls: Awaited<ReturnType<typeof serve>>) =>
-  calls.inputsOf<{ step: string }>('recordCancellationStep').map((s) => s.step);
+/** The steps as the process saw them recorded, each by the activity that did its work. */
+const stepsOf = async (handle: Awaited<ReturnType<typeof start>>) => (await handle.query(cancellationStateQuery)).steps;
 
 /** How much server time the (closed) workflow took, by its own start and close. */
 async function runTime(handle: Awaited<ReturnType<typeof start>>): Promise<number> {
@@ -56,7 +56,8 @@ describe('a cancellation completes only after its refund succeeded', () => {
   it('restocks, tells the channel, refunds once, completes, then emails the customer once', async () => {
     const id = randomUUID();
     const calls = await serve(context(id));
-    const result = await (await start(id)).result();
+    const handle = await start(id);
+    const result = await handle.result();
 
     expect(result).toEqual({ status: 'CANCELLED', refund: 'SUCCEEDED', refundAttempts: 1 });
     expect(calls.count('restockCancellation')).toBe(1);
@@ -69,15 +70,24 @@ describe('a cancellation completes only after its refund succeeded', () => {
         ['restockCancellation', 'notifyChannelOfCancellation', 'requestRefund', 'completeCancellation', 'sendEmail'].includes(n),
       );
     expect(order).toEqual(['restockCancellation', 'notifyChannelOfCancellation', 'requestRefund', 'completeCancellation', 'sendEmail']);
-    expect(stepsRecorded(calls)).toEqual(['RESTOCKED', 'CHANNEL_NOTIFIED', 'REFUND_REQUESTED', 'REFUND_SUCCEEDED', 'CUSTOMER_NOTIFIED']);
+    expect(await stepsOf(handle)).toEqual([
+      'RESTOCKED',
+      'CHANNEL_NOTIFIED',
+      'REFUND_REQUESTED',
+      'REFUND_SUCCEEDED',
+      'CANCELLED',
+      'CUSTOMER_NOTIFIED',
+    ]);
+    expect(calls.count('recordCancellationStep')).toBe(0);
   });
 
   it('does not restock unless the merchant asked for it', async () => {
     const id = randomUUID();
     const calls = await serve(context(id, { restock: false }));
-    await (await start(id)).result();
+    const handle = await start(id);
+    await handle.result();
     expect(calls.count('restockCancellation')).toBe(0);
-    expect(stepsRecorded(calls)).not.toContain('RESTOCKED');
+    expect(await stepsOf(handle)).not.toContain('RESTOCKED');
   });
 
   it.each([
@@ -86,11 +96,61 @@ describe('a cancellation completes only after its refund succeeded', () => {
   ])('moves no money when %s, and says the refund was not needed', async (_why, over) => {
     const id = randomUUID();
     const calls = await serve(context(id, over));
-    const result = await (await start(id)).result();
+    const handle = await start(id);
+    const result = await handle.result();
     expect(result).toMatchObject({ status: 'CANCELLED', refund: 'NOT_NEEDED', refundAttempts: 0 });
     expect(calls.count('requestRefund')).toBe(0);
-    expect(stepsRecorded(calls)).toContain('REFUND_NOT_NEEDED');
+    expect(await stepsOf(handle)).toContain('REFUND_NOT_NEEDED');
+    // Completing records why no refund was needed; the payments are recorded on their own.
+    expect(calls.inputsOf<string>('completeCancellation')).toEqual([id]);
+    expect(calls.all.find((c) => c.name === 'completeCancellation')!.input[1]).toEqual({ refundNotNeeded: 'nothing to refund' });
+    expect(calls.count('recordOrderPayments')).toBe(1);
     expect(calls.inputsOf<{ data: { amount: number } }>('sendEmail')[0]!.data.amount).toBe(0);
+  });
+});
+
+describe('each step is recorded once, by the activity that does its work', () => {
+  it('a card cancellation whose refund succeeds at once runs 6 activities, none of them only to record a step', async () => {
+    const id = randomUUID();
+    const cancellation = context(id, { restock: false });
+    const calls = await serve(cancellation);
+    expect(await (await start(id)).result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED' });
+    expect(calls.names()).toEqual([
+      'loadCancellation',
+      'notifyChannelOfCancellation',
+      'requestRefund', // records the order's payments with it
+      'completeCancellation', // records the refund's steps with the status
+      'sendEmail',
+      'recordCustomerNotified',
+    ]);
+    expect(calls.inputsOf<{ payments: unknown }>('requestRefund')[0]!.payments).toEqual(cancellation.payments);
+  });
+
+  it('a restock adds the restock; a refund that settles later adds the record of its pending and the reading of its end', async () => {
+    const id = randomUUID();
+    let settled = false;
+    const calls = await serve(context(id), {
+      payments: {
+        requestRefund: async () => refund('PENDING'),
+        getRefund: async () => refund(settled ? 'SUCCEEDED' : 'PENDING'),
+      },
+    });
+    const handle = await start(id, { refundRecheckFirst: '1 hour' });
+    await phaseOf(handle, 'WAITING_FOR_REFUND');
+    settled = true;
+    await handle.signal(refundSettledSignal, { refundId: 'refund-1' });
+    await handle.result();
+    expect(calls.names()).toEqual([
+      'loadCancellation',
+      'restockCancellation',
+      'notifyChannelOfCancellation',
+      'requestRefund',
+      'recordRefund',
+      'getRefund',
+      'completeCancellation',
+      'sendEmail',
+      'recordCustomerNotified',
+    ]);
   });
 });
 
@@ -125,7 +185,19 @@ describe('a pending refund keeps the cancellation IN_PROGRESS until the provider
     );
     expect(calls.count('getRefund')).toBe(0); // nothing was heard: the provider is asked, not our own record
     expect(calls.names().indexOf('completeCancellation')).toBeGreaterThan(calls.names().lastIndexOf('reconcileRefund'));
-    expect(stepsRecorded(calls)).toEqual(['RESTOCKED', 'CHANNEL_NOTIFIED', 'REFUND_REQUESTED', 'REFUND_SUCCEEDED', 'CUSTOMER_NOTIFIED']);
+    expect(await stepsOf(handle)).toEqual([
+      'RESTOCKED',
+      'CHANNEL_NOTIFIED',
+      'REFUND_REQUESTED',
+      'REFUND_SUCCEEDED',
+      'CANCELLED',
+      'CUSTOMER_NOTIFIED',
+    ]);
+    // Pending is recorded once, before the first wait; the success is recorded with the completion.
+    expect(calls.inputsOf<{ refund: { status: string } }>('recordRefund').map((r) => r.refund.status)).toEqual(['PENDING']);
+    expect(calls.all.find((c) => c.name === 'completeCancellation')!.input[1]).toEqual({
+      refund: { attempt: 1, status: 'SUCCEEDED', requested: 'attempt 1: 5500 by CARD PENDING', settled: '5500 by CARD SUCCEEDED' },
+    });
   });
 
   it('uses the configured first and longest wait', async () => {
@@ -211,13 +283,19 @@ describe('a failed refund waits for support to retry it', () => {
     expect(await handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: 'staff-7' }] })).toEqual({ attempt: 2 });
     expect(await handle.result()).toEqual({ status: 'CANCELLED', refund: 'SUCCEEDED', refundAttempts: 2 });
     expect(calls.inputsOf<{ retry: boolean }>('requestRefund').map((r) => r.retry)).toEqual([false, true]);
-    const retried = calls
-      .inputsOf<{ step: string; key: string; actor?: string }>('recordCancellationStep')
-      .filter((s) => s.step === 'REFUND_REQUESTED');
-    expect(retried.map((s) => [s.key, s.actor])).toEqual([
-      ['1', undefined],
-      ['2', 'staff-7'],
+    // The failed attempt is recorded when it fails; the retried one, by support, with the completion.
+    expect(calls.inputsOf<{ refund: object }>('recordRefund').map((r) => r.refund)).toEqual([
+      { attempt: 1, status: 'FAILED', requested: 'attempt 1: 5500 by CARD FAILED', failureReason: 'card expired' },
     ]);
+    expect(calls.all.find((c) => c.name === 'completeCancellation')!.input[1]).toEqual({
+      refund: {
+        attempt: 2,
+        status: 'SUCCEEDED',
+        requested: 'attempt 2: 5500 by CARD SUCCEEDED',
+        requestedBy: 'staff-7',
+        settled: '5500 by CARD SUCCEEDED',
+      },
+    });
   });
 
   it('refuses a retry while the refund has not failed', async () => {
@@ -239,6 +317,8 @@ describe('a failed refund waits for support to retry it', () => {
 describe('an eBay dispute must close before anything is refunded', () => {
   it.each([
     ['MARKETPLACE_REFUNDED', 0],
+    ['BUYER_REFUNDED_BY_MARKETPLACE', 0],
+    ['CLOSED_WITHOUT_REFUND', 0],
     ['SELLER_REFUNDS', 1],
   ])('when the dispute closes as %s the seller refunds %i times', async (resolution, refunds) => {
     const id = randomUUID();
@@ -252,7 +332,9 @@ describe('an eBay dispute must close before anything is refunded', () => {
     await handle.signal(disputeClosedSignal, { disputeId: 'dispute-9', resolution });
     expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refund: refunds ? 'SUCCEEDED' : 'NOT_NEEDED' });
     expect(calls.count('requestRefund')).toBe(refunds);
-    expect(stepsRecorded(calls).slice(0, 4)).toEqual(['RESTOCKED', 'CHANNEL_NOTIFIED', 'DISPUTE_OPENED', 'DISPUTE_CLOSED']);
+    expect((await stepsOf(handle)).slice(0, 4)).toEqual(['RESTOCKED', 'CHANNEL_NOTIFIED', 'DISPUTE_OPENED', 'DISPUTE_CLOSED']);
+    // Closing the dispute recorded its step; no activity records it again.
+    expect(calls.count('recordCancellationStep')).toBe(0);
   });
 });
 
@@ -308,7 +390,7 @@ describe('an undo stops the cancellation at a checkpoint, never during a step', 
     expect(await answer).toEqual({ stoppedAt: 'RESTOCKING', refundRequested: false });
     expect(await handle.result()).toMatchObject({ status: 'STOPPED_FOR_UNDO', stoppedAt: 'RESTOCKING' });
     expect(calls.count('restockCancellation')).toBe(1);
-    expect(stepsRecorded(calls)).toEqual(['RESTOCKED']);
+    expect(await stepsOf(handle)).toEqual(['RESTOCKED']);
     expect(calls.count('notifyChannelOfCancellation')).toBe(0);
   });
 

@@ -14,6 +14,7 @@ import {
   type EmailReply,
 } from '../../src/contracts/cancelled-but-shipped.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
+import { renderedEmails } from './emails.ts';
 import { chainActivities, chainContext, type ChainMocks } from './fixtures.ts';
 import type { CancelledButShippedContext } from '../../src/contracts/cancelled-but-shipped.ts';
 
@@ -208,6 +209,39 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
     const { startTime, closeTime } = await handle.describe();
     expect(closeTime!.getTime() - startTime.getTime()).toBeGreaterThanOrEqual(14 * 86_400_000);
     expect(closeTime!.getTime() - startTime.getTime()).toBeLessThan(15 * 86_400_000);
+  });
+
+  it('with no answer, each reminder names carrier and tracking number, the return is opened, and the customer is told, once, that no answer came', async () => {
+    const id = randomUUID();
+    const chain = chainContext(id);
+    const calls = await serve(chain);
+    expect(await (await start(id, { reminderInterval: '1 day', acknowledgementDeadline: '2 days' })).result()).toEqual({
+      outcome: 'RETURN_REQUESTED',
+    });
+    type Sent = { messageKey: string; to: string; template: string; data: Record<string, unknown> };
+    const sent = calls.inputsOf<Sent>('sendEmail');
+    const reminders = sent.filter((e) => e.template === 'SHIPPED_AFTER_CANCELLATION_REMINDER');
+    expect(reminders).toHaveLength(1);
+    for (const reminder of reminders) {
+      expect(reminder).toMatchObject({ to: chain.customer.email, data: { carrier: 'DHL', trackingNumber: 'JJD000390007' } });
+    }
+    expect(sent.filter((e) => e.template === 'SHIPPED_AFTER_CANCELLATION_RETURN')).toEqual([
+      expect.objectContaining({
+        messageKey: `cancelled-but-shipped:${id}:return`,
+        to: chain.customer.email,
+        data: expect.objectContaining({ reason: 'NO_ANSWER', carrier: 'DHL', trackingNumber: 'JJD000390007', alreadyReturned: false }),
+      }),
+    ]);
+    expect(calls.inputsOf<{ chainId: string }>('openReturnForCancelledButShipped')).toEqual([expect.objectContaining({ chainId: id })]);
+    // The notification service renders each as sent: the reminder and the no-answer return email.
+    const [reminder, returned] = renderedEmails(calls).filter((e) => e.template !== 'SHIPPED_AFTER_CANCELLATION');
+    expect(reminder).toMatchObject({ template: 'SHIPPED_AFTER_CANCELLATION_REMINDER', text: expect.stringContaining('Carrier: DHL') });
+    expect(returned!.template).toBe('SHIPPED_AFTER_CANCELLATION_RETURN');
+    expect(returned!.text).toMatch(/did not hear from you/);
+    expect(returned!.text).toMatch(/nothing will be rebilled/i);
+    // The return is opened before the customer is asked to send the item back.
+    expect(calls.names().indexOf('openReturnForCancelledButShipped')).toBeLessThan(calls.names().lastIndexOf('sendEmail'));
+    expect(calls.count('recordCustomerAcknowledgement') + calls.count('rebillCustomer') + calls.count('forwardEmailThread')).toBe(0);
   });
 
   it('a refusal by email turns the chain into a return at once', async () => {

@@ -14,6 +14,7 @@ import {
   type CustomerCancellationRequestInput,
 } from '../../src/contracts/customer-cancellation-request.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
+import { renderedEmails } from './emails.ts';
 import { requestActivities, requestContext, type RequestMocks } from './fixtures.ts';
 import type { CancellationRequestContext } from '../../src/contracts/customer-cancellation-request.ts';
 
@@ -111,6 +112,30 @@ describe('while the merchant does not answer, they are reminded and then escalat
       .filter((e) => e.template !== 'CANCELLATION_REQUEST_RECEIVED');
     expect(toMerchant.map((e) => e.to)).toEqual(['shop@merchant.example', 'shop@merchant.example', 'shop@merchant.example']);
     await handle.terminate('test over');
+  });
+
+  it('the notification service renders every reminder and the escalation as the process sends them, to the merchant', async () => {
+    const id = randomUUID();
+    const calls = await serve(requestContext(id));
+    const handle = await start(id, { reminderInterval: '1 hour', escalateAfter: '90 minutes', merchantEmail: 'shop@merchant.example' });
+    await waiting(handle);
+    await env.sleep('121 minutes');
+    await handle.executeUpdate(rejectCancellationRequestUpdate, { args: [{ staffId: 'staff-1', reason: 'already packed' }] });
+    await handle.result();
+    const emails = renderedEmails(calls);
+    expect(emails.map((e) => e.template)).toEqual([
+      'CANCELLATION_REQUEST_RECEIVED',
+      'CANCELLATION_REQUEST_REMINDER',
+      'CANCELLATION_REQUEST_ESCALATION',
+      'CANCELLATION_REQUEST_REMINDER',
+      'CANCELLATION_REQUEST_REJECTED',
+    ]);
+    for (const e of emails.filter(
+      (m) => m.template !== 'CANCELLATION_REQUEST_RECEIVED' && m.template !== 'CANCELLATION_REQUEST_REJECTED',
+    )) {
+      expect(e.to).toBe('shop@merchant.example');
+      expect(e.text).toContain('WEB-1002');
+    }
   });
 
   it('sends no reminder once the merchant answered', async () => {

@@ -62,8 +62,10 @@ export function cancellationActivities(cancellation: CancellationContext, mocks:
     loadCancellation: async () => cancellation,
     restockCancellation: async () => undefined,
     notifyChannelOfCancellation: async () => ({ skipped: 'OWN_SHOP' }),
-    recordCancellationStep: async () => undefined,
+    recordRefund: async () => undefined,
     completeCancellation: async () => undefined,
+    recordCustomerNotified: async () => undefined,
+    recordCancellationStep: async () => undefined,
     ...mocks.orders,
   };
   const payments: PaymentActivities = {

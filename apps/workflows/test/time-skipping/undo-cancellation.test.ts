@@ -8,6 +8,7 @@ import { CANCELLATION_WORKFLOW_TYPE } from '../../src/contracts/cancellation.ts'
 import { undoCancellationWorkflow } from '../../src/undo-cancellation.ts';
 import { paymentReceivedSignal, undoStateQuery, type UndoCancellationWorkflowInput } from '../../src/contracts/undo-cancellation.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
+import { renderedEmails } from './emails.ts';
 import { paymentRequest, refundPart, undoActivities, undoContext, type UndoMocks } from './fixtures.ts';
 import type { UndoContext } from '../../src/contracts/undo-cancellation.ts';
 
@@ -203,6 +204,23 @@ describe('what cannot be recaptured the customer pays again, by a deadline', () 
     const { startTime, closeTime } = await handle.describe();
     expect(closeTime!.getTime() - startTime.getTime()).toBeGreaterThanOrEqual(7 * DAY);
     expect(closeTime!.getTime() - startTime.getTime()).toBeLessThan(8 * DAY);
+  });
+
+  it('the notification service renders the payment request and each reminder as the process sends them, money with its currency', async () => {
+    const id = randomUUID();
+    const calls = await serve(undoContext(id), cardOnly());
+    expect(await (await start(id, { cancellationProcess: asking })).result()).toMatchObject({ status: 'FAILED' });
+    const emails = renderedEmails(calls);
+    expect(emails.map((e) => e.template)).toEqual([
+      'PAYMENT_REQUEST',
+      'PAYMENT_REQUEST_REMINDER',
+      'PAYMENT_REQUEST_REMINDER',
+      'PAYMENT_REQUEST_REMINDER',
+    ]);
+    for (const e of emails) {
+      expect(e.to).toBe('ada@example.com');
+      expect(e.text).toContain('40.00 EUR');
+    }
   });
 
   it('a payment at the last moment still counts', async () => {

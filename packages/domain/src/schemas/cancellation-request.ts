@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CANCELLATION_REASONS, REFUND_METHODS } from '../cancellation.ts';
 import { CANCELLATION_REQUEST_SOURCES, CANCELLATION_REQUEST_STATUSES } from '../cancellation-request.ts';
 import { RETURN_REASONS } from '../returns.ts';
-import { idSchema, paginationSchema, quantitySchema, staffIdSchema, text } from './common.ts';
+import { idSchema, paginationSchema, quantitySchema, staffIdSchema, text, uuidSchema } from './common.ts';
 
 const requestedLines = (what: string) =>
   z
@@ -61,7 +61,7 @@ export type WithdrawCancellationRequestInput = z.infer<typeof withdrawCancellati
 /** GET /cancellation-requests: the merchant's queue. */
 export const listCancellationRequestsQuerySchema = z.object({
   status: z.enum(CANCELLATION_REQUEST_STATUSES, { error: `status must be one of ${CANCELLATION_REQUEST_STATUSES.join(', ')}` }).optional(),
-  orderId: z.uuid({ error: 'orderId must be the id (uuid) of an order' }).optional(),
+  orderId: uuidSchema('orderId').optional(),
   merchantId: text().trim().min(1).max(200).optional(),
   limit: paginationSchema.shape.limit,
   offset: paginationSchema.shape.offset,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { uuidSchema } from './common.ts';
 
 /** GET /sandbox/channel-messages and /sandbox/inventory-movements: what one order caused. */
 export const sandboxRecordsQuerySchema = z.object({
-  orderId: z.uuid({ error: 'orderId is required and must be the id (uuid) of an order' }),
+  orderId: uuidSchema('orderId'),
 });
 export type SandboxRecordsQuery = z.infer<typeof sandboxRecordsQuerySchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CANCELLED_BUT_SHIPPED_STATUSES } from '../cancelled-but-shipped.ts';
 import { currencySchema } from '../money.ts';
-import { idSchema, minorUnits, paginationSchema, quantitySchema, staffIdSchema, text } from './common.ts';
+import { idSchema, minorUnits, paginationSchema, quantitySchema, staffIdSchema, text, uuidSchema } from './common.ts';
 
 /** Customers get carrier and tracking number in emails that must carry no links. */
 const LINK = /(\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)/i;
@@ -69,7 +69,7 @@ export const listCancelledButShippedQuerySchema = paginationSchema.extend({
   status: z
     .enum(CANCELLED_BUT_SHIPPED_STATUSES, { error: `status must be one of ${CANCELLED_BUT_SHIPPED_STATUSES.join(', ')}` })
     .optional(),
-  orderId: z.uuid('orderId must be an order id').optional(),
+  orderId: uuidSchema('orderId').optional(),
 });
 
 /** POST /credit-memos on the payment service: pays the seller for items shipped after cancellation. */

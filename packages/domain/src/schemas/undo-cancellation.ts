@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, minorUnits, staffIdSchema, text } from './common.ts';
+import { idSchema, minorUnits, staffIdSchema, text, uuidSchema } from './common.ts';
 import { providerEventSchema } from './payments.ts';
 
 /** POST /cancellations/:id/undo: the merchant or support reopens what a cancellation took. */
@@ -19,7 +19,7 @@ export type UndoCancellationInput = z.infer<typeof undoCancellationSchema>;
 export const paymentReceivedEventSchema = z.object({
   eventId: text().trim().min(1, 'eventId is required: providers retry, we deduplicate on it').max(200),
   type: z.literal('payment.received'),
-  paymentRequestId: z.uuid('paymentRequestId must be the id of a payment request'),
+  paymentRequestId: uuidSchema('paymentRequestId'),
   amount: minorUnits('amount'),
   providerPaymentId: text().trim().min(1).max(200).optional(),
 });

@@ -1,10 +1,15 @@
-import { Migration20261121000000_notifications } from './Migration20261121000000_notifications.ts';
-import { Migration20261122000000_reply_watches } from './Migration20261122000000_reply_watches.ts';
-import { Migration20261202000000_reply_verification } from './Migration20261202000000_reply_verification.ts';
+import { Migration0001Notifications } from './0001-notifications.ts';
+import { Migration0002ReplyWatches } from './0002-reply-watches.ts';
+import { Migration0003ReplyVerification } from './0003-reply-verification.ts';
 
-/** Every migration of the notifications schema, oldest first. Never rename or reorder one. */
+/**
+ * Every migration of the notifications schema, oldest first: `NNNN-what-it-does.ts`, class
+ * `MigrationNNNNWhatItDoes`, as in every service. `name` is what the migrations table recorded
+ * when it ran (older migrations were named by timestamp then): never change one, or an existing
+ * database runs it again.
+ */
 export const migrations = [
-  { name: 'Migration20261121000000_notifications', class: Migration20261121000000_notifications },
-  { name: 'Migration20261122000000_reply_watches', class: Migration20261122000000_reply_watches },
-  { name: 'Migration20261202000000_reply_verification', class: Migration20261202000000_reply_verification },
+  { name: 'Migration20261121000000_notifications', class: Migration0001Notifications },
+  { name: 'Migration20261122000000_reply_watches', class: Migration0002ReplyWatches },
+  { name: 'Migration20261202000000_reply_verification', class: Migration0003ReplyVerification },
 ];

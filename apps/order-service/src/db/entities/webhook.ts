@@ -34,7 +34,8 @@ export const WebhookEvent = defineEntity({
     id: p.uuid().primary(),
     /** The order of the timeline entry it comes from: an order's events are delivered by it. */
     seq: p.bigint('number'),
-    orderEventId: p.uuid(),
+    /** The timeline entry or step it comes from. */
+    sourceId: p.uuid(),
     merchantId: p.string(),
     orderId: p.uuid(),
     type: p.string(),

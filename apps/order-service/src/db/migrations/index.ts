@@ -1,14 +1,19 @@
 import { Migration0001Orders } from './0001-orders.ts';
 import { Migration0002CancellationRequests } from './0002-cancellation-requests.ts';
-import { Migration0004CancellationUndo } from './0004-cancellation-undo.ts';
 import { Migration0003Shipments } from './0003-shipments.ts';
+import { Migration0004CancellationUndo } from './0004-cancellation-undo.ts';
 import { Migration0005CancelledButShippedReturn } from './0005-cancelled-but-shipped-return.ts';
 import { Migration0006OrderMoney } from './0006-order-money.ts';
 import { Migration0007OrderConfirmationStarted } from './0007-order-confirmation-started.ts';
 import { Migration0008MerchantApi } from './0008-merchant-api.ts';
-import { Migration0009Webhooks } from './0009-webhooks.ts';
+import { Migration0009StepsRecordedOnce } from './0009-steps-recorded-once.ts';
+import { Migration0010Webhooks } from './0010-webhooks.ts';
 
-/** Oldest first; the names are what the migrations table records: never rename one. */
+/**
+ * Every migration of the orders schema, oldest first: `NNNN-what-it-does.ts`, class
+ * `MigrationNNNNWhatItDoes`, as in every service. `name` is what the migrations table recorded
+ * when it ran: never change one, or an existing database runs it again.
+ */
 export const migrations = [
   { name: 'Migration0001Orders', class: Migration0001Orders },
   { name: 'Migration0002CancellationRequests', class: Migration0002CancellationRequests },
@@ -18,5 +23,6 @@ export const migrations = [
   { name: 'Migration0006OrderMoney', class: Migration0006OrderMoney },
   { name: 'Migration0007OrderConfirmationStarted', class: Migration0007OrderConfirmationStarted },
   { name: 'Migration0008MerchantApi', class: Migration0008MerchantApi },
-  { name: 'Migration0009Webhooks', class: Migration0009Webhooks },
+  { name: 'Migration0009StepsRecordedOnce', class: Migration0009StepsRecordedOnce },
+  { name: 'Migration0010Webhooks', class: Migration0010Webhooks },
 ];

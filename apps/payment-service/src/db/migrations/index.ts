@@ -1,14 +1,19 @@
-import { CreatePayments } from './20250101000000-create-payments.ts';
-import { CancelledButShippedMoney } from './20261122000100-cancelled-but-shipped.ts';
-import { SelfServiceAcknowledgement } from './20261122000200-self-service-acknowledgement.ts';
-import { ProviderReconciliation } from './20261202000000-provider-reconciliation.ts';
-import { UndoMoney } from './20261122000000-undo-money.ts';
+import { Migration0001CreatePayments } from './0001-create-payments.ts';
+import { Migration0002UndoMoney } from './0002-undo-money.ts';
+import { Migration0003CancelledButShippedMoney } from './0003-cancelled-but-shipped-money.ts';
+import { Migration0004SelfServiceAcknowledgement } from './0004-self-service-acknowledgement.ts';
+import { Migration0005ProviderReconciliation } from './0005-provider-reconciliation.ts';
 
-/** Every migration of the payments schema, oldest first. Never rename one: the table records names. */
+/**
+ * Every migration of the payments schema, oldest first: `NNNN-what-it-does.ts`, class
+ * `MigrationNNNNWhatItDoes`, as in every service. `name` is what the migrations table recorded
+ * when it ran (older migrations were named by timestamp then): never change one, or an existing
+ * database runs it again.
+ */
 export const migrations = [
-  { name: '20250101000000-create-payments', class: CreatePayments },
-  { name: '20261122000000-undo-money', class: UndoMoney },
-  { name: '20261122000100-cancelled-but-shipped', class: CancelledButShippedMoney },
-  { name: '20261122000200-self-service-acknowledgement', class: SelfServiceAcknowledgement },
-  { name: '20261202000000-provider-reconciliation', class: ProviderReconciliation },
+  { name: '20250101000000-create-payments', class: Migration0001CreatePayments },
+  { name: '20261122000000-undo-money', class: Migration0002UndoMoney },
+  { name: '20261122000100-cancelled-but-shipped', class: Migration0003CancelledButShippedMoney },
+  { name: '20261122000200-self-service-acknowledgement', class: Migration0004SelfServiceAcknowledgement },
+  { name: '20261202000000-provider-reconciliation', class: Migration0005ProviderReconciliation },
 ];

@@ -1,6 +1,12 @@
 /** The order service's answers: orders, cancellations, requests, returns, shipments, chains, undos. */
 import { z } from 'zod';
-import { CANCELLATION_INITIATORS, CANCELLATION_REASONS, CANCELLATION_STATUSES, REFUND_METHODS } from '../../cancellation.ts';
+import {
+  CANCELLATION_INITIATORS,
+  CANCELLATION_REASONS,
+  CANCELLATION_STATUSES,
+  CANCELLATION_STEPS,
+  REFUND_METHODS,
+} from '../../cancellation.ts';
 import {
   CANCELLATION_REQUEST_REJECTIONS,
   CANCELLATION_REQUEST_SOURCES,
@@ -134,7 +140,14 @@ export const cancellationBodySchema = z
 export type CancellationBody = z.infer<typeof cancellationBodySchema>;
 
 export const timelineEventSchema = z
-  .object({ type: z.string(), detail: z.record(z.string(), z.unknown()), actor: z.string(), at: timestampSchema })
+  .object({
+    type: z.string(),
+    detail: z.record(z.string(), z.unknown()),
+    actor: z.string(),
+    at: timestampSchema,
+    cancellationId: z.string().optional().meta({ description: 'the cancellation whose step this is (steps only)' }),
+    step: z.enum(CANCELLATION_STEPS).optional().meta({ description: "the cancellation's step (type is CANCELLATION_<step>)" }),
+  })
   .meta({ id: 'TimelineEvent' });
 export type TimelineEventBody = z.infer<typeof timelineEventSchema>;
 

@@ -20,30 +20,32 @@ function describe(detail: Record<string, unknown>): string | undefined {
   return parts.length ? parts.join(', ') : undefined;
 }
 
-/** Everything that happened to the order and its cancellations, oldest first, who and when. */
+/**
+ * Everything that happened to the order and its cancellations, oldest first, who and when. The
+ * order service's timeline holds each cancellation step once; a step is named by its
+ * cancellation's merchant number, and the first one links to the cancellation's workflow.
+ */
 export function Timeline({ events, cancellations }: { events: TimelineEvent[]; cancellations: Cancellation[] }) {
   const { config } = useConsole();
-  // The order service writes each cancellation step to the order's timeline too: show it once,
-  // as the step, which names the cancellation by its merchant number.
-  const stepEvents = new Set(cancellations.flatMap((c) => c.steps.map((s) => `${c.id}:CANCELLATION_${s.step}`)));
-  const entries: Entry[] = [
-    ...events
-      .filter((e) => !stepEvents.has(`${String(e.detail?.cancellationId ?? '')}:${e.type}`))
-      .map((e) => {
-        const detail = describe(e.detail ?? {});
-        return { at: e.at, step: e.type, what: humanize(e.type), actor: e.actor, ...(detail ? { detail } : {}) };
-      }),
-    ...cancellations.flatMap((c) =>
-      c.steps.map((s, i) => ({
-        at: s.at,
-        step: s.step,
-        what: `Cancellation ${c.merchantCancellationNumber}: ${humanize(s.step)}`,
-        actor: s.actor,
-        ...(s.detail ? { detail: s.detail } : {}),
-        ...(i === 0 ? { workflowId: c.workflowId } : {}),
-      })),
-    ),
-  ].sort((a, b) => a.at.localeCompare(b.at));
+  const linked = new Set<string>();
+  const entries: Entry[] = events.map((e) => {
+    const cancellation = e.step ? cancellations.find((c) => c.id === e.cancellationId) : undefined;
+    if (cancellation && e.step) {
+      const first = !linked.has(cancellation.id);
+      linked.add(cancellation.id);
+      const detail = typeof e.detail?.detail === 'string' ? e.detail.detail : undefined;
+      return {
+        at: e.at,
+        step: e.step,
+        what: `Cancellation ${cancellation.merchantCancellationNumber}: ${humanize(e.step)}`,
+        actor: e.actor,
+        ...(detail ? { detail } : {}),
+        ...(first ? { workflowId: cancellation.workflowId } : {}),
+      };
+    }
+    const detail = describe(e.detail ?? {});
+    return { at: e.at, step: e.type, what: humanize(e.type), actor: e.actor, ...(detail ? { detail } : {}) };
+  });
 
   if (entries.length === 0) return <p>Nothing has happened to this order yet.</p>;
   return (

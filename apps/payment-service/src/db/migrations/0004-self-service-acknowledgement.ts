@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Cancelled but shipped: the customer's acknowledgement can also come from the self-service page. */
-export class SelfServiceAcknowledgement extends Migration {
+export class Migration0004SelfServiceAcknowledgement extends Migration {
   override up(): void {
     this.addSql(`alter table "payments"."customer_acknowledgement" drop constraint if exists "customer_acknowledgement_via_check"`);
     this.addSql(

@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * chain), the credit memo to the seller (one per chain, only with an accepting acknowledgement)
  * and the sandbox provider's charges.
  */
-export class CancelledButShippedMoney extends Migration {
+export class Migration0003CancelledButShippedMoney extends Migration {
   override up(): void {
     this.addSql(`
       create table "payments"."customer_acknowledgement" (

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Payments, refunds of cancellations, the points/credit ledger, provider events, sandbox books. */
-export class CreatePayments extends Migration {
+export class Migration0001CreatePayments extends Migration {
   override up(): void {
     this.addSql(`
       create table "payments"."payment" (

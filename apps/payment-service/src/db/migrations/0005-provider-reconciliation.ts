@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * it owes (an outbox, delivered with retries after any restart) and keeps books of what customers
  * paid, so its status lookups answer from its own tables; we record when we last asked.
  */
-export class ProviderReconciliation extends Migration {
+export class Migration0005ProviderReconciliation extends Migration {
   override up(): void {
     this.addSql(`
       create table "payments"."sandbox_outbox" (

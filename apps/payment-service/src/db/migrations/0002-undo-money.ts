@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * authorisations, points/credit taken back (and spent), and the sandbox provider's books for
  * authorisations, recaptures and refunds it cancelled before they settled.
  */
-export class UndoMoney extends Migration {
+export class Migration0002UndoMoney extends Migration {
   override up(): void {
     this.addSql(`
       create table "payments"."payment_request" (

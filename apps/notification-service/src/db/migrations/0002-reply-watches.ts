@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Replies threaded to workflows: which emails a workflow watches, and which replies it was given. */
-export class Migration20261122000000_reply_watches extends Migration {
+export class Migration0002ReplyWatches extends Migration {
   override up(): void {
     this.addSql(`
       create table "reply_watch" (

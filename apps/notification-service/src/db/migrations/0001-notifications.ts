@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** The notification schema: emails sent (once per message key) and the embedded mailbox. */
-export class Migration20261121000000_notifications extends Migration {
+export class Migration0001Notifications extends Migration {
   override up(): void {
     this.addSql(`
       create table "outbound_email" (

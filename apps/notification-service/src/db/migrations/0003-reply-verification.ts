@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * (COUNTED or UNDECIDED, and why); watches name the email by its key, as its id is random now;
  * the SMTP server counts messages per client in a table every replica shares.
  */
-export class Migration20261202000000_reply_verification extends Migration {
+export class Migration0003ReplyVerification extends Migration {
   override up(): void {
     this.addSql(`alter table "outbound_email" add column "reply_to" varchar(320) null;`);
     this.addSql(`alter table "outbound_email" add column "message_id_unguessable" boolean not null default false;`);
