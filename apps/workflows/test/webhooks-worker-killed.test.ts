@@ -58,8 +58,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/killed`;
-  // This system's order service serves HTTP only: the webhook worker is the process below.
-  system = await startSystem({ env: { ORDER_WORKER: 'false' } });
+  // This system's services serve HTTP only (no workers): the webhook worker is the process below.
+  system = await startSystem({ env: { WORKER_ENABLED: 'false' } });
   merchant = apiClient(system.orders.baseUrl, await merchantToken(merchantId));
 });
 
