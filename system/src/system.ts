@@ -59,6 +59,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     // Every test file replies from 127.0.0.1 into one shared counter; tests of the limit use their own client address.
     SMTP_RATE_LIMIT_PER_MINUTE: '100000',
     METRICS_TOKEN: TEST_METRICS_TOKEN,
+    // Webhook receivers in tests run on this machine, and their retries take moments, not days.
+    WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: 'true',
+    WEBHOOK_TIMEOUT: '1s',
+    WEBHOOK_RETRY_FIRST: '200ms',
+    WEBHOOK_RETRY_LONGEST: '1s',
+    WEBHOOK_SWEEP_INTERVAL: '100ms',
     ...options.env,
   };
   const logger = createLogger('system');

@@ -187,6 +187,14 @@ beforeAll(async () => {
     [bulk.id],
     'the bulk job ended',
   );
+  // A webhook subscription, for an event nothing below causes (probes must write nothing, a delivery included).
+  const subscription = await expectStatus(
+    system.orders
+      .withToken(await merchantToken(victim))
+      .post<{ id: string }>('/webhook-subscriptions', { url: 'https://93.184.215.14/hook', events: ['shipment.recorded'] }),
+    201,
+    'the webhook subscription',
+  );
 
   const refund = await one<{ id: string }>(
     `select "id" from "payments"."refund" where "cancellation_id" = ?`,
@@ -216,6 +224,7 @@ beforeAll(async () => {
     undos: undo.id,
     'api-keys': apiKey.id,
     'bulk-cancellations': bulk.id,
+    'webhook-subscriptions': subscription.id,
     disputes: dispute.id,
     refunds: refund.id,
     providerRefundId: providerRefund.provider_refund_id,

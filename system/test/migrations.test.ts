@@ -24,6 +24,7 @@ const RECORDED: Record<string, { settings: (url: string) => DatabaseSettings; na
       'Migration0008MerchantApi',
       'Migration0009StepsRecordedOnce',
       'Migration0010BulkCancellations',
+      'Migration0011Webhooks',
     ],
   },
   payments: {

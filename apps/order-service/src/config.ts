@@ -12,6 +12,8 @@ import {
 import { assertSecrets, DEVELOPMENT_SELF_SERVICE_SECRET } from '@cancelflow/service-kit/secrets';
 import { authSettingsFromEnv, type AuthSettings } from '@cancelflow/service-kit/auth';
 import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
+import { WEBHOOK_RETRY_SCHEDULE } from '@cancelflow/domain/webhooks';
+import { DEVELOPMENT_WEBHOOK_SECRETS_KEY, type WebhookSettings } from './webhooks/settings.ts';
 
 const envSchema = z.object({
   ...serviceEnv(3001),
@@ -47,6 +49,35 @@ const envSchema = z.object({
   CANCELLED_BUT_SHIPPED_DEADLINE: duration('CANCELLED_BUT_SHIPPED_DEADLINE').default('14d'),
   /** Where acknowledged cancelled-but-shipped email chains are forwarded. */
   SELLER_SUPPORT_EMAIL: z.email().default('seller-support@cancelflow.local'),
+  /** Encrypts the webhook subscriptions' signing secrets at rest (at least 32 characters). Required in production. */
+  WEBHOOK_SECRETS_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  /** Development only: let webhooks go to private, loopback and link-local addresses (a receiver on this machine). */
+  WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
+  /** How long one webhook POST may take. */
+  WEBHOOK_TIMEOUT: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?)$/, 'a duration such as 500ms or 10s')
+    .default('10s'),
+  /** A failing receiver is retried after this long, then after waits that double... */
+  WEBHOOK_RETRY_FIRST: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 500ms, 30s or 1m')
+    .default('30s'),
+  /** ...of at most this long... */
+  WEBHOOK_RETRY_LONGEST: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 1m or 6h')
+    .default('6h'),
+  /** ...for this long from the first attempt; then the subscription is disabled and the merchant emailed. */
+  WEBHOOK_RETRY_WINDOW: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'a duration such as 10m or 3d')
+    .default('3d'),
+  /** How often the outbox of order events is swept into webhook deliveries. */
+  WEBHOOK_SWEEP_INTERVAL: z
+    .string()
+    .regex(/^\d+\s*(ms|milliseconds?|s|seconds?|m|minutes?)$/, 'a duration such as 200ms or 1s')
+    .default('1s'),
 });
 
 /** The common settings (worker: the "orders" task queue's) and the order service's own. */
@@ -73,6 +104,8 @@ export interface OrderServiceConfig extends ServiceConfig {
   rateLimits?: RateLimitSettings;
   /** METRICS_TOKEN: the bearer token GET /metrics wants; unset: /metrics is refused. */
   metricsToken?: string;
+  /** Outbound webhooks (WEBHOOK_*): the secrets' key, private addresses (development), timeouts and retries. */
+  webhooks?: WebhookSettings;
 }
 
 export interface SelfServiceSettings {
@@ -99,6 +132,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       'order-service configuration is invalid: SELF_SERVICE_TOKEN_MAX_AGE is shorter than SELF_SERVICE_TOKEN_TTL: new links would be refused before they expire',
     );
   }
+  if (env.NODE_ENV === 'production' && (!e.WEBHOOK_SECRETS_KEY || e.WEBHOOK_SECRETS_KEY === DEVELOPMENT_WEBHOOK_SECRETS_KEY)) {
+    throw new ConfigError(
+      'order-service configuration is invalid: WEBHOOK_SECRETS_KEY is required in production (it encrypts the webhook secrets; not the published development key)',
+    );
+  }
+  const ms = (value: string) => durationMs(value as Duration);
   return {
     ...serviceConfig(e),
     cancellationProcess: {
@@ -129,6 +168,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
       reminderInterval: e.CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL,
       acknowledgementDeadline: e.CANCELLED_BUT_SHIPPED_DEADLINE,
       sellerSupportEmail: e.SELLER_SUPPORT_EMAIL,
+    },
+    webhooks: {
+      secretsKey: e.WEBHOOK_SECRETS_KEY ?? DEVELOPMENT_WEBHOOK_SECRETS_KEY,
+      allowPrivateAddresses: e.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES === 'true',
+      timeoutMs: ms(e.WEBHOOK_TIMEOUT),
+      sweepIntervalMs: ms(e.WEBHOOK_SWEEP_INTERVAL),
+      retry: {
+        firstMs: ms(e.WEBHOOK_RETRY_FIRST),
+        longestMs: ms(e.WEBHOOK_RETRY_LONGEST),
+        windowMs: ms(e.WEBHOOK_RETRY_WINDOW) || WEBHOOK_RETRY_SCHEDULE.windowMs,
+      },
+      merchantEmail: e.MERCHANT_EMAIL,
     },
   };
 }

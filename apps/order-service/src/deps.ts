@@ -6,6 +6,7 @@ import type { CancellationWorkflowInput } from '@cancelflow/workflows/contracts/
 import type { CancelledButShippedInput } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import type { CustomerCancellationRequestInput } from '@cancelflow/workflows/contracts/customer-cancellation-request';
 import type { SelfServiceSettings } from './config.ts';
+import type { WebhookSettings } from './webhooks/settings.ts';
 
 /** What the use cases, the routers and the activities that start processes need. */
 export interface ServiceDeps {
@@ -30,4 +31,6 @@ export interface ServiceDeps {
   auth?: AuthSettings;
   /** Counts requests per order on the customers' links (and per token and address on every route). */
   rateLimits?: RateLimits;
+  /** Outbound webhooks: the secrets' key, whether private addresses are allowed (development), timeouts. */
+  webhooks?: WebhookSettings;
 }

@@ -16,6 +16,7 @@ import { apiKeysRouter } from './http/api-keys.ts';
 import { bulkCancellationsRouter } from './http/bulk-cancellations.ts';
 import { merchantApiAuthenticator } from './merchant-api/api-keys.ts';
 import { merchantApiRouter } from './merchant-api/router.ts';
+import { webhooksRouter } from './http/webhooks.ts';
 
 /** The express app of the order service: orders, cancellations, disputes, sandbox records, the Merchant API v2. */
 export function buildServer(deps: ServiceDeps, options: HttpAppOptions = {}): Express {
@@ -33,6 +34,7 @@ export function buildServer(deps: ServiceDeps, options: HttpAppOptions = {}): Ex
   routes.use(returnsRouter(deps));
   routes.use(apiKeysRouter(deps));
   routes.use(bulkCancellationsRouter(deps));
+  routes.use(webhooksRouter(deps));
   routes.use(sandboxRouter(deps));
   // Each route declares who may call it and whose thing it addresses (describe({ access })); on the
   // Merchant API a merchant's API key is a MERCHANT caller of its merchant.

@@ -26,6 +26,10 @@ import { migrate } from './migrate.ts';
 import { buildServer } from './server.ts';
 import { startOrderConfirmationSweep } from './orders/order-confirmation.ts';
 import { orderServiceObservability } from './http/observability.ts';
+import { loadWebhookResource } from './http/webhook-resources.ts';
+import { createWebhookActivities } from './webhooks/activities.ts';
+import { defaultWebhookSettings } from './webhooks/settings.ts';
+import { startWebhookSweep } from './webhooks/sweep.ts';
 
 export interface StartOptions {
   logger?: Logger;
@@ -88,6 +92,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       ...(config.selfService ? { selfService: config.selfService } : {}),
       ...(config.auth ? { auth: config.auth } : {}),
       rateLimits,
+      webhooks: config.webhooks ?? defaultWebhookSettings(),
     };
     let worker: RunningActivityWorker | undefined;
     if (config.worker) {
@@ -113,6 +118,16 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
         onFailure: (error) => logger.error({ err: error }, 'the orders worker stopped'),
       });
       cleanups.push(() => worker!.close());
+      // Its own queue: a receiver that is slow to answer never holds up the orders queue.
+      const webhookWorker = await startActivityWorker({
+        address: config.temporal.address,
+        namespace: config.temporal.namespace,
+        taskQueue: TASK_QUEUES.webhooks,
+        activities: createWebhookActivities({ db, settings: deps.webhooks! }),
+        onFailure: (error) => logger.error({ err: error }, 'the webhooks worker stopped'),
+      });
+      cleanups.push(() => webhookWorker.close());
+      cleanups.push(startWebhookSweep({ db, temporal, logger, settings: deps.webhooks!, loadResource: loadWebhookResource }));
     }
     if (config.orderConfirmationRetryAfterMs) cleanups.push(startOrderConfirmationSweep(deps, config.orderConfirmationRetryAfterMs));
     const app = buildServer(deps, {

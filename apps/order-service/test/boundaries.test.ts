@@ -1,3 +1,4 @@
+import { DEVELOPMENT_WEBHOOK_SECRETS_KEY } from '../src/webhooks/settings.ts';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
@@ -375,6 +376,11 @@ describe('production secrets', () => {
       /AUTH_TOKEN_SECRET: is a development secret published.*SELF_SERVICE_TOKEN_SECRET: is a development secret published/,
     );
     expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: undefined })).toThrow(/AUTH_TOKEN_SECRET: required in production/);
-    expect(() => configFromEnv({ ...env, AUTH_TOKEN_SECRET: 'p'.repeat(40), SELF_SERVICE_TOKEN_SECRET: 's'.repeat(40) })).not.toThrow();
+    const secrets = { AUTH_TOKEN_SECRET: 'p'.repeat(40), SELF_SERVICE_TOKEN_SECRET: 's'.repeat(40) };
+    expect(() => configFromEnv({ ...env, ...secrets })).toThrow(/WEBHOOK_SECRETS_KEY is required in production/);
+    expect(() => configFromEnv({ ...env, ...secrets, WEBHOOK_SECRETS_KEY: DEVELOPMENT_WEBHOOK_SECRETS_KEY })).toThrow(
+      /WEBHOOK_SECRETS_KEY/,
+    );
+    expect(() => configFromEnv({ ...env, ...secrets, WEBHOOK_SECRETS_KEY: 'w'.repeat(40) })).not.toThrow();
   });
 });

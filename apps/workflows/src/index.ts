@@ -5,3 +5,4 @@ export { orderConfirmationWorkflow } from './order-confirmation.ts';
 export { cancelledButShippedWorkflow } from './cancelled-but-shipped.ts';
 export { undoCancellationWorkflow } from './undo-cancellation.ts';
 export { bulkCancellationWorkflow } from './bulk-cancellation.ts';
+export { webhookDeliveryWorkflow } from './webhook-delivery.ts';

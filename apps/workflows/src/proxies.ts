@@ -14,6 +14,7 @@ import type {
 } from './contracts/cancelled-but-shipped.ts';
 import type { UndoOrderActivities, UndoPaymentActivities } from './contracts/undo-cancellation.ts';
 import type { BulkCancellationActivities } from './contracts/bulk-cancellation.ts';
+import type { WebhookActivities } from './contracts/webhook-delivery.ts';
 import { ACTIVITY_FAILURES, NON_RETRYABLE_FAILURES } from '@cancelflow/domain/activity-failures';
 
 const RETRY_FOREVER: RetryPolicy = {
@@ -79,3 +80,7 @@ export const bulkItems = proxyActivities<Pick<BulkCancellationActivities, 'cance
   startToCloseTimeout: '60 seconds',
   retry: { ...RETRY_FOREVER, maximumAttempts: 8 },
 });
+// Outbound webhooks. One attempt is one POST (its timeout well inside the activity's): a failed
+// answer comes back as an outcome and the process waits and retries on its own schedule; only a
+// lost worker or database is retried here (a lost worker within the heartbeat timeout).
+export const webhooks = proxyActivities<WebhookActivities>({ ...queue(TASK_QUEUES.webhooks, '1 minute'), heartbeatTimeout: '10 seconds' });

@@ -8,6 +8,8 @@ export const TASK_QUEUES = {
   payments: 'payments',
   notifications: 'notifications',
   cancellations: 'cancellations',
+  /** Outbound webhooks (order service): a slow receiver never holds up the orders queue. */
+  webhooks: 'webhooks',
 } as const;
 
 export const EMAIL_TEMPLATES = [
@@ -30,5 +32,7 @@ export const EMAIL_TEMPLATES = [
   'PAYMENT_REQUEST',
   'PAYMENT_REQUEST_REMINDER',
   'CANCELLATION_UNDONE',
+  // A webhook subscription disabled after its receiver failed for the whole retry window.
+  'WEBHOOK_SUBSCRIPTION_DISABLED',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];

@@ -16,3 +16,4 @@ export * from './inbound-reply.ts';
 export * from './order-money.ts';
 export * from './merchant-api.ts';
 export * from './bulk-cancellation.ts';
+export * from './webhooks.ts';

@@ -6,6 +6,7 @@ import type { ConsoleConfig } from './config.ts';
 import { ConsoleContext, useConsole, type ConsoleContextValue } from './context.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
 import { BulkCancellationJobPage, BulkCancellationStartPage } from './pages/BulkCancellationPage.tsx';
+import { WebhooksPage } from './pages/WebhooksPage.tsx';
 import { CancellationPage } from './pages/CancellationPage.tsx';
 import { CancellationRequestsPage } from './pages/CancellationRequestsPage.tsx';
 import { ChainPage, ChainsPage } from './pages/ChainsPage.tsx';
@@ -93,6 +94,7 @@ export function AppRoutes() {
           <Route path="/api-keys" element={<ApiKeysPage />} />
           <Route path="/bulk-cancellations" element={<BulkCancellationStartPage />} />
           <Route path="/bulk-cancellations/:jobId" element={<BulkCancellationJobPage />} />
+          <Route path="/webhooks" element={<WebhooksPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

@@ -14,6 +14,7 @@ import {
 } from './shipped-after-cancellation.ts';
 import * as request from './cancellation-request.ts';
 import { orderConfirmationData, renderOrderConfirmation } from './order-confirmation.ts';
+import { renderWebhookSubscriptionDisabled, webhookSubscriptionDisabledData } from './webhook-subscription-disabled.ts';
 
 export type { RenderedEmail };
 
@@ -49,6 +50,7 @@ const TEMPLATES: { [K in EmailTemplate]: Template<z.ZodType> } = {
   CANCELLATION_REQUEST_ACCEPTED: template(request.requestAcceptedData, request.renderRequestAccepted),
   CANCELLATION_REQUEST_REJECTED: template(request.requestRejectedData, request.renderRequestRejected, replyable),
   CANCELLATION_REQUEST_REJECTED_RETURN: template(request.requestRejectedReturnData, request.renderRequestRejectedReturn, replyable),
+  WEBHOOK_SUBSCRIPTION_DISABLED: template(webhookSubscriptionDisabledData, renderWebhookSubscriptionDisabled),
 };
 
 export const isEmailTemplate = (name: unknown): name is EmailTemplate =>

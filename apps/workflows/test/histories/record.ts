@@ -45,6 +45,8 @@ import {
 } from '../../src/contracts/cancelled-but-shipped.ts';
 import { orderConfirmationWorkflow } from '../../src/order-confirmation.ts';
 import { undoCancellationWorkflow } from '../../src/undo-cancellation.ts';
+import { webhookDeliveryWorkflow } from '../../src/webhook-delivery.ts';
+import type { NextWebhookDelivery } from '../../src/contracts/webhook-delivery.ts';
 import { paymentReceivedSignal, undoStateQuery } from '../../src/contracts/undo-cancellation.ts';
 import { bulkCancellationWorkflow } from '../../src/bulk-cancellation.ts';
 import {
@@ -404,6 +406,48 @@ const SCENARIOS: Record<string, Scenario> = {
     held.open();
     await stopping;
     return handle;
+  },
+  'webhook-delivered-after-retries': async (env, id) => {
+    const pending = ['d-1', 'd-2'];
+    let failures = 2;
+    await env.activities({
+      webhooks: {
+        nextWebhookDelivery: async (): Promise<NextWebhookDelivery> =>
+          pending.length ? { kind: 'DELIVERY', deliveryId: pending[0]! } : { kind: 'EMPTY' },
+        attemptWebhookDelivery: async () => {
+          if (failures-- > 0) return { outcome: 'FAILED' as const, answer: 'HTTP 500' };
+          pending.shift();
+          return { outcome: 'DELIVERED' as const };
+        },
+        giveUpWebhookDelivery: async () => ({}),
+      },
+    });
+    return env.workflow.start(webhookDeliveryWorkflow, {
+      ...Q,
+      workflowId: `webhook-delivery-${id}`,
+      args: [{ subscriptionId: id, orderId: id, retry: { firstMs: 200, longestMs: 400, windowMs: 60_000 }, idleMs: 1_000 }],
+    });
+  },
+  'webhook-gave-up-disabled': async (env, id) => {
+    await env.activities({
+      webhooks: {
+        nextWebhookDelivery: async (): Promise<NextWebhookDelivery> => ({ kind: 'DELIVERY', deliveryId: 'd-1' }),
+        attemptWebhookDelivery: async () => ({ outcome: 'FAILED' as const, answer: 'no answer within 10000 ms' }),
+        giveUpWebhookDelivery: async () => ({
+          notify: {
+            to: 'integrations@merchant.example',
+            messageKey: `webhook-subscription-disabled:${id}:d-1`,
+            data: { subscriptionId: id, url: 'https://erp.example/hook', eventId: 'e-1', eventType: 'order.imported', reason: 'timeout' },
+          },
+        }),
+      },
+      notifications: { sendEmail: async () => ({ messageId: '<disabled@test>' }) },
+    });
+    return env.workflow.start(webhookDeliveryWorkflow, {
+      ...Q,
+      workflowId: `webhook-delivery-${id}`,
+      args: [{ subscriptionId: id, orderId: id, retry: { firstMs: 100, longestMs: 200, windowMs: 1_000 } }],
+    });
   },
 };
 

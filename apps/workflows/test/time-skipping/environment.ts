@@ -111,6 +111,7 @@ export interface MockActivities {
   orders?: object;
   payments?: object;
   notifications?: object;
+  webhooks?: object;
 }
 
 export interface TimeSkippingEnvironment {

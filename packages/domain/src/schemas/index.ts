@@ -10,5 +10,6 @@ export * from './shipment.ts';
 export * from './undo-cancellation.ts';
 export * from './self-service-acknowledgement.ts';
 export * from './merchant-api.ts';
+export * from './webhooks.ts';
 export * from './responses/index.ts';
 export * from './bulk-cancellation.ts';

@@ -5,6 +5,12 @@ import type {
   AcceptRequestBody,
   ApiKey,
   ApiKeyCreated,
+  CreateWebhookSubscriptionBody,
+  RedeliverWebhookEventsBody,
+  UpdateWebhookSubscriptionBody,
+  WebhookDelivery,
+  WebhookSubscription,
+  WebhookSubscriptionCreated,
   AcceptedRequest,
   CancellationRequestCreatedAnswer,
   ChainAcknowledged,
@@ -105,6 +111,23 @@ export function ordersApi(t: Transport) {
     listApiKeys: () => t.request<{ items: ApiKey[] }>('GET', '/api-keys'),
     createApiKey: (body: { name: string }) => t.request<ApiKeyCreated>('POST', '/api-keys', { body }),
     revokeApiKey: (keyId: string) => t.request<ApiKey>('DELETE', `/api-keys/${id(keyId)}`),
+
+    // The merchant's webhook subscriptions and their delivery logs.
+    listWebhookSubscriptions: () => t.request<{ items: WebhookSubscription[] }>('GET', '/webhook-subscriptions'),
+    createWebhookSubscription: (body: CreateWebhookSubscriptionBody) =>
+      t.request<WebhookSubscriptionCreated>('POST', '/webhook-subscriptions', { body }),
+    updateWebhookSubscription: (subscriptionId: string, body: UpdateWebhookSubscriptionBody) =>
+      t.request<WebhookSubscription>('PATCH', `/webhook-subscriptions/${id(subscriptionId)}`, { body }),
+    deleteWebhookSubscription: (subscriptionId: string) =>
+      t.request<WebhookSubscription>('DELETE', `/webhook-subscriptions/${id(subscriptionId)}`),
+    listWebhookDeliveries: (subscriptionId: string, query: { status?: string; limit?: number } = {}) =>
+      t.request<{ items: WebhookDelivery[]; total: number; limit: number; offset: number }>(
+        'GET',
+        `/webhook-subscriptions/${id(subscriptionId)}/deliveries`,
+        { query },
+      ),
+    redeliverWebhookEvents: (subscriptionId: string, body: RedeliverWebhookEventsBody) =>
+      t.request<{ deliveries: WebhookDelivery[] }>('POST', `/webhook-subscriptions/${id(subscriptionId)}/redeliveries`, { body }),
 
     // The customer's self-service (the order-scoped token of the email link, sent as ?token=).
     selfService: {

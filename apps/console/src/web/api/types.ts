@@ -121,3 +121,16 @@ export interface ApiKey {
 export interface ApiKeyCreated extends ApiKey {
   key: string;
 }
+
+export type {
+  WebhookSubscriptionBody as WebhookSubscription,
+  WebhookDeliveryBody as WebhookDelivery,
+  WebhookEventType,
+  CreateWebhookSubscriptionInput as CreateWebhookSubscriptionBody,
+  UpdateWebhookSubscriptionInput as UpdateWebhookSubscriptionBody,
+  RedeliverWebhookEventsInput as RedeliverWebhookEventsBody,
+} from '@cancelflow/domain';
+export { WEBHOOK_EVENT_TYPES } from '@cancelflow/domain/webhooks';
+
+/** The answer to creating a subscription: the only time `secret` is shown. */
+export type WebhookSubscriptionCreated = import('@cancelflow/domain').WebhookSubscriptionBody & { secret: string };

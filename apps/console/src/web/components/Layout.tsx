@@ -21,6 +21,7 @@ export function Layout() {
           ) : null}
           {session?.role === 'SUPPORT' ? <NavLink to="/overdue-waits">Overdue waits</NavLink> : null}
           {session?.role === 'MERCHANT' || session?.role === 'SUPPORT' ? <NavLink to="/api-keys">API keys</NavLink> : null}
+          {session?.role === 'MERCHANT' || session?.role === 'SUPPORT' ? <NavLink to="/webhooks">Webhooks</NavLink> : null}
         </nav>
         {session ? (
           <div className="who">

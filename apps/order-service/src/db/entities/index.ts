@@ -5,6 +5,7 @@ import { CancellationRequest, CancellationRequestLine, Return, ReturnLine } from
 import { undoEntities } from './undo.ts';
 import { ApiKey } from './api-key.ts';
 import { BulkCancellation, BulkCancellationItem } from './bulk-cancellation.ts';
+import { webhookEntities } from './webhook.ts';
 import { CancelledButShipped, CancelledButShippedLine, CancelledButShippedStepRecord, Shipment, ShipmentLine } from './shipment.ts';
 
 export * from './order.ts';
@@ -14,6 +15,7 @@ export * from './cancellation-request.ts';
 export * from './shipment.ts';
 export * from './api-key.ts';
 export * from './bulk-cancellation.ts';
+export * from './webhook.ts';
 
 export const entities = [
   Order,
@@ -38,4 +40,5 @@ export const entities = [
   ApiKey,
   BulkCancellation,
   BulkCancellationItem,
+  ...webhookEntities,
 ];

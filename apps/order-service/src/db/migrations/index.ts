@@ -8,6 +8,7 @@ import { Migration0007OrderConfirmationStarted } from './0007-order-confirmation
 import { Migration0008MerchantApi } from './0008-merchant-api.ts';
 import { Migration0009StepsRecordedOnce } from './0009-steps-recorded-once.ts';
 import { Migration0010BulkCancellations } from './0010-bulk-cancellations.ts';
+import { Migration0011Webhooks } from './0011-webhooks.ts';
 
 /**
  * Every migration of the orders schema, oldest first: `NNNN-what-it-does.ts`, class
@@ -25,4 +26,5 @@ export const migrations = [
   { name: 'Migration0008MerchantApi', class: Migration0008MerchantApi },
   { name: 'Migration0009StepsRecordedOnce', class: Migration0009StepsRecordedOnce },
   { name: 'Migration0010BulkCancellations', class: Migration0010BulkCancellations },
+  { name: 'Migration0011Webhooks', class: Migration0011Webhooks },
 ];

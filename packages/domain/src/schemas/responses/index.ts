@@ -5,3 +5,4 @@ export * from './payments.ts';
 export * from './notifications.ts';
 export * from './merchant-api.ts';
 export * from './bulk-cancellations.ts';
+export * from './webhooks.ts';

@@ -1,0 +1,118 @@
+/**
+ * The resource of a webhook event, as GET of that resource answers it (the live process state
+ * aside: an event is about what was committed). The views live in the HTTP layer; the sweep gets
+ * this loader from the composition root.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UndoBody, WebhookResource } from '@cancelflow/domain';
+import {
+  Cancellation,
+  CancellationLine,
+  CancellationRequest,
+  CancellationRequestLine,
+  CancellationStepRecord,
+  CancelledButShipped,
+  CancelledButShippedLine,
+  CancelledButShippedStepRecord,
+  Dispute,
+  Order,
+  OrderLine,
+  Shipment,
+  ShipmentLine,
+} from '../db/entities/index.ts';
+import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
+import { requestView } from '../requests/request-store.ts';
+import type { ResourceLoader } from '../webhooks/sweep.ts';
+import { cancelledButShippedView, shipmentView } from './shipment-views.ts';
+import { cancellationView, orderView, stepView } from './views.ts';
+
+const lineOrder = { orderBy: { lineNo: 'asc' } } as const;
+
+export const loadWebhookResource: ResourceLoader = async (em: EntityManager, resource: WebhookResource, id: string) => {
+  switch (resource) {
+    case 'order': {
+      const order = await em.findOne(Order, { id }, { refresh: true });
+      return order ? orderView(order, await em.find(OrderLine, { orderId: id }, { ...lineOrder, refresh: true })) : undefined;
+    }
+    case 'cancellation': {
+      const c = await em.findOne(Cancellation, { id }, { refresh: true });
+      if (!c) return undefined;
+      const [lines, steps, dispute, orderLines] = await Promise.all([
+        em.find(CancellationLine, { cancellationId: id }),
+        em.find(CancellationStepRecord, { cancellationId: id }, { orderBy: { at: 'asc', id: 'asc' } }),
+        em.findOne(Dispute, { cancellationId: id }),
+        em.find(OrderLine, { orderId: c.orderId }, lineOrder),
+      ]);
+      return cancellationView(c, lines, orderLines, steps, dispute);
+    }
+    case 'cancellation_request': {
+      const r = await em.findOne(CancellationRequest, { id }, { refresh: true });
+      if (!r) return undefined;
+      const [lines, orderLines] = await Promise.all([
+        em.find(CancellationRequestLine, { requestId: id }),
+        em.find(OrderLine, { orderId: r.orderId }, lineOrder),
+      ]);
+      return requestView(r, lines, orderLines);
+    }
+    case 'shipment': {
+      const s = await em.findOne(Shipment, { id });
+      return s ? shipmentView(s, await em.find(ShipmentLine, { shipmentId: id })) : undefined;
+    }
+    case 'cancelled_but_shipped': {
+      const chain = await em.findOne(CancelledButShipped, { id }, { refresh: true });
+      if (!chain) return undefined;
+      const [lines, steps, orderLines] = await Promise.all([
+        em.find(CancelledButShippedLine, { chainId: id }),
+        em.find(CancelledButShippedStepRecord, { chainId: id }, { orderBy: { at: 'asc', id: 'asc' } }),
+        em.find(OrderLine, { orderId: chain.orderId }, lineOrder),
+      ]);
+      return cancelledButShippedView(chain, lines, orderLines, steps);
+    }
+    case 'undo': {
+      const undo = await em.findOne(CancellationUndo, { id }, { refresh: true });
+      if (!undo) return undefined;
+      const [steps, orderLines] = await Promise.all([
+        em.find(CancellationUndoStep, { undoId: id }, { orderBy: { at: 'asc', id: 'asc' } }),
+        em.find(OrderLine, { orderId: undo.orderId }, lineOrder),
+      ]);
+      const stepViews = steps.map(stepView);
+      return {
+        id: undo.id,
+        cancellationId: undo.cancellationId,
+        orderId: undo.orderId,
+        attempt: undo.attempt,
+        status: undo.status,
+        reason: undo.reason,
+        staffId: undo.staffId,
+        workflowId: undo.workflowId,
+        amount: undo.amount,
+        whole: undo.whole,
+        failureReason: undo.failureReason ?? undefined,
+        paymentRequestId: steps.filter((s) => s.step === 'PAYMENT_REQUESTED').at(-1)?.key || undefined,
+        createdAt: undo.createdAt.toISOString(),
+        completedAt: undo.completedAt?.toISOString(),
+        lines: undo.lines.map((l) => {
+          const line = orderLines.find((o) => o.id === l.lineId);
+          return { lineId: l.lineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: line?.unitPrice };
+        }),
+        steps: stepViews,
+        moneySteps: stepViews.filter((s) => UNDO_MONEY_STEPS.has(s.step)),
+      } satisfies UndoBody;
+    }
+  }
+};
+
+// As GET /undos/:id lists them.
+const UNDO_MONEY_STEPS = new Set([
+  'LEDGER_TAKEN_BACK',
+  'LEDGER_RESTORED',
+  'REFUND_STOPPED',
+  'REFUND_NOT_STOPPABLE',
+  'RECAPTURED',
+  'RECAPTURE_REFUSED',
+  'PAYMENT_REQUESTED',
+  'PAYMENT_REMINDER_SENT',
+  'PAYMENT_RECEIVED',
+  'PAYMENT_DEADLINE_PASSED',
+  'NOTHING_TO_COLLECT',
+]);
