@@ -2,11 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, type RecordPaymentInput, type PaymentBody, type OrderPaymentsBody } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
-import { LedgerEntryEntity, PaymentEntity, RefundEntity, RefundPartEntity, type Payment } from '../db/entities/index.ts';
+import { PaymentEntity, RefundEntity, RefundPartEntity, type Payment } from '../db/entities/index.ts';
 import type { EntityManager } from './store.ts';
-import { refundView, type RefundView } from './views.ts';
-import { netOf, type MoneyTotals } from '@cancelflow/domain/undo-cancellation';
-import { undoTotalsOf } from '../undo/undo-money.ts';
+import { refundView } from './views.ts';
+import { orderTotalsOf } from '../money/totals.ts';
 
 export type PaymentView = PaymentBody;
 
@@ -46,27 +45,15 @@ export async function recordPayment(em: EntityManager, input: RecordPaymentInput
 export type OrderPaymentsView = OrderPaymentsBody;
 
 export async function orderPayments(em: EntityManager, orderId: string): Promise<OrderPaymentsView> {
-  const [payments, refunds, ledger] = await Promise.all([
+  const [payments, refunds] = await Promise.all([
     em.find(PaymentEntity, { orderId }, { orderBy: { createdAt: 'asc' }, refresh: true }),
     em.find(RefundEntity, { orderId }, { orderBy: { createdAt: 'asc' }, refresh: true }),
-    em.find(LedgerEntryEntity, { orderId }, { refresh: true }),
   ]);
   if (payments.length === 0 && refunds.length === 0) {
     throw new NotFoundError(`no payments or refunds are recorded for order ${orderId}`);
   }
   const parts = refunds.length ? await em.find(RefundPartEntity, { refundId: { $in: refunds.map((r) => r.id) } }, { refresh: true }) : [];
-  const refunded = parts
-    .filter((part) => part.status === 'SUCCEEDED' && (part.channel === 'CARD' || part.channel === 'BANK_DEPOSIT'))
-    .reduce((total, part) => total + part.amount, 0);
-  const undone = await undoTotalsOf(em, orderId);
-  const moved = {
-    charged: payments.reduce((total, payment) => total + payment.amount, 0),
-    refunded,
-    ledgerReturned: ledger.reduce((total, entry) => total + entry.amount, 0) - undone.ledgerTakenBack,
-    recaptured: undone.recaptured,
-    rebilled: undone.rebilled,
-    paidAgain: undone.paidAgain,
-  };
+  const totals = await orderTotalsOf(em, orderId, { payments, refundParts: parts });
   return {
     orderId,
     payments: payments.map(paymentView),
@@ -76,6 +63,6 @@ export async function orderPayments(em: EntityManager, orderId: string): Promise
         parts.filter((part) => part.refundId === refund.id),
       ),
     ),
-    totals: { currency: payments[0]?.currency ?? refunds[0]?.currency ?? null, ...moved, net: netOf(moved) },
+    totals: { currency: payments[0]?.currency ?? refunds[0]?.currency ?? null, ...totals },
   };
 }
