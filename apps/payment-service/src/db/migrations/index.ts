@@ -3,6 +3,7 @@ import { CancelledButShippedMoney } from './20261122000100-cancelled-but-shipped
 import { SelfServiceAcknowledgement } from './20261122000200-self-service-acknowledgement.ts';
 import { ProviderReconciliation } from './20261202000000-provider-reconciliation.ts';
 import { UndoMoney } from './20261122000000-undo-money.ts';
+import { ImportedOrders } from './20261203000000-imported-orders.ts';
 
 /** Every migration of the payments schema, oldest first. Never rename one: the table records names. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   { name: '20261122000100-cancelled-but-shipped', class: CancelledButShippedMoney },
   { name: '20261122000200-self-service-acknowledgement', class: SelfServiceAcknowledgement },
   { name: '20261202000000-provider-reconciliation', class: ProviderReconciliation },
+  { name: '20261203000000-imported-orders', class: ImportedOrders },
 ];
