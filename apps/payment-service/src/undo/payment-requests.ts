@@ -5,12 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
-import { ConflictError, NotFoundError, RuleViolationError, type PaymentReceivedEvent } from '@cancelflow/domain';
+import { ConflictError, isUuid, NotFoundError, RuleViolationError, type PaymentReceivedEvent } from '@cancelflow/domain';
 import { undoCancellationWorkflowId } from '@cancelflow/domain/undo-cancellation';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import { paymentReceivedSignal, type PaymentRequestView } from '@cancelflow/workflows/contracts/undo-cancellation';
 import { PaymentRequestEntity, type PaymentRequest } from '../db/entities/index.ts';
-import { isUuid } from '../refunds/store.ts';
 import type { UndoMoneyDeps } from './deps.ts';
 
 export const paymentRequestView = (r: PaymentRequest): PaymentRequestView => ({
