@@ -24,6 +24,15 @@ module.exports = {
       to: { path: '(^|/)node_modules/@temporalio/(client|common)/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'payment-refunds-import-no-undo',
+      comment:
+        'What moved on an order is counted once, in money/: refunds never reach into undo/ (an undo stops ' +
+        'and recaptures refunds, not the other way round).',
+      severity: 'error',
+      from: { path: '^apps/payment-service/src/(refunds|money)/' },
+      to: { path: '(^|/)apps/payment-service/src/undo/' },
+    },
+    {
       name: 'packages-import-no-apps',
       comment: 'packages/ hold what apps use; they never reach up into an app.',
       severity: 'error',

@@ -35,6 +35,7 @@ const RECORDED: Record<string, { settings: (url: string) => DatabaseSettings; na
       '20261122000100-cancelled-but-shipped',
       '20261122000200-self-service-acknowledgement',
       '20261202000000-provider-reconciliation',
+      '20261203000000-imported-orders',
     ],
   },
   notifications: {

@@ -13,7 +13,7 @@ import type { PaymentBook } from './refunds/index.ts';
 import type { SandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
 import { paymentRequestsRouter } from './http/payment-requests.ts';
 import { sandboxUndoRouter } from './http/sandbox-undo.ts';
-import type { UndoMoney } from './undo/undo-money.ts';
+import type { UndoMoney } from './undo/index.ts';
 import { overdueWaitsRouter } from './http/overdue-waits.ts';
 import type { OverdueWait } from './waits/overdue-waits.ts';
 

@@ -26,7 +26,7 @@ import { createSandboxChargeProvider } from './adapters/sandbox-charge-provider.
 import { createRebillBook, type RebillBook } from './rebills/index.ts';
 import { createUndoPaymentActivities } from './activities/undo-activities.ts';
 import { createSandboxUndoProvider } from './adapters/sandbox-undo-provider.ts';
-import { createUndoMoney } from './undo/undo-money.ts';
+import { createUndoMoney } from './undo/index.ts';
 import { overdueWaits } from './waits/overdue-waits.ts';
 import type { PaymentActivities } from '@cancelflow/workflows/contracts/cancellation';
 import type { CancelledButShippedPaymentActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';

@@ -1,15 +1,19 @@
 import { assertKeepsContract } from '@cancelflow/testing/contract';
 import { defaultTokenFor } from '@cancelflow/testing/tokens';
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@cancelflow/service-kit';
 import { configFromEnv, type PaymentServiceConfig } from '../src/config.ts';
 import { startService, type RunningPaymentService } from '../src/service.ts';
 import type { RefundView } from '../src/refunds/index.ts';
 
 /** The real service on the run's PostgreSQL and Temporal, on a free port. */
-export function startTestService(overrides: Partial<PaymentServiceConfig> = {}): Promise<RunningPaymentService> {
+export function startTestService(
+  overrides: Partial<PaymentServiceConfig> = {},
+  options: { logger?: Logger } = {},
+): Promise<RunningPaymentService> {
   // The root vitest global setup puts DATABASE_URL, TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE here.
   const config = configFromEnv({ ...process.env, PORT: '0', HOST: '127.0.0.1' });
-  return startService({ ...config, ...overrides });
+  return startService({ ...config, ...overrides }, options);
 }
 
 /** Ids unique per test: the database is shared by every test file of the run. */

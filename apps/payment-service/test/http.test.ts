@@ -83,10 +83,37 @@ describe('GET /orders/:orderId/payments', () => {
     });
   });
 
-  it('answers 404 for an order with no payments or refunds', async () => {
-    const res = await call(service, 'GET', `/orders/${uniqueId('order')}/payments`);
+  it('answers 404 for an order it was never told of, as for any missing thing', async () => {
+    const orderId = uniqueId('order');
+    const res = await call(service, 'GET', `/orders/${orderId}/payments`);
     expect(res.status).toBe(404);
-    expect(res.body).toMatchObject({ error: { code: 'NOT_FOUND', message: expect.stringMatching(/no payments or refunds/) } });
+    expect(res.body).toMatchObject({ error: { code: 'NOT_FOUND', message: `no order ${orderId}` } });
+  });
+
+  it('answers an order imported with no payment: it is known, with none', async () => {
+    const orderId = uniqueId('order');
+    await service.activities.recordOrderPayments({ orderId, currency: 'EUR', payments: [] });
+    const res = await call<OrderPaymentsView>(service, 'GET', `/orders/${orderId}/payments`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ orderId, payments: [], refunds: [], totals: { currency: 'EUR', charged: 0, net: 0 } });
+  });
+
+  it('the same payments recorded twice (a repeated import, a retried activity) are stored once', async () => {
+    const orderId = uniqueId('order');
+    const input = {
+      orderId,
+      currency: 'EUR',
+      payments: [
+        { method: 'CARD' as const, amount: 4000, reference: 'psp-1' },
+        { method: 'POINTS' as const, amount: 1000, reference: 'points-1' },
+      ],
+    };
+    await Promise.all([service.activities.recordOrderPayments(input), service.activities.recordOrderPayments(input)]);
+    await service.activities.recordOrderPayments(input);
+    expect(await countRows(service, 'payment', '"order_id" = ?', [orderId])).toBe(2);
+    expect(await countRows(service, 'imported_order', '"order_id" = ?', [orderId])).toBe(1);
+    const res = await call<OrderPaymentsView>(service, 'GET', `/orders/${orderId}/payments`);
+    expect(res.body.payments.map((p) => p.reference).sort()).toEqual(['points-1', 'psp-1']);
   });
 
   it('answers 400 for an order id longer than any order id', async () => {

@@ -12,11 +12,12 @@ import { startProcess } from '../temporal/gateway.ts';
 
 /**
  * Sends the order confirmation with the customer's "view order" link (which offers cancelling
- * only where the customer may cancel on that page). The email is an activity of
- * the notification service, reachable only from a workflow: the small orderConfirmationWorkflow
- * (id from the order id, so a repeated import sends nothing twice) carries it durably. The import
- * itself never fails for the email: when Temporal cannot be reached it is logged, and the order
- * stays owed a confirmation (confirmation_started_at is null) until the sweep starts it.
+ * only where the customer may cancel on that page), and makes the order's payments known to the
+ * payment service. Both are activities of other services, reachable only from a workflow: the
+ * small orderConfirmationWorkflow (id from the order id, so a repeated import sends nothing twice)
+ * carries them durably. The import itself never fails for them: when Temporal cannot be reached it
+ * is logged, and the order stays owed its confirmation (confirmation_started_at is null) until the
+ * sweep starts it.
  */
 export async function sendOrderConfirmation(deps: ServiceDeps, order: Order, lines: readonly OrderLine[]): Promise<void> {
   if (!deps.selfService) return;
@@ -37,6 +38,10 @@ export async function sendOrderConfirmation(deps: ServiceDeps, order: Order, lin
           // the offer to cancel there goes when the shop turned self-service off.
           canCancel: !selfServiceTurnedOff(order),
           lines: lines.map((l) => `${l.quantity} x ${l.sku}`).join(', '),
+        },
+        payments: {
+          currency: order.currency,
+          payments: order.payments.map((p) => ({ method: p.method, amount: p.amount, reference: p.reference })),
         },
       },
     ];

@@ -3,7 +3,7 @@
  * idempotent on its business id. A broken rule or bad input fails for good (non-retryable); the
  * database or the provider being unreachable is retried by Temporal.
  */
-import { ConflictError, NotFoundError, idSchema, recordOrderPaymentsSchema, requestRefundSchema } from '@cancelflow/domain';
+import { NotFoundError, idSchema, recordOrderPaymentsSchema, requestRefundSchema } from '@cancelflow/domain';
 import { failingForGood, parse, type Database, type Logger } from '@cancelflow/service-kit';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
 import { createPaymentBook, outcomeOf } from '../refunds/index.ts';
@@ -20,16 +20,10 @@ export function createPaymentActivities(deps: PaymentActivityDeps): PaymentActiv
 
   const recordPayments = async (raw: unknown): Promise<void> => {
     const input = parse(recordOrderPaymentsSchema, raw, 'recordOrderPayments input');
-    for (const payment of input.payments) {
-      try {
-        await book.recordPayment({ orderId: input.orderId, currency: input.currency, ...payment });
-      } catch (error) {
-        // The first record of a payment stays; a different one under the same reference is
-        // the channel's inconsistency, not a reason to stop the cancellation.
-        if (!(error instanceof ConflictError)) throw error;
-        deps.logger?.warn({ err: error, orderId: input.orderId }, 'payment already recorded differently');
-      }
-    }
+    const { differing } = await book.recordOrderPayments(input);
+    // The first record of a payment stays; a different one under the same reference is the
+    // channel's inconsistency, not a reason to stop the import's process or the cancellation.
+    for (const error of differing) deps.logger?.warn({ err: error, orderId: input.orderId }, 'payment already recorded differently');
   };
 
   return {

@@ -4,7 +4,7 @@
  * or the provider being unreachable is retried by Temporal.
  */
 import { failingForGood } from '@cancelflow/service-kit';
-import type { UndoMoney } from '../undo/undo-money.ts';
+import type { UndoMoney } from '../undo/index.ts';
 import type { UndoPaymentActivities } from '@cancelflow/workflows/contracts/undo-cancellation';
 
 export function createUndoPaymentActivities(money: UndoMoney): UndoPaymentActivities {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { describe } from '@cancelflow/service-kit';
-import type { UndoMoney } from '../undo/undo-money.ts';
+import type { UndoMoney } from '../undo/index.ts';
 import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
 import { paymentRequestBodySchema } from '@cancelflow/domain';
 

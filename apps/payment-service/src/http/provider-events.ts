@@ -3,7 +3,7 @@ import { providerEventAnswerSchema, providerEventBodySchema, providerEventSchema
 import { describe, parse } from '@cancelflow/service-kit';
 import type { PaymentBook } from '../refunds/index.ts';
 import { NotFoundError, paymentReceivedEventSchema } from '@cancelflow/domain';
-import type { UndoMoney } from '../undo/undo-money.ts';
+import type { UndoMoney } from '../undo/index.ts';
 
 export function providerEventsRouter(book: PaymentBook, payments?: Pick<UndoMoney, 'handlePaymentReceived'>): Router {
   const router = Router();

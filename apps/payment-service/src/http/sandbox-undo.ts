@@ -10,7 +10,7 @@ import {
 } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import type { SandboxUndoProvider } from '../adapters/sandbox-undo-provider.ts';
-import type { UndoMoney } from '../undo/undo-money.ts';
+import type { UndoMoney } from '../undo/index.ts';
 import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
 
 /** Test-mode controls for undoing cancellations (only mounted with the sandbox provider). */

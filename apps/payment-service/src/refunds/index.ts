@@ -1,9 +1,9 @@
 /** The payment book: payments, refunds and provider events, over one database. */
-import type { ProviderEvent, RecordPaymentInput, RequestRefundInput } from '@cancelflow/domain';
+import type { ProviderEvent, RecordOrderPaymentsInput, RecordPaymentInput, RequestRefundInput } from '@cancelflow/domain';
 import type { Database } from '@cancelflow/service-kit';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
-import { orderPayments, recordPayment } from './payments.ts';
+import { orderPayments, recordOrderPayments, recordPayment } from './payments.ts';
 import { applyProviderEvent, type ProviderEventResult } from './provider-events.ts';
 import { reconcileRefund } from './reconcile.ts';
 import { requestRefund } from './request-refund.ts';
@@ -27,6 +27,7 @@ export function createPaymentBook(deps: PaymentBookDeps) {
   const em = () => deps.orm.em.fork();
   return {
     recordPayment: (input: RecordPaymentInput) => recordPayment(em(), input),
+    recordOrderPayments: (input: RecordOrderPaymentsInput) => recordOrderPayments(em(), input),
     orderPayments: (orderId: string) => orderPayments(em(), orderId),
     requestRefund: (input: RequestRefundInput) => requestRefund(em(), deps.provider, input),
     refundById: (refundId: string) => refundById(em(), refundId),

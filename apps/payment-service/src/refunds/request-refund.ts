@@ -22,18 +22,10 @@ import {
 import { isUniqueViolation } from '@cancelflow/service-kit';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
-import {
-  LedgerEntryEntity,
-  PaymentEntity,
-  RefundEntity,
-  RefundPartEntity,
-  type Payment,
-  type Refund,
-  type RefundPartRow,
-} from '../db/entities/index.ts';
+import { LedgerEntryEntity, PaymentEntity, RefundEntity, RefundPartEntity, type Refund } from '../db/entities/index.ts';
 import { recomputeRefundStatus, refundByCancellation, type EntityManager } from './store.ts';
 import type { RefundView } from './views.ts';
-import { undoCreditsOf } from '../undo/undo-money.ts';
+import { refundableOf } from '../money/totals.ts';
 
 export const idempotencyKeyOf = (cancellationId: string, partNo: number, attempt: number): string =>
   `${cancellationId}:${partNo}:${attempt}`;
@@ -141,7 +133,7 @@ async function storePlannedRefund(em: EntityManager, input: RequestRefundInput):
 
 /**
  * What to give back and how. Nothing for an amount of 0 or the method NONE. Otherwise never more
- * than the order was paid minus what earlier refunds of it already give back.
+ * than the order was paid minus what earlier refunds of it still give back (refundableOf).
  */
 async function planFor(em: EntityManager, input: RequestRefundInput): Promise<RefundPart[]> {
   if (input.amount === 0 || input.refundMethod === 'NONE') return planRefund(input.amount, input.refundMethod, []);
@@ -161,35 +153,14 @@ async function planFor(em: EntityManager, input: RequestRefundInput): Promise<Re
   const earlierParts = earlierRefunds.length
     ? await em.find(RefundPartEntity, { refundId: { $in: earlierRefunds.map((refund) => refund.id) } })
     : [];
-  const paid = sumOf(payments);
-  // What undos got back (stopped, recaptured, taken back, paid again) can be refunded again.
-  const undone = await undoCreditsOf(em, input.orderId);
-  const alreadyRefunded = sumOf(earlierRefunds) - undone.total;
-  const left = paid - alreadyRefunded;
-  if (input.amount > left) {
+  const refundable = await refundableOf(em, input.orderId, { payments, refunds: earlierRefunds, refundParts: earlierParts });
+  if (input.amount > refundable.left) {
     throw new RuleViolationError(
-      `cannot refund ${input.amount} ${input.currency} on order ${input.orderId}: it was paid ${paid} and ` +
-        `${alreadyRefunded} of that is already refunded or being refunded, so at most ${left} can be refunded`,
+      `cannot refund ${input.amount} ${input.currency} on order ${input.orderId}: it was paid ${refundable.paid} and ` +
+        `${refundable.alreadyRefunded} of that is already refunded or being refunded, so at most ${refundable.left} can be refunded`,
     );
   }
-  return planRefund(
-    input.amount,
-    input.refundMethod,
-    refundablePayments(payments, earlierParts).map((p) => ({
-      ...p,
-      refundable: p.refundable + (undone.byReference.get(p.reference) ?? 0),
-    })),
-  );
-}
-
-const sumOf = (rows: readonly { amount: number }[]): number => rows.reduce((total, row) => total + row.amount, 0);
-
-function refundablePayments(payments: readonly Payment[], earlierParts: readonly RefundPartRow[]) {
-  return payments.map((payment) => ({
-    method: payment.method,
-    reference: payment.reference,
-    refundable: payment.amount - sumOf(earlierParts.filter((part) => part.paymentReference === payment.reference)),
-  }));
+  return planRefund(input.amount, input.refundMethod, refundable.byPayment);
 }
 
 /** Support asked again: the failed parts get a new attempt, hence a new provider key. */

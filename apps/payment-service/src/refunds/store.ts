@@ -1,7 +1,7 @@
 /** Reading and re-deriving refunds: shared by the refund flow, the provider events and the API. */
-import { refundStatusOf } from '@cancelflow/domain';
+import { NotFoundError, refundStatusOf } from '@cancelflow/domain';
 import type { Database } from '@cancelflow/service-kit';
-import { RefundEntity, RefundPartEntity, type Refund } from '../db/entities/index.ts';
+import { RefundEntity, RefundPartEntity, type Refund, type RefundPartRow } from '../db/entities/index.ts';
 import { refundView, type RefundView } from './views.ts';
 
 export type EntityManager = Database['em'];
@@ -19,6 +19,12 @@ export async function refundById(em: EntityManager, refundId: string): Promise<R
   if (!isUuid(refundId)) return null;
   const refund = await em.findOne(RefundEntity, { id: refundId }, { refresh: true });
   return refund ? viewOf(em, refund) : null;
+}
+
+export async function refundPartOrFail(em: EntityManager, partId: string): Promise<RefundPartRow> {
+  const part = isUuid(partId) ? await em.findOne(RefundPartEntity, { id: partId }, { refresh: true }) : null;
+  if (!part) throw new NotFoundError(`no refund part ${partId}`);
+  return part;
 }
 
 export async function refundByCancellation(em: EntityManager, cancellationId: string): Promise<RefundView | null> {

@@ -449,6 +449,28 @@ const SCENARIOS: Record<string, Scenario> = {
       args: [{ subscriptionId: id, orderId: id, retry: { firstMs: 100, longestMs: 200, windowMs: 1_000 } }],
     });
   },
+  'order-confirmation-payments-recorded': async (env, id) => {
+    await env.activities(cancellationActivities(cancellationContext(id)));
+    return env.workflow.start(orderConfirmationWorkflow, {
+      ...Q,
+      workflowId: `order-confirmation-${id}`,
+      args: [
+        {
+          orderId: id,
+          to: 'ada@example.com',
+          data: {
+            orderNo: 'WEB-1006',
+            customerName: 'Ada',
+            viewOrderUrl: 'http://127.0.0.1:3000/self-service/x',
+            expiresAt: '2027-01-01T00:00:00.000Z',
+            lines: '1 x SKU-5',
+            canCancel: true,
+          },
+          payments: { currency: 'EUR', payments: [{ method: 'CARD', amount: 5500, reference: 'psp-1' }] },
+        },
+      ],
+    });
+  },
 };
 
 const only = process.argv[2];

@@ -17,7 +17,7 @@ export const requestRefundSchema = z.object({
 });
 export type RequestRefundInput = z.infer<typeof requestRefundSchema>;
 
-/** Input of the payments activity recordOrderPayments: the order's payments as imported. */
+/** Input of the payments activity recordOrderPayments: the order's payments as imported (at the import, and again at a cancellation). */
 export const recordOrderPaymentsSchema = z.object({
   orderId: idSchema,
   currency: currencySchema,
@@ -29,6 +29,7 @@ export const recordOrderPaymentsSchema = z.object({
     }),
   ),
 });
+export type RecordOrderPaymentsInput = z.infer<typeof recordOrderPaymentsSchema>;
 
 /** GET /refunds?cancellationId=… */
 export const refundQuerySchema = z.object({

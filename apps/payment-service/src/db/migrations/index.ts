@@ -3,6 +3,7 @@ import { Migration0002UndoMoney } from './0002-undo-money.ts';
 import { Migration0003CancelledButShippedMoney } from './0003-cancelled-but-shipped-money.ts';
 import { Migration0004SelfServiceAcknowledgement } from './0004-self-service-acknowledgement.ts';
 import { Migration0005ProviderReconciliation } from './0005-provider-reconciliation.ts';
+import { Migration0006ImportedOrders } from './0006-imported-orders.ts';
 
 /**
  * Every migration of the payments schema, oldest first: `NNNN-what-it-does.ts`, class
@@ -16,4 +17,5 @@ export const migrations = [
   { name: '20261122000100-cancelled-but-shipped', class: Migration0003CancelledButShippedMoney },
   { name: '20261122000200-self-service-acknowledgement', class: Migration0004SelfServiceAcknowledgement },
   { name: '20261202000000-provider-reconciliation', class: Migration0005ProviderReconciliation },
+  { name: '20261203000000-imported-orders', class: Migration0006ImportedOrders },
 ];
