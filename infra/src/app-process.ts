@@ -61,7 +61,12 @@ export function startAppProcess(options: AppProcessOptions): AppProcess {
   const launch = () => {
     restartTimer = undefined;
     if (stopping) return;
-    const started = spawn(process.execPath, [...APP_NODE_FLAGS, 'src/main.ts'], { cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const started = spawn(process.execPath, [...APP_NODE_FLAGS, 'src/main.ts'], {
+      cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     child = started;
     exit = new Promise<void>((resolve) => started.once('exit', () => resolve()));
     pipeLines(started.stdout, options.log);

@@ -1,6 +1,4 @@
 import express, { Router, type Request, type Response } from 'express';
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import {
   BULK_CANCELLATION_RESULT_COLUMNS,
   bulkCancellationBodySchema,
@@ -13,7 +11,6 @@ import {
   isUuid,
   NotFoundError,
   startBulkCancellationSchema,
-  UnavailableError,
   ValidationError,
   type BulkCancellationBody,
   type BulkCancellationProcessState,
@@ -35,6 +32,7 @@ import {
 import { BulkCancellation, BulkCancellationItem, Cancellation, Order } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { liveState, updateProcess } from '../temporal/gateway.ts';
 
 /** The merchant's staff start and steer their jobs; support may, naming the merchant. */
 const STAFF: readonly Role[] = ['MERCHANT', 'SUPPORT'];
@@ -70,7 +68,7 @@ export function bulkCancellationsRouter(deps: ServiceDeps): Router {
 
   const body = async (job: BulkCancellation, live?: BulkCancellationProcessState): Promise<BulkCancellationBody> => {
     const progress = await progressOf(deps.db.em.fork(), job);
-    const state = live ?? (await liveState(deps, job.workflowId));
+    const state = live ?? (await liveState(deps, job.workflowId, bulkCancellationStateQuery));
     return { ...bulkCancellationView(job, progress), ...(state ? { live: state } : {}) };
   };
 
@@ -159,22 +157,11 @@ export function bulkCancellationsRouter(deps: ServiceDeps): Router {
         if (job.status === 'STOPPED' || job.status === 'COMPLETED') {
           throw new ConflictError(`the job is ${job.status}: there is nothing left to ${action}`);
         }
-        const handle = deps.temporal.workflow.getHandle(job.workflowId);
-        let state: BulkCancellationProcessState;
-        try {
-          state = await deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, () =>
-            handle.executeUpdate(update, { args: [{ staffId }] }),
-          );
-        } catch (error) {
-          if (error instanceof WorkflowUpdateFailedError)
-            throw new ConflictError(`the job cannot ${action}: ${error.cause?.message ?? error.message}`);
-          if (error instanceof WorkflowNotFoundError) throw new ConflictError(`the job has ended: there is nothing left to ${action}`);
-          if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-            throw new UnavailableError('the job did not answer in time: try again shortly');
-          }
-          deps.logger.warn({ err: error, jobId: job.id }, `bulk cancellation ${action} failed`);
-          throw new UnavailableError('the job cannot be reached now (Temporal is unreachable): try again shortly');
-        }
+        const state = await updateProcess(deps, job.workflowId, update, [{ staffId }], {
+          process: 'the job',
+          ended: `the job has ended: there is nothing left to ${action}`,
+          refused: `the job cannot ${action}`,
+        });
         res.json(await body((await deps.db.em.fork().findOne(BulkCancellation, { id: job.id }))!, state));
       },
     );
@@ -279,18 +266,4 @@ function csvLine(fields: readonly (string | number)[]): string {
       return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
     })
     .join(',');
-}
-
-/** The running job's own view, best effort: left out when it has ended or cannot be reached. */
-async function liveState(deps: ServiceDeps, workflowId: string): Promise<BulkCancellationProcessState | undefined> {
-  try {
-    const handle = deps.temporal.workflow.getHandle(workflowId);
-    return await deps.temporal.withDeadline(Date.now() + deps.liveStateTimeoutMs, async () => {
-      const description = await handle.describe();
-      if (description.status.name !== 'RUNNING') return undefined;
-      return handle.query(bulkCancellationStateQuery);
-    });
-  } catch {
-    return undefined;
-  }
 }
