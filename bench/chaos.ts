@@ -1,13 +1,13 @@
 /**
  * `npm run chaos`: the production topology (infra/src/production.ts: the Temporal server on
  * PostgreSQL, two replicas of every service and of the workflow worker) under faults, then the
- * invariants. Cancellations, customer requests, undos and cancelled-but-shipped chains run at a
+ * invariants. Cancellations, customer requests, undos and cancelled-but-shipped processes run at a
  * steady rate while replicas are SIGKILLed at random (and started again by their supervisor, as
  * compose's restart policy does), the Temporal server is SIGKILLed and started again, PostgreSQL
  * is stopped immediately (SIGQUIT: no checkpoint) and started again, and the SMTP relay is
  * unreachable for a while. Then every process must reach its terminal state, and:
  *   - refunds per order are exactly what was cancelled (and recaptured exactly, when undone);
- *   - no order is rebilled twice (a chain rebills exactly what shipped, once; others not at all);
+ *   - no order is rebilled twice (a cancelled-but-shipped process rebills exactly what shipped, once; others not at all);
  *   - one email of each kind per order (the notification service's record) and one Message-ID per
  *     email at the relay (a resend of the same message after a crash counts apart, as a duplicate delivery);
  *   - no step recorded twice.
@@ -20,7 +20,7 @@
  *   sampled; the slope of each (MiB per hour, after the first fifth) is the result
  *   (bench/results/soak-latest.json).
  *
- *   CHAOS_CANCELLATIONS=40  plain cancellations (and a quarter as many requests, undos, chains each)
+ *   CHAOS_CANCELLATIONS=40  plain cancellations (and a quarter as many requests, undos, cancelled-but-shipped processes each)
  *   CHAOS_SECONDS=240       how long the load and the faults last (the SMTP relay is down for a quarter of it, at most 60 s)
  *   CHAOS_SETTLE_SECONDS=300  how long everything may take to finish after the faults
  *   CHAOS_SEED              the random seed (printed; the same seed kills in the same order)
@@ -164,7 +164,7 @@ interface Scenario {
   cancellationId?: string;
   undoId?: string;
   requestId?: string;
-  chainId?: string;
+  cancelledButShippedId?: string;
   error?: string;
 }
 
@@ -267,18 +267,25 @@ async function drive(s: Scenario): Promise<void> {
       );
       if (shipment.status !== 201 && shipment.status !== 200)
         throw new Error(`shipment answered ${shipment.status}: ${JSON.stringify(shipment.body)}`);
-      s.chainId = (shipment.body as { cancelledButShippedId?: string }).cancelledButShippedId;
-      if (!s.chainId) throw new Error(`the shipment started no cancelled-but-shipped chain: ${JSON.stringify(shipment.body)}`);
-      const chain = () =>
-        orders('GET', `/cancelled-but-shipped/${s.chainId}`).then((a) => a.body as { status: string; steps: { step: string }[] });
-      await until(chain, (c) => c.steps.some((x) => x.step === 'CUSTOMER_EMAILED'), `chain ${s.chainId} to email the customer`);
-      // Support answers for the customer, then approves the rebill. A 409 means the chain is not
-      // there yet (or is past it, after a lost answer): look again until the chain has moved on.
+      s.cancelledButShippedId = (shipment.body as { cancelledButShippedId?: string }).cancelledButShippedId;
+      if (!s.cancelledButShippedId)
+        throw new Error(`the shipment started no cancelled-but-shipped process: ${JSON.stringify(shipment.body)}`);
+      const cancelledButShipped = () =>
+        orders('GET', `/cancelled-but-shipped/${s.cancelledButShippedId}`).then(
+          (a) => a.body as { status: string; steps: { step: string }[] },
+        );
+      await until(
+        cancelledButShipped,
+        (c) => c.steps.some((x) => x.step === 'CUSTOMER_EMAILED'),
+        `cancelled-but-shipped process ${s.cancelledButShippedId} to email the customer`,
+      );
+      // Support answers for the customer, then approves the rebill. A 409 means the cancelled-but-shipped process is not
+      // there yet (or is past it, after a lost answer): look again until the cancelled-but-shipped process has moved on.
       await until(
         async () => {
-          const c = await chain();
+          const c = await cancelledButShipped();
           if (c.status === 'AWAITING_ACKNOWLEDGEMENT') {
-            await orders('POST', `/cancelled-but-shipped/${s.chainId}/acknowledgement`, {
+            await orders('POST', `/cancelled-but-shipped/${s.cancelledButShippedId}/acknowledgement`, {
               staffId: 'chaos',
               accepted: true,
               evidence: 'customer keeps the parcel (phone note)',
@@ -287,20 +294,24 @@ async function drive(s: Scenario): Promise<void> {
           return c.status;
         },
         (status) => status !== 'AWAITING_ACKNOWLEDGEMENT',
-        `chain ${s.chainId} acknowledgement`,
+        `cancelled-but-shipped process ${s.cancelledButShippedId} acknowledgement`,
       );
       await until(
         async () => {
-          const c = await chain();
+          const c = await cancelledButShipped();
           if (c.status === 'AWAITING_REBILL_APPROVAL') {
-            await orders('POST', `/cancelled-but-shipped/${s.chainId}/rebill-approval`, { staffId: 'chaos' });
+            await orders('POST', `/cancelled-but-shipped/${s.cancelledButShippedId}/rebill-approval`, { staffId: 'chaos' });
           }
           return c.status;
         },
         (status) => status === 'REBILLING' || status === 'AWAITING_CREDIT_MEMO' || status === 'COMPLETED' || status === 'RETURN_REQUESTED',
-        `chain ${s.chainId} rebill approval`,
+        `cancelled-but-shipped process ${s.cancelledButShippedId} rebill approval`,
       );
-      await until(chain, (c) => c.status === 'COMPLETED', `chain ${s.chainId} to complete`);
+      await until(
+        cancelledButShipped,
+        (c) => c.status === 'COMPLETED',
+        `cancelled-but-shipped process ${s.cancelledButShippedId} to complete`,
+      );
     }
     s.finishedAt = Date.now();
   } catch (error) {
@@ -708,11 +719,15 @@ async function checkInvariants(scenarios: Scenario[]) {
       const again = repeated(undo.steps.map((x) => x.step));
       if (again.length > 0) violations.push(`${where}: undo steps recorded twice: ${again.join(', ')}`);
     }
-    if (s.chainId) {
-      const chain = (await orders('GET', `/cancelled-but-shipped/${s.chainId}`)).body as { status: string; steps: { step: string }[] };
-      if (chain.status !== 'COMPLETED') violations.push(`${where}: chain is ${chain.status}`);
-      const again = repeated(chain.steps.map((x) => x.step));
-      if (again.length > 0) violations.push(`${where}: chain steps recorded twice: ${again.join(', ')}`);
+    if (s.cancelledButShippedId) {
+      const cancelledButShipped = (await orders('GET', `/cancelled-but-shipped/${s.cancelledButShippedId}`)).body as {
+        status: string;
+        steps: { step: string }[];
+      };
+      if (cancelledButShipped.status !== 'COMPLETED')
+        violations.push(`${where}: cancelled-but-shipped process is ${cancelledButShipped.status}`);
+      const again = repeated(cancelledButShipped.steps.map((x) => x.step));
+      if (again.length > 0) violations.push(`${where}: cancelled-but-shipped process steps recorded twice: ${again.join(', ')}`);
     }
     const emails = ((await notifications(`/emails?orderId=${s.orderId}&limit=100`)).body as { items: { template: string }[] }).items;
     const sameKind = repeated(emails.map((e) => e.template));

@@ -61,7 +61,7 @@ beforeAll(async () => {
   system = await startSystem();
 
   // An order cancelled in part (refunded by card), then shipped whole: a cancelled-but-shipped
-  // chain, acknowledged and rebilled (credit memo); its teapot is returned.
+  // cancelled-but-shipped process, acknowledged and rebilled (credit memo); its teapot is returned.
   const shipped = await order();
   const cancellation = await cancelOrder(system.orders, shipped, { lines: [{ lineId: shipped.lines[0]!.id, quantity: 2 }] });
   await cancellationStatus(cancellation.cancellationId, 'CANCELLED');
@@ -75,12 +75,14 @@ beforeAll(async () => {
     201,
     'the shipment',
   );
-  const chainId = shipment.cancelledButShippedId;
-  const chainStatus = (status: string) =>
+  const cancelledButShippedId = shipment.cancelledButShippedId;
+  const cancelledButShippedStatus = (status: string) =>
     eventually(
       async () =>
-        (await system.orders.get<{ status: string }>(`/cancelled-but-shipped/${chainId}`)).body.status === status ? true : undefined,
-      { what: `the chain ${status}` },
+        (await system.orders.get<{ status: string }>(`/cancelled-but-shipped/${cancelledButShippedId}`)).body.status === status
+          ? true
+          : undefined,
+      { what: `the cancelled-but-shipped process ${status}` },
     );
   const returned = await expectStatus(
     system.orders.post<{ id: string }>(`/orders/${shipped.id}/returns`, {
@@ -92,15 +94,15 @@ beforeAll(async () => {
   );
   await eventually(
     async () =>
-      (await system.orders.get<{ steps: { step: string }[] }>(`/cancelled-but-shipped/${chainId}`)).body.steps.some(
+      (await system.orders.get<{ steps: { step: string }[] }>(`/cancelled-but-shipped/${cancelledButShippedId}`)).body.steps.some(
         (st) => st.step === 'CUSTOMER_EMAILED',
       )
         ? true
         : undefined,
-    { what: 'the customer emailed about the chain' },
+    { what: 'the customer emailed about the cancelled-but-shipped process' },
   );
   await expectStatus(
-    system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
+    system.orders.post(`/cancelled-but-shipped/${cancelledButShippedId}/acknowledgement`, {
       staffId: 'grace',
       accepted: true,
       evidence: 'The customer said on the phone: I keep it and pay.',
@@ -108,23 +110,23 @@ beforeAll(async () => {
     202,
     'the acknowledgement',
   );
-  await chainStatus('AWAITING_REBILL_APPROVAL');
+  await cancelledButShippedStatus('AWAITING_REBILL_APPROVAL');
   await expectStatus(
-    system.orders.post(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' }),
+    system.orders.post(`/cancelled-but-shipped/${cancelledButShippedId}/rebill-approval`, { staffId: 'grace' }),
     202,
     'the rebill approval',
   );
   const creditMemo = await one<{ id: string }>(
-    `select "id" from "payments"."credit_memo" where "chain_id" = ?`,
-    [chainId],
+    `select "id" from "payments"."credit_memo" where "cancelled_but_shipped_id" = ?`,
+    [cancelledButShippedId],
     'the credit memo',
   );
   const acknowledgement = await one<{ id: string }>(
-    `select "id" from "payments"."customer_acknowledgement" where "chain_id" = ?`,
-    [chainId],
+    `select "id" from "payments"."customer_acknowledgement" where "cancelled_but_shipped_id" = ?`,
+    [cancelledButShippedId],
     'the acknowledgement',
   );
-  await chainStatus('COMPLETED');
+  await cancelledButShippedStatus('COMPLETED');
 
   // A request waiting for the merchant on an order the shop works on.
   const requested = await order();
@@ -220,7 +222,7 @@ beforeAll(async () => {
     'cancellation-requests': request.requestId,
     returns: returned.id,
     shipments: shipment.id,
-    'cancelled-but-shipped': chainId,
+    'cancelled-but-shipped': cancelledButShippedId,
     undos: undo.id,
     'api-keys': apiKey.id,
     'bulk-cancellations': bulk.id,

@@ -25,6 +25,7 @@ const RECORDED: Record<string, { settings: (url: string) => DatabaseSettings; na
       'Migration0009StepsRecordedOnce',
       'Migration0010BulkCancellations',
       'Migration0011Webhooks',
+      'Migration0012CancelledButShippedName',
     ],
   },
   payments: {
@@ -35,12 +36,18 @@ const RECORDED: Record<string, { settings: (url: string) => DatabaseSettings; na
       '20261122000100-cancelled-but-shipped',
       '20261122000200-self-service-acknowledgement',
       '20261202000000-provider-reconciliation',
-      '20261203000000-imported-orders',
+      'Migration0006ImportedOrders',
+      'Migration0007CancelledButShippedName',
     ],
   },
   notifications: {
     settings: notifications,
-    names: ['Migration20261121000000_notifications', 'Migration20261122000000_reply_watches', 'Migration20261202000000_reply_verification'],
+    names: [
+      'Migration20261121000000_notifications',
+      'Migration20261122000000_reply_watches',
+      'Migration20261202000000_reply_verification',
+      'Migration0004CancelledButShippedTemplates',
+    ],
   },
 };
 

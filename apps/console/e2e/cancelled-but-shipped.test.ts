@@ -1,5 +1,5 @@
 // @vitest-environment node
-// Cancelled items ship anyway: support records the shipment in the console, follows the chain,
+// Cancelled items ship anyway: support records the shipment in the console, follows the cancelled-but-shipped process,
 // records the customer's answer and approves the rebilling; the credit memo is issued.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { describeInBrowser, signIn, startStack, type Stack } from './harness.ts'
 
 let stack: Stack | undefined;
 
-describeInBrowser('console end to end: support approves the rebilling of a cancelled-but-shipped chain', () => {
+describeInBrowser('console end to end: support approves the rebilling of a cancelled-but-shipped process', () => {
   beforeAll(async () => {
     // Reminders would come after an hour: not what this file is about.
     stack = await startStack({ env: { CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL: '1h', CANCELLED_BUT_SHIPPED_DEADLINE: '1d' } });
@@ -17,7 +17,7 @@ describeInBrowser('console end to end: support approves the rebilling of a cance
     await stack?.close();
   });
 
-  it('shipping cancelled mugs starts the chain; the recorded acknowledgement and support approval rebill once and issue the credit memo', async () => {
+  it('shipping cancelled mugs starts the cancelled-but-shipped process; the recorded acknowledgement and support approval rebill once and issue the credit memo', async () => {
     const { system, console: app } = stack!;
     // The mugs (line 1) were cancelled and refunded.
     const order = await importOrder(system.orders, { customer: { email: `${unique('cust')}@example.com`, name: 'Ada Lovelace' } });
@@ -46,14 +46,14 @@ describeInBrowser('console end to end: support approves the rebilling of a cance
     await dialog.getByLabel('Tracking number').fill(unique('JJD'));
     await dialog.getByLabel("Shipment number (the warehouse's)").fill(unique('S'));
     await dialog.getByRole('button', { name: 'Record shipment' }).click();
-    await warehouse.getByRole('link', { name: 'follow the chain' }).waitFor();
+    await warehouse.getByRole('link', { name: 'follow the cancelled-but-shipped process' }).waitFor();
 
-    // Support finds the chain in its queue.
+    // Support finds the cancelled-but-shipped process in its queue.
     const page = await stack!.newPage();
     await signIn(page, app.url, await supportToken());
     await page.goto(`${app.url}/orders/${order.id}`);
     expect(await page.getByRole('button', { name: 'Create shipment' }).isDisabled()).toBe(true);
-    await page.getByRole('link', { name: /^Chain / }).click();
+    await page.getByRole('link', { name: /^Cancelled but shipped / }).click();
 
     await page.getByRole('heading', { name: /^Cancelled but shipped/ }).waitFor();
     // The customer was emailed (carrier and tracking, no links): the thread shows it.
@@ -79,12 +79,14 @@ describeInBrowser('console end to end: support approves the rebilling of a cance
     expect(await page.locator('ol.timeline').textContent()).toContain('Rebill approved');
 
     // What the browser showed is what the services hold: one rebill of the two mugs.
-    const chains = await system.orders.get<{ items: { id: string; status: string; rebillApprovedBy?: string }[] }>(
+    const cancelledButShippedList = await system.orders.get<{ items: { id: string; status: string; rebillApprovedBy?: string }[] }>(
       `/cancelled-but-shipped?orderId=${order.id}`,
     );
-    expect(chains.body.items).toHaveLength(1);
-    expect(chains.body.items[0]).toMatchObject({ status: 'COMPLETED', rebillApprovedBy: 'test-support' });
-    const rebills = await system.payments.get<{ items: { amount: number }[] }>(`/rebills?chainId=${chains.body.items[0]!.id}`);
+    expect(cancelledButShippedList.body.items).toHaveLength(1);
+    expect(cancelledButShippedList.body.items[0]).toMatchObject({ status: 'COMPLETED', rebillApprovedBy: 'test-support' });
+    const rebills = await system.payments.get<{ items: { amount: number }[] }>(
+      `/rebills?cancelledButShippedId=${cancelledButShippedList.body.items[0]!.id}`,
+    );
     expect(rebills.body.items.map((r) => r.amount)).toEqual([2500]);
   }, 150_000);
 });

@@ -1,6 +1,6 @@
 // `npm run screenshots` (or: node apps/console/e2e/screenshots.ts with Node 24): starts PostgreSQL
 // and Temporal as the test run does, the whole system and the console, makes real data through
-// the APIs (orders, a finished cancellation, a customer's request from the email link, a chain of
+// the APIs (orders, a finished cancellation, a customer's request from the email link, a cancelled-but-shipped process of
 // cancelled items that shipped), and saves the main screens from headless Chromium into
 // docs/screenshots/*.png. Needs Debian's chromium (or CHROMIUM_PATH).
 
@@ -95,17 +95,17 @@ try {
     trackingNumber: unique('JJD'),
     shipmentNumber: unique('S'),
   });
-  const chainId = shipment.body.cancelledButShippedId;
-  if (!chainId) throw new Error(`the shipment started no chain: ${JSON.stringify(shipment.body)}`);
+  const cancelledButShippedId = shipment.body.cancelledButShippedId;
+  if (!cancelledButShippedId) throw new Error(`the shipment started no cancelled-but-shipped process: ${JSON.stringify(shipment.body)}`);
   await eventually(
     async () => {
-      const c = await system.orders.get<{ steps: { step: string }[] }>(`/cancelled-but-shipped/${chainId}`);
+      const c = await system.orders.get<{ steps: { step: string }[] }>(`/cancelled-but-shipped/${cancelledButShippedId}`);
       return c.body.steps.some((s) => s.step === 'CUSTOMER_EMAILED') ? c.body : undefined;
     },
     { what: 'the customer to be emailed' },
   );
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const ack = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
+  const ack = await system.orders.post(`/cancelled-but-shipped/${cancelledButShippedId}/acknowledgement`, {
     staffId: 'grace',
     accepted: true,
     evidence: 'Phone call: "Yes, I keep the mugs, charge me again."',
@@ -113,10 +113,10 @@ try {
   if (ack.status >= 300) throw new Error(`recording the acknowledgement answered ${ack.status}: ${JSON.stringify(ack.body)}`);
   await eventually(
     async () => {
-      const c = await system.orders.get<{ status: string }>(`/cancelled-but-shipped/${chainId}`);
+      const c = await system.orders.get<{ status: string }>(`/cancelled-but-shipped/${cancelledButShippedId}`);
       return c.body.status === 'AWAITING_REBILL_APPROVAL' ? c.body : undefined;
     },
-    { what: 'the chain to wait for the rebill approval' },
+    { what: 'the cancelled-but-shipped process to wait for the rebill approval' },
   );
 
   // The screens.
@@ -152,9 +152,9 @@ try {
 
   const support = await stack.newPage({ width: 1280, height: 800 });
   await signIn(support, app.url, await supportToken({ subject: 'grace (support)' }));
-  await support.goto(`${app.url}/cancelled-but-shipped/${chainId}`);
+  await support.goto(`${app.url}/cancelled-but-shipped/${cancelledButShippedId}`);
   await support.getByRole('button', { name: 'Approve rebilling' }).waitFor();
-  await shot(support, 'cancelled-but-shipped-chain');
+  await shot(support, 'cancelled-but-shipped-cancelled-but-shipped');
 
   const phone = await stack.newPage({ width: 390, height: 844 });
   await phone.goto(link);

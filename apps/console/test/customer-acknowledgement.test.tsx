@@ -1,15 +1,15 @@
 import { screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { SelfServiceChain, SelfServiceOrder } from '../src/web/api/index.ts';
+import type { SelfServiceCancelledButShipped, SelfServiceOrder } from '../src/web/api/index.ts';
 import { anOrder, FakeServices, renderConsole } from './helpers.tsx';
 
 const ORDER = /^\/api\/orders\/self-service\/orders\/order-1$/;
-const ACKNOWLEDGE = /^\/api\/orders\/self-service\/cancelled-but-shipped\/chain-1\/acknowledgement$/;
+const ACKNOWLEDGE = /^\/api\/orders\/self-service\/cancelled-but-shipped\/cancelled-but-shipped-1\/acknowledgement$/;
 
 const order = anOrder();
-const waiting: SelfServiceChain = {
-  id: 'chain-1',
+const waiting: SelfServiceCancelledButShipped = {
+  id: 'cancelled-but-shipped-1',
   status: 'AWAITING_ACKNOWLEDGEMENT',
   awaitingAcknowledgement: true,
   carrier: 'DHL',
@@ -20,7 +20,7 @@ const waiting: SelfServiceChain = {
   lines: [{ lineId: 'line-1', lineNo: 1, sku: 'MUG', quantity: 2, unitPrice: 1250 }],
 };
 
-const view = (chains: SelfServiceChain[]): SelfServiceOrder => ({
+const view = (cancelledButShippedList: SelfServiceCancelledButShipped[]): SelfServiceOrder => ({
   id: order.id,
   channel: order.channel,
   channelOrderNo: order.channelOrderNo,
@@ -33,16 +33,16 @@ const view = (chains: SelfServiceChain[]): SelfServiceOrder => ({
   total: order.total,
   eligibility: { customer: { allowed: false, reason: 'the order has shipped' }, lines: [] },
   cancellationRequests: [],
-  cancelledButShipped: chains,
+  cancelledButShipped: cancelledButShippedList,
 });
 
 describe('customer self-service page: items shipped although cancelled', () => {
   it("shows what shipped, the carrier, tracking number and the amount to be charged again, and sends the customer's answer in their own words with the link token", async () => {
-    let chains = [waiting];
+    let cancelledButShippedList = [waiting];
     const fake = new FakeServices()
-      .on('GET', ORDER, () => ({ body: view(chains) }))
+      .on('GET', ORDER, () => ({ body: view(cancelledButShippedList) }))
       .on('POST', ACKNOWLEDGE, () => {
-        chains = [
+        cancelledButShippedList = [
           {
             ...waiting,
             status: 'ACKNOWLEDGED',
@@ -50,7 +50,7 @@ describe('customer self-service page: items shipped although cancelled', () => {
             acknowledgement: { accepted: true, at: '2026-11-21T10:00:00.000Z' },
           },
         ];
-        return { status: 202, body: { chainId: 'chain-1', accepted: true } };
+        return { status: 202, body: { cancelledButShippedId: 'cancelled-but-shipped-1', accepted: true } };
       });
     renderConsole('/self-service/orders/order-1?token=tok-123', fake, null);
     const user = userEvent.setup();
@@ -75,7 +75,7 @@ describe('customer self-service page: items shipped although cancelled', () => {
   it('is reachable by keyboard: a radio group with a legend, a labelled statement and a submit button', async () => {
     const fake = new FakeServices()
       .on('GET', ORDER, () => ({ body: view([waiting]) }))
-      .on('POST', ACKNOWLEDGE, () => ({ status: 202, body: { chainId: 'chain-1', accepted: false } }));
+      .on('POST', ACKNOWLEDGE, () => ({ status: 202, body: { cancelledButShippedId: 'cancelled-but-shipped-1', accepted: false } }));
     renderConsole('/self-service/orders/order-1?token=tok-123', fake, null);
     const user = userEvent.setup();
     const group = await screen.findByRole('group', { name: 'Do you keep the items?' });
@@ -99,7 +99,10 @@ describe('customer self-service page: items shipped although cancelled', () => {
       .on('POST', ACKNOWLEDGE, () => ({
         status: 409,
         body: {
-          error: { code: 'CONFLICT', message: 'the acknowledgement of this chain is already settled (ACKNOWLEDGED, accepted by grace)' },
+          error: {
+            code: 'CONFLICT',
+            message: 'the acknowledgement of this cancelled-but-shipped process is already settled (ACKNOWLEDGED, accepted by grace)',
+          },
         },
       }));
     renderConsole('/self-service/orders/order-1?token=tok-123', fake, null);
@@ -116,7 +119,7 @@ describe('customer self-service page: items shipped although cancelled', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('already settled (ACKNOWLEDGED, accepted by grace)');
   });
 
-  it('shows no form for a chain that no longer waits for the customer', async () => {
+  it('shows no form for a cancelled-but-shipped process that no longer waits for the customer', async () => {
     const fake = new FakeServices().on('GET', ORDER, () => ({
       body: view([{ ...waiting, status: 'AWAITING_REBILL_APPROVAL', awaitingAcknowledgement: false }]),
     }));

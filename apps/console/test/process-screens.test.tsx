@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { CancellationRequest, CancelledButShippedChain, SelfServiceOrder, Undo } from '../src/web/api/index.ts';
+import type { CancellationRequest, CancelledButShippedBody, SelfServiceOrder, Undo } from '../src/web/api/index.ts';
 import type { Session } from '../src/web/session.ts';
 import { aCancellation, anOrder, eligibilityOf, FakeServices, merchant, renderConsole, support, withEmptySidePanels } from './helpers.tsx';
 
@@ -86,10 +86,10 @@ describe('create shipment', () => {
       .on('GET', /^\/api\/orders\/orders\/order-1\/cancellation-eligibility$/, () => ({ body: eligibilityOf(order) }))
       .on('POST', /^\/api\/orders\/orders\/order-1\/shipments$/, () => ({
         status: 201,
-        body: { id: 'ship-1', cancelledButShippedId: 'chain-1', lines: [] },
+        body: { id: 'ship-1', cancelledButShippedId: 'cancelled-but-shipped-1', lines: [] },
       }));
 
-  it('a SERVICE session records what shipped and is led to the cancelled-but-shipped chain it started', async () => {
+  it('a SERVICE session records what shipped and is led to the cancelled-but-shipped process it started', async () => {
     const services = fake();
     renderConsole('/orders/order-1', services, warehouse);
     const user = userEvent.setup();
@@ -103,7 +103,9 @@ describe('create shipment', () => {
     await user.type(within(dialog).getByLabelText('Tracking number'), 'JJD-1');
     await user.type(within(dialog).getByLabelText("Shipment number (the warehouse's)"), 'S-1');
     await user.click(within(dialog).getByRole('button', { name: 'Record shipment' }));
-    expect((await screen.findByRole('link', { name: 'follow the chain' })).getAttribute('href')).toBe('/cancelled-but-shipped/chain-1');
+    expect((await screen.findByRole('link', { name: 'follow the cancelled-but-shipped process' })).getAttribute('href')).toBe(
+      '/cancelled-but-shipped/cancelled-but-shipped-1',
+    );
     expect(services.callsTo('POST', /shipments$/)[0]!.body).toEqual({
       lines: [{ lineId: 'line-1', quantity: 2 }],
       carrier: 'DHL',
@@ -120,8 +122,8 @@ describe('create shipment', () => {
   });
 });
 
-const aChain = (overrides: Partial<CancelledButShippedChain> = {}): CancelledButShippedChain => ({
-  id: 'chain-1',
+const aCancelledButShipped = (overrides: Partial<CancelledButShippedBody> = {}): CancelledButShippedBody => ({
+  id: 'cancelled-but-shipped-1',
   orderId: 'order-1',
   shipmentId: 'ship-1',
   merchantId: 'm-1',
@@ -148,9 +150,9 @@ const aChain = (overrides: Partial<CancelledButShippedChain> = {}): CancelledBut
   ...overrides,
 });
 
-function chainServices(current: () => CancelledButShippedChain): FakeServices {
+function cancelledButShippedServices(current: () => CancelledButShippedBody): FakeServices {
   return new FakeServices()
-    .on('GET', /^\/api\/orders\/cancelled-but-shipped\/chain-1$/, () => ({ body: current() }))
+    .on('GET', /^\/api\/orders\/cancelled-but-shipped\/cancelled-but-shipped-1$/, () => ({ body: current() }))
     .on('GET', /^\/api\/payments\/rebills$/, () => ({ body: { items: [] } }))
     .on('GET', /^\/api\/notifications\/replies$/, () => ({ body: { items: [], total: 0 } }))
     .on('GET', /^\/api\/notifications\/emails$/, () => ({
@@ -159,7 +161,7 @@ function chainServices(current: () => CancelledButShippedChain): FakeServices {
           {
             id: 'e-1',
             to: 'ann@example.com',
-            template: 'SHIPPED_AFTER_CANCELLATION',
+            template: 'CANCELLED_BUT_SHIPPED',
             subject: 'Your cancelled order WS-1001 was shipped: please confirm',
             text: 'Carrier: DHL',
             status: 'SENT',
@@ -186,21 +188,25 @@ function chainServices(current: () => CancelledButShippedChain): FakeServices {
     }));
 }
 
-describe('cancelled-but-shipped chain', () => {
+describe('cancelled-but-shipped process', () => {
   it('support approves the rebilling once the customer accepted; the page shows the thread, then the credit memo', async () => {
-    let state = aChain();
-    const fake = chainServices(() => state).on('POST', /^\/api\/orders\/cancelled-but-shipped\/chain-1\/rebill-approval$/, () => {
-      state = aChain({
-        status: 'COMPLETED',
-        rebillApprovedBy: 'sam',
-        steps: [
-          ...aChain().steps,
-          { step: 'CREDIT_MEMO_ISSUED', actor: 'workflow', detail: 'credit memo cm-1', at: '2026-11-20T12:05:00.000Z' },
-        ],
-      });
-      return { status: 202, body: { chainId: 'chain-1', approvedBy: 'sam', duplicate: false } };
-    });
-    renderConsole('/cancelled-but-shipped/chain-1', fake, support);
+    let state = aCancelledButShipped();
+    const fake = cancelledButShippedServices(() => state).on(
+      'POST',
+      /^\/api\/orders\/cancelled-but-shipped\/cancelled-but-shipped-1\/rebill-approval$/,
+      () => {
+        state = aCancelledButShipped({
+          status: 'COMPLETED',
+          rebillApprovedBy: 'sam',
+          steps: [
+            ...aCancelledButShipped().steps,
+            { step: 'CREDIT_MEMO_ISSUED', actor: 'workflow', detail: 'credit memo cm-1', at: '2026-11-20T12:05:00.000Z' },
+          ],
+        });
+        return { status: 202, body: { cancelledButShippedId: 'cancelled-but-shipped-1', approvedBy: 'sam', duplicate: false } };
+      },
+    );
+    renderConsole('/cancelled-but-shipped/cancelled-but-shipped-1', fake, support);
     const user = userEvent.setup();
     expect(await screen.findByText(/Accepted: keeps the items and pays/)).toBeTruthy();
     const thread = screen.getByRole('region', { name: 'Email thread' });
@@ -213,8 +219,8 @@ describe('cancelled-but-shipped chain', () => {
 
   it('a merchant sees the approval waiting but cannot give it', async () => {
     renderConsole(
-      '/cancelled-but-shipped/chain-1',
-      chainServices(() => aChain()),
+      '/cancelled-but-shipped/cancelled-but-shipped-1',
+      cancelledButShippedServices(() => aCancelledButShipped()),
       merchant,
     );
     const button = await screen.findByRole('button', { name: 'Approve rebilling' });
@@ -223,12 +229,10 @@ describe('cancelled-but-shipped chain', () => {
   });
 
   it("support records the customer's answer with their words; without them nothing is sent", async () => {
-    const fake = chainServices(() => aChain({ status: 'AWAITING_ACKNOWLEDGEMENT', acknowledgement: undefined })).on(
-      'POST',
-      /acknowledgement$/,
-      () => ({ status: 202, body: { chainId: 'chain-1', accepted: false } }),
-    );
-    renderConsole('/cancelled-but-shipped/chain-1', fake, support);
+    const fake = cancelledButShippedServices(() =>
+      aCancelledButShipped({ status: 'AWAITING_ACKNOWLEDGEMENT', acknowledgement: undefined }),
+    ).on('POST', /acknowledgement$/, () => ({ status: 202, body: { cancelledButShippedId: 'cancelled-but-shipped-1', accepted: false } }));
+    renderConsole('/cancelled-but-shipped/cancelled-but-shipped-1', fake, support);
     const user = userEvent.setup();
     await user.click(await screen.findByLabelText(/refuses/));
     await user.click(screen.getByRole('button', { name: 'Record the answer' }));
@@ -244,7 +248,7 @@ describe('cancelled-but-shipped chain', () => {
   });
 });
 
-describe('cancelled-but-shipped chain: replies that do not count', () => {
+describe('cancelled-but-shipped process: replies that do not count', () => {
   const forged = {
     id: 'r-1',
     status: 'UNDECIDED',
@@ -258,7 +262,7 @@ describe('cancelled-but-shipped chain: replies that do not count', () => {
     receivedAt: '2026-11-20T12:03:00.000Z',
   };
   const waiting = () =>
-    chainServices(() => aChain({ status: 'AWAITING_ACKNOWLEDGEMENT', acknowledgement: undefined })).on(
+    cancelledButShippedServices(() => aCancelledButShipped({ status: 'AWAITING_ACKNOWLEDGEMENT', acknowledgement: undefined })).on(
       'GET',
       /^\/api\/notifications\/replies$/,
       (call) =>
@@ -268,7 +272,7 @@ describe('cancelled-but-shipped chain: replies that do not count', () => {
     );
 
   it('support sees them with the reason, the acknowledgement still waits for support to record it', async () => {
-    renderConsole('/cancelled-but-shipped/chain-1', waiting(), support);
+    renderConsole('/cancelled-but-shipped/cancelled-but-shipped-1', waiting(), support);
     const section = await screen.findByRole('region', { name: 'Replies for support to judge' });
     expect(within(section).getByText(/· from attacker@evil\.test/)).toBeTruthy();
     expect(within(section).getByText(/not from ann@example\.com/)).toBeTruthy();
@@ -278,7 +282,7 @@ describe('cancelled-but-shipped chain: replies that do not count', () => {
 
   it("a merchant is not shown them (the replies are support's to judge)", async () => {
     const fake = waiting();
-    renderConsole('/cancelled-but-shipped/chain-1', fake, merchant);
+    renderConsole('/cancelled-but-shipped/cancelled-but-shipped-1', fake, merchant);
     expect(await screen.findByRole('button', { name: 'Record the answer' })).toBeTruthy();
     expect(screen.queryByRole('region', { name: 'Replies for support to judge' })).toBeNull();
     expect(fake.callsTo('GET', /\/replies$/)).toHaveLength(0);

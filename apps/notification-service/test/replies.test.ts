@@ -35,7 +35,7 @@ afterAll(async () => {
   await service?.close();
 });
 
-const chainData = {
+const cancelledButShippedData = {
   orderNo: 'WS-1001',
   customerName: 'Ada',
   carrier: 'DHL',
@@ -45,7 +45,7 @@ const chainData = {
   lines: '2 x MUG',
 };
 
-/** The shipped-after-cancellation email to a new customer, for a new order. */
+/** The cancelled-but-shipped email to a new customer, for a new order. */
 async function emailToCustomer() {
   const orderId = uniqueId('order');
   const customer = `${uniqueId('Ada')}@Example.com`;
@@ -53,8 +53,8 @@ async function emailToCustomer() {
   const { messageId } = await service.activities.sendEmail({
     messageKey,
     to: customer,
-    template: 'SHIPPED_AFTER_CANCELLATION',
-    data: chainData,
+    template: 'CANCELLED_BUT_SHIPPED',
+    data: cancelledButShippedData,
     orderId,
   });
   return { orderId, customer, messageKey, messageId };
@@ -146,7 +146,7 @@ describe("a reply counts as the customer's word only when it threads to our rand
     expect(body.items.map((r) => r.messageId)).toEqual([messageId]);
   });
 
-  it("a Message-ID computed from the chain id (as ids were made before) threads to nothing: UNDECIDED, filed under the sender's order", async () => {
+  it("a Message-ID computed from the cancelled-but-shipped process id (as ids were made before) threads to nothing: UNDECIDED, filed under the sender's order", async () => {
     const email = await emailToCustomer();
     await watch(email.messageKey);
     const key = email.messageKey;

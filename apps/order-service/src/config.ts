@@ -45,9 +45,9 @@ const envSchema = z.object({
   UNDO_PAYMENT_DEADLINE: duration('UNDO_PAYMENT_DEADLINE').default('7d'),
   /** Cancelled but shipped: how often the customer is reminded while no acknowledgement came. */
   CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL: duration('CANCELLED_BUT_SHIPPED_REMINDER_INTERVAL').default('3d'),
-  /** Cancelled but shipped: after this long without an answer the chain becomes a return. */
+  /** Cancelled but shipped: after this long without an answer the cancelled-but-shipped process becomes a return. */
   CANCELLED_BUT_SHIPPED_DEADLINE: duration('CANCELLED_BUT_SHIPPED_DEADLINE').default('14d'),
-  /** Where acknowledged cancelled-but-shipped email chains are forwarded. */
+  /** Where acknowledged cancelled-but-shipped email threads are forwarded. */
   SELLER_SUPPORT_EMAIL: z.email().default('seller-support@cancelflow.local'),
   /** Encrypts the webhook subscriptions' signing secrets at rest (at least 32 characters). Required in production. */
   WEBHOOK_SECRETS_KEY: z.string().min(32, 'at least 32 characters').optional(),
@@ -98,7 +98,7 @@ export interface OrderServiceConfig extends ServiceConfig {
   orderConfirmationRetryAfterMs?: number;
   /** Bearer tokens of staff and services (AUTH_TOKEN_SECRET; the development secret outside production). */
   auth?: AuthSettings;
-  /** Settings every cancelled-but-shipped chain starts with. */
+  /** Settings every cancelled-but-shipped process starts with. */
   cancelledButShippedProcess?: { reminderInterval?: Duration; acknowledgementDeadline?: Duration; sellerSupportEmail?: string };
   /** RATE_LIMIT_*: per token, per client address, per order on the customers' links (defaults when not given). */
   rateLimits?: RateLimitSettings;

@@ -21,8 +21,8 @@ export interface ServiceDeps {
   cancellationProcess?: Omit<CancellationWorkflowInput, 'cancellationId'>;
   /** Settings every undo process starts with (pay-again reminders and deadline). */
   undoProcess?: { paymentReminderInterval?: Duration; paymentDeadline?: Duration };
-  /** Settings every cancelled-but-shipped chain starts with (reminders, deadline, seller support). */
-  cancelledButShippedProcess?: Omit<CancelledButShippedInput, 'chainId'>;
+  /** Settings every cancelled-but-shipped process starts with (reminders, deadline, seller support). */
+  cancelledButShippedProcess?: Omit<CancelledButShippedInput, 'cancelledButShippedId'>;
   /** Settings every customer cancellation request process starts with (reminders, escalation, merchant mailbox). */
   requestProcess?: Omit<CustomerCancellationRequestInput, 'requestId'>;
   /** Signs and checks the customer's "view order" links. */

@@ -81,8 +81,10 @@ async function ship(orderId: string, lines: { lineId: string; quantity: number }
   });
   const body = answer.body as unknown as ShipmentAnswer;
   if (body.cancelledButShippedId) {
-    const chain = (await api.get(`/cancelled-but-shipped/${body.cancelledButShippedId}`)).body as unknown as { workflowId: string };
-    startedWorkflows.add(chain.workflowId);
+    const cancelledButShipped = (await api.get(`/cancelled-but-shipped/${body.cancelledButShippedId}`)).body as unknown as {
+      workflowId: string;
+    };
+    startedWorkflows.add(cancelledButShipped.workflowId);
   }
   if (body.fillOrKillCancellationId) startedWorkflows.add(`cancellation-${body.fillOrKillCancellationId}`);
   return { status: answer.status, body, headers: answer.headers };
@@ -215,7 +217,7 @@ describe('POST /orders/:id/shipments', () => {
     expect((await order(o.id)).lines[0]!.shippedQuantity).toBe(1);
   });
 
-  it('takes open quantity first, then cancelled quantity: only what was cancelled and shipped starts the cancelled-but-shipped chain', async () => {
+  it('takes open quantity first, then cancelled quantity: only what was cancelled and shipped starts the cancelled-but-shipped process', async () => {
     const o = await importOrder('webshop', [{ sku: 'MUG-1', quantity: 3, unitPrice: 1000 }]);
     expect((await cancel(o.id, o.lines[0]!.id, 2)).status).toBe(202);
     const answer = await ship(o.id, [{ lineId: o.lines[0]!.id, quantity: 2 }]);
@@ -228,15 +230,15 @@ describe('POST /orders/:id/shipments', () => {
     expect(after.status).toBe('SHIPPED');
     expect(after.timeline.map((e) => e.type)).toContain('CANCELLED_BUT_SHIPPED_STARTED');
 
-    const chain = await api.get(`/cancelled-but-shipped/${answer.body.cancelledButShippedId}`);
-    expect(chain.status).toBe(200);
-    expect(chain.body).toMatchObject({
+    const cancelledButShipped = await api.get(`/cancelled-but-shipped/${answer.body.cancelledButShippedId}`);
+    expect(cancelledButShipped.status).toBe(200);
+    expect(cancelledButShipped.body).toMatchObject({
       status: 'AWAITING_ACKNOWLEDGEMENT',
       amount: 1000,
       currency: 'EUR',
       workflowId: `cancelled-but-shipped-${answer.body.id}`,
     });
-    expect((chain.body.steps as { step: string }[]).map((s) => s.step)).toEqual(['STARTED']);
+    expect((cancelledButShipped.body.steps as { step: string }[]).map((s) => s.step)).toEqual(['STARTED']);
     const described = await service.temporal.workflow.getHandle(`cancelled-but-shipped-${answer.body.id}`).describe();
     expect(described.type).toBe('cancelledButShippedWorkflow');
   });
@@ -289,7 +291,7 @@ describe('POST /orders/:id/shipments', () => {
       expect(after.shippedQuantity).toBe(2);
       expect(after.shippedQuantity + after.cancelledQuantity).toBeLessThanOrEqual(after.quantity);
       if (cancellation.status === 202) {
-        // The cancellation came first: the shipment took the cancelled units, and the chain handles them.
+        // The cancellation came first: the shipment took the cancelled units, and the cancelled-but-shipped process handles them.
         expect(shipment.body.lines[0]!.shippedAfterCancel).toBe(2);
         expect(shipment.body.cancelledButShippedId).toBeDefined();
       } else {
@@ -302,7 +304,7 @@ describe('POST /orders/:id/shipments', () => {
 });
 
 describe('GET /cancelled-but-shipped', () => {
-  it("answers 400 for an unknown status and 404 for an unknown chain; the acknowledgement needs staffId, accepted and the customer's words", async () => {
+  it("answers 400 for an unknown status and 404 for an unknown cancelled-but-shipped process; the acknowledgement needs staffId, accepted and the customer's words", async () => {
     expect((await api.get('/cancelled-but-shipped?status=NOPE')).status).toBe(400);
     expect((await api.get(`/cancelled-but-shipped/${crypto.randomUUID()}`)).status).toBe(404);
     const o = await importOrder('webshop', [{ sku: 'MUG-1', quantity: 1, unitPrice: 1000 }]);
@@ -318,11 +320,11 @@ describe('GET /cancelled-but-shipped', () => {
     expect(listed.body.items.map((c) => c.id)).toEqual([id]);
   });
 
-  it('an acknowledgement after the chain became a return for want of an answer is refused (409), the process not asked, nothing written', async () => {
+  it('an acknowledgement after the cancelled-but-shipped process became a return for want of an answer is refused (409), the process not asked, nothing written', async () => {
     const o = await importOrder('webshop', [{ sku: 'MUG-1', quantity: 1, unitPrice: 1000 }]);
     await cancel(o.id, o.lines[0]!.id, 1);
     const id = (await ship(o.id, [{ lineId: o.lines[0]!.id, quantity: 1 }])).body.cancelledButShippedId!;
-    // The deadline passed without an answer: the process turned the chain into a return.
+    // The deadline passed without an answer: the process turned the cancelled-but-shipped process into a return.
     await service.db.em.fork().execute(`update "orders"."cancelled_but_shipped" set "status" = 'RETURN_REQUESTED' where "id" = ?`, [id]);
     const late = await api.post(`/cancelled-but-shipped/${id}/acknowledgement`, {
       staffId: 'grace',

@@ -41,7 +41,7 @@ export interface RunningPaymentService {
   activities: PaymentActivities & UndoPaymentActivities;
   /** Cancelled but shipped: acknowledgements, rebills, credit memos (and their activities). */
   rebills: RebillBook;
-  chainActivities: CancelledButShippedPaymentActivities;
+  cancelledButShippedActivities: CancelledButShippedPaymentActivities;
   book: PaymentBook;
   sandbox: SandboxProvider;
   orm: Database;
@@ -91,7 +91,7 @@ export async function startService(config: PaymentServiceConfig, options: { logg
 
     // Cancelled but shipped: the customer's acknowledgement, the rebill and the credit memo.
     const rebills = createRebillBook({ orm, charges: createSandboxChargeProvider(orm) });
-    const chainActivities = createCancelledButShippedPaymentActivities(rebills);
+    const cancelledButShippedActivities = createCancelledButShippedPaymentActivities(rebills);
 
     const rateLimits = await startRateLimits({
       databaseUrl: config.databaseUrl,
@@ -120,7 +120,7 @@ export async function startService(config: PaymentServiceConfig, options: { logg
       const worker = await startActivityWorker({
         ...config.temporal,
         taskQueue: TASK_QUEUES.payments,
-        activities: { ...activities, ...chainActivities },
+        activities: { ...activities, ...cancelledButShippedActivities },
         onFailure: (err) => logger.error({ err }, 'payments worker stopped with an error'),
       });
       closers.push(() => worker.close());
@@ -128,7 +128,7 @@ export async function startService(config: PaymentServiceConfig, options: { logg
 
     await sandbox.start();
     logger.info({ url: http.url }, 'payment-service started');
-    return { url: http.url, port: http.port, activities, rebills, chainActivities, book, sandbox, orm, close };
+    return { url: http.url, port: http.port, activities, rebills, cancelledButShippedActivities, book, sandbox, orm, close };
   } catch (error) {
     await close();
     throw error;

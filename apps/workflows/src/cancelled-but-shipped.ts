@@ -1,12 +1,12 @@
 /**
  * Cancelled but shipped: goods shipped for quantities that were already cancelled.
- * The chain runs in order and no step can be skipped:
+ * The cancelled-but-shipped process runs in order and no step can be skipped:
  *   1. email the customer: shipped though cancelled, will be rebilled (carrier, tracking, no links);
  *   2. wait for the customer's acknowledgement: a reply to that email, support's record of the
  *      customer's words, or the customer's answer on the self-service page; remind while waiting;
- *      a refusal or no answer by the deadline turns the chain into a return, the customer is
+ *      a refusal or no answer by the deadline turns the cancelled-but-shipped process into a return, the customer is
  *      emailed that the item is to be returned, and nothing is rebilled;
- *   3. forward the acknowledged email chain to seller support;
+ *   3. forward the acknowledged email thread to seller support;
  *   4. support approves the rebill; the payment service rebills exactly the shipped-after-cancel amount;
  *   5. a credit memo pays the seller, referencing the recorded acknowledgement.
  */
@@ -22,12 +22,18 @@ import {
   cancelledButShippedStateQuery,
   emailReplyReceivedSignal,
   recordAcknowledgementUpdate,
-  type CancelledButShippedInput,
+  type StartedCancelledButShippedInput,
   type RecordAcknowledgementArgs,
   type CancelledButShippedProcessState,
   type EmailReply,
 } from './contracts/cancelled-but-shipped.ts';
-import { chainLoader, chainNotifications, chainOrders, chainPayments, notifications } from './proxies.ts';
+import {
+  cancelledButShippedLoader,
+  cancelledButShippedNotifications,
+  cancelledButShippedOrders,
+  cancelledButShippedPayments,
+  notifications,
+} from './proxies.ts';
 import type { CancelledButShippedContext, RecordedAcknowledgement } from './contracts/cancelled-but-shipped.ts';
 
 const DEFAULT_REMINDER_INTERVAL = '3 days';
@@ -40,10 +46,10 @@ export interface CancelledButShippedResult {
   rebillId?: string;
 }
 
-export async function cancelledButShippedWorkflow(input: CancelledButShippedInput): Promise<CancelledButShippedResult> {
-  const { chainId } = input;
+export async function cancelledButShippedWorkflow(input: StartedCancelledButShippedInput): Promise<CancelledButShippedResult> {
+  const cancelledButShippedId = 'cancelledButShippedId' in input ? input.cancelledButShippedId : input.chainId;
   const workflowId = workflowInfo().workflowId;
-  const state: CancelledButShippedProcessState = { chainId, phase: 'STARTING', remindersSent: 0, undecidedReplies: 0 };
+  const state: CancelledButShippedProcessState = { cancelledButShippedId, phase: 'STARTING', remindersSent: 0, undecidedReplies: 0 };
   const replies: EmailReply[] = [];
   const seenReplies = new Set<string>();
   let staffRecord: RecordAcknowledgementArgs | undefined;
@@ -74,14 +80,14 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       return {
         approved: false,
         duplicate: false,
-        refusedBecause: 'the customer did not accept the item: the chain became a return and nothing is rebilled',
+        refusedBecause: 'the customer did not accept the item: the cancelled-but-shipped process became a return and nothing is rebilled',
       };
     }
     if (state.phase !== 'WAITING_FOR_REBILL_APPROVAL') {
       return {
         approved: false,
         duplicate: false,
-        refusedBecause: `the rebill can only be approved after the customer acknowledged it and the email chain was forwarded to seller support (now: ${state.phase})`,
+        refusedBecause: `the rebill can only be approved after the customer acknowledged it and the email thread was forwarded to seller support (now: ${state.phase})`,
       };
     }
     approval = { staffId };
@@ -91,11 +97,11 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
 
   const step = (
     name: CancelledButShippedStep,
-    extra: Omit<Parameters<typeof chainOrders.recordCancelledButShippedStep>[0], 'chainId' | 'step'> = {},
-  ) => chainOrders.recordCancelledButShippedStep({ chainId, step: name, ...extra });
+    extra: Omit<Parameters<typeof cancelledButShippedOrders.recordCancelledButShippedStep>[0], 'cancelledButShippedId' | 'step'> = {},
+  ) => cancelledButShippedOrders.recordCancelledButShippedStep({ cancelledButShippedId, step: name, ...extra });
 
-  const chain = await chainLoader.loadCancelledButShipped(chainId);
-  const customerEmailKey = `cancelled-but-shipped:${chainId}`;
+  const cancelledButShipped = await cancelledButShippedLoader.loadCancelledButShipped(cancelledButShippedId);
+  const customerEmailKey = `cancelled-but-shipped:${cancelledButShippedId}`;
 
   await emailCustomer();
   const acknowledgement = await waitForAcknowledgement();
@@ -115,15 +121,15 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
   async function emailCustomer(): Promise<void> {
     state.phase = 'EMAILING_CUSTOMER';
     // Watch first: the Message-ID is known before sending, so no reply can slip through.
-    await chainNotifications.watchReplies({ messageKey: customerEmailKey, workflowId });
+    await cancelledButShippedNotifications.watchReplies({ messageKey: customerEmailKey, workflowId });
     const { messageId } = await notifications.sendEmail({
       messageKey: customerEmailKey,
-      to: chain.customer.email,
-      template: 'SHIPPED_AFTER_CANCELLATION',
-      orderId: chain.orderId,
-      data: customerEmailData(chain),
+      to: cancelledButShipped.customer.email,
+      template: 'CANCELLED_BUT_SHIPPED',
+      orderId: cancelledButShipped.orderId,
+      data: customerEmailData(cancelledButShipped),
     });
-    await step('CUSTOMER_EMAILED', { detail: `to ${chain.customer.email}, ${messageId}` });
+    await step('CUSTOMER_EMAILED', { detail: `to ${cancelledButShipped.customer.email}, ${messageId}` });
   }
 
   /** Returns the acknowledgement, or undefined when the deadline passed without one. */
@@ -175,7 +181,7 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       return {
         accepted: decision === 'ACCEPTED',
         via: 'EMAIL_REPLY',
-        by: reply.from ?? chain.customer.email,
+        by: reply.from ?? cancelledButShipped.customer.email,
         evidence: words,
         ...(reply.messageId ? { messageId: reply.messageId } : {}),
         at: reply.receivedAt,
@@ -187,15 +193,18 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
   async function remind(): Promise<void> {
     state.remindersSent += 1;
     const key = `${customerEmailKey}:reminder:${state.remindersSent}`;
-    await chainNotifications.watchReplies({ messageKey: key, workflowId });
+    await cancelledButShippedNotifications.watchReplies({ messageKey: key, workflowId });
     await notifications.sendEmail({
       messageKey: key,
-      to: chain.customer.email,
-      template: 'SHIPPED_AFTER_CANCELLATION_REMINDER',
-      orderId: chain.orderId,
-      data: customerEmailData(chain),
+      to: cancelledButShipped.customer.email,
+      template: 'CANCELLED_BUT_SHIPPED_REMINDER',
+      orderId: cancelledButShipped.orderId,
+      data: customerEmailData(cancelledButShipped),
     });
-    await step('REMINDER_SENT', { key: String(state.remindersSent), detail: `reminder ${state.remindersSent} to ${chain.customer.email}` });
+    await step('REMINDER_SENT', {
+      key: String(state.remindersSent),
+      detail: `reminder ${state.remindersSent} to ${cancelledButShipped.customer.email}`,
+    });
   }
 
   async function turnIntoReturn(why: string): Promise<CancelledButShippedResult> {
@@ -208,40 +217,40 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
         acknowledgement,
       });
     }
-    const { returnId } = await chainOrders.openReturnForCancelledButShipped({ chainId, why });
-    // Chains that reached this point before the return email existed replay without it.
+    const { returnId } = await cancelledButShippedOrders.openReturnForCancelledButShipped({ cancelledButShippedId, why });
+    // Cancelled-but-shipped processes that reached this point before the return email existed replay without it.
     const emailed = patched('cancelled-but-shipped-return-email');
     if (emailed) {
       await notifications.sendEmail({
         messageKey: `${customerEmailKey}:return`,
-        to: chain.customer.email,
-        template: 'SHIPPED_AFTER_CANCELLATION_RETURN',
-        orderId: chain.orderId,
+        to: cancelledButShipped.customer.email,
+        template: 'CANCELLED_BUT_SHIPPED_RETURN',
+        orderId: cancelledButShipped.orderId,
         data: {
-          orderNo: chain.channelOrderNo,
-          customerName: chain.customer.name,
-          carrier: chain.carrier,
-          trackingNumber: chain.trackingNumber,
-          lines: linesSummary(chain),
+          orderNo: cancelledButShipped.channelOrderNo,
+          customerName: cancelledButShipped.customer.name,
+          carrier: cancelledButShipped.carrier,
+          trackingNumber: cancelledButShipped.trackingNumber,
+          lines: linesSummary(cancelledButShipped),
           reason: acknowledgement ? 'REFUSED' : 'NO_ANSWER',
           alreadyReturned: returnId === null,
         },
       });
     }
     await step('RETURN_REQUESTED', {
-      detail: `${why}: the item is to be returned (${returnId ? `return ${returnId}` : 'already returned'}), nothing is rebilled${emailed ? `; the customer was emailed at ${chain.customer.email}` : ''}`,
+      detail: `${why}: the item is to be returned (${returnId ? `return ${returnId}` : 'already returned'}), nothing is rebilled${emailed ? `; the customer was emailed at ${cancelledButShipped.customer.email}` : ''}`,
     });
     return { outcome: 'RETURN_REQUESTED' };
   }
 
   async function recordAcceptance(ack: RecordedAcknowledgement): Promise<string> {
     state.acknowledgement = { accepted: true, via: ack.via, by: ack.by, at: ack.at };
-    const { acknowledgementId } = await chainPayments.recordCustomerAcknowledgement({
-      chainId,
-      orderId: chain.orderId,
-      merchantId: chain.merchantId,
-      amount: chain.amount,
-      currency: chain.currency,
+    const { acknowledgementId } = await cancelledButShippedPayments.recordCustomerAcknowledgement({
+      cancelledButShippedId,
+      orderId: cancelledButShipped.orderId,
+      merchantId: cancelledButShipped.merchantId,
+      amount: cancelledButShipped.amount,
+      currency: cancelledButShipped.currency,
       acknowledgement: ack,
     });
     await step('ACKNOWLEDGED', {
@@ -260,20 +269,20 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
       customerEmailKey,
       ...Array.from({ length: state.remindersSent }, (_, i) => `${customerEmailKey}:reminder:${i + 1}`),
     ];
-    await chainNotifications.forwardEmailThread({
+    await cancelledButShippedNotifications.forwardEmailThread({
       messageKey: `${customerEmailKey}:forward`,
       to,
       rootMessageKeys,
-      subject: `Acknowledged: order ${chain.channelOrderNo} shipped after cancellation, rebill ${formatAmount(chain.amount, chain.currency)}`,
+      subject: `Acknowledged: order ${cancelledButShipped.channelOrderNo} shipped after cancellation, rebill ${formatAmount(cancelledButShipped.amount, cancelledButShipped.currency)}`,
       note:
         ack.via === 'SUPPORT_STAFF'
           ? `Acknowledgement recorded by ${ack.by} at ${ack.at}. The customer's words:\n${ack.evidence}`
           : ack.via === 'SELF_SERVICE'
             ? `The customer accepted on the self-service page at ${ack.at}. The customer's words:\n${ack.evidence}`
             : `The customer accepted by replying from ${ack.by} at ${ack.at}.`,
-      orderId: chain.orderId,
+      orderId: cancelledButShipped.orderId,
     });
-    await step('FORWARDED_TO_SUPPORT', { detail: `email chain forwarded to ${to}` });
+    await step('FORWARDED_TO_SUPPORT', { detail: `email thread forwarded to ${to}` });
   }
 
   async function waitForRebillApproval(): Promise<string> {
@@ -285,50 +294,50 @@ export async function cancelledButShippedWorkflow(input: CancelledButShippedInpu
 
   async function rebill(approvedBy: string): Promise<string> {
     state.phase = 'REBILLING';
-    const { rebillId } = await chainPayments.rebillCustomer({
-      chainId,
-      orderId: chain.orderId,
-      amount: chain.amount,
-      currency: chain.currency,
+    const { rebillId } = await cancelledButShippedPayments.rebillCustomer({
+      cancelledButShippedId,
+      orderId: cancelledButShipped.orderId,
+      amount: cancelledButShipped.amount,
+      currency: cancelledButShipped.currency,
       approvedBy,
     });
     await step('REBILLED', {
       actor: approvedBy,
-      detail: `customer rebilled ${formatAmount(chain.amount, chain.currency)} (rebill ${rebillId})`,
+      detail: `customer rebilled ${formatAmount(cancelledButShipped.amount, cancelledButShipped.currency)} (rebill ${rebillId})`,
     });
     return rebillId;
   }
 
   async function issueCreditMemo(acknowledgementId: string): Promise<string> {
     state.phase = 'ISSUING_CREDIT_MEMO';
-    const { creditMemoId } = await chainPayments.issueCreditMemo({
-      chainId,
-      orderId: chain.orderId,
-      merchantId: chain.merchantId,
+    const { creditMemoId } = await cancelledButShippedPayments.issueCreditMemo({
+      cancelledButShippedId,
+      orderId: cancelledButShipped.orderId,
+      merchantId: cancelledButShipped.merchantId,
       acknowledgementId,
-      amount: chain.amount,
-      currency: chain.currency,
+      amount: cancelledButShipped.amount,
+      currency: cancelledButShipped.currency,
     });
     await step('CREDIT_MEMO_ISSUED', {
       key: creditMemoId,
-      detail: `credit memo ${creditMemoId} of ${formatAmount(chain.amount, chain.currency)} to the seller`,
+      detail: `credit memo ${creditMemoId} of ${formatAmount(cancelledButShipped.amount, cancelledButShipped.currency)} to the seller`,
     });
     return creditMemoId;
   }
 }
 
-function customerEmailData(chain: CancelledButShippedContext): Record<string, string | number | boolean | null> {
+function customerEmailData(cancelledButShipped: CancelledButShippedContext): Record<string, string | number | boolean | null> {
   return {
-    orderNo: chain.channelOrderNo,
-    customerName: chain.customer.name,
-    carrier: chain.carrier,
-    trackingNumber: chain.trackingNumber,
-    amount: chain.amount,
-    currency: chain.currency,
-    lines: linesSummary(chain),
+    orderNo: cancelledButShipped.channelOrderNo,
+    customerName: cancelledButShipped.customer.name,
+    carrier: cancelledButShipped.carrier,
+    trackingNumber: cancelledButShipped.trackingNumber,
+    amount: cancelledButShipped.amount,
+    currency: cancelledButShipped.currency,
+    lines: linesSummary(cancelledButShipped),
   };
 }
 
-function linesSummary(chain: CancelledButShippedContext): string {
-  return chain.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ');
+function linesSummary(cancelledButShipped: CancelledButShippedContext): string {
+  return cancelledButShipped.lines.map((l) => `${l.quantity} x ${l.sku}`).join(', ');
 }

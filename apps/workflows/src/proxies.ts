@@ -60,10 +60,11 @@ export const requests = proxyActivities<CancellationRequestActivities>({
 export const requestLoader = proxyActivities<Pick<CancellationRequestActivities, 'loadCancellationRequest'>>(LOADS_BEFORE_COMMIT);
 
 // Cancelled but shipped. A refused credit memo (no acknowledgement) fails for good.
-export const chainOrders = proxyActivities<CancelledButShippedOrderActivities>(ORDERS);
-export const chainLoader = proxyActivities<Pick<CancelledButShippedOrderActivities, 'loadCancelledButShipped'>>(LOADS_BEFORE_COMMIT);
-export const chainPayments = proxyActivities<CancelledButShippedPaymentActivities>(PAYMENTS);
-export const chainNotifications = proxyActivities<CancelledButShippedNotificationActivities>(NOTIFICATIONS);
+export const cancelledButShippedOrders = proxyActivities<CancelledButShippedOrderActivities>(ORDERS);
+export const cancelledButShippedLoader =
+  proxyActivities<Pick<CancelledButShippedOrderActivities, 'loadCancelledButShipped'>>(LOADS_BEFORE_COMMIT);
+export const cancelledButShippedPayments = proxyActivities<CancelledButShippedPaymentActivities>(PAYMENTS);
+export const cancelledButShippedNotifications = proxyActivities<CancelledButShippedNotificationActivities>(NOTIFICATIONS);
 
 // Undoing a cancellation. Stopping the cancellation's process may wait for its
 // current step; points or credit already spent fail for good (LedgerSpentError).

@@ -184,7 +184,7 @@ describe('the money of an order with discounts, shipping and VAT', () => {
 });
 
 describe('what operators see', () => {
-  it("the order service's /metrics counts cancellations by status and channel, open requests and waiting chains", async () => {
+  it("the order service's /metrics counts cancellations by status and channel, open requests and waiting cancelled-but-shipped processes", async () => {
     const order = await importOrder(system.orders);
     const { cancellationId } = await cancel(order);
     await untilStatus(cancellationId, 'CANCELLED');
@@ -193,7 +193,7 @@ describe('what operators see', () => {
     const text = await metrics.text();
     expect(text).toMatch(/^cancelflow_cancellations\{status="CANCELLED",channel="webshop"[^}]*\} [1-9]\d*$/m);
     expect(text).toContain('# TYPE cancelflow_open_cancellation_requests gauge');
-    expect(text).toContain('# TYPE cancelflow_chain_steps_waiting gauge');
+    expect(text).toContain('# TYPE cancelflow_cancelled_but_shipped_steps_waiting gauge');
   });
 });
 

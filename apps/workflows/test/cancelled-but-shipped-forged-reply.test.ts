@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSystem, type RunningSystem } from '@cancelflow/system';
 import {
-  chain,
+  cancelledButShipped,
   customerEmail,
   emailsOf,
   hasStep,
@@ -11,7 +11,7 @@ import {
   rebillsOf,
   replyByEmail,
   shipCancelledMugs,
-  untilChain,
+  untilCancelledButShipped,
   type EmailBody,
 } from './cancelled-but-shipped-helpers.ts';
 
@@ -57,34 +57,34 @@ async function mail(message: {
   }
 }
 
-/** The Message-ID the chain's email had when ids were computed from its key: what an attacker would guess. */
-function computedMessageId(chainId: string): string {
-  const key = `cancelled-but-shipped:${chainId}`;
+/** The Message-ID the cancelled-but-shipped process's email had when ids were computed from its key: what an attacker would guess. */
+function computedMessageId(cancelledButShippedId: string): string {
+  const key = `cancelled-but-shipped:${cancelledButShippedId}`;
   return `<${key.replace(/[^A-Za-z0-9._+=-]/g, '-')}.${createHash('sha256').update(key).digest('hex').slice(0, 12)}@cancelflow.local>`;
 }
 
 const undecidedOf = async (orderId: string) =>
   (await system.notifications.get<{ items: ReplyBody[] }>(`/replies?status=UNDECIDED&orderId=${orderId}`)).body.items;
 
-async function awaitingAcknowledgement(): Promise<{ orderId: string; chainId: string; email: EmailBody }> {
+async function awaitingAcknowledgement(): Promise<{ orderId: string; cancelledButShippedId: string; email: EmailBody }> {
   const order = await orderWithCancelledLine(system);
   const shipment = await shipCancelledMugs(system, order);
-  const chainId = shipment.cancelledButShippedId!;
+  const cancelledButShippedId = shipment.cancelledButShippedId!;
   const email = await customerEmail(system, order.id);
-  await untilChain(
+  await untilCancelledButShipped(
     system,
-    chainId,
+    cancelledButShippedId,
     (c) => hasStep('CUSTOMER_EMAILED')(c) && c.live?.phase === 'WAITING_FOR_ACKNOWLEDGEMENT',
     'waiting for the acknowledgement',
   );
-  return { orderId: order.id, chainId, email };
+  return { orderId: order.id, cancelledButShippedId, email };
 }
 
 describe('cancelled but shipped: a forged acknowledgement', () => {
   it("another sender, a guessed Message-ID or a failing relay verdict is never the customer's acknowledgement and nothing is rebilled; the customer's own reply still is", async () => {
-    const { orderId, chainId, email } = await awaitingAcknowledgement();
+    const { orderId, cancelledButShippedId, email } = await awaitingAcknowledgement();
     expect(email.replyTo).toBe('replies@cancelflow.local');
-    expect(email.messageId).not.toBe(computedMessageId(chainId));
+    expect(email.messageId).not.toBe(computedMessageId(cancelledButShippedId));
 
     const forged = [
       // Someone who saw the email (a forward, a shared mailbox) answers from their own address.
@@ -94,11 +94,11 @@ describe('cancelled but shipped: a forged acknowledgement', () => {
         inReplyTo: email.messageId,
         text: 'I accept the item and the rebilling.',
       }),
-      // The customer's address written in From, threaded to the id computed from the chain id.
+      // The customer's address written in From, threaded to the id computed from the cancelled-but-shipped process id.
       await mail({
         from: email.to,
         to: email.replyTo!,
-        inReplyTo: computedMessageId(chainId),
+        inReplyTo: computedMessageId(cancelledButShippedId),
         text: 'I accept the item and the rebilling.',
       }),
       // Everything right but the relay found the From forged.
@@ -127,18 +127,23 @@ describe('cancelled but shipped: a forged acknowledgement', () => {
     expect(reasons(forged[1]!)).toMatch(/does not thread to an email CancelFlow sent/);
     expect(reasons(forged[2]!)).toMatch(/found the sender forged \(dmarc=fail\)/);
 
-    // The chain still waits for the customer: no acknowledgement, no rebill, no approval possible.
-    const waiting = await chain(system, chainId);
+    // The cancelled-but-shipped process still waits for the customer: no acknowledgement, no rebill, no approval possible.
+    const waiting = await cancelledButShipped(system, cancelledButShippedId);
     expect(waiting.status).toBe('AWAITING_ACKNOWLEDGEMENT');
     expect(waiting.acknowledgement).toBeUndefined();
-    const approval = await system.orders.post(`/cancelled-but-shipped/${chainId}/rebill-approval`, { staffId: 'grace' });
+    const approval = await system.orders.post(`/cancelled-but-shipped/${cancelledButShippedId}/rebill-approval`, { staffId: 'grace' });
     expect(approval.status).toBe(409);
-    expect(await rebillsOf(system, chainId)).toEqual([]);
+    expect(await rebillsOf(system, cancelledButShippedId)).toEqual([]);
 
     // The customer's own reply, threaded to the real id, is the acknowledgement, and the first
     // the workflow took: the forged ones came earlier and were never handed to it.
     await replyByEmail(system, email, 'I accept, I will keep the mugs.');
-    const acknowledged = await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded to seller support');
+    const acknowledged = await untilCancelledButShipped(
+      system,
+      cancelledButShippedId,
+      (c) => c.status === 'AWAITING_REBILL_APPROVAL',
+      'forwarded to seller support',
+    );
     expect(acknowledged.acknowledgement).toMatchObject({
       accepted: true,
       via: 'EMAIL_REPLY',
@@ -155,21 +160,26 @@ describe('cancelled but shipped: a forged acknowledgement', () => {
   });
 
   it("support reads an undecided reply and records the customer's answer through the support route", async () => {
-    const { orderId, chainId, email } = await awaitingAcknowledgement();
+    const { orderId, cancelledButShippedId, email } = await awaitingAcknowledgement();
     // The customer answers from another address of theirs: not provably them.
     const other = `other.${email.to}`;
     await mail({ from: other, to: email.replyTo!, inReplyTo: email.messageId, text: 'I accept, this is my work address.' });
     const [reply] = await undecidedOf(orderId);
     expect(reply).toMatchObject({ from: other, status: 'UNDECIDED' });
-    expect((await chain(system, chainId)).acknowledgement).toBeUndefined();
+    expect((await cancelledButShipped(system, cancelledButShippedId)).acknowledgement).toBeUndefined();
 
-    const recorded = await system.orders.post(`/cancelled-but-shipped/${chainId}/acknowledgement`, {
+    const recorded = await system.orders.post(`/cancelled-but-shipped/${cancelledButShippedId}/acknowledgement`, {
       staffId: 'grace',
       accepted: true,
       evidence: `Email from ${other}, confirmed by phone: "I accept, this is my work address."`,
     });
     expect(recorded.status).toBe(202);
-    const acknowledged = await untilChain(system, chainId, (c) => c.status === 'AWAITING_REBILL_APPROVAL', 'forwarded');
+    const acknowledged = await untilCancelledButShipped(
+      system,
+      cancelledButShippedId,
+      (c) => c.status === 'AWAITING_REBILL_APPROVAL',
+      'forwarded',
+    );
     expect(acknowledged.acknowledgement).toMatchObject({ accepted: true, via: 'SUPPORT_STAFF', by: 'grace' });
   });
 });

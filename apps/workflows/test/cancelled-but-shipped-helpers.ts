@@ -5,8 +5,8 @@ import type { RunningSystem } from '@cancelflow/system';
 import type { CancelledButShippedStatus, CancelledButShippedStep } from '@cancelflow/domain';
 
 /** The answers as the services document them (the domain's answer schemas). */
-export type { CancelledButShippedBody as ChainBody, CreditMemoBody, EmailBody } from '@cancelflow/domain';
-import type { CancelledButShippedBody as ChainBody, EmailBody } from '@cancelflow/domain';
+export type { CancelledButShippedBody, CreditMemoBody, EmailBody } from '@cancelflow/domain';
+import type { CancelledButShippedBody, EmailBody } from '@cancelflow/domain';
 
 export interface ShipmentAnswer {
   id: string;
@@ -34,7 +34,7 @@ export async function orderWithCancelledLine(system: RunningSystem, email = `${u
   return order;
 }
 
-/** The warehouse ships the cancelled mugs anyway: the chain starts. */
+/** The warehouse ships the cancelled mugs anyway: the cancelled-but-shipped process starts. */
 export async function shipCancelledMugs(system: RunningSystem, order: OrderBody): Promise<ShipmentAnswer> {
   const answer = await system.orders.post<ShipmentAnswer>(`/orders/${order.id}/shipments`, {
     lines: [{ lineId: order.lines[0]!.id, quantity: 2 }],
@@ -47,20 +47,26 @@ export async function shipCancelledMugs(system: RunningSystem, order: OrderBody)
   return answer.body;
 }
 
-export const chain = async (system: RunningSystem, id: string): Promise<ChainBody> =>
-  (await system.orders.get<ChainBody>(`/cancelled-but-shipped/${id}`)).body;
+export const cancelledButShipped = async (system: RunningSystem, id: string): Promise<CancelledButShippedBody> =>
+  (await system.orders.get<CancelledButShippedBody>(`/cancelled-but-shipped/${id}`)).body;
 
-export const untilChain = (system: RunningSystem, id: string, done: (c: ChainBody) => boolean, what: string, timeoutMs = 30_000) =>
+export const untilCancelledButShipped = (
+  system: RunningSystem,
+  id: string,
+  done: (c: CancelledButShippedBody) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+) =>
   eventually(
     async () => {
-      const c = await chain(system, id);
+      const c = await cancelledButShipped(system, id);
       return done(c) ? c : undefined;
     },
-    { what: `chain ${id}: ${what}`, timeoutMs },
+    { what: `cancelled-but-shipped process ${id}: ${what}`, timeoutMs },
   );
 
-export const hasStep = (step: CancelledButShippedStep) => (c: ChainBody) => c.steps.some((s) => s.step === step);
-export const stepsOf = (c: ChainBody) => c.steps.map((s) => s.step);
+export const hasStep = (step: CancelledButShippedStep) => (c: CancelledButShippedBody) => c.steps.some((s) => s.step === step);
+export const stepsOf = (c: CancelledButShippedBody) => c.steps.map((s) => s.step);
 
 export async function emailsOf(system: RunningSystem, orderId: string): Promise<EmailBody[]> {
   const answer = await system.notifications.get<{ items: EmailBody[] }>(`/emails?orderId=${orderId}&limit=200`);
@@ -68,8 +74,8 @@ export async function emailsOf(system: RunningSystem, orderId: string): Promise<
 }
 
 export async function customerEmail(system: RunningSystem, orderId: string): Promise<EmailBody> {
-  return eventually(async () => (await emailsOf(system, orderId)).find((e) => e.template === 'SHIPPED_AFTER_CANCELLATION'), {
-    what: 'the shipped-after-cancellation email',
+  return eventually(async () => (await emailsOf(system, orderId)).find((e) => e.template === 'CANCELLED_BUT_SHIPPED'), {
+    what: 'the cancelled-but-shipped email',
   });
 }
 
@@ -96,10 +102,10 @@ export async function replyByEmail(system: RunningSystem, to: EmailBody, text: s
 
 export interface RebillBody {
   id: string;
-  chainId: string;
+  cancelledButShippedId: string;
   amount: number;
   approvedBy: string;
 }
 
-export const rebillsOf = async (system: RunningSystem, chainId: string): Promise<RebillBody[]> =>
-  (await system.payments.get<{ items: RebillBody[] }>(`/rebills?chainId=${chainId}`)).body.items;
+export const rebillsOf = async (system: RunningSystem, cancelledButShippedId: string): Promise<RebillBody[]> =>
+  (await system.payments.get<{ items: RebillBody[] }>(`/rebills?cancelledButShippedId=${cancelledButShippedId}`)).body.items;

@@ -87,15 +87,18 @@ const money = async (orderId: string) =>
     .body;
 const expectTotalsOf = async (orderId: string, expected: Partial<MoneyTotals>) => expect(await totalsOf(orderId)).toMatchObject(expected);
 const totalsOf = async (orderId: string) => (await system.payments.get<{ totals: MoneyTotals }>(`/orders/${orderId}/payments`)).body.totals;
-const chainAmount = async (chainId: string) =>
-  (await system.orders.get<{ amount: number; status: string }>(`/cancelled-but-shipped/${chainId}`)).body;
+const cancelledButShippedAmount = async (cancelledButShippedId: string) =>
+  (await system.orders.get<{ amount: number; status: string }>(`/cancelled-but-shipped/${cancelledButShippedId}`)).body;
 
 /**
  * Quantities and money agree, whoever won: no line has more shipped and cancelled than ordered,
- * and what the merchant keeps (net), plus what cancelled-but-shipped chains are still to rebill,
+ * and what the merchant keeps (net), plus what cancelled-but-shipped processes are still to rebill,
  * is exactly what the units not cancelled are worth: nothing collected twice, nothing lost.
  */
-async function expectConsistent(orderId: string, chainIds: readonly string[]): Promise<{ order: OrderDetail; totals: MoneyTotals }> {
+async function expectConsistent(
+  orderId: string,
+  cancelledButShippedIds: readonly string[],
+): Promise<{ order: OrderDetail; totals: MoneyTotals }> {
   const order = await orderOf(orderId);
   for (const line of order.lines) {
     expect(line.shippedQuantity + line.cancelledQuantity, `line ${line.lineNo}`).toBeLessThanOrEqual(line.quantity);
@@ -106,8 +109,8 @@ async function expectConsistent(orderId: string, chainIds: readonly string[]): P
     totals.charged - totals.refunded - totals.ledgerReturned + totals.recaptured + totals.rebilled + totals.paidAgain,
   );
   expect(totals.charged).toBe(5500);
-  expect(totals.rebilled).toBe(0); // no chain got as far as rebilling in this file
-  const toRebill = (await Promise.all(chainIds.map(chainAmount))).reduce((n, c) => n + c.amount, 0);
+  expect(totals.rebilled).toBe(0); // no cancelled-but-shipped process got as far as rebilling in this file
+  const toRebill = (await Promise.all(cancelledButShippedIds.map(cancelledButShippedAmount))).reduce((n, c) => n + c.amount, 0);
   const keptUnits = order.lines.reduce((n, l) => n + (l.quantity - l.cancelledQuantity) * l.unitPrice, 0);
   expect(totals.net + toRebill, `net ${totals.net} + to rebill ${toRebill} against units kept ${keptUnits}`).toBe(keptUnits);
   return { order, totals };
@@ -128,11 +131,11 @@ describe('undo and a shipment racing on the same line', () => {
     expect(undone.status, JSON.stringify(undone.body)).toBe(202);
     const u = await untilUndoFinished(undone.body.undoId);
     expect(u.status).toBe('UNDONE');
-    const chains: string[] = [];
+    const cancelledButShippedList: string[] = [];
     if (shipped.status === 201) {
-      // The shipment won: the mugs shipped though cancelled (the chain rebills them); the undo reopened only the teapot.
+      // The shipment won: the mugs shipped though cancelled (the cancelled-but-shipped process rebills them); the undo reopened only the teapot.
       expect(shipped.body.lines[0]).toMatchObject({ quantity: 2, fromOpen: 0, shippedAfterCancel: 2 });
-      chains.push(shipped.body.cancelledButShippedId!);
+      cancelledButShippedList.push(shipped.body.cancelledButShippedId!);
       expect(u.lines).toEqual([expect.objectContaining({ lineId: order.lines[1]!.id, quantity: 1 })]);
       expect(u.amount).toBe(3000);
       expect(u.steps.find((s) => s.step === 'REQUESTED')!.detail).toMatch(/line 1: 2 shipped since/);
@@ -149,7 +152,7 @@ describe('undo and a shipment racing on the same line', () => {
       await expectTotalsOf(order.id, { refunded: 5500, recaptured: 5500, net: 5500 });
     }
 
-    const { order: after } = await expectConsistent(order.id, chains);
+    const { order: after } = await expectConsistent(order.id, cancelledButShippedList);
     expect(after.lines[0]).toMatchObject({ shippedQuantity: 2, cancelledQuantity: 0 });
   });
 

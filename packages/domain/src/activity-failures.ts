@@ -21,7 +21,7 @@ export const ACTIVITY_FAILURES = {
   /** A process's record is not there, or not yet: its creating transaction may still commit. */
   cancellationNotFound: 'CancellationNotFound',
   undoNotFound: 'UndoNotFound',
-  cancelledButShippedNotFound: 'ChainNotFound',
+  cancelledButShippedNotFound: 'CancelledButShippedNotFound',
   bulkCancellationNotFound: 'BulkCancellationNotFound',
   /** The cancellation's own process is still completing: the undo waits for it. */
   cancellationCompleting: 'CancellationCompleting',

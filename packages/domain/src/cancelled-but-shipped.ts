@@ -1,7 +1,7 @@
 /**
  * Cancelled but shipped: goods shipped for quantities that were already cancelled.
- * The chain, in order, none of it skippable: email the customer (no links) -> the customer's
- * acknowledgement (a reply or support's record) -> forward the acknowledged chain to seller
+ * The cancelled-but-shipped process, in order, none of it skippable: email the customer (no links) -> the customer's
+ * acknowledgement (a reply or support's record) -> forward the acknowledged email thread to seller
  * support -> support approves the rebill -> rebill -> credit memo to the seller. No answer by the
  * deadline, or a refusal, turns it into a return and nothing is rebilled.
  */
@@ -18,7 +18,7 @@ export const CANCELLED_BUT_SHIPPED_STATUSES = [
 ] as const;
 export type CancelledButShippedStatus = (typeof CANCELLED_BUT_SHIPPED_STATUSES)[number];
 
-/** The steps of the chain as shown on the order's timeline, in the order they can happen. */
+/** The steps of the cancelled-but-shipped process as shown on the order's timeline, in the order they can happen. */
 export const CANCELLED_BUT_SHIPPED_STEPS = [
   'STARTED',
   'CUSTOMER_EMAILED',
@@ -36,7 +36,7 @@ export const CANCELLED_BUT_SHIPPED_STEPS = [
 ] as const;
 export type CancelledButShippedStep = (typeof CANCELLED_BUT_SHIPPED_STEPS)[number];
 
-/** The status a chain has once a step is recorded; steps that do not move it map to undefined. */
+/** The status a cancelled-but-shipped process has once a step is recorded; steps that do not move it map to undefined. */
 export const STATUS_AFTER_STEP: Readonly<Partial<Record<CancelledButShippedStep, CancelledButShippedStatus>>> = {
   STARTED: 'AWAITING_ACKNOWLEDGEMENT',
   ACKNOWLEDGED: 'ACKNOWLEDGED',
@@ -54,7 +54,7 @@ export const STATUS_AFTER_STEP: Readonly<Partial<Record<CancelledButShippedStep,
 export const ACKNOWLEDGEMENT_CHANNELS = ['EMAIL_REPLY', 'SUPPORT_STAFF', 'SELF_SERVICE'] as const;
 export type AcknowledgementChannel = (typeof ACKNOWLEDGEMENT_CHANNELS)[number];
 
-/** How an acknowledgement reads on the timeline and in the forwarded chain, by where it came from. */
+/** How an acknowledgement reads on the timeline and in the forwarded thread, by where it came from. */
 export const ACKNOWLEDGEMENT_CHANNEL_LABELS: Readonly<Record<AcknowledgementChannel, string>> = {
   EMAIL_REPLY: 'reply by email',
   SUPPORT_STAFF: 'recorded by support',
@@ -63,7 +63,7 @@ export const ACKNOWLEDGEMENT_CHANNEL_LABELS: Readonly<Record<AcknowledgementChan
 
 export type AcknowledgementDecision = 'ACCEPTED' | 'REFUSED' | 'UNDECIDED';
 
-/** The workflow of a shipment's chain: one per shipment, so a repeated notice finds it. */
+/** The workflow of a shipment's cancelled-but-shipped process: one per shipment, so a repeated notice finds it. */
 export const cancelledButShippedWorkflowId = (shipmentId: string): string => `cancelled-but-shipped-${shipmentId}`;
 
 const REFUSAL = /^(i\s+refuse|i\s+do\s+not\s+accept|i\s+don'?t\s+accept|i\s+reject|no)\b/;

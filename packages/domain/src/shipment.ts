@@ -21,7 +21,7 @@ export interface ShippableLine extends LineQuantities {
  * How one shipped quantity is taken from a line: open quantity first, then cancelled quantity.
  * Goods that were cancelled do ship sometimes (the warehouse was faster than the cancellation);
  * only what the open quantity cannot cover counts as shipped after cancellation, and that part
- * is what the cancelled-but-shipped chain handles (acknowledgement, rebill, credit memo).
+ * is what the cancelled-but-shipped process handles (acknowledgement, rebill, credit memo).
  */
 export interface LineAllocation {
   lineId: string;
@@ -55,7 +55,7 @@ export interface ShipmentPlan {
   lines: LineAllocation[];
   /** Fill or kill: the rest of each partly shipped line, to be cancelled at once (FILL_OR_KILL). */
   fillOrKill: { lineId: string; quantity: number }[];
-  /** Units shipped although they were cancelled, per line: what the chain rebills. */
+  /** Units shipped although they were cancelled, per line: what the cancelled-but-shipped process rebills. */
   shippedAfterCancel: { lineId: string; quantity: number }[];
 }
 
@@ -111,7 +111,7 @@ export function planShipment(
 
 /**
  * The line after the shipment: shipped goes up by the whole quantity, and the cancelled quantity
- * that shipped is no longer cancelled (it is shipped; the chain rebills or takes it back).
+ * that shipped is no longer cancelled (it is shipped; the cancelled-but-shipped process rebills or takes it back).
  */
 export function applyAllocation<T extends LineQuantities>(line: T, allocation: LineAllocation): void {
   line.shippedQuantity += allocation.quantity;

@@ -79,7 +79,7 @@ export interface UndoPlan {
  * the cancellation is FILL_OR_KILL or already UNDONE (assertUndoable); it went through an eBay
  * dispute; the order is CLOSED; a line is on a fill-or-kill channel and has shipped in part (the
  * channel closed its rest); or everything it took has shipped since. Cancelled units that shipped
- * since are left out (the cancelled-but-shipped chain rebills them); the rest reopens.
+ * since are left out (the cancelled-but-shipped process rebills them); the rest reopens.
  */
 export function planUndo(subject: UndoRequestSubject): UndoPlan {
   const { order, cancellation } = subject;

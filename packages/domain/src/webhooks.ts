@@ -87,9 +87,9 @@ export function webhookEventOf(orderId: string, entry: TimelineEntry): WebhookEv
       : { type: 'cancellation_request.decided', resourceId: requestId, step: type.slice('CANCELLATION_REQUEST_'.length) };
   }
   if (type.startsWith('CANCELLED_BUT_SHIPPED_')) {
-    const chainId = idIn(detail, 'chainId');
-    return chainId
-      ? { type: 'cancelled_but_shipped.step', resourceId: chainId, step: type.slice('CANCELLED_BUT_SHIPPED_'.length) }
+    const cancelledButShippedId = idIn(detail, 'cancelledButShippedId');
+    return cancelledButShippedId
+      ? { type: 'cancelled_but_shipped.step', resourceId: cancelledButShippedId, step: type.slice('CANCELLED_BUT_SHIPPED_'.length) }
       : undefined;
   }
   if (type.startsWith('UNDO_')) {

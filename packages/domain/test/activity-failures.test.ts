@@ -43,7 +43,7 @@ describe('activity failure types', () => {
       ledgerSpent: 'LedgerSpentError',
       cancellationNotFound: 'CancellationNotFound',
       undoNotFound: 'UndoNotFound',
-      cancelledButShippedNotFound: 'ChainNotFound',
+      cancelledButShippedNotFound: 'CancelledButShippedNotFound',
       cancellationCompleting: 'CancellationCompleting',
       invalidTransition: 'InvalidTransition',
       invalidEmailInput: 'INVALID_EMAIL_INPUT',

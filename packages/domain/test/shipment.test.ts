@@ -52,7 +52,7 @@ describe('what a shipment sets off', () => {
     expect(planShipment(order('webshop', [line()]), [{ lineId: 'l1', quantity: 3 }]).fillOrKill).toEqual([]);
   });
 
-  it('shipping cancelled units starts the cancelled-but-shipped chain for exactly those units', () => {
+  it('shipping cancelled units starts the cancelled-but-shipped process for exactly those units', () => {
     const plan = planShipment(order('webshop', [line({ cancelledQuantity: 6 })]), [{ lineId: 'l1', quantity: 5 }]);
     expect(plan.shippedAfterCancel).toEqual([{ lineId: 'l1', quantity: 1 }]);
   });

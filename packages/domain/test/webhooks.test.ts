@@ -23,7 +23,11 @@ describe('which timeline entries are webhook events', () => {
     ['CANCELLATION_REQUEST_RECEIVED', { requestId: 'r-1' }, { type: 'cancellation_request.created', resourceId: 'r-1' }],
     ['CANCELLATION_REQUEST_REJECTED', { requestId: 'r-1' }, { type: 'cancellation_request.decided', resourceId: 'r-1', step: 'REJECTED' }],
     ['SHIPMENT_RECORDED', { shipmentId: 's-1' }, { type: 'shipment.recorded', resourceId: 's-1' }],
-    ['CANCELLED_BUT_SHIPPED_STARTED', { chainId: 'ch-1' }, { type: 'cancelled_but_shipped.step', resourceId: 'ch-1', step: 'STARTED' }],
+    [
+      'CANCELLED_BUT_SHIPPED_STARTED',
+      { cancelledButShippedId: 'ch-1' },
+      { type: 'cancelled_but_shipped.step', resourceId: 'ch-1', step: 'STARTED' },
+    ],
     ['UNDO_REQUESTED', { undoId: 'u-1' }, { type: 'undo.step', resourceId: 'u-1', step: 'REQUESTED' }],
     ['UNDO_FAILED', { undoId: 'u-1' }, { type: 'undo.step', resourceId: 'u-1', step: 'FAILED' }],
   ])('%s is %j', (type, detail, expected) => {

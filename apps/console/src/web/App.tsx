@@ -9,7 +9,7 @@ import { BulkCancellationJobPage, BulkCancellationStartPage } from './pages/Bulk
 import { WebhooksPage } from './pages/WebhooksPage.tsx';
 import { CancellationPage } from './pages/CancellationPage.tsx';
 import { CancellationRequestsPage } from './pages/CancellationRequestsPage.tsx';
-import { ChainPage, ChainsPage } from './pages/ChainsPage.tsx';
+import { CancelledButShippedPage, CancelledButShippedListPage } from './pages/CancelledButShippedPages.tsx';
 import { NotFoundPage } from './pages/ComingLaterPage.tsx';
 import { CustomerOrderPage } from './pages/CustomerOrderPage.tsx';
 import { OrderDetailPage } from './pages/order-detail/OrderDetailPage.tsx';
@@ -88,8 +88,8 @@ export function AppRoutes() {
           <Route path="/orders/:orderId" element={<OrderDetailPage />} />
           <Route path="/cancellations/:cancellationId" element={<CancellationPage />} />
           <Route path="/cancellation-requests" element={<CancellationRequestsPage />} />
-          <Route path="/cancelled-but-shipped" element={<ChainsPage />} />
-          <Route path="/cancelled-but-shipped/:chainId" element={<ChainPage />} />
+          <Route path="/cancelled-but-shipped" element={<CancelledButShippedListPage />} />
+          <Route path="/cancelled-but-shipped/:cancelledButShippedId" element={<CancelledButShippedPage />} />
           <Route path="/overdue-waits" element={<OverdueWaitsPage />} />
           <Route path="/api-keys" element={<ApiKeysPage />} />
           <Route path="/bulk-cancellations" element={<BulkCancellationStartPage />} />

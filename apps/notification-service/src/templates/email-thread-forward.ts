@@ -4,17 +4,17 @@ import { requiredText } from './fields.ts';
 import { escapeHtml, layout, paragraphs } from './html.ts';
 import type { RenderedEmail } from './types.ts';
 
-/** An email chain forwarded to seller support: the messages in order, each with its headers. */
+/** An email thread forwarded to seller support: the messages in order, each with its headers. */
 export const emailThreadForwardData = z.object({
-  subject: requiredText('subject is required: what the forwarded chain is about').max(300),
+  subject: requiredText('subject is required: what the forwarded thread is about').max(300),
   note: text().trim().max(5000).nullish(),
-  thread: requiredText('thread is required: the messages of the chain, oldest first').max(200_000),
+  thread: requiredText('thread is required: the messages of the cancelled-but-shipped process, oldest first').max(200_000),
   messageCount: z.number().int().nonnegative(),
 });
 export type EmailThreadForwardData = z.infer<typeof emailThreadForwardData>;
 
 export function renderEmailThreadForward(data: EmailThreadForwardData): RenderedEmail {
-  const intro = `Forwarded email chain (${data.messageCount} message${data.messageCount === 1 ? '' : 's'}), oldest first.`;
+  const intro = `Forwarded email thread (${data.messageCount} message${data.messageCount === 1 ? '' : 's'}), oldest first.`;
   const text = [intro, ...(data.note ? ['', data.note] : []), '', data.thread].join('\n');
   const html = layout(
     data.subject,

@@ -6,12 +6,12 @@ import type { RenderedEmail } from './types.ts';
 import * as undo from './undo-cancellation.ts';
 import { emailThreadForwardData, renderEmailThreadForward } from './email-thread-forward.ts';
 import {
-  renderShippedAfterCancellation,
-  renderShippedAfterCancellationReminder,
-  renderShippedAfterCancellationReturn,
-  shippedAfterCancellationData,
-  shippedAfterCancellationReturnData,
-} from './shipped-after-cancellation.ts';
+  renderCancelledButShipped,
+  renderCancelledButShippedReminder,
+  renderCancelledButShippedReturn,
+  cancelledButShippedData,
+  cancelledButShippedReturnData,
+} from './cancelled-but-shipped.ts';
 import * as request from './cancellation-request.ts';
 import { orderConfirmationData, renderOrderConfirmation } from './order-confirmation.ts';
 import { renderWebhookSubscriptionDisabled, webhookSubscriptionDisabledData } from './webhook-subscription-disabled.ts';
@@ -39,9 +39,9 @@ const TEMPLATES: { [K in EmailTemplate]: Template<z.ZodType> } = {
   PAYMENT_REQUEST: template(undo.paymentRequestData, undo.renderPaymentRequest, replyable),
   PAYMENT_REQUEST_REMINDER: template(undo.paymentRequestData, undo.renderPaymentRequestReminder, replyable),
   CANCELLATION_UNDONE: template(undo.cancellationUndoneData, undo.renderCancellationUndone, replyable),
-  SHIPPED_AFTER_CANCELLATION: template(shippedAfterCancellationData, renderShippedAfterCancellation, replyable),
-  SHIPPED_AFTER_CANCELLATION_REMINDER: template(shippedAfterCancellationData, renderShippedAfterCancellationReminder, replyable),
-  SHIPPED_AFTER_CANCELLATION_RETURN: template(shippedAfterCancellationReturnData, renderShippedAfterCancellationReturn),
+  CANCELLED_BUT_SHIPPED: template(cancelledButShippedData, renderCancelledButShipped, replyable),
+  CANCELLED_BUT_SHIPPED_REMINDER: template(cancelledButShippedData, renderCancelledButShippedReminder, replyable),
+  CANCELLED_BUT_SHIPPED_RETURN: template(cancelledButShippedReturnData, renderCancelledButShippedReturn),
   EMAIL_THREAD_FORWARD: template(emailThreadForwardData, renderEmailThreadForward),
   ORDER_CONFIRMATION: template(orderConfirmationData, renderOrderConfirmation),
   CANCELLATION_REQUEST_RECEIVED: template(request.requestReceivedData, request.renderRequestReceived),

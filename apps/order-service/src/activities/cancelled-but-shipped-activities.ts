@@ -10,74 +10,85 @@ import type { CancelledButShippedContext, CancelledButShippedOrderActivities } f
 import { isUuid } from '@cancelflow/domain';
 import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 
-/** The order service's side of the cancelled-but-shipped chain; idempotent on chain, step and key. */
+/** The order service's side of the cancelled-but-shipped process; idempotent on cancelled-but-shipped process, step and key. */
 export function createCancelledButShippedActivities(deps: { db: Database }): CancelledButShippedOrderActivities {
   const fresh = (): EntityManager => deps.db.em.fork();
 
-  const find = async (em: EntityManager, chainId: string): Promise<CancelledButShipped> => {
-    if (!isUuid(chainId))
-      throw ApplicationFailure.nonRetryable(`${chainId} is not a chain id`, ACTIVITY_FAILURES.cancelledButShippedNotFound);
-    const chain = await em.findOne(CancelledButShipped, { id: chainId });
-    // The workflow starts a moment before the shipment's transaction commits: try again.
-    if (!chain)
-      throw ApplicationFailure.retryable(
-        `cancelled-but-shipped chain ${chainId} does not exist (yet)`,
+  const find = async (em: EntityManager, cancelledButShippedId: string): Promise<CancelledButShipped> => {
+    if (!isUuid(cancelledButShippedId))
+      throw ApplicationFailure.nonRetryable(
+        `${cancelledButShippedId} is not a cancelled-but-shipped process id`,
         ACTIVITY_FAILURES.cancelledButShippedNotFound,
       );
-    return chain;
+    const cancelledButShipped = await em.findOne(CancelledButShipped, { id: cancelledButShippedId });
+    // The workflow starts a moment before the shipment's transaction commits: try again.
+    if (!cancelledButShipped)
+      throw ApplicationFailure.retryable(
+        `cancelled-but-shipped process ${cancelledButShippedId} does not exist (yet)`,
+        ACTIVITY_FAILURES.cancelledButShippedNotFound,
+      );
+    return cancelledButShipped;
   };
 
   return {
-    async loadCancelledButShipped(chainId: string): Promise<CancelledButShippedContext> {
+    async loadCancelledButShipped(cancelledButShippedId: string): Promise<CancelledButShippedContext> {
       const em = fresh();
-      const chain = await find(em, chainId);
-      const [order, shipment, chainLines] = await Promise.all([
-        em.findOneOrFail(Order, { id: chain.orderId }),
-        em.findOneOrFail(Shipment, { id: chain.shipmentId }),
-        em.find(CancelledButShippedLine, { chainId }),
+      const cancelledButShipped = await find(em, cancelledButShippedId);
+      const [order, shipment, cancelledButShippedLines] = await Promise.all([
+        em.findOneOrFail(Order, { id: cancelledButShipped.orderId }),
+        em.findOneOrFail(Shipment, { id: cancelledButShipped.shipmentId }),
+        em.find(CancelledButShippedLine, { cancelledButShippedId }),
       ]);
-      const orderLines = await em.find(OrderLine, { id: { $in: chainLines.map((l) => l.orderLineId) } }, { orderBy: { lineNo: 'asc' } });
+      const orderLines = await em.find(
+        OrderLine,
+        { id: { $in: cancelledButShippedLines.map((l) => l.orderLineId) } },
+        { orderBy: { lineNo: 'asc' } },
+      );
       return {
-        chainId,
+        cancelledButShippedId,
         shipmentId: shipment.id,
         orderId: order.id,
         merchantId: order.merchantId,
         channel: order.channel,
         channelOrderNo: order.channelOrderNo,
-        currency: chain.currency,
-        amount: chain.amount,
+        currency: cancelledButShipped.currency,
+        amount: cancelledButShipped.amount,
         carrier: shipment.carrier,
         trackingNumber: shipment.trackingNumber,
         shippedAt: shipment.shippedAt.toISOString(),
         customer: { email: order.customerEmail, name: order.customerName },
         lines: orderLines.map((line) => {
-          const c = chainLines.find((l) => l.orderLineId === line.id)!;
+          const c = cancelledButShippedLines.find((l) => l.orderLineId === line.id)!;
           return { lineId: line.id, lineNo: line.lineNo, sku: line.sku, quantity: c.quantity, unitPrice: c.unitPrice };
         }),
-        cancellationIds: chain.cancellationIds,
+        cancellationIds: cancelledButShipped.cancellationIds,
       };
     },
 
     async recordCancelledButShippedStep(input): Promise<void> {
-      const chain = await find(fresh(), input.chainId);
+      const cancelledButShipped = await find(fresh(), input.cancelledButShippedId);
       await fresh().transactional(async (em) => {
         const inserted = await em.execute<{ id: string }[]>(
-          `insert into "orders"."cancelled_but_shipped_step" ("id", "chain_id", "step", "key", "detail", "actor")
-           values (?, ?, ?, ?, ?, ?) on conflict ("chain_id", "step", "key") do nothing returning "id"`,
-          [randomUUID(), chain.id, input.step, input.key ?? '', input.detail ?? null, input.actor ?? 'workflow'],
+          `insert into "orders"."cancelled_but_shipped_step" ("id", "cancelled_but_shipped_id", "step", "key", "detail", "actor")
+           values (?, ?, ?, ?, ?, ?) on conflict ("cancelled_but_shipped_id", "step", "key") do nothing returning "id"`,
+          [randomUUID(), cancelledButShipped.id, input.step, input.key ?? '', input.detail ?? null, input.actor ?? 'workflow'],
         );
         if (inserted.length === 0) return; // recorded before: a retried activity
         recordOrderEvent(
           em,
-          chain.orderId,
+          cancelledButShipped.orderId,
           `CANCELLED_BUT_SHIPPED_${input.step}`,
-          { chainId: chain.id, ...(input.detail ? { detail: input.detail } : {}), ...(input.key ? { key: input.key } : {}) },
+          {
+            cancelledButShippedId: cancelledButShipped.id,
+            ...(input.detail ? { detail: input.detail } : {}),
+            ...(input.key ? { key: input.key } : {}),
+          },
           input.actor ?? 'workflow',
         );
         const status = STATUS_AFTER_STEP[input.step];
         await em.nativeUpdate(
           CancelledButShipped,
-          { id: chain.id },
+          { id: cancelledButShipped.id },
           {
             updatedAt: new Date(),
             ...(status ? { status } : {}),
@@ -89,16 +100,20 @@ export function createCancelledButShippedActivities(deps: { db: Database }): Can
       });
     },
 
-    async openReturnForCancelledButShipped({ chainId, why }): Promise<{ returnId: string | null }> {
-      const found = await find(fresh(), chainId);
+    async openReturnForCancelledButShipped({ cancelledButShippedId, why }): Promise<{ returnId: string | null }> {
+      const found = await find(fresh(), cancelledButShippedId);
       return fresh().transactional(async (em) => {
-        // Order first, then chain: the lock order every writer of an order follows.
+        // Order first, then cancelled-but-shipped process: the lock order every writer of an order follows.
         await lockOrderOrFail(em, found.orderId);
-        const chain = (await em.findOne(CancelledButShipped, { id: chainId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }))!;
-        if (chain.returnId) return { returnId: chain.returnId };
-        const chainLines = await em.find(CancelledButShippedLine, { chainId });
-        const lines = await linesOf(em, chain.orderId);
-        const requested = chainLines.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity }));
+        const cancelledButShipped = (await em.findOne(
+          CancelledButShipped,
+          { id: cancelledButShippedId },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+        ))!;
+        if (cancelledButShipped.returnId) return { returnId: cancelledButShipped.returnId };
+        const cancelledButShippedLines = await em.find(CancelledButShippedLine, { cancelledButShippedId });
+        const lines = await linesOf(em, cancelledButShipped.orderId);
+        const requested = cancelledButShippedLines.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity }));
         try {
           assertReturnable(lines, requested);
         } catch (error) {
@@ -108,10 +123,10 @@ export function createCancelledButShippedActivities(deps: { db: Database }): Can
         const returnId = randomUUID();
         em.create(Return, {
           id: returnId,
-          orderId: chain.orderId,
-          merchantId: chain.merchantId,
+          orderId: cancelledButShipped.orderId,
+          merchantId: cancelledButShipped.merchantId,
           reason: 'OTHER',
-          comment: `shipped after cancellation, not kept: ${why} (chain ${chainId})`,
+          comment: `shipped after cancellation, not kept: ${why} (cancelled-but-shipped process ${cancelledButShippedId})`,
           status: 'OPEN',
           cancellationRequestId: null,
           createdAt: new Date(),
@@ -121,9 +136,15 @@ export function createCancelledButShippedActivities(deps: { db: Database }): Can
           lines.find((l) => l.id === r.lineId)!.returnedQuantity += r.quantity;
           em.create(ReturnLine, { returnId, orderLineId: r.lineId, quantity: r.quantity });
         }
-        chain.returnId = returnId;
-        chain.updatedAt = new Date();
-        recordOrderEvent(em, chain.orderId, 'RETURN_OPENED', { returnId, reason: 'OTHER', lines: requested, chainId }, 'workflow');
+        cancelledButShipped.returnId = returnId;
+        cancelledButShipped.updatedAt = new Date();
+        recordOrderEvent(
+          em,
+          cancelledButShipped.orderId,
+          'RETURN_OPENED',
+          { returnId, reason: 'OTHER', lines: requested, cancelledButShippedId },
+          'workflow',
+        );
         await em.flush();
         return { returnId };
       });

@@ -31,35 +31,35 @@ import { liveState, updateProcess, type ProcessAnswers } from '../temporal/gatew
 import { cancelledButShippedView } from './shipment-views.ts';
 
 /**
- * Cancelled-but-shipped chains: list, detail with its steps, support's record of the
+ * Cancelled-but-shipped processes: list, detail with its steps, support's record of the
  * customer's acknowledgement, and support's approval of the rebill.
  */
 export function cancelledButShippedRouter(deps: ServiceDeps): Router {
   const router = Router();
   const owners = ordersOwners(deps.db);
 
-  const findChain = async (id: string | undefined): Promise<CancelledButShipped> => {
-    const chainId = assertId(id, 'cancelled-but-shipped chain');
-    const chain = await deps.db.em.fork().findOne(CancelledButShipped, { id: chainId });
-    if (!chain) throw new NotFoundError(`no cancelled-but-shipped chain ${chainId}`);
-    return chain;
+  const findCancelledButShipped = async (id: string | undefined): Promise<CancelledButShipped> => {
+    const cancelledButShippedId = assertId(id, 'cancelled-but-shipped process');
+    const cancelledButShipped = await deps.db.em.fork().findOne(CancelledButShipped, { id: cancelledButShippedId });
+    if (!cancelledButShipped) throw new NotFoundError(`no cancelled-but-shipped process ${cancelledButShippedId}`);
+    return cancelledButShipped;
   };
 
-  const views = async (chains: readonly CancelledButShipped[]) => {
+  const views = async (cancelledButShippedList: readonly CancelledButShipped[]) => {
     const em = deps.db.em.fork();
-    const ids = chains.map((c) => c.id);
+    const ids = cancelledButShippedList.map((c) => c.id);
     if (ids.length === 0) return [];
     const [lines, steps] = await Promise.all([
-      em.find(CancelledButShippedLine, { chainId: { $in: ids } }),
-      em.find(CancelledButShippedStepRecord, { chainId: { $in: ids } }, { orderBy: { at: 'asc', id: 'asc' } }),
+      em.find(CancelledButShippedLine, { cancelledButShippedId: { $in: ids } }),
+      em.find(CancelledButShippedStepRecord, { cancelledButShippedId: { $in: ids } }, { orderBy: { at: 'asc', id: 'asc' } }),
     ]);
     const orderLines = await em.find(OrderLine, { id: { $in: lines.map((l) => l.orderLineId) } });
-    return chains.map((c) =>
+    return cancelledButShippedList.map((c) =>
       cancelledButShippedView(
         c,
-        lines.filter((l) => l.chainId === c.id),
+        lines.filter((l) => l.cancelledButShippedId === c.id),
         orderLines,
-        steps.filter((s) => s.chainId === c.id),
+        steps.filter((s) => s.cancelledButShippedId === c.id),
       ),
     );
   };
@@ -67,11 +67,11 @@ export function cancelledButShippedRouter(deps: ServiceDeps): Router {
   router.get(
     '/cancelled-but-shipped',
     describe({
-      summary: 'Cancelled-but-shipped chains (filter by status)',
+      summary: 'Cancelled-but-shipped processes (filter by status)',
       tags: ['cancelled but shipped'],
       access: { roles: ALL, list: true },
       query: listCancelledButShippedQuerySchema,
-      responses: { 200: { description: 'a page of chains', schema: cancelledButShippedPageSchema } },
+      responses: { 200: { description: 'a page of cancelled-but-shipped processes', schema: cancelledButShippedPageSchema } },
     }),
     async (req, res) => {
       const query = parse(listCancelledButShippedQuerySchema, req.query, 'query');
@@ -79,29 +79,37 @@ export function cancelledButShippedRouter(deps: ServiceDeps): Router {
       const where: FilterQuery<CancelledButShipped> = scope ? { merchantId: scope } : {};
       if (query.status) where.status = query.status;
       if (query.orderId) where.orderId = query.orderId;
-      const [chains, total] = await deps.db.em.fork().findAndCount(CancelledButShipped, where, {
+      const [cancelledButShippedList, total] = await deps.db.em.fork().findAndCount(CancelledButShipped, where, {
         orderBy: { createdAt: 'desc', id: 'asc' },
         limit: query.limit,
         offset: query.offset,
       });
-      res.json({ items: await views(chains), total, limit: query.limit, offset: query.offset } satisfies CancelledButShippedPage);
+      res.json({
+        items: await views(cancelledButShippedList),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      } satisfies CancelledButShippedPage);
     },
   );
 
   router.get(
     '/cancelled-but-shipped/:id',
     describe({
-      summary: 'A cancelled-but-shipped chain with its steps',
+      summary: 'A cancelled-but-shipped process with its steps',
       tags: ['cancelled but shipped'],
-      access: { roles: ALL, owner: owners['cancelled-but-shipped chain']({ param: 'id' }) },
-      responses: { 200: { description: 'the chain', schema: cancelledButShippedBodySchema }, 404: 'no such chain' },
+      access: { roles: ALL, owner: owners['cancelled-but-shipped process']({ param: 'id' }) },
+      responses: {
+        200: { description: 'the cancelled-but-shipped process', schema: cancelledButShippedBodySchema },
+        404: 'no such cancelled-but-shipped process',
+      },
     }),
     async (req, res) => {
-      const chain = await findChain(req.params.id);
-      const [view] = await views([chain]);
+      const cancelledButShipped = await findCancelledButShipped(req.params.id);
+      const [view] = await views([cancelledButShipped]);
       res.json({
         ...view!,
-        live: await liveState(deps, chain.workflowId, cancelledButShippedStateQuery),
+        live: await liveState(deps, cancelledButShipped.workflowId, cancelledButShippedStateQuery),
       } satisfies CancelledButShippedBody);
     },
   );
@@ -112,19 +120,26 @@ export function cancelledButShippedRouter(deps: ServiceDeps): Router {
     describe({
       summary: "Record the customer's acknowledgement (keep and pay, or return)",
       tags: ['cancelled but shipped'],
-      access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) },
+      access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped process']({ param: 'id' }) },
       body: recordAcknowledgementSchema,
       responses: {
-        202: { description: 'the acknowledgement is recorded: the chain goes on', schema: acknowledgementRecordedSchema },
-        404: 'no such chain',
+        202: {
+          description: 'the acknowledgement is recorded: the cancelled-but-shipped process goes on',
+          schema: acknowledgementRecordedSchema,
+        },
+        404: 'no such cancelled-but-shipped process',
         409: 'already acknowledged',
       },
     }),
     async (req, res) => {
-      const chain = await findChain(req.params.id);
+      const cancelledButShipped = await findCancelledButShipped(req.params.id);
       const input = parse(recordAcknowledgementSchema, req.body);
-      const result = await recordChainAcknowledgement(deps, chain, input);
-      res.status(202).json({ chainId: chain.id, accepted: result.accepted, recordedBy: input.staffId } satisfies AcknowledgementRecorded);
+      const result = await recordCancelledButShippedAcknowledgement(deps, cancelledButShipped, input);
+      res.status(202).json({
+        cancelledButShippedId: cancelledButShipped.id,
+        accepted: result.accepted,
+        recordedBy: input.staffId,
+      } satisfies AcknowledgementRecorded);
     },
   );
 
@@ -134,39 +149,50 @@ export function cancelledButShippedRouter(deps: ServiceDeps): Router {
     describe({
       summary: 'Approve rebilling the customer',
       tags: ['cancelled but shipped'],
-      access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped chain']({ param: 'id' }) },
+      access: { roles: ['SUPPORT'], owner: owners['cancelled-but-shipped process']({ param: 'id' }) },
       body: approveRebillSchema,
       responses: {
         202: { description: 'the approval is recorded: the rebill follows', schema: rebillApprovedSchema },
         200: { description: 'the rebill was approved before: the first approval, nothing changed', schema: rebillApprovedSchema },
-        404: 'no such chain',
+        404: 'no such cancelled-but-shipped process',
         409: 'not waiting for a rebill approval',
       },
     }),
     async (req, res) => {
-      const chain = await findChain(req.params.id);
+      const cancelledButShipped = await findCancelledButShipped(req.params.id);
       const input = parse(approveRebillSchema, req.body);
-      if (!chain.rebillApprovedBy && (chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED')) {
+      if (
+        !cancelledButShipped.rebillApprovedBy &&
+        (cancelledButShipped.status === 'RETURN_REQUESTED' || cancelledButShipped.status === 'COMPLETED')
+      ) {
         throw new ConflictError(
-          `cannot approve the rebill: the chain is ${chain.status}${chain.status === 'RETURN_REQUESTED' ? ' (the customer refused or did not answer: the item comes back)' : ''}`,
+          `cannot approve the rebill: the cancelled-but-shipped process is ${cancelledButShipped.status}${cancelledButShipped.status === 'RETURN_REQUESTED' ? ' (the customer refused or did not answer: the item comes back)' : ''}`,
         );
       }
-      if (chain.rebillApprovedBy) {
-        res.json({ chainId: chain.id, approvedBy: chain.rebillApprovedBy, duplicate: true } satisfies RebillApproved);
+      if (cancelledButShipped.rebillApprovedBy) {
+        res.json({
+          cancelledButShippedId: cancelledButShipped.id,
+          approvedBy: cancelledButShipped.rebillApprovedBy,
+          duplicate: true,
+        } satisfies RebillApproved);
         return;
       }
       const result = await updateProcess(
         deps,
-        chain.workflowId,
+        cancelledButShipped.workflowId,
         approveRebillUpdate,
         [{ staffId: input.staffId }],
-        chainProcess(deps, chain, 'approve the rebill'),
+        cancelledButShippedProcess(deps, cancelledButShipped, 'approve the rebill'),
       );
       if (!result.approved)
-        throw new ConflictError(`cannot approve the rebill: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
-      res
-        .status(result.duplicate ? 200 : 202)
-        .json({ chainId: chain.id, approvedBy: result.approvedBy, duplicate: result.duplicate } satisfies RebillApproved);
+        throw new ConflictError(
+          `cannot approve the rebill: ${result.refusedBecause ?? 'the cancelled-but-shipped process does not wait for it'}`,
+        );
+      res.status(result.duplicate ? 200 : 202).json({
+        cancelledButShippedId: cancelledButShipped.id,
+        approvedBy: result.approvedBy,
+        duplicate: result.duplicate,
+      } satisfies RebillApproved);
     },
   );
 
@@ -174,42 +200,48 @@ export function cancelledButShippedRouter(deps: ServiceDeps): Router {
 }
 
 /**
- * Records an acknowledgement of the chain: the one path for support's record and the customer's
+ * Records an acknowledgement of the cancelled-but-shipped process: the one path for support's record and the customer's
  * own answer on the self-service page (via SELF_SERVICE; absent means support's record). Refuses
- * (409) a chain whose acknowledgement is settled or that does not wait for one; the workflow's
+ * (409) a cancelled-but-shipped process whose acknowledgement is settled or that does not wait for one; the workflow's
  * update refuses without changing anything.
  */
-export async function recordChainAcknowledgement(
+export async function recordCancelledButShippedAcknowledgement(
   deps: ServiceDeps,
-  chain: CancelledButShipped,
+  cancelledButShipped: CancelledButShipped,
   input: RecordAcknowledgementInput & { via?: RecordAcknowledgementArgs['via'] },
 ): Promise<{ accepted: boolean }> {
-  if (chain.acknowledgement || chain.status === 'RETURN_REQUESTED' || chain.status === 'COMPLETED') {
+  if (
+    cancelledButShipped.acknowledgement ||
+    cancelledButShipped.status === 'RETURN_REQUESTED' ||
+    cancelledButShipped.status === 'COMPLETED'
+  ) {
     throw new ConflictError(
-      `the acknowledgement of this chain is already settled (${chain.status}${chain.acknowledgement ? `, ${chain.acknowledgement.accepted ? 'accepted' : 'refused'} by ${chain.acknowledgement.by}` : ''})`,
+      `the acknowledgement of this cancelled-but-shipped process is already settled (${cancelledButShipped.status}${cancelledButShipped.acknowledgement ? `, ${cancelledButShipped.acknowledgement.accepted ? 'accepted' : 'refused'} by ${cancelledButShipped.acknowledgement.by}` : ''})`,
     );
   }
   const result = await updateProcess(
     deps,
-    chain.workflowId,
+    cancelledButShipped.workflowId,
     recordAcknowledgementUpdate,
     [input],
-    chainProcess(deps, chain, 'record the acknowledgement'),
+    cancelledButShippedProcess(deps, cancelledButShipped, 'record the acknowledgement'),
   );
   if (!result.recorded)
-    throw new ConflictError(`cannot record the acknowledgement: ${result.refusedBecause ?? 'the chain does not wait for it'}`);
+    throw new ConflictError(
+      `cannot record the acknowledgement: ${result.refusedBecause ?? 'the cancelled-but-shipped process does not wait for it'}`,
+    );
   return { accepted: result.accepted ?? input.accepted };
 }
 
-/** How the chain's process answers `what` support or the customer asked of it. */
-function chainProcess(deps: ServiceDeps, chain: CancelledButShipped, what: string): ProcessAnswers {
+/** How the cancelled-but-shipped process's process answers `what` support or the customer asked of it. */
+function cancelledButShippedProcess(deps: ServiceDeps, cancelledButShipped: CancelledButShipped, what: string): ProcessAnswers {
   return {
     process: 'the cancelled-but-shipped process',
     refused: `cannot ${what}`,
-    // Say the chain's own status word (RETURN_REQUESTED, COMPLETED), not the process's run state.
+    // Say the cancelled-but-shipped process's own status word (RETURN_REQUESTED, COMPLETED), not the process's run state.
     ended: async () => {
-      const now = await deps.db.em.fork().findOne(CancelledButShipped, { id: chain.id });
-      return `cannot ${what}: the chain is ${now?.status ?? chain.status} and its process has ended`;
+      const now = await deps.db.em.fork().findOne(CancelledButShipped, { id: cancelledButShipped.id });
+      return `cannot ${what}: the cancelled-but-shipped process is ${now?.status ?? cancelledButShipped.status} and its process has ended`;
     },
   };
 }

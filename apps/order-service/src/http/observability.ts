@@ -44,8 +44,8 @@ export function orderServiceObservability(db: Database, temporal: Client): Pick<
           ).map((r) => ({ labels: { source: r.source }, value: Number(r.n) })),
       });
       databaseGauge(registry, {
-        name: 'cancelflow_chain_steps_waiting',
-        help: 'Cancelled-but-shipped chains not completed, by the step they wait in',
+        name: 'cancelflow_cancelled_but_shipped_steps_waiting',
+        help: 'Cancelled-but-shipped processes not completed, by the step they wait in',
         labelNames: ['status'],
         read: async () =>
           (

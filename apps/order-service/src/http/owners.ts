@@ -1,7 +1,7 @@
 /**
  * Whose thing a route addresses, for the access rules of the routes (service-kit access.ts): the
  * merchant of an order, cancellation, request, return, dispute, shipment, cancelled-but-shipped
- * chain, undo or API key, read from the table that holds it. Unknown ids have no merchant (404).
+ * cancelled-but-shipped process, undo or API key, read from the table that holds it. Unknown ids have no merchant (404).
  */
 import type { Database, IdLocation, Owner, Role } from '@cancelflow/service-kit';
 import { isUuid } from '@cancelflow/domain';
@@ -16,7 +16,7 @@ const MERCHANT_OF = {
   return: `select "merchant_id" from "orders"."return" where "id" = ?`,
   dispute: `select o."merchant_id" from "orders"."dispute" d join "orders"."order" o on o."id" = d."order_id" where d."id" = ?`,
   shipment: `select o."merchant_id" from "orders"."shipment" s join "orders"."order" o on o."id" = s."order_id" where s."id" = ?`,
-  'cancelled-but-shipped chain': `select "merchant_id" from "orders"."cancelled_but_shipped" where "id" = ?`,
+  'cancelled-but-shipped process': `select "merchant_id" from "orders"."cancelled_but_shipped" where "id" = ?`,
   undo: `select o."merchant_id" from "orders"."cancellation_undo" u join "orders"."order" o on o."id" = u."order_id" where u."id" = ?`,
   'api key': `select "merchant_id" from "orders"."api_key" where "id" = ?`,
 } as const;

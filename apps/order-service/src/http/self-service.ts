@@ -18,7 +18,7 @@ import { CancellationRequest, CancelledButShipped, CancelledButShippedLine, Orde
 import { assertId, findOrderOrFail, linesOf } from '../db/order-store.ts';
 import { createCancellationRequest } from '../requests/create-request.ts';
 import { orderOfSelfServiceToken, tokenOf, verifySelfServiceToken } from '../self-service/tokens.ts';
-import { recordChainAcknowledgement } from './cancelled-but-shipped.ts';
+import { recordCancelledButShippedAcknowledgement } from './cancelled-but-shipped.ts';
 import type { ServiceDeps } from '../deps.ts';
 import type { SelfServiceSettings } from '../config.ts';
 import { lineView } from './views.ts';
@@ -27,12 +27,12 @@ import { totalsOf } from '../orders/order-money.ts';
 /**
  * The customer's self-service, reached with the signed link of the order confirmation email
  * (?token=… or Authorization: Bearer …): that one order, its eligibility, and a cancellation
- * request, and the answer to a cancelled-but-shipped chain of that order. The token is checked
+ * request, and the answer to a cancelled-but-shipped process of that order. The token is checked
  * before anything is read or written.
  */
 
-/** Chains the customer still has something to see or answer: not finished, not turned into a return. */
-const OPEN_CHAIN_STATUSES = [
+/** Cancelled-but-shipped processes the customer still has something to see or answer: not finished, not turned into a return. */
+const OPEN_CANCELLED_BUT_SHIPPED_STATUSES = [
   'AWAITING_ACKNOWLEDGEMENT',
   'ACKNOWLEDGED',
   'AWAITING_REBILL_APPROVAL',
@@ -86,20 +86,20 @@ export function selfServiceRouter(deps: ServiceDeps): Router {
   };
 
   /** What shipped though it was cancelled, with which carrier, and what the customer will be charged again. */
-  const openChainsOf = async (orderId: string) => {
+  const openCancelledButShippedOf = async (orderId: string) => {
     const em = deps.db.em.fork();
-    const chains = await em.find(
+    const cancelledButShippedList = await em.find(
       CancelledButShipped,
-      { orderId, status: { $in: [...OPEN_CHAIN_STATUSES] } },
+      { orderId, status: { $in: [...OPEN_CANCELLED_BUT_SHIPPED_STATUSES] } },
       { orderBy: { createdAt: 'asc', id: 'asc' } },
     );
-    if (chains.length === 0) return [];
-    const [chainLines, shipments] = await Promise.all([
-      em.find(CancelledButShippedLine, { chainId: { $in: chains.map((c) => c.id) } }),
-      em.find(Shipment, { id: { $in: chains.map((c) => c.shipmentId) } }),
+    if (cancelledButShippedList.length === 0) return [];
+    const [cancelledButShippedLines, shipments] = await Promise.all([
+      em.find(CancelledButShippedLine, { cancelledButShippedId: { $in: cancelledButShippedList.map((c) => c.id) } }),
+      em.find(Shipment, { id: { $in: cancelledButShippedList.map((c) => c.shipmentId) } }),
     ]);
-    const orderLines = await em.find(OrderLine, { id: { $in: chainLines.map((l) => l.orderLineId) } });
-    return chains.map((c) => {
+    const orderLines = await em.find(OrderLine, { id: { $in: cancelledButShippedLines.map((l) => l.orderLineId) } });
+    return cancelledButShippedList.map((c) => {
       const shipment = shipments.find((s) => s.id === c.shipmentId);
       return {
         id: c.id,
@@ -111,8 +111,8 @@ export function selfServiceRouter(deps: ServiceDeps): Router {
         shippedAt: shipment?.shippedAt.toISOString(),
         amount: c.amount,
         currency: c.currency,
-        lines: chainLines
-          .filter((l) => l.chainId === c.id)
+        lines: cancelledButShippedLines
+          .filter((l) => l.cancelledButShippedId === c.id)
           .map((l) => {
             const line = orderLines.find((o) => o.id === l.orderLineId);
             return { lineId: l.orderLineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: l.unitPrice };
@@ -136,7 +136,7 @@ export function selfServiceRouter(deps: ServiceDeps): Router {
     async (req, res) => {
       const orderId = linkedOrder(res);
       const { order, lines, eligibility, requests } = await eligibilityOf(orderId);
-      const cancelledButShipped = await openChainsOf(order.id);
+      const cancelledButShipped = await openCancelledButShippedOf(order.id);
       const totals = totalsOf(order, lines);
       res.json({
         id: order.id,
@@ -199,10 +199,10 @@ export function selfServiceRouter(deps: ServiceDeps): Router {
   );
 
   /**
-   * The customer answers a cancelled-but-shipped chain of the token's order: keep the item and be
+   * The customer answers a cancelled-but-shipped process of the token's order: keep the item and be
    * charged again, or refuse it. Recorded through the same path as support's record, marked as
    * coming from the self-service page (via SELF_SERVICE), with the customer's statement as the
-   * evidence. Another order's chain is "not found".
+   * evidence. Another order's cancelled-but-shipped process is "not found".
    */
   router.post(
     '/self-service/cancelled-but-shipped/:id/acknowledgement',
@@ -214,25 +214,28 @@ export function selfServiceRouter(deps: ServiceDeps): Router {
       responses: {
         202: { description: 'the acknowledgement is recorded', schema: acknowledgementRecordedSchema },
         401: 'the link is invalid or expired',
-        404: 'no such chain for this order',
-        409: 'the chain does not wait for an acknowledgement',
+        404: 'no such cancelled-but-shipped process for this order',
+        409: 'the cancelled-but-shipped process does not wait for an acknowledgement',
       },
     }),
     async (req, res) => {
       const orderId = linkedOrder(res);
-      const chainId = assertId(req.params.id, 'cancelled-but-shipped chain');
-      const chain = await deps.db.em.fork().findOne(CancelledButShipped, { id: chainId });
-      if (!chain || chain.orderId !== orderId) throw new NotFoundError(`no cancelled-but-shipped chain ${chainId} for this order`);
+      const cancelledButShippedId = assertId(req.params.id, 'cancelled-but-shipped process');
+      const cancelledButShipped = await deps.db.em.fork().findOne(CancelledButShipped, { id: cancelledButShippedId });
+      if (!cancelledButShipped || cancelledButShipped.orderId !== orderId)
+        throw new NotFoundError(`no cancelled-but-shipped process ${cancelledButShippedId} for this order`);
       const input = parse(selfServiceAcknowledgementSchema, req.body);
-      const result = await recordChainAcknowledgement(deps, chain, {
+      const result = await recordCancelledButShippedAcknowledgement(deps, cancelledButShipped, {
         staffId: SELF_SERVICE_ACKNOWLEDGER,
         via: 'SELF_SERVICE',
         accepted: input.accepted,
         evidence: `The customer ${input.accepted ? 'accepted' : 'refused'} on the self-service page, in their own words: "${input.statement}"`,
       });
-      res
-        .status(202)
-        .json({ chainId: chain.id, accepted: result.accepted, recordedBy: SELF_SERVICE_ACKNOWLEDGER } satisfies AcknowledgementRecorded);
+      res.status(202).json({
+        cancelledButShippedId: cancelledButShipped.id,
+        accepted: result.accepted,
+        recordedBy: SELF_SERVICE_ACKNOWLEDGER,
+      } satisfies AcknowledgementRecorded);
     },
   );
 

@@ -57,14 +57,14 @@ export function cancelledButShippedView(
   };
 }
 
-/** The order's shipments and cancelled-but-shipped chains, for GET /orders/:id. */
+/** The order's shipments and cancelled-but-shipped processes, for GET /orders/:id. */
 export async function shipmentsOfOrder(
   em: EntityManager,
   orderId: string,
 ): Promise<Pick<OrderDetail, 'shipments' | 'cancelledButShipped'>> {
   const shipments = await em.find(Shipment, { orderId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   const lines = shipments.length ? await em.find(ShipmentLine, { shipmentId: { $in: shipments.map((s) => s.id) } }) : [];
-  const chains = await em.find(CancelledButShipped, { orderId }, { orderBy: { createdAt: 'asc' } });
+  const cancelledButShippedList = await em.find(CancelledButShipped, { orderId }, { orderBy: { createdAt: 'asc' } });
   return {
     shipments: shipments.map((s) =>
       shipmentView(
@@ -72,7 +72,7 @@ export async function shipmentsOfOrder(
         lines.filter((l) => l.shipmentId === s.id),
       ),
     ),
-    cancelledButShipped: chains.map((c) => ({
+    cancelledButShipped: cancelledButShippedList.map((c) => ({
       id: c.id,
       shipmentId: c.shipmentId,
       status: c.status,

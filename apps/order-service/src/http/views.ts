@@ -62,7 +62,7 @@ export const orderView = (order: Order, lines: readonly OrderLine[], totals = to
   updatedAt: order.updatedAt.toISOString(),
 });
 
-/** A recorded step of any process (cancellation, chain, undo): the same shape everywhere. */
+/** A recorded step of any process (cancellation, cancelled-but-shipped process, undo): the same shape everywhere. */
 export const stepView = (s: { step: string; key: string; detail?: string | null; actor: string; at: Date }): StepRecordBody => ({
   step: s.step,
   key: s.key === '' ? undefined : s.key,

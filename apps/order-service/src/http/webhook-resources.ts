@@ -59,14 +59,14 @@ export const loadWebhookResource: ResourceLoader = async (em: EntityManager, res
       return s ? shipmentView(s, await em.find(ShipmentLine, { shipmentId: id })) : undefined;
     }
     case 'cancelled_but_shipped': {
-      const chain = await em.findOne(CancelledButShipped, { id }, { refresh: true });
-      if (!chain) return undefined;
+      const cancelledButShipped = await em.findOne(CancelledButShipped, { id }, { refresh: true });
+      if (!cancelledButShipped) return undefined;
       const [lines, steps, orderLines] = await Promise.all([
-        em.find(CancelledButShippedLine, { chainId: id }),
-        em.find(CancelledButShippedStepRecord, { chainId: id }, { orderBy: { at: 'asc', id: 'asc' } }),
-        em.find(OrderLine, { orderId: chain.orderId }, lineOrder),
+        em.find(CancelledButShippedLine, { cancelledButShippedId: id }),
+        em.find(CancelledButShippedStepRecord, { cancelledButShippedId: id }, { orderBy: { at: 'asc', id: 'asc' } }),
+        em.find(OrderLine, { orderId: cancelledButShipped.orderId }, lineOrder),
       ]);
-      return cancelledButShippedView(chain, lines, orderLines, steps);
+      return cancelledButShippedView(cancelledButShipped, lines, orderLines, steps);
     }
     case 'undo': {
       const undo = await em.findOne(CancellationUndo, { id }, { refresh: true });

@@ -34,7 +34,7 @@ export async function sendOrderConfirmation(deps: ServiceDeps, order: Order, lin
           customerName: order.customerName,
           viewOrderUrl: link.url,
           expiresAt: link.expiresAt,
-          // The page still shows the order (and any shipped-after-cancellation question); only
+          // The page still shows the order (and any cancelled-but-shipped question); only
           // the offer to cancel there goes when the shop turned self-service off.
           canCancel: !selfServiceTurnedOff(order),
           lines: lines.map((l) => `${l.quantity} x ${l.sku}`).join(', '),

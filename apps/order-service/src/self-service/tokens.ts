@@ -48,7 +48,7 @@ export async function verifySelfServiceToken(settings: SelfServiceSettings, toke
 
 /**
  * The order a valid token is for: none, malformed, tampered or expired -> 401. For routes that
- * address something of the order (a cancelled-but-shipped chain) rather than the order itself.
+ * address something of the order (a cancelled-but-shipped process) rather than the order itself.
  */
 export async function orderOfSelfServiceToken(settings: SelfServiceSettings, token: string | undefined): Promise<string> {
   if (!token) {

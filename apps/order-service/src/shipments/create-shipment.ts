@@ -8,7 +8,7 @@
  *   3. the lines are updated and the order status follows;
  *   4. on a fill-or-kill channel the rest of each partly shipped line is cancelled at once
  *      (FILL_OR_KILL, SYSTEM) through the same cancellation code, refund included;
- *   5. cancelled quantities that shipped start the cancelled-but-shipped chain;
+ *   5. cancelled quantities that shipped start the cancelled-but-shipped process;
  *   6. after the commit, open cancellation requests the shipment overtook are closed.
  * Workflows start before the commit: a refused start leaves nothing behind.
  */
@@ -50,7 +50,7 @@ export interface CreateShipmentResult {
   shipmentId: string;
   /** The FILL_OR_KILL cancellation this shipment caused, if any. */
   fillOrKillCancellationId?: string;
-  /** The cancelled-but-shipped chain this shipment started, if any. */
+  /** The cancelled-but-shipped process this shipment started, if any. */
   cancelledButShippedId?: string;
   /** Open customer cancellation requests the shipment overtook, closed as rejected-shipped. */
   closedCancellationRequestIds?: string[];
@@ -132,7 +132,7 @@ async function recordShipment(deps: ServiceDeps, orderId: string, input: CreateS
         result.fillOrKillCancellationId = cancellation.cancellationId;
       }
       if (plan.shippedAfterCancel.length > 0) {
-        result.cancelledButShippedId = await startChain(deps, em, order, lines, shipmentId, plan);
+        result.cancelledButShippedId = await startCancelledButShipped(deps, em, order, lines, shipmentId, plan);
       }
       await em.flush();
       return result;
@@ -217,17 +217,17 @@ async function findRepeat(
     );
   }
   const fok = await em.findOne(Cancellation, { orderId: order.id, merchantCancellationNumber: `FOK-${existing.id}` });
-  const chain = await em.findOne(CancelledButShipped, { shipmentId: existing.id });
+  const cancelledButShipped = await em.findOne(CancelledButShipped, { shipmentId: existing.id });
   return {
     created: false,
     shipmentId: existing.id,
     ...(fok ? { fillOrKillCancellationId: fok.id } : {}),
-    ...(chain ? { cancelledButShippedId: chain.id } : {}),
+    ...(cancelledButShipped ? { cancelledButShippedId: cancelledButShipped.id } : {}),
   };
 }
 
-/** Records the chain with its lines and starts its workflow (id derived from the shipment). */
-async function startChain(
+/** Records the cancelled-but-shipped process with its lines and starts its workflow (id derived from the shipment). */
+async function startCancelledButShipped(
   deps: ServiceDeps,
   em: EntityManager,
   order: Order,
@@ -235,11 +235,14 @@ async function startChain(
   shipmentId: string,
   plan: ShipmentPlan,
 ): Promise<string> {
-  const chainId = randomUUID();
+  const cancelledButShippedId = randomUUID();
   const workflowId = cancelledButShippedWorkflowId(shipmentId);
-  const chainLines = plan.shippedAfterCancel.map((s) => ({ ...s, unitPrice: lines.find((l) => l.id === s.lineId)!.unitPrice }));
+  const cancelledButShippedLines = plan.shippedAfterCancel.map((s) => ({
+    ...s,
+    unitPrice: lines.find((l) => l.id === s.lineId)!.unitPrice,
+  }));
   // Which cancellations the shipped units had been cancelled by (newest first: the last word).
-  const cancelled = await em.find(CancellationLine, { orderLineId: { $in: chainLines.map((l) => l.lineId) } });
+  const cancelled = await em.find(CancellationLine, { orderLineId: { $in: cancelledButShippedLines.map((l) => l.lineId) } });
   const cancellations = cancelled.length
     ? await em.find(
         Cancellation,
@@ -250,7 +253,7 @@ async function startChain(
   // The customer is rebilled what those units were refunded (their share of the discounts off),
   // taken from the newest cancellations first; units no standing cancellation refunded count at
   // their price.
-  const amount = chainLines.reduce((total, l) => {
+  const amount = cancelledButShippedLines.reduce((total, l) => {
     let left = l.quantity;
     let worth = 0;
     for (const c of cancellations) {
@@ -264,7 +267,7 @@ async function startChain(
   }, 0);
   const now = new Date();
   em.create(CancelledButShipped, {
-    id: chainId,
+    id: cancelledButShippedId,
     orderId: order.id,
     shipmentId,
     merchantId: order.merchantId,
@@ -281,17 +284,25 @@ async function startChain(
     updatedAt: now,
   });
   await em.flush();
-  for (const l of chainLines) {
-    em.create(CancelledButShippedLine, { chainId, orderLineId: l.lineId, quantity: l.quantity, unitPrice: l.unitPrice });
+  for (const l of cancelledButShippedLines) {
+    em.create(CancelledButShippedLine, { cancelledButShippedId, orderLineId: l.lineId, quantity: l.quantity, unitPrice: l.unitPrice });
   }
-  const detail = chainLines
+  const detail = cancelledButShippedLines
     .map((l) => `line ${lines.find((o) => o.id === l.lineId)!.lineNo}: ${l.quantity} shipped after cancellation`)
     .join(', ');
-  em.create(CancelledButShippedStepRecord, { id: randomUUID(), chainId, step: 'STARTED', key: '', detail, actor: 'system', at: now });
-  recordOrderEvent(em, order.id, 'CANCELLED_BUT_SHIPPED_STARTED', { chainId, shipmentId, amount, detail }, 'system');
+  em.create(CancelledButShippedStepRecord, {
+    id: randomUUID(),
+    cancelledButShippedId,
+    step: 'STARTED',
+    key: '',
+    detail,
+    actor: 'system',
+    at: now,
+  });
+  recordOrderEvent(em, order.id, 'CANCELLED_BUT_SHIPPED_STARTED', { cancelledButShippedId, shipmentId, amount, detail }, 'system');
   await em.flush();
 
-  const args: [CancelledButShippedInput] = [{ ...deps.cancelledButShippedProcess, chainId }];
+  const args: [CancelledButShippedInput] = [{ ...deps.cancelledButShippedProcess, cancelledButShippedId }];
   await startProcess(deps, {
     type: CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE,
     workflowId,
@@ -299,5 +310,5 @@ async function startChain(
     unreachable:
       'the cancelled-but-shipped process could not be started (Temporal is unreachable): nothing was recorded, send the ship notice again shortly',
   });
-  return chainId;
+  return cancelledButShippedId;
 }

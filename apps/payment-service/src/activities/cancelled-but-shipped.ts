@@ -1,4 +1,4 @@
-/** The payments task queue's side of the cancelled-but-shipped chain; idempotent on the chain id. */
+/** The payments task queue's side of the cancelled-but-shipped process; idempotent on the cancelled-but-shipped process id. */
 import { createCreditMemoSchema } from '@cancelflow/domain';
 import { failingForGood, parse } from '@cancelflow/service-kit';
 import type { RebillBook } from '../rebills/index.ts';

@@ -14,8 +14,8 @@ import { acknowledgementView, creditMemoView, rebillView, type RebillBook } from
 import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
 
 const rebillQuery = z
-  .object({ chainId: text().trim().min(1).max(64).optional(), orderId: text().trim().min(1).max(64).optional() })
-  .refine((q) => q.chainId || q.orderId, 'give chainId or orderId');
+  .object({ cancelledButShippedId: text().trim().min(1).max(64).optional(), orderId: text().trim().min(1).max(64).optional() })
+  .refine((q) => q.cancelledButShippedId || q.orderId, 'give cancelledButShippedId or orderId');
 
 /** Credit memos, rebills and recorded acknowledgements of items shipped after cancellation. */
 export function creditMemosRouter(owners: PaymentOwners, book: RebillBook): Router {
@@ -25,7 +25,7 @@ export function creditMemosRouter(owners: PaymentOwners, book: RebillBook): Rout
   router.post(
     '/credit-memos',
     describe({
-      summary: "Issue a credit memo for a cancelled-but-shipped chain (needs the customer's acknowledgement)",
+      summary: "Issue a credit memo for a cancelled-but-shipped process (needs the customer's acknowledgement)",
       tags: ['cancelled but shipped'],
       access: { roles: ['SUPPORT'], owner: owners.order({ body: 'orderId' }), actsFor: { body: 'merchantId' } },
       body: createCreditMemoSchema,
@@ -61,7 +61,7 @@ export function creditMemosRouter(owners: PaymentOwners, book: RebillBook): Rout
   router.get(
     '/acknowledgements/:id',
     describe({
-      summary: 'A customer acknowledgement of a cancelled-but-shipped chain',
+      summary: 'A customer acknowledgement of a cancelled-but-shipped process',
       tags: ['cancelled but shipped'],
       access: { roles: SERVICE_AND_SUPPORT, owner: owners.acknowledgement({ param: 'id' }) },
       responses: { 200: { description: 'the acknowledgement', schema: customerAcknowledgementBodySchema }, 404: 'no such acknowledgement' },
@@ -76,7 +76,7 @@ export function creditMemosRouter(owners: PaymentOwners, book: RebillBook): Rout
   router.get(
     '/rebills',
     describe({
-      summary: 'Rebills (filter by order or chain)',
+      summary: 'Rebills (filter by order or cancelled-but-shipped process)',
       tags: ['cancelled but shipped'],
       access: { roles: SERVICE_AND_SUPPORT, owner: owners.order({ query: 'orderId', optional: true }) },
       query: rebillQuery,

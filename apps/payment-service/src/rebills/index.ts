@@ -2,7 +2,7 @@
  * The money of cancelled but shipped: the customer's recorded acknowledgement, the rebill and the credit memo.
  * The rule this service enforces itself, whoever asks (a workflow's activity or POST /credit-memos):
  * no credit memo, and no rebill, without a recorded acknowledgement in which the customer accepted
- * the item, for the same chain, order and amount. Each is idempotent on the chain id.
+ * the item, for the same cancelled-but-shipped process, order and amount. Each is idempotent on the cancelled-but-shipped process id.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -37,24 +37,24 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
   /** The acknowledgement a rebill or credit memo stands on; refuses anything else, saying why. */
   async function acceptedAcknowledgement(
     what: string,
-    ref: { acknowledgementId?: string; chainId: string; orderId: string; amount: number; currency: string },
+    ref: { acknowledgementId?: string; cancelledButShippedId: string; orderId: string; amount: number; currency: string },
   ): Promise<CustomerAcknowledgement> {
     const ack = ref.acknowledgementId
       ? isUuid(ref.acknowledgementId)
         ? await em().findOne(CustomerAcknowledgementEntity, { id: ref.acknowledgementId })
         : null
-      : await em().findOne(CustomerAcknowledgementEntity, { chainId: ref.chainId });
+      : await em().findOne(CustomerAcknowledgementEntity, { cancelledButShippedId: ref.cancelledButShippedId });
     if (!ack) {
       throw new RuleViolationError(
-        `${what} refused: no customer acknowledgement ${ref.acknowledgementId ?? `of chain ${ref.chainId}`} is recorded; ` +
+        `${what} refused: no customer acknowledgement ${ref.acknowledgementId ?? `of cancelled-but-shipped process ${ref.cancelledButShippedId}`} is recorded; ` +
           'the customer must accept the item and the rebill first (by replying to the email or through support)',
         [{ path: 'acknowledgementId', message: 'no recorded customer acknowledgement' }],
       );
     }
-    if (ack.chainId !== ref.chainId || ack.orderId !== ref.orderId) {
+    if (ack.cancelledButShippedId !== ref.cancelledButShippedId || ack.orderId !== ref.orderId) {
       throw new RuleViolationError(
-        `${what} refused: acknowledgement ${ack.id} belongs to chain ${ack.chainId} of order ${ack.orderId}, not to chain ${ref.chainId} of order ${ref.orderId}`,
-        [{ path: 'acknowledgementId', message: 'belongs to another chain or order' }],
+        `${what} refused: acknowledgement ${ack.id} belongs to cancelled-but-shipped process ${ack.cancelledButShippedId} of order ${ack.orderId}, not to cancelled-but-shipped process ${ref.cancelledButShippedId} of order ${ref.orderId}`,
+        [{ path: 'acknowledgementId', message: 'belongs to another cancelled-but-shipped process or order' }],
       );
     }
     if (!ack.accepted) {
@@ -73,7 +73,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
 
   return {
     async recordAcknowledgement(input: RecordInput): Promise<CustomerAcknowledgement> {
-      const existing = await em().findOne(CustomerAcknowledgementEntity, { chainId: input.chainId });
+      const existing = await em().findOne(CustomerAcknowledgementEntity, { cancelledButShippedId: input.cancelledButShippedId });
       if (existing) return existing;
       const a = input.acknowledgement;
       if (!a.evidence.trim()) throw new RuleViolationError("an acknowledgement needs the customer's words as evidence");
@@ -81,7 +81,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
         const fork = em();
         const row = fork.create(CustomerAcknowledgementEntity, {
           id: randomUUID(),
-          chainId: input.chainId,
+          cancelledButShippedId: input.cancelledButShippedId,
           orderId: input.orderId,
           merchantId: input.merchantId,
           accepted: a.accepted,
@@ -97,7 +97,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
         return row;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        return (await em().findOne(CustomerAcknowledgementEntity, { chainId: input.chainId }))!;
+        return (await em().findOne(CustomerAcknowledgementEntity, { cancelledButShippedId: input.cancelledButShippedId }))!;
       }
     },
 
@@ -106,13 +106,13 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
     },
 
     async rebill(input: RebillInput): Promise<Rebill> {
-      const done = await em().findOne(RebillEntity, { chainId: input.chainId });
+      const done = await em().findOne(RebillEntity, { cancelledButShippedId: input.cancelledButShippedId });
       if (done) return done;
       if (input.amount <= 0) throw new RuleViolationError('a rebill is for more than 0');
       const ack = await acceptedAcknowledgement('the rebill', input);
       const card = await em().findOne(PaymentEntity, { orderId: input.orderId, method: 'CARD' }, { orderBy: { createdAt: 'asc' } });
       const charge = await deps.charges.charge({
-        idempotencyKey: `rebill:${input.chainId}`,
+        idempotencyKey: `rebill:${input.cancelledButShippedId}`,
         orderId: input.orderId,
         amount: input.amount,
         currency: input.currency,
@@ -122,7 +122,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
         const fork = em();
         const row = fork.create(RebillEntity, {
           id: randomUUID(),
-          chainId: input.chainId,
+          cancelledButShippedId: input.cancelledButShippedId,
           orderId: input.orderId,
           acknowledgementId: ack.id,
           amount: input.amount,
@@ -136,39 +136,39 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
       } catch (error) {
         // A racing request recorded the same charge (same provider key) first.
         if (!isUniqueViolation(error)) throw error;
-        return (await em().findOne(RebillEntity, { chainId: input.chainId }))!;
+        return (await em().findOne(RebillEntity, { cancelledButShippedId: input.cancelledButShippedId }))!;
       }
     },
 
-    async rebillsOf(query: { chainId?: string; orderId?: string }): Promise<Rebill[]> {
+    async rebillsOf(query: { cancelledButShippedId?: string; orderId?: string }): Promise<Rebill[]> {
       return em().find(RebillEntity, {
-        ...(query.chainId ? { chainId: query.chainId } : {}),
+        ...(query.cancelledButShippedId ? { cancelledButShippedId: query.cancelledButShippedId } : {}),
         ...(query.orderId ? { orderId: query.orderId } : {}),
       });
     },
 
-    /** Pays the seller. Refused unless it references the chain's recorded, accepting acknowledgement. */
+    /** Pays the seller. Refused unless it references the cancelled-but-shipped process's recorded, accepting acknowledgement. */
     async issueCreditMemo(input: CreateCreditMemoInput): Promise<{ creditMemo: CreditMemo; created: boolean }> {
       const ack = await acceptedAcknowledgement('the credit memo', input);
-      const existing = await em().findOne(CreditMemoEntity, { chainId: input.chainId });
+      const existing = await em().findOne(CreditMemoEntity, { cancelledButShippedId: input.cancelledButShippedId });
       if (existing) {
         if (existing.amount !== input.amount || existing.acknowledgementId !== ack.id || existing.merchantId !== input.merchantId) {
           throw new ConflictError(
-            `chain ${input.chainId} already has credit memo ${existing.id} of ${existing.amount} ${existing.currency}`,
+            `cancelled-but-shipped process ${input.cancelledButShippedId} already has credit memo ${existing.id} of ${existing.amount} ${existing.currency}`,
           );
         }
         return { creditMemo: existing, created: false };
       }
       if (ack.merchantId !== input.merchantId) {
         throw new RuleViolationError(
-          `the credit memo refused: chain ${input.chainId} is of merchant ${ack.merchantId}, not ${input.merchantId}`,
+          `the credit memo refused: cancelled-but-shipped process ${input.cancelledButShippedId} is of merchant ${ack.merchantId}, not ${input.merchantId}`,
         );
       }
       try {
         const fork = em();
         const row = fork.create(CreditMemoEntity, {
           id: randomUUID(),
-          chainId: input.chainId,
+          cancelledButShippedId: input.cancelledButShippedId,
           orderId: input.orderId,
           merchantId: input.merchantId,
           acknowledgementId: ack.id,
@@ -179,7 +179,10 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
         return { creditMemo: row, created: true };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        return { creditMemo: (await em().findOne(CreditMemoEntity, { chainId: input.chainId }))!, created: false };
+        return {
+          creditMemo: (await em().findOne(CreditMemoEntity, { cancelledButShippedId: input.cancelledButShippedId }))!,
+          created: false,
+        };
       }
     },
 
@@ -194,7 +197,7 @@ export type RebillBook = ReturnType<typeof createRebillBook>;
 
 export const acknowledgementView = (a: CustomerAcknowledgement): CustomerAcknowledgementBody => ({
   id: a.id,
-  chainId: a.chainId,
+  cancelledButShippedId: a.cancelledButShippedId,
   orderId: a.orderId,
   merchantId: a.merchantId,
   accepted: a.accepted,
@@ -209,7 +212,7 @@ export const acknowledgementView = (a: CustomerAcknowledgement): CustomerAcknowl
 
 export const rebillView = (r: Rebill): RebillBody => ({
   id: r.id,
-  chainId: r.chainId,
+  cancelledButShippedId: r.cancelledButShippedId,
   orderId: r.orderId,
   acknowledgementId: r.acknowledgementId,
   amount: r.amount,
@@ -222,7 +225,7 @@ export const rebillView = (r: Rebill): RebillBody => ({
 
 export const creditMemoView = (m: CreditMemo): CreditMemoBody => ({
   id: m.id,
-  chainId: m.chainId,
+  cancelledButShippedId: m.cancelledButShippedId,
   orderId: m.orderId,
   merchantId: m.merchantId,
   acknowledgementId: m.acknowledgementId,

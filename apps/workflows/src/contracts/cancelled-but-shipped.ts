@@ -16,14 +16,19 @@ export type { NotificationActivities } from './notifications.ts';
 export const CANCELLED_BUT_SHIPPED_WORKFLOW_TYPE = 'cancelledButShippedWorkflow';
 
 export interface CancelledButShippedInput {
-  chainId: string;
+  cancelledButShippedId: string;
   /** How often the customer is reminded while no acknowledgement came (default 3 days). */
   reminderInterval?: Duration;
-  /** After this long without an answer the chain becomes a return (default 14 days). */
+  /** After this long without an answer the cancelled-but-shipped process becomes a return (default 14 days). */
   acknowledgementDeadline?: Duration;
-  /** Where the acknowledged email chain is forwarded (default seller-support@cancelflow.local). */
+  /** Where the acknowledged email thread is forwarded (default seller-support@cancelflow.local). */
   sellerSupportEmail?: string;
 }
+
+/** What a start may carry: processes started before the process had one name got `chainId`. */
+export type StartedCancelledButShippedInput =
+  | CancelledButShippedInput
+  | (Omit<CancelledButShippedInput, 'cancelledButShippedId'> & { chainId: string });
 
 /**
  * An email arrived that replies to one this workflow asked to watch (threaded by In-Reply-To or
@@ -44,7 +49,7 @@ export const emailReplyReceivedSignal = defineSignal<[EmailReply]>('emailReplyRe
 /**
  * Support records the customer's acknowledgement with their words, or the order service records
  * the customer's own answer on the self-service page (via: 'SELF_SERVICE'). Taken only while the
- * chain waits for it; otherwise the answer says why (recorded: false). These updates answer a
+ * cancelled-but-shipped process waits for it; otherwise the answer says why (recorded: false). These updates answer a
  * refusal instead of rejecting in a validator: a rejected update followed by an accepted one that
  * cancels a timer fails replay after a worker restart in SDK 1.x (nondeterminism), so none is rejected.
  */
@@ -69,9 +74,9 @@ export const approveRebillUpdate = defineUpdate<
 
 export const cancelledButShippedStateQuery = defineQuery<CancelledButShippedProcessState>('cancelledButShippedState');
 
-/** What the chain works on, as the order service knows it when the shipment arrived. */
+/** What the cancelled-but-shipped process works on, as the order service knows it when the shipment arrived. */
 export interface CancelledButShippedContext {
-  chainId: string;
+  cancelledButShippedId: string;
   shipmentId: string;
   orderId: string;
   merchantId: string;
@@ -100,11 +105,11 @@ export interface RecordedAcknowledgement {
   at: string;
 }
 
-/** Activities of the "orders" task queue for this chain (idempotent on chainId and step/key). */
+/** Activities of the "orders" task queue for this cancelled-but-shipped process (idempotent on cancelledButShippedId and step/key). */
 export interface CancelledButShippedOrderActivities {
-  loadCancelledButShipped(chainId: string): Promise<CancelledButShippedContext>;
+  loadCancelledButShipped(cancelledButShippedId: string): Promise<CancelledButShippedContext>;
   recordCancelledButShippedStep(input: {
-    chainId: string;
+    cancelledButShippedId: string;
     step: CancelledButShippedStep;
     detail?: string;
     actor?: string;
@@ -114,26 +119,26 @@ export interface CancelledButShippedOrderActivities {
   }): Promise<void>;
   /**
    * The customer refused or did not answer: opens a return of the shipped-after-cancel quantities
-   * (once per chain; a repeat answers the same return). returnId is null when those quantities
+   * (once per cancelled-but-shipped process; a repeat answers the same return). returnId is null when those quantities
    * were returned by other means meanwhile.
    */
-  openReturnForCancelledButShipped(input: { chainId: string; why: string }): Promise<{ returnId: string | null }>;
+  openReturnForCancelledButShipped(input: { cancelledButShippedId: string; why: string }): Promise<{ returnId: string | null }>;
 }
 
-/** Activities of the "payments" task queue for this chain. */
+/** Activities of the "payments" task queue for this cancelled-but-shipped process. */
 export interface CancelledButShippedPaymentActivities {
-  /** Records the customer's acknowledgement (idempotent on chainId); the credit memo needs it. */
+  /** Records the customer's acknowledgement (idempotent on cancelledButShippedId); the credit memo needs it. */
   recordCustomerAcknowledgement(input: {
-    chainId: string;
+    cancelledButShippedId: string;
     orderId: string;
     merchantId: string;
     amount: number;
     currency: string;
     acknowledgement: RecordedAcknowledgement;
   }): Promise<{ acknowledgementId: string }>;
-  /** Charges the customer the shipped-after-cancel amount, once per chain. */
+  /** Charges the customer the shipped-after-cancel amount, once per cancelled-but-shipped process. */
   rebillCustomer(input: {
-    chainId: string;
+    cancelledButShippedId: string;
     orderId: string;
     amount: number;
     currency: string;
@@ -141,7 +146,7 @@ export interface CancelledButShippedPaymentActivities {
   }): Promise<{ rebillId: string; status: 'SUCCEEDED' }>;
   /** Pays the seller; refused unless it references a recorded, accepting acknowledgement. */
   issueCreditMemo(input: {
-    chainId: string;
+    cancelledButShippedId: string;
     orderId: string;
     merchantId: string;
     acknowledgementId: string;
@@ -150,7 +155,7 @@ export interface CancelledButShippedPaymentActivities {
   }): Promise<{ creditMemoId: string }>;
 }
 
-/** Activities of the "notifications" task queue for this chain. */
+/** Activities of the "notifications" task queue for this cancelled-but-shipped process. */
 export interface CancelledButShippedNotificationActivities {
   /**
    * From now on, replies to the email with this messageKey (threaded by In-Reply-To or

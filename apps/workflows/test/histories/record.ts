@@ -60,8 +60,8 @@ import {
   bulkJobStore,
   cancellationActivities,
   cancellationContext,
-  chainActivities,
-  chainContext,
+  cancelledButShippedActivities,
+  cancelledButShippedContext,
   paymentRequest,
   refund,
   refundPart,
@@ -246,8 +246,8 @@ const SCENARIOS: Record<string, Scenario> = {
   },
 
   'cancelled-but-shipped-accepted-rebilled': async (env, id) => {
-    await env.activities(chainActivities(chainContext(id)));
-    const handle = await start(env, cancelledButShippedWorkflow, `cancelled-but-shipped-${id}`, { chainId: id });
+    await env.activities(cancelledButShippedActivities(cancelledButShippedContext(id)));
+    const handle = await start(env, cancelledButShippedWorkflow, `cancelled-but-shipped-${id}`, { cancelledButShippedId: id });
     await untilPhase(handle, cancelledButShippedStateQuery, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await handle.signal(emailReplyReceivedSignal, {
       mailboxMessageId: 'mailbox-1',
@@ -263,16 +263,16 @@ const SCENARIOS: Record<string, Scenario> = {
     return handle;
   },
   'cancelled-but-shipped-no-answer-return': async (env, id) => {
-    await env.activities(chainActivities(chainContext(id)));
+    await env.activities(cancelledButShippedActivities(cancelledButShippedContext(id)));
     return start(env, cancelledButShippedWorkflow, `cancelled-but-shipped-${id}`, {
-      chainId: id,
+      cancelledButShippedId: id,
       reminderInterval: '1 second',
       acknowledgementDeadline: '2500 ms',
     });
   },
   'cancelled-but-shipped-refused-by-support-record': async (env, id) => {
-    await env.activities(chainActivities(chainContext(id)));
-    const handle = await start(env, cancelledButShippedWorkflow, `cancelled-but-shipped-${id}`, { chainId: id });
+    await env.activities(cancelledButShippedActivities(cancelledButShippedContext(id)));
+    const handle = await start(env, cancelledButShippedWorkflow, `cancelled-but-shipped-${id}`, { cancelledButShippedId: id });
     await untilPhase(handle, cancelledButShippedStateQuery, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await handle.executeUpdate(recordAcknowledgementUpdate, {
       args: [{ staffId: 'staff-3', accepted: false, evidence: 'refused on the phone' }],

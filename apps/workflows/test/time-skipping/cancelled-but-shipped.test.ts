@@ -15,7 +15,7 @@ import {
 } from '../../src/contracts/cancelled-but-shipped.ts';
 import { startTimeSkippingEnvironment, until, type RecordedCalls, type TimeSkippingEnvironment } from './environment.ts';
 import { renderedEmails } from './emails.ts';
-import { chainActivities, chainContext, type ChainMocks } from './fixtures.ts';
+import { cancelledButShippedActivities, cancelledButShippedContext, type CancelledButShippedMocks } from './fixtures.ts';
 import type { CancelledButShippedContext } from '../../src/contracts/cancelled-but-shipped.ts';
 
 let env: TimeSkippingEnvironment;
@@ -27,13 +27,14 @@ afterAll(async () => {
   await env?.stop();
 });
 
-const serve = (chain: CancelledButShippedContext, mocks: ChainMocks = {}) => env.activities(chainActivities(chain, mocks));
+const serve = (cancelledButShipped: CancelledButShippedContext, mocks: CancelledButShippedMocks = {}) =>
+  env.activities(cancelledButShippedActivities(cancelledButShipped, mocks));
 
-function start(chainId: string, input: Partial<CancelledButShippedInput> = {}) {
+function start(cancelledButShippedId: string, input: Partial<CancelledButShippedInput> = {}) {
   return env.workflow.start(cancelledButShippedWorkflow, {
     taskQueue: TASK_QUEUES.cancellations,
-    workflowId: `cancelled-but-shipped-${chainId}`,
-    args: [{ chainId, ...input }],
+    workflowId: `cancelled-but-shipped-${cancelledButShippedId}`,
+    args: [{ cancelledButShippedId, ...input }],
   });
 }
 
@@ -58,7 +59,7 @@ const reply = (text: string, n = 1): EmailReply => ({
 describe('the customer is emailed before anything else, and replies to that email are watched first', () => {
   it('watches replies, then sends the email, then records it', async () => {
     const id = randomUUID();
-    const calls = await serve(chainContext(id));
+    const calls = await serve(cancelledButShippedContext(id));
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
     expect(calls.names().filter((n) => n !== 'loadCancelledButShipped')).toEqual([
@@ -66,14 +67,14 @@ describe('the customer is emailed before anything else, and replies to that emai
       'sendEmail',
       'recordCancelledButShippedStep',
     ]);
-    expect(templates(calls)).toEqual(['SHIPPED_AFTER_CANCELLATION']);
+    expect(templates(calls)).toEqual(['CANCELLED_BUT_SHIPPED']);
   });
 });
 
-describe('an acknowledged chain is forwarded, rebilled once after approval, and the seller paid by credit memo', () => {
+describe('an acknowledged cancelled-but-shipped process is forwarded, rebilled once after approval, and the seller paid by credit memo', () => {
   it('a "yes" by email is the acknowledgement; nothing is rebilled before support approves', async () => {
     const id = randomUUID();
-    const calls = await serve(chainContext(id));
+    const calls = await serve(cancelledButShippedContext(id));
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await handle.signal(emailReplyReceivedSignal, reply('Yes, I accept.\n\nOn Tue someone wrote:\n> no'));
@@ -88,7 +89,7 @@ describe('an acknowledged chain is forwarded, rebilled once after approval, and 
     });
     expect(await handle.result()).toEqual({ outcome: 'REBILLED', rebillId: 'rebill-1', creditMemoId: 'memo-1' });
     expect(calls.inputsOf('rebillCustomer')).toEqual([
-      { chainId: id, orderId: 'order-3', amount: 2500, currency: 'EUR', approvedBy: 'staff-2' },
+      { cancelledButShippedId: id, orderId: 'order-3', amount: 2500, currency: 'EUR', approvedBy: 'staff-2' },
     ]);
     expect(calls.inputsOf<{ acknowledgementId: string }>('issueCreditMemo').map((m) => m.acknowledgementId)).toEqual(['ack-1']);
     expect(
@@ -112,7 +113,7 @@ describe('an acknowledged chain is forwarded, rebilled once after approval, and 
     const id = randomUUID();
     let forwarding!: () => void;
     const forwarded = new Promise<void>((resolve) => (forwarding = resolve));
-    const calls = await serve(chainContext(id), {
+    const calls = await serve(cancelledButShippedContext(id), {
       notifications: {
         forwardEmailThread: async () => {
           await forwarded;
@@ -145,7 +146,7 @@ describe('an acknowledged chain is forwarded, rebilled once after approval, and 
 
   it('the forward includes every reminder the customer may have answered', async () => {
     const id = randomUUID();
-    const calls = await serve(chainContext(id));
+    const calls = await serve(cancelledButShippedContext(id));
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await env.sleep('7 days'); // two reminders
@@ -161,9 +162,9 @@ describe('an acknowledged chain is forwarded, rebilled once after approval, and 
     ]);
   });
 
-  it('a credit memo the payment service refuses fails the chain for good, unretried', async () => {
+  it('a credit memo the payment service refuses fails the cancelled-but-shipped process for good, unretried', async () => {
     const id = randomUUID();
-    const calls = await serve(chainContext(id), {
+    const calls = await serve(cancelledButShippedContext(id), {
       payments: {
         issueCreditMemo: async () => {
           throw ApplicationFailure.create({ type: 'RuleViolationError', message: 'no accepting acknowledgement' });
@@ -180,19 +181,19 @@ describe('an acknowledged chain is forwarded, rebilled once after approval, and 
   });
 });
 
-describe('without an acceptance the chain becomes a return and nothing is rebilled', () => {
+describe('without an acceptance the cancelled-but-shipped process becomes a return and nothing is rebilled', () => {
   it('reminds every 3 days and, with no answer by 14 days, requests the return and tells the customer', async () => {
     const id = randomUUID();
-    const calls = await serve(chainContext(id));
+    const calls = await serve(cancelledButShippedContext(id));
     const handle = await start(id);
     expect(await handle.result()).toEqual({ outcome: 'RETURN_REQUESTED' });
     expect(templates(calls)).toEqual([
-      'SHIPPED_AFTER_CANCELLATION',
-      'SHIPPED_AFTER_CANCELLATION_REMINDER',
-      'SHIPPED_AFTER_CANCELLATION_REMINDER',
-      'SHIPPED_AFTER_CANCELLATION_REMINDER',
-      'SHIPPED_AFTER_CANCELLATION_REMINDER',
-      'SHIPPED_AFTER_CANCELLATION_RETURN',
+      'CANCELLED_BUT_SHIPPED',
+      'CANCELLED_BUT_SHIPPED_REMINDER',
+      'CANCELLED_BUT_SHIPPED_REMINDER',
+      'CANCELLED_BUT_SHIPPED_REMINDER',
+      'CANCELLED_BUT_SHIPPED_REMINDER',
+      'CANCELLED_BUT_SHIPPED_RETURN',
     ]);
     // Each reminder is watched for replies before it is sent.
     expect(calls.inputsOf<{ messageKey: string }>('watchReplies').map((w) => w.messageKey)).toHaveLength(5);
@@ -213,30 +214,32 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
 
   it('with no answer, each reminder names carrier and tracking number, the return is opened, and the customer is told, once, that no answer came', async () => {
     const id = randomUUID();
-    const chain = chainContext(id);
-    const calls = await serve(chain);
+    const cancelledButShipped = cancelledButShippedContext(id);
+    const calls = await serve(cancelledButShipped);
     expect(await (await start(id, { reminderInterval: '1 day', acknowledgementDeadline: '2 days' })).result()).toEqual({
       outcome: 'RETURN_REQUESTED',
     });
     type Sent = { messageKey: string; to: string; template: string; data: Record<string, unknown> };
     const sent = calls.inputsOf<Sent>('sendEmail');
-    const reminders = sent.filter((e) => e.template === 'SHIPPED_AFTER_CANCELLATION_REMINDER');
+    const reminders = sent.filter((e) => e.template === 'CANCELLED_BUT_SHIPPED_REMINDER');
     expect(reminders).toHaveLength(1);
     for (const reminder of reminders) {
-      expect(reminder).toMatchObject({ to: chain.customer.email, data: { carrier: 'DHL', trackingNumber: 'JJD000390007' } });
+      expect(reminder).toMatchObject({ to: cancelledButShipped.customer.email, data: { carrier: 'DHL', trackingNumber: 'JJD000390007' } });
     }
-    expect(sent.filter((e) => e.template === 'SHIPPED_AFTER_CANCELLATION_RETURN')).toEqual([
+    expect(sent.filter((e) => e.template === 'CANCELLED_BUT_SHIPPED_RETURN')).toEqual([
       expect.objectContaining({
         messageKey: `cancelled-but-shipped:${id}:return`,
-        to: chain.customer.email,
+        to: cancelledButShipped.customer.email,
         data: expect.objectContaining({ reason: 'NO_ANSWER', carrier: 'DHL', trackingNumber: 'JJD000390007', alreadyReturned: false }),
       }),
     ]);
-    expect(calls.inputsOf<{ chainId: string }>('openReturnForCancelledButShipped')).toEqual([expect.objectContaining({ chainId: id })]);
+    expect(calls.inputsOf<{ cancelledButShippedId: string }>('openReturnForCancelledButShipped')).toEqual([
+      expect.objectContaining({ cancelledButShippedId: id }),
+    ]);
     // The notification service renders each as sent: the reminder and the no-answer return email.
-    const [reminder, returned] = renderedEmails(calls).filter((e) => e.template !== 'SHIPPED_AFTER_CANCELLATION');
-    expect(reminder).toMatchObject({ template: 'SHIPPED_AFTER_CANCELLATION_REMINDER', text: expect.stringContaining('Carrier: DHL') });
-    expect(returned!.template).toBe('SHIPPED_AFTER_CANCELLATION_RETURN');
+    const [reminder, returned] = renderedEmails(calls).filter((e) => e.template !== 'CANCELLED_BUT_SHIPPED');
+    expect(reminder).toMatchObject({ template: 'CANCELLED_BUT_SHIPPED_REMINDER', text: expect.stringContaining('Carrier: DHL') });
+    expect(returned!.template).toBe('CANCELLED_BUT_SHIPPED_RETURN');
     expect(returned!.text).toMatch(/did not hear from you/);
     expect(returned!.text).toMatch(/nothing will be rebilled/i);
     // The return is opened before the customer is asked to send the item back.
@@ -244,9 +247,9 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
     expect(calls.count('recordCustomerAcknowledgement') + calls.count('rebillCustomer') + calls.count('forwardEmailThread')).toBe(0);
   });
 
-  it('a refusal by email turns the chain into a return at once', async () => {
+  it('a refusal by email turns the cancelled-but-shipped process into a return at once', async () => {
     const id = randomUUID();
-    const calls = await serve(chainContext(id));
+    const calls = await serve(cancelledButShippedContext(id));
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await handle.signal(emailReplyReceivedSignal, reply('No, I do not want it'));
@@ -256,9 +259,9 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
     expect(calls.count('rebillCustomer')).toBe(0);
   });
 
-  it('an undecided reply goes to support and the chain keeps waiting; a repeated reply counts once', async () => {
+  it('an undecided reply goes to support and the cancelled-but-shipped process keeps waiting; a repeated reply counts once', async () => {
     const id = randomUUID();
-    const calls = await serve(chainContext(id));
+    const calls = await serve(cancelledButShippedContext(id));
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
     await handle.signal(emailReplyReceivedSignal, reply('What is this about?', 1));
@@ -277,7 +280,7 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
 
   it('the acknowledgement can be recorded once: a second record is refused', async () => {
     const id = randomUUID();
-    await serve(chainContext(id));
+    await serve(cancelledButShippedContext(id));
     const handle = await start(id);
     await phase(handle, 'WAITING_FOR_ACKNOWLEDGEMENT');
     expect(
@@ -292,7 +295,7 @@ describe('without an acceptance the chain becomes a return and nothing is rebill
 
   it('uses the configured reminder interval and deadline', async () => {
     const id = randomUUID();
-    const calls = await serve(chainContext(id));
+    const calls = await serve(cancelledButShippedContext(id));
     const handle = await start(id, { reminderInterval: '1 day', acknowledgementDeadline: '2 days' });
     expect(await handle.result()).toEqual({ outcome: 'RETURN_REQUESTED' });
     expect(steps(calls).filter((s) => s === 'REMINDER_SENT')).toHaveLength(1);

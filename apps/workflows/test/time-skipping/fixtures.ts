@@ -121,8 +121,11 @@ export function requestActivities(request: CancellationRequestContext, mocks: Re
 // ------------------------------------------------------------------------------------------
 // Cancelled but shipped
 
-export const chainContext = (chainId: string, over: Partial<CancelledButShippedContext> = {}): CancelledButShippedContext => ({
-  chainId,
+export const cancelledButShippedContext = (
+  cancelledButShippedId: string,
+  over: Partial<CancelledButShippedContext> = {},
+): CancelledButShippedContext => ({
+  cancelledButShippedId,
   shipmentId: 'shipment-1',
   orderId: 'order-3',
   merchantId: 'merchant-1',
@@ -139,15 +142,18 @@ export const chainContext = (chainId: string, over: Partial<CancelledButShippedC
   ...over,
 });
 
-export interface ChainMocks {
+export interface CancelledButShippedMocks {
   orders?: Partial<CancelledButShippedOrderActivities>;
   payments?: Partial<CancelledButShippedPaymentActivities>;
   notifications?: Partial<CancelledButShippedNotificationActivities & NotificationActivities>;
 }
 
-export function chainActivities(chain: CancelledButShippedContext, mocks: ChainMocks = {}): MockActivities {
+export function cancelledButShippedActivities(
+  cancelledButShipped: CancelledButShippedContext,
+  mocks: CancelledButShippedMocks = {},
+): MockActivities {
   const orders: CancelledButShippedOrderActivities = {
-    loadCancelledButShipped: async () => chain,
+    loadCancelledButShipped: async () => cancelledButShipped,
     recordCancelledButShippedStep: async () => undefined,
     openReturnForCancelledButShipped: async () => ({ returnId: 'return-1' }),
     ...mocks.orders,

@@ -3,7 +3,7 @@ import { text } from './common.ts';
 
 /**
  * POST /self-service/cancelled-but-shipped/:id/acknowledgement (signed self-service link): the
- * customer answers a cancelled-but-shipped chain themselves. `statement` is the customer's own
+ * customer answers a cancelled-but-shipped process themselves. `statement` is the customer's own
  * words; it becomes the evidence of the acknowledgement, as support's record does.
  */
 export const selfServiceAcknowledgementSchema = z

@@ -75,7 +75,7 @@ export const listCancelledButShippedQuerySchema = paginationSchema.extend({
 /** POST /credit-memos on the payment service: pays the seller for items shipped after cancellation. */
 export const createCreditMemoSchema = z
   .object({
-    chainId: idSchema,
+    cancelledButShippedId: idSchema,
     orderId: idSchema,
     merchantId: text().trim().min(1, 'merchantId is required').max(64),
     acknowledgementId: text({ error: "acknowledgementId is required: a credit memo needs the customer's recorded acknowledgement" })

@@ -13,15 +13,15 @@ import type {
   WebhookSubscriptionCreated,
   AcceptedRequest,
   CancellationRequestCreatedAnswer,
-  ChainAcknowledged,
-  ChainRebillApproved,
+  AcknowledgementRecorded,
+  RebillApproved,
   RejectedRequest,
   RetryRefundAnswer,
   CancellationRequest,
   CancellationRequestList,
   CancellationRequestStatus,
-  CancelledButShippedChain,
-  ChainList,
+  CancelledButShippedBody,
+  CancelledButShippedPage,
   CreateShipmentBody,
   SelfServiceAcknowledgementBody,
   SelfServiceOrder,
@@ -90,16 +90,17 @@ export function ordersApi(t: Transport) {
     rejectRequest: (requestId: string, body: { staffId: string; reason: string }) =>
       t.request<RejectedRequest>('POST', `/cancellation-requests/${id(requestId)}/reject`, { body }),
 
-    // shipments and cancelled-but-shipped chains.
+    // shipments and cancelled-but-shipped processes.
     createShipment: (orderId: string, body: CreateShipmentBody) =>
       t.request<ShipmentRecorded>('POST', `/orders/${id(orderId)}/shipments`, { body }),
-    listChains: (filter: { status?: string; orderId?: string; limit?: number; offset?: number }) =>
-      t.request<ChainList>('GET', '/cancelled-but-shipped', { query: { ...filter } }),
-    getChain: (chainId: string) => t.request<CancelledButShippedChain>('GET', `/cancelled-but-shipped/${id(chainId)}`),
-    recordAcknowledgement: (chainId: string, body: { staffId: string; accepted: boolean; evidence: string }) =>
-      t.request<ChainAcknowledged>('POST', `/cancelled-but-shipped/${id(chainId)}/acknowledgement`, { body }),
-    approveRebill: (chainId: string, body: { staffId: string }) =>
-      t.request<ChainRebillApproved>('POST', `/cancelled-but-shipped/${id(chainId)}/rebill-approval`, { body }),
+    listCancelledButShipped: (filter: { status?: string; orderId?: string; limit?: number; offset?: number }) =>
+      t.request<CancelledButShippedPage>('GET', '/cancelled-but-shipped', { query: { ...filter } }),
+    getCancelledButShipped: (cancelledButShippedId: string) =>
+      t.request<CancelledButShippedBody>('GET', `/cancelled-but-shipped/${id(cancelledButShippedId)}`),
+    recordAcknowledgement: (cancelledButShippedId: string, body: { staffId: string; accepted: boolean; evidence: string }) =>
+      t.request<AcknowledgementRecorded>('POST', `/cancelled-but-shipped/${id(cancelledButShippedId)}/acknowledgement`, { body }),
+    approveRebill: (cancelledButShippedId: string, body: { staffId: string }) =>
+      t.request<RebillApproved>('POST', `/cancelled-but-shipped/${id(cancelledButShippedId)}/rebill-approval`, { body }),
 
     // undoing a cancellation (the money comes back first).
     undoCancellation: (cancellationId: string, body: { staffId: string; reason: string }) =>
@@ -138,8 +139,8 @@ export function ordersApi(t: Transport) {
           query: { token },
           body,
         }),
-      acknowledge: (chainId: string, token: string, body: SelfServiceAcknowledgementBody) =>
-        t.request<ChainAcknowledged>('POST', `/self-service/cancelled-but-shipped/${id(chainId)}/acknowledgement`, {
+      acknowledge: (cancelledButShippedId: string, token: string, body: SelfServiceAcknowledgementBody) =>
+        t.request<AcknowledgementRecorded>('POST', `/self-service/cancelled-but-shipped/${id(cancelledButShippedId)}/acknowledgement`, {
           query: { token },
           body,
         }),

@@ -13,8 +13,9 @@ export function paymentsApi(t: Transport) {
         throw error;
       }
     },
-    /** Rebills of a cancelled-but-shipped chain. */
-    rebillsOfChain: (chainId: string) => t.request<{ items: Rebill[] }>('GET', '/rebills', { query: { chainId } }),
+    /** Rebills of a cancelled-but-shipped process. */
+    rebillsOfCancelledButShipped: (cancelledButShippedId: string) =>
+      t.request<{ items: Rebill[] }>('GET', '/rebills', { query: { cancelledButShippedId } }),
     /** Refunds and payment requests waiting on the provider or the customer longer than expected (support). */
     overdueWaits: () => t.request<{ waits: OverdueWait[] }>('GET', '/overdue-waits'),
   };

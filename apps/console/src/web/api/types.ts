@@ -5,7 +5,6 @@
 import type { z } from 'zod';
 import type {
   acceptCancellationRequestSchema,
-  AcknowledgementRecorded,
   CancellationBody,
   CancellationProcessState,
   CancellationRequestAccepted,
@@ -13,8 +12,6 @@ import type {
   CancellationRequestCreated,
   CancellationRequestPage,
   CancellationRequestRejected,
-  CancelledButShippedBody,
-  CancelledButShippedPage,
   closeDisputeSchema,
   createCancellationSchema,
   createShipmentSchema,
@@ -30,7 +27,6 @@ import type {
   OrderPage,
   OrderPaymentsBody,
   PaymentBody,
-  RebillApproved,
   RebillBody,
   RefundBody,
   RefundPartBody,
@@ -42,9 +38,10 @@ import type {
   UndoStarted as UndoStartedBody,
 } from '@cancelflow/domain';
 
-export type { CancellationStarted, SelfServiceChain, SelfServiceOrder, ShipmentRecorded } from '@cancelflow/domain';
+export type { CancellationStarted, SelfServiceCancelledButShipped, SelfServiceOrder, ShipmentRecorded } from '@cancelflow/domain';
+export type { AcknowledgementRecorded, CancelledButShippedBody, CancelledButShippedPage, RebillApproved } from '@cancelflow/domain';
 export type { CancellationRequestStatus } from '@cancelflow/domain/cancellation-request';
-export type { CancelledButShippedStatus as ChainStatus } from '@cancelflow/domain/cancelled-but-shipped';
+export type { CancelledButShippedStatus } from '@cancelflow/domain/cancelled-but-shipped';
 
 export type OrderLine = OrderLineBody;
 export type OrderSummary = OrderBody;
@@ -76,11 +73,6 @@ export type CancellationRequestList = CancellationRequestPage;
 export type CancellationRequestCreatedAnswer = CancellationRequestCreated;
 export type AcceptedRequest = CancellationRequestAccepted;
 export type RejectedRequest = CancellationRequestRejected;
-
-export type CancelledButShippedChain = CancelledButShippedBody;
-export type ChainList = CancelledButShippedPage;
-export type ChainAcknowledged = AcknowledgementRecorded;
-export type ChainRebillApproved = RebillApproved;
 
 export type Undo = UndoBody;
 export type UndoStarted = UndoStartedBody;

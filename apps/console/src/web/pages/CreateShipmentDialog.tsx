@@ -13,7 +13,7 @@ interface Props {
 
 /**
  * Records what the warehouse shipped. Open quantities ship first; shipping more than is open
- * ships cancelled items, which starts a cancelled-but-shipped chain (the service decides).
+ * ships cancelled items, which starts a cancelled-but-shipped process (the service decides).
  */
 export function CreateShipmentDialog({ open, order, onClose, onRecorded }: Props) {
   return (
@@ -78,7 +78,7 @@ function ShipmentForm({ order, onClose, onRecorded }: Omit<Props, 'open'>) {
             <label htmlFor={`${base}-${line.id}`}>
               Line {line.lineNo} · {line.sku} ({line.openQuantity} open
               {line.cancelledQuantity > 0
-                ? `, ${line.cancelledQuantity} cancelled: shipping those starts a cancelled-but-shipped chain`
+                ? `, ${line.cancelledQuantity} cancelled: shipping those starts a cancelled-but-shipped process`
                 : ''}
               )
             </label>

@@ -8,7 +8,7 @@ import { formatMoney, formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { decodeToken } from '../session.ts';
 import { MERCHANT_REASONS } from './CreateCancellationDialog.tsx';
-import { CustomerChainsSection } from './CustomerChainsSection.tsx';
+import { CustomerCancelledButShippedSection } from './CustomerCancelledButShippedSection.tsx';
 
 const CUSTOMER_TOKEN_KEY = 'cancelflow.customerToken';
 
@@ -213,7 +213,12 @@ function CustomerOrder({ order, token, api, onDone }: CustomerOrderProps) {
           </ul>
         </section>
       ) : null}
-      <CustomerChainsSection chains={order.cancelledButShipped ?? []} token={token} api={api} onDone={onDone} />
+      <CustomerCancelledButShippedSection
+        cancelledButShippedList={order.cancelledButShipped ?? []}
+        token={token}
+        api={api}
+        onDone={onDone}
+      />
     </>
   );
 }

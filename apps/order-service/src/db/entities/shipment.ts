@@ -33,7 +33,7 @@ export const ShipmentLine = defineEntity({
 });
 export type ShipmentLine = InferEntity<typeof ShipmentLine>;
 
-/** Cancelled but shipped: one chain per shipment that covered cancelled quantities. */
+/** Cancelled but shipped: one cancelled-but-shipped process per shipment that covered cancelled quantities. */
 export const CancelledButShipped = defineEntity({
   name: 'CancelledButShipped',
   tableName: 'cancelled_but_shipped',
@@ -65,7 +65,7 @@ export const CancelledButShippedLine = defineEntity({
   name: 'CancelledButShippedLine',
   tableName: 'cancelled_but_shipped_line',
   properties: {
-    chainId: p.uuid().primary(),
+    cancelledButShippedId: p.uuid().primary(),
     orderLineId: p.uuid().primary(),
     quantity: p.integer(),
     unitPrice: p.bigint('number'),
@@ -78,7 +78,7 @@ export const CancelledButShippedStepRecord = defineEntity({
   tableName: 'cancelled_but_shipped_step',
   properties: {
     id: p.uuid().primary(),
-    chainId: p.uuid(),
+    cancelledButShippedId: p.uuid(),
     step: p.enum(CANCELLED_BUT_SHIPPED_STEPS),
     key: p.string(),
     detail: p.text().nullable(),

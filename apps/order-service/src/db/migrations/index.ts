@@ -9,6 +9,7 @@ import { Migration0008MerchantApi } from './0008-merchant-api.ts';
 import { Migration0009StepsRecordedOnce } from './0009-steps-recorded-once.ts';
 import { Migration0010BulkCancellations } from './0010-bulk-cancellations.ts';
 import { Migration0011Webhooks } from './0011-webhooks.ts';
+import { Migration0012CancelledButShippedName } from './0012-cancelled-but-shipped-name.ts';
 
 /**
  * Every migration of the orders schema, oldest first: `NNNN-what-it-does.ts`, class
@@ -27,4 +28,5 @@ export const migrations = [
   { name: 'Migration0009StepsRecordedOnce', class: Migration0009StepsRecordedOnce },
   { name: 'Migration0010BulkCancellations', class: Migration0010BulkCancellations },
   { name: 'Migration0011Webhooks', class: Migration0011Webhooks },
+  { name: 'Migration0012CancelledButShippedName', class: Migration0012CancelledButShippedName },
 ];

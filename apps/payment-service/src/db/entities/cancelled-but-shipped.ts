@@ -1,13 +1,13 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { ACKNOWLEDGEMENT_CHANNELS } from '@cancelflow/domain';
 
-/** The customer's acknowledgement of an item shipped after cancellation (one per chain). */
+/** The customer's acknowledgement of an item shipped after cancellation (one per cancelled-but-shipped process). */
 export const CustomerAcknowledgementEntity = defineEntity({
   name: 'CustomerAcknowledgement',
   tableName: 'customer_acknowledgement',
   properties: {
     id: p.uuid().primary(),
-    chainId: p.string().length(64).unique(),
+    cancelledButShippedId: p.string().length(64).unique(),
     orderId: p.string().length(64),
     merchantId: p.string().length(64),
     accepted: p.boolean(),
@@ -23,13 +23,13 @@ export const CustomerAcknowledgementEntity = defineEntity({
 });
 export type CustomerAcknowledgement = InferEntity<typeof CustomerAcknowledgementEntity>;
 
-/** The customer charged again for what shipped after cancellation (one per chain). */
+/** The customer charged again for what shipped after cancellation (one per cancelled-but-shipped process). */
 export const RebillEntity = defineEntity({
   name: 'Rebill',
   tableName: 'rebill',
   properties: {
     id: p.uuid().primary(),
-    chainId: p.string().length(64).unique(),
+    cancelledButShippedId: p.string().length(64).unique(),
     orderId: p.string().length(64),
     acknowledgementId: p.uuid(),
     amount: p.bigint('number'),
@@ -42,13 +42,13 @@ export const RebillEntity = defineEntity({
 });
 export type Rebill = InferEntity<typeof RebillEntity>;
 
-/** What the seller is paid for items shipped after cancellation (one per chain). */
+/** What the seller is paid for items shipped after cancellation (one per cancelled-but-shipped process). */
 export const CreditMemoEntity = defineEntity({
   name: 'CreditMemo',
   tableName: 'credit_memo',
   properties: {
     id: p.uuid().primary(),
-    chainId: p.string().length(64).unique(),
+    cancelledButShippedId: p.string().length(64).unique(),
     orderId: p.string().length(64),
     merchantId: p.string().length(64),
     acknowledgementId: p.uuid(),

@@ -4,6 +4,7 @@ import { Migration0003CancelledButShippedMoney } from './0003-cancelled-but-ship
 import { Migration0004SelfServiceAcknowledgement } from './0004-self-service-acknowledgement.ts';
 import { Migration0005ProviderReconciliation } from './0005-provider-reconciliation.ts';
 import { Migration0006ImportedOrders } from './0006-imported-orders.ts';
+import { Migration0007CancelledButShippedName } from './0007-cancelled-but-shipped-name.ts';
 
 /**
  * Every migration of the payments schema, oldest first: `NNNN-what-it-does.ts`, class
@@ -17,5 +18,6 @@ export const migrations = [
   { name: '20261122000100-cancelled-but-shipped', class: Migration0003CancelledButShippedMoney },
   { name: '20261122000200-self-service-acknowledgement', class: Migration0004SelfServiceAcknowledgement },
   { name: '20261202000000-provider-reconciliation', class: Migration0005ProviderReconciliation },
-  { name: '20261203000000-imported-orders', class: Migration0006ImportedOrders },
+  { name: 'Migration0006ImportedOrders', class: Migration0006ImportedOrders },
+  { name: 'Migration0007CancelledButShippedName', class: Migration0007CancelledButShippedName },
 ];

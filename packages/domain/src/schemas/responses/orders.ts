@@ -1,4 +1,4 @@
-/** The order service's answers: orders, cancellations, requests, returns, shipments, chains, undos. */
+/** The order service's answers: orders, cancellations, requests, returns, shipments, cancelled-but-shipped processes, undos. */
 import { z } from 'zod';
 import {
   CANCELLATION_INITIATORS,
@@ -102,7 +102,7 @@ export const disputeBodySchema = z
   .meta({ id: 'Dispute' });
 export type DisputeBody = z.infer<typeof disputeBodySchema>;
 
-/** A line of a cancellation, request, return, chain or undo, with the order line's number and SKU. */
+/** A line of a cancellation, request, return, cancelled-but-shipped process or undo, with the order line's number and SKU. */
 const recordLine = z.object({
   lineId: z.string(),
   lineNo: z.number().int().optional(),
@@ -176,7 +176,7 @@ export type ShipmentBody = z.infer<typeof shipmentBodySchema>;
 export const shipmentRecordedSchema = shipmentBodySchema
   .extend({
     fillOrKillCancellationId: z.string().optional().meta({ description: 'the FILL_OR_KILL cancellation this shipment caused' }),
-    cancelledButShippedId: z.string().optional().meta({ description: 'the cancelled-but-shipped chain this shipment started' }),
+    cancelledButShippedId: z.string().optional().meta({ description: 'the cancelled-but-shipped process this shipment started' }),
     closedCancellationRequestIds: z
       .array(z.string())
       .optional()
@@ -185,7 +185,7 @@ export const shipmentRecordedSchema = shipmentBodySchema
   .meta({ id: 'ShipmentRecorded' });
 export type ShipmentRecorded = z.infer<typeof shipmentRecordedSchema>;
 
-export const chainSummarySchema = z
+export const cancelledButShippedSummarySchema = z
   .object({
     id: z.string(),
     shipmentId: z.string(),
@@ -200,7 +200,7 @@ export const orderDetailSchema = orderBodySchema
     cancellations: z.array(cancellationBodySchema),
     timeline: z.array(timelineEventSchema),
     shipments: z.array(shipmentBodySchema),
-    cancelledButShipped: z.array(chainSummarySchema),
+    cancelledButShipped: z.array(cancelledButShippedSummarySchema),
   })
   .meta({ id: 'OrderDetail' });
 export type OrderDetail = z.infer<typeof orderDetailSchema>;
@@ -357,7 +357,7 @@ export const recordedAcknowledgementSchema = z.object({
   at: z.string(),
 });
 
-const chainLine = recordLine.extend({ unitPrice: minorUnitsSchema });
+const cancelledButShippedLine = recordLine.extend({ unitPrice: minorUnitsSchema });
 
 export const cancelledButShippedBodySchema = z
   .object({
@@ -377,7 +377,7 @@ export const cancelledButShippedBodySchema = z
     creditMemoId: z.string().optional().meta({ description: 'the credit memo that paid the seller' }),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
-    lines: z.array(chainLine),
+    lines: z.array(cancelledButShippedLine),
     steps: z.array(stepRecordSchema),
     live: cancelledButShippedProcessStateSchema.optional(),
   })
@@ -388,12 +388,12 @@ export const cancelledButShippedPageSchema = pageOf(cancelledButShippedBodySchem
 export type CancelledButShippedPage = z.infer<typeof cancelledButShippedPageSchema>;
 
 export const acknowledgementRecordedSchema = z
-  .object({ chainId: z.string(), accepted: z.boolean(), recordedBy: z.string() })
+  .object({ cancelledButShippedId: z.string(), accepted: z.boolean(), recordedBy: z.string() })
   .meta({ id: 'AcknowledgementRecorded' });
 export type AcknowledgementRecorded = z.infer<typeof acknowledgementRecordedSchema>;
 
 export const rebillApprovedSchema = z
-  .object({ chainId: z.string(), approvedBy: z.string().optional(), duplicate: z.boolean() })
+  .object({ cancelledButShippedId: z.string(), approvedBy: z.string().optional(), duplicate: z.boolean() })
   .meta({ id: 'RebillApproved' });
 export type RebillApproved = z.infer<typeof rebillApprovedSchema>;
 
@@ -436,7 +436,7 @@ export type UndoBody = z.infer<typeof undoBodySchema>;
 
 // ---- the customer's self-service page ----
 
-export const selfServiceChainSchema = z
+export const selfServiceCancelledButShippedSchema = z
   .object({
     id: z.string(),
     status: z.enum(CANCELLED_BUT_SHIPPED_STATUSES),
@@ -447,10 +447,10 @@ export const selfServiceChainSchema = z
     shippedAt: timestampSchema.optional(),
     amount: minorUnitsSchema,
     currency: currencySchema,
-    lines: z.array(chainLine),
+    lines: z.array(cancelledButShippedLine),
   })
-  .meta({ id: 'SelfServiceChain' });
-export type SelfServiceChain = z.infer<typeof selfServiceChainSchema>;
+  .meta({ id: 'SelfServiceCancelledButShipped' });
+export type SelfServiceCancelledButShipped = z.infer<typeof selfServiceCancelledButShippedSchema>;
 
 export const selfServiceOrderSchema = z
   .object({
@@ -474,7 +474,7 @@ export const selfServiceOrderSchema = z
         rejectionReason: z.string().optional(),
       }),
     ),
-    cancelledButShipped: z.array(selfServiceChainSchema),
+    cancelledButShipped: z.array(selfServiceCancelledButShippedSchema),
   })
   .meta({ id: 'SelfServiceOrder' });
 export type SelfServiceOrder = z.infer<typeof selfServiceOrderSchema>;

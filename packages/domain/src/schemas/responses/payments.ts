@@ -115,7 +115,7 @@ export type PaymentReceivedApplied = z.infer<typeof paymentReceivedAppliedSchema
 export const customerAcknowledgementBodySchema = z
   .object({
     id: z.string(),
-    chainId: z.string(),
+    cancelledButShippedId: z.string(),
     orderId: z.string(),
     merchantId: z.string(),
     accepted: z.boolean(),
@@ -133,7 +133,7 @@ export type CustomerAcknowledgementBody = z.infer<typeof customerAcknowledgement
 export const rebillBodySchema = z
   .object({
     id: z.string(),
-    chainId: z.string(),
+    cancelledButShippedId: z.string(),
     orderId: z.string(),
     acknowledgementId: z.string(),
     amount: minorUnitsSchema,
@@ -152,7 +152,7 @@ export type RebillList = z.infer<typeof rebillListSchema>;
 export const creditMemoBodySchema = z
   .object({
     id: z.string(),
-    chainId: z.string(),
+    cancelledButShippedId: z.string(),
     orderId: z.string(),
     merchantId: z.string(),
     acknowledgementId: z.string(),

@@ -70,14 +70,14 @@ export const CANCELLED_BUT_SHIPPED_PHASES = [
 
 export const cancelledButShippedProcessStateSchema = z
   .object({
-    chainId: z.string(),
+    cancelledButShippedId: z.string(),
     phase: z.enum(CANCELLED_BUT_SHIPPED_PHASES),
     remindersSent: z.number().int(),
     undecidedReplies: z.number().int(),
     acknowledgement: z.object({ accepted: z.boolean(), via: z.enum(ACKNOWLEDGEMENT_CHANNELS), by: z.string(), at: z.string() }).optional(),
     rebillApprovedBy: z.string().optional(),
   })
-  .meta({ id: 'CancelledButShippedProcessState', description: 'the running chain process, absent once it has finished' });
+  .meta({ id: 'CancelledButShippedProcessState', description: 'the running cancelled-but-shipped process, absent once it has finished' });
 export type CancelledButShippedProcessState = z.infer<typeof cancelledButShippedProcessStateSchema>;
 
 export const UNDO_PHASES = [

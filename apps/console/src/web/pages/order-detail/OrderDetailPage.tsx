@@ -73,7 +73,7 @@ export function OrderDetailPage() {
 
       <LinesSection order={order} eligibility={eligibility} />
       <CancellationsSection cancellations={order.cancellations} />
-      <CancelledButShippedSection chains={order.cancelledButShipped ?? []} />
+      <CancelledButShippedSection cancelledButShippedList={order.cancelledButShipped ?? []} />
       <TimelineSection events={order.timeline} cancellations={order.cancellations} />
       <PaymentsSection orderId={order.id} version={progressStamp(order)} live={running} />
       <EmailsSection orderId={order.id} version={progressStamp(order)} live={running} />

@@ -9,7 +9,8 @@ export function ShipmentRecordedNotice({ shipped }: { shipped: ShipmentRecorded 
       {shipped.cancelledButShippedId ? (
         <>
           {' '}
-          Cancelled items shipped: <Link to={`/cancelled-but-shipped/${shipped.cancelledButShippedId}`}>follow the chain</Link>.
+          Cancelled items shipped:{' '}
+          <Link to={`/cancelled-but-shipped/${shipped.cancelledButShippedId}`}>follow the cancelled-but-shipped process</Link>.
         </>
       ) : null}
       {shipped.fillOrKillCancellationId ? (

@@ -12,8 +12,8 @@ const data = {
   lines: '2 x MUG-BLUE',
 };
 
-describe('the shipped-after-cancellation emails', () => {
-  it.each(['SHIPPED_AFTER_CANCELLATION', 'SHIPPED_AFTER_CANCELLATION_REMINDER'] as const)(
+describe('the cancelled-but-shipped emails', () => {
+  it.each(['CANCELLED_BUT_SHIPPED', 'CANCELLED_BUT_SHIPPED_REMINDER'] as const)(
     '%s names carrier, tracking number and the rebill in plain text and carries no link at all',
     (template) => {
       expect(() => renderEmail(template, { ...data, trackingNumber: 'https://track.example/JJD1' })).toThrow(/no links/);
@@ -41,11 +41,9 @@ describe('the shipped-after-cancellation emails', () => {
         lines: '2 x MUG-BLUE',
         reason,
       };
-      expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', { ...returned, trackingNumber: 'www.track.example' })).toThrow(
-        /no links/,
-      );
-      expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', { ...returned, reason: 'MAYBE' })).toThrow(/reason must be REFUSED/);
-      const email = renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', returned);
+      expect(() => renderEmail('CANCELLED_BUT_SHIPPED_RETURN', { ...returned, trackingNumber: 'www.track.example' })).toThrow(/no links/);
+      expect(() => renderEmail('CANCELLED_BUT_SHIPPED_RETURN', { ...returned, reason: 'MAYBE' })).toThrow(/reason must be REFUSED/);
+      const email = renderEmail('CANCELLED_BUT_SHIPPED_RETURN', returned);
       for (const body of [email.text, email.html, email.subject]) {
         expect(body).not.toMatch(/https?:\/\//i);
         expect(body).not.toMatch(/<a[\s>]/i);
@@ -60,7 +58,7 @@ describe('the shipped-after-cancellation emails', () => {
   );
 
   it('the return email does not ask for an item that already came back', () => {
-    const email = renderEmail('SHIPPED_AFTER_CANCELLATION_RETURN', {
+    const email = renderEmail('CANCELLED_BUT_SHIPPED_RETURN', {
       orderNo: 'WS-1001',
       carrier: 'DHL',
       trackingNumber: 'JJD1',
@@ -74,11 +72,11 @@ describe('the shipped-after-cancellation emails', () => {
   });
 
   it('says which data is missing', () => {
-    expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION', { ...data, trackingNumber: '' })).toThrow(ValidationError);
-    expect(() => renderEmail('SHIPPED_AFTER_CANCELLATION', { ...data, carrier: undefined })).toThrow(/carrier is required/);
+    expect(() => renderEmail('CANCELLED_BUT_SHIPPED', { ...data, trackingNumber: '' })).toThrow(ValidationError);
+    expect(() => renderEmail('CANCELLED_BUT_SHIPPED', { ...data, carrier: undefined })).toThrow(/carrier is required/);
   });
 
-  it('the forwarded chain carries every message in order', () => {
+  it('the forwarded thread carries every message in order', () => {
     const email = renderEmail('EMAIL_THREAD_FORWARD', {
       subject: 'Acknowledged: order WS-1001',
       note: 'The customer accepted by replying.',

@@ -1,11 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { SelfServiceChain } from '../api/index.ts';
+import type { SelfServiceCancelledButShipped } from '../api/index.ts';
 import type { OrdersApi } from '../api/orders.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { formatMoney, formatTime } from '../format.ts';
 
 interface Props {
-  chains: readonly SelfServiceChain[];
+  cancelledButShippedList: readonly SelfServiceCancelledButShipped[];
   token: string;
   api: { orders: Pick<OrdersApi, 'selfService'> };
   onDone(): Promise<void>;
@@ -17,15 +17,15 @@ interface Props {
  * in their own words. The email about it carries no links, as marketplaces require; this page is
  * reached from the order's own self-service link.
  */
-export function CustomerChainsSection({ chains, token, api, onDone }: Props) {
-  if (chains.length === 0) return null;
+export function CustomerCancelledButShippedSection({ cancelledButShippedList, token, api, onDone }: Props) {
+  if (cancelledButShippedList.length === 0) return null;
   return (
     <section aria-labelledby="shipped-after-cancel-title">
       <h2 id="shipped-after-cancel-title">Shipped although you cancelled</h2>
       <ul className="cards">
-        {chains.map((chain) => (
-          <li key={chain.id} className="card">
-            <ChainCard chain={chain} token={token} api={api} onDone={onDone} />
+        {cancelledButShippedList.map((cancelledButShipped) => (
+          <li key={cancelledButShipped.id} className="card">
+            <CancelledButShippedCard cancelledButShipped={cancelledButShipped} token={token} api={api} onDone={onDone} />
           </li>
         ))}
       </ul>
@@ -33,7 +33,12 @@ export function CustomerChainsSection({ chains, token, api, onDone }: Props) {
   );
 }
 
-function ChainCard({ chain, token, api, onDone }: Omit<Props, 'chains'> & { chain: SelfServiceChain }) {
+function CancelledButShippedCard({
+  cancelledButShipped,
+  token,
+  api,
+  onDone,
+}: Omit<Props, 'cancelledButShippedList'> & { cancelledButShipped: SelfServiceCancelledButShipped }) {
   const ids = { title: useId(), choice: useId(), statement: useId() };
   const [accepted, setAccepted] = useState<boolean>();
   const [statement, setStatement] = useState('');
@@ -50,7 +55,7 @@ function ChainCard({ chain, token, api, onDone }: Omit<Props, 'chains'> & { chai
     setError(undefined);
     setBusy(true);
     try {
-      await api.orders.selfService.acknowledge(chain.id, token, { accepted, statement: statement.trim() });
+      await api.orders.selfService.acknowledge(cancelledButShipped.id, token, { accepted, statement: statement.trim() });
       setSent(accepted);
       await onDone();
     } catch (e) {
@@ -60,15 +65,15 @@ function ChainCard({ chain, token, api, onDone }: Omit<Props, 'chains'> & { chai
     }
   };
 
-  const amount = formatMoney(chain.amount, chain.currency);
-  const answered = sent ?? chain.acknowledgement?.accepted;
+  const amount = formatMoney(cancelledButShipped.amount, cancelledButShipped.currency);
+  const answered = sent ?? cancelledButShipped.acknowledgement?.accepted;
   return (
     <>
-      <h3 id={ids.title}>{chain.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ')}</h3>
+      <h3 id={ids.title}>{cancelledButShipped.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ')}</h3>
       <p>
         These items shipped although they were cancelled
-        {chain.carrier
-          ? ` (${chain.carrier}, tracking number ${chain.trackingNumber ?? 'unknown'}${chain.shippedAt ? `, ${formatTime(chain.shippedAt)}` : ''})`
+        {cancelledButShipped.carrier
+          ? ` (${cancelledButShipped.carrier}, tracking number ${cancelledButShipped.trackingNumber ?? 'unknown'}${cancelledButShipped.shippedAt ? `, ${formatTime(cancelledButShipped.shippedAt)}` : ''})`
           : ''}
         . If you keep them, you will be charged <strong>{amount}</strong> again.
       </p>
@@ -78,7 +83,7 @@ function ChainCard({ chain, token, api, onDone }: Omit<Props, 'chains'> & { chai
             ? `Thank you: you keep the items and will be charged ${amount} again.`
             : 'Thank you: you send the items back and will not be charged for them.'}
         </p>
-      ) : chain.awaitingAcknowledgement ? (
+      ) : cancelledButShipped.awaitingAcknowledgement ? (
         <form onSubmit={submit} noValidate aria-busy={busy} aria-labelledby={ids.title}>
           <fieldset>
             <legend>Do you keep the items?</legend>

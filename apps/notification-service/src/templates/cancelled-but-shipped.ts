@@ -12,7 +12,7 @@ import type { RenderedEmail } from './types.ts';
 /** Marketplaces refuse links in this email: nothing that a mail client would turn into one. */
 const noLink = (value: string): boolean => !/(\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.|<a[\s>])/i.test(value);
 
-export const shippedAfterCancellationData = z.object({
+export const cancelledButShippedData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
   customerName: text().trim().max(200).nullish(),
   carrier: requiredText('carrier is required: who delivers the parcel').refine(noLink, 'carrier must be a name, no links in this email'),
@@ -24,12 +24,12 @@ export const shippedAfterCancellationData = z.object({
   currency: currencySchema,
   lines: requiredText('lines is required: a short summary of what shipped after the cancellation').max(2000),
 });
-export type ShippedAfterCancellationData = z.infer<typeof shippedAfterCancellationData>;
+export type CancelledButShippedData = z.infer<typeof cancelledButShippedData>;
 
-export const renderShippedAfterCancellation = (data: ShippedAfterCancellationData): RenderedEmail => render(data, false);
-export const renderShippedAfterCancellationReminder = (data: ShippedAfterCancellationData): RenderedEmail => render(data, true);
+export const renderCancelledButShipped = (data: CancelledButShippedData): RenderedEmail => render(data, false);
+export const renderCancelledButShippedReminder = (data: CancelledButShippedData): RenderedEmail => render(data, true);
 
-function render(data: ShippedAfterCancellationData, reminder: boolean): RenderedEmail {
+function render(data: CancelledButShippedData, reminder: boolean): RenderedEmail {
   const greeting = data.customerName ? `Dear ${data.customerName},` : 'Dear customer,';
   const amount = formatMoney({ amountMinor: data.amount, currency: data.currency });
   const opening = reminder
@@ -65,11 +65,11 @@ function render(data: ShippedAfterCancellationData, reminder: boolean): Rendered
 }
 
 /**
- * The chain turned into a return: the customer refused the item, or did not answer by the
+ * The cancelled-but-shipped process turned into a return: the customer refused the item, or did not answer by the
  * deadline. Says the item is to be returned and that nothing is charged again; no links either.
  * alreadyReturned: the shipped-after-cancel quantities came back by other means meanwhile.
  */
-export const shippedAfterCancellationReturnData = z.object({
+export const cancelledButShippedReturnData = z.object({
   orderNo: requiredText('orderNo is required: the order number the customer knows'),
   customerName: text().trim().max(200).nullish(),
   carrier: requiredText('carrier is required: who delivered the parcel').refine(noLink, 'carrier must be a name, no links in this email'),
@@ -83,9 +83,9 @@ export const shippedAfterCancellationReturnData = z.object({
   }),
   alreadyReturned: z.boolean().default(false),
 });
-export type ShippedAfterCancellationReturnData = z.infer<typeof shippedAfterCancellationReturnData>;
+export type CancelledButShippedReturnData = z.infer<typeof cancelledButShippedReturnData>;
 
-export function renderShippedAfterCancellationReturn(data: ShippedAfterCancellationReturnData): RenderedEmail {
+export function renderCancelledButShippedReturn(data: CancelledButShippedReturnData): RenderedEmail {
   const greeting = data.customerName ? `Dear ${data.customerName},` : 'Dear customer,';
   const opening =
     data.reason === 'REFUSED'

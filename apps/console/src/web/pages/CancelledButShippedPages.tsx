@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import type { CancelledButShippedChain } from '../api/index.ts';
+import type { CancelledButShippedBody } from '../api/index.ts';
 import { CANCELLED_BUT_SHIPPED_STATUSES } from '@cancelflow/domain/cancelled-but-shipped';
 import { EmailList } from '../components/EmailList.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -12,37 +12,40 @@ import { useConsole } from '../context.tsx';
 import { formatMoney, formatTime, humanize } from '../format.ts';
 import { useResource } from '../hooks/useResource.ts';
 
-const CHAIN_STATUSES = CANCELLED_BUT_SHIPPED_STATUSES;
-const finished = (c: CancelledButShippedChain) => c.status === 'COMPLETED' || c.status === 'RETURN_REQUESTED';
+const finished = (c: CancelledButShippedBody) => c.status === 'COMPLETED' || c.status === 'RETURN_REQUESTED';
 
-const CHAIN_COLUMNS: Column<CancelledButShippedChain>[] = [
-  { header: 'Chain', cell: (c) => <Link to={`/cancelled-but-shipped/${c.id}`}>Open chain {c.id.slice(0, 8)}</Link> },
+const CANCELLED_BUT_SHIPPED_COLUMNS: Column<CancelledButShippedBody>[] = [
+  { header: 'Cancelled but shipped', cell: (c) => <Link to={`/cancelled-but-shipped/${c.id}`}>Open {c.id.slice(0, 8)}</Link> },
   { header: 'Status', cell: (c) => <StatusBadge status={c.status} /> },
   { header: 'Items', cell: (c) => c.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'}`).join(', ') },
   { header: 'To rebill', numeric: true, cell: (c) => formatMoney(c.amount, c.currency) },
   { header: 'Started', cell: (c) => formatTime(c.createdAt) },
 ];
 
-/** Items shipped after they were cancelled: one chain per shipment, newest first. */
-export function ChainsPage() {
+/** Items shipped after they were cancelled: one cancelled-but-shipped process per shipment, newest first. */
+export function CancelledButShippedListPage() {
   const { api } = useConsole();
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
   const statusId = useId();
-  const chains = useResource(`chains:${status}`, () => api.orders.listChains({ status, limit: 100 }), {
-    pollWhile: () => true,
-    intervalMs: 5_000,
-  });
-  const items = chains.data?.items ?? [];
+  const cancelledButShippedList = useResource(
+    `cancelled-but-shipped:${status}`,
+    () => api.orders.listCancelledButShipped({ status, limit: 100 }),
+    {
+      pollWhile: () => true,
+      intervalMs: 5_000,
+    },
+  );
+  const items = cancelledButShippedList.data?.items ?? [];
   return (
-    <section aria-labelledby="chains-title">
-      <h1 id="chains-title">Cancelled but shipped</h1>
+    <section aria-labelledby="cancelled-but-shipped-title">
+      <h1 id="cancelled-but-shipped-title">Cancelled but shipped</h1>
       <div className="filters">
         <div>
           <label htmlFor={statusId}>Status</label>
           <select id={statusId} value={status} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}>
             <option value="">Any status</option>
-            {CHAIN_STATUSES.map((s) => (
+            {CANCELLED_BUT_SHIPPED_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {humanize(s)}
               </option>
@@ -50,30 +53,41 @@ export function ChainsPage() {
           </select>
         </div>
       </div>
-      <ErrorMessage error={chains.error} title="The chains cannot be shown" />
-      {chains.loading && !chains.data ? <p role="status">Loading…</p> : null}
-      {chains.data && items.length === 0 ? <p className="hint">Nothing was shipped after being cancelled.</p> : null}
+      <ErrorMessage error={cancelledButShippedList.error} title="The cancelled-but-shipped processes cannot be shown" />
+      {cancelledButShippedList.loading && !cancelledButShippedList.data ? <p role="status">Loading…</p> : null}
+      {cancelledButShippedList.data && items.length === 0 ? <p className="hint">Nothing was shipped after being cancelled.</p> : null}
       {items.length > 0 ? (
-        <Table caption="Cancelled but shipped, the newest first" columns={CHAIN_COLUMNS} rows={items} rowKey={(c) => c.id} />
+        <Table
+          caption="Cancelled but shipped, the newest first"
+          columns={CANCELLED_BUT_SHIPPED_COLUMNS}
+          rows={items}
+          rowKey={(c) => c.id}
+        />
       ) : null}
     </section>
   );
 }
 
-/** One chain: what shipped, the email thread, the customer's acknowledgement, rebill approval, credit memo. */
-export function ChainPage() {
-  const { chainId = '' } = useParams();
+/** One cancelled-but-shipped process: what shipped, the email thread, the customer's acknowledgement, rebill approval, credit memo. */
+export function CancelledButShippedPage() {
+  const { cancelledButShippedId = '' } = useParams();
   const { api, config, session } = useConsole();
-  const chain = useResource(`chain:${chainId}`, () => api.orders.getChain(chainId), { pollWhile: (c) => !finished(c) });
-  const c = chain.data;
+  const cancelledButShipped = useResource(
+    `cancelled-but-shipped:${cancelledButShippedId}`,
+    () => api.orders.getCancelledButShipped(cancelledButShippedId),
+    { pollWhile: (c) => !finished(c) },
+  );
+  const c = cancelledButShipped.data;
   const version = c ? `${c.status}:${c.steps.length}` : '';
-  const emails = useResource(`chain-emails:${c?.orderId ?? ''}:${version}`, async () =>
+  const emails = useResource(`cancelled-but-shipped-emails:${c?.orderId ?? ''}:${version}`, async () =>
     c ? api.notifications.emailsForOrder(c.orderId) : undefined,
   );
-  const rebills = useResource(`rebills:${chainId}:${version}`, () => api.payments.rebillsOfChain(chainId));
+  const rebills = useResource(`rebills:${cancelledButShippedId}:${version}`, () =>
+    api.payments.rebillsOfCancelledButShipped(cancelledButShippedId),
+  );
 
-  if (chain.loading && !c) return <p role="status">Loading the chain…</p>;
-  if (!c) return <ErrorMessage error={chain.error} title="The chain cannot be shown" />;
+  if (cancelledButShipped.loading && !c) return <p role="status">Loading the cancelled-but-shipped process…</p>;
+  if (!c) return <ErrorMessage error={cancelledButShipped.error} title="The cancelled-but-shipped process cannot be shown" />;
   const creditMemo = c.steps.find((s) => s.step === 'CREDIT_MEMO_ISSUED');
   const waitingForApproval = c.status === 'AWAITING_REBILL_APPROVAL';
   const thread = (emails.data?.items ?? []).filter((e) =>
@@ -81,19 +95,19 @@ export function ChainPage() {
   );
 
   return (
-    <article aria-labelledby="chain-title">
+    <article aria-labelledby="cancelled-but-shipped-title">
       <p>
-        <Link to={`/orders/${c.orderId}`}>← The order</Link> · <Link to="/cancelled-but-shipped">All chains</Link>
+        <Link to={`/orders/${c.orderId}`}>← The order</Link> · <Link to="/cancelled-but-shipped">All cancelled-but-shipped processes</Link>
       </p>
-      <h1 id="chain-title">
+      <h1 id="cancelled-but-shipped-title">
         Cancelled but shipped <StatusBadge status={c.status} />
       </h1>
       {!finished(c) ? (
         <p role="status" className="notice">
-          {c.live ? `${humanize(c.live.phase)}. ` : ''}This page follows the chain live.
+          {c.live ? `${humanize(c.live.phase)}. ` : ''}This page follows the cancelled-but-shipped process live.
         </p>
       ) : null}
-      <ErrorMessage error={chain.error} title="Could not refresh" />
+      <ErrorMessage error={cancelledButShipped.error} title="Could not refresh" />
       <dl className="facts">
         <dt>Items</dt>
         <dd>{c.lines.map((l) => `${l.quantity} × ${l.sku ?? 'item'} at ${formatMoney(l.unitPrice, c.currency)}`).join(', ')}</dd>
@@ -137,10 +151,12 @@ export function ChainPage() {
       </dl>
 
       {c.status === 'AWAITING_ACKNOWLEDGEMENT' && (session?.role === 'SUPPORT' || session?.role === 'SERVICE') ? (
-        <UndecidedReplies chain={c} />
+        <UndecidedReplies cancelledButShipped={c} />
       ) : null}
-      {c.status === 'AWAITING_ACKNOWLEDGEMENT' ? <AcknowledgementForm chain={c} onDone={chain.reload} /> : null}
-      {waitingForApproval ? <ApproveRebill chain={c} canApprove={session?.role === 'SUPPORT'} onDone={chain.reload} /> : null}
+      {c.status === 'AWAITING_ACKNOWLEDGEMENT' ? <AcknowledgementForm cancelledButShipped={c} onDone={cancelledButShipped.reload} /> : null}
+      {waitingForApproval ? (
+        <ApproveRebill cancelledButShipped={c} canApprove={session?.role === 'SUPPORT'} onDone={cancelledButShipped.reload} />
+      ) : null}
 
       <section aria-labelledby="steps-title">
         <h2 id="steps-title">Steps</h2>
@@ -162,12 +178,16 @@ export function ChainPage() {
  * not threaded to our email, failed the relay's check): support reads them and, when they judge
  * one genuine, records the customer's answer below.
  */
-function UndecidedReplies({ chain }: { chain: CancelledButShippedChain }) {
+function UndecidedReplies({ cancelledButShipped }: { cancelledButShipped: CancelledButShippedBody }) {
   const { api } = useConsole();
-  const replies = useResource(`undecided-replies:${chain.orderId}`, () => api.notifications.undecidedReplies(chain.orderId), {
-    pollWhile: () => true,
-    intervalMs: 5_000,
-  });
+  const replies = useResource(
+    `undecided-replies:${cancelledButShipped.orderId}`,
+    () => api.notifications.undecidedReplies(cancelledButShipped.orderId),
+    {
+      pollWhile: () => true,
+      intervalMs: 5_000,
+    },
+  );
   const items = replies.data?.items ?? [];
   if (!replies.error && items.length === 0) return null;
   return (
@@ -199,7 +219,7 @@ function UndecidedReplies({ chain }: { chain: CancelledButShippedChain }) {
   );
 }
 
-function AcknowledgementForm({ chain, onDone }: { chain: CancelledButShippedChain; onDone(): Promise<void> }) {
+function AcknowledgementForm({ cancelledButShipped, onDone }: { cancelledButShipped: CancelledButShippedBody; onDone(): Promise<void> }) {
   const { api, session } = useConsole();
   const [accepted, setAccepted] = useState<'yes' | 'no' | ''>('');
   const [evidence, setEvidence] = useState('');
@@ -215,7 +235,7 @@ function AcknowledgementForm({ chain, onDone }: { chain: CancelledButShippedChai
     setError(undefined);
     setBusy(true);
     try {
-      await api.orders.recordAcknowledgement(chain.id, {
+      await api.orders.recordAcknowledgement(cancelledButShipped.id, {
         staffId: session?.staffId ?? 'staff',
         accepted: accepted === 'yes',
         evidence: evidence.trim(),
@@ -263,7 +283,15 @@ function AcknowledgementForm({ chain, onDone }: { chain: CancelledButShippedChai
   );
 }
 
-function ApproveRebill({ chain, canApprove, onDone }: { chain: CancelledButShippedChain; canApprove: boolean; onDone(): Promise<void> }) {
+function ApproveRebill({
+  cancelledButShipped,
+  canApprove,
+  onDone,
+}: {
+  cancelledButShipped: CancelledButShippedBody;
+  canApprove: boolean;
+  onDone(): Promise<void>;
+}) {
   const { api, session } = useConsole();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
@@ -271,7 +299,7 @@ function ApproveRebill({ chain, canApprove, onDone }: { chain: CancelledButShipp
     setBusy(true);
     setError(undefined);
     try {
-      await api.orders.approveRebill(chain.id, { staffId: session?.staffId ?? 'support' });
+      await api.orders.approveRebill(cancelledButShipped.id, { staffId: session?.staffId ?? 'support' });
       await onDone();
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));
@@ -282,7 +310,10 @@ function ApproveRebill({ chain, canApprove, onDone }: { chain: CancelledButShipp
   return (
     <section aria-labelledby="approve-title" className="card">
       <h2 id="approve-title">Rebilling waits for support</h2>
-      <p>The customer accepted. Approving charges {formatMoney(chain.amount, chain.currency)} once and issues the seller's credit memo.</p>
+      <p>
+        The customer accepted. Approving charges {formatMoney(cancelledButShipped.amount, cancelledButShipped.currency)} once and issues the
+        seller's credit memo.
+      </p>
       <ErrorMessage error={error} title="The rebilling was not approved" />
       <div className="actions">
         <button type="button" onClick={approve} disabled={busy || !canApprove} aria-describedby={canApprove ? undefined : 'approve-why'}>
