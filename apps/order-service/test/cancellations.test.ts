@@ -403,10 +403,13 @@ describe('POST /disputes/:id/close and the sandbox records', () => {
   });
 
   it('the sandbox endpoints need an order id', async () => {
-    for (const path of ['/sandbox/channel-messages', '/sandbox/inventory-movements?orderId=nope']) {
+    for (const [path, says] of [
+      ['/sandbox/channel-messages', /orderId: is required/],
+      ['/sandbox/inventory-movements?orderId=nope', /orderId: must be a UUID/],
+    ] as const) {
       const answer = await api.get(path);
       expect(answer.status, path).toBe(400);
-      expect(answer.body.error.message).toMatch(/orderId: is required/);
+      expect(answer.body.error.message).toMatch(says);
     }
   });
 });

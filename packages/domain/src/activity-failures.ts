@@ -21,7 +21,8 @@ export const ACTIVITY_FAILURES = {
   /** A process's record is not there, or not yet: its creating transaction may still commit. */
   cancellationNotFound: 'CancellationNotFound',
   undoNotFound: 'UndoNotFound',
-  cancelledButShippedNotFound: 'CancelledButShippedNotFound',
+  // The value workflow histories recorded when the process was called a chain: kept, so runs in flight match.
+  cancelledButShippedNotFound: 'ChainNotFound',
   bulkCancellationNotFound: 'BulkCancellationNotFound',
   /** The cancellation's own process is still completing: the undo waits for it. */
   cancellationCompleting: 'CancellationCompleting',

@@ -30,7 +30,11 @@ export const UUID_PATTERN: RegExp = z.regexes.guid;
 export const isUuid = (value: string): boolean => UUID_PATTERN.test(value);
 
 /** An id that must be a UUID, refused with `<what> must be a UUID such as …`. */
-export const uuidSchema = (what: string) => z.guid({ error: `${what} must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e` });
+export const uuidSchema = (what: string) =>
+  // A missing id keeps the one wording of every missing field ("is required").
+  z.guid({
+    error: (issue) => (issue.input === undefined ? undefined : `${what} must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e`),
+  });
 
 export const idSchema = text().min(1, 'id is required').max(64, 'id is at most 64 characters');
 
