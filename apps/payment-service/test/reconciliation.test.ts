@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { armFault } from '@cancelflow/service-kit/faults';
-import { SandboxRefundEntity, RefundPartEntity } from '../src/db/entities/index.ts';
+import { SandboxRefund, RefundPart } from '../src/db/entities/index.ts';
 import { createPaymentBook, outcomeOf } from '../src/refunds/index.ts';
 import { partOf } from '../src/refunds/provider-events.ts';
 import type { RunningPaymentService } from '../src/service.ts';
@@ -228,7 +228,7 @@ describe('a crash between two writes loses nothing', () => {
     disarms.push(armFault('refund.provider-answered', 'throw'));
     await expect(service.activities.requestRefund(input)).rejects.toThrow(/injected fault at refund.provider-answered/);
     const part = (await service.book.refundByCancellation(cancellationId))!.parts[0]!;
-    const sandboxRow = await service.orm.em.fork().findOneOrFail(SandboxRefundEntity, { idempotencyKey: `${cancellationId}:1:1` });
+    const sandboxRow = await service.orm.em.fork().findOneOrFail(SandboxRefund, { idempotencyKey: `${cancellationId}:1:1` });
     const event = {
       eventId: `test:${sandboxRow.providerRefundId}:settled`,
       type: 'refund.settled' as const,
@@ -248,7 +248,7 @@ describe('a crash between two writes loses nothing', () => {
           const result: unknown = await value.apply(target, args);
           if (!linked) {
             linked = true;
-            await service.orm.em.fork().nativeUpdate(RefundPartEntity, { id: part.id }, { providerRefundId: sandboxRow.providerRefundId });
+            await service.orm.em.fork().nativeUpdate(RefundPart, { id: part.id }, { providerRefundId: sandboxRow.providerRefundId });
           }
           return result;
         };

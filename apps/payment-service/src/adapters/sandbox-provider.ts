@@ -23,7 +23,7 @@ import {
 } from '@cancelflow/domain';
 import type { Database, Logger } from '@cancelflow/service-kit';
 import { faultPoint } from '@cancelflow/service-kit/faults';
-import { SandboxFaultEntity, SandboxRefundEntity, type SandboxFault, type SandboxRefund } from '../db/entities/index.ts';
+import { SandboxFault, SandboxRefund } from '../db/entities/index.ts';
 import type {
   PaymentProvider,
   ProviderEventInput,
@@ -100,7 +100,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     const { row, created } = await em.transactional(async (tem) => {
       // One decision per idempotency key, even across processes.
       await tem.execute('select pg_advisory_xact_lock(hashtext(?))', [`sandbox-refund:${input.idempotencyKey}`]);
-      const existing = await tem.findOne(SandboxRefundEntity, { idempotencyKey: input.idempotencyKey });
+      const existing = await tem.findOne(SandboxRefund, { idempotencyKey: input.idempotencyKey });
       if (existing) {
         if (existing.kind !== kind || existing.amount !== input.amount || existing.orderId !== input.orderId) {
           throw new ConflictError(
@@ -116,14 +116,14 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         status = 'FAILED';
         failureReason = fault.failureReason;
       } else if (fault?.mode === 'FAIL_ONCE') {
-        const consumed = await tem.nativeUpdate(SandboxFaultEntity, { id: fault.id, consumed: false }, { consumed: true });
+        const consumed = await tem.nativeUpdate(SandboxFault, { id: fault.id, consumed: false }, { consumed: true });
         if (consumed === 1) {
           status = 'FAILED';
           failureReason = fault.failureReason;
         }
       }
       const now = new Date();
-      const row = tem.create(SandboxRefundEntity, {
+      const row = tem.create(SandboxRefund, {
         providerRefundId: `${kind === 'CARD' ? 're' : 'bd'}_${randomUUID().replaceAll('-', '')}`,
         idempotencyKey: input.idempotencyKey,
         kind,
@@ -146,7 +146,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
   }
 
   async function activeFault(em: Database['em'], orderId: string): Promise<SandboxFault | null> {
-    return em.findOne(SandboxFaultEntity, { orderId, operation: 'refund', consumed: false }, { orderBy: { createdAt: 'desc' } });
+    return em.findOne(SandboxFault, { orderId, operation: 'refund', consumed: false }, { orderBy: { createdAt: 'desc' } });
   }
 
   /** The quick path: settle on time in this process. The sweep settles what a restart left behind. */
@@ -183,7 +183,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
   async function markSettled(providerRefundId: string, input: SandboxSettleInput): Promise<SandboxRefund> {
     const em = orm.em.fork();
     return em.transactional(async (tem) => {
-      const row = await tem.findOne(SandboxRefundEntity, { providerRefundId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const row = await tem.findOne(SandboxRefund, { providerRefundId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!row) throw new NotFoundError(`the sandbox provider has no refund ${providerRefundId}`);
       if (row.status === 'PENDING') {
         row.status = input.outcome;
@@ -277,7 +277,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
       const due = await orm.em
         .fork()
         .find(
-          SandboxRefundEntity,
+          SandboxRefund,
           { kind: 'CARD', status: 'PENDING', autoSettle: true, createdAt: { $lte: new Date(Date.now() - cardSettleMs) } },
           { limit: 100 },
         );
@@ -302,7 +302,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
   }
 
   async function refundStatus(providerRefundId: string): Promise<ProviderRefundStatus> {
-    const row = await orm.em.fork().findOne(SandboxRefundEntity, { providerRefundId });
+    const row = await orm.em.fork().findOne(SandboxRefund, { providerRefundId });
     if (!row) return { providerRefundId, status: 'UNKNOWN' };
     return row.status === 'FAILED'
       ? { providerRefundId, status: 'FAILED', failureReason: row.failureReason ?? 'refund_failed' }
@@ -332,12 +332,8 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
       const em = orm.em.fork();
       return em.transactional(async (tem) => {
         // The newest fault for an order decides: earlier ones are superseded.
-        await tem.nativeUpdate(
-          SandboxFaultEntity,
-          { orderId: input.orderId, operation: input.operation, consumed: false },
-          { consumed: true },
-        );
-        const fault = tem.create(SandboxFaultEntity, {
+        await tem.nativeUpdate(SandboxFault, { orderId: input.orderId, operation: input.operation, consumed: false }, { consumed: true });
+        const fault = tem.create(SandboxFault, {
           id: randomUUID(),
           orderId: input.orderId,
           operation: input.operation,

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { Database } from '@cancelflow/service-kit';
-import { PaymentEntity, SandboxAuthorisationEntity, SandboxRecaptureEntity, SandboxRefundEntity } from '../db/entities/index.ts';
+import { Payment, SandboxAuthorisation, SandboxRecapture, SandboxRefund } from '../db/entities/index.ts';
 import type { RecaptureAnswer, UndoPaymentProvider } from './undo-provider.ts';
 
 export interface SandboxUndoProvider extends UndoPaymentProvider {
@@ -25,22 +25,22 @@ export function createSandboxUndoProvider(options: { orm: Database; authorisatio
 
   async function authorisation(input: { orderId: string; paymentReference: string }) {
     const em = orm.em.fork();
-    const payment = await em.findOne(PaymentEntity, { orderId: input.orderId, reference: input.paymentReference, method: 'CARD' });
+    const payment = await em.findOne(Payment, { orderId: input.orderId, reference: input.paymentReference, method: 'CARD' });
     if (!payment) return { active: false, expiresAt: null };
-    const override = await em.findOne(SandboxAuthorisationEntity, { orderId: input.orderId, paymentReference: input.paymentReference });
+    const override = await em.findOne(SandboxAuthorisation, { orderId: input.orderId, paymentReference: input.paymentReference });
     const expiresAt = override?.expiresAt ?? new Date(payment.createdAt.getTime() + options.authorisationDays * DAY_MS);
     return { active: expiresAt.getTime() > Date.now(), expiresAt: expiresAt.toISOString() };
   }
 
   return {
     async canCancelRefund(providerRefundId) {
-      const row = await orm.em.fork().findOne(SandboxRefundEntity, { providerRefundId });
+      const row = await orm.em.fork().findOne(SandboxRefund, { providerRefundId });
       return row?.kind === 'CARD' && row.status === 'PENDING';
     },
 
     async cancelRefund(providerRefundId) {
       return orm.em.fork().transactional(async (em) => {
-        const row = await em.findOne(SandboxRefundEntity, { providerRefundId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const row = await em.findOne(SandboxRefund, { providerRefundId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!row) return false;
         if (row.status === 'CANCELLED') return true;
         if (row.kind !== 'CARD' || row.status !== 'PENDING') return false;
@@ -56,7 +56,7 @@ export function createSandboxUndoProvider(options: { orm: Database; authorisatio
     async recapture(input): Promise<RecaptureAnswer> {
       return orm.em.fork().transactional(async (em) => {
         await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`sandbox-recapture:${input.idempotencyKey}`]);
-        const existing = await em.findOne(SandboxRecaptureEntity, { idempotencyKey: input.idempotencyKey });
+        const existing = await em.findOne(SandboxRecapture, { idempotencyKey: input.idempotencyKey });
         if (existing) return { status: 'SUCCEEDED', providerRecaptureId: existing.providerRecaptureId };
         const auth = await authorisation(input);
         if (!auth.active) {
@@ -65,7 +65,7 @@ export function createSandboxUndoProvider(options: { orm: Database; authorisatio
             reason: auth.expiresAt ? `the card authorisation expired at ${auth.expiresAt}` : 'no card authorisation for this payment',
           };
         }
-        const row = em.create(SandboxRecaptureEntity, {
+        const row = em.create(SandboxRecapture, {
           providerRecaptureId: `rc_${randomUUID().replaceAll('-', '')}`,
           idempotencyKey: input.idempotencyKey,
           orderId: input.orderId,

@@ -16,15 +16,7 @@ import {
 } from '@cancelflow/domain';
 import { isUniqueViolation, type Database } from '@cancelflow/service-kit';
 import type { ChargeProvider } from '../adapters/charge-provider.ts';
-import {
-  CreditMemoEntity,
-  CustomerAcknowledgementEntity,
-  PaymentEntity,
-  RebillEntity,
-  type CreditMemo,
-  type CustomerAcknowledgement,
-  type Rebill,
-} from '../db/entities/index.ts';
+import { CreditMemo, CustomerAcknowledgement, Payment, Rebill } from '../db/entities/index.ts';
 import type { CancelledButShippedPaymentActivities } from '@cancelflow/workflows/contracts/cancelled-but-shipped';
 import { isUuid } from '@cancelflow/domain';
 
@@ -41,9 +33,9 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
   ): Promise<CustomerAcknowledgement> {
     const ack = ref.acknowledgementId
       ? isUuid(ref.acknowledgementId)
-        ? await em().findOne(CustomerAcknowledgementEntity, { id: ref.acknowledgementId })
+        ? await em().findOne(CustomerAcknowledgement, { id: ref.acknowledgementId })
         : null
-      : await em().findOne(CustomerAcknowledgementEntity, { cancelledButShippedId: ref.cancelledButShippedId });
+      : await em().findOne(CustomerAcknowledgement, { cancelledButShippedId: ref.cancelledButShippedId });
     if (!ack) {
       throw new RuleViolationError(
         `${what} refused: no customer acknowledgement ${ref.acknowledgementId ?? `of cancelled-but-shipped process ${ref.cancelledButShippedId}`} is recorded; ` +
@@ -73,13 +65,13 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
 
   return {
     async recordAcknowledgement(input: RecordInput): Promise<CustomerAcknowledgement> {
-      const existing = await em().findOne(CustomerAcknowledgementEntity, { cancelledButShippedId: input.cancelledButShippedId });
+      const existing = await em().findOne(CustomerAcknowledgement, { cancelledButShippedId: input.cancelledButShippedId });
       if (existing) return existing;
       const a = input.acknowledgement;
       if (!a.evidence.trim()) throw new RuleViolationError("an acknowledgement needs the customer's words as evidence");
       try {
         const fork = em();
-        const row = fork.create(CustomerAcknowledgementEntity, {
+        const row = fork.create(CustomerAcknowledgement, {
           id: randomUUID(),
           cancelledButShippedId: input.cancelledButShippedId,
           orderId: input.orderId,
@@ -97,20 +89,20 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
         return row;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        return (await em().findOne(CustomerAcknowledgementEntity, { cancelledButShippedId: input.cancelledButShippedId }))!;
+        return (await em().findOne(CustomerAcknowledgement, { cancelledButShippedId: input.cancelledButShippedId }))!;
       }
     },
 
     async acknowledgement(id: string): Promise<CustomerAcknowledgement | null> {
-      return isUuid(id) ? em().findOne(CustomerAcknowledgementEntity, { id }) : null;
+      return isUuid(id) ? em().findOne(CustomerAcknowledgement, { id }) : null;
     },
 
     async rebill(input: RebillInput): Promise<Rebill> {
-      const done = await em().findOne(RebillEntity, { cancelledButShippedId: input.cancelledButShippedId });
+      const done = await em().findOne(Rebill, { cancelledButShippedId: input.cancelledButShippedId });
       if (done) return done;
       if (input.amount <= 0) throw new RuleViolationError('a rebill is for more than 0');
       const ack = await acceptedAcknowledgement('the rebill', input);
-      const card = await em().findOne(PaymentEntity, { orderId: input.orderId, method: 'CARD' }, { orderBy: { createdAt: 'asc' } });
+      const card = await em().findOne(Payment, { orderId: input.orderId, method: 'CARD' }, { orderBy: { createdAt: 'asc' } });
       const charge = await deps.charges.charge({
         idempotencyKey: `rebill:${input.cancelledButShippedId}`,
         orderId: input.orderId,
@@ -120,7 +112,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
       });
       try {
         const fork = em();
-        const row = fork.create(RebillEntity, {
+        const row = fork.create(Rebill, {
           id: randomUUID(),
           cancelledButShippedId: input.cancelledButShippedId,
           orderId: input.orderId,
@@ -136,12 +128,12 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
       } catch (error) {
         // A racing request recorded the same charge (same provider key) first.
         if (!isUniqueViolation(error)) throw error;
-        return (await em().findOne(RebillEntity, { cancelledButShippedId: input.cancelledButShippedId }))!;
+        return (await em().findOne(Rebill, { cancelledButShippedId: input.cancelledButShippedId }))!;
       }
     },
 
     async rebillsOf(query: { cancelledButShippedId?: string; orderId?: string }): Promise<Rebill[]> {
-      return em().find(RebillEntity, {
+      return em().find(Rebill, {
         ...(query.cancelledButShippedId ? { cancelledButShippedId: query.cancelledButShippedId } : {}),
         ...(query.orderId ? { orderId: query.orderId } : {}),
       });
@@ -150,7 +142,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
     /** Pays the seller. Refused unless it references the cancelled-but-shipped process's recorded, accepting acknowledgement. */
     async issueCreditMemo(input: CreateCreditMemoInput): Promise<{ creditMemo: CreditMemo; created: boolean }> {
       const ack = await acceptedAcknowledgement('the credit memo', input);
-      const existing = await em().findOne(CreditMemoEntity, { cancelledButShippedId: input.cancelledButShippedId });
+      const existing = await em().findOne(CreditMemo, { cancelledButShippedId: input.cancelledButShippedId });
       if (existing) {
         if (existing.amount !== input.amount || existing.acknowledgementId !== ack.id || existing.merchantId !== input.merchantId) {
           throw new ConflictError(
@@ -166,7 +158,7 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
       }
       try {
         const fork = em();
-        const row = fork.create(CreditMemoEntity, {
+        const row = fork.create(CreditMemo, {
           id: randomUUID(),
           cancelledButShippedId: input.cancelledButShippedId,
           orderId: input.orderId,
@@ -180,14 +172,14 @@ export function createRebillBook(deps: { orm: Database; charges: ChargeProvider 
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         return {
-          creditMemo: (await em().findOne(CreditMemoEntity, { cancelledButShippedId: input.cancelledButShippedId }))!,
+          creditMemo: (await em().findOne(CreditMemo, { cancelledButShippedId: input.cancelledButShippedId }))!,
           created: false,
         };
       }
     },
 
     async creditMemo(id: string): Promise<CreditMemo> {
-      const memo = isUuid(id) ? await em().findOne(CreditMemoEntity, { id }) : null;
+      const memo = isUuid(id) ? await em().findOne(CreditMemo, { id }) : null;
       if (!memo) throw new NotFoundError(`no credit memo ${id}`);
       return memo;
     },

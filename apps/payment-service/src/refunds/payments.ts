@@ -9,7 +9,7 @@ import {
   type RecordPaymentInput,
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
-import { PaymentEntity, RefundEntity, RefundPartEntity, type Payment } from '../db/entities/index.ts';
+import { Payment, Refund, RefundPart } from '../db/entities/index.ts';
 import type { EntityManager } from './store.ts';
 import { refundView } from './views.ts';
 import { orderTotalsOf } from '../money/totals.ts';
@@ -30,16 +30,16 @@ export const paymentView = (payment: Payment): PaymentView => ({
 export async function recordPayment(em: EntityManager, input: RecordPaymentInput): Promise<{ payment: PaymentView; created: boolean }> {
   const where = { orderId: input.orderId, reference: input.reference };
   let created = false;
-  const existingBefore = await em.findOne(PaymentEntity, where, { refresh: true });
+  const existingBefore = await em.findOne(Payment, where, { refresh: true });
   if (!existingBefore) {
     try {
-      await em.insert(PaymentEntity, { id: randomUUID(), ...input, createdAt: new Date() });
+      await em.insert(Payment, { id: randomUUID(), ...input, createdAt: new Date() });
       created = true;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
   }
-  const payment = await em.findOneOrFail(PaymentEntity, where, { refresh: true });
+  const payment = await em.findOneOrFail(Payment, where, { refresh: true });
   if (!created && (payment.method !== input.method || payment.amount !== input.amount || payment.currency !== input.currency)) {
     throw differentPayment(input.orderId, payment);
   }
@@ -70,7 +70,7 @@ export async function recordOrderPayments(
       `insert into "payments"."imported_order" ("order_id", "currency") values (?, ?) on conflict ("order_id") do nothing`,
       [input.orderId, input.currency],
     );
-    const stored = await tem.find(PaymentEntity, { orderId: input.orderId }, { refresh: true });
+    const stored = await tem.find(Payment, { orderId: input.orderId }, { refresh: true });
     const differing = input.payments.flatMap((payment) => {
       const first = stored.find((s) => s.reference === payment.reference);
       return first && (first.method !== payment.method || first.amount !== payment.amount || first.currency !== input.currency)
@@ -91,13 +91,13 @@ export type OrderPaymentsView = OrderPaymentsBody;
 
 export async function orderPayments(em: EntityManager, orderId: string): Promise<OrderPaymentsView> {
   const [payments, refunds, imported] = await Promise.all([
-    em.find(PaymentEntity, { orderId }, { orderBy: { createdAt: 'asc' }, refresh: true }),
-    em.find(RefundEntity, { orderId }, { orderBy: { createdAt: 'asc' }, refresh: true }),
+    em.find(Payment, { orderId }, { orderBy: { createdAt: 'asc' }, refresh: true }),
+    em.find(Refund, { orderId }, { orderBy: { createdAt: 'asc' }, refresh: true }),
     em.execute<{ currency: string }[]>(`select "currency" from "payments"."imported_order" where "order_id" = ?`, [orderId]),
   ]);
   // An order never imported is missing like any other thing, in the same words as the access check's.
   if (payments.length === 0 && refunds.length === 0 && imported.length === 0) throw new NotFoundError(`no order ${orderId}`);
-  const parts = refunds.length ? await em.find(RefundPartEntity, { refundId: { $in: refunds.map((r) => r.id) } }, { refresh: true }) : [];
+  const parts = refunds.length ? await em.find(RefundPart, { refundId: { $in: refunds.map((r) => r.id) } }, { refresh: true }) : [];
   const totals = await orderTotalsOf(em, orderId, { payments, refundParts: parts });
   return {
     orderId,

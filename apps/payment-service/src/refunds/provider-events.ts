@@ -6,7 +6,7 @@
  */
 import { LockMode } from '@mikro-orm/core';
 import { NotFoundError, type ProviderEvent } from '@cancelflow/domain';
-import { RefundEntity, RefundPartEntity } from '../db/entities/index.ts';
+import { Refund, RefundPart } from '../db/entities/index.ts';
 import { recomputeRefundStatus, viewOf, type EntityManager } from './store.ts';
 import type { RefundView } from './views.ts';
 
@@ -27,7 +27,7 @@ export async function applyProviderEvent(em: EntityManager, event: ProviderEvent
           'or it belongs to an attempt that has since been retried',
       );
     }
-    const refund = await tem.findOneOrFail(RefundEntity, { id: part.refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const refund = await tem.findOneOrFail(Refund, { id: part.refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     const recorded = await tem.execute<{ event_id: string }[]>(
       `insert into "payments"."provider_event" ("event_id", "type", "payload", "received_at")
        values (?, ?, ?::jsonb, now()) on conflict ("event_id") do nothing returning "event_id"`,
@@ -66,7 +66,7 @@ export async function applyProviderEvent(em: EntityManager, event: ProviderEvent
  */
 export async function partOf(em: EntityManager, event: ProviderEvent) {
   const byKey = event.merchantReference ? [{ idempotencyKey: event.merchantReference }] : [];
-  const found = await em.find(RefundPartEntity, { $or: [{ providerRefundId: event.providerRefundId }, ...byKey] });
+  const found = await em.find(RefundPart, { $or: [{ providerRefundId: event.providerRefundId }, ...byKey] });
   // The provider's id wins: a key echoed by an event of an attempt since retried names the new attempt's part.
   return found.find((part) => part.providerRefundId === event.providerRefundId) ?? found[0] ?? null;
 }

@@ -8,7 +8,7 @@
  */
 import { NotFoundError } from '@cancelflow/domain';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
-import { RefundEntity, RefundPartEntity } from '../db/entities/index.ts';
+import { Refund, RefundPart } from '../db/entities/index.ts';
 import { applyProviderEvent } from './provider-events.ts';
 import { submitToProvider } from './request-refund.ts';
 import { viewOf, type EntityManager } from './store.ts';
@@ -21,20 +21,20 @@ export interface ReconcileResult {
 }
 
 export async function reconcileRefund(em: EntityManager, provider: PaymentProvider, cancellationId: string): Promise<ReconcileResult> {
-  const refund = await em.findOne(RefundEntity, { cancellationId }, { refresh: true });
+  const refund = await em.findOne(Refund, { cancellationId }, { refresh: true });
   if (!refund) throw new NotFoundError(`cancellation ${cancellationId} has no refund: request it first`);
   let statusChanged = false;
   if (refund.status === 'PENDING') {
     await submitToProvider(em, provider, refund.id);
     const pending = await em.find(
-      RefundPartEntity,
+      RefundPart,
       { refundId: refund.id, status: 'PENDING', providerRefundId: { $ne: null }, channel: { $in: ['CARD', 'BANK_DEPOSIT'] } },
       { orderBy: { partNo: 'asc' }, refresh: true },
     );
     for (const part of pending) {
       const providerRefundId = part.providerRefundId!;
       const answer = await provider.refundStatus(providerRefundId);
-      await em.fork().nativeUpdate(RefundPartEntity, { id: part.id }, { providerCheckedAt: new Date() });
+      await em.fork().nativeUpdate(RefundPart, { id: part.id }, { providerCheckedAt: new Date() });
       // PENDING: not yet. CANCELLED: an undo stopped it and records that itself. UNKNOWN: nothing to apply.
       if (answer.status !== 'SETTLED' && answer.status !== 'FAILED') continue;
       const settled = answer.status === 'SETTLED';
@@ -47,6 +47,6 @@ export async function reconcileRefund(em: EntityManager, provider: PaymentProvid
       statusChanged ||= result.statusChanged;
     }
   }
-  const latest = await em.findOneOrFail(RefundEntity, { id: refund.id }, { refresh: true });
+  const latest = await em.findOneOrFail(Refund, { id: refund.id }, { refresh: true });
   return { refund: await viewOf(em, latest), statusChanged };
 }

@@ -16,13 +16,13 @@ import {
   planRefund,
   refundStatusOf,
   settlesThroughProvider,
-  type RefundPart,
+  type RefundPart as PlannedRefundPart,
   type RequestRefundInput,
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
-import { LedgerEntryEntity, PaymentEntity, RefundEntity, RefundPartEntity, type Refund } from '../db/entities/index.ts';
+import { LedgerEntry, Payment, Refund, RefundPart } from '../db/entities/index.ts';
 import { recomputeRefundStatus, refundByCancellation, type EntityManager } from './store.ts';
 import type { RefundView } from './views.ts';
 import { refundableOf } from '../money/totals.ts';
@@ -31,7 +31,7 @@ export const idempotencyKeyOf = (cancellationId: string, partNo: number, attempt
   `${cancellationId}:${partNo}:${attempt}`;
 
 export async function requestRefund(em: EntityManager, provider: PaymentProvider, input: RequestRefundInput): Promise<RefundView> {
-  let refund = await em.findOne(RefundEntity, { cancellationId: input.cancellationId }, { refresh: true });
+  let refund = await em.findOne(Refund, { cancellationId: input.cancellationId }, { refresh: true });
   if (refund) assertSameRefund(refund, input);
   else refund = await storePlannedRefund(em, input);
 
@@ -64,12 +64,12 @@ async function storePlannedRefund(em: EntityManager, input: RequestRefundInput):
       // Refunds of one order are planned one at a time, so two cancellations never both spend
       // the same refundable remainder.
       await tem.execute('select pg_advisory_xact_lock(hashtext(?))', [`refund-plan:${input.orderId}`]);
-      const existing = await tem.findOne(RefundEntity, { cancellationId: input.cancellationId });
+      const existing = await tem.findOne(Refund, { cancellationId: input.cancellationId });
       if (existing) return existing;
 
       const plan = await planFor(tem, input);
       const now = new Date();
-      const refund = tem.create(RefundEntity, {
+      const refund = tem.create(Refund, {
         id: randomUUID(),
         cancellationId: input.cancellationId,
         orderId: input.orderId,
@@ -87,7 +87,7 @@ async function storePlannedRefund(em: EntityManager, input: RequestRefundInput):
       const parts = plan.map((planned, index) => {
         const partNo = index + 1;
         const viaLedger = !settlesThroughProvider(planned.channel);
-        return tem.create(RefundPartEntity, {
+        return tem.create(RefundPart, {
           id: randomUUID(),
           refundId: refund.id,
           partNo,
@@ -106,7 +106,7 @@ async function storePlannedRefund(em: EntityManager, input: RequestRefundInput):
       await tem.flush();
       for (const part of parts) {
         if (part.channel === 'POINTS' || part.channel === 'STORE_CREDIT') {
-          tem.create(LedgerEntryEntity, {
+          tem.create(LedgerEntry, {
             id: randomUUID(),
             orderId: input.orderId,
             kind: part.channel,
@@ -124,7 +124,7 @@ async function storePlannedRefund(em: EntityManager, input: RequestRefundInput):
   } catch (error) {
     // A racing request for the same cancellation stored it first: that one is the refund.
     if (!isUniqueViolation(error)) throw error;
-    const stored = await em.findOne(RefundEntity, { cancellationId: input.cancellationId }, { refresh: true });
+    const stored = await em.findOne(Refund, { cancellationId: input.cancellationId }, { refresh: true });
     if (!stored) throw error;
     assertSameRefund(stored, input);
     return stored;
@@ -135,10 +135,10 @@ async function storePlannedRefund(em: EntityManager, input: RequestRefundInput):
  * What to give back and how. Nothing for an amount of 0 or the method NONE. Otherwise never more
  * than the order was paid minus what earlier refunds of it still give back (refundableOf).
  */
-async function planFor(em: EntityManager, input: RequestRefundInput): Promise<RefundPart[]> {
+async function planFor(em: EntityManager, input: RequestRefundInput): Promise<PlannedRefundPart[]> {
   if (input.amount === 0 || input.refundMethod === 'NONE') return planRefund(input.amount, input.refundMethod, []);
 
-  const payments = await em.find(PaymentEntity, { orderId: input.orderId }, { orderBy: { createdAt: 'asc' } });
+  const payments = await em.find(Payment, { orderId: input.orderId }, { orderBy: { createdAt: 'asc' } });
   if (payments.length === 0) {
     throw new RuleViolationError(
       `cannot refund ${input.amount} ${input.currency} on order ${input.orderId}: no payments are recorded for it; ` +
@@ -149,9 +149,9 @@ async function planFor(em: EntityManager, input: RequestRefundInput): Promise<Re
   if (foreign) {
     throw new RuleViolationError(`cannot refund in ${input.currency}: order ${input.orderId} was paid in ${foreign.currency}`);
   }
-  const earlierRefunds = await em.find(RefundEntity, { orderId: input.orderId });
+  const earlierRefunds = await em.find(Refund, { orderId: input.orderId });
   const earlierParts = earlierRefunds.length
-    ? await em.find(RefundPartEntity, { refundId: { $in: earlierRefunds.map((refund) => refund.id) } })
+    ? await em.find(RefundPart, { refundId: { $in: earlierRefunds.map((refund) => refund.id) } })
     : [];
   const refundable = await refundableOf(em, input.orderId, { payments, refunds: earlierRefunds, refundParts: earlierParts });
   if (input.amount > refundable.left) {
@@ -166,9 +166,9 @@ async function planFor(em: EntityManager, input: RequestRefundInput): Promise<Re
 /** Support asked again: the failed parts get a new attempt, hence a new provider key. */
 async function resetFailedParts(em: EntityManager, refundId: string, cancellationId: string): Promise<void> {
   await em.fork().transactional(async (tem) => {
-    const refund = await tem.findOneOrFail(RefundEntity, { id: refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const refund = await tem.findOneOrFail(Refund, { id: refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (refund.status !== 'FAILED') return; // a racing retry already did it
-    const failed = await tem.find(RefundPartEntity, { refundId, status: 'FAILED' }, { refresh: true });
+    const failed = await tem.find(RefundPart, { refundId, status: 'FAILED' }, { refresh: true });
     for (const part of failed) {
       part.attempt += 1;
       part.idempotencyKey = idempotencyKeyOf(cancellationId, part.partNo, part.attempt);
@@ -188,9 +188,9 @@ async function resetFailedParts(em: EntityManager, refundId: string, cancellatio
  * provider deduplicates on the key, so sending twice is harmless.
  */
 export async function submitToProvider(em: EntityManager, provider: PaymentProvider, refundId: string): Promise<void> {
-  const refund = await em.findOneOrFail(RefundEntity, { id: refundId }, { refresh: true });
+  const refund = await em.findOneOrFail(Refund, { id: refundId }, { refresh: true });
   const unsent = await em.find(
-    RefundPartEntity,
+    RefundPart,
     { refundId, status: 'PENDING', providerRefundId: null, channel: { $in: ['CARD', 'BANK_DEPOSIT'] } },
     { orderBy: { partNo: 'asc' }, refresh: true },
   );
@@ -210,9 +210,9 @@ export async function submitToProvider(em: EntityManager, provider: PaymentProvi
     faultPoint('refund.provider-answered');
 
     await em.fork().transactional(async (tem) => {
-      const locked = await tem.findOneOrFail(RefundEntity, { id: refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      const locked = await tem.findOneOrFail(Refund, { id: refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const linked = await tem.nativeUpdate(
-        RefundPartEntity,
+        RefundPart,
         { id: part.id, attempt: part.attempt, providerRefundId: null },
         answer.status === 'FAILED'
           ? {

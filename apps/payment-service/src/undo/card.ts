@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
-import { RecaptureEntity, RefundEntity, RefundPartEntity } from '../db/entities/index.ts';
+import { Recapture, Refund, RefundPart } from '../db/entities/index.ts';
 import { STOPPED_FOR_UNDO } from '../money/totals.ts';
 import { recomputeRefundStatus, refundPartOrFail } from '../refunds/store.ts';
 import type { UndoMoneyDeps } from './deps.ts';
@@ -21,13 +21,9 @@ export function undoCard(deps: Pick<UndoMoneyDeps, 'orm' | 'provider'>) {
       if (part.channel !== 'CARD' || part.status !== 'PENDING' || !part.providerRefundId) return { stopped: false };
       if (!(await deps.provider.cancelRefund(part.providerRefundId))) return { stopped: false };
       await em().transactional(async (tem) => {
-        const refund = await tem.findOneOrFail(
-          RefundEntity,
-          { id: part.refundId },
-          { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-        );
+        const refund = await tem.findOneOrFail(Refund, { id: part.refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
         await tem.nativeUpdate(
-          RefundPartEntity,
+          RefundPart,
           { id: part.id, status: 'PENDING' },
           { status: 'FAILED', failureReason: reason, settledAt: new Date() },
         );
@@ -37,7 +33,7 @@ export function undoCard(deps: Pick<UndoMoneyDeps, 'orm' | 'provider'>) {
     },
 
     async recapture(input: { undoId: string; orderId: string; partId: string; amount: number; currency: string }) {
-      const existing = await em().findOne(RecaptureEntity, { undoId: input.undoId, refundPartId: input.partId }, { refresh: true });
+      const existing = await em().findOne(Recapture, { undoId: input.undoId, refundPartId: input.partId }, { refresh: true });
       if (existing) return { recaptured: true, recaptureId: existing.id };
       const part = await refundPartOrFail(em(), input.partId);
       if (part.channel !== 'CARD' || !part.paymentReference) {
@@ -65,7 +61,7 @@ export function undoCard(deps: Pick<UndoMoneyDeps, 'orm' | 'provider'>) {
           answer.providerRecaptureId,
         ],
       );
-      const row = await em().findOneOrFail(RecaptureEntity, { undoId: input.undoId, refundPartId: part.id }, { refresh: true });
+      const row = await em().findOneOrFail(Recapture, { undoId: input.undoId, refundPartId: part.id }, { refresh: true });
       return { recaptured: true, recaptureId: row.id };
     },
   };

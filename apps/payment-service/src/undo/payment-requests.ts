@@ -9,7 +9,7 @@ import { ConflictError, isUuid, NotFoundError, RuleViolationError, type PaymentR
 import { undoCancellationWorkflowId } from '@cancelflow/domain/undo-cancellation';
 import { faultPoint } from '@cancelflow/service-kit/faults';
 import { paymentReceivedSignal, type PaymentRequestView } from '@cancelflow/workflows/contracts/undo-cancellation';
-import { PaymentRequestEntity, type PaymentRequest } from '../db/entities/index.ts';
+import { PaymentRequest } from '../db/entities/index.ts';
 import type { UndoMoneyDeps } from './deps.ts';
 
 export const paymentRequestView = (r: PaymentRequest): PaymentRequestView => ({
@@ -28,7 +28,7 @@ export function undoPaymentRequests(deps: UndoMoneyDeps) {
   const em = () => deps.orm.em.fork();
 
   async function requestOrFail(id: string): Promise<PaymentRequest> {
-    const request = isUuid(id) ? await em().findOne(PaymentRequestEntity, { id }, { refresh: true }) : null;
+    const request = isUuid(id) ? await em().findOne(PaymentRequest, { id }, { refresh: true }) : null;
     if (!request) throw new NotFoundError(`no payment request ${id}`);
     return request;
   }
@@ -37,7 +37,7 @@ export function undoPaymentRequests(deps: UndoMoneyDeps) {
   async function recordPaymentReceived(event: PaymentReceivedEvent): Promise<{ duplicate: boolean; request: PaymentRequest }> {
     return em().transactional(async (tem) => {
       const request = await tem.findOne(
-        PaymentRequestEntity,
+        PaymentRequest,
         { id: event.paymentRequestId },
         { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
       );
@@ -93,7 +93,7 @@ export function undoPaymentRequests(deps: UndoMoneyDeps) {
          values (?, ?, ?, ?, ?, ?, ?, 'OPEN', ?) on conflict ("undo_id", "round") do nothing`,
         [randomUUID(), input.undoId, input.round, input.cancellationId, input.orderId, input.amount, input.currency, new Date(input.dueAt)],
       );
-      const row = await em().findOneOrFail(PaymentRequestEntity, { undoId: input.undoId, round: input.round }, { refresh: true });
+      const row = await em().findOneOrFail(PaymentRequest, { undoId: input.undoId, round: input.round }, { refresh: true });
       return paymentRequestView(row);
     },
 
@@ -101,7 +101,7 @@ export function undoPaymentRequests(deps: UndoMoneyDeps) {
 
     async expirePaymentRequest(id: string): Promise<PaymentRequestView> {
       await requestOrFail(id);
-      await em().nativeUpdate(PaymentRequestEntity, { id, status: 'OPEN' }, { status: 'EXPIRED' });
+      await em().nativeUpdate(PaymentRequest, { id, status: 'OPEN' }, { status: 'EXPIRED' });
       return paymentRequestView(await requestOrFail(id));
     },
 
@@ -123,7 +123,7 @@ export function undoPaymentRequests(deps: UndoMoneyDeps) {
       const request = await requestOrFail(id);
       if (request.status !== 'OPEN') return paymentRequestView(request);
       const payment = await deps.provider.paymentOf(id);
-      await em().nativeUpdate(PaymentRequestEntity, { id }, { providerCheckedAt: new Date() });
+      await em().nativeUpdate(PaymentRequest, { id }, { providerCheckedAt: new Date() });
       if (!payment) return paymentRequestView(await requestOrFail(id));
       const result = await recordPaymentReceived({
         eventId: `reconciled:${payment.providerPaymentId}:received`,

@@ -2,7 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { ACKNOWLEDGEMENT_CHANNELS } from '@cancelflow/domain';
 
 /** The customer's acknowledgement of an item shipped after cancellation (one per cancelled-but-shipped process). */
-export const CustomerAcknowledgementEntity = defineEntity({
+export const CustomerAcknowledgement = defineEntity({
   name: 'CustomerAcknowledgement',
   tableName: 'customer_acknowledgement',
   properties: {
@@ -21,10 +21,10 @@ export const CustomerAcknowledgementEntity = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
-export type CustomerAcknowledgement = InferEntity<typeof CustomerAcknowledgementEntity>;
+export type CustomerAcknowledgement = InferEntity<typeof CustomerAcknowledgement>;
 
 /** The customer charged again for what shipped after cancellation (one per cancelled-but-shipped process). */
-export const RebillEntity = defineEntity({
+export const Rebill = defineEntity({
   name: 'Rebill',
   tableName: 'rebill',
   properties: {
@@ -40,10 +40,10 @@ export const RebillEntity = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
-export type Rebill = InferEntity<typeof RebillEntity>;
+export type Rebill = InferEntity<typeof Rebill>;
 
 /** What the seller is paid for items shipped after cancellation (one per cancelled-but-shipped process). */
-export const CreditMemoEntity = defineEntity({
+export const CreditMemo = defineEntity({
   name: 'CreditMemo',
   tableName: 'credit_memo',
   properties: {
@@ -57,10 +57,10 @@ export const CreditMemoEntity = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
-export type CreditMemo = InferEntity<typeof CreditMemoEntity>;
+export type CreditMemo = InferEntity<typeof CreditMemo>;
 
 /** The sandbox provider's book of charges (rebills). */
-export const SandboxChargeEntity = defineEntity({
+export const SandboxCharge = defineEntity({
   name: 'SandboxCharge',
   tableName: 'sandbox_charge',
   properties: {
@@ -73,6 +73,6 @@ export const SandboxChargeEntity = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
-export type SandboxCharge = InferEntity<typeof SandboxChargeEntity>;
+export type SandboxCharge = InferEntity<typeof SandboxCharge>;
 
-export const cancelledButShippedEntities = [CustomerAcknowledgementEntity, RebillEntity, CreditMemoEntity, SandboxChargeEntity];
+export const cancelledButShippedEntities = [CustomerAcknowledgement, Rebill, CreditMemo, SandboxCharge];

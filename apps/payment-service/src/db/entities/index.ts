@@ -1,7 +1,7 @@
-import { PaymentEntity } from './payment.ts';
-import { ProviderEventEntity } from './provider-event.ts';
-import { LedgerEntryEntity, RefundEntity, RefundPartEntity } from './refund.ts';
-import { SandboxFaultEntity, SandboxRefundEntity } from './sandbox.ts';
+import { Payment } from './payment.ts';
+import { ProviderEvent } from './provider-event.ts';
+import { LedgerEntry, Refund, RefundPart } from './refund.ts';
+import { SandboxFault, SandboxRefund } from './sandbox.ts';
 import { cancelledButShippedEntities } from './cancelled-but-shipped.ts';
 import { undoEntities } from './undo.ts';
 
@@ -13,13 +13,13 @@ export * from './cancelled-but-shipped.ts';
 export * from './undo.ts';
 
 export const entities = [
-  PaymentEntity,
-  RefundEntity,
-  RefundPartEntity,
-  LedgerEntryEntity,
-  ProviderEventEntity,
-  SandboxRefundEntity,
-  SandboxFaultEntity,
+  Payment,
+  Refund,
+  RefundPart,
+  LedgerEntry,
+  ProviderEvent,
+  SandboxRefund,
+  SandboxFault,
   ...undoEntities,
   ...cancelledButShippedEntities,
 ];

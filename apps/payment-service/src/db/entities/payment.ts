@@ -2,7 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { PAYMENT_METHODS } from '@cancelflow/domain';
 
 /** A payment the customer made for an order, as the channel reported it at import. */
-export const PaymentEntity = defineEntity({
+export const Payment = defineEntity({
   name: 'Payment',
   tableName: 'payment',
   properties: {
@@ -16,4 +16,4 @@ export const PaymentEntity = defineEntity({
   },
   uniques: [{ properties: ['orderId', 'reference'], name: 'payment_order_id_reference_unique' }],
 });
-export type Payment = InferEntity<typeof PaymentEntity>;
+export type Payment = InferEntity<typeof Payment>;

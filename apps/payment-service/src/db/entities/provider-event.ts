@@ -1,7 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 /** Every provider event we processed: providers retry, we deduplicate on event_id. */
-export const ProviderEventEntity = defineEntity({
+export const ProviderEvent = defineEntity({
   name: 'ProviderEvent',
   tableName: 'provider_event',
   properties: {
@@ -11,4 +11,4 @@ export const ProviderEventEntity = defineEntity({
     receivedAt: p.datetime().onCreate(() => new Date()),
   },
 });
-export type ProviderEventRow = InferEntity<typeof ProviderEventEntity>;
+export type ProviderEventRow = InferEntity<typeof ProviderEvent>;

@@ -2,7 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { REFUND_CHANNELS, REFUND_METHODS, REFUND_STATUSES } from '@cancelflow/domain';
 
 /** The refund of one cancellation (at most one per cancellation), made of parts. */
-export const RefundEntity = defineEntity({
+export const Refund = defineEntity({
   name: 'Refund',
   tableName: 'refund',
   properties: {
@@ -23,10 +23,10 @@ export const RefundEntity = defineEntity({
       .onUpdate(() => new Date()),
   },
 });
-export type Refund = InferEntity<typeof RefundEntity>;
+export type Refund = InferEntity<typeof Refund>;
 
 /** One way the money of a refund reaches the customer: a card refund, a bank deposit, points… */
-export const RefundPartEntity = defineEntity({
+export const RefundPart = defineEntity({
   name: 'RefundPart',
   tableName: 'refund_part',
   properties: {
@@ -48,10 +48,10 @@ export const RefundPartEntity = defineEntity({
   },
   uniques: [{ properties: ['refundId', 'partNo'], name: 'refund_part_refund_id_part_no_unique' }],
 });
-export type RefundPartRow = InferEntity<typeof RefundPartEntity>;
+export type RefundPartRow = InferEntity<typeof RefundPart>;
 
 /** Points or store credit given back to the customer: our own ledger, no provider involved. */
-export const LedgerEntryEntity = defineEntity({
+export const LedgerEntry = defineEntity({
   name: 'LedgerEntry',
   tableName: 'ledger_entry',
   properties: {
@@ -64,4 +64,4 @@ export const LedgerEntryEntity = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
-export type LedgerEntry = InferEntity<typeof LedgerEntryEntity>;
+export type LedgerEntry = InferEntity<typeof LedgerEntry>;

@@ -9,7 +9,7 @@ export const SANDBOX_FAULT_MODES = ['FAIL', 'FAIL_ONCE', 'SETTLE_MANUALLY', 'SET
  * The sandbox provider's own books: what a real provider keeps on its side. Persisted so that
  * several processes share it and a restart never forgets an idempotency key.
  */
-export const SandboxRefundEntity = defineEntity({
+export const SandboxRefund = defineEntity({
   name: 'SandboxRefund',
   tableName: 'sandbox_refund',
   properties: {
@@ -30,10 +30,10 @@ export const SandboxRefundEntity = defineEntity({
     settledAt: p.datetime().nullable(),
   },
 });
-export type SandboxRefund = InferEntity<typeof SandboxRefundEntity>;
+export type SandboxRefund = InferEntity<typeof SandboxRefund>;
 
 /** A test-mode control, like a provider's test cards: the newest one for an order decides. */
-export const SandboxFaultEntity = defineEntity({
+export const SandboxFault = defineEntity({
   name: 'SandboxFault',
   tableName: 'sandbox_fault',
   properties: {
@@ -46,4 +46,4 @@ export const SandboxFaultEntity = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
-export type SandboxFault = InferEntity<typeof SandboxFaultEntity>;
+export type SandboxFault = InferEntity<typeof SandboxFault>;

@@ -3,7 +3,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export const PAYMENT_REQUEST_STATUSES = ['OPEN', 'PAID', 'EXPIRED'] as const;
 
 /** The customer must pay again before a cancellation is undone (the refund already reached them). */
-export const PaymentRequestEntity = defineEntity({
+export const PaymentRequest = defineEntity({
   name: 'PaymentRequest',
   tableName: 'payment_request',
   properties: {
@@ -24,10 +24,10 @@ export const PaymentRequestEntity = defineEntity({
   },
   uniques: [{ properties: ['undoId', 'round'], name: 'payment_request_undo_round_unique' }],
 });
-export type PaymentRequest = InferEntity<typeof PaymentRequestEntity>;
+export type PaymentRequest = InferEntity<typeof PaymentRequest>;
 
 /** Money taken again on a card's still-valid authorisation, once per undo and refund part. */
-export const RecaptureEntity = defineEntity({
+export const Recapture = defineEntity({
   name: 'Recapture',
   tableName: 'recapture',
   properties: {
@@ -43,10 +43,10 @@ export const RecaptureEntity = defineEntity({
   },
   uniques: [{ properties: ['undoId', 'refundPartId'], name: 'recapture_undo_part_unique' }],
 });
-export type Recapture = InferEntity<typeof RecaptureEntity>;
+export type Recapture = InferEntity<typeof Recapture>;
 
 /** Points or store credit an undo took back; restoredAt when the undo failed and gave them back. */
-export const LedgerReversalEntity = defineEntity({
+export const LedgerReversal = defineEntity({
   name: 'LedgerReversal',
   tableName: 'ledger_reversal',
   properties: {
@@ -63,7 +63,7 @@ export const LedgerReversalEntity = defineEntity({
 });
 
 /** The customer spent points or credit that were given back (sandbox control of the ledger). */
-export const LedgerSpendEntity = defineEntity({
+export const LedgerSpend = defineEntity({
   name: 'LedgerSpend',
   tableName: 'ledger_spend',
   properties: {
@@ -76,7 +76,7 @@ export const LedgerSpendEntity = defineEntity({
 });
 
 /** The sandbox provider's card authorisations that were made to lapse early (default: payment + N days). */
-export const SandboxAuthorisationEntity = defineEntity({
+export const SandboxAuthorisation = defineEntity({
   name: 'SandboxAuthorisation',
   tableName: 'sandbox_authorisation',
   properties: {
@@ -87,7 +87,7 @@ export const SandboxAuthorisationEntity = defineEntity({
 });
 
 /** The sandbox provider's recaptures, by idempotency key. */
-export const SandboxRecaptureEntity = defineEntity({
+export const SandboxRecapture = defineEntity({
   name: 'SandboxRecapture',
   tableName: 'sandbox_recapture',
   properties: {
@@ -101,11 +101,4 @@ export const SandboxRecaptureEntity = defineEntity({
   },
 });
 
-export const undoEntities = [
-  PaymentRequestEntity,
-  RecaptureEntity,
-  LedgerReversalEntity,
-  LedgerSpendEntity,
-  SandboxAuthorisationEntity,
-  SandboxRecaptureEntity,
-];
+export const undoEntities = [PaymentRequest, Recapture, LedgerReversal, LedgerSpend, SandboxAuthorisation, SandboxRecapture];
