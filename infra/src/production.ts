@@ -50,7 +50,13 @@ export const WORKERS = ['workflows'] as const;
 export type ServiceApp = (typeof SERVICES)[number]['app'];
 
 /** The variables compose requires from .env; made up once per data folder when not set. */
-const SECRETS = ['POSTGRES_PASSWORD', 'TEMPORAL_DB_PASSWORD', 'AUTH_TOKEN_SECRET', 'SELF_SERVICE_TOKEN_SECRET'] as const;
+const SECRETS = [
+  'POSTGRES_PASSWORD',
+  'TEMPORAL_DB_PASSWORD',
+  'AUTH_TOKEN_SECRET',
+  'SELF_SERVICE_TOKEN_SECRET',
+  'WEBHOOK_SECRETS_KEY',
+] as const;
 
 export interface ProductionOptions {
   /** Data of PostgreSQL and the Temporal server's configuration; kept between runs. */

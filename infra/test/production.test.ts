@@ -10,6 +10,7 @@ const dotEnv = {
   TEMPORAL_DB_PASSWORD: 't'.repeat(32),
   AUTH_TOKEN_SECRET: 'a'.repeat(40),
   SELF_SERVICE_TOKEN_SECRET: 's'.repeat(40),
+  WEBHOOK_SECRETS_KEY: 'w'.repeat(40),
 };
 const here: ReplicaAddresses = {
   databaseUrl: 'postgres://postgres:postgres@127.0.0.1:54339/cancelflow',
