@@ -1,7 +1,15 @@
+import type { Client } from '@temporalio/client';
 import type { RequestHandler } from 'express';
+import type { Database } from './db.ts';
 
 /** A dependency the service needs to do its work: resolves when reachable, throws otherwise. */
 export type ReadinessCheck = () => Promise<unknown>;
+
+/** What every service needs to work: its database and Temporal. A service adds its own beside them. */
+export const serviceReadiness = (db: Database, temporal: Client): Record<string, ReadinessCheck> => ({
+  database: () => db.em.fork().execute('select 1'),
+  temporal: () => temporal.workflowService.getSystemInfo({}),
+});
 
 /**
  * GET /readyz: every check within its time limit -> 200 { status: 'ready', checks }; any down ->

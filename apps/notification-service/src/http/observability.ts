@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { Database, HttpAppOptions } from '@cancelflow/service-kit';
+import { serviceReadiness, type Database, type HttpAppOptions } from '@cancelflow/service-kit';
 import type { MailTransport } from '../mail/transport.ts';
 
 /** What /readyz checks for the notification service: the database, Temporal and the SMTP relay. */
@@ -9,10 +9,6 @@ export function notificationServiceObservability(
   transport: MailTransport,
 ): Pick<HttpAppOptions, 'readiness'> {
   return {
-    readiness: {
-      database: () => db.em.fork().execute('select 1'),
-      temporal: () => temporal.workflowService.getSystemInfo({}),
-      smtp: () => transport.verify(),
-    },
+    readiness: { ...serviceReadiness(db, temporal), smtp: () => transport.verify() },
   };
 }

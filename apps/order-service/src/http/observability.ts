@@ -1,14 +1,11 @@
-import { databaseGauge, type Database, type HttpAppOptions, type Registry } from '@cancelflow/service-kit';
+import { databaseGauge, serviceReadiness, type Database, type HttpAppOptions, type Registry } from '@cancelflow/service-kit';
 import type { Client } from '@temporalio/client';
 
 /** What /readyz checks and what /metrics adds for the order service. */
 export function orderServiceObservability(db: Database, temporal: Client): Pick<HttpAppOptions, 'readiness' | 'metrics'> {
   const rows = <T>(sql: string) => db.em.fork().execute<T[]>(sql);
   return {
-    readiness: {
-      database: () => rows('select 1'),
-      temporal: () => temporal.workflowService.getSystemInfo({}),
-    },
+    readiness: serviceReadiness(db, temporal),
     metrics: (registry: Registry) => {
       databaseGauge(registry, {
         name: 'cancelflow_cancellations',

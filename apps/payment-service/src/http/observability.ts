@@ -1,4 +1,4 @@
-import { databaseGauge, type Database, type HttpAppOptions, type Registry } from '@cancelflow/service-kit';
+import { databaseGauge, serviceReadiness, type Database, type HttpAppOptions, type Registry } from '@cancelflow/service-kit';
 import type { Client } from '@temporalio/client';
 import { OVERDUE_WAIT_KINDS, type OverdueWait } from '../waits/overdue-waits.ts';
 
@@ -10,10 +10,7 @@ export function paymentServiceObservability(
 ): Pick<HttpAppOptions, 'readiness' | 'metrics'> {
   const rows = <T>(sql: string) => db.em.fork().execute<T[]>(sql);
   return {
-    readiness: {
-      database: () => rows('select 1'),
-      temporal: () => temporal.workflowService.getSystemInfo({}),
-    },
+    readiness: serviceReadiness(db, temporal),
     metrics: (registry: Registry) => {
       databaseGauge(registry, {
         name: 'cancelflow_refunds',
