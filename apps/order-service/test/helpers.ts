@@ -74,9 +74,9 @@ export interface ApiBody {
   merchant: { allowed: boolean; reason?: string };
 }
 
-export interface Answer {
+export interface Answer<B = ApiBody> {
   status: number;
-  body: ApiBody;
+  body: B;
   headers: Headers;
 }
 
@@ -85,7 +85,7 @@ export interface Answer {
  * or support staff (SUPPORT), whichever the route needs (defaultTokenFor); null sends none.
  */
 export function client(service: Pick<RunningOrderService, 'url'>, token?: string | null) {
-  const call = async (method: string, path: string, body?: unknown, raw?: string): Promise<Answer> => {
+  const call = async <B = ApiBody>(method: string, path: string, body?: unknown, raw?: string): Promise<Answer<B>> => {
     const bearer = token === null ? undefined : (token ?? (await defaultTokenFor(method, path)));
     const response = await fetch(`${service.url}${path}`, {
       method,
@@ -105,12 +105,14 @@ export function client(service: Pick<RunningOrderService, 'url'>, token?: string
       body: parsed,
       text,
     });
-    return { status: response.status, body: parsed as ApiBody, headers: response.headers };
+    return { status: response.status, body: parsed as B, headers: response.headers };
   };
   return {
     get: (path: string) => call('GET', path),
     post: (path: string, body?: unknown) => call('POST', path, body ?? {}),
     postRaw: (path: string, raw: string) => call('POST', path, undefined, raw),
+    /** Any method, the answer read as B (a route outside the orders' own shapes). */
+    request: <B>(method: string, path: string, body?: unknown) => call<B>(method, path, body),
   };
 }
 
