@@ -39,6 +39,21 @@ export const UNDO_STEPS = [
 ] as const;
 export type UndoStep = (typeof UNDO_STEPS)[number];
 
+/** The steps that move money (points, refunds, recaptures, the payment asked of the customer): an undo's moneySteps. */
+export const UNDO_MONEY_STEPS: ReadonlySet<string> = new Set<UndoStep>([
+  'LEDGER_TAKEN_BACK',
+  'LEDGER_RESTORED',
+  'REFUND_STOPPED',
+  'REFUND_NOT_STOPPABLE',
+  'RECAPTURED',
+  'RECAPTURE_REFUSED',
+  'PAYMENT_REQUESTED',
+  'PAYMENT_REMINDER_SENT',
+  'PAYMENT_RECEIVED',
+  'PAYMENT_DEADLINE_PASSED',
+  'NOTHING_TO_COLLECT',
+]);
+
 /** One undo process per cancellation: undoing twice finds the same process. */
 export const undoCancellationWorkflowId = (cancellationId: string): string => `undo-cancellation-${cancellationId}`;
 

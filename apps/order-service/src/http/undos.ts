@@ -9,7 +9,7 @@ import { requestUndo } from '../undo/request-undo.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { liveState } from '../temporal/gateway.ts';
-import { stepView } from './views.ts';
+import { undoView } from './views.ts';
 
 /** Undoing cancellations: POST /cancellations/:id/undo, GET /undos/:id, GET /cancellations/:id/undo. */
 export function undosRouter(deps: ServiceDeps): Router {
@@ -52,7 +52,7 @@ export function undosRouter(deps: ServiceDeps): Router {
       const undoId = assertId(req.params.id, 'undo');
       const undo = await deps.db.em.fork().findOne(CancellationUndo, { id: undoId });
       if (!undo) throw new NotFoundError(`no undo ${undoId}`);
-      res.json(await undoView(deps, undo));
+      res.json(await undoBody(deps, undo));
     },
   );
 
@@ -72,55 +72,18 @@ export function undosRouter(deps: ServiceDeps): Router {
         throw new NotFoundError(
           `cancellation ${cancellationId} has not been undone: POST /cancellations/${cancellationId}/undo to undo it`,
         );
-      res.json(await undoView(deps, undo));
+      res.json(await undoBody(deps, undo));
     },
   );
 
   return router;
 }
 
-async function undoView(deps: ServiceDeps, undo: CancellationUndo): Promise<UndoBody> {
+async function undoBody(deps: ServiceDeps, undo: CancellationUndo): Promise<UndoBody> {
   const em = deps.db.em.fork();
   const [steps, lines] = await Promise.all([
-    em.find(CancellationUndoStep, { undoId: undo.id }, { orderBy: { at: 'asc' } }),
+    em.find(CancellationUndoStep, { undoId: undo.id }, { orderBy: { at: 'asc', id: 'asc' } }),
     em.find(OrderLine, { id: { $in: undo.lines.map((l) => l.lineId) } }),
   ]);
-  const MONEY = new Set([
-    'LEDGER_TAKEN_BACK',
-    'LEDGER_RESTORED',
-    'REFUND_STOPPED',
-    'REFUND_NOT_STOPPABLE',
-    'RECAPTURED',
-    'RECAPTURE_REFUSED',
-    'PAYMENT_REQUESTED',
-    'PAYMENT_REMINDER_SENT',
-    'PAYMENT_RECEIVED',
-    'PAYMENT_DEADLINE_PASSED',
-    'NOTHING_TO_COLLECT',
-  ]);
-  const stepViews = steps.map(stepView);
-  return {
-    id: undo.id,
-    cancellationId: undo.cancellationId,
-    orderId: undo.orderId,
-    attempt: undo.attempt,
-    status: undo.status,
-    reason: undo.reason,
-    staffId: undo.staffId,
-    workflowId: undo.workflowId,
-    amount: undo.amount,
-    whole: undo.whole,
-    failureReason: undo.failureReason ?? undefined,
-    // Each request asked of the customer is recorded under its id: the latest one is the open one.
-    paymentRequestId: steps.filter((s) => s.step === 'PAYMENT_REQUESTED').at(-1)?.key || undefined,
-    createdAt: undo.createdAt.toISOString(),
-    completedAt: undo.completedAt?.toISOString(),
-    lines: undo.lines.map((l) => {
-      const line = lines.find((o) => o.id === l.lineId);
-      return { lineId: l.lineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: line?.unitPrice };
-    }),
-    steps: stepViews,
-    moneySteps: stepViews.filter((s) => MONEY.has(s.step)),
-    live: await liveState(deps, undo.workflowId, undoStateQuery),
-  };
+  return { ...undoView(undo, steps, lines), live: await liveState(deps, undo.workflowId, undoStateQuery) };
 }

@@ -6,8 +6,11 @@ import {
   type OrderBody,
   type OrderLineBody,
   type StepRecordBody,
+  type UndoBody,
 } from '@cancelflow/domain';
+import { UNDO_MONEY_STEPS } from '@cancelflow/domain/undo-cancellation';
 import type { Cancellation, CancellationLine, CancellationStepRecord, Dispute, Order, OrderLine } from '../db/entities/index.ts';
+import type { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
 import { totalsOf } from '../orders/order-money.ts';
 
 /** A line; with what the customer paid for it (`paid`) where the order's discounts are known. */
@@ -124,5 +127,33 @@ export function cancellationView(
     }),
     steps: steps.map(stepView),
     dispute: dispute ? disputeView(dispute) : undefined,
+  };
+}
+
+/** An undo with its steps (oldest first) and its lines; the live process state is the caller's. */
+export function undoView(undo: CancellationUndo, steps: readonly CancellationUndoStep[], orderLines: readonly OrderLine[]): UndoBody {
+  const stepViews = steps.map(stepView);
+  return {
+    id: undo.id,
+    cancellationId: undo.cancellationId,
+    orderId: undo.orderId,
+    attempt: undo.attempt,
+    status: undo.status,
+    reason: undo.reason,
+    staffId: undo.staffId,
+    workflowId: undo.workflowId,
+    amount: undo.amount,
+    whole: undo.whole,
+    failureReason: undo.failureReason ?? undefined,
+    // Each request asked of the customer is recorded under its id: the latest one is the open one.
+    paymentRequestId: steps.filter((s) => s.step === 'PAYMENT_REQUESTED').at(-1)?.key || undefined,
+    createdAt: undo.createdAt.toISOString(),
+    completedAt: undo.completedAt?.toISOString(),
+    lines: undo.lines.map((l) => {
+      const line = orderLines.find((o) => o.id === l.lineId);
+      return { lineId: l.lineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: line?.unitPrice };
+    }),
+    steps: stepViews,
+    moneySteps: stepViews.filter((s) => UNDO_MONEY_STEPS.has(s.step)),
   };
 }

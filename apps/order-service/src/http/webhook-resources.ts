@@ -4,7 +4,7 @@
  * this loader from the composition root.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { UndoBody, WebhookResource } from '@cancelflow/domain';
+import type { WebhookResource } from '@cancelflow/domain';
 import {
   Cancellation,
   CancellationLine,
@@ -24,7 +24,7 @@ import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
 import { requestView } from '../requests/request-store.ts';
 import type { ResourceLoader } from '../webhooks/sweep.ts';
 import { cancelledButShippedView, shipmentView } from './shipment-views.ts';
-import { cancellationView, orderView, stepView } from './views.ts';
+import { cancellationView, orderView, stepView, undoView } from './views.ts';
 
 const lineOrder = { orderBy: { lineNo: 'asc' } } as const;
 
@@ -75,44 +75,7 @@ export const loadWebhookResource: ResourceLoader = async (em: EntityManager, res
         em.find(CancellationUndoStep, { undoId: id }, { orderBy: { at: 'asc', id: 'asc' } }),
         em.find(OrderLine, { orderId: undo.orderId }, lineOrder),
       ]);
-      const stepViews = steps.map(stepView);
-      return {
-        id: undo.id,
-        cancellationId: undo.cancellationId,
-        orderId: undo.orderId,
-        attempt: undo.attempt,
-        status: undo.status,
-        reason: undo.reason,
-        staffId: undo.staffId,
-        workflowId: undo.workflowId,
-        amount: undo.amount,
-        whole: undo.whole,
-        failureReason: undo.failureReason ?? undefined,
-        paymentRequestId: steps.filter((s) => s.step === 'PAYMENT_REQUESTED').at(-1)?.key || undefined,
-        createdAt: undo.createdAt.toISOString(),
-        completedAt: undo.completedAt?.toISOString(),
-        lines: undo.lines.map((l) => {
-          const line = orderLines.find((o) => o.id === l.lineId);
-          return { lineId: l.lineId, lineNo: line?.lineNo, sku: line?.sku, quantity: l.quantity, unitPrice: line?.unitPrice };
-        }),
-        steps: stepViews,
-        moneySteps: stepViews.filter((s) => UNDO_MONEY_STEPS.has(s.step)),
-      } satisfies UndoBody;
+      return undoView(undo, steps, orderLines);
     }
   }
 };
-
-// As GET /undos/:id lists them.
-const UNDO_MONEY_STEPS = new Set([
-  'LEDGER_TAKEN_BACK',
-  'LEDGER_RESTORED',
-  'REFUND_STOPPED',
-  'REFUND_NOT_STOPPABLE',
-  'RECAPTURED',
-  'RECAPTURE_REFUSED',
-  'PAYMENT_REQUESTED',
-  'PAYMENT_REMINDER_SENT',
-  'PAYMENT_RECEIVED',
-  'PAYMENT_DEADLINE_PASSED',
-  'NOTHING_TO_COLLECT',
-]);
