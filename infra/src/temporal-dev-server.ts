@@ -88,7 +88,11 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
 
   const address = `${HOST}:${port}`;
   try {
-    await waitUntilServing(address, child, output.tail, options.startTimeoutMs ?? 60_000);
+    await waitUntilServing(address, child, output.tail, options.startTimeoutMs ?? 60_000, {
+      what: 'Temporal dev server',
+      namespace: 'default',
+      pollMs: 250,
+    });
   } catch (error) {
     unregister();
     await stop();
@@ -105,27 +109,41 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   };
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+/** How a starting Temporal server is waited for: its name in messages, the namespace it must answer for. */
+export interface ServingCheck {
+  what: string;
+  /** Answered only once the frontend is up and this namespace is registered. */
+  namespace: string;
+  pollMs: number;
+}
+
+/** Waits until a Temporal frontend started as `child` answers for the namespace; fails at once when it exits. */
+export async function waitUntilServing(
+  address: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+  check: ServingCheck,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`temporal server start-dev exited (${child.signalCode ?? `exit ${child.exitCode}`}):\n${output()}`);
+      throw new Error(`${check.what} exited (${child.signalCode ?? `exit ${child.exitCode}`}):\n${output()}`);
     }
     let connection: Connection | undefined;
     try {
       connection = await Connection.connect({ address, connectTimeout: '2s' });
-      // Answers only once the frontend is up and the default namespace is registered.
-      await connection.workflowService.describeNamespace({ namespace: 'default' });
+      await connection.workflowService.describeNamespace({ namespace: check.namespace });
       return;
     } catch (error) {
       lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, check.pollMs));
     } finally {
       await connection?.close().catch(() => undefined);
     }
   }
-  throw new Error(`Temporal dev server at ${address} did not answer within ${timeoutMs / 1000}s: ${String(lastError)}\n${output()}`);
+  throw new Error(`${check.what} at ${address} did not answer within ${timeoutMs / 1000}s: ${String(lastError)}\n${output()}`);
 }
 
 /**

@@ -25,6 +25,7 @@ import pg from 'pg';
 import { freePort, freePortInRange } from './free-port.ts';
 import { answers, cancelflowCacheDir, goInstallIntoCache } from './go-install.ts';
 import { repoRoot } from './repo.ts';
+import { waitUntilServing } from './temporal-dev-server.ts';
 import { onShutdown } from './shutdown.ts';
 
 export const TEMPORAL_SERVER_VERSION = 'v1.30.4';
@@ -336,7 +337,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
         start().catch((error: unknown) => log(`temporal-server did not come back yet: ${String(error).split('\n')[0]}`));
       }, options.restartAfterMs);
     });
-    await waitUntilServing(address, started, () => tail, 120_000);
+    await waitUntilServing(address, started, () => tail, 120_000, { what: 'Temporal server', namespace: 'temporal-system', pollMs: 500 });
   };
   const stop = async () => {
     stopping = true;
@@ -366,28 +367,6 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       await stop();
     },
   };
-}
-
-async function waitUntilServing(address: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`temporal-server exited (${child.signalCode ?? `exit ${child.exitCode}`}):\n${output()}`);
-    }
-    let connection: Connection | undefined;
-    try {
-      connection = await Connection.connect({ address, connectTimeout: '2s' });
-      await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
-      return;
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    } finally {
-      await connection?.close().catch(() => undefined);
-    }
-  }
-  throw new Error(`Temporal server at ${address} did not answer within ${timeoutMs / 1000}s: ${String(lastError)}\n${output()}`);
 }
 
 /** Registers the namespace when missing, then waits until the frontend serves calls in it. */
