@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import { expect } from 'vitest';
 import { eventually, importOrder, unique, type OrderBody } from '@cancelflow/testing';
 import type { RunningSystem } from '@cancelflow/system';
-import type { CancelledButShippedStatus, CancelledButShippedStep } from '@cancelflow/domain';
+import type { CancelledButShippedStep } from '@cancelflow/domain';
 
 /** The answers as the services document them (the domain's answer schemas). */
 export type { CancelledButShippedBody, CreditMemoBody, EmailBody } from '@cancelflow/domain';

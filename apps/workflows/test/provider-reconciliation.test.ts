@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cancelOrder, eventually, importOrder, unique, type ApiClient, type OrderBody } from '@cancelflow/testing';
+import { cancelOrder, eventually, importOrder, type ApiClient } from '@cancelflow/testing';
 import { startSystem, type RunningSystem } from '@cancelflow/system';
 import { serviceToken, supportToken } from '@cancelflow/testing/tokens';
 import { armFault } from '@cancelflow/service-kit/faults';

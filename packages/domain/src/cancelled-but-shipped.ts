@@ -5,7 +5,6 @@
  * support -> support approves the rebill -> rebill -> credit memo to the seller. No answer by the
  * deadline, or a refusal, turns it into a return and nothing is rebilled.
  */
-import type { Channel } from './channel-policies.ts';
 
 export const CANCELLED_BUT_SHIPPED_STATUSES = [
   'AWAITING_ACKNOWLEDGEMENT',

@@ -2,14 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   allocateLargestRemainder,
-  NOTHING_REFUNDED,
   orderMoneyProblems,
   orderTotals,
   planCancellationRefund,
   refundShareOf,
   vatIncluded,
   type CancellationRefund,
-  type OrderMoney,
   type RefundedBefore,
   type RefundLineInput,
   type RefundOrder,

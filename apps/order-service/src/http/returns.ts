@@ -1,12 +1,5 @@
 import { Router } from 'express';
-import {
-  assertReturnable,
-  createReturnSchema,
-  NotFoundError,
-  RuleViolationError,
-  type ReturnBody,
-  returnBodySchema,
-} from '@cancelflow/domain';
+import { createReturnSchema, NotFoundError, type ReturnBody, returnBodySchema } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { OrderLine, Return, ReturnLine } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';

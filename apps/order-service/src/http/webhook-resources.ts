@@ -24,7 +24,7 @@ import { CancellationUndo, CancellationUndoStep } from '../db/entities/undo.ts';
 import { requestView } from '../requests/request-store.ts';
 import type { ResourceLoader } from '../webhooks/sweep.ts';
 import { cancelledButShippedView, shipmentView } from './shipment-views.ts';
-import { cancellationView, orderView, stepView, undoView } from './views.ts';
+import { cancellationView, orderView, undoView } from './views.ts';
 
 const lineOrder = { orderBy: { lineNo: 'asc' } } as const;
 

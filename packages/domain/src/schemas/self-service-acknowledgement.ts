@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { text } from './common.ts';
 
 /**
  * POST /self-service/cancelled-but-shipped/:id/acknowledgement (signed self-service link): the
