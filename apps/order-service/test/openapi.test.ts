@@ -31,4 +31,14 @@ describe('the OpenAPI document of the order service', () => {
     ]);
     expect(paths['/healthz']!.get!.security).toEqual([]);
   });
+
+  it('says a bulk cancellation takes JSON or the file itself as text/csv, with its options in the query string', async () => {
+    const { paths } = await servedDocument(app);
+    for (const path of ['/bulk-cancellations', '/bulk-cancellations/dry-run']) {
+      const post = paths[path]!.post!;
+      expect(Object.keys(post.requestBody?.content ?? {})).toEqual(['application/json', 'text/csv']);
+      const query = (post.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      expect(query).toEqual(expect.arrayContaining(['jobId', 'merchantId', 'refundMethod', 'restock']));
+    }
+  });
 });

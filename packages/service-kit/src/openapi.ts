@@ -31,6 +31,8 @@ export interface RouteDoc {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** Other content types the body may come as beside application/json (a file as text/csv, say), each with its schema. */
+  bodyAs?: Record<string, z.ZodType>;
   /** Status -> what the answer is (and its schema when there is one). */
   responses: Record<number, string | { description: string; schema?: z.ZodType; contentType?: string }>;
   /** Who may call it (see access.ts): decided after routing, before the body is read. */
@@ -259,10 +261,14 @@ function toOperation(route: MountedRoute, doc: RouteDoc, access: RouteAccess): Z
     ...(doc.tags ? { tags: doc.tags } : {}),
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[:/{}-](\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     ...(params || doc.query ? { requestParams: { ...(params ? { path: params } : {}), ...(doc.query ? { query: doc.query } : {}) } } : {}),
-    ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: doc.body } } } } : {}),
+    ...(doc.body ? { requestBody: { required: true, content: requestContent(doc.body, doc.bodyAs) } } : {}),
     security,
     responses,
   };
+}
+
+function requestContent(json: z.ZodType, others: Record<string, z.ZodType> = {}): Record<string, { schema: z.ZodType }> {
+  return Object.fromEntries([['application/json', json] as const, ...Object.entries(others)].map(([type, schema]) => [type, { schema }]));
 }
 
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));

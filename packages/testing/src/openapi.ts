@@ -10,6 +10,8 @@ export interface Operation {
   description?: string;
   security?: Record<string, string[]>[];
   'x-roles'?: string[];
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: Record<string, { schema: unknown }> };
   responses: Record<string, unknown>;
 }
 

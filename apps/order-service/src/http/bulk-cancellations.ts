@@ -4,6 +4,7 @@ import {
   bulkCancellationBodySchema,
   bulkCancellationControlSchema,
   bulkCancellationCsvQuerySchema,
+  bulkCancellationFileSchema,
   bulkCancellationDryRunSchema,
   bulkCancellationResultCsvSchema,
   ConflictError,
@@ -72,10 +73,13 @@ export function bulkCancellationsRouter(deps: ServiceDeps): Router {
     return { ...bulkCancellationView(job, progress), ...(state ? { live: state } : {}) };
   };
 
-  const startDoc: Pick<RouteDoc, 'tags' | 'access' | 'body'> = {
+  const startDoc: Pick<RouteDoc, 'tags' | 'access' | 'body' | 'bodyAs' | 'query'> = {
     tags: ['bulk cancellations'],
     access: { roles: STAFF, actsFor: { body: 'merchantId' } },
     body: startBulkCancellationSchema,
+    bodyAs: { [CSV_BODY]: bulkCancellationFileSchema },
+    // Read only with a text/csv body: JSON carries these in the body.
+    query: bulkCancellationCsvQuerySchema,
   };
   const fileText =
     'Send JSON ({ sku, reason } for every open unit of a SKU across the open orders, or { csv } with the text of a file), ' +

@@ -51,6 +51,13 @@ export const startBulkCancellationSchema = z
   });
 export type StartBulkCancellationInput = z.infer<typeof startBulkCancellationSchema>;
 
+/** POST /bulk-cancellations (and /dry-run) with Content-Type: text/csv: the file itself. */
+export const bulkCancellationFileSchema = z.string().max(MAX_BULK_CANCELLATION_CSV_CHARS).meta({
+  description:
+    'a header row (channelOrderNo,sku,quantity,reason and, where an order number is on two channels, channel), then one row per order and SKU',
+  example: 'channelOrderNo,sku,quantity,reason\nWS-1001,MUG,2,OUT_OF_STOCK\n',
+});
+
 /** POST /bulk-cancellations with a text/csv body: the job's options in the query string. */
 export const bulkCancellationCsvQuerySchema = z.object({
   ...jobOptions,
