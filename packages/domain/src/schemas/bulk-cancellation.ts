@@ -51,10 +51,13 @@ export const startBulkCancellationSchema = z
   });
 export type StartBulkCancellationInput = z.infer<typeof startBulkCancellationSchema>;
 
-/** POST /bulk-cancellations (and /dry-run) with Content-Type: text/csv: the file itself. */
-export const bulkCancellationFileSchema = z.string().max(MAX_BULK_CANCELLATION_CSV_CHARS).meta({
+/**
+ * POST /bulk-cancellations (and /dry-run) with Content-Type: text/csv: the file itself. Its bound
+ * is the route's body limit (bytes, answered 413), not a count of characters, so it has no max here.
+ */
+export const bulkCancellationFileSchema = z.string().meta({
   description:
-    'a header row (channelOrderNo,sku,quantity,reason and, where an order number is on two channels, channel), then one row per order and SKU',
+    'a header row (channelOrderNo,sku,quantity,reason and, where an order number is on two channels, channel), then one row per order and SKU; at most 1 MB (a larger file is refused with 413)',
   example: 'channelOrderNo,sku,quantity,reason\nWS-1001,MUG,2,OUT_OF_STOCK\n',
 });
 
