@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, milliseconds, serviceConfig, serviceEnv, type ServiceConfig } from '@cancelflow/service-kit/config';
+import { booleanFlag, loadConfig, milliseconds, serviceConfig, serviceEnv, type ServiceConfig } from '@cancelflow/service-kit/config';
 import { assertSecrets } from '@cancelflow/service-kit/secrets';
 import { rateLimitSettingsFromEnv, type RateLimitSettings } from '@cancelflow/service-kit/rate-limit';
 
@@ -15,6 +15,8 @@ export interface PaymentServiceConfig extends ServiceConfig {
   metricsToken?: string;
   /** How often the sandbox provider sweeps its outbox and due settlements (default 1 s). */
   sandboxSweepMs?: number;
+  /** SANDBOX_OUTAGES: the sandbox provider can be taken down for every order (POST /sandbox/outage); off by default. */
+  sandboxOutages?: boolean;
   /** How long a refund waiting on the provider is expected to take before support sees it as overdue. */
   expectedWait?: { cardRefundMs: number; bankDepositMs: number };
 }
@@ -27,6 +29,7 @@ const envSchema = z.object({
     .positive('SANDBOX_AUTHORISATION_DAYS must be a number of days above 0')
     .default(7),
   SANDBOX_SWEEP_MS: milliseconds('SANDBOX_SWEEP_MS', 1).default(1000),
+  SANDBOX_OUTAGES: booleanFlag('SANDBOX_OUTAGES').default(false),
   /** A card refund still pending after this long is overdue (default 1 hour). */
   EXPECTED_CARD_REFUND_MS: milliseconds('EXPECTED_CARD_REFUND_MS', 1).default(3_600_000),
   /** A bank deposit still pending after this long is overdue (default 5 days). */
@@ -45,6 +48,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentServ
     rateLimits: rateLimitSettingsFromEnv(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     sandboxSweepMs: e.SANDBOX_SWEEP_MS,
+    sandboxOutages: e.SANDBOX_OUTAGES,
     expectedWait: { cardRefundMs: e.EXPECTED_CARD_REFUND_MS, bankDepositMs: e.EXPECTED_BANK_DEPOSIT_MS },
   };
 }

@@ -4,7 +4,7 @@ import type { SandboxProvider } from './adapters/sandbox-provider.ts';
 import { paymentsRouter } from './http/payments.ts';
 import { providerEventsRouter } from './http/provider-events.ts';
 import { refundsRouter } from './http/refunds.ts';
-import { sandboxRouter } from './http/sandbox.ts';
+import { sandboxOutageRouter, sandboxRouter } from './http/sandbox.ts';
 import { bearerAuthenticator, merchantOfOrderFromOrderService, type AuthSettings, type MerchantLookup } from '@cancelflow/service-kit';
 import { paymentOwners } from './http/owners.ts';
 import { creditMemosRouter } from './http/credit-memos.ts';
@@ -28,6 +28,8 @@ export interface ServerDeps {
   db: Database;
   book: PaymentBook;
   sandbox?: SandboxProvider;
+  /** The sandbox's outage switch is mounted (SANDBOX_OUTAGES): it stalls every merchant's refunds. */
+  sandboxOutages?: boolean;
   rebills?: RebillBook;
   undo?: UndoServerDeps;
   /** Stuck work for support: what waits on the outside world longer than expected. */
@@ -51,6 +53,7 @@ export function buildServer(deps: ServerDeps, options: HttpAppOptions = {}): Exp
   if (deps.undo?.sandbox) routes.use(sandboxUndoRouter(owners, deps.undo.money, deps.undo.sandbox));
   if (deps.waits) routes.use(overdueWaitsRouter(deps.waits));
   if (deps.sandbox) routes.use(sandboxRouter(owners, deps.sandbox));
+  if (deps.sandbox && deps.sandboxOutages) routes.use(sandboxOutageRouter(deps.sandbox));
   // Each route declares who may call it and whose money it addresses (describe({ access })).
   return createHttpApp(deps.logger, routes, {
     service: 'payment-service',

@@ -104,7 +104,16 @@ export async function startService(config: PaymentServiceConfig, options: { logg
     const waits = () => overdueWaits(orm, expectedWait);
     const http = await listen(
       buildServer(
-        { logger, db: orm, book, sandbox, rebills, undo: { money: undoMoney, sandbox: undoProvider }, waits },
+        {
+          logger,
+          db: orm,
+          book,
+          sandbox,
+          sandboxOutages: config.sandboxOutages ?? false,
+          rebills,
+          undo: { money: undoMoney, sandbox: undoProvider },
+          waits,
+        },
         {
           ...paymentServiceObservability(orm, client, waits),
           rateLimits,

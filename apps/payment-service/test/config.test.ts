@@ -16,6 +16,8 @@ describe('configuration', () => {
       expectedWait: { cardRefundMs: 3_600_000, bankDepositMs: 432_000_000 },
     });
     expect(configFromEnv({ DATABASE_URL, WORKER_ENABLED: 'false' }).worker).toBe(false);
+    expect(configFromEnv({ DATABASE_URL }).sandboxOutages).toBe(false);
+    expect(configFromEnv({ DATABASE_URL, SANDBOX_OUTAGES: 'true' }).sandboxOutages).toBe(true);
   });
 
   it('fails naming every bad variable; the retired PAYMENTS_WORKER is refused, not ignored', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPaymentService } from '../src/service.ts';
 import type { OrderPaymentsView, RefundView } from '../src/refunds/index.ts';
+import { supportToken } from '@cancelflow/testing';
 import { call, countRows, startTestService, uniqueId } from './helpers.ts';
 
 let service: RunningPaymentService;
@@ -191,6 +192,16 @@ describe('sandbox controls', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(message) } });
     expect(await countRows(service, 'sandbox_fault', 'order_id = ?', [orderId])).toBe(0);
+  });
+
+  it('POST /sandbox/outage does not exist unless SANDBOX_OUTAGES is set: no caller can stall every refund', async () => {
+    const res = await fetch(`${service.url}/sandbox/outage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await supportToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ seconds: 60 }),
+    });
+    expect(res.status).toBe(404);
+    expect(await countRows(service, 'sandbox_outage', 'true', [])).toBe(0);
   });
 
   it('POST /sandbox/faults without an order is refused with 400', async () => {

@@ -9,6 +9,10 @@
  * customer's payment) stores the event in its outbox in the same transaction, and a sweep delivers
  * what is due, with retries over a long window, in whichever process runs next. Its status
  * lookups answer from the same books, so a lost event is found by asking.
+ *
+ * It can also be down for every order for a while (an outage, shared by every process through
+ * its table): it answers 500 to refunds and status lookups, or takes a refund and loses the
+ * answer, and sends no event until it is back; refunds it took still settle meanwhile.
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
@@ -16,9 +20,11 @@ import {
   ConflictError,
   NotFoundError,
   RuleViolationError,
+  UnavailableError,
   ValidationError,
   type PaymentReceivedEvent,
   type SandboxFault as SandboxFaultInput,
+  type SandboxOutageInput,
   type SandboxSettleInput,
 } from '@cancelflow/domain';
 import type { Database, Logger } from '@cancelflow/service-kit';
@@ -48,10 +54,21 @@ export interface SandboxProviderOptions {
   deliveryWindowMs?: number;
 }
 
+/** The provider is down until `until`, in the way `mode` says. */
+export interface SandboxOutage {
+  mode: SandboxOutageInput['mode'];
+  startedAt: Date;
+  until: Date;
+}
+
 export interface SandboxProvider extends PaymentProvider {
   /** Starts the sweep; call once the event handler can take events. */
   start(): Promise<void>;
   addFault(input: SandboxFaultInput): Promise<SandboxFault>;
+  /** The provider goes down for every order (a new outage replaces the current one). */
+  startOutage(input: SandboxOutageInput): Promise<SandboxOutage>;
+  /** The provider is back now; the outage it ended, or null when it was not down. */
+  endOutage(): Promise<SandboxOutage | null>;
   /** Ends a PENDING refund the way the provider would, and sends the event. */
   settle(providerRefundId: string, input: SandboxSettleInput): Promise<SandboxRefund>;
   /** The customer pays a payment request (a test control); the provider tells us with payment.received. */
@@ -75,6 +92,22 @@ const LONGEST_RETRY_MS = 10 * 60 * 1000;
 const DELIVERY_LEASE_MS = 30_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+interface OutageRow {
+  mode: SandboxOutage['mode'];
+  started_at: Date;
+  until: Date;
+}
+
+const outageOf = (row: OutageRow | undefined): SandboxOutage | null =>
+  row ? { mode: row.mode, startedAt: new Date(row.started_at), until: new Date(row.until) } : null;
+
+/** What a caller of a provider that is down sees: a 500, which the refund's activity retries. */
+function providerDown(outage: SandboxOutage, what: string): UnavailableError {
+  return new UnavailableError(
+    `the payment provider answered 500 (the sandbox is down until ${outage.until.toISOString()}): it ${what}; tried again under the same idempotency key`,
+  );
+}
+
 interface OutboxRow {
   event_id: string;
   payload: SandboxEvent;
@@ -96,6 +129,8 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     kind: SandboxRefund['kind'],
     input: ProviderRefundRequest & { paymentReference?: string },
   ): Promise<ProviderRefundAnswer> {
+    const outage = await currentOutage();
+    if (outage?.mode === 'UNAVAILABLE') throw providerDown(outage, 'refused the refund before taking it');
     const em = orm.em.fork();
     const { row, created } = await em.transactional(async (tem) => {
       // One decision per idempotency key, even across processes.
@@ -142,7 +177,15 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
       return { row, created: true };
     });
     if (created && row.status === 'PENDING' && row.autoSettle) scheduleSettle(row.providerRefundId, cardSettleMs);
+    if (outage) throw providerDown(outage, 'took the refund, but its answer was lost');
     return answerOf(row);
+  }
+
+  async function currentOutage(): Promise<SandboxOutage | null> {
+    const [row] = await orm.em
+      .fork()
+      .execute<OutageRow[]>(`select "mode", "started_at", "until" from "payments"."sandbox_outage" where "until" > now()`);
+    return outageOf(row);
   }
 
   async function activeFault(em: Database['em'], orderId: string): Promise<SandboxFault | null> {
@@ -266,6 +309,8 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
   }
 
   async function deliverStored(eventId: string): Promise<void> {
+    // Down: the event waits in the outbox; the first sweep after the outage sends it.
+    if (await currentOutage()) return;
     for (const row of await claim(eventId)) await deliver(row);
   }
 
@@ -289,8 +334,9 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         if (settled) faultPoint('sandbox.refund-settled');
       }
       let delivered = 0;
+      const down = await currentOutage();
       for (;;) {
-        if (closed) break;
+        if (closed || down) break;
         const batch = await claim();
         for (const row of batch) if (await deliver(row)) delivered += 1;
         if (batch.length < 50) break;
@@ -302,6 +348,8 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
   }
 
   async function refundStatus(providerRefundId: string): Promise<ProviderRefundStatus> {
+    const outage = await currentOutage();
+    if (outage) throw providerDown(outage, 'could not say how the refund stands');
     const row = await orm.em.fork().findOne(SandboxRefund, { providerRefundId });
     if (!row) return { providerRefundId, status: 'UNKNOWN' };
     return row.status === 'FAILED'
@@ -345,6 +393,25 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         await tem.flush();
         return fault;
       });
+    },
+
+    async startOutage(input) {
+      const [row] = await orm.em.fork().execute<OutageRow[]>(
+        `insert into "payments"."sandbox_outage" ("id", "mode", "started_at", "until") values (1, ?, now(), now() + (? * interval '1 second'))
+           on conflict ("id") do update set "mode" = excluded."mode", "started_at" = excluded."started_at", "until" = excluded."until"
+         returning "mode", "started_at", "until"`,
+        [input.mode, input.seconds],
+      );
+      logger.warn({ mode: input.mode, seconds: input.seconds }, 'sandbox provider: down for every order (a testing aid)');
+      return outageOf(row)!;
+    },
+
+    async endOutage() {
+      const [row] = await orm.em
+        .fork()
+        .execute<OutageRow[]>(`delete from "payments"."sandbox_outage" returning "mode", "started_at", "until"`);
+      const ended = outageOf(row);
+      return ended && ended.until > new Date() ? ended : null;
     },
 
     settle: (providerRefundId, input) => track(settleAndDeliver(providerRefundId, input)),

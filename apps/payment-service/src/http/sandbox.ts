@@ -1,17 +1,21 @@
 import { Router } from 'express';
 import {
+  NotFoundError,
   paymentReceivedEventSchema,
   sandboxFaultArmedSchema,
   sandboxFaultSchema,
+  sandboxOutageBodySchema,
+  sandboxOutageSchema,
   sandboxPaySchema,
   sandboxPaymentTakenSchema,
   sandboxRefundSettledSchema,
   sandboxSettleSchema,
   type SandboxFaultArmed,
+  type SandboxOutageBody,
   type SandboxRefundSettled,
 } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
-import type { SandboxProvider } from '../adapters/sandbox-provider.ts';
+import type { SandboxOutage, SandboxProvider } from '../adapters/sandbox-provider.ts';
 import { SERVICE_AND_SUPPORT, type PaymentOwners } from './owners.ts';
 
 /** Test-mode controls of the sandbox provider (only mounted when the sandbox is the provider). */
@@ -94,3 +98,49 @@ export function sandboxRouter(owners: PaymentOwners, sandbox: SandboxProvider): 
 
   return router;
 }
+
+/**
+ * The provider down for every order's refunds for a while (refunds wait, then settle once): a
+ * chaos run's switch, mounted only when SANDBOX_OUTAGES is set.
+ */
+export function sandboxOutageRouter(sandbox: SandboxProvider): Router {
+  const router = Router();
+
+  router.post(
+    '/sandbox/outage',
+    describe({
+      summary: 'Take the sandbox provider down for every order for a while (testing aid)',
+      tags: ['sandbox'],
+      access: { roles: SERVICE_AND_SUPPORT, acrossMerchants: true },
+      body: sandboxOutageSchema,
+      responses: { 201: { description: 'the provider is down until the time it gives', schema: sandboxOutageBodySchema } },
+    }),
+    async (req, res) => {
+      const outage = await sandbox.startOutage(parse(sandboxOutageSchema, req.body));
+      res.status(201).json(outageView(outage));
+    },
+  );
+
+  router.delete(
+    '/sandbox/outage',
+    describe({
+      summary: 'Bring the sandbox provider back now (testing aid)',
+      tags: ['sandbox'],
+      access: { roles: SERVICE_AND_SUPPORT, acrossMerchants: true },
+      responses: { 200: { description: 'the outage it ended', schema: sandboxOutageBodySchema }, 404: 'the provider is not down' },
+    }),
+    async (_req, res) => {
+      const ended = await sandbox.endOutage();
+      if (!ended) throw new NotFoundError('the sandbox provider is not down');
+      res.json(outageView(ended));
+    },
+  );
+
+  return router;
+}
+
+const outageView = (outage: SandboxOutage): SandboxOutageBody => ({
+  mode: outage.mode,
+  startedAt: outage.startedAt.toISOString(),
+  until: outage.until.toISOString(),
+});

@@ -42,3 +42,20 @@ export const sandboxFaultSchema = z.object({
   failureReason: text().trim().max(500).default('card_declined'),
 });
 export type SandboxFault = z.infer<typeof sandboxFaultSchema>;
+
+export const SANDBOX_OUTAGE_MODES = ['UNAVAILABLE', 'ANSWER_LOST'] as const;
+
+/**
+ * POST /sandbox/outage: the provider is down for every order for a while. UNAVAILABLE: it answers
+ * 500 before doing anything; ANSWER_LOST: it takes the refund, then the answer is lost. Status
+ * lookups fail and no provider event goes out until it is back.
+ */
+export const sandboxOutageSchema = z.object({
+  seconds: z
+    .number({ error: 'seconds must be a number of seconds' })
+    .int('seconds must be a whole number')
+    .min(1, 'seconds must be at least 1')
+    .max(3600, 'seconds must be at most 3600 (an hour)'),
+  mode: z.enum(SANDBOX_OUTAGE_MODES).default('UNAVAILABLE'),
+});
+export type SandboxOutageInput = z.infer<typeof sandboxOutageSchema>;

@@ -5,6 +5,7 @@ import { Migration0004SelfServiceAcknowledgement } from './0004-self-service-ack
 import { Migration0005ProviderReconciliation } from './0005-provider-reconciliation.ts';
 import { Migration0006ImportedOrders } from './0006-imported-orders.ts';
 import { Migration0007CancelledButShippedName } from './0007-cancelled-but-shipped-name.ts';
+import { Migration0008SandboxOutage } from './0008-sandbox-outage.ts';
 
 /**
  * Every migration of the payments schema, oldest first: `NNNN-what-it-does.ts`, class
@@ -20,4 +21,5 @@ export const migrations = [
   { name: '20261202000000-provider-reconciliation', class: Migration0005ProviderReconciliation },
   { name: 'Migration0006ImportedOrders', class: Migration0006ImportedOrders },
   { name: 'Migration0007CancelledButShippedName', class: Migration0007CancelledButShippedName },
+  { name: 'Migration0008SandboxOutage', class: Migration0008SandboxOutage },
 ];

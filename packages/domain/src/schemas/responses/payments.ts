@@ -5,6 +5,7 @@ import { ACKNOWLEDGEMENT_CHANNELS } from '../../cancelled-but-shipped.ts';
 import { PAYMENT_METHODS } from '../../order.ts';
 import { REFUND_CHANNELS, REFUND_STATUSES } from '../../refund.ts';
 import { currencySchema } from '../../money.ts';
+import { SANDBOX_OUTAGE_MODES } from '../payments.ts';
 import { minorUnitsSchema, timestampSchema } from './common.ts';
 
 export const paymentBodySchema = z
@@ -176,6 +177,10 @@ export const sandboxFaultArmedSchema = z
   })
   .meta({ id: 'SandboxFault' });
 
+export const sandboxOutageBodySchema = z
+  .object({ mode: z.enum(SANDBOX_OUTAGE_MODES), startedAt: timestampSchema, until: timestampSchema })
+  .meta({ id: 'SandboxOutage' });
+
 export const sandboxRefundSettledSchema = z
   .object({
     providerRefundId: z.string(),
@@ -197,6 +202,7 @@ export const sandboxAuthorisationExpiredSchema = z
   .meta({ id: 'SandboxAuthorisationExpired' });
 export type SandboxFaultArmed = z.infer<typeof sandboxFaultArmedSchema>;
 export type SandboxRefundSettled = z.infer<typeof sandboxRefundSettledSchema>;
+export type SandboxOutageBody = z.infer<typeof sandboxOutageBodySchema>;
 export type SandboxLedgerSpent = z.infer<typeof sandboxLedgerSpentSchema>;
 export type SandboxAuthorisationExpired = z.infer<typeof sandboxAuthorisationExpiredSchema>;
 
