@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, importOrder, merchantToken, unique, type ApiClient, type OrderBody } from '@cancelflow/testing';
 import { startSystem, type RunningSystem } from '@cancelflow/system';
-import type { BulkCancellationBody, BulkCancellationDryRun } from '@cancelflow/domain';
+import type { BulkCancellationBody, BulkCancellationDryRun, BulkCancellationPage } from '@cancelflow/domain';
 import { bulkCancellationWorkflowId, type BulkCancellationInput } from '../src/contracts/bulk-cancellation.ts';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 
@@ -160,6 +160,52 @@ describe('a merchant cancels every open unit of a SKU across its orders, each th
     expect((await intruder.get(`/bulk-cancellations/${randomUUID()}`)).status).toBe(404);
     await untilEnded(started.body.id);
   }, 120_000);
+});
+
+describe('a merchant steers its jobs and finds them again', () => {
+  it('pause and stop say who did it; the list shows the merchant its own jobs, support any merchant it names', async () => {
+    const sku = unique('VASE');
+    for (let i = 0; i < 30; i += 1) await order(sku);
+    const started = await merchant.post<BulkCancellationBody>('/bulk-cancellations', { sku, reason: 'DEFECTIVE' });
+    expect(started.status).toBe(202);
+    const id = started.body.id;
+
+    expect((await merchant.post(`/bulk-cancellations/${id}/pause`, { staffId: 'anna' })).status).toBe(200);
+    const paused = await eventually(async () => {
+      const j = await job(id);
+      return j.status === 'PAUSED' ? j : undefined;
+    });
+    expect(paused).toMatchObject({ statusChangedBy: 'anna', statusChangedAt: expect.any(String) });
+
+    // Without a staffId, the token's subject is who stopped it.
+    expect((await merchant.post(`/bulk-cancellations/${id}/stop`, {})).status).toBe(200);
+    const stopped = await untilEnded(id);
+    expect(stopped).toMatchObject({ status: 'STOPPED', statusChangedBy: `staff-of-${merchantId}` });
+
+    const mine = await merchant.get<BulkCancellationPage>('/bulk-cancellations?status=STOPPED');
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((j) => j.id)).toContain(id);
+    expect(mine.body.items.every((j) => j.merchantId === merchantId && j.status === 'STOPPED')).toBe(true);
+    expect(mine.body.items.find((j) => j.id === id)).toMatchObject({ sku, statusChangedBy: `staff-of-${merchantId}` });
+    const bySku = await merchant.get<BulkCancellationPage>(`/bulk-cancellations?sku=${sku}`);
+    expect(bySku.body).toMatchObject({ total: 1, items: [{ id, progress: { total: 30 } }] });
+
+    const intruder = system.orders.withToken(await merchantToken(unique('m-other')));
+    expect((await intruder.get<BulkCancellationPage>('/bulk-cancellations')).body.items).toEqual([]);
+    expect((await intruder.get<BulkCancellationPage>(`/bulk-cancellations?merchantId=${merchantId}`)).body.items).toEqual([]);
+    const support = await system.orders.get<BulkCancellationPage>(`/bulk-cancellations?merchantId=${merchantId}&sku=${sku}`);
+    expect(support.body.items.map((j) => j.id)).toEqual([id]);
+  }, 180_000);
+
+  it.each([
+    ['a status it does not have', 'status=HALTED', 'status: must be one of RUNNING, PAUSED, STOPPED, COMPLETED'],
+    ['a page of nothing', 'limit=0', 'limit: is at least 1'],
+    ['a negative offset', 'offset=-1', 'offset'],
+  ])('GET /bulk-cancellations refuses %s with 400', async (_what, query, message) => {
+    const res = await merchant.get<{ error: { message: string } }>(`/bulk-cancellations?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(message);
+  });
 });
 
 describe('a merchant uploads a file of rows', () => {

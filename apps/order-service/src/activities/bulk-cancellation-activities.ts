@@ -22,6 +22,6 @@ export function createBulkCancellationActivities(deps: ServiceDeps): BulkCancell
     },
     cancelBulkCancellationItem: ({ jobId, itemNo }) => failingForGood(() => cancelBulkItem(deps, jobId, itemNo)),
     failBulkCancellationItem: ({ jobId, itemNo, detail }) => failingForGood(() => settle(deps, jobId, itemNo, 'FAILED', detail)),
-    recordBulkCancellationStatus: ({ jobId, status }) => failingForGood(() => recordBulkStatus(deps, jobId, status)),
+    recordBulkCancellationStatus: ({ jobId, status, by }) => failingForGood(() => recordBulkStatus(deps, jobId, status, by)),
   };
 }

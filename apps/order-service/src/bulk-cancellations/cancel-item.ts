@@ -143,11 +143,20 @@ export function settle(
   });
 }
 
-export async function recordBulkStatus(deps: Pick<ServiceDeps, 'db'>, jobId: string, status: BulkCancellationStatus): Promise<void> {
+export async function recordBulkStatus(
+  deps: Pick<ServiceDeps, 'db'>,
+  jobId: string,
+  status: BulkCancellationStatus,
+  by: string | undefined,
+): Promise<void> {
   const em = deps.db.em.fork();
   const job = await em.findOne(BulkCancellation, { id: jobId });
   if (!job) throw new NotFoundError(`no bulk cancellation ${jobId}`);
+  // A retried activity records the same change again: who made it stays as first recorded.
+  if (job.status === status) return;
   job.status = status;
+  job.statusChangedBy = by ?? null;
+  job.statusChangedAt = new Date();
   job.finishedAt = status === 'STOPPED' || status === 'COMPLETED' ? (job.finishedAt ?? new Date()) : null;
   await em.flush();
 }

@@ -6,17 +6,20 @@ import {
   bulkCancellationCsvQuerySchema,
   bulkCancellationFileSchema,
   bulkCancellationDryRunSchema,
+  bulkCancellationPageSchema,
   bulkCancellationResultCsvSchema,
   ConflictError,
   ForbiddenError,
   isUuid,
+  listBulkCancellationsQuerySchema,
   NotFoundError,
   startBulkCancellationSchema,
   ValidationError,
   type BulkCancellationBody,
+  type BulkCancellationPage,
   type BulkCancellationProcessState,
 } from '@cancelflow/domain';
-import { describe, parse, principalOf, type Owner, type Role, type RouteDoc } from '@cancelflow/service-kit';
+import { describe, merchantFilter, parse, principalOf, type Owner, type Role, type RouteDoc } from '@cancelflow/service-kit';
 import {
   bulkCancellationStateQuery,
   pauseBulkCancellationUpdate,
@@ -27,6 +30,7 @@ import {
   bulkCancellationView,
   dryRunBulkCancellation,
   progressOf,
+  progressOfJobs,
   startBulkCancellation,
   type BulkCancellationRequest,
 } from '../bulk-cancellations/bulk-cancellation.ts';
@@ -123,6 +127,39 @@ export function bulkCancellationsRouter(deps: ServiceDeps): Router {
         .status(created ? 202 : 200)
         .location(`/bulk-cancellations/${job.id}`)
         .json(await body(job));
+    },
+  );
+
+  router.get(
+    '/bulk-cancellations',
+    describe({
+      summary: "The merchant's bulk cancellation jobs, newest first (filter by status or SKU)",
+      tags: ['bulk cancellations'],
+      access: { roles: STAFF, list: true },
+      query: listBulkCancellationsQuerySchema,
+      responses: { 200: { description: 'a page of jobs with their progress', schema: bulkCancellationPageSchema } },
+    }),
+    async (req, res) => {
+      const query = parse(listBulkCancellationsQuerySchema, req.query, 'query');
+      const scope = merchantFilter(principalOf(res), query.merchantId);
+      const page = { limit: query.limit, offset: query.offset };
+      if (scope === null) return void res.json({ items: [], total: 0, ...page } satisfies BulkCancellationPage);
+      const em = deps.db.em.fork();
+      const [jobs, total] = await em.findAndCount(
+        BulkCancellation,
+        {
+          ...(scope ? { merchantId: scope } : {}),
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.sku ? { sku: query.sku } : {}),
+        },
+        { orderBy: { createdAt: 'desc', id: 'asc' }, ...page },
+      );
+      const progress = await progressOfJobs(em, jobs);
+      res.json({
+        items: jobs.map((job) => bulkCancellationView(job, progress.get(job.id)!)),
+        total,
+        ...page,
+      } satisfies BulkCancellationPage);
     },
   );
 

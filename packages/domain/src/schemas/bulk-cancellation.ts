@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { REFUND_METHODS } from '../cancellation.ts';
-import { CANCELLATION_REASONS } from '../cancellation.ts';
+import { BULK_CANCELLATION_STATUSES } from '../bulk-cancellation.ts';
+import { CANCELLATION_REASONS, REFUND_METHODS } from '../cancellation.ts';
 import { CHANNELS } from '../channel-policies.ts';
-import { MAX_LINE_QUANTITY, text, uuidSchema } from './common.ts';
+import { MAX_LINE_QUANTITY, paginationSchema, text, uuidSchema } from './common.ts';
 
 /** The reasons a merchant gives; FILL_OR_KILL is the system's own. */
 const merchantReasonSchema = z.enum(CANCELLATION_REASONS).refine((r) => r !== 'FILL_OR_KILL', {
@@ -96,6 +96,13 @@ export const bulkCancellationRowSchema = z.object({
 export type BulkCancellationRow = z.infer<typeof bulkCancellationRowSchema>;
 
 /** Pause, resume or stop a job: who did it. */
+/** GET /bulk-cancellations: filter by merchant (support), status or SKU. */
+export const listBulkCancellationsQuerySchema = paginationSchema.extend({
+  merchantId: text().trim().min(1).max(200).optional(),
+  status: z.enum(BULK_CANCELLATION_STATUSES, { error: `status must be one of ${BULK_CANCELLATION_STATUSES.join(', ')}` }).optional(),
+  sku: skuSchema.optional(),
+});
+
 export const bulkCancellationControlSchema = z.object({
   staffId: text().trim().min(1).max(100).optional(),
 });

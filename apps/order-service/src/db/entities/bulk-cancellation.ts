@@ -30,6 +30,9 @@ export const BulkCancellation = defineEntity({
     createdBy: p.string(),
     createdAt: p.datetime(),
     finishedAt: p.datetime().nullable(),
+    /** Who last paused, resumed or stopped it (null: the job itself, as when it completes). */
+    statusChangedBy: p.string().nullable(),
+    statusChangedAt: p.datetime().nullable(),
   },
 });
 export type BulkCancellation = InferEntity<typeof BulkCancellation>;

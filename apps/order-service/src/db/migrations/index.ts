@@ -10,6 +10,7 @@ import { Migration0009StepsRecordedOnce } from './0009-steps-recorded-once.ts';
 import { Migration0010BulkCancellations } from './0010-bulk-cancellations.ts';
 import { Migration0011Webhooks } from './0011-webhooks.ts';
 import { Migration0012CancelledButShippedName } from './0012-cancelled-but-shipped-name.ts';
+import { Migration0013BulkCancellationStatusChanged } from './0013-bulk-cancellation-status-changed.ts';
 
 /**
  * Every migration of the orders schema, oldest first: `NNNN-what-it-does.ts`, class
@@ -29,4 +30,5 @@ export const migrations = [
   { name: 'Migration0010BulkCancellations', class: Migration0010BulkCancellations },
   { name: 'Migration0011Webhooks', class: Migration0011Webhooks },
   { name: 'Migration0012CancelledButShippedName', class: Migration0012CancelledButShippedName },
+  { name: 'Migration0013BulkCancellationStatusChanged', class: Migration0013BulkCancellationStatusChanged },
 ];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { BULK_CANCELLATION_OUTCOMES, BULK_CANCELLATION_SOURCES, BULK_CANCELLATION_STATUSES } from '../../bulk-cancellation.ts';
 import { CANCELLATION_REASONS, REFUND_METHODS } from '../../cancellation.ts';
 import { CHANNELS } from '../../channel-policies.ts';
-import { minorUnitsSchema, timestampSchema } from './common.ts';
+import { minorUnitsSchema, pageOf, timestampSchema } from './common.ts';
 
 /** Each order the job would handle, and what it would do with it as the order is now. */
 export const bulkCancellationPlanItemSchema = z
@@ -84,11 +84,20 @@ export const bulkCancellationBodySchema = z
     createdBy: z.string(),
     createdAt: timestampSchema,
     finishedAt: timestampSchema.optional(),
+    statusChangedAt: timestampSchema.optional().meta({ description: 'when the status last changed after the start' }),
+    statusChangedBy: z
+      .string()
+      .optional()
+      .meta({ description: 'who paused, resumed or stopped it last; absent when the job itself changed it (completed)' }),
     progress: bulkCancellationProgressSchema,
     live: bulkCancellationProcessStateSchema.optional(),
   })
   .meta({ id: 'BulkCancellation' });
 export type BulkCancellationBody = z.infer<typeof bulkCancellationBodySchema>;
+
+/** GET /bulk-cancellations: the jobs, newest first (without their live state: open one for it). */
+export const bulkCancellationPageSchema = pageOf(bulkCancellationBodySchema.omit({ live: true })).meta({ id: 'BulkCancellationPage' });
+export type BulkCancellationPage = z.infer<typeof bulkCancellationPageSchema>;
 
 /** The columns of GET /bulk-cancellations/:id/result (text/csv, one row per order of the job). */
 export const BULK_CANCELLATION_RESULT_COLUMNS = [
