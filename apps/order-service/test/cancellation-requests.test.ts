@@ -150,6 +150,68 @@ describe("each channel's customer window decides whether a customer may ask at a
   });
 });
 
+describe('a request is safe to retry with an Idempotency-Key', () => {
+  const body = (order: Order) => ({
+    source: 'CUSTOMER_CONTACT',
+    lines: [{ lineId: order.lines[0]!.id, quantity: 1 }],
+    reason: 'CUSTOMER_REQUEST',
+    comment: 'ordered twice',
+  });
+  const post = async (order: Order, key: string, overrides: Record<string, unknown> = {}) => {
+    const answer = await api.post(
+      `/orders/${order.id}/cancellation-requests`,
+      { ...body(order), ...overrides },
+      { 'Idempotency-Key': key },
+    );
+    if (answer.body.workflowId) started.add(answer.body.workflowId);
+    return answer;
+  };
+
+  it('the same key and body again answers the request it created (200), even once it was accepted and the cancellation began', async () => {
+    // Not retrieved by the shop: the request is accepted at once and cancels the order.
+    const order = await importOrder('webshop', {}, false);
+    const key = crypto.randomUUID();
+    const first = await post(order, key);
+    expect(first.status).toBe(201);
+    expect(first.body.status).toBe('AUTO_ACCEPTED');
+    const again = await post(order, key);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('location')).toBe(`/cancellation-requests/${first.body.requestId}`);
+    expect(await requestCount(order.id)).toBe(1);
+  });
+
+  it('two attempts at once with one key make one request', async () => {
+    const order = await importOrder();
+    const key = crypto.randomUUID();
+    const answers = await Promise.all([post(order, key), post(order, key)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 201]);
+    expect(answers[0]!.body.requestId).toBe(answers[1]!.body.requestId);
+    expect(await requestCount(order.id)).toBe(1);
+  });
+
+  it('the key used for a different request is a conflict (409), and nothing more is written', async () => {
+    const order = await importOrder();
+    const key = crypto.randomUUID();
+    expect((await post(order, key)).status).toBe(201);
+    const other = await post(order, key, { comment: 'changed my mind about the colour' });
+    expect(other.status).toBe(409);
+    expect(JSON.stringify(other.body)).toContain(`Idempotency-Key ${key} was used for a different cancellation request`);
+    expect(await requestCount(order.id)).toBe(1);
+  });
+
+  it.each([
+    ['empty', '   ', 'Idempotency-Key: is empty'],
+    ['too long', 'k'.repeat(201), 'Idempotency-Key: is at most 200 characters'],
+  ])('an Idempotency-Key that is %s is refused with 400 and nothing is written', async (_what, key, message) => {
+    const order = await importOrder();
+    const answer = await post(order, key);
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toContain(message);
+    expect(await requestCount(order.id)).toBe(0);
+  });
+});
+
 describe('bad input is refused with 400 and a message, nothing written', () => {
   it.each([
     ['an unknown source', { source: 'PHONE' }, /source: must be one of/],

@@ -29,6 +29,7 @@ export const startTestService = (options: StartOptions = {}, overrides: Partial<
 /** The fields the tests read from the API's answers (each answer has some of them). */
 export interface ApiBody {
   id: string;
+  requestId: string;
   status: string;
   merchantId: string;
   resolution: string;
@@ -85,11 +86,18 @@ export interface Answer<B = ApiBody> {
  * or support staff (SUPPORT), whichever the route needs (defaultTokenFor); null sends none.
  */
 export function client(service: Pick<RunningOrderService, 'url'>, token?: string | null) {
-  const call = async <B = ApiBody>(method: string, path: string, body?: unknown, raw?: string): Promise<Answer<B>> => {
+  const call = async <B = ApiBody>(
+    method: string,
+    path: string,
+    body?: unknown,
+    raw?: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Answer<B>> => {
     const bearer = token === null ? undefined : (token ?? (await defaultTokenFor(method, path)));
     const response = await fetch(`${service.url}${path}`, {
       method,
       headers: {
+        ...extraHeaders,
         ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
       },
@@ -109,7 +117,8 @@ export function client(service: Pick<RunningOrderService, 'url'>, token?: string
   };
   return {
     get: (path: string) => call('GET', path),
-    post: (path: string, body?: unknown) => call('POST', path, body ?? {}),
+    /** extraHeaders: beside the token and content type (an Idempotency-Key, say). */
+    post: (path: string, body?: unknown, extraHeaders?: Record<string, string>) => call('POST', path, body ?? {}, undefined, extraHeaders),
     postRaw: (path: string, raw: string) => call('POST', path, undefined, raw),
     /** Any method, the answer read as B (a route outside the orders' own shapes). */
     request: <B>(method: string, path: string, body?: unknown) => call<B>(method, path, body),

@@ -30,6 +30,8 @@ export interface RouteDoc {
   /** Path parameters; by default every :name of the path is a string. */
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the route reads (beyond authorization), by their names. */
+  headers?: z.ZodObject;
   body?: z.ZodType;
   /** Other content types the body may come as beside application/json (a file as text/csv, say), each with its schema. */
   bodyAs?: Record<string, z.ZodType>;
@@ -237,7 +239,7 @@ function toOperation(route: MountedRoute, doc: RouteDoc, access: RouteAccess): Z
     const content = schema ? { content: { [contentType ?? 'application/json']: { schema } } } : Number(status) >= 400 ? errorBody : {};
     responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = { description, ...content };
   }
-  if ((doc.body || doc.query || params) && !responses['400'])
+  if ((doc.body || doc.query || doc.headers || params) && !responses['400'])
     responses['400'] = { description: 'the input is invalid: the message names the field and why', ...errorBody };
   if (access.kind === 'bearer' && !responses['401']) responses['401'] = { description: 'no valid bearer token', ...errorBody };
   if (access.kind === 'customer' && !responses['401'])
@@ -260,7 +262,15 @@ function toOperation(route: MountedRoute, doc: RouteDoc, access: RouteAccess): Z
     ...(access.kind === 'bearer' ? { 'x-roles': [...access.roles] } : {}),
     ...(doc.tags ? { tags: doc.tags } : {}),
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[:/{}-](\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-    ...(params || doc.query ? { requestParams: { ...(params ? { path: params } : {}), ...(doc.query ? { query: doc.query } : {}) } } : {}),
+    ...(params || doc.query || doc.headers
+      ? {
+          requestParams: {
+            ...(params ? { path: params } : {}),
+            ...(doc.query ? { query: doc.query } : {}),
+            ...(doc.headers ? { header: doc.headers } : {}),
+          },
+        }
+      : {}),
     ...(doc.body ? { requestBody: { required: true, content: requestContent(doc.body, doc.bodyAs) } } : {}),
     security,
     responses,

@@ -3,7 +3,9 @@ import type { FilterQuery } from '@mikro-orm/core';
 import {
   acceptCancellationRequestSchema,
   ConflictError,
+  cancellationRequestHeadersSchema,
   createCancellationRequestSchema,
+  IDEMPOTENCY_KEY_HEADER,
   listCancellationRequestsQuerySchema,
   rejectCancellationRequestSchema,
   requestSourceOfCaller,
@@ -57,19 +59,32 @@ export function cancellationRequestsRouter(deps: ServiceDeps): Router {
       summary: 'A customer asks to cancel (auto-accepted before the shop retrieved the order, else the merchant decides)',
       tags: ['cancellation requests'],
       access: { roles: ALL, owner: owners.order({ param: 'id' }) },
+      headers: cancellationRequestHeadersSchema,
       body: createCancellationRequestSchema,
       responses: {
         201: { description: 'the request', schema: cancellationRequestCreatedSchema },
+        200: { description: 'the request this Idempotency-Key created before (a retry)', schema: cancellationRequestCreatedSchema },
         404: 'no such order',
+        409: 'a request is already waiting for the merchant, or the Idempotency-Key was used for a different request',
         422: 'the order cannot be cancelled now',
       },
     }),
     async (req, res) => {
       const orderId = assertId(req.params.id, 'order');
+      const headers = parse(cancellationRequestHeadersSchema, { [IDEMPOTENCY_KEY_HEADER]: req.get(IDEMPOTENCY_KEY_HEADER) }, 'headers');
       const input = parse(createCancellationRequestSchema, req.body);
       const source = requestSourceOfCaller(principalOf(res).role, input.source);
-      const created = await createCancellationRequest(deps, orderId, { ...input, source });
-      res.status(201).location(`/cancellation-requests/${created.requestId}`).json(created);
+      const idempotencyKey = headers[IDEMPOTENCY_KEY_HEADER];
+      const { created, request } = await createCancellationRequest(
+        deps,
+        orderId,
+        { ...input, source },
+        idempotencyKey ? { idempotencyKey } : {},
+      );
+      res
+        .status(created ? 201 : 200)
+        .location(`/cancellation-requests/${request.requestId}`)
+        .json(request);
     },
   );
 

@@ -193,8 +193,8 @@ export function selfServiceRouter(deps: ServiceDeps): Router {
     async (req, res) => {
       const orderId = linkedOrder(res);
       const input = parse(selfServiceCancellationRequestSchema, req.body);
-      const created = await createCancellationRequest(deps, orderId, { ...input, source: 'CUSTOMER_SELF_SERVICE' });
-      res.status(201).json(created);
+      const { request } = await createCancellationRequest(deps, orderId, { ...input, source: 'CUSTOMER_SELF_SERVICE' });
+      res.status(201).json(request);
     },
   );
 

@@ -19,8 +19,11 @@ import { linesOf, lockOrderOrFail, recordOrderEvent } from '../db/order-store.ts
 import type { ServiceDeps } from '../deps.ts';
 import { startProcess } from '../temporal/gateway.ts';
 
-/** The answer of POST /orders/:id/cancellation-requests. */
-export type CreateRequestResult = CancellationRequestCreated;
+/** The answer of POST /orders/:id/cancellation-requests; created false: the key's earlier request. */
+export interface CreateRequestResult {
+  created: boolean;
+  request: CancellationRequestCreated;
+}
 
 /**
  * A customer's (or marketplace's) request to cancel, in ONE transaction under the order's row
@@ -28,15 +31,31 @@ export type CreateRequestResult = CancellationRequestCreated;
  * an order the shop has not retrieved is cancelled at once (AUTO_ACCEPTED, the cancellation
  * starts); otherwise the order is flagged "cancellation requested" and the merchant decides.
  * Either way the request's process starts before the commit, so a refused start writes nothing.
+ * With an idempotency key, a retry (the order's lock makes it wait for the first) answers the
+ * request the key created, whatever became of the order since.
  */
 export async function createCancellationRequest(
   deps: ServiceDeps,
   orderId: string,
   input: CreateCancellationRequestInput & { source: CancellationRequestSource },
-  now: Date = new Date(),
+  options: { idempotencyKey?: string; now?: Date } = {},
 ): Promise<CreateRequestResult> {
+  const now = options.now ?? new Date();
+  const idempotencyKey = options.idempotencyKey ?? null;
   return deps.db.em.fork().transactional(async (em) => {
     const order = await lockOrderOrFail(em, orderId);
+    if (idempotencyKey) {
+      const earlier = await em.findOne(CancellationRequest, { orderId: order.id, idempotencyKey });
+      if (earlier) {
+        const earlierLines = await em.find(CancellationRequestLine, { requestId: earlier.id });
+        if (!sameRequest(earlier, earlierLines, input)) {
+          throw new ConflictError(
+            `Idempotency-Key ${idempotencyKey} was used for a different cancellation request of this order (${earlier.id}): a new request needs a new key`,
+          );
+        }
+        return { created: false, request: createdOf(earlier) };
+      }
+    }
     const lines = await linesOf(em, order.id);
     const decision = decideCancellationRequest(
       {
@@ -76,6 +95,7 @@ export async function createCancellationRequest(
       workflowId,
       createdAt: now,
       decidedAt: null,
+      idempotencyKey,
     });
     await em.flush();
     for (const l of input.lines) em.create(CancellationRequestLine, { requestId, orderLineId: l.lineId, quantity: l.quantity });
@@ -114,13 +134,36 @@ export async function createCancellationRequest(
     await em.flush();
 
     await startRequestProcess(deps, requestId, workflowId);
-    return {
-      requestId,
-      status: request.status,
-      workflowId,
-      ...(request.cancellationId ? { cancellationId: request.cancellationId } : {}),
-    };
+    return { created: true, request: createdOf(request) };
   });
+}
+
+function createdOf(request: CancellationRequest): CancellationRequestCreated {
+  return {
+    requestId: request.id,
+    status: request.status,
+    workflowId: request.workflowId,
+    ...(request.cancellationId ? { cancellationId: request.cancellationId } : {}),
+  };
+}
+
+/** The same lines, reason, comment and source: a repeat of the request, not another one. */
+function sameRequest(
+  earlier: CancellationRequest,
+  lines: readonly CancellationRequestLine[],
+  input: CreateCancellationRequestInput & { source: CancellationRequestSource },
+): boolean {
+  const asked = (pairs: readonly (readonly [string, number])[]) =>
+    pairs
+      .map(([lineId, quantity]) => `${lineId}:${quantity}`)
+      .sort()
+      .join(',');
+  return (
+    earlier.reason === input.reason &&
+    (earlier.comment ?? null) === (input.comment ?? null) &&
+    earlier.source === input.source &&
+    asked(lines.map((l) => [l.orderLineId, l.quantity] as const)) === asked(input.lines.map((l) => [l.lineId, l.quantity] as const))
+  );
 }
 
 async function startRequestProcess(deps: ServiceDeps, requestId: string, workflowId: string): Promise<void> {

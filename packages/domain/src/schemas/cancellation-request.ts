@@ -31,6 +31,20 @@ export const createCancellationRequestSchema = z.object({
     .default('CUSTOMER_REQUEST'),
   comment: text().trim().max(1000, 'comment is at most 1000 characters').optional(),
 });
+
+/**
+ * The header that makes POST /orders/:id/cancellation-requests safe to retry: the same key on the
+ * same order answers the request it created (200), however often an answer was lost.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const cancellationRequestHeadersSchema = z.object({
+  [IDEMPOTENCY_KEY_HEADER]: text()
+    .trim()
+    .min(1, 'Idempotency-Key is empty: send a unique value per request (a UUID), or leave the header out')
+    .max(200, 'Idempotency-Key is at most 200 characters')
+    .optional()
+    .meta({ description: 'a unique value per request (a UUID): a retry with the same key and body answers the request it created, 200' }),
+});
 export type CreateCancellationRequestInput = z.infer<typeof createCancellationRequestSchema>;
 
 /** The self-service page asks with the order's token: the source is always CUSTOMER_SELF_SERVICE. */

@@ -30,6 +30,8 @@ export const CancellationRequest = defineEntity({
     workflowId: p.string(),
     createdAt: p.datetime(),
     decidedAt: p.datetime().nullable(),
+    /** The caller's Idempotency-Key: a retry with it answers this request (unique per order). */
+    idempotencyKey: p.string().nullable(),
   },
 });
 export type CancellationRequest = InferEntity<typeof CancellationRequest>;

@@ -11,6 +11,7 @@ import { Migration0010BulkCancellations } from './0010-bulk-cancellations.ts';
 import { Migration0011Webhooks } from './0011-webhooks.ts';
 import { Migration0012CancelledButShippedName } from './0012-cancelled-but-shipped-name.ts';
 import { Migration0013BulkCancellationStatusChanged } from './0013-bulk-cancellation-status-changed.ts';
+import { Migration0014CancellationRequestIdempotencyKey } from './0014-cancellation-request-idempotency-key.ts';
 
 /**
  * Every migration of the orders schema, oldest first: `NNNN-what-it-does.ts`, class
@@ -31,4 +32,5 @@ export const migrations = [
   { name: 'Migration0011Webhooks', class: Migration0011Webhooks },
   { name: 'Migration0012CancelledButShippedName', class: Migration0012CancelledButShippedName },
   { name: 'Migration0013BulkCancellationStatusChanged', class: Migration0013BulkCancellationStatusChanged },
+  { name: 'Migration0014CancellationRequestIdempotencyKey', class: Migration0014CancellationRequestIdempotencyKey },
 ];
