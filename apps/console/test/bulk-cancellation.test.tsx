@@ -59,9 +59,10 @@ describe('bulk cancellation page', () => {
     const fake = new FakeServices()
       .on('POST', /^\/api\/orders\/bulk-cancellations\/dry-run$/, () => ({ body: dryRun }))
       .on('POST', /^\/api\/orders\/bulk-cancellations$/, () => ({ status: 202, body: current }))
+      .on('GET', /^\/api\/orders\/bulk-cancellations$/, () => ({ body: { items: [], total: 0, limit: 20, offset: 0 } }))
       .on('GET', /^\/api\/orders\/bulk-cancellations\/[^/]+$/, () => ({ body: current }))
       .on('POST', /\/pause$/, () => {
-        current = job({ status: 'PAUSED' });
+        current = job({ status: 'PAUSED', statusChangedBy: 'anna', statusChangedAt: '2026-12-03T10:05:00.000Z' });
         return { body: current };
       });
     renderConsole('/bulk-cancellations', fake, merchant);
@@ -87,6 +88,20 @@ describe('bulk cancellation page', () => {
     await user.click(screen.getByRole('button', { name: 'Pause' }));
     expect(await screen.findByRole('button', { name: 'Resume' })).toBeTruthy();
     expect(fake.callsTo('POST', /pause$/)).toHaveLength(1);
+    expect(screen.getByText(/paused by anna/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Download result (CSV)' })).toBeTruthy();
+  });
+
+  it("the start page lists the merchant's jobs, newest first, each a link to the job", async () => {
+    const stopped = job({ status: 'STOPPED', statusChangedBy: 'anna', statusChangedAt: '2026-12-03T10:05:00.000Z' });
+    const fake = new FakeServices().on('GET', /^\/api\/orders\/bulk-cancellations$/, () => ({
+      body: { items: [stopped], total: 1, limit: 20, offset: 0 },
+    }));
+    renderConsole('/bulk-cancellations', fake, merchant);
+    const table = await screen.findByRole('table', { name: 'Bulk cancellation jobs, newest first' });
+    expect(table.textContent).toContain('every open unit of MUG');
+    expect(table.textContent).toContain('1 of 2');
+    expect(table.textContent).toContain('anna');
+    expect(screen.getByRole('link', { name: /2026|10:00/ }).getAttribute('href')).toBe(`/bulk-cancellations/${JOB_ID}`);
   });
 });

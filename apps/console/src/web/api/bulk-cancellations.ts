@@ -1,11 +1,11 @@
 // Bulk cancellation jobs on the order service: the dry run, the start, the job as it goes, and
 // its result as a CSV file.
 import type { z } from 'zod';
-import type { BulkCancellationBody, BulkCancellationDryRun, startBulkCancellationSchema } from '@cancelflow/domain';
+import type { BulkCancellationBody, BulkCancellationDryRun, BulkCancellationPage, startBulkCancellationSchema } from '@cancelflow/domain';
 import { ApiError, type Transport } from './http.ts';
 
 export type BulkCancellation = BulkCancellationBody;
-export type { BulkCancellationDryRun };
+export type { BulkCancellationDryRun, BulkCancellationPage };
 export type StartBulkCancellationBody = z.input<typeof startBulkCancellationSchema>;
 
 /** Fetches a file the API answers (not JSON), with the session's token. */
@@ -14,6 +14,8 @@ export type FileFetcher = (path: string) => Promise<Blob>;
 export interface BulkCancellationsApi {
   dryRun(body: StartBulkCancellationBody): Promise<BulkCancellationDryRun>;
   start(body: StartBulkCancellationBody): Promise<BulkCancellation>;
+  /** The merchant's jobs, newest first. */
+  list(): Promise<BulkCancellationPage>;
   get(jobId: string): Promise<BulkCancellation>;
   control(jobId: string, action: 'pause' | 'resume' | 'stop'): Promise<BulkCancellation>;
   result(jobId: string): Promise<Blob>;
@@ -25,6 +27,7 @@ export function bulkCancellationsApi(t: Transport, file: FileFetcher): BulkCance
   return {
     dryRun: (body) => t.request<BulkCancellationDryRun>('POST', '/bulk-cancellations/dry-run', { body }),
     start: (body) => t.request<BulkCancellation>('POST', '/bulk-cancellations', { body }),
+    list: () => t.request<BulkCancellationPage>('GET', '/bulk-cancellations?limit=20'),
     get: (jobId) => t.request<BulkCancellation>('GET', `/bulk-cancellations/${id(jobId)}`),
     control: (jobId, action) => t.request<BulkCancellation>('POST', `/bulk-cancellations/${id(jobId)}/${action}`, { body: {} }),
     result: (jobId) => file(`/bulk-cancellations/${id(jobId)}/result`),

@@ -44,4 +44,4 @@ export function createApi(options: ApiOptions): Api {
 
 export { ApiError } from './http.ts';
 export * from './types.ts';
-export type { BulkCancellation, BulkCancellationDryRun, StartBulkCancellationBody } from './bulk-cancellations.ts';
+export type { BulkCancellation, BulkCancellationDryRun, BulkCancellationPage, StartBulkCancellationBody } from './bulk-cancellations.ts';

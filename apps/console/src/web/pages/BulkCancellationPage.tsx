@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { CANCELLATION_REASONS, REFUND_METHODS } from '@cancelflow/domain/cancellation';
-import type { BulkCancellation, BulkCancellationDryRun, StartBulkCancellationBody } from '../api/index.ts';
+import type { BulkCancellation, BulkCancellationDryRun, BulkCancellationPage, StartBulkCancellationBody } from '../api/index.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { Table, type Column } from '../components/Table.tsx';
@@ -185,7 +185,34 @@ export function BulkCancellationStartPage() {
           />
         </>
       ) : null}
+      <RecentJobs />
     </section>
+  );
+}
+
+type JobRow = BulkCancellationPage['items'][number];
+
+const jobColumns: Column<JobRow>[] = [
+  { header: 'Started', cell: (j) => <Link to={`/bulk-cancellations/${j.id}`}>{formatTime(j.createdAt)}</Link> },
+  { header: 'What', cell: (j) => (j.source === 'SKU' ? `every open unit of ${j.sku}` : 'the rows of a file') },
+  { header: 'Status', cell: (j) => <StatusBadge status={j.status} /> },
+  { header: 'Handled', numeric: true, cell: (j) => `${j.progress.processed} of ${j.progress.total}` },
+  { header: 'By', cell: (j) => j.statusChangedBy ?? j.createdBy },
+];
+
+/** The merchant's jobs, newest first: where a job started earlier is found again. */
+function RecentJobs() {
+  const { api } = useConsole();
+  const jobs = useResource('bulk-cancellations', () => api.bulkCancellations.list());
+  return (
+    <>
+      <h2>Jobs</h2>
+      <ErrorMessage error={jobs.error} title="The jobs cannot be shown" />
+      {jobs.data && jobs.data.items.length === 0 ? <p>No bulk cancellation yet.</p> : null}
+      {jobs.data && jobs.data.items.length > 0 ? (
+        <Table caption="Bulk cancellation jobs, newest first" columns={jobColumns} rows={jobs.data.items} rowKey={(j) => j.id} />
+      ) : null}
+    </>
   );
 }
 
@@ -241,6 +268,9 @@ export function BulkCancellationJobPage() {
             {j.reason ? `, ${humanize(j.reason)}` : ''} · refund {humanize(j.refundMethod)}
             {j.restock ? ' · restock' : ''} · started {formatTime(j.createdAt)} by {j.createdBy}
             {j.finishedAt ? ` · ended ${formatTime(j.finishedAt)}` : ''}
+            {j.statusChangedBy && j.statusChangedAt
+              ? ` · ${humanize(j.status).toLowerCase()} by ${j.statusChangedBy} ${formatTime(j.statusChangedAt)}`
+              : ''}
           </p>
           <label>
             {p.processed} of {p.total} order(s) handled
