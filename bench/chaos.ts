@@ -4,8 +4,9 @@
  * invariants. Cancellations, customer requests, undos and cancelled-but-shipped processes run at a
  * steady rate while replicas are SIGKILLed at random (and started again by their supervisor, as
  * compose's restart policy does), the Temporal server is SIGKILLed and started again, PostgreSQL
- * is stopped immediately (SIGQUIT: no checkpoint) and started again, and the SMTP relay is
- * unreachable for a while. Then every process must reach its terminal state, and:
+ * is stopped immediately (SIGQUIT: no checkpoint) and started again, the SMTP relay is
+ * unreachable for a while, and the payment provider is down for a while (first answering 500 to
+ * everything, then taking refunds and losing its answers). Then every process must reach its terminal state, and:
  *   - refunds per order are exactly what was cancelled (and recaptured exactly, when undone);
  *   - no order is rebilled twice (a cancelled-but-shipped process rebills exactly what shipped, once; others not at all);
  *   - one email of each kind per order (the notification service's record) and one Message-ID per
@@ -21,7 +22,7 @@
  *   (bench/results/soak-latest.json).
  *
  *   CHAOS_CANCELLATIONS=40  plain cancellations (and a quarter as many requests, undos, cancelled-but-shipped processes each)
- *   CHAOS_SECONDS=240       how long the load and the faults last (the SMTP relay is down for a quarter of it, at most 60 s)
+ *   CHAOS_SECONDS=240       how long the load and the faults last (the SMTP relay and the payment provider are each down for a quarter of it, at most 60 s)
  *   CHAOS_SETTLE_SECONDS=300  how long everything may take to finish after the faults
  *   CHAOS_SEED              the random seed (printed; the same seed kills in the same order)
  */
@@ -46,6 +47,8 @@ const SETTLE_SECONDS = positiveInt('CHAOS_SETTLE_SECONDS', 300);
 const SOAK_PER_MINUTE = positiveInt('CHAOS_SOAK_PER_MINUTE', 30);
 const SEED = Number(process.env.CHAOS_SEED || Math.floor(Math.random() * 2 ** 31));
 const RESTART_AFTER_MS = 1_500;
+/** Short waits so that a run ends in minutes (reported with the results), and the provider's outage switch. */
+const RUN_ENV = { REFUND_RECHECK_FIRST: '1s', REFUND_RECHECK_INTERVAL: '3s', SANDBOX_CARD_SETTLE_MS: '300', SANDBOX_OUTAGES: 'true' };
 const ORDER_TOTAL = 5500; // the fixture's order: 2 × 12.50 + 30.00, paid by card
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -72,8 +75,7 @@ const topology: Production = await startProduction({
   console: false,
   temporaryPostgres: true,
   restartAfterMs: RESTART_AFTER_MS,
-  // Short waits so that a run ends in minutes; reported with the results.
-  extraEnv: { LOG_LEVEL: 'warn', REFUND_RECHECK_FIRST: '1s', REFUND_RECHECK_INTERVAL: '3s', SANDBOX_CARD_SETTLE_MS: '300' },
+  extraEnv: { LOG_LEVEL: 'warn', ...RUN_ENV },
   log: (name) => (line) => appendFileSync(logFile, `${new Date().toISOString()} [${name}] ${line}\n`),
 });
 const auth = authSettingsFromEnv({ AUTH_TOKEN_SECRET: topology.composeInput.AUTH_TOKEN_SECRET, NODE_ENV: 'production' });
@@ -91,15 +93,15 @@ interface Answer<T> {
   body: T;
 }
 let retriedCalls = 0;
-/** Orders whose request POST was answered 422 "already cancelled": an earlier attempt got through, its answer was lost. */
-const retriedRequests = new Set<string>();
+/** Request POSTs answered 200: an earlier attempt got through, its answer was lost, the key found it. */
+let repeatedRequests = 0;
 
 async function call<T>(
   base: string,
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
-  options: { token?: string; accept?: (status: number) => boolean; deadlineMs?: number } = {},
+  options: { token?: string; accept?: (status: number) => boolean; deadlineMs?: number; headers?: Record<string, string> } = {},
 ): Promise<Answer<T>> {
   const accept = options.accept ?? ((s: number) => s < 500 && s !== 429);
   const deadline = Date.now() + (options.deadlineMs ?? (LOAD_SECONDS + SETTLE_SECONDS) * 1000);
@@ -111,6 +113,7 @@ async function call<T>(
         headers: {
           accept: 'application/json',
           authorization: `Bearer ${options.token ?? supportToken}`,
+          ...options.headers,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -128,7 +131,7 @@ async function call<T>(
     await sleep(Math.min(5_000, 250 * 2 ** Math.min(attempt, 5)));
   }
 }
-const orders = (method: 'GET' | 'POST', path: string, body?: unknown, options = {}) =>
+const orders = (method: 'GET' | 'POST', path: string, body?: unknown, options: Parameters<typeof call>[4] = {}) =>
   call<Record<string, unknown>>(topology.urls['order-service'], method, path, body, options);
 const payments = (path: string) => call<Record<string, unknown>>(topology.urls['payment-service'], 'GET', path);
 const notifications = (path: string) => call<Record<string, unknown>>(topology.urls['notification-service'], 'GET', path);
@@ -201,24 +204,21 @@ async function drive(s: Scenario): Promise<void> {
   s.startedAt = Date.now();
   try {
     if (s.kind === 'request') {
-      const answer = await orders('POST', `/orders/${s.orderId}/cancellation-requests`, {
-        source: 'CUSTOMER_CONTACT',
-        lines: s.lines.map((l) => ({ lineId: l.id, quantity: l.quantity })),
-        reason: 'CUSTOMER_REQUEST',
-        comment: 'ordered twice by mistake',
-      });
-      // A retry after a lost answer finds the request already there (409), or the order already
-      // cancelled by it (422): read it from the order.
-      let body = answer.body as { requestId?: string; cancellationId?: string; status?: string };
-      if (answer.status === 409 || (answer.status === 422 && retriedRequests.add(s.orderId))) {
-        const list = (await orders('GET', `/cancellation-requests?orderId=${s.orderId}`)).body as {
-          items: { id: string; cancellationId?: string }[];
-        };
-        body = { requestId: list.items[0]?.id, ...(list.items[0]?.cancellationId ? { cancellationId: list.items[0].cancellationId } : {}) };
-      } else if (answer.status !== 201) throw new Error(`request answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      if (!body.requestId)
-        throw new Error(`request answered ${answer.status} and the order has no request: ${JSON.stringify(answer.body)}`);
-      s.requestId = body.requestId;
+      // One key for every attempt: a retry after a lost answer gets the request it created (200).
+      const answer = await orders(
+        'POST',
+        `/orders/${s.orderId}/cancellation-requests`,
+        {
+          source: 'CUSTOMER_CONTACT',
+          lines: s.lines.map((l) => ({ lineId: l.id, quantity: l.quantity })),
+          reason: 'CUSTOMER_REQUEST',
+          comment: 'ordered twice by mistake',
+        },
+        { headers: { 'Idempotency-Key': `chaos-request-${s.orderId}` } },
+      );
+      if (answer.status === 200) repeatedRequests += 1;
+      else if (answer.status !== 201) throw new Error(`request answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      s.requestId = (answer.body as { requestId: string }).requestId;
       const request = await until(
         async () => (await orders('GET', `/cancellation-requests/${s.requestId}`)).body as { status: string; cancellationId?: string },
         (r) => r.cancellationId !== undefined,
@@ -324,7 +324,7 @@ async function drive(s: Scenario): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 interface Fault {
-  kind: 'replica-sigkill' | 'temporal-sigkill' | 'postgres-immediate-stop' | 'smtp-unreachable';
+  kind: 'replica-sigkill' | 'temporal-sigkill' | 'postgres-immediate-stop' | 'smtp-unreachable' | 'payment-provider-down';
   target: string;
   at: number;
   /** When it was brought back (or came back by itself); undefined while down. */
@@ -339,6 +339,7 @@ async function faultSchedule(loadEndsAt: number): Promise<void> {
   // The big ones at fixed fractions of the window, replica kills at random in between.
   const plan: [number, () => Promise<void>][] = [
     [0.2, temporalCrash],
+    [0.3, providerOutage],
     [0.45, postgresCrash],
     [0.65, smtpOutage],
   ];
@@ -416,6 +417,21 @@ async function smtpOutage(): Promise<void> {
   await sleep(seconds * 1000);
   await topology.relay.reopen();
   say('SMTP relay back');
+  fault.restoredAt = Date.now();
+}
+
+/** The sandbox provider down for every order: half the time answering 500, half taking refunds and losing the answers. */
+async function providerOutage(): Promise<void> {
+  const fault: Fault = { kind: 'payment-provider-down', target: 'payment provider (sandbox)', at: Date.now() };
+  faults.push(fault);
+  const half = Math.max(1, Math.round(Math.min(60, LOAD_SECONDS / 4) / 2));
+  for (const mode of ['UNAVAILABLE', 'ANSWER_LOST'] as const) {
+    say(`payment provider down for ${half}s (${mode})`);
+    // A new outage replaces the one before; each ends by itself.
+    await call(topology.urls['payment-service'], 'POST', '/sandbox/outage', { seconds: half, mode }, { accept: (s) => s === 201 });
+    await sleep(half * 1000);
+  }
+  say('payment provider back');
   fault.restoredAt = Date.now();
 }
 
@@ -566,7 +582,7 @@ async function runChaos() {
       processes: countBy(scenarios.map((s) => s.kind)),
       replicas: topology.replicas.length,
       restartAfterMs: RESTART_AFTER_MS,
-      env: { REFUND_RECHECK_FIRST: '1s', REFUND_RECHECK_INTERVAL: '3s', SANDBOX_CARD_SETTLE_MS: '300' },
+      env: RUN_ENV,
     },
     topology:
       'the Temporal server v1.30.4 (built from source) on the embedded PostgreSQL; 2 replicas each of order-service, payment-service, notification-service (each with its worker) and workflows; loopback balancers; an SMTP relay',
@@ -589,7 +605,7 @@ async function runChaos() {
         (completions.filter((t) => !underFault(t)).length / Math.max(1, (allDoneAt - loadStartedAt - faultWindowMs) / 1000)) * 60,
       ),
       retriedHttpCalls: retriedCalls,
-      requestPostsRefusedAfterALostAnswer: retriedRequests.size,
+      requestPostsAnsweredByTheirKeyAfterALostAnswer: repeatedRequests,
       balancerConnectionsWithNoReplica: Object.fromEntries(
         topology.balancers.map((b, i) => [['order-service', 'payment-service', 'notification-service'][i], b.refused()]),
       ),
