@@ -5,6 +5,7 @@ import {
   listen,
   openDatabase,
   startActivityWorker,
+  workerLog,
   startRateLimits,
   type Database,
   type Logger,
@@ -149,7 +150,7 @@ export async function startService(
         namespace: config.temporal.namespace,
         taskQueue: config.taskQueue,
         activities: { ...activities, ...threads },
-        onFailure: (error) => logger.error({ err: error }, 'the notifications worker stopped'),
+        ...workerLog(logger, config.taskQueue),
       });
       closers.push(() => worker!.close());
     }

@@ -6,6 +6,7 @@ import {
   listen,
   openDatabase,
   startActivityWorker,
+  workerLog,
   startRateLimits,
   type Database,
   type Logger,
@@ -115,7 +116,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
             channel: createSandboxChannelReopenAdapter(db),
           }),
         },
-        onFailure: (error) => logger.error({ err: error }, 'the orders worker stopped'),
+        ...workerLog(logger, TASK_QUEUES.orders),
       });
       cleanups.push(() => worker!.close());
       // Its own queue: a receiver that is slow to answer never holds up the orders queue.
@@ -124,7 +125,7 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
         namespace: config.temporal.namespace,
         taskQueue: TASK_QUEUES.webhooks,
         activities: createWebhookActivities({ db, settings: deps.webhooks! }),
-        onFailure: (error) => logger.error({ err: error }, 'the webhooks worker stopped'),
+        ...workerLog(logger, TASK_QUEUES.webhooks),
       });
       cleanups.push(() => webhookWorker.close());
       cleanups.push(startWebhookSweep({ db, temporal, logger, settings: deps.webhooks!, loadResource: loadWebhookResource }));

@@ -9,6 +9,7 @@ import {
   listen,
   openDatabase,
   startActivityWorker,
+  workerLog,
   startRateLimits,
   type Database,
   type Logger,
@@ -130,7 +131,7 @@ export async function startService(config: PaymentServiceConfig, options: { logg
         ...config.temporal,
         taskQueue: TASK_QUEUES.payments,
         activities: { ...activities, ...cancelledButShippedActivities },
-        onFailure: (err) => logger.error({ err }, 'payments worker stopped with an error'),
+        ...workerLog(logger, TASK_QUEUES.payments),
       });
       closers.push(() => worker.close());
     }
