@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import type { Database } from './db.ts';
 
@@ -8,8 +8,28 @@ export type ReadinessCheck = () => Promise<unknown>;
 /** What every service needs to work: its database and Temporal. A service adds its own beside them. */
 export const serviceReadiness = (db: Database, temporal: Client): Record<string, ReadinessCheck> => ({
   database: () => db.em.fork().execute('select 1'),
-  temporal: () => temporal.workflowService.getSystemInfo({}),
+  temporal: () =>
+    temporal.connection instanceof Connection
+      ? temporalAnswers(temporal.connection.options.address)
+      : temporal.workflowService.getSystemInfo({}),
 });
+
+/** Inside the readiness check's own time limit, so a probe never outlives the check. */
+const TEMPORAL_PROBE_MS = 2_500;
+
+/**
+ * Temporal answers, asked on a connection of the probe's own without the client's retries: a
+ * retry still waiting when the service closes its client would call into a closed channel (an
+ * uncaught error), and a probe of a Temporal that is away need not wait out retries.
+ */
+async function temporalAnswers(address: string): Promise<void> {
+  const probe = Connection.lazy({ address, interceptors: [] });
+  try {
+    await probe.withDeadline(Date.now() + TEMPORAL_PROBE_MS, () => probe.workflowService.getSystemInfo({}));
+  } finally {
+    await probe.close();
+  }
+}
 
 /**
  * GET /readyz: every check within its time limit -> 200 { status: 'ready', checks }; any down ->
