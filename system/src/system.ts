@@ -21,6 +21,8 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** Variables for one service only, on top of env: { payments: { WORKER_ENABLED: 'false' } } leaves its worker to another process. */
   serviceEnv?: Partial<Record<'orders' | 'payments' | 'notifications', Record<string, string>>>;
+  /** false: no worker of the workflows here (a test runs apps/workflows in a process of its own, to kill). */
+  workflowsWorker?: boolean;
 }
 
 export interface RunningSystem {
@@ -88,10 +90,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
 
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     closers.push(() => nativeConnection.close());
-    let worker = await createCancellationsWorker({ connection: nativeConnection, namespace });
-    let running = worker.run();
+    let worker =
+      options.workflowsWorker === false ? undefined : await createCancellationsWorker({ connection: nativeConnection, namespace });
+    let running = worker?.run() ?? Promise.resolve();
     closers.push(async () => {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
     });
 
@@ -106,10 +109,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       notifications: apiClient(notificationService.url),
       temporal: new Client({ connection, namespace }),
       smtp: embedded,
-      cancellationsWorker: () => worker,
+      cancellationsWorker: () => {
+        if (!worker) throw new Error('this system runs no workflows worker (workflowsWorker: false)');
+        return worker;
+      },
       sql: (query, params = []) => orderService.db.em.fork().execute(query, params),
       async restartCancellationsWorker() {
-        worker.shutdown();
+        worker?.shutdown();
         await running;
         worker = await createCancellationsWorker({ connection: nativeConnection, namespace });
         running = worker.run();
