@@ -76,6 +76,7 @@ export async function startService(config: PaymentServiceConfig, options: { logg
       logger,
       cardSettleMs: config.sandboxCardSettleMs,
       ...(config.sandboxSweepMs ? { sweepMs: config.sandboxSweepMs } : {}),
+      outages: config.sandboxOutages ?? false,
       deliverEvent: (event) =>
         event.type === 'payment.received' ? undoMoney.handlePaymentReceived(event) : book.handleProviderEvent(event),
     });

@@ -52,6 +52,8 @@ export interface SandboxProviderOptions {
   sweepMs?: number;
   /** How long an undelivered event is retried before the sandbox gives up on it (default 3 days). */
   deliveryWindowMs?: number;
+  /** It can be taken down for every order (SANDBOX_OUTAGES); without, it never asks whether it is down. */
+  outages?: boolean;
 }
 
 /** The provider is down until `until`, in the way `mode` says. */
@@ -182,6 +184,8 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
   }
 
   async function currentOutage(): Promise<SandboxOutage | null> {
+    // Every refund, status lookup and sweep asks: no query where no outage can be started.
+    if (!options.outages) return null;
     const [row] = await orm.em
       .fork()
       .execute<OutageRow[]>(`select "mode", "started_at", "until" from "payments"."sandbox_outage" where "until" > now()`);
@@ -396,6 +400,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     },
 
     async startOutage(input) {
+      if (!options.outages) throw new RuleViolationError('the sandbox provider runs without SANDBOX_OUTAGES: it cannot be taken down');
       const [row] = await orm.em.fork().execute<OutageRow[]>(
         `insert into "payments"."sandbox_outage" ("id", "mode", "started_at", "until") values (1, ?, now(), now() + (? * interval '1 second'))
            on conflict ("id") do update set "mode" = excluded."mode", "started_at" = excluded."started_at", "until" = excluded."until"
