@@ -22,6 +22,8 @@ const paymentRoutes = paymentServer({
   db: {} as Database,
   book: {},
   sandbox: {},
+  // The outage switch too: mounted only with SANDBOX_OUTAGES, and the system below sets it.
+  sandboxOutages: true,
   rebills: {},
   undo: { money: {}, sandbox: {} },
 } as unknown as Parameters<typeof paymentServer>[0]);
@@ -58,7 +60,9 @@ const cancellationStatus = (id: string, status: string) =>
   );
 
 beforeAll(async () => {
-  system = await startSystem();
+  // The matrix only sends refused requests, so mounting the outage switch never takes the
+  // provider down for the other test files sharing the database.
+  system = await startSystem({ serviceEnv: { payments: { SANDBOX_OUTAGES: 'true' } } });
 
   // An order cancelled in part (refunded by card), then shipped whole: a cancelled-but-shipped
   // cancelled-but-shipped process, acknowledged and rebilled (credit memo); its teapot is returned.
