@@ -4,12 +4,12 @@ import {
   createLogger,
   listen,
   openDatabase,
-  startActivityWorker,
+  startWorker,
   workerLog,
   startRateLimits,
   type Database,
   type Logger,
-  type RunningActivityWorker,
+  type RunningWorker,
 } from '@cancelflow/service-kit';
 import { postgresRateLimiter } from '@cancelflow/service-kit/postgres-rate-limiter';
 import { createNotificationActivities } from './activities/index.ts';
@@ -129,11 +129,12 @@ export async function startService(
       logger,
     });
     closers.push(() => rateLimits.close());
+    const workers: RunningWorker[] = [];
     const http = await listen(
       buildServer(
         { db, logger },
         {
-          ...notificationServiceObservability(db, temporal, transport),
+          ...notificationServiceObservability(db, temporal, transport, workers),
           rateLimits,
           ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
         },
@@ -143,15 +144,16 @@ export async function startService(
     );
     closers.push(() => http.close());
 
-    let worker: RunningActivityWorker | undefined;
+    let worker: RunningWorker | undefined;
     if (config.worker) {
-      worker = await startActivityWorker({
+      worker = await startWorker({
         address: config.temporal.address,
         namespace: config.temporal.namespace,
         taskQueue: config.taskQueue,
         activities: { ...activities, ...threads },
         ...workerLog(logger, config.taskQueue),
       });
+      workers.push(worker);
       closers.push(() => worker!.close());
     }
 

@@ -5,12 +5,12 @@ import {
   createLogger,
   listen,
   openDatabase,
-  startActivityWorker,
+  startWorker,
   workerLog,
   startRateLimits,
   type Database,
   type Logger,
-  type RunningActivityWorker,
+  type RunningWorker,
 } from '@cancelflow/service-kit';
 import { createOrderActivities } from './activities/index.ts';
 import { createCancellationRequestActivities } from './activities/request-activities.ts';
@@ -95,9 +95,9 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
       rateLimits,
       webhooks: config.webhooks ?? defaultWebhookSettings(),
     };
-    let worker: RunningActivityWorker | undefined;
+    const workers: RunningWorker[] = [];
     if (config.worker) {
-      worker = await startActivityWorker({
+      const worker = await startWorker({
         address: config.temporal.address,
         namespace: config.temporal.namespace,
         taskQueue: TASK_QUEUES.orders,
@@ -118,27 +118,29 @@ export async function startService(config: OrderServiceConfig, options: StartOpt
         },
         ...workerLog(logger, TASK_QUEUES.orders),
       });
-      cleanups.push(() => worker!.close());
+      workers.push(worker);
+      cleanups.push(() => worker.close());
       // Its own queue: a receiver that is slow to answer never holds up the orders queue.
-      const webhookWorker = await startActivityWorker({
+      const webhookWorker = await startWorker({
         address: config.temporal.address,
         namespace: config.temporal.namespace,
         taskQueue: TASK_QUEUES.webhooks,
         activities: createWebhookActivities({ db, settings: deps.webhooks! }),
         ...workerLog(logger, TASK_QUEUES.webhooks),
       });
+      workers.push(webhookWorker);
       cleanups.push(() => webhookWorker.close());
       cleanups.push(startWebhookSweep({ db, temporal, logger, settings: deps.webhooks!, loadResource: loadWebhookResource }));
     }
     if (config.orderConfirmationRetryAfterMs) cleanups.push(startOrderConfirmationSweep(deps, config.orderConfirmationRetryAfterMs));
     const app = buildServer(deps, {
-      ...orderServiceObservability(db, temporal),
+      ...orderServiceObservability(db, temporal, workers),
       rateLimits,
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     });
     const server = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());
-    logger.info({ url: server.url, worker: Boolean(worker) }, 'order service started');
+    logger.info({ url: server.url, worker: workers.length > 0 }, 'order service started');
     return { url: server.url, port: server.port, db, temporal, close };
   } catch (error) {
     await close();

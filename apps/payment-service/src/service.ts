@@ -8,7 +8,8 @@ import {
   createLogger,
   listen,
   openDatabase,
-  startActivityWorker,
+  startWorker,
+  type RunningWorker,
   workerLog,
   startRateLimits,
   type Database,
@@ -104,6 +105,7 @@ export async function startService(config: PaymentServiceConfig, options: { logg
     closers.push(() => rateLimits.close());
     const expectedWait = config.expectedWait ?? DEFAULT_EXPECTED_WAIT;
     const waits = () => overdueWaits(orm, expectedWait);
+    const workers: RunningWorker[] = [];
     const http = await listen(
       buildServer(
         {
@@ -117,7 +119,7 @@ export async function startService(config: PaymentServiceConfig, options: { logg
           waits,
         },
         {
-          ...paymentServiceObservability(orm, client, waits),
+          ...paymentServiceObservability(orm, client, workers, waits),
           rateLimits,
           ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
         },
@@ -128,12 +130,13 @@ export async function startService(config: PaymentServiceConfig, options: { logg
     closers.push(() => http.close());
 
     if (config.worker) {
-      const worker = await startActivityWorker({
+      const worker = await startWorker({
         ...config.temporal,
         taskQueue: TASK_QUEUES.payments,
         activities: { ...activities, ...cancelledButShippedActivities },
         ...workerLog(logger, TASK_QUEUES.payments),
       });
+      workers.push(worker);
       closers.push(() => worker.close());
     }
 

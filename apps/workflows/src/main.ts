@@ -1,27 +1,30 @@
-import { connectWorker, createLogger, runService, startTracing, workerSettingsFromEnv } from '@cancelflow/service-kit';
-import { createCancellationsWorker } from './worker.ts';
+import { createLogger, runService, startTracing, startWorker, workerLog, workerSettingsFromEnv } from '@cancelflow/service-kit';
+import { TASK_QUEUES } from '@cancelflow/domain/activities';
+import { workflowBundle } from './bundle.ts';
 
 const logger = createLogger('workflows');
 startTracing({ service: 'workflows' });
 
-/** The worker of the "cancellations" task queue; SIGTERM lets running workflow tasks finish, then stops. */
+/**
+ * The worker of the "cancellations" task queue: workflows only, no activities. It starts while
+ * Temporal is away and polls once Temporal is there; SIGTERM lets running workflow tasks finish.
+ */
 await runService({
   name: 'workflows',
   logger,
   started: () => 'workflows: worker of the cancellations task queue running',
   start: async () => {
     const settings = workerSettingsFromEnv('workflows');
-    const connection = await connectWorker(settings.address);
-    const worker = await createCancellationsWorker({ connection, namespace: settings.namespace });
-    const running = worker.run();
-    running.catch((error: unknown) => logger.error({ err: error }, 'the cancellations worker stopped'));
-    logger.info({ address: settings.address, namespace: settings.namespace }, 'cancellations worker running');
-    return {
-      async close() {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running.catch(() => undefined);
-        await connection.close();
-      },
-    };
+    const worker = await startWorker({
+      ...settings,
+      taskQueue: TASK_QUEUES.cancellations,
+      workflowBundle: await workflowBundle(),
+      ...workerLog(logger, TASK_QUEUES.cancellations),
+    });
+    logger.info(
+      { address: settings.address, namespace: settings.namespace, polling: worker.polling() },
+      worker.polling() ? 'cancellations worker running' : 'cancellations worker waiting for Temporal',
+    );
+    return worker;
   },
 });

@@ -1,17 +1,25 @@
 import { type Client, Connection } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import type { Database } from './db.ts';
+import type { RunningWorker } from './worker.ts';
 
 /** A dependency the service needs to do its work: resolves when reachable, throws otherwise. */
 export type ReadinessCheck = () => Promise<unknown>;
 
-/** What every service needs to work: its database and Temporal. A service adds its own beside them. */
-export const serviceReadiness = (db: Database, temporal: Client): Record<string, ReadinessCheck> => ({
+/**
+ * What every service needs to work: its database, Temporal, and its workers polling (read at
+ * each probe: a service starts them after its routes). A service adds its own checks beside them.
+ */
+export const serviceReadiness = (db: Database, temporal: Client, workers: readonly RunningWorker[]): Record<string, ReadinessCheck> => ({
   database: () => db.em.fork().execute('select 1'),
   temporal: () =>
     temporal.connection instanceof Connection
       ? temporalAnswers(temporal.connection.options.address)
       : temporal.workflowService.getSystemInfo({}),
+  workers: async () => {
+    const waiting = workers.filter((worker) => !worker.polling()).map((worker) => worker.taskQueue);
+    if (waiting.length > 0) throw new Error(`not polling yet: ${waiting.join(', ')}`);
+  },
 });
 
 /** Inside the readiness check's own time limit, so a probe never outlives the check. */

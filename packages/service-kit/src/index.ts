@@ -17,7 +17,7 @@ export * from './access.ts';
 export * from './order-owner.ts';
 export * from './secrets.ts';
 export * from './activity-errors.ts';
-export * from './activity-worker.ts';
+export * from './worker.ts';
 export * from './rate-limit.ts';
 export * from './security-headers.ts';
 export * from './metrics-guard.ts';

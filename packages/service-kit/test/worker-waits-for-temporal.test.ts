@@ -3,41 +3,20 @@
 // is there, as it does when Temporal goes away later. Against the run's real Temporal server,
 // reached through a loopback forwarder that refuses until it is switched on.
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startActivityWorker } from '../src/activity-worker.ts';
+import { startForwarder, type Forwarder } from '@cancelflow/testing/forwarder';
 import { connectTemporalClient } from '../src/temporal.ts';
+import { startWorker } from '../src/worker.ts';
 
-let forwarder: Server;
-let port: number;
-let target: { host: string; port: number } | undefined;
-const sockets = new Set<Socket>();
+let forwarder: Forwarder;
 const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
 
 beforeAll(async () => {
-  forwarder = createServer((client) => {
-    sockets.add(client);
-    client.on('close', () => sockets.delete(client));
-    if (!target) return void client.destroy();
-    const upstream = connect(target);
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => forwarder.listen(0, '127.0.0.1', resolve));
-  port = (forwarder.address() as { port: number }).port;
+  forwarder = await startForwarder();
 });
 
-afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => forwarder?.close(resolve));
-});
-
-const temporalAddress = () => {
-  const [host, p] = process.env.TEMPORAL_ADDRESS!.split(':');
-  return { host: host!, port: Number(p) };
-};
+afterAll(() => forwarder?.close());
 
 async function pollersOf(taskQueue: string): Promise<number> {
   const client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }), namespace });
@@ -59,11 +38,11 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 
 describe('Temporal away when a service starts', () => {
   it('the worker starts without it, keeps trying, and polls once Temporal is there', async () => {
-    target = undefined;
+    forwarder.forwardTo(undefined);
     const taskQueue = `waits-for-temporal-${randomUUID()}`;
     const retries: number[] = [];
-    const worker = await startActivityWorker({
-      address: `127.0.0.1:${port}`,
+    const worker = await startWorker({
+      address: forwarder.address,
       namespace,
       taskQueue,
       activities: { noop: async () => undefined },
@@ -74,9 +53,11 @@ describe('Temporal away when a service starts', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(retries.length).toBeGreaterThan(1);
       expect(await pollersOf(taskQueue)).toBe(0);
+      expect(worker.polling()).toBe(false);
 
-      target = temporalAddress();
+      forwarder.forwardTo(process.env.TEMPORAL_ADDRESS);
       await until('the worker to poll its task queue', async () => (await pollersOf(taskQueue)) > 0);
+      expect(worker.polling()).toBe(true);
       // Polling: it stops trying.
       const tried = retries.length;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -87,9 +68,9 @@ describe('Temporal away when a service starts', () => {
   }, 60_000);
 
   it('a worker still waiting for Temporal closes at once', async () => {
-    target = undefined;
-    const worker = await startActivityWorker({
-      address: `127.0.0.1:${port}`,
+    forwarder.forwardTo(undefined);
+    const worker = await startWorker({
+      address: forwarder.address,
       namespace,
       taskQueue: `waits-for-temporal-${randomUUID()}`,
       activities: { noop: async () => undefined },
@@ -99,11 +80,11 @@ describe('Temporal away when a service starts', () => {
   }, 10_000);
 
   it('the client is made without Temporal: its calls fail while Temporal is away, and work once it is there', async () => {
-    target = undefined;
-    const client = await connectTemporalClient({ address: `127.0.0.1:${port}`, namespace });
+    forwarder.forwardTo(undefined);
+    const client = await connectTemporalClient({ address: forwarder.address, namespace });
     try {
       await expect(client.workflowService.getSystemInfo({})).rejects.toThrow();
-      target = temporalAddress();
+      forwarder.forwardTo(process.env.TEMPORAL_ADDRESS);
       await until('the client to reach Temporal', () =>
         client.workflowService.getSystemInfo({}).then(
           () => true,

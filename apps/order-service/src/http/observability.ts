@@ -1,11 +1,22 @@
-import { databaseGauge, serviceReadiness, type Database, type HttpAppOptions, type Registry } from '@cancelflow/service-kit';
+import {
+  databaseGauge,
+  serviceReadiness,
+  type Database,
+  type HttpAppOptions,
+  type Registry,
+  type RunningWorker,
+} from '@cancelflow/service-kit';
 import type { Client } from '@temporalio/client';
 
 /** What /readyz checks and what /metrics adds for the order service. */
-export function orderServiceObservability(db: Database, temporal: Client): Pick<HttpAppOptions, 'readiness' | 'metrics'> {
+export function orderServiceObservability(
+  db: Database,
+  temporal: Client,
+  workers: readonly RunningWorker[],
+): Pick<HttpAppOptions, 'readiness' | 'metrics'> {
   const rows = <T>(sql: string) => db.em.fork().execute<T[]>(sql);
   return {
-    readiness: serviceReadiness(db, temporal),
+    readiness: serviceReadiness(db, temporal, workers),
     metrics: (registry: Registry) => {
       databaseGauge(registry, {
         name: 'cancelflow_cancellations',

@@ -1,4 +1,11 @@
-import { databaseGauge, serviceReadiness, type Database, type HttpAppOptions, type Registry } from '@cancelflow/service-kit';
+import {
+  databaseGauge,
+  serviceReadiness,
+  type Database,
+  type HttpAppOptions,
+  type Registry,
+  type RunningWorker,
+} from '@cancelflow/service-kit';
 import type { Client } from '@temporalio/client';
 import { OVERDUE_WAIT_KINDS, type OverdueWait } from '../waits/overdue-waits.ts';
 
@@ -6,11 +13,12 @@ import { OVERDUE_WAIT_KINDS, type OverdueWait } from '../waits/overdue-waits.ts'
 export function paymentServiceObservability(
   db: Database,
   temporal: Client,
+  workers: readonly RunningWorker[],
   waits?: () => Promise<OverdueWait[]>,
 ): Pick<HttpAppOptions, 'readiness' | 'metrics'> {
   const rows = <T>(sql: string) => db.em.fork().execute<T[]>(sql);
   return {
-    readiness: serviceReadiness(db, temporal),
+    readiness: serviceReadiness(db, temporal, workers),
     metrics: (registry: Registry) => {
       databaseGauge(registry, {
         name: 'cancelflow_refunds',
