@@ -1,14 +1,15 @@
 // A workflows worker killed (SIGKILL) in the middle of a bulk cancellation loses nothing and
 // repeats nothing: the job's process and each order's cancellation run in a worker process of
 // their own here, which dies mid-job; another one takes over where the job's history left it.
-// (Other test files' workers poll the same task queue, so the job may move to one of them too:
-// either way no order is cancelled or refunded twice.)
+// The system runs in a namespace of its own, so no other test file's worker can take the job: the
+// killed process and the one started after it are the only workflows workers it has.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkCancellationBody } from '@cancelflow/domain';
 import { eventually, importOrder, merchantToken, unique, type ApiClient, type OrderBody } from '@cancelflow/testing';
 import { startSystem, type RunningSystem } from '@cancelflow/system';
+import { ensureNamespace } from '@cancelflow/infra/temporal-server';
 
 const WORKFLOWS_MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -16,6 +17,7 @@ let system: RunningSystem;
 let merchant: ApiClient;
 const merchantId = unique('m-bulk-killed');
 const children: ChildProcess[] = [];
+const namespace = unique('bulk-killed');
 
 function startWorkflowsProcess(): ChildProcess {
   const child = spawn(process.execPath, [WORKFLOWS_MAIN], {
@@ -24,7 +26,7 @@ function startWorkflowsProcess(): ChildProcess {
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
-      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE || 'default',
+      TEMPORAL_NAMESPACE: namespace,
     },
     stdio: 'ignore',
   });
@@ -33,7 +35,8 @@ function startWorkflowsProcess(): ChildProcess {
 }
 
 beforeAll(async () => {
-  system = await startSystem({ workflowsWorker: false });
+  await ensureNamespace(process.env.TEMPORAL_ADDRESS!, namespace, 1, () => undefined);
+  system = await startSystem({ workflowsWorker: false, namespace });
   merchant = system.orders.withToken(await merchantToken(merchantId));
 }, 120_000);
 
