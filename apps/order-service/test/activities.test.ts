@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ACTIVITY_FAILURES } from '@cancelflow/domain/activity-failures';
 import { createOrderActivities } from '../src/activities/index.ts';
 import type { RunningOrderService } from '../src/service.ts';
 import { client, orderInput, startTestService, unique } from './helpers.ts';
-import type { OrderActivities } from '@cancelflow/workflows/contracts/cancellation';
+import type { CancellationWorkflowInput, OrderActivities } from '@cancelflow/workflows/contracts/cancellation';
 
 let service: RunningOrderService;
 let api: ReturnType<typeof client>;
@@ -40,6 +42,7 @@ async function cancelledOrder(
     orderId: order.id as string,
     lineIds: order.lines.map((l: { id: string }) => l.id) as string[],
     cancellationId: answer.body.cancellationId as string,
+    workflowId: answer.body.workflowId as string,
   };
 }
 
@@ -80,6 +83,34 @@ describe('loadCancellation', () => {
       lines: [{ lineId: lineIds[0], lineNo: 1, sku: 'MUG-1', quantity: 1, unitPrice: 1000 }],
       payments: [{ method: 'CARD', amount: 4500 }],
     });
+  });
+
+  it('is what the reservation gave the process when it started it', async () => {
+    const { cancellationId, workflowId } = await cancelledOrder('webshop', { restock: true, whole: true });
+    const history = await service.temporal.workflow.getHandle(workflowId).fetchHistory();
+    const [input] = await arrayFromPayloads(
+      defaultPayloadConverter,
+      history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!,
+    );
+    expect((input as CancellationWorkflowInput).cancellation).toEqual(await activities.loadCancellation(cancellationId));
+  });
+
+  it('a cancellation still missing 30 s after the activity was first scheduled fails for good: its reservation rolled back', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const lookingSince = async (ms: number): Promise<ApplicationFailure> =>
+      new MockActivityEnvironment({ scheduledTimestampMs: Date.now() - ms })
+        .run(() => activities.notifyChannelOfCancellation(missing))
+        .then(
+          () => {
+            throw new Error('a missing cancellation was notified');
+          },
+          (e: unknown) => e as ApplicationFailure,
+        );
+    const early = await lookingSince(1_000);
+    expect(early).toMatchObject({ type: ACTIVITY_FAILURES.cancellationNotFound, nonRetryable: false });
+    const late = await lookingSince(31_000);
+    expect(late).toMatchObject({ type: ACTIVITY_FAILURES.cancellationNotFound, nonRetryable: true });
+    expect(late.message).toMatch(/did not commit/);
   });
 
   it('a cancellation that is not there (yet) is a retryable failure; a malformed id is not', async () => {

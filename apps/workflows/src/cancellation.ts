@@ -72,14 +72,17 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
   const state: CancellationProcessState = { cancellationId, phase: 'STARTING', refundAttempt: 0, steps: [] };
   let settlementsSeen = 0;
   let settlements = 0;
+  /** A refund the payment service said succeeded: final, so it need not be read again. */
+  let heardSucceeded: RefundOutcome | undefined;
   let dispute: { resolution: string } | undefined;
   let retry: { staffId: string; note?: string } | undefined;
   let undo: { undoId: string } | undefined;
   let stoppedAt: string | undefined;
 
   setHandler(cancellationStateQuery, () => state);
-  setHandler(refundSettledSignal, () => {
+  setHandler(refundSettledSignal, ({ outcome }) => {
     settlements += 1;
+    if (outcome?.status === 'SUCCEEDED') heardSucceeded = outcome;
   });
   setHandler(disputeClosedSignal, ({ resolution }) => {
     dispute = { resolution };
@@ -130,7 +133,7 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
     state.steps.push(name);
   };
 
-  const cancellation = await cancellationLoader.loadCancellation(cancellationId);
+  const cancellation = input.cancellation ?? (await cancellationLoader.loadCancellation(cancellationId));
   const orderPayments = { orderId: cancellation.orderId, currency: cancellation.currency, payments: cancellation.payments };
   if (!ownSteps) await payments.recordOrderPayments(orderPayments);
   /** The refund attempt that succeeded: completing records it. */
@@ -226,8 +229,11 @@ async function runCancellation(input: CancellationWorkflowInput): Promise<Cancel
         const heard = await condition(() => settlements > settlementsSeen || undo !== undefined, wait);
         checkpoint();
         settlementsSeen = settlements;
-        // Heard of it: our record has it. Nothing heard: the event (or our signal) may be lost, ask.
-        outcome = heard || !asksProvider ? await payments.getRefund(cancellationId) : await payments.reconcileRefund(cancellationId);
+        // Heard it succeeded: done. Heard of another move: our record has it. Nothing heard: the
+        // event (or our signal) may be lost, ask the provider.
+        if (heard && heardSucceeded) outcome = heardSucceeded;
+        else if (heard || !asksProvider) outcome = await payments.getRefund(cancellationId);
+        else outcome = await payments.reconcileRefund(cancellationId);
         continue;
       }
       await refundFailed(outcome);

@@ -1,3 +1,4 @@
+import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError } from '@cancelflow/domain';
 
@@ -29,4 +30,25 @@ export function activityFailure(error: DomainError, retryable = false): Applicat
     nonRetryable: !retryable,
     details: [{ code: error.code, details: error.details }],
   });
+}
+
+/** How long a process's record may be missing before its creating transaction is taken as rolled back. */
+const COMMIT_AWAITED_MS = 30_000;
+
+/**
+ * A process's record is not there. Its process starts inside the transaction that creates it, so
+ * the transaction may still commit: retryable, until the activity has been looking for it for
+ * COMMIT_AWAITED_MS since it was first scheduled, when the transaction has rolled back and no
+ * retry can find it. Outside an activity (a direct call), retryable.
+ */
+export function recordNotFoundYet(message: string, type: string): ApplicationFailure {
+  let lookingForMs = 0;
+  try {
+    lookingForMs = Date.now() - activityInfo().scheduledTimestampMs;
+  } catch {
+    // Not in an activity: whoever called decides whether to try again.
+  }
+  return lookingForMs >= COMMIT_AWAITED_MS
+    ? ApplicationFailure.nonRetryable(`${message}: the request that creates it did not commit`, type)
+    : ApplicationFailure.retryable(`${message} (yet)`, type);
 }

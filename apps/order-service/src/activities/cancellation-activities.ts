@@ -3,12 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
 import { assertTransition, describeChannelNotice, DomainError, policyFor, type RefundStatus } from '@cancelflow/domain';
-import type { Database } from '@cancelflow/service-kit';
+import { recordNotFoundYet, type Database } from '@cancelflow/service-kit';
 import type { ChannelAdapter } from '../adapters/channel.ts';
 import type { InventoryAdapter } from '../adapters/inventory.ts';
 import { Cancellation, CancellationLine, Dispute, Order, type OrderLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import { recordStepOnce, type StepToRecord } from '../db/cancellation-steps.ts';
+import { cancellationContext } from '../cancellations/context.ts';
 import type {
   CancellationContext,
   ChannelNotification,
@@ -38,11 +39,8 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
       throw ApplicationFailure.nonRetryable(`${cancellationId} is not a cancellation id`, ACTIVITY_FAILURES.cancellationNotFound);
     }
     const cancellation = await em.findOne(Cancellation, { id: cancellationId });
-    if (!cancellation) {
-      // The workflow starts a moment before the request that created it commits: try again;
-      // the workflow's retry policy decides when to give up.
-      throw ApplicationFailure.retryable(`cancellation ${cancellationId} does not exist (yet)`, ACTIVITY_FAILURES.cancellationNotFound);
-    }
+    // The workflow starts a moment before the request that created it commits (or rolls back).
+    if (!cancellation) throw recordNotFoundYet(`cancellation ${cancellationId} does not exist`, ACTIVITY_FAILURES.cancellationNotFound);
     const order = (await em.findOne(Order, { id: cancellation.orderId }))!;
     const cancelled = await em.find(CancellationLine, { cancellationId });
     const orderLines = await linesOf(em, order.id);
@@ -70,29 +68,8 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
 
   return {
     async loadCancellation(cancellationId: string): Promise<CancellationContext> {
-      const { cancellation: c, order, lines } = await load(fresh(), cancellationId);
-      return {
-        cancellationId: c.id,
-        orderId: order.id,
-        merchantId: order.merchantId,
-        channel: order.channel,
-        channelOrderNo: order.channelOrderNo,
-        thirdPartyManaged: order.thirdPartyManaged,
-        currency: c.currency,
-        amount: c.amount,
-        refundMethod: c.refundMethod,
-        restock: c.restock,
-        reason: c.reason,
-        customer: { email: order.customerEmail, name: order.customerName },
-        lines: lines.map(({ line, quantity }) => ({
-          lineId: line.id,
-          lineNo: line.lineNo,
-          sku: line.sku,
-          quantity,
-          unitPrice: line.unitPrice,
-        })),
-        payments: order.payments.map((p) => ({ method: p.method, amount: p.amount, reference: p.reference })),
-      };
+      const { cancellation, order, lines } = await load(fresh(), cancellationId);
+      return cancellationContext(cancellation, order, lines);
     },
 
     async restockCancellation(cancellationId: string): Promise<void> {

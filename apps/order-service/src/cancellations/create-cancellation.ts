@@ -10,7 +10,12 @@ import {
   type CreateCancellationInput,
 } from '@cancelflow/domain';
 import { isUniqueViolation } from '@cancelflow/service-kit';
-import { CANCELLATION_WORKFLOW_TYPE, type CancellationWorkflowInput } from '@cancelflow/workflows/contracts/cancellation';
+import {
+  CANCELLATION_WORKFLOW_TYPE,
+  type CancellationContext,
+  type CancellationWorkflowInput,
+} from '@cancelflow/workflows/contracts/cancellation';
+import { cancellationContext } from './context.ts';
 import { Cancellation, CancellationLine, CancellationStepRecord, type Order } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { ServiceDeps } from '../deps.ts';
@@ -87,7 +92,7 @@ export async function reserveCancellation(
     lines.find((l) => l.id === requested.lineId)!.cancelledQuantity += requested.quantity;
   }
   const now = new Date();
-  em.create(Cancellation, {
+  const cancellation = em.create(Cancellation, {
     id: cancellationId,
     orderId: order.id,
     merchantId: order.merchantId,
@@ -140,7 +145,11 @@ export async function reserveCancellation(
   await recomputeOrderStatus(em, order, lines);
   await em.flush();
 
-  await startWorkflow(deps, cancellationId, workflowId);
+  const cancelled = lines.flatMap((line) => {
+    const taken = refund.lines.find((l) => l.lineId === line.id);
+    return taken ? [{ line, quantity: taken.quantity }] : [];
+  });
+  await startWorkflow(deps, workflowId, cancellationContext(cancellation, order, cancelled));
   return { created: true, cancellationId, workflowId, status: 'IN_PROGRESS' as const };
 }
 
@@ -175,8 +184,8 @@ async function findRepeat(em: EntityManager, order: Order, input: CreateCancella
   return { created: false, cancellationId: existing.id, workflowId: existing.workflowId, status: existing.status };
 }
 
-async function startWorkflow(deps: ServiceDeps, cancellationId: string, workflowId: string): Promise<void> {
-  const args: [CancellationWorkflowInput] = [{ ...deps.cancellationProcess, cancellationId }];
+async function startWorkflow(deps: ServiceDeps, workflowId: string, cancellation: CancellationContext): Promise<void> {
+  const args: [CancellationWorkflowInput] = [{ ...deps.cancellationProcess, cancellationId: cancellation.cancellationId, cancellation }];
   // The id is new, so a process already running under it can only be ours: nothing to undo.
   await startProcess(deps, {
     type: CANCELLATION_WORKFLOW_TYPE,

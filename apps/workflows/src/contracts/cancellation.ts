@@ -20,6 +20,11 @@ export const CANCELLATION_WORKFLOW_TYPE = 'cancellationWorkflow';
 export interface CancellationWorkflowInput {
   cancellationId: string;
   /**
+   * The cancellation as it was reserved, in the transaction that starts the process: the process
+   * does not load it. Processes started without it (before it was passed) load it first.
+   */
+  cancellation?: CancellationContext;
+  /**
    * A pending refund with no provider event is asked for at the provider after refundRecheckFirst
    * (default 10 seconds), then after waits that double up to refundRecheckInterval (default 10 minutes).
    */
@@ -29,8 +34,12 @@ export interface CancellationWorkflowInput {
   supportEmail?: string;
 }
 
-/** The payment service saw the provider settle or fail a refund; the workflow re-reads it. */
-export const refundSettledSignal = defineSignal<[{ refundId: string }]>('refundSettled');
+/**
+ * The payment service saw the provider settle or fail a refund. `outcome` is the refund as it was
+ * when the signal was sent: a SUCCEEDED one is final and taken as it is; anything else (or a
+ * signal without it, as sent before) is re-read from the payment service.
+ */
+export const refundSettledSignal = defineSignal<[{ refundId: string; outcome?: RefundOutcome }]>('refundSettled');
 
 /** The marketplace closed the dispute an eBay cancellation opened. */
 export const disputeClosedSignal = defineSignal<[{ disputeId: string; resolution: string }]>('disputeClosed');

@@ -195,6 +195,18 @@ const SCENARIOS: Record<string, Scenario> = {
     return handle;
   },
 
+  // Started with its cancellation (nothing loaded), and told by the signal that the refund
+  // succeeded (nothing read again): the histories above were recorded before, with the loading
+  // and the reading, and are kept for processes of that shape.
+  'cancellation-started-with-it-success-signalled': async (env, id) => {
+    const cancellation = cancellationContext(id, { restock: false });
+    await env.activities(cancellationActivities(cancellation, { payments: { requestRefund: async () => refund('PENDING') } }));
+    const handle = await startCancellation(env, id, { cancellation, refundRecheckFirst: '1 hour' });
+    await untilPhase(handle, cancellationStateQuery, 'WAITING_FOR_REFUND');
+    await handle.signal(refundSettledSignal, { refundId: 'refund-1', outcome: refund('SUCCEEDED') });
+    return handle;
+  },
+
   'request-auto-accepted': async (env, id) => {
     await env.activities(requestActivities(requestContext(id, { status: 'AUTO_ACCEPTED', cancellationId: 'cancellation-9' })));
     return start(env, customerCancellationRequestWorkflow, `cancellation-request-${id}`, { requestId: id });

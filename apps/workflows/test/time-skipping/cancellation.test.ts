@@ -28,15 +28,21 @@ afterAll(async () => {
 
 const context = cancellationContext;
 
-/** Every activity answers as on a good day unless the test says otherwise. */
-const serve = (cancellation: CancellationContext, mocks: CancellationMocks = {}) =>
-  env.activities(cancellationActivities(cancellation, mocks));
+/** The cancellation each test serves, by id: the process starts with it, as the reservation starts it. */
+const served = new Map<string, CancellationContext>();
 
+/** Every activity answers as on a good day unless the test says otherwise. */
+const serve = (cancellation: CancellationContext, mocks: CancellationMocks = {}) => {
+  served.set(cancellation.cancellationId, cancellation);
+  return env.activities(cancellationActivities(cancellation, mocks));
+};
+
+/** `{ cancellation: undefined }`: started as processes were before they got their cancellation, which load it. */
 function start(cancellationId: string, input: Partial<CancellationWorkflowInput> = {}) {
   return env.workflow.start(cancellationWorkflow, {
     taskQueue: TASK_QUEUES.cancellations,
     workflowId: `cancellation-${cancellationId}`,
-    args: [{ cancellationId, ...input }],
+    args: [{ cancellationId, cancellation: served.get(cancellationId), ...input }],
   });
 }
 
@@ -110,13 +116,13 @@ describe('a cancellation completes only after its refund succeeded', () => {
 });
 
 describe('each step is recorded once, by the activity that does its work', () => {
-  it('a card cancellation whose refund succeeds at once runs 6 activities, none of them only to record a step', async () => {
+  it('a card cancellation whose refund succeeds at once runs 5 activities, none of them only to record a step', async () => {
     const id = randomUUID();
     const cancellation = context(id, { restock: false });
     const calls = await serve(cancellation);
     expect(await (await start(id)).result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED' });
     expect(calls.names()).toEqual([
-      'loadCancellation',
+      // started with its cancellation: nothing to load
       'notifyChannelOfCancellation',
       'requestRefund', // records the order's payments with it
       'completeCancellation', // records the refund's steps with the status
@@ -126,31 +132,34 @@ describe('each step is recorded once, by the activity that does its work', () =>
     expect(calls.inputsOf<{ payments: unknown }>('requestRefund')[0]!.payments).toEqual(cancellation.payments);
   });
 
-  it('a restock adds the restock; a refund that settles later adds the record of its pending and the reading of its end', async () => {
+  it('a restock adds the restock; a refund that settles later adds the record of its pending, not a reading of its success', async () => {
     const id = randomUUID();
-    let settled = false;
-    const calls = await serve(context(id), {
-      payments: {
-        requestRefund: async () => refund('PENDING'),
-        getRefund: async () => refund(settled ? 'SUCCEEDED' : 'PENDING'),
-      },
-    });
+    const calls = await serve(context(id), { payments: { requestRefund: async () => refund('PENDING') } });
     const handle = await start(id, { refundRecheckFirst: '1 hour' });
     await phaseOf(handle, 'WAITING_FOR_REFUND');
-    settled = true;
-    await handle.signal(refundSettledSignal, { refundId: 'refund-1' });
+    // The payment service says how the refund ended: a success is final, nothing to read again.
+    await handle.signal(refundSettledSignal, { refundId: 'refund-1', outcome: refund('SUCCEEDED') });
     await handle.result();
     expect(calls.names()).toEqual([
-      'loadCancellation',
       'restockCancellation',
       'notifyChannelOfCancellation',
       'requestRefund',
       'recordRefund',
-      'getRefund',
       'completeCancellation',
       'sendEmail',
       'recordCustomerNotified',
     ]);
+    expect(calls.all.find((c) => c.name === 'completeCancellation')!.input[1]).toEqual({
+      refund: { attempt: 1, status: 'SUCCEEDED', requested: 'attempt 1: 5500 by CARD PENDING', settled: '5500 by CARD SUCCEEDED' },
+    });
+  });
+
+  it('a process started without its cancellation (before it was given one) loads it first', async () => {
+    const id = randomUUID();
+    const calls = await serve(context(id, { restock: false }));
+    expect(await (await start(id, { cancellation: undefined })).result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED' });
+    expect(calls.names()[0]).toBe('loadCancellation');
+    expect(calls.count('loadCancellation')).toBe(1);
   });
 });
 
@@ -236,6 +245,27 @@ describe('a pending refund keeps the cancellation IN_PROGRESS until the provider
     await handle.executeUpdate(retryRefundUpdate, { args: [{ staffId: 'staff-7' }] });
     expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED', refundAttempts: 2 });
     expect(waitsBeforeAsking(calls, MINUTE, calls.timesOf('requestRefund')[1])).toEqual([MINUTE]);
+  });
+
+  it('a signal of a failure (or one without the refund, as sent before) is read again from the payment service', async () => {
+    const id = randomUUID();
+    let reading = 0;
+    const calls = await serve(context(id), {
+      payments: {
+        requestRefund: async () => refund('PENDING'),
+        // The signal said FAILED, but the record is the truth: still pending, then settled.
+        getRefund: async () => (++reading === 1 ? refund('PENDING') : refund('SUCCEEDED')),
+        reconcileRefund: async () => refund('PENDING'),
+      },
+    });
+    const handle = await start(id, { refundRecheckFirst: '1 hour' });
+    await phaseOf(handle, 'WAITING_FOR_REFUND');
+    await handle.signal(refundSettledSignal, { refundId: 'refund-1', outcome: refund('FAILED', 'stale') });
+    await until(async () => (calls.count('getRefund') === 1 ? true : undefined), 'the first reading');
+    await handle.signal(refundSettledSignal, { refundId: 'refund-1' });
+    expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refund: 'SUCCEEDED' });
+    expect(calls.count('getRefund')).toBe(2);
+    expect(calls.count('reconcileRefund')).toBe(0);
   });
 
   it('re-reads at once when the payment service signals that the refund settled, without waiting to ask the provider', async () => {
@@ -448,7 +478,22 @@ describe('activities are retried until they succeed, unless a business rule refu
     expect(calls.count('sendEmail')).toBe(0);
   });
 
-  it('gives up after 8 loads when its cancellation never committed (the API rolled back)', async () => {
+  it('fails without refunding when its cancellation never committed (the API rolled back)', async () => {
+    const id = randomUUID();
+    const calls = await serve(context(id), {
+      orders: {
+        // What the order service answers once it has looked long enough (recordNotFoundYet).
+        restockCancellation: async () => {
+          throw ApplicationFailure.create({ type: 'CancellationNotFound', message: `no cancellation ${id}`, nonRetryable: true });
+        },
+      },
+    });
+    await expect((await start(id)).result()).rejects.toThrow(WorkflowFailedError);
+    expect(calls.count('requestRefund')).toBe(0);
+    expect(calls.count('sendEmail')).toBe(0);
+  });
+
+  it('started without its cancellation (as before), gives up after 8 loads when it never committed', async () => {
     const id = randomUUID();
     const calls = await serve(context(id), {
       orders: {
@@ -457,7 +502,7 @@ describe('activities are retried until they succeed, unless a business rule refu
         },
       },
     });
-    await expect((await start(id)).result()).rejects.toThrow(WorkflowFailedError);
+    await expect((await start(id, { cancellation: undefined })).result()).rejects.toThrow(WorkflowFailedError);
     expect(calls.count('loadCancellation')).toBe(8);
     expect(calls.count('recordOrderPayments')).toBe(0);
   });
