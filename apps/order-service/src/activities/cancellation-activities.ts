@@ -34,13 +34,19 @@ interface Loaded {
 
 /** What the workflows may ask the order service to do; each is idempotent on the cancellation id. */
 export function createCancellationActivities(deps: OrderActivityDeps): OrderActivities {
-  const load = async (em: EntityManager, cancellationId: string): Promise<Loaded> => {
+  /** The cancellation alone: what an activity that only records needs (its id and order). */
+  const loadCancellationRow = async (em: EntityManager, cancellationId: string): Promise<Cancellation> => {
     if (!isUuid(cancellationId)) {
       throw ApplicationFailure.nonRetryable(`${cancellationId} is not a cancellation id`, ACTIVITY_FAILURES.cancellationNotFound);
     }
     const cancellation = await em.findOne(Cancellation, { id: cancellationId });
     // The workflow starts a moment before the request that created it commits (or rolls back).
     if (!cancellation) throw recordNotFoundYet(`cancellation ${cancellationId} does not exist`, ACTIVITY_FAILURES.cancellationNotFound);
+    return cancellation;
+  };
+  /** The cancellation with its order and cancelled lines: what an activity that does the work needs. */
+  const load = async (em: EntityManager, cancellationId: string): Promise<Loaded> => {
+    const cancellation = await loadCancellationRow(em, cancellationId);
     const order = (await em.findOne(Order, { id: cancellation.orderId }))!;
     const cancelled = await em.find(CancellationLine, { cancellationId });
     const orderLines = await linesOf(em, order.id);
@@ -96,17 +102,17 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
     },
 
     async recordRefund({ cancellationId, refund }): Promise<void> {
-      const { cancellation } = await load(fresh(), cancellationId);
+      const cancellation = await loadCancellationRow(fresh(), cancellationId);
       await recordSteps(cancellation, refundSteps(refund), refundState(refund));
     },
 
     async recordCustomerNotified(cancellationId: string): Promise<void> {
-      const { cancellation } = await load(fresh(), cancellationId);
+      const cancellation = await loadCancellationRow(fresh(), cancellationId);
       await recordSteps(cancellation, [{ step: 'CUSTOMER_NOTIFIED' }]);
     },
 
     async recordCancellationStep(input): Promise<void> {
-      const { cancellation } = await load(fresh(), input.cancellationId);
+      const cancellation = await loadCancellationRow(fresh(), input.cancellationId);
       const refund =
         input.step === 'REFUND_REQUESTED'
           ? refundState({ status: 'PENDING' })
@@ -123,7 +129,7 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
     },
 
     async completeCancellation(cancellationId: string, outcome = {}): Promise<void> {
-      const { cancellation } = await load(fresh(), cancellationId);
+      const cancellation = await loadCancellationRow(fresh(), cancellationId);
       await fresh().transactional(async (em) => {
         const order = await lockOrderOrFail(em, cancellation.orderId);
         const c = (await em.findOne(Cancellation, { id: cancellationId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }))!;
