@@ -1,8 +1,3 @@
-import { z } from 'zod';
-
-/** ISO 4217 alphabetic code, upper case. */
-export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as EUR or USD');
-
 /**
  * The largest amount CancelFlow takes in one field or adds up to in one order: 10^10 minor units
  * (100,000,000.00 in a currency with cents). Far above any real order, and far enough below
@@ -11,16 +6,15 @@ export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'currency must be a
  */
 export const MAX_AMOUNT_MINOR = 10_000_000_000;
 
-/** Money is always integer minor units (cents) with a currency: never a float. */
-export const moneySchema = z.object({
-  amountMinor: z
-    .number()
-    .int('amountMinor must be a whole number of minor units (cents)')
-    .min(-MAX_AMOUNT_MINOR, `amountMinor must be between -${MAX_AMOUNT_MINOR} and ${MAX_AMOUNT_MINOR} minor units`)
-    .max(MAX_AMOUNT_MINOR, `amountMinor must be between -${MAX_AMOUNT_MINOR} and ${MAX_AMOUNT_MINOR} minor units`),
-  currency: currencySchema,
-});
-export type Money = z.infer<typeof moneySchema>;
+/**
+ * Money is always integer minor units (cents) with a currency: never a float. Its schema is in
+ * schemas/money.ts: the workflows import this module, and every module they import is evaluated
+ * again for each workflow, so none of the rules here pulls in zod.
+ */
+export interface Money {
+  amountMinor: number;
+  currency: string;
+}
 
 export class CurrencyMismatchError extends Error {
   constructor(a: string, b: string) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS } from '../channel-policies.ts';
-import { currencySchema, MAX_AMOUNT_MINOR } from '../money.ts';
+import { currencySchema } from './money.ts';
+import { MAX_AMOUNT_MINOR } from '../money.ts';
 import { PAYMENT_METHODS } from '../order.ts';
 import { MAX_VAT_RATE, orderMoneyProblems } from '../order-money.ts';
 import { minorUnits, paginationSchema, quantitySchema, text } from './common.ts';

@@ -1,4 +1,5 @@
 export * from './common.ts';
+export * from './money.ts';
 export * from './import-order.ts';
 export * from './create-cancellation.ts';
 export * from './payments.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { REFUND_METHODS } from '../cancellation.ts';
-import { currencySchema } from '../money.ts';
+import { currencySchema } from './money.ts';
 import { PAYMENT_METHODS } from '../order.ts';
 import { idSchema, minorUnits, text } from './common.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencySchema } from '../money.ts';
+import { currencySchema } from './money.ts';
 import { PAYMENT_METHODS } from '../order.ts';
 import { idSchema, minorUnits, text } from './common.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CANCELLED_BUT_SHIPPED_STATUSES } from '../cancelled-but-shipped.ts';
-import { currencySchema } from '../money.ts';
+import { currencySchema } from './money.ts';
 import { idSchema, minorUnits, paginationSchema, quantitySchema, staffIdSchema, text, uuidSchema } from './common.ts';
 
 /** Customers get carrier and tracking number in emails that must carry no links. */

@@ -18,7 +18,7 @@ import { ORDER_STATUSES, PAYMENT_METHODS } from '../../order.ts';
 import { REFUND_STATUSES } from '../../refund.ts';
 import { RETURN_REASONS, RETURN_STATUSES } from '../../returns.ts';
 import { UNDO_STATUSES } from '../../undo-cancellation.ts';
-import { currencySchema } from '../../money.ts';
+import { currencySchema } from '../money.ts';
 import { minorUnitsSchema, pageOf, stepRecordSchema, timestampSchema } from './common.ts';
 import {
   cancellationProcessStateSchema,

@@ -4,7 +4,7 @@ import { REFUND_METHODS } from '../../cancellation.ts';
 import { ACKNOWLEDGEMENT_CHANNELS } from '../../cancelled-but-shipped.ts';
 import { PAYMENT_METHODS } from '../../order.ts';
 import { REFUND_CHANNELS, REFUND_STATUSES } from '../../refund.ts';
-import { currencySchema } from '../../money.ts';
+import { currencySchema } from '../money.ts';
 import { SANDBOX_OUTAGE_MODES } from '../payments.ts';
 import { minorUnitsSchema, timestampSchema } from './common.ts';
 
