@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelOrder, eventually, importOrder, unique, type CancellationAccepted, type OrderBody } from '@cancelflow/testing';
 import { startSystem, TEST_METRICS_TOKEN, type RunningSystem } from '@cancelflow/system';
-import type { CancellationStep, RefundMethod } from '@cancelflow/domain';
-
-interface CancellationBody {
-  id: string;
-  status: string;
-  refundStatus?: string;
-  refundFailureReason?: string;
-  workflowId: string;
-  steps: { step: CancellationStep; detail?: string }[];
-}
+import type { CancellationBody, CancellationStep, RefundMethod } from '@cancelflow/domain';
 interface OrderPayments {
   totals: { charged: number; refunded: number; ledgerReturned: number };
   refunds: { status: string; parts: { channel: string; amount: number; status: string; providerRefundId?: string }[] }[];
@@ -111,6 +102,10 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     expect(failed.status).toBe('IN_PROGRESS');
     expect(failed.refundStatus).toBe('FAILED');
     expect(failed.refundFailureReason).toMatch(/card_expired/);
+    // While IN_PROGRESS the process's own state is shown beside the record.
+    await eventually(async () => ((await cancellation(cancellationId)).live?.phase === 'REFUND_FAILED' ? true : undefined), {
+      what: 'the live phase REFUND_FAILED',
+    });
     await eventually(
       async () => {
         const mails = await system.notifications.get<{ items: { template: string }[] }>(`/emails?orderId=${order.id}`);
@@ -126,6 +121,8 @@ describe('a merchant cancellation runs to CANCELLED only after the refund succee
     expect(retry.status, JSON.stringify(retry.body)).toBeLessThan(300);
     await untilStatus(cancellationId, 'CANCELLED');
     expect((await money(order.id)).totals.refunded).toBe(5500);
+    // CANCELLED: the record is whole, the process is not asked.
+    expect((await cancellation(cancellationId)).live).toBeUndefined();
   });
 });
 

@@ -45,7 +45,9 @@ export function cancellationsRouter(deps: ServiceDeps): Router {
         em.findOne(Dispute, { cancellationId: cancellation.id }),
       ]);
       const orderLines = await em.find(OrderLine, { id: { $in: lines.map((l) => l.orderLineId) } });
-      const live = await liveState(deps, cancellation.workflowId, cancellationStateQuery);
+      // Once CANCELLED the record is whole: the process is not asked (a read costs no Temporal call).
+      const live =
+        cancellation.status === 'IN_PROGRESS' ? await liveState(deps, cancellation.workflowId, cancellationStateQuery) : undefined;
       res.json({ ...cancellationView(cancellation, lines, orderLines, steps, dispute), live } satisfies CancellationBody);
     },
   );

@@ -134,7 +134,10 @@ export const cancellationBodySchema = z
     lines: z.array(recordLine.extend({ unitPrice: minorUnitsSchema.optional(), refund: minorUnitsSchema, vat: minorUnitsSchema })),
     steps: z.array(stepRecordSchema),
     dispute: disputeBodySchema.optional(),
-    live: cancellationProcessStateSchema.optional(),
+    live: cancellationProcessStateSchema.optional().meta({
+      description:
+        "the running process's own state while the cancellation is IN_PROGRESS; left out once it is CANCELLED or when the process cannot be reached",
+    }),
   })
   .meta({ id: 'Cancellation' });
 export type CancellationBody = z.infer<typeof cancellationBodySchema>;
