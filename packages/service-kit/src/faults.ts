@@ -25,9 +25,16 @@ export class InjectedFault extends Error {
   }
 }
 
-const armed = new Map<FaultPoint, { mode: FaultMode; times: number }>(parseFaults(process.env.CANCELFLOW_FAULTS));
+interface Armed {
+  mode: FaultMode;
+  times: number;
+  /** Only the work on this subject (an order id, a channel order number) hits it. */
+  subject?: string;
+}
 
-function parseFaults(spec: string | undefined): [FaultPoint, { mode: FaultMode; times: number }][] {
+const armed = new Map<FaultPoint, Armed>(parseFaults(process.env.CANCELFLOW_FAULTS));
+
+function parseFaults(spec: string | undefined): [FaultPoint, Armed][] {
   if (!spec) return [];
   return spec
     .split(',')
@@ -40,19 +47,23 @@ function parseFaults(spec: string | undefined): [FaultPoint, { mode: FaultMode; 
     });
 }
 
-/** Arms a point in this process; `times` hits, then it disarms itself. Returns the disarm. */
-export function armFault(point: FaultPoint, mode: FaultMode = 'throw', times = 1): () => void {
-  armed.set(point, { mode, times });
+/**
+ * Arms a point in this process; `times` hits, then it disarms itself. With a subject, only work
+ * on it hits the point: a background sweep passing the same point for other records (other test
+ * files share the database) does not use the hit up. Returns the disarm.
+ */
+export function armFault(point: FaultPoint, mode: FaultMode = 'throw', times = 1, subject?: string): () => void {
+  armed.set(point, { mode, times, ...(subject === undefined ? {} : { subject }) });
   return () => {
     armed.delete(point);
   };
 }
 
-/** Marks a point between two writes; does nothing unless a test armed it. */
-export function faultPoint(point: FaultPoint): void {
+/** Marks a point between two writes, in the work on `subject`; does nothing unless a test armed it. */
+export function faultPoint(point: FaultPoint, subject?: string): void {
   if (armed.size === 0) return;
   const fault = armed.get(point);
-  if (!fault) return;
+  if (!fault || (fault.subject !== undefined && fault.subject !== subject)) return;
   fault.times -= 1;
   if (fault.times <= 0) armed.delete(point);
   if (fault.mode === 'exit') process.kill(process.pid, 'SIGKILL');

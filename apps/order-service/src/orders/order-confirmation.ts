@@ -22,7 +22,7 @@ import { startProcess } from '../temporal/gateway.ts';
 export async function sendOrderConfirmation(deps: ServiceDeps, order: Order, lines: readonly OrderLine[]): Promise<void> {
   if (!deps.selfService) return;
   // The order is committed; its confirmation is not started yet: a crash here leaves it to the sweep.
-  faultPoint('order.confirmation-owed');
+  faultPoint('order.confirmation-owed', order.channelOrderNo);
   try {
     const link = await mintSelfServiceLink(deps.selfService, order.id);
     const args: [OrderConfirmationInput] = [
