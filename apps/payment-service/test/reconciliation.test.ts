@@ -117,7 +117,7 @@ describe('a refund the provider ended is settled even when its event never comes
       await call(quiet, 'POST', '/sandbox/faults', { orderId, operation: 'refund', mode: 'SETTLE_MANUALLY' });
       await quiet.activities.requestRefund(input);
       const providerRefundId = (await quiet.book.refundByCancellation(cancellationId))!.parts[0]!.providerRefundId!;
-      disarms.push(armFault('sandbox.refund-settled', 'throw'));
+      disarms.push(armFault('sandbox.refund-settled', 'throw', 1, orderId));
       expect(
         (await call(quiet, 'POST', `/sandbox/refunds/${providerRefundId}/settle`, { outcome: 'FAILED', failureReason: 'account_closed' }))
           .status,
@@ -179,7 +179,7 @@ describe('a crash between two writes loses nothing', () => {
     let providerRefundId: string;
     try {
       await recordPayments(before, orderId, [{ method: 'CARD', amount: 1300 }]);
-      disarms.push(armFault('sandbox.refund-settled', 'throw'));
+      disarms.push(armFault('sandbox.refund-settled', 'throw', 1, orderId));
       const outcome = await before.activities.requestRefund(input);
       providerRefundId = (await before.book.refundById(outcome.refundId))!.parts[0]!.providerRefundId!;
       await until('the provider to settle it', async () =>

@@ -221,7 +221,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
   async function settleAndDeliver(providerRefundId: string, input: SandboxSettleInput): Promise<SandboxRefund> {
     const row = await markSettled(providerRefundId, input);
     // The event is stored with the settlement: a crash here only delays it until the next sweep.
-    faultPoint('sandbox.refund-settled');
+    faultPoint('sandbox.refund-settled', row.orderId);
     await deliverStored(eventOf(row).eventId);
     return row;
   }
@@ -335,7 +335,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
         const settled = await markSettled(row.providerRefundId, { outcome: 'SETTLED' }).catch((err: unknown) => {
           if (!(err instanceof ConflictError)) throw err;
         });
-        if (settled) faultPoint('sandbox.refund-settled');
+        if (settled) faultPoint('sandbox.refund-settled', row.orderId);
       }
       let delivered = 0;
       const down = await currentOutage();
