@@ -9,7 +9,7 @@ import type { InventoryAdapter } from '../adapters/inventory.ts';
 import { Cancellation, CancellationLine, Dispute, Order, type OrderLine } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import { recordStepOnce, type StepToRecord } from '../db/cancellation-steps.ts';
-import { cancellationContext } from '../cancellations/context.ts';
+import { cancellationContext, cancelledLines, type CancelledLine } from '../cancellations/context.ts';
 import type {
   CancellationContext,
   ChannelNotification,
@@ -29,7 +29,7 @@ interface Loaded {
   cancellation: Cancellation;
   order: Order;
   /** The cancelled lines with the order line each one takes from. */
-  lines: { line: OrderLine; quantity: number }[];
+  lines: CancelledLine[];
 }
 
 /** What the workflows may ask the order service to do; each is idempotent on the cancellation id. */
@@ -48,12 +48,8 @@ export function createCancellationActivities(deps: OrderActivityDeps): OrderActi
   const load = async (em: EntityManager, cancellationId: string): Promise<Loaded> => {
     const cancellation = await loadCancellationRow(em, cancellationId);
     const order = (await em.findOne(Order, { id: cancellation.orderId }))!;
-    const cancelled = await em.find(CancellationLine, { cancellationId });
-    const orderLines = await linesOf(em, order.id);
-    const lines = orderLines.flatMap((line) => {
-      const c = cancelled.find((l) => l.orderLineId === line.id);
-      return c ? [{ line, quantity: c.quantity }] : [];
-    });
+    const taken = await em.find(CancellationLine, { cancellationId });
+    const lines = cancelledLines(await linesOf(em, order.id), taken);
     return { cancellation, order, lines };
   };
 

@@ -1,5 +1,22 @@
 import type { CancellationContext } from '@cancelflow/workflows/contracts/cancellation';
-import type { Cancellation, Order, OrderLine } from '../db/entities/index.ts';
+import type { Cancellation, CancellationLine, Order, OrderLine } from '../db/entities/index.ts';
+
+/** A cancelled line: the order line it takes from, and how many units. */
+export interface CancelledLine {
+  line: OrderLine;
+  quantity: number;
+}
+
+/** The order lines a cancellation takes from, in the order's line order, each with its quantity. */
+export function cancelledLines(
+  orderLines: readonly OrderLine[],
+  taken: readonly Pick<CancellationLine, 'orderLineId' | 'quantity'>[],
+): CancelledLine[] {
+  return orderLines.flatMap((line) => {
+    const c = taken.find((l) => l.orderLineId === line.id);
+    return c ? [{ line, quantity: c.quantity }] : [];
+  });
+}
 
 /**
  * What the cancellation process works from: given to it when the reservation starts it, and
@@ -8,8 +25,8 @@ import type { Cancellation, Order, OrderLine } from '../db/entities/index.ts';
 export function cancellationContext(
   cancellation: Cancellation,
   order: Order,
-  /** The cancelled lines in the order's line order, each with the quantity cancelled. */
-  lines: readonly { line: OrderLine; quantity: number }[],
+  /** The cancelled lines in the order's line order (cancelledLines). */
+  lines: readonly CancelledLine[],
 ): CancellationContext {
   return {
     cancellationId: cancellation.id,

@@ -15,7 +15,7 @@ import {
   type CancellationContext,
   type CancellationWorkflowInput,
 } from '@cancelflow/workflows/contracts/cancellation';
-import { cancellationContext } from './context.ts';
+import { cancellationContext, cancelledLines } from './context.ts';
 import { Cancellation, CancellationLine, CancellationStepRecord, type Order } from '../db/entities/index.ts';
 import { linesOf, lockOrderOrFail, recomputeOrderStatus, recordOrderEvent } from '../db/order-store.ts';
 import type { ServiceDeps } from '../deps.ts';
@@ -115,9 +115,9 @@ export async function reserveCancellation(
     completedAt: null,
   });
   await em.flush();
-  for (const line of refund.lines) {
-    em.create(CancellationLine, { cancellationId, orderLineId: line.lineId, quantity: line.quantity, amount: line.amount, vat: line.vat });
-  }
+  const taken = refund.lines.map((line) =>
+    em.create(CancellationLine, { cancellationId, orderLineId: line.lineId, quantity: line.quantity, amount: line.amount, vat: line.vat }),
+  );
   em.create(CancellationStepRecord, {
     id: randomUUID(),
     cancellationId,
@@ -145,11 +145,7 @@ export async function reserveCancellation(
   await recomputeOrderStatus(em, order, lines);
   await em.flush();
 
-  const cancelled = lines.flatMap((line) => {
-    const taken = refund.lines.find((l) => l.lineId === line.id);
-    return taken ? [{ line, quantity: taken.quantity }] : [];
-  });
-  await startWorkflow(deps, workflowId, cancellationContext(cancellation, order, cancelled));
+  await startWorkflow(deps, workflowId, cancellationContext(cancellation, order, cancelledLines(lines, taken)));
   return { created: true, cancellationId, workflowId, status: 'IN_PROGRESS' as const };
 }
 
