@@ -1,6 +1,6 @@
 import { createLogger, runService, startTracing, startWorker, workerLog, workerSettingsFromEnv } from '@cancelflow/service-kit';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
-import { workflowBundle } from './bundle.ts';
+import { cancellationsWork } from './worker.ts';
 
 const logger = createLogger('workflows');
 startTracing({ service: 'workflows' });
@@ -15,12 +15,7 @@ await runService({
   started: () => 'workflows: worker of the cancellations task queue running',
   start: async () => {
     const settings = workerSettingsFromEnv('workflows');
-    const worker = await startWorker({
-      ...settings,
-      taskQueue: TASK_QUEUES.cancellations,
-      workflowBundle: await workflowBundle(),
-      ...workerLog(logger, TASK_QUEUES.cancellations),
-    });
+    const worker = await startWorker({ ...settings, ...(await cancellationsWork()), ...workerLog(logger, TASK_QUEUES.cancellations) });
     logger.info(
       { address: settings.address, namespace: settings.namespace, polling: worker.polling() },
       worker.polling() ? 'cancellations worker running' : 'cancellations worker waiting for Temporal',

@@ -1,4 +1,4 @@
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { withWorkerTelemetry } from '@cancelflow/service-kit/temporal-telemetry';
 import { TASK_QUEUES } from '@cancelflow/domain/activities';
 import { workflowBundle } from './bundle.ts';
@@ -8,14 +8,14 @@ export interface CancellationsWorkerOptions {
   namespace: string;
 }
 
-/** The worker of the "cancellations" task queue: workflows only, no activities. */
+/** What the worker of the "cancellations" task queue runs: workflows only, no activities. */
+export async function cancellationsWork(): Promise<{ taskQueue: string; workflowBundle: WorkflowBundleWithSourceMap }> {
+  return { taskQueue: TASK_QUEUES.cancellations, workflowBundle: await workflowBundle() };
+}
+
+/** That worker on a connection of the caller's (the tests' systems; the process uses startWorker). */
 export async function createCancellationsWorker(options: CancellationsWorkerOptions): Promise<Worker> {
   return Worker.create(
-    withWorkerTelemetry({
-      connection: options.connection,
-      namespace: options.namespace,
-      taskQueue: TASK_QUEUES.cancellations,
-      workflowBundle: await workflowBundle(),
-    }),
+    withWorkerTelemetry({ connection: options.connection, namespace: options.namespace, ...(await cancellationsWork()) }),
   );
 }
