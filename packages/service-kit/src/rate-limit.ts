@@ -154,17 +154,20 @@ export async function startRateLimits(options: {
     async (req, res, next) => {
       if (UNLIMITED.has(req.path)) return next();
       const ready = await counters;
-      const states: { policy: RateLimitPolicy; state: RateLimiterRes; refused: boolean }[] = [];
-      for (const [i, policy] of policies.entries()) {
-        const key = policy.keyOf(req);
-        if (key === undefined) continue;
-        try {
-          states.push({ policy, state: await ready[i]!.consume(key), refused: false });
-        } catch (outcome) {
-          if (!(outcome instanceof RateLimiterRes)) throw outcome;
-          states.push({ policy, state: outcome, refused: true });
-        }
-      }
+      // The counters are asked at once: one round trip to the database, whatever their number.
+      const asked = await Promise.all(
+        policies.map(async (policy, i) => {
+          const key = policy.keyOf(req);
+          if (key === undefined) return undefined;
+          try {
+            return { policy, state: await ready[i]!.consume(key), refused: false };
+          } catch (outcome) {
+            if (!(outcome instanceof RateLimiterRes)) throw outcome;
+            return { policy, state: outcome, refused: true };
+          }
+        }),
+      );
+      const states = asked.filter((s) => s !== undefined);
       if (states.length === 0) return next();
       const seconds = (state: RateLimiterRes) => Math.max(1, Math.ceil(state.msBeforeNext / 1000));
       const label = (policy: RateLimitPolicy) => `"${policy.name}"`;

@@ -10,12 +10,13 @@ import {
 } from '@cancelflow/domain';
 import { describe, parse } from '@cancelflow/service-kit';
 import { cancellationStateQuery, retryRefundUpdate } from '@cancelflow/workflows/contracts/cancellation';
-import { Cancellation, CancellationLine, CancellationStepRecord, Dispute, OrderLine } from '../db/entities/index.ts';
+import { Cancellation } from '../db/entities/index.ts';
 import { assertId } from '../db/order-store.ts';
 import { ALL, ordersOwners } from './owners.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { liveState, updateProcess } from '../temporal/gateway.ts';
 import { cancellationView } from './views.ts';
+import { loadCancellationPage } from '../db/pages.ts';
 
 export function cancellationsRouter(deps: ServiceDeps): Router {
   const router = Router();
@@ -37,14 +38,7 @@ export function cancellationsRouter(deps: ServiceDeps): Router {
       responses: { 200: { description: 'the cancellation', schema: cancellationBodySchema }, 404: 'no such cancellation' },
     }),
     async (req, res) => {
-      const cancellation = await findCancellation(req.params.id);
-      const em = deps.db.em.fork();
-      const [lines, steps, dispute] = await Promise.all([
-        em.find(CancellationLine, { cancellationId: cancellation.id }),
-        em.find(CancellationStepRecord, { cancellationId: cancellation.id }, { orderBy: { at: 'asc' } }),
-        em.findOne(Dispute, { cancellationId: cancellation.id }),
-      ]);
-      const orderLines = await em.find(OrderLine, { id: { $in: lines.map((l) => l.orderLineId) } });
+      const { cancellation, lines, orderLines, steps, dispute } = await loadCancellationPage(deps.db.em.fork(), req.params.id);
       // Once CANCELLED the record is whole: the process is not asked (a read costs no Temporal call).
       const live =
         cancellation.status === 'IN_PROGRESS' ? await liveState(deps, cancellation.workflowId, cancellationStateQuery) : undefined;

@@ -17,16 +17,17 @@ import {
   orderPageSchema,
 } from '@cancelflow/domain';
 import { describe, merchantFilter, parse, principalOf } from '@cancelflow/service-kit';
-import { Cancellation, CancellationLine, CancellationStepRecord, Dispute, Order, OrderEvent, OrderLine } from '../db/entities/index.ts';
-import { assertId, findOrderOrFail, linesOf } from '../db/order-store.ts';
+import { Order, OrderLine } from '../db/entities/index.ts';
+import { assertId } from '../db/order-store.ts';
 import { importOrder } from '../orders/import-order.ts';
 import { acknowledgeOrder } from '../orders/acknowledge-order.ts';
 import { sendOrderConfirmation } from '../orders/order-confirmation.ts';
 import { createCancellation } from '../cancellations/create-cancellation.ts';
 import { ALL, STAFF, ordersOwners } from './owners.ts';
-import { refundPreviews } from '../orders/order-money.ts';
+import { refundedBy, refundPreviews } from '../orders/order-money.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { cancellationView, orderView } from './views.ts';
+import { loadOrderMoneyPage, loadOrderPage } from '../db/pages.ts';
 import { orderTimeline } from '../orders/order-timeline.ts';
 import { shipmentsOfOrder } from './shipment-views.ts';
 
@@ -108,30 +109,21 @@ export function ordersRouter(deps: ServiceDeps): Router {
       responses: { 200: { description: 'the order', schema: orderDetailSchema }, 404: 'no such order' },
     }),
     async (req, res) => {
-      const fork = em();
-      const order = await findOrderOrFail(fork, req.params.id);
-      const lines = await linesOf(fork, order.id);
-      const cancellations = await fork.find(Cancellation, { orderId: order.id }, { orderBy: { createdAt: 'asc' } });
-      const ids = cancellations.map((c) => c.id);
-      const [cancelledLines, steps, disputes, events] = await Promise.all([
-        fork.find(CancellationLine, { cancellationId: { $in: ids } }),
-        fork.find(CancellationStepRecord, { cancellationId: { $in: ids } }, { orderBy: { at: 'asc' } }),
-        fork.find(Dispute, { orderId: order.id }),
-        fork.find(OrderEvent, { orderId: order.id }, { orderBy: { at: 'asc', id: 'asc' } }),
-      ]);
+      const page = await loadOrderPage(em(), req.params.id);
+      const { order, lines, steps } = page;
       res.json({
         ...orderView(order, lines),
-        cancellations: cancellations.map((c) =>
+        cancellations: page.cancellations.map((c) =>
           cancellationView(
             c,
-            cancelledLines.filter((l) => l.cancellationId === c.id),
+            page.cancelledLines.filter((l) => l.cancellationId === c.id),
             lines,
             steps.filter((s) => s.cancellationId === c.id),
-            disputes.find((d) => d.cancellationId === c.id),
+            page.disputes.find((d) => d.cancellationId === c.id),
           ),
         ),
-        timeline: orderTimeline(events, steps),
-        ...(await shipmentsOfOrder(fork, order.id)),
+        timeline: orderTimeline(page.events, steps),
+        ...shipmentsOfOrder(page),
       } satisfies OrderDetail);
     },
   );
@@ -172,9 +164,7 @@ export function ordersRouter(deps: ServiceDeps): Router {
     }),
     async (req, res) => {
       const query = parse(cancellationEligibilityQuerySchema, req.query, 'query');
-      const fork = em();
-      const order = await findOrderOrFail(fork, req.params.id);
-      const lines = await linesOf(fork, order.id);
+      const { order, lines, standing, standingLines } = await loadOrderMoneyPage(em(), req.params.id);
       const eligibility = cancellationEligibility(
         {
           channel: order.channel,
@@ -185,7 +175,7 @@ export function ordersRouter(deps: ServiceDeps): Router {
         },
         new Date(),
       );
-      const { preview, perLine } = await refundPreviews(fork, order, lines, eligibility.lines, query.lines);
+      const { preview, perLine } = refundPreviews(order, lines, refundedBy(standing, standingLines), eligibility.lines, query.lines);
       res.json({
         orderId: order.id,
         status: order.status,

@@ -1,12 +1,12 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CancelledButShippedBody, OrderDetail, ShipmentBody } from '@cancelflow/domain';
-import {
+import type { OrderPage } from '../db/pages.ts';
+import type {
   CancelledButShipped,
   Shipment,
   ShipmentLine,
-  type CancelledButShippedLine,
-  type CancelledButShippedStepRecord,
-  type OrderLine,
+  CancelledButShippedLine,
+  CancelledButShippedStepRecord,
+  OrderLine,
 } from '../db/entities/index.ts';
 import { stepView } from './views.ts';
 
@@ -58,21 +58,19 @@ export function cancelledButShippedView(
 }
 
 /** The order's shipments and cancelled-but-shipped processes, for GET /orders/:id. */
-export async function shipmentsOfOrder(
-  em: EntityManager,
-  orderId: string,
-): Promise<Pick<OrderDetail, 'shipments' | 'cancelledButShipped'>> {
-  const shipments = await em.find(Shipment, { orderId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  const lines = shipments.length ? await em.find(ShipmentLine, { shipmentId: { $in: shipments.map((s) => s.id) } }) : [];
-  const cancelledButShippedList = await em.find(CancelledButShipped, { orderId }, { orderBy: { createdAt: 'asc' } });
+export function shipmentsOfOrder({
+  shipments,
+  shipmentLines,
+  cancelledButShipped,
+}: Pick<OrderPage, 'shipments' | 'shipmentLines' | 'cancelledButShipped'>): Pick<OrderDetail, 'shipments' | 'cancelledButShipped'> {
   return {
     shipments: shipments.map((s) =>
       shipmentView(
         s,
-        lines.filter((l) => l.shipmentId === s.id),
+        shipmentLines.filter((l) => l.shipmentId === s.id),
       ),
     ),
-    cancelledButShipped: cancelledButShippedList.map((c) => ({
+    cancelledButShipped: cancelledButShipped.map((c) => ({
       id: c.id,
       shipmentId: c.shipmentId,
       status: c.status,

@@ -39,8 +39,12 @@ export const totalsOf = (order: Order, lines: readonly OrderLine[]): OrderTotals
 /** What the order's cancellations that still stand (all but the undone) have given back. */
 export async function refundedBefore(em: EntityManager, orderId: string): Promise<RefundedBefore> {
   const standing = await em.find(Cancellation, { orderId, status: { $ne: 'UNDONE' } });
-  if (standing.length === 0) return { lines: [], shipping: { amount: 0, vat: 0 } };
-  const lines = await em.find(CancellationLine, { cancellationId: { $in: standing.map((c) => c.id) } });
+  if (standing.length === 0) return refundedBy([], []);
+  return refundedBy(standing, await em.find(CancellationLine, { cancellationId: { $in: standing.map((c) => c.id) } }));
+}
+
+/** What `standing` cancellations, with their lines, have given back. */
+export function refundedBy(standing: readonly Cancellation[], lines: readonly CancellationLine[]): RefundedBefore {
   return {
     lines: lines.map((l) => ({ lineId: l.orderLineId, amount: l.amount, vat: l.vat })),
     shipping: {
@@ -61,13 +65,21 @@ export async function priceCancellation(
   requested: readonly { lineId: string; quantity: number }[],
   before?: RefundedBefore,
 ): Promise<CancellationRefund> {
-  return planCancellationRefund({
+  return planRefund(order, lines, requested, before ?? (await refundedBefore(em, order.id)));
+}
+
+const planRefund = (
+  order: Order,
+  lines: readonly OrderLine[],
+  requested: readonly { lineId: string; quantity: number }[],
+  before: RefundedBefore,
+): CancellationRefund =>
+  planCancellationRefund({
     order: orderMoneyOf(order, lines),
     requested,
-    before: before ?? (await refundedBefore(em, order.id)),
+    before,
     refundShippingWithLastUnit: policyFor(order.channel).refundShippingWithLastUnit,
   });
-}
 
 const previewOf = (order: Order, lines: readonly OrderLine[], refund: CancellationRefund): RefundPreview => ({
   currency: order.currency,
@@ -85,19 +97,17 @@ const previewOf = (order: Order, lines: readonly OrderLine[], refund: Cancellati
  * (checked like the cancellation itself, so a preview is refused for what could not be
  * cancelled), else of everything `cancellable` now; and per line, of its cancellable rest alone.
  */
-export async function refundPreviews(
-  em: EntityManager,
+export function refundPreviews(
   order: Order,
   lines: readonly OrderLine[],
+  before: RefundedBefore,
   cancellable: readonly { lineId: string; cancellableQuantity: number }[],
   requested?: readonly { lineId: string; quantity: number }[],
-): Promise<{ preview: RefundPreview; perLine: Map<string, RefundPreview> }> {
+): { preview: RefundPreview; perLine: Map<string, RefundPreview> } {
   if (requested) assertCancellable({ channel: order.channel, status: order.status, lines }, requested);
-  const before = await refundedBefore(em, order.id);
   const open = cancellable.filter((l) => l.cancellableQuantity > 0).map((l) => ({ lineId: l.lineId, quantity: l.cancellableQuantity }));
-  const price = async (what: readonly { lineId: string; quantity: number }[]) =>
-    previewOf(order, lines, await priceCancellation(em, order, lines, what, before));
+  const price = (what: readonly { lineId: string; quantity: number }[]) => previewOf(order, lines, planRefund(order, lines, what, before));
   const perLine = new Map<string, RefundPreview>();
-  for (const line of open) perLine.set(line.lineId, await price([line]));
-  return { preview: await price(requested ?? open), perLine };
+  for (const line of open) perLine.set(line.lineId, price([line]));
+  return { preview: price(requested ?? open), perLine };
 }
