@@ -6,7 +6,7 @@
  *   burst          N cancellations at once, until all are CANCELLED
  *   floor          N bare workflows with as many no-op activities on the same server
  *   reads          GET /orders/:id, /cancellations/:id, /orders/:id/cancellation-eligibility
- *                  at a fixed rate with autocannon
+ *                  at a constant rate with Vegeta (built once with go install)
  * with every process's RSS and CPU per phase. Results: bench/results/latest.json, the chart
  * bench/results/latency-by-rate.svg, and the figures in bench/README.md.
  *
@@ -45,6 +45,7 @@ import {
   type RateFigures,
 } from './src/scenarios.ts';
 import { startBenchSystem } from './src/systems.ts';
+import { ensureVegeta } from './src/vegeta.ts';
 import { readmeFigures } from './src/readme.ts';
 import type { LatencySummary } from './src/stats.ts';
 
@@ -141,10 +142,11 @@ try {
     },
   ];
   const readFigures = [];
+  const vegeta = ONLY.has('reads') ? await ensureVegeta(say) : '';
   for (const read of ONLY.has('reads') ? readPaths : []) {
     sampler.phase(read.label);
     say(`reads: ${read.label} at ${READ_RATE}/s for ${READ_SECONDS} s`);
-    const figures = await reads(system.ordersUrl, read.label, read.paths, READ_RATE, READ_SECONDS);
+    const figures = await reads(vegeta, system.ordersUrl, read.label, read.paths, READ_RATE, READ_SECONDS);
     readFigures.push(figures);
     say(`  p99 ${figures.latencyMs.p99} ms (${figures.non2xx} not 2xx)`);
   }

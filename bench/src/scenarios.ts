@@ -1,15 +1,15 @@
 // What the bench does to the system: cancellations all at once, one at a time, at fixed arrival
-// rates; the floor of bare workflows; reads under autocannon. Latency of a cancellation is from
+// rates; the floor of bare workflows; reads at a constant rate (Vegeta). Latency of a cancellation is from
 // just before its POST to the completedAt the order service records when it becomes CANCELLED.
 
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import autocannon from 'autocannon';
 import { defaultTokenFor, importOrder, unique, type OrderBody } from '@cancelflow/testing';
 import * as baselineActivities from './baseline-activities.ts';
 import type { BenchSystem } from './systems.ts';
 import { summarize, type LatencySummary } from './stats.ts';
+import { attack, type AttackFigures } from './vegeta.ts';
 
 export interface Accepted {
   cancellationId: string;
@@ -131,43 +131,29 @@ export async function atRate(system: BenchSystem, orders: OrderBody[], ratePerSe
   };
 }
 
-export interface ReadFigures {
+export interface ReadFigures extends AttackFigures {
   path: string;
   ratePerSecond: number;
   seconds: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
 }
 
-/** GET of `paths` (cycled) at a fixed overall rate with autocannon, as the support staff. */
-export async function reads(baseUrl: string, label: string, paths: string[], ratePerSecond: number, seconds: number): Promise<ReadFigures> {
+/** GET of `paths` (in turn) at a constant overall rate with Vegeta, as the support staff. */
+export async function reads(
+  vegeta: string,
+  baseUrl: string,
+  label: string,
+  paths: string[],
+  ratePerSecond: number,
+  seconds: number,
+): Promise<ReadFigures> {
   const token = await defaultTokenFor('GET', paths[0]!);
-  let next = 0;
-  const result = await autocannon({
-    url: baseUrl,
-    connections: 10,
-    duration: seconds,
-    overallRate: ratePerSecond,
+  const figures = await attack(vegeta, {
+    urls: paths.map((path) => `${baseUrl}${path}`),
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
-  });
-  return {
-    path: label,
     ratePerSecond,
     seconds,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      max: result.latency.max,
-      mean: round(result.latency.mean),
-    },
-  };
+  });
+  return { path: label, ratePerSecond, seconds, ...figures };
 }
 
 export interface FloorFigures {
