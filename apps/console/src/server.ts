@@ -36,7 +36,7 @@ export function createConsoleApp({ config, logger, distDir }: ServerOptions): Ex
     res.json({ status: 'ok' });
   });
   // The services' shape: ready once the built app is there to serve (the services it proxies answer for themselves).
-  app.get('/readyz', readinessRoute({ app: () => access(join(distDir, 'index.html')) }));
+  app.get('/readyz', readinessRoute({ app: () => access(join(distDir, 'index.html')) }, logger));
   app.get('/config.json', (_req, res) => {
     res.set('cache-control', 'no-store').json(publicConfig(config));
   });

@@ -1,7 +1,11 @@
 import { type Client, Connection } from '@temporalio/client';
 import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import type { Database } from './db.ts';
 import type { RunningWorker } from './worker.ts';
+
+/** What orchestrators and Prometheus poll: never rate limited, their answers logged at debug. */
+export const PROBE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** A dependency the service needs to do its work: resolves when reachable, throws otherwise. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -41,15 +45,24 @@ async function temporalAnswers(address: string): Promise<void> {
 
 /**
  * GET /readyz: every check within its time limit -> 200 { status: 'ready', checks }; any down ->
- * 503 { status: 'unavailable', checks: { database: 'ok', temporal: 'down: ...' } }.
+ * 503 { status: 'unavailable', checks: { database: 'ok', temporal: 'down: ...' } }. A probe asks
+ * every few seconds: the log says when readiness changes (a warning when it is lost, with what is
+ * down), not at each probe.
  */
-export function readinessRoute(checks: Record<string, ReadinessCheck>, timeoutMs = 3_000): RequestHandler {
+export function readinessRoute(checks: Record<string, ReadinessCheck>, logger?: Logger, timeoutMs = 3_000): RequestHandler {
+  let wasReady: boolean | undefined;
   return async (_req, res) => {
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => [name, await outcome(check, timeoutMs)] as const),
     );
     const ready = results.every(([, result]) => result === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+    const answer = { status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) } as const;
+    if (ready !== wasReady && (wasReady !== undefined || !ready)) {
+      if (ready) logger?.info({ checks: answer.checks }, 'ready again');
+      else logger?.warn({ checks: answer.checks }, 'not ready');
+    }
+    wasReady = ready;
+    res.status(ready ? 200 : 503).json(answer);
   };
 }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { healthBodySchema, readinessBodySchema } from '@cancelflow/domain';
 import { idsIn, addLogContext, withLogContext } from './context.ts';
 import { redactUrl } from './logger.ts';
-import { readinessRoute, type ReadinessCheck } from './health.ts';
+import { PROBE_PATHS, readinessRoute, type ReadinessCheck } from './health.ts';
 import { errorMapper, notFoundRoute } from './http-errors.ts';
 import { createMetricsRegistry, httpMetrics, metricsRoute, type Registry } from './metrics.ts';
 import { bearerAuthenticator, setAccessContext, type Authenticator } from './access.ts';
@@ -56,7 +56,15 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
       logger,
       // One line per answered request costs a busy service more than its work: successes are
       // debug (LOG_LEVEL=debug shows them); refusals stay info and failures error.
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      // The probes' answers are debug too (a 503 of /readyz included): /readyz logs its changes itself.
+      customLogLevel: (req, res, error) =>
+        PROBE_PATHS.has((req.url ?? '').split('?')[0]!)
+          ? 'debug'
+          : error || res.statusCode >= 500
+            ? 'error'
+            : res.statusCode >= 400
+              ? 'info'
+              : 'debug',
       // The headers and the query are redacted by the logger itself (logger.ts); the URL is one string.
       serializers: {
         req: (req: { url?: string }) => {
@@ -114,7 +122,7 @@ export function createHttpApp(logger: Logger, routes: Router, options: HttpAppOp
         503: { description: 'something it needs is down: `checks` says what', schema: readinessBodySchema },
       },
     }),
-    readinessRoute(options.readiness ?? {}),
+    readinessRoute(options.readiness ?? {}, logger),
   );
   app.get(
     '/metrics',

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { booleanFlag, ConfigError } from './config.ts';
 import { HttpClientError } from './http-errors.ts';
+import { PROBE_PATHS } from './health.ts';
 
 export interface RateLimitSettings {
   /** RATE_LIMIT_ENABLED (default true): false turns every limit off. */
@@ -88,9 +89,6 @@ export interface RateLimits {
   close(): Promise<void>;
 }
 
-/** Paths that are never limited: orchestrators and Prometheus poll them. */
-const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
-
 /**
  * A bearer token (or a customer's link token, or a Merchant API key: `X-CE-KEY`, `?apikey=`) is
  * counted by its hash: the counters table never holds a credential.
@@ -152,7 +150,7 @@ export async function startRateLimits(options: {
   const middleware =
     (policies: RateLimitPolicy[], counters: Promise<RateLimiterPostgres[]>): RequestHandler =>
     async (req, res, next) => {
-      if (UNLIMITED.has(req.path)) return next();
+      if (PROBE_PATHS.has(req.path)) return next();
       const ready = await counters;
       // The counters are asked at once: one round trip to the database, whatever their number.
       const asked = await Promise.all(

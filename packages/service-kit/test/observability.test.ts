@@ -131,6 +131,28 @@ suite('metrics and readiness', () => {
     healthy = true;
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
   });
+
+  it('a probe every few seconds logs when readiness changes, not each 503', async () => {
+    const from = lines.length;
+    const probe = async (up: boolean) => {
+      healthy = up;
+      await (await fetch(`${server.url}/readyz`)).text();
+    };
+    for (const up of [false, false, false, true, true, false, true]) await probe(up);
+    const logged = lines.slice(from);
+    const changes = logged.filter((l) => l.msg === 'not ready' || l.msg === 'ready again').map((l) => [l.level, l.msg]);
+    expect(changes).toEqual([
+      [40, 'not ready'],
+      [30, 'ready again'],
+      [40, 'not ready'],
+      [30, 'ready again'],
+    ]);
+    expect(logged.find((l) => l.msg === 'not ready')).toMatchObject({ checks: { temporal: 'down: connection refused' } });
+    // The request lines of the probes, 503s included, are debug.
+    const requests = logged.filter((l) => (l.req as { url?: string } | undefined)?.url === '/readyz');
+    expect(requests).toHaveLength(7);
+    expect(new Set(requests.map((l) => l.level))).toEqual(new Set([20]));
+  });
 });
 
 suite('secrets in request logs', () => {
