@@ -21,7 +21,7 @@ import { startPostgres } from '../infra/src/postgres.ts';
 import { productionSecrets, REPLICAS, startProduction } from '../infra/src/production.ts';
 import { repoRoot } from '../infra/src/repo.ts';
 import { onShutdown, stopAll } from '../infra/src/shutdown.ts';
-import { temporalCliCacheDir, WITHOUT_TEMPORAL_CLI } from '../infra/src/temporal-cli.ts';
+import { ensureTemporalCli, temporalCliCacheDir } from '../infra/src/temporal-cli.ts';
 import { startTemporalDevServer } from '../infra/src/temporal-dev-server.ts';
 import { temporalServerCacheDir } from '../infra/src/temporal-server.ts';
 import { authSettingsFromEnv, mintAccessToken, type AuthSettings } from '../packages/service-kit/src/auth.ts';
@@ -70,10 +70,15 @@ const say = (message: string) => process.stdout.write(`${paint('[cancelflow]', 1
 // SIGTERM stop everything through shutdown.ts), so nothing below runs in that mode.
 if (process.argv.includes('--production')) await runProductionUntilStopped();
 
-// A newcomer without the Temporal CLI and without Go hears what to install before anything starts.
+// A newcomer without the Temporal CLI and without Go gets the SDK's download of the CLI where
+// the machine can reach it, else hears what to install, before anything starts.
 if (!process.env.TEMPORAL_ADDRESS && !(await temporalCliFindable())) {
-  for (const line of WITHOUT_TEMPORAL_CLI.split('\n')) say(line);
-  process.exit(1);
+  try {
+    await ensureTemporalCli({ log: say });
+  } catch (error) {
+    for (const line of (error instanceof Error ? error.message : String(error)).split('\n')) say(line);
+    process.exit(1);
+  }
 }
 
 // Every secret of every app is checked here, before anything starts: NODE_ENV=production without

@@ -1,12 +1,16 @@
 // Finds the `temporal` CLI, or builds it once with `go install` into a cache outside the repo.
 //
 // Order: $TEMPORAL_CLI, then `temporal` on PATH, then the cache
-// ${XDG_CACHE_HOME:-~/.cache}/cancelflow/temporal-cli-v1.5.1/temporal, else build it there
-// (go-install.ts: a temporary folder renamed into place when complete).
+// ${XDG_CACHE_HOME:-~/.cache}/cancelflow/temporal-cli-v1.5.1/temporal, then a CLI the Temporal
+// SDK downloaded before; else build it with Go (go-install.ts: a temporary folder renamed into
+// place when complete), or, on a machine without Go, the SDK's own download of the CLI
+// (TestWorkflowEnvironment's `cached-download`, from temporal.download) into
+// ${XDG_CACHE_HOME:-~/.cache}/cancelflow/temporal-cli-sdk-download.
 // v1.5.1 is pinned because newer tags carry a `replace` directive that `go install` refuses.
 
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { answers, cancelflowCacheDir, findOnPath, goInstallIntoCache, isExecutable } from './go-install.ts';
+import { answers, cancelflowCacheDir, findGo, findOnPath, goInstallIntoCache, isExecutable } from './go-install.ts';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
@@ -54,8 +58,11 @@ async function findOrBuild(options: EnsureTemporalCliOptions): Promise<string> {
 
   const cacheDir = temporalCliCacheDir();
   const cached = join(cacheDir, 'temporal');
-  const isWorkingCli = (dir: string) => answers(join(dir, 'temporal'), ['--version'], 'temporal version');
+  const isWorkingCli = (dir: string) => answersAsCli(join(dir, 'temporal'));
   if (await isWorkingCli(cacheDir)) return cached;
+  const downloaded = await downloadedCli();
+  if (downloaded) return downloaded;
+  if (!(await findGo())) return downloadWithSdk(log);
 
   await goInstallIntoCache({
     label: `the Temporal CLI ${TEMPORAL_CLI_VERSION}`,
@@ -69,4 +76,45 @@ async function findOrBuild(options: EnsureTemporalCliOptions): Promise<string> {
     throw new Error(`the Temporal CLI built into ${cached} does not run: delete ${cacheDir} and try again`);
   }
   return cached;
+}
+
+/** Where the Temporal SDK's download of the CLI is kept. */
+export function sdkDownloadDir(): string {
+  return cancelflowCacheDir('temporal-cli-sdk-download');
+}
+
+const answersAsCli = (path: string) => answers(path, ['--version'], 'temporal version');
+
+/** The CLI the SDK downloaded before, if it runs. */
+async function downloadedCli(): Promise<string | undefined> {
+  const names = await readdir(sdkDownloadDir()).catch(() => [] as string[]);
+  for (const name of names) {
+    const path = join(sdkDownloadDir(), name);
+    if (await answersAsCli(path)) return path;
+  }
+  return undefined;
+}
+
+/**
+ * The SDK's own download of the CLI, for a machine without Go: the test environment starts a dev
+ * server with the binary it downloads into the folder given, and the binary stays there.
+ * Where temporal.download cannot be reached, the error says what to install and why the
+ * download failed.
+ */
+export async function downloadWithSdk(log: (message: string) => void): Promise<string> {
+  log(`no Temporal CLI and no Go here: trying the Temporal SDK's own download of the CLI (temporal.download) into ${sdkDownloadDir()} ...`);
+  try {
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const environment = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'cached-download', downloadDir: sdkDownloadDir() }, ui: false },
+    });
+    await environment.teardown();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${WITHOUT_TEMPORAL_CLI}\n(The Temporal SDK's download of the CLI failed: ${reason})`);
+  }
+  const downloaded = await downloadedCli();
+  if (!downloaded) throw new Error(`${WITHOUT_TEMPORAL_CLI}\n(The Temporal SDK's download left no working CLI in ${sdkDownloadDir()})`);
+  log(`downloaded the Temporal CLI: ${downloaded}`);
+  return downloaded;
 }
