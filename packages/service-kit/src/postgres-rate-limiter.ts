@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { POOL_IDLE_MS } from './db.ts';
 
 export interface RateLimiter {
   /** Takes one point for the key; when the key has none left, says how long to wait. */
@@ -23,7 +24,7 @@ export interface PostgresRateLimiterSettings {
  * insurance limiter): limits loosen per replica, nothing is refused for the outage's sake.
  */
 export function postgresRateLimiter(settings: PostgresRateLimiterSettings): RateLimiter {
-  const pool = new pg.Pool({ connectionString: settings.url, max: 2 });
+  const pool = new pg.Pool({ connectionString: settings.url, max: 2, idleTimeoutMillis: POOL_IDLE_MS });
   pool.on('error', () => undefined);
   const limiter = new RateLimiterPostgres({
     storeClient: pool,

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { booleanFlag, ConfigError } from './config.ts';
 import { HttpClientError } from './http-errors.ts';
 import { PROBE_PATHS } from './health.ts';
+import { POOL_IDLE_MS } from './db.ts';
 
 export interface RateLimitSettings {
   /** RATE_LIMIT_ENABLED (default true): false turns every limit off. */
@@ -119,7 +120,7 @@ export async function startRateLimits(options: {
   if (!settings.enabled) {
     return { settings, shell: () => pass, limit: () => pass, close: async () => {} };
   }
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, idleTimeoutMillis: POOL_IDLE_MS });
   pool.on('error', (err) => options.logger?.warn({ err }, 'rate limits: a database connection failed'));
   await pool.query(`create schema if not exists "${options.schema}"`);
   const limiters: RateLimiterPostgres[] = [];
