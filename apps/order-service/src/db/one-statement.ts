@@ -6,19 +6,24 @@
  */
 import type { EntityDictionary, EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { NotFoundError } from '@cancelflow/domain';
+import { assertId } from './order-store.ts';
 
 /** The rows of `table` (aliased x) that `condition` selects, as one JSON array, empty when none. */
 export const rowsOf = (table: string, condition: string, orderBy?: string): string =>
   `(select coalesce(jsonb_agg(x${orderBy ? ` order by ${orderBy}` : ''}), '[]') from "orders"."${table}" x ${condition})`;
 
-/** The first row's columns of one statement whose columns are JSON, or undefined when it finds none. */
-export async function oneRow<Columns extends string>(
+/** The row of one statement about the thing `id` names, whose columns are JSON; none: it is not found (404). */
+export async function rowAbout<Columns extends string>(
   em: EntityManager,
   sql: string,
-  params: readonly unknown[],
-): Promise<Record<Columns, unknown> | undefined> {
-  const rows = await em.execute<Record<Columns, unknown>[]>(sql, [...params]);
-  return rows[0];
+  what: string,
+  id: string | undefined,
+): Promise<Record<Columns, unknown>> {
+  const checked = assertId(id, what);
+  const [row] = await em.execute<Record<Columns, unknown>[]>(sql, [checked]);
+  if (!row) throw new NotFoundError(`no ${what} ${checked}`);
+  return row;
 }
 
 /** A JSON row (keyed by column, as the database holds it) as an entity of the fork, in its identity map like a find. */

@@ -3,7 +3,6 @@
  * shows, a cancellation, and what an order's eligibility prices.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError } from '@cancelflow/domain';
 import {
   CancelledButShipped,
   Cancellation,
@@ -16,8 +15,7 @@ import {
   Shipment,
   ShipmentLine,
 } from './entities/index.ts';
-import { entities, entityOf, oneRow, rowsOf } from './one-statement.ts';
-import { assertId } from './order-store.ts';
+import { entities, entityOf, rowAbout, rowsOf } from './one-statement.ts';
 
 /** An order and everything its page shows, in the orders their views list them. */
 export interface OrderPage {
@@ -49,9 +47,7 @@ const ORDER_PAGE = `select to_jsonb(o) as "order",
 from "orders"."order" o where o.id = ?`;
 
 export async function loadOrderPage(em: EntityManager, id: string | undefined): Promise<OrderPage> {
-  const orderId = assertId(id, 'order');
-  const row = await oneRow<keyof OrderPage>(em, ORDER_PAGE, [orderId]);
-  if (!row) throw new NotFoundError(`no order ${orderId}`);
+  const row = await rowAbout<keyof OrderPage>(em, ORDER_PAGE, 'order', id);
   return {
     order: entityOf(em, Order, row.order),
     lines: entities(em, OrderLine, row.lines),
@@ -83,9 +79,7 @@ const CANCELLATION_PAGE = `select to_jsonb(c) as "cancellation",
 from "orders"."cancellation" c where c.id = ?`;
 
 export async function loadCancellationPage(em: EntityManager, id: string | undefined): Promise<CancellationPage> {
-  const cancellationId = assertId(id, 'cancellation');
-  const row = await oneRow<keyof CancellationPage>(em, CANCELLATION_PAGE, [cancellationId]);
-  if (!row) throw new NotFoundError(`no cancellation ${cancellationId}`);
+  const row = await rowAbout<keyof CancellationPage>(em, CANCELLATION_PAGE, 'cancellation', id);
   return {
     cancellation: entityOf(em, Cancellation, row.cancellation),
     lines: entities(em, CancellationLine, row.lines),
@@ -111,9 +105,7 @@ const ORDER_MONEY_PAGE = `select to_jsonb(o) as "order",
 from "orders"."order" o where o.id = ?`;
 
 export async function loadOrderMoneyPage(em: EntityManager, id: string | undefined): Promise<OrderMoneyPage> {
-  const orderId = assertId(id, 'order');
-  const row = await oneRow<keyof OrderMoneyPage>(em, ORDER_MONEY_PAGE, [orderId]);
-  if (!row) throw new NotFoundError(`no order ${orderId}`);
+  const row = await rowAbout<keyof OrderMoneyPage>(em, ORDER_MONEY_PAGE, 'order', id);
   return {
     order: entityOf(em, Order, row.order),
     lines: entities(em, OrderLine, row.lines),
