@@ -5,12 +5,15 @@
 // next second: ten requests at once at every second's start, so its latencies were those of a
 // burst's queue rather than of a request.
 
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { z } from 'zod';
 import { answers, cancelflowCacheDir, goInstallIntoCache } from '@cancelflow/infra/go-install';
+
+const execFileAsync = promisify(execFile);
 
 const VEGETA_MODULE = 'github.com/tsenart/vegeta/v12';
 const VEGETA_VERSION = 'v12.13.0';
@@ -71,7 +74,7 @@ export async function attack(vegeta: string, { urls, headers, ratePerSecond, sec
     const targets = join(dir, 'targets.jsonl');
     const results = join(dir, 'results.bin');
     await writeFile(targets, urls.map((url) => JSON.stringify({ method: 'GET', url, header })).join('\n'));
-    await run(vegeta, [
+    await execFileAsync(vegeta, [
       'attack',
       '-format=json',
       `-targets=${targets}`,
@@ -79,7 +82,8 @@ export async function attack(vegeta: string, { urls, headers, ratePerSecond, sec
       `-duration=${seconds}s`,
       `-output=${results}`,
     ]);
-    const report = reportSchema.parse(JSON.parse(await run(vegeta, ['report', '-type=json', results])));
+    const { stdout } = await execFileAsync(vegeta, ['report', '-type=json', results]);
+    const report = reportSchema.parse(JSON.parse(stdout));
     const ms = (ns: number) => Math.round((ns / NS_PER_MS) * 100) / 100;
     return {
       requests: report.requests,
@@ -100,16 +104,4 @@ export async function attack(vegeta: string, { urls, headers, ratePerSecond, sec
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`vegeta ${args[0]} exited ${code}: ${err.trim()}`))));
-  });
 }

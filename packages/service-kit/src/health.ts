@@ -57,10 +57,8 @@ export function readinessRoute(checks: Record<string, ReadinessCheck>, logger?: 
     );
     const ready = results.every(([, result]) => result === 'ok');
     const answer = { status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) } as const;
-    if (ready !== wasReady && (wasReady !== undefined || !ready)) {
-      if (ready) logger?.info({ checks: answer.checks }, 'ready again');
-      else logger?.warn({ checks: answer.checks }, 'not ready');
-    }
+    if (!ready && wasReady !== false) logger?.warn({ checks: answer.checks }, 'not ready');
+    if (ready && wasReady === false) logger?.info({ checks: answer.checks }, 'ready again');
     wasReady = ready;
     res.status(ready ? 200 : 503).json(answer);
   };

@@ -97,11 +97,12 @@ export interface OrderMoneyPage {
   standingLines: CancellationLine[];
 }
 
-const STANDING = `x.status <> 'UNDONE'`;
+/** A cancellation that still stands: all but the undone. */
+const standing = (alias: string) => `${alias}.status <> 'UNDONE'`;
 const ORDER_MONEY_PAGE = `select to_jsonb(o) as "order",
   ${rowsOf('order_line', OF_ORDER, 'x.line_no')} as "lines",
-  ${rowsOf('cancellation', `${OF_ORDER} and ${STANDING}`)} as "standing",
-  ${rowsOf('cancellation_line', `${OF_ITS_CANCELLATIONS} and ${STANDING.replace('x.', 'c.')}`)} as "standingLines"
+  ${rowsOf('cancellation', `${OF_ORDER} and ${standing('x')}`)} as "standing",
+  ${rowsOf('cancellation_line', `${OF_ITS_CANCELLATIONS} and ${standing('c')}`)} as "standingLines"
 from "orders"."order" o where o.id = ?`;
 
 export async function loadOrderMoneyPage(em: EntityManager, id: string | undefined): Promise<OrderMoneyPage> {
